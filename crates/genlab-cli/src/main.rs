@@ -1,0 +1,135 @@
+//! genlab's headless runner. It reads the same settings string as the page's URL, drives the same
+//! session as the web worker, and prints JSON lines — for benchmarks, slide figures and checks.
+//!
+//!   genlab-cli run 'gan?seed=3&lr_g=0.002' --steps 5000 [--every 100]
+//!   genlab-cli view 'gan?seed=3' --steps 2000          (the charts' data as JSON)
+//!   genlab-cli bench [--seconds 3] [gan ...]            (steps/s per lesson)
+
+use std::time::Instant;
+
+use genlab_core::lesson::{parse_route, LessonId};
+use genlab_core::protocol::{FromWorker, HistoryRow, PauseReason, ToWorker};
+use genlab_core::session::Session;
+use genlab_core::settings::ChoiceEnum;
+use serde_json::{json, Map, Value};
+
+fn usage() -> ! {
+    eprintln!(
+        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n\
+         ROUTE is the page's URL hash without '#/', e.g. 'gan?seed=3&lr_g=0.002'"
+    );
+    std::process::exit(2)
+}
+
+fn flag(args: &[String], name: &str) -> Option<f64> {
+    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(|v| {
+        v.parse().unwrap_or_else(|_| {
+            eprintln!("{name} needs a number, got {v:?}");
+            std::process::exit(2)
+        })
+    })
+}
+
+fn start(route: &str) -> (Session, Vec<String>) {
+    let Some((lesson, query)) = parse_route(route) else {
+        eprintln!("unknown lesson in {route:?}; lessons: {}", LessonId::KEYS.join(", "));
+        std::process::exit(2)
+    };
+    let mut session = Session::new();
+    let mut names = Vec::new();
+    for msg in session.handle(ToWorker::Init { lesson, query }) {
+        match msg {
+            FromWorker::Started { query, notices, metric_names, .. } => {
+                for n in &notices {
+                    eprintln!("notice: {n}");
+                }
+                println!("{}", json!({ "lesson": lesson.key(), "query": query }));
+                names = metric_names;
+            }
+            FromWorker::Failed { message } => {
+                eprintln!("{message}");
+                std::process::exit(1)
+            }
+            _ => {}
+        }
+    }
+    (session, names)
+}
+
+fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64) {
+    for row in rows {
+        if row.step % every == 0 {
+            let mut obj = Map::new();
+            obj.insert("step".into(), json!(row.step));
+            for (n, v) in names.iter().zip(&row.values) {
+                obj.insert(n.clone(), if v.is_finite() { json!(v) } else { Value::Null });
+            }
+            println!("{}", Value::Object(obj));
+        }
+    }
+}
+
+/// Runs to `steps`, handing every recorded history row to `on_rows` in order; returns false if
+/// the run diverged.
+fn run_to(session: &mut Session, steps: u64, mut on_rows: impl FnMut(Vec<HistoryRow>)) -> bool {
+    if steps > 0 {
+        session.handle(ToWorker::RunTo { step: steps });
+    }
+    let mut ok = true;
+    while session.has_work() {
+        for msg in session.run(1000) {
+            match msg {
+                // A pause carries a snapshot, which takes the rows recorded so far.
+                FromWorker::Snapshot(snap) => on_rows(snap.history),
+                FromWorker::Paused { step, reason: PauseReason::Diverged { message } } => {
+                    eprintln!("diverged at step {step}: {message}");
+                    ok = false;
+                }
+                _ => {}
+            }
+        }
+        on_rows(session.take_history());
+    }
+    ok
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("run") => {
+            let route = args.get(1).unwrap_or_else(|| usage());
+            let steps = flag(&args, "--steps").unwrap_or(1000.0) as u64;
+            let every = (flag(&args, "--every").unwrap_or(100.0) as u64).max(1);
+            let (mut session, names) = start(route);
+            let ok = run_to(&mut session, steps, |rows| print_rows(rows, &names, every));
+            std::process::exit(if ok { 0 } else { 3 });
+        }
+        Some("view") => {
+            let route = args.get(1).unwrap_or_else(|| usage());
+            let steps = flag(&args, "--steps").unwrap_or(1000.0) as u64;
+            let (mut session, _) = start(route);
+            run_to(&mut session, steps, drop);
+            if let FromWorker::Snapshot(snap) = session.snapshot(0.0) {
+                println!("{}", serde_json::to_string(&snap.view).expect("views serialise"));
+            }
+        }
+        Some("bench") => {
+            let seconds = flag(&args, "--seconds").unwrap_or(3.0);
+            let named: Vec<LessonId> = args[1..].iter().filter_map(|a| LessonId::from_key(a)).collect();
+            let lessons: Vec<LessonId> =
+                if named.is_empty() { LessonId::ALL.iter().copied().filter(|l| l.is_built()).collect() } else { named };
+            for lesson in lessons {
+                let (mut session, _) = start(lesson.key());
+                session.handle(ToWorker::Play);
+                let t0 = Instant::now();
+                while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
+                    session.run(20);
+                    session.take_history();
+                }
+                let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
+                println!("{}", json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() }));
+            }
+        }
+        _ => usage(),
+    }
+}

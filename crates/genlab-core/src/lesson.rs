@@ -1,0 +1,105 @@
+//! The lessons genlab offers, and what a trainable lesson must provide to the session.
+
+use crate::choice_enum;
+use crate::protocol::{LessonAction, LessonAnswer, LessonView};
+use crate::settings::{self, Notice, Settings};
+
+choice_enum! {
+    /// Every lesson route. Order is the order on the landing page.
+    pub enum LessonId {
+        Rbm = "rbm", Vae = "vae", Gan = "gan", Transport = "transport", GpuMnist = "gpu",
+        Autoencoders = "autoencoders", ConditionalVae = "cvae", Langevin = "langevin", Dbn = "dbn",
+    }
+}
+
+impl LessonId {
+    /// Whether the lesson is built. Routes of unbuilt lessons say so plainly in the page.
+    pub fn is_built(self) -> bool {
+        matches!(self, LessonId::Gan)
+    }
+}
+
+/// Which part of a training step to run: GAN students step the discriminator and the generator
+/// one move at a time; lessons without parts run a whole step for any of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum StepPart {
+    Full,
+    Discriminator,
+    Generator,
+}
+
+/// A lesson being trained. Implementations keep their own settings and random streams; a
+/// trainer built from the same settings string must produce the same metrics at every step.
+pub trait Trainer {
+    /// Names of the metrics, in the order of every history row.
+    fn metric_names(&self) -> &'static [&'static str];
+    /// Steps (calls of `step`) taken since the start.
+    fn steps(&self) -> u64;
+    /// One step, or one part of a step. `Err` carries what went non-finite: the session pauses.
+    fn step(&mut self, part: StepPart) -> Result<(), String>;
+    /// A history row is recorded after every step whose number is a multiple of this.
+    fn record_every(&self) -> u64;
+    /// The metric row for the current state.
+    fn metrics(&mut self) -> Vec<f64>;
+    /// What the charts show now.
+    fn view(&mut self) -> LessonView;
+    /// The canonical settings string (every parameter).
+    fn query(&self) -> String;
+    /// Takes new settings that need no restart. Returns false if a restart is required.
+    fn update(&mut self, query: &str) -> (bool, Vec<Notice>);
+    /// A lesson-specific request (clamp a unit, fill in a rating...).
+    fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
+        None
+    }
+}
+
+/// Keys that belong to the app, not to a lesson: allowed in every lesson's URL.
+pub const APP_KEYS: &[&str] = &["lang", "projector", "speed"];
+
+pub struct Built {
+    pub trainer: Box<dyn Trainer>,
+    pub notices: Vec<Notice>,
+}
+
+/// Splits a route such as `gan?seed=3&lr_g=0.001` (the URL hash without `#/`, or the CLI's
+/// argument) into its lesson and settings string. `None` for an unknown lesson.
+pub fn parse_route(route: &str) -> Option<(LessonId, String)> {
+    let route = route.trim_start_matches('#').trim_start_matches('/');
+    let (name, query) = route.split_once('?').unwrap_or((route, ""));
+    <LessonId as crate::settings::ChoiceEnum>::from_key(name.trim_end_matches('/')).map(|id| (id, query.to_string()))
+}
+
+/// Builds the trainer of `lesson` from a settings string.
+pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
+    match lesson {
+        LessonId::Gan => {
+            let (s, notices) = settings::parse_query::<crate::gan::GanSettings>(query, APP_KEYS);
+            Ok(Built { trainer: Box::new(crate::gan::GanTrainer::new(s)), notices })
+        }
+        other => Err(format!("the {:?} lesson is not built yet", other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_parse_from_hash_and_cli_forms() {
+        assert_eq!(parse_route("#/gan?seed=3"), Some((LessonId::Gan, "seed=3".into())));
+        assert_eq!(parse_route("gan"), Some((LessonId::Gan, String::new())));
+        assert_eq!(parse_route("/rbm/?x=1"), Some((LessonId::Rbm, "x=1".into())));
+        assert_eq!(parse_route("#/nonsense?seed=1"), None);
+        assert_eq!(parse_route(""), None);
+    }
+}
+
+/// Shared `update` logic: parse, diff, and either take the live changes or ask for a restart.
+pub fn update_settings<S: Settings>(current: &mut S, query: &str) -> (bool, Vec<Notice>) {
+    let (new, notices) = settings::parse_query::<S>(query, APP_KEYS);
+    let (_, restart) = settings::diff(current, &new);
+    if !restart {
+        *current = new;
+    }
+    (!restart, notices)
+}

@@ -1,0 +1,17 @@
+//! genlab's model code: every formula the lessons teach, the settings each lesson reads from its
+//! URL, and the training session that the web worker and the command-line runner both drive.
+//!
+//! Nothing here may depend on a web or UI crate: the page can only reach the math through the
+//! worker protocol in [`protocol`].
+
+pub mod gan;
+pub mod gradcheck;
+pub mod lesson;
+pub mod math;
+pub mod nn;
+pub mod protocol;
+pub mod rng;
+pub mod session;
+pub mod settings;
+pub mod stats;
+pub mod w1;

@@ -1,0 +1,97 @@
+//! The optimisers of the lectures (000: "momentum, AdaGrad, RMSProp, Adam"), on flat vectors.
+//! Every one *descends*: callers pass the gradient of the loss they minimise.
+
+use crate::choice_enum;
+use crate::math::sqrt;
+
+choice_enum! {
+    pub enum OptimizerKind { Sgd = "sgd", Momentum = "momentum", AdaGrad = "adagrad", RmsProp = "rmsprop", Adam = "adam" }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Optimizer {
+    pub kind: OptimizerKind,
+    /// Momentum coefficient (Momentum) or β₁ (Adam).
+    pub beta1: f64,
+    /// Decay of the squared-gradient average (RMSProp, Adam).
+    pub beta2: f64,
+    pub eps: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+    t: u64,
+}
+
+impl Optimizer {
+    pub fn new(kind: OptimizerKind, n: usize, beta1: f64) -> Self {
+        Optimizer { kind, beta1, beta2: 0.999, eps: 1e-8, m: vec![0.0; n], v: vec![0.0; n], t: 0 }
+    }
+
+    /// θ ← θ − update(g).
+    pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+        debug_assert_eq!(params.len(), grad.len());
+        self.t += 1;
+        match self.kind {
+            OptimizerKind::Sgd => {
+                for (p, g) in params.iter_mut().zip(grad) {
+                    *p -= lr * g;
+                }
+            }
+            OptimizerKind::Momentum => {
+                for ((p, g), m) in params.iter_mut().zip(grad).zip(&mut self.m) {
+                    *m = self.beta1 * *m + g;
+                    *p -= lr * *m;
+                }
+            }
+            OptimizerKind::AdaGrad => {
+                for ((p, g), v) in params.iter_mut().zip(grad).zip(&mut self.v) {
+                    *v += g * g;
+                    *p -= lr * g / (sqrt(*v) + self.eps);
+                }
+            }
+            OptimizerKind::RmsProp => {
+                for ((p, g), v) in params.iter_mut().zip(grad).zip(&mut self.v) {
+                    *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
+                    *p -= lr * g / (sqrt(*v) + self.eps);
+                }
+            }
+            OptimizerKind::Adam => {
+                let bc1 = 1.0 - libm::pow(self.beta1, self.t as f64);
+                let bc2 = 1.0 - libm::pow(self.beta2, self.t as f64);
+                for (((p, g), m), v) in params.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
+                    *m = self.beta1 * *m + (1.0 - self.beta1) * g;
+                    *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
+                    *p -= lr * (*m / bc1) / (sqrt(*v / bc2) + self.eps);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::ChoiceEnum;
+
+    /// Each optimiser must minimise a simple ill-conditioned quadratic.
+    #[test]
+    fn every_optimizer_descends_a_quadratic() {
+        for &kind in OptimizerKind::ALL {
+            let scales = [1.0, 10.0];
+            let mut p = vec![1.0, 1.0];
+            let mut opt = Optimizer::new(kind, 2, 0.9);
+            let lr = match kind {
+                OptimizerKind::Sgd => 0.05,
+                OptimizerKind::Momentum => 0.01,
+                OptimizerKind::AdaGrad => 0.5,
+                _ => 0.05,
+            };
+            let loss = |p: &[f64]| 0.5 * (scales[0] * p[0] * p[0] + scales[1] * p[1] * p[1]);
+            let start = loss(&p);
+            for _ in 0..500 {
+                let g = [scales[0] * p[0], scales[1] * p[1]];
+                opt.step(&mut p, &g, lr);
+            }
+            assert!(loss(&p) < 1e-3 * start, "{kind:?}: {}", loss(&p));
+        }
+    }
+}

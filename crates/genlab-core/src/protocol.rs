@@ -1,0 +1,206 @@
+//! The worker protocol: what the page sends ([`ToWorker`]) and what comes back ([`FromWorker`]).
+//! Both are plain serde enums; errors travel back as data, never as exceptions.
+//!
+//! Bulk numbers (curves, images) are [`Bulk`] fields. Inside [`wire::encode`] they serialise as an
+//! (offset, length) pair into one side buffer that the worker sends as a transferred
+//! `Float32Array`; [`wire::decode`] reads them back. Outside those calls they serialise as plain
+//! arrays (JSON on the command line).
+
+use serde::{Deserialize, Serialize};
+
+use crate::gan::GanView;
+use crate::lesson::{LessonId, StepPart};
+use crate::settings::Notice;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Start a lesson from its settings string. Must come first.
+    Init { lesson: LessonId, query: String },
+    Play,
+    Pause,
+    /// Run `count` steps (or parts of steps) and pause.
+    Step { count: u32, part: StepPart },
+    /// Play until the step counter reaches `step`, then pause.
+    RunTo { step: u64 },
+    /// Back to step 0 with these settings (or the current ones).
+    Reset { query: Option<String> },
+    /// New settings: live ones apply at once; others restart the run.
+    Update { query: String },
+    /// Steps per second to aim for; 0 means as fast as possible.
+    SetSpeed { steps_per_sec: f64 },
+    /// A lesson-specific request.
+    Act(LessonAction),
+}
+
+impl ToWorker {
+    pub fn name(&self) -> &'static str {
+        match self {
+            ToWorker::Init { .. } => "init",
+            ToWorker::Play => "play",
+            ToWorker::Pause => "pause",
+            ToWorker::Step { .. } => "step",
+            ToWorker::RunTo { .. } => "run_to",
+            ToWorker::Reset { .. } => "reset",
+            ToWorker::Update { .. } => "update",
+            ToWorker::SetSpeed { .. } => "set_speed",
+            ToWorker::Act(_) => "act",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum PauseReason {
+    User,
+    ReachedTarget,
+    /// A loss or parameter went NaN/∞; the last good snapshot stays on screen.
+    Diverged { message: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's code is loaded and listening.
+    Ready,
+    /// A (re)started run: the page clears its history and shows the notices.
+    Started { lesson: LessonId, query: String, notices: Vec<Notice>, metric_names: Vec<String> },
+    Snapshot(Snapshot),
+    Paused { step: u64, reason: PauseReason },
+    /// Settings were taken without a restart.
+    Updated { query: String, notices: Vec<Notice> },
+    /// A command that does not fit the session's state (e.g. before `Init`).
+    Rejected { command: String, why: String },
+    /// Something broke (a panic, an unbuilt lesson); the page offers a reset.
+    Failed { message: String },
+    Answer(LessonAnswer),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HistoryRow {
+    pub step: u64,
+    pub values: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub step: u64,
+    pub running: bool,
+    /// Measured by the worker over the last second of play.
+    pub steps_per_sec: f64,
+    /// Rows recorded since the previous snapshot.
+    pub history: Vec<HistoryRow>,
+    pub view: LessonView,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LessonView {
+    Gan(GanView),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LessonAction {}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum LessonAnswer {}
+
+/// A block of f32 numbers that travels outside the serialised message (see the module docs).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bulk(pub Vec<f32>);
+
+impl Bulk {
+    pub fn from_f64(xs: &[f64]) -> Self {
+        Bulk(xs.iter().map(|&x| x as f32).collect())
+    }
+}
+
+pub mod wire {
+    use super::Bulk;
+    use serde::de::Error as _;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::cell::RefCell;
+
+    thread_local! {
+        static OUT: RefCell<Option<Vec<f32>>> = const { RefCell::new(None) };
+        static IN: RefCell<Option<Vec<f32>>> = const { RefCell::new(None) };
+    }
+
+    /// Runs `serialize` with bulk arrays diverted into one buffer, returned beside its result.
+    pub fn encode<T>(serialize: impl FnOnce() -> T) -> (T, Vec<f32>) {
+        OUT.with(|o| *o.borrow_mut() = Some(Vec::new()));
+        let value = serialize();
+        let bulk = OUT.with(|o| o.borrow_mut().take()).unwrap_or_default();
+        (value, bulk)
+    }
+
+    /// Runs `deserialize` with bulk arrays read from `bulk`.
+    pub fn decode<T>(bulk: Vec<f32>, deserialize: impl FnOnce() -> T) -> T {
+        IN.with(|i| *i.borrow_mut() = Some(bulk));
+        let value = deserialize();
+        IN.with(|i| *i.borrow_mut() = None);
+        value
+    }
+
+    impl Serialize for Bulk {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let placed = OUT.with(|o| {
+                o.borrow_mut().as_mut().map(|buf| {
+                    let offset = buf.len();
+                    buf.extend_from_slice(&self.0);
+                    (offset as u32, self.0.len() as u32)
+                })
+            });
+            match placed {
+                Some(range) => range.serialize(s),
+                None => self.0.serialize(s),
+            }
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Bulk {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let diverted = IN.with(|i| i.borrow().is_some());
+            if !diverted {
+                return Vec::<f32>::deserialize(d).map(Bulk);
+            }
+            let (offset, len) = <(u32, u32)>::deserialize(d)?;
+            IN.with(|i| {
+                let buf = i.borrow();
+                let buf = buf.as_ref().expect("checked above");
+                buf.get(offset as usize..offset as usize + len as usize)
+                    .map(|s| Bulk(s.to_vec()))
+                    .ok_or_else(|| D::Error::custom("bulk range outside the transferred buffer"))
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bulk_travels_beside_the_message() {
+        let view = Bulk(vec![1.0, 2.5, -3.0]);
+        let (json, bulk) = wire::encode(|| serde_json::to_string(&(Bulk(vec![9.0]), &view)).unwrap());
+        assert_eq!(json, "[[0,1],[1,3]]");
+        assert_eq!(bulk, vec![9.0, 1.0, 2.5, -3.0]);
+        let back: (Bulk, Bulk) = wire::decode(bulk, || serde_json::from_str(&json).unwrap());
+        assert_eq!(back.1, view);
+        // Without the side channel, plain arrays.
+        assert_eq!(serde_json::to_string(&view).unwrap(), "[1.0,2.5,-3.0]");
+        let bad: Result<Bulk, _> = wire::decode(vec![1.0], || serde_json::from_str("[0,5]"));
+        assert!(bad.is_err());
+    }
+
+    #[test]
+    fn commands_round_trip_through_json() {
+        let cmds = vec![
+            ToWorker::Init { lesson: LessonId::Gan, query: "seed=3".into() },
+            ToWorker::Step { count: 2, part: StepPart::Discriminator },
+            ToWorker::Reset { query: None },
+            ToWorker::SetSpeed { steps_per_sec: 0.0 },
+        ];
+        for c in cmds {
+            let back: ToWorker = serde_json::from_str(&serde_json::to_string(&c).unwrap()).unwrap();
+            assert_eq!(back, c);
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! A training session: the state machine behind the worker and the command-line runner.
+//!
+//! The session never looks at a clock. Its host (the web worker, the CLI) decides how many steps
+//! fit in a time slice and calls [`Session::run`]; so a run's numbers depend only on its settings,
+//! never on timing — the same URL gives the same metrics at every step.
+
+use crate::lesson::{self, LessonId, StepPart, Trainer};
+use crate::protocol::{FromWorker, HistoryRow, PauseReason, Snapshot, ToWorker};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Paused,
+    Playing,
+    /// A non-finite value appeared: only `Reset` (or a new `Init`) gets out of here.
+    Diverged,
+}
+
+pub struct Session {
+    lesson: LessonId,
+    trainer: Option<Box<dyn Trainer>>,
+    mode: Mode,
+    target: Option<u64>,
+    /// Parts of steps still to run for a `Step` command.
+    queued: u32,
+    queued_part: StepPart,
+    /// Steps per second the host should aim for (0 = as fast as possible).
+    pub steps_per_sec: f64,
+    pending: Vec<HistoryRow>,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session {
+            lesson: LessonId::Gan,
+            trainer: None,
+            mode: Mode::Paused,
+            target: None,
+            queued: 0,
+            queued_part: StepPart::Full,
+            steps_per_sec: 0.0,
+            pending: Vec::new(),
+        }
+    }
+}
+
+fn reject(cmd: &ToWorker, why: &str) -> Vec<FromWorker> {
+    vec![FromWorker::Rejected { command: cmd.name().into(), why: why.into() }]
+}
+
+impl Session {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn step(&self) -> u64 {
+        self.trainer.as_ref().map_or(0, |t| t.steps())
+    }
+
+    /// Whether the host should keep calling [`Session::run`].
+    pub fn has_work(&self) -> bool {
+        self.trainer.is_some() && (self.mode == Mode::Playing || self.queued > 0)
+    }
+
+    pub fn trainer(&mut self) -> Option<&mut (dyn Trainer + 'static)> {
+        self.trainer.as_deref_mut()
+    }
+
+    fn start(&mut self, lesson: LessonId, query: &str) -> Vec<FromWorker> {
+        self.mode = Mode::Paused;
+        self.target = None;
+        self.queued = 0;
+        self.pending.clear();
+        match lesson::build(lesson, query) {
+            Ok(mut built) => {
+                self.lesson = lesson;
+                let metric_names = built.trainer.metric_names().iter().map(|s| s.to_string()).collect();
+                let started = FromWorker::Started {
+                    lesson,
+                    query: built.trainer.query(),
+                    notices: built.notices,
+                    metric_names,
+                };
+                // Step 0 gets a history row too, so every curve starts at the initial state.
+                let values = built.trainer.metrics();
+                self.pending.push(HistoryRow { step: 0, values });
+                self.trainer = Some(built.trainer);
+                vec![started, self.snapshot(0.0)]
+            }
+            Err(message) => {
+                self.trainer = None;
+                vec![FromWorker::Failed { message }]
+            }
+        }
+    }
+
+    pub fn handle(&mut self, cmd: ToWorker) -> Vec<FromWorker> {
+        if let ToWorker::Init { lesson, query } = &cmd {
+            return self.start(*lesson, query);
+        }
+        let Some(trainer) = self.trainer.as_mut() else {
+            return reject(&cmd, "no lesson is running yet: send Init first");
+        };
+        match cmd {
+            ToWorker::Init { .. } => unreachable!("handled above"),
+            ToWorker::Reset { query } => {
+                let query = query.unwrap_or_else(|| trainer.query());
+                self.start(self.lesson, &query)
+            }
+            ToWorker::SetSpeed { steps_per_sec } => {
+                self.steps_per_sec = if steps_per_sec.is_finite() { steps_per_sec.max(0.0) } else { 0.0 };
+                vec![]
+            }
+            ToWorker::Update { query } => {
+                let (applied, notices) = trainer.update(&query);
+                if applied {
+                    vec![FromWorker::Updated { query: trainer.query(), notices }]
+                } else {
+                    self.start(self.lesson, &query)
+                }
+            }
+            cmd if self.mode == Mode::Diverged => {
+                reject(&cmd, "the run diverged (NaN or ∞): reset it, perhaps with a smaller learning rate")
+            }
+            ToWorker::Play => {
+                self.mode = Mode::Playing;
+                self.target = None;
+                vec![]
+            }
+            ToWorker::Pause => {
+                let was_busy = self.has_work();
+                self.mode = Mode::Paused;
+                self.queued = 0;
+                self.target = None;
+                if was_busy {
+                    vec![self.snapshot(0.0), FromWorker::Paused { step: self.step(), reason: PauseReason::User }]
+                } else {
+                    vec![]
+                }
+            }
+            ToWorker::Step { count, part } => {
+                if self.mode == Mode::Playing {
+                    return reject(&ToWorker::Step { count, part }, "pause before stepping");
+                }
+                self.queued = count.clamp(1, 1_000_000);
+                self.queued_part = part;
+                vec![]
+            }
+            ToWorker::RunTo { step } => {
+                if step <= trainer.steps() {
+                    return reject(&ToWorker::RunTo { step }, "that step is already behind us: reset first");
+                }
+                self.target = Some(step);
+                self.mode = Mode::Playing;
+                vec![]
+            }
+            ToWorker::Act(action) => match trainer.act(action) {
+                Some(answer) => vec![FromWorker::Answer(answer)],
+                None => vec![],
+            },
+        }
+    }
+
+    /// Runs at most `max_steps` steps of pending work. Returns the messages that must go out now
+    /// (pauses, divergence); snapshots are the host's to schedule.
+    pub fn run(&mut self, max_steps: u64) -> Vec<FromWorker> {
+        let mut out = Vec::new();
+        let Some(trainer) = self.trainer.as_mut() else { return out };
+        for _ in 0..max_steps {
+            let part = if self.queued > 0 { self.queued_part } else { StepPart::Full };
+            if self.queued == 0 && self.mode != Mode::Playing {
+                break;
+            }
+            if let Err(message) = trainer.step(part) {
+                self.mode = Mode::Diverged;
+                self.queued = 0;
+                self.target = None;
+                // No snapshot: the page keeps the last good one on screen.
+                out.push(FromWorker::Paused { step: trainer.steps(), reason: PauseReason::Diverged { message } });
+                return out;
+            }
+            let step = trainer.steps();
+            if step % trainer.record_every() == 0 {
+                let values = trainer.metrics();
+                self.pending.push(HistoryRow { step, values });
+            }
+            if self.queued > 0 {
+                self.queued -= 1;
+                if self.queued == 0 {
+                    out.push(FromWorker::Paused { step, reason: PauseReason::User });
+                    break;
+                }
+            }
+            if self.target.is_some_and(|t| step >= t) {
+                self.mode = Mode::Paused;
+                self.target = None;
+                out.push(FromWorker::Paused { step, reason: PauseReason::ReachedTarget });
+                break;
+            }
+        }
+        if !out.is_empty() {
+            // Every pause also shows its final state.
+            out.insert(0, self.snapshot(0.0));
+        }
+        out
+    }
+
+    /// The current state for the page: new history rows plus the lesson's view.
+    pub fn snapshot(&mut self, steps_per_sec: f64) -> FromWorker {
+        let running = self.has_work();
+        let trainer = self.trainer.as_mut().expect("snapshot of a started session");
+        FromWorker::Snapshot(Snapshot {
+            step: trainer.steps(),
+            running,
+            steps_per_sec,
+            history: std::mem::take(&mut self.pending),
+            view: trainer.view(),
+        })
+    }
+
+    /// History rows recorded since the last snapshot, without building a view (CLI use).
+    pub fn take_history(&mut self) -> Vec<HistoryRow> {
+        std::mem::take(&mut self.pending)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn init(s: &mut Session, q: &str) -> Vec<FromWorker> {
+        s.handle(ToWorker::Init { lesson: LessonId::Gan, query: q.into() })
+    }
+
+    #[test]
+    fn rejects_commands_out_of_order() {
+        let mut s = Session::new();
+        for cmd in [ToWorker::Play, ToWorker::Step { count: 1, part: StepPart::Full }, ToWorker::Reset { query: None }] {
+            let out = s.handle(cmd);
+            assert!(matches!(&out[..], [FromWorker::Rejected { .. }]), "{out:?}");
+        }
+        init(&mut s, "seed=1");
+        s.handle(ToWorker::Play);
+        let out = s.handle(ToWorker::Step { count: 1, part: StepPart::Full });
+        assert!(matches!(&out[..], [FromWorker::Rejected { .. }]));
+    }
+
+    #[test]
+    fn unbuilt_lesson_fails_as_data() {
+        let mut s = Session::new();
+        let out = s.handle(ToWorker::Init { lesson: LessonId::Dbn, query: String::new() });
+        assert!(matches!(&out[..], [FromWorker::Failed { .. }]));
+        assert!(!s.has_work());
+    }
+
+    #[test]
+    fn step_run_to_and_pause() {
+        let mut s = Session::new();
+        let out = init(&mut s, "seed=2");
+        assert!(matches!(out[0], FromWorker::Started { .. }));
+        s.handle(ToWorker::Step { count: 3, part: StepPart::Full });
+        let out = s.run(100);
+        assert_eq!(s.step(), 3);
+        assert!(matches!(out.last(), Some(FromWorker::Paused { step: 3, reason: PauseReason::User })));
+        s.handle(ToWorker::RunTo { step: 25 });
+        s.run(10);
+        assert_eq!(s.step(), 13);
+        let out = s.run(1000);
+        assert_eq!(s.step(), 25);
+        assert!(matches!(out.last(), Some(FromWorker::Paused { reason: PauseReason::ReachedTarget, .. })));
+        assert!(!s.has_work());
+        s.handle(ToWorker::Play);
+        s.run(5);
+        s.handle(ToWorker::Pause);
+        assert!(s.run(5).is_empty());
+        assert_eq!(s.step(), 30);
+        let out = s.handle(ToWorker::Reset { query: None });
+        assert!(matches!(out[0], FromWorker::Started { .. }));
+        assert_eq!(s.step(), 0);
+    }
+
+    #[test]
+    fn divergence_pauses_and_needs_reset() {
+        let mut s = Session::new();
+        // Learning rates far beyond reason, plain SGD, huge batch: goes non-finite quickly.
+        init(&mut s, "seed=1&optimizer=sgd&lr_d=1&lr_g=1&g_act=relu&d_act=relu");
+        s.handle(ToWorker::Play);
+        let out = s.run(5000);
+        assert!(
+            matches!(out.last(), Some(FromWorker::Paused { reason: PauseReason::Diverged { .. }, .. })),
+            "{:?}",
+            out.last()
+        );
+        assert_eq!(s.mode(), Mode::Diverged);
+        assert!(matches!(&s.handle(ToWorker::Play)[..], [FromWorker::Rejected { .. }]));
+        s.handle(ToWorker::Reset { query: Some("seed=1".into()) });
+        assert_eq!(s.mode(), Mode::Paused);
+    }
+
+    /// The same settings string gives bit-identical metrics at every recorded step, whatever the
+    /// slicing of the run into `run` calls (as the worker's time slices would cut it).
+    #[test]
+    fn same_query_same_run_regardless_of_slicing() {
+        let record = |slices: &[u64]| {
+            let mut s = Session::new();
+            init(&mut s, "seed=77&batch=64");
+            s.handle(ToWorker::Play);
+            let mut rows = s.take_history();
+            for &n in slices {
+                s.run(n);
+                rows.extend(s.take_history());
+            }
+            rows
+        };
+        let a = record(&[300]);
+        let b = record(&[1, 7, 92, 200]);
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(x.step, y.step);
+            let bits = |r: &HistoryRow| r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(x), bits(y), "step {}", x.step);
+        }
+    }
+}
