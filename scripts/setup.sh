@@ -19,8 +19,6 @@ fi
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-[ -e /usr/share/vulkan/icd.d/lvp_icd.x86_64.json ] || need_apt+=(mesa-vulkan-drivers)
-ldconfig -p | grep -q 'libvulkan.so.1' || need_apt+=(libvulkan1)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt: ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -45,4 +43,6 @@ if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] 
   npm ci --no-audit --no-fund --loglevel=error
   touch node_modules/.stamp
 fi
+# Crates for the offline-capable build (Cargo.lock pins them).
+cargo fetch --locked --quiet
 log "ready: $(trunk --version), $(wasm-bindgen --version), wasm-opt $(wasm-opt --version | head -1)"

@@ -1,0 +1,26 @@
+//! genlab's web app: the page (bin `genlab`) and the training worker (bin `worker`) share this
+//! library. The model math is in `genlab-core`; this crate only renders and relays.
+//!
+//! The string catalog and the URL routing are plain Rust and tested natively; everything that
+//! touches the browser compiles for wasm32 only.
+
+pub mod i18n;
+pub mod route;
+
+#[cfg(target_arch = "wasm32")]
+pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod charts;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
+
+/// The catalog key for an option of a choice parameter: options of the same enum share labels
+/// (both activations use `choice.activation.*`).
+pub fn choice_label_key(param: &str, option: &str) -> Option<String> {
+    let family = match param {
+        "g_act" | "d_act" => "activation",
+        "optimizer" | "noise" | "g_loss" => param,
+        _ => return None,
+    };
+    Some(format!("choice.{family}.{option}"))
+}

@@ -5,6 +5,7 @@
 //! worker protocol in [`protocol`].
 
 pub mod gan;
+pub mod golden;
 pub mod gradcheck;
 pub mod lesson;
 pub mod math;

@@ -30,6 +30,8 @@ pub enum ToWorker {
     SetSpeed { steps_per_sec: f64 },
     /// A lesson-specific request.
     Act(LessonAction),
+    /// Panics the worker on purpose, so tests can check that a crash is reported and recovered.
+    Crash,
 }
 
 impl ToWorker {
@@ -44,6 +46,7 @@ impl ToWorker {
             ToWorker::Update { .. } => "update",
             ToWorker::SetSpeed { .. } => "set_speed",
             ToWorker::Act(_) => "act",
+            ToWorker::Crash => "crash",
         }
     }
 }

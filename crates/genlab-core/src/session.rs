@@ -101,11 +101,14 @@ impl Session {
         if let ToWorker::Init { lesson, query } = &cmd {
             return self.start(*lesson, query);
         }
+        if cmd == ToWorker::Crash {
+            panic!("crash requested by the page (ToWorker::Crash)");
+        }
         let Some(trainer) = self.trainer.as_mut() else {
             return reject(&cmd, "no lesson is running yet: send Init first");
         };
         match cmd {
-            ToWorker::Init { .. } => unreachable!("handled above"),
+            ToWorker::Init { .. } | ToWorker::Crash => unreachable!("handled above"),
             ToWorker::Reset { query } => {
                 let query = query.unwrap_or_else(|| trainer.query());
                 self.start(self.lesson, &query)

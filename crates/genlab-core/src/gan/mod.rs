@@ -4,7 +4,7 @@
 mod model;
 pub mod theory;
 
-pub use model::{GanTrainer, GanView};
+pub use model::{GanTrainer, GanView, METRICS};
 
 use crate::choice_enum;
 use crate::nn::{Activation, OptimizerKind};

@@ -45,8 +45,11 @@ pub struct GanView {
     pub z: Bulk,
     pub g_map: Bulk,
     pub g_map_raw: Bulk,
-    /// The map that turns this noise into N(−1, 1) exactly: −1 + Φ⁻¹(z) for uniform noise.
+    /// The increasing map that turns this noise into N(−1, 1) exactly: −1 + Φ⁻¹(z) for uniform
+    /// noise. Its mirror image (`ideal_map_down`, −1 + Φ⁻¹(1 − z)) is just as optimal, and G
+    /// often finds that one.
     pub ideal_map: Bulk,
+    pub ideal_map_down: Bulk,
     /// Positions of some fake samples and dD/dx there: where the generator's gradient pushes them.
     pub arrow_x: Bulk,
     pub arrow_push: Bulk,
@@ -324,13 +327,12 @@ impl Trainer for GanTrainer {
         let mut tape = Tape::default();
         let g_map = self.g.forward_with(self.shown_params(), &z, z.len(), &mut tape).to_vec();
         let g_map_raw = self.g.forward(&z, z.len(), &mut tape).to_vec();
-        let ideal: Vec<f64> = z
-            .iter()
-            .map(|&zz| match self.settings.noise {
-                Noise::Uniform => TARGET_MEAN + TARGET_STD * normal_quantile(zz),
-                Noise::Normal => TARGET_MEAN + TARGET_STD * zz,
-            })
-            .collect();
+        let standard = |zz: f64| match self.settings.noise {
+            Noise::Uniform => normal_quantile(zz),
+            Noise::Normal => zz,
+        };
+        let ideal: Vec<f64> = z.iter().map(|&zz| TARGET_MEAN + TARGET_STD * standard(zz)).collect();
+        let ideal_down: Vec<f64> = z.iter().map(|&zz| TARGET_MEAN - TARGET_STD * standard(zz)).collect();
 
         // Arrows: dD/dx at fake samples of the raw generator — the direction G's update moves them.
         let arrow_z: Vec<f64> = (0..ARROWS).map(|i| noise_quantile(self.settings.noise, (i as f64 + 0.5) / ARROWS as f64)).collect();
@@ -351,6 +353,7 @@ impl Trainer for GanTrainer {
             g_map: Bulk::from_f64(&g_map),
             g_map_raw: Bulk::from_f64(&g_map_raw),
             ideal_map: Bulk::from_f64(&ideal),
+            ideal_map_down: Bulk::from_f64(&ideal_down),
             arrow_x: Bulk::from_f64(&arrow_x),
             arrow_push: Bulk::from_f64(&push),
             ema_shown: self.settings.ema,

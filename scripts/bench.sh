@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Prints steps/s of every built lesson: natively (release build of the same session code) and in
+# the browser (the real worker, in headless Chromium, at full speed). Figures, not a test.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh >/dev/null
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+seconds="${BENCH_SECONDS:-5}"
+cargo build --locked --release -q -p genlab-cli
+./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'
+[ -f dist/index.html ] || trunk build >/dev/null 2>&1
+node scripts/bench-browser.mjs "$seconds"

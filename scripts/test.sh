@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Runs every genlab test on a fresh machine: installs what is missing (scripts/setup.sh), then
+#   1. native unit and model tests          (cargo test)
+#   2. wasm tests in headless Chromium       (wasm-bindgen-test)
+#   3. the release build of the page          (trunk build → dist/)
+#   4. end-to-end tests on dist/              (Playwright driving Debian's Chromium)
+# and ends with one line "N passed, N failed". Exits non-zero if anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh || { echo "setup failed"; echo "0 passed, 1 failed"; exit 1; }
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+export CHROMEDRIVER=/usr/bin/chromedriver
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
+mkdir -p test-output
+passed=0
+failed=0
+broken=()
+
+# Sums cargo's "test result: ok. N passed; M failed" lines from a log.
+count_cargo() {
+  local p f
+  p=$(grep -Eo 'test result: [A-Za-z]+\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}')
+  f=$(grep -Eo '[0-9]+ failed;' "$1" | awk '{s+=$1} END {print s+0}')
+  passed=$((passed + p)); failed=$((failed + f))
+}
+
+stage() { printf '\n=== %s\n' "$*"; }
+
+stage "native tests (cargo test)"
+if cargo test --locked 2>&1 | tee test-output/native.log; then :; else broken+=("native"); fi
+count_cargo test-output/native.log
+
+stage "wasm tests in headless Chromium (wasm-bindgen-test)"
+if cargo test --locked --target wasm32-unknown-unknown -p genlab --test wasm 2>&1 | tee test-output/wasm.log; then :; else broken+=("wasm"); fi
+count_cargo test-output/wasm.log
+
+stage "release build of the page (trunk build)"
+if trunk build 2>&1 | tee test-output/build.log | tail -3; then
+  stage "end-to-end tests on dist/ (Playwright + Chromium)"
+  if node --test --test-concurrency=1 tests/e2e/ 2>&1 | tee test-output/e2e.log; then :; else broken+=("e2e"); fi
+  passed=$((passed + $(awk '/^# pass /{print $3}' test-output/e2e.log | tail -1)))
+  failed=$((failed + $(awk '/^# fail /{print $3}' test-output/e2e.log | tail -1)))
+else
+  broken+=("build")
+fi
+
+echo
+if [ ${#broken[@]} -gt 0 ]; then
+  echo "stages with failures: ${broken[*]} (logs in test-output/)"
+  # A stage that broke before running its tests still counts as a failure.
+  [ "$failed" -eq 0 ] && failed=${#broken[@]}
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ ${#broken[@]} -eq 0 ]

@@ -1,0 +1,250 @@
+//! Controls every lesson shares: the transport bar, the settings panel built from a lesson's
+//! parameter table, and the status banners.
+
+use genlab_core::lesson::StepPart;
+use genlab_core::settings::{format_value, parse_query, parse_value, to_query, Apply, Kind, Notice, Settings, Value};
+use leptos::ev;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::lesson::Lesson;
+use crate::i18n::{tr, Lang};
+
+/// A short human form of a number: 4 significant digits, exponent for tiny or huge values.
+pub fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "—".into();
+    }
+    let a = x.abs();
+    if a != 0.0 && !(1e-3..1e5).contains(&a) {
+        format!("{x:.3e}")
+    } else {
+        let s = format!("{x:.4}");
+        let s = s.trim_end_matches('0').trim_end_matches('.');
+        if s == "-0" { "0".into() } else { s.to_string() }
+    }
+}
+
+fn lang() -> Lang {
+    use_context::<RwSignal<Lang>>().map(|l| l.get()).unwrap_or(Lang::En)
+}
+
+/// Play/pause, step, reset, run-to, speed, and the step and speed readouts. Keyboard: space,
+/// → and r, unless the focus is in a text field.
+#[component]
+pub fn TransportBar(lesson: Lesson) -> impl IntoView {
+    let run_to = RwSignal::new(String::from("1000"));
+    let key_handle = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
+        let typing = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+            .unwrap_or(false);
+        if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+            return;
+        }
+        match e.key().as_str() {
+            " " => {
+                e.prevent_default();
+                lesson.toggle();
+            }
+            "ArrowRight" => {
+                e.prevent_default();
+                lesson.step_once(StepPart::Full);
+            }
+            "r" | "R" => lesson.reset(None),
+            _ => {}
+        }
+    });
+    on_cleanup(move || key_handle.remove());
+    // Speed slider: 0..=40 on a log scale from 1 to 10⁴ steps/s; 41 = as fast as possible.
+    let speed_pos = move || {
+        let s = lesson.speed.get();
+        if s <= 0.0 { 41 } else { ((s.log10() * 10.0).round() as i32).clamp(0, 40) }
+    };
+    let set_speed = move |pos: i32| {
+        let s = if pos >= 41 { 0.0 } else { 10f64.powf(pos as f64 / 10.0).round().max(1.0) };
+        lesson.set_speed(s);
+    };
+    view! {
+        <div class="transport" role="toolbar" aria-label="training controls">
+            <button class="primary" data-testid="play-toggle" on:click=move |_| lesson.toggle()
+                disabled=move || !lesson.started.get() || lesson.diverged.get().is_some()>
+                {move || if lesson.running.get() { tr(lang(), "transport.pause") } else { tr(lang(), "transport.play") }}
+            </button>
+            <button data-testid="step" on:click=move |_| lesson.step_once(StepPart::Full)
+                disabled=move || lesson.running.get() || !lesson.started.get()>{move || tr(lang(), "transport.step")}</button>
+            <button data-testid="reset" on:click=move |_| lesson.reset(None)>{move || tr(lang(), "transport.reset")}</button>
+            <span class="run-to">
+                <label for="run-to-input">{move || tr(lang(), "transport.run_to")}</label>
+                <input id="run-to-input" data-testid="run-to-input" type="number" min="1" step="100"
+                    prop:value=move || run_to.get() on:input=move |e| run_to.set(event_target_value(&e)) />
+                <button data-testid="run-to" on:click=move |_| {
+                    if let Ok(n) = run_to.get_untracked().trim().parse::<u64>() { lesson.run_to(n) }
+                }>{move || tr(lang(), "transport.go")}</button>
+            </span>
+            <span class="speed">
+                <label for="speed-input">{move || tr(lang(), "transport.speed")}</label>
+                <input id="speed-input" data-testid="speed" type="range" min="0" max="41" step="1"
+                    prop:value=move || speed_pos().to_string()
+                    on:input=move |e| set_speed(event_target_value(&e).parse().unwrap_or(41)) />
+                <output>{move || { let s = lesson.speed.get(); if s <= 0.0 { tr(lang(), "transport.max").to_string() } else { fmt_num(s) } }}</output>
+            </span>
+            <span class="readout">
+                {move || tr(lang(), "transport.step_counter")} " "
+                <strong data-testid="step-counter">{move || lesson.step.get()}</strong>
+            </span>
+            <span class="readout">
+                <strong data-testid="steps-per-sec">{move || format!("{:.0}", lesson.rate.get())}</strong>
+                " " {move || tr(lang(), "transport.steps_per_sec")}
+            </span>
+            <span class="keys">{move || tr(lang(), "transport.keys")}</span>
+        </div>
+    }
+}
+
+/// Banners: divergence, worker failure, adjusted URL values, rejected commands.
+#[component]
+pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
+    view! {
+        {move || lesson.diverged.get().map(|m| view! {
+            <div class="banner error" role="alert" data-testid="diverged">
+                <strong>{tr(lang(), "status.diverged")}</strong> ": " {m} " " {tr(lang(), "status.diverged_hint")}
+            </div>
+        })}
+        {move || lesson.failed.get().map(|m| view! {
+            <div class="banner error" role="alert" data-testid="failed">
+                <strong>{tr(lang(), "app.worker_failed")}</strong> ": " {m} " " {tr(lang(), "app.reset_to_recover")}
+            </div>
+        })}
+        {move || {
+            let n = lesson.notices.get();
+            (!n.is_empty()).then(|| view! {
+                <div class="banner notice" role="status" data-testid="notices">
+                    <strong>{tr(lang(), "status.notices")}</strong>
+                    <ul>{n.iter().map(|n: &Notice| view! { <li>{n.to_string()}</li> }).collect_view()}</ul>
+                </div>
+            })
+        }}
+        {move || lesson.rejected.get().map(|m| view! {
+            <div class="banner notice" role="status">{tr(lang(), "status.rejected")} ": " {m}</div>
+        })}
+    }
+}
+
+/// One labelled control per parameter of `S`, built from its table. A change sends the new
+/// settings to the worker (live ones apply at once; ↻ ones restart the run).
+pub fn settings_panel<S: Settings + Send + Sync>(lesson: Lesson) -> impl IntoView {
+    let current = move || parse_query::<S>(&lesson.query.get(), &[]).0;
+    let change = move |key: &'static str, v: Value| {
+        let mut s = parse_query::<S>(&lesson.query.get_untracked(), &[]).0;
+        if let Some(p) = S::params().iter().find(|p| p.key == key) {
+            (p.set)(&mut s, v);
+            lesson.update(to_query(&s));
+        }
+    };
+    let rows = S::params()
+        .iter()
+        .map(|p| {
+            let key = p.key;
+            let kind = p.kind;
+            let get = p.get;
+            let value = move || get(&current());
+            let label = move || tr(lang(), &format!("param.{key}"));
+            let restart = (p.apply == Apply::Restart).then_some(" ↻");
+            let control = match kind {
+                Kind::Flag => view! {
+                    <input type="checkbox" id=format!("param-{key}") data-testid=format!("param-{key}")
+                        prop:checked=move || value().flag()
+                        on:change=move |e| change(key, Value::Flag(event_target_checked(&e))) />
+                }
+                .into_any(),
+                Kind::Choice { options } => view! {
+                    <select id=format!("param-{key}") data-testid=format!("param-{key}")
+                        on:change=move |e| {
+                            if let Ok(v) = parse_value(kind, &event_target_value(&e), value()) { change(key, v) }
+                        }>
+                        {options.iter().map(|&o| {
+                            let text = move || crate::choice_label_key(key, o).map(|k| tr(lang(), &k)).unwrap_or(o);
+                            view! { <option value=o selected=move || value().choice() == o>{text}</option> }
+                        }).collect_view()}
+                    </select>
+                }
+                .into_any(),
+                Kind::Float { min, max, log } => {
+                    number_control(key, kind, min, max, log, value, change)
+                }
+                Kind::Int { min, max } => number_control(key, kind, min as f64, max as f64, false, value, change),
+            };
+            view! {
+                <div class="param">
+                    <label for=format!("param-{key}")>{label}{restart}</label>
+                    {control}
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="settings" aria-label="settings">
+            <h3>{move || tr(lang(), "settings.title")}</h3>
+            {rows}
+            <p class="hint">{move || tr(lang(), "settings.restart_note")}</p>
+        </section>
+    }
+}
+
+/// A slider with an editable number beside it. Huge integer ranges (the seed) get the number box
+/// only. A value typed out of range is clamped (and the clamp is visible in the box).
+fn number_control(
+    key: &'static str,
+    kind: Kind,
+    min: f64,
+    max: f64,
+    log: bool,
+    value: impl Fn() -> Value + Copy + Send + Sync + 'static,
+    change: impl Fn(&'static str, Value) + Copy + Send + Sync + 'static,
+) -> AnyView {
+    const TICKS: f64 = 200.0;
+    let to_pos = move |x: f64| {
+        if log { (x.ln() - min.ln()) / (max.ln() - min.ln()) * TICKS } else { (x - min) / (max - min) * TICKS }
+    };
+    let from_pos = move |p: f64| {
+        let t = p / TICKS;
+        let x = if log { (min.ln() + t * (max.ln() - min.ln())).exp() } else { min + t * (max - min) };
+        match kind {
+            Kind::Int { .. } => x.round(),
+            // Keep slider values readable in the URL: 3 significant digits.
+            _ => {
+                let mag = 10f64.powi(x.abs().log10().floor() as i32 - 2);
+                if mag.is_finite() && mag > 0.0 { (x / mag).round() * mag } else { x }
+            }
+        }
+    };
+    let typed = move |raw: String| {
+        let v = match parse_value(kind, &raw, value()) {
+            Ok(v) => v,
+            Err((v, _)) => v,
+        };
+        change(key, v);
+    };
+    let wide = max - min > 100_000.0 && matches!(kind, Kind::Int { .. });
+    let slider = (!wide).then(|| {
+        view! {
+            <input type="range" min="0" max=TICKS.to_string() step="1" data-testid=format!("slider-{key}")
+                aria-label=key
+                prop:value=move || to_pos(value().num()).round().to_string()
+                on:input=move |e| {
+                    if let Ok(p) = event_target_value(&e).parse::<f64>() { change(key, Value::Num(from_pos(p))) }
+                } />
+        }
+    });
+    view! {
+        <span class="number-control">
+            {slider}
+            <input type="text" inputmode="decimal" id=format!("param-{key}") data-testid=format!("param-{key}")
+                prop:value=move || format_value(value())
+                on:change=move |e| typed(event_target_value(&e)) />
+        </span>
+    }
+    .into_any()
+}

@@ -1,0 +1,213 @@
+//! One running lesson as the page sees it: the signals the views read, and the commands the
+//! controls send. The worker does the work; this only keeps what it reported.
+
+use std::rc::Rc;
+
+use genlab_core::lesson::{LessonId, StepPart};
+use genlab_core::protocol::{FromWorker, HistoryRow, LessonView, PauseReason, ToWorker};
+use genlab_core::settings::Notice;
+use leptos::prelude::*;
+
+use super::link::WorkerLink;
+
+/// Metric history kept in the page. Thinned (every other row) past `MAX_ROWS` so long runs
+/// stay cheap to draw.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct History {
+    pub names: Vec<String>,
+    pub steps: Vec<u64>,
+    pub rows: Vec<Vec<f64>>,
+}
+
+const MAX_ROWS: usize = 4000;
+
+impl History {
+    fn push(&mut self, rows: Vec<HistoryRow>) {
+        for r in rows {
+            self.steps.push(r.step);
+            self.rows.push(r.values);
+        }
+        if self.rows.len() > MAX_ROWS {
+            let keep = |i: &usize| i % 2 == 0 || *i + 1 == self.rows.len();
+            self.steps = self.steps.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, s)| *s).collect();
+            self.rows = self.rows.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, r)| r.clone()).collect();
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.names.iter().position(|n| n == name)
+    }
+
+    /// (step, value) pairs of one metric.
+    pub fn series(&self, name: &str) -> Vec<(f64, f64)> {
+        let Some(c) = self.column(name) else { return vec![] };
+        self.steps.iter().zip(&self.rows).map(|(&s, r)| (s as f64, r[c])).collect()
+    }
+
+    pub fn last(&self, name: &str) -> Option<f64> {
+        let c = self.column(name)?;
+        self.rows.last().map(|r| r[c])
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Lesson {
+    pub id: LessonId,
+    pub step: RwSignal<u64>,
+    pub running: RwSignal<bool>,
+    pub rate: RwSignal<f64>,
+    pub history: RwSignal<History>,
+    pub view: RwSignal<Option<LessonView>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub diverged: RwSignal<Option<String>>,
+    pub failed: RwSignal<Option<String>>,
+    pub rejected: RwSignal<Option<String>>,
+    /// The canonical settings of the running session.
+    pub query: RwSignal<String>,
+    pub started: RwSignal<bool>,
+    pub speed: RwSignal<f64>,
+    link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
+}
+
+impl Lesson {
+    /// Starts a worker running lesson `id` with `query`.
+    pub fn start(id: LessonId, query: String, speed: f64) -> Lesson {
+        let lesson = Lesson {
+            id,
+            step: RwSignal::new(0),
+            running: RwSignal::new(false),
+            rate: RwSignal::new(0.0),
+            history: RwSignal::new(History::default()),
+            view: RwSignal::new(None),
+            notices: RwSignal::new(vec![]),
+            diverged: RwSignal::new(None),
+            failed: RwSignal::new(None),
+            rejected: RwSignal::new(None),
+            query: RwSignal::new(query.clone()),
+            started: RwSignal::new(false),
+            speed: RwSignal::new(speed),
+            link: StoredValue::new_local(None),
+        };
+        lesson.spawn(query);
+        lesson
+    }
+
+    fn spawn(self, query: String) {
+        self.link.set_value(None);
+        match WorkerLink::spawn(move |msg| self.receive(msg)) {
+            Ok(link) => {
+                link.send(ToWorker::SetSpeed { steps_per_sec: self.speed.get_untracked() });
+                link.send(ToWorker::Init { lesson: self.id, query });
+                self.link.set_value(Some(Rc::new(link)));
+                self.failed.set(None);
+            }
+            Err(e) => self.failed.set(Some(e)),
+        }
+    }
+
+    fn receive(self, msg: FromWorker) {
+        match msg {
+            FromWorker::Ready => {}
+            FromWorker::Started { query, notices, metric_names, .. } => {
+                self.history.set(History { names: metric_names, ..History::default() });
+                self.query.set(query);
+                self.notices.set(notices);
+                self.diverged.set(None);
+                self.running.set(false);
+                self.started.set(true);
+            }
+            FromWorker::Snapshot(s) => {
+                self.step.set(s.step);
+                self.running.set(s.running);
+                if s.steps_per_sec > 0.0 || !s.running {
+                    self.rate.set(if s.running { s.steps_per_sec } else { 0.0 });
+                }
+                if !s.history.is_empty() {
+                    self.history.update(|h| h.push(s.history));
+                }
+                self.view.set(Some(s.view));
+            }
+            FromWorker::Paused { step, reason } => {
+                self.step.set(step);
+                self.running.set(false);
+                self.rate.set(0.0);
+                if let PauseReason::Diverged { message } = reason {
+                    self.diverged.set(Some(message));
+                }
+            }
+            FromWorker::Updated { query, notices } => {
+                self.query.set(query);
+                self.notices.set(notices);
+            }
+            FromWorker::Rejected { command, why } => self.rejected.set(Some(format!("{command}: {why}"))),
+            FromWorker::Failed { message } => {
+                self.running.set(false);
+                // A panic reports itself, then the worker's error event follows: keep the first.
+                if self.failed.get_untracked().is_none() {
+                    self.failed.set(Some(message));
+                }
+            }
+            FromWorker::Answer(_) => {}
+        }
+    }
+
+    pub fn send(self, cmd: ToWorker) {
+        self.rejected.set(None);
+        if let Some(link) = self.link.get_value() {
+            link.send(cmd);
+        }
+    }
+
+    pub fn play(self) {
+        self.running.set(true);
+        self.send(ToWorker::Play);
+    }
+
+    pub fn pause(self) {
+        self.send(ToWorker::Pause);
+    }
+
+    pub fn toggle(self) {
+        if self.running.get_untracked() {
+            self.pause()
+        } else {
+            self.play()
+        }
+    }
+
+    pub fn step_once(self, part: StepPart) {
+        self.send(ToWorker::Step { count: 1, part });
+    }
+
+    pub fn run_to(self, step: u64) {
+        self.running.set(true);
+        self.send(ToWorker::RunTo { step });
+    }
+
+    /// Back to step 0 with `query` (or the current settings). After a crash, a fresh worker.
+    pub fn reset(self, query: Option<String>) {
+        let query = query.unwrap_or_else(|| self.query.get_untracked());
+        self.diverged.set(None);
+        if self.failed.get_untracked().is_some() || self.link.with_value(|l| l.is_none()) {
+            self.started.set(false);
+            self.spawn(query);
+        } else {
+            self.send(ToWorker::Reset { query: Some(query) });
+        }
+    }
+
+    /// New settings: the worker applies live ones and restarts for the rest.
+    pub fn update(self, query: String) {
+        self.query.set(query.clone());
+        self.send(ToWorker::Update { query });
+    }
+
+    pub fn set_speed(self, steps_per_sec: f64) {
+        self.speed.set(steps_per_sec);
+        self.send(ToWorker::SetSpeed { steps_per_sec });
+    }
+
+    pub fn stop(self) {
+        self.link.set_value(None);
+    }
+}

@@ -1,0 +1,206 @@
+//! The page: header, landing page and one route per lesson. The address holds the whole state
+//! (see [`crate::route`]); the page rewrites it as controls change, without reloading.
+
+mod controls;
+mod gan;
+mod lesson;
+mod link;
+
+use genlab_core::lesson::LessonId;
+use genlab_core::settings::ChoiceEnum;
+use leptos::ev;
+use leptos::prelude::*;
+
+use crate::charts::{Projector, ResizeTick};
+use crate::i18n::{tr, Lang};
+use crate::route::{format_hash, parse_hash, Route};
+use lesson::Lesson;
+
+pub fn start() {
+    console_error_panic_hook::set_once();
+    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(App);
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+fn write_hash(hash: &str) {
+    if let Some(w) = web_sys::window() {
+        if w.location().hash().ok().as_deref() != Some(hash) {
+            if let Ok(h) = w.history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
+            }
+        }
+    }
+}
+
+/// Bumped when the user navigates to a different state of the same lesson (a pasted bookmark,
+/// the back button): the lesson restarts from the address.
+#[derive(Clone, Copy)]
+struct ExternalNav(RwSignal<u32>);
+
+#[component]
+fn App() -> impl IntoView {
+    let route = RwSignal::new(parse_hash(&current_hash()));
+    let lang = RwSignal::new(route.get_untracked().lang);
+    let projector = RwSignal::new(route.get_untracked().projector);
+    let resize = RwSignal::new(0u32);
+    let external = RwSignal::new(0u32);
+    provide_context(lang);
+    provide_context(Projector(projector));
+    provide_context(ResizeTick(resize));
+    provide_context(ExternalNav(external));
+    provide_context(route);
+
+    let hash_handle = window_event_listener(ev::hashchange, move |_| {
+        let new = parse_hash(&current_hash());
+        let old = route.get_untracked();
+        projector.set(new.projector);
+        lang.set(new.lang);
+        if new.lesson == old.lesson && new.query != old.query {
+            route.set(new);
+            external.update(|n| *n += 1);
+        } else if new != old {
+            route.set(new);
+        }
+    });
+    let resize_handle = window_event_listener(ev::resize, move |_| resize.update(|n| *n += 1));
+    on_cleanup(move || {
+        hash_handle.remove();
+        resize_handle.remove();
+    });
+    // The address follows the state.
+    Effect::new(move |_| {
+        let mut r = route.get();
+        r.projector = projector.get();
+        r.lang = lang.get();
+        write_hash(&format_hash(&r));
+    });
+    Effect::new(move |_| {
+        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
+            let _ = body.class_list().toggle_with_force("projector", projector.get());
+        }
+    });
+    let lesson_id = Memo::new(move |_| route.with(|r| r.lesson));
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+
+    view! {
+        <header class="top">
+            <a class="brand" href="#/">{t("app.title")}</a>
+            <nav aria-label="lessons">
+                {LessonId::ALL.iter().filter(|l| l.is_built()).map(|&l| view! {
+                    <a href=format!("#/{}", l.key()) class:active=move || lesson_id.get() == Some(l)>{move || tr(lang.get(), &format!("lesson.{}.title", l.key()))}</a>
+                }).collect_view()}
+                <a href="#/">{t("app.home")}</a>
+            </nav>
+            <label class="projector-toggle">
+                <input type="checkbox" data-testid="projector" prop:checked=move || projector.get()
+                    on:change=move |e| projector.set(event_target_checked(&e)) />
+                {t("app.projector")}
+            </label>
+        </header>
+        <main>
+            {move || match lesson_id.get() {
+                None => view! { <Landing /> }.into_any(),
+                Some(LessonId::Gan) => {
+                    let r = route.get_untracked();
+                    view! { <GanRoute query=r.query speed=r.speed /> }.into_any()
+                }
+                Some(other) => view! { <NotBuilt lesson=other /> }.into_any(),
+            }}
+        </main>
+        <footer>{t("app.footer")}</footer>
+    }
+}
+
+/// Keeps the address in step with a running lesson, and restarts it when the address changes
+/// from outside.
+fn sync_route(lesson: Lesson) {
+    let route = expect_context::<RwSignal<Route>>();
+    let external = expect_context::<ExternalNav>().0;
+    Effect::new(move |_| {
+        let q = lesson.query.get();
+        let speed = lesson.speed.get();
+        route.update(|r| {
+            r.query = q;
+            r.speed = speed;
+        });
+    });
+    Effect::new(move |prev: Option<u32>| {
+        let n = external.get();
+        if prev.is_some_and(|p| p != n) {
+            let r = route.get_untracked();
+            lesson.set_speed(r.speed);
+            lesson.reset(Some(r.query));
+        }
+        n
+    });
+}
+
+#[component]
+fn GanRoute(query: String, speed: f64) -> impl IntoView {
+    view! { <gan::GanLesson query speed /> <RouteSync /> }
+}
+
+#[component]
+fn RouteSync() -> impl IntoView {
+    if let Some(lesson) = use_context::<Lesson>() {
+        sync_route(lesson);
+        expose_crash_hook(lesson);
+    }
+}
+
+/// `window.genlabCrashWorker()` makes the worker panic: the end-to-end tests use it to check
+/// that a crash is reported in the page and that Reset brings up a fresh worker.
+fn expose_crash_hook(lesson: Lesson) {
+    use wasm_bindgen::prelude::*;
+    let Some(window) = web_sys::window() else { return };
+    let hook = Closure::<dyn Fn()>::new(move || lesson.send(genlab_core::protocol::ToWorker::Crash));
+    let _ = js_sys::Reflect::set(&window, &"genlabCrashWorker".into(), hook.as_ref());
+    // The page lives as long as the tab; the hook may too.
+    hook.forget();
+}
+
+#[component]
+fn Landing() -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let unknown = expect_context::<RwSignal<Route>>().with_untracked(|r| r.unknown);
+    view! {
+        <section class="landing" data-testid="landing">
+            <h1>{move || tr(lang.get(), "app.title")}</h1>
+            <p class="tagline">{move || tr(lang.get(), "app.tagline")}</p>
+            {unknown.then(|| view! { <p class="banner notice" role="status">{move || tr(lang.get(), "app.unknown_route")}</p> })}
+            <ul class="cards">
+                {LessonId::ALL.iter().map(|&l| {
+                    let key = l.key();
+                    view! {
+                        <li class="card" class:planned=!l.is_built()>
+                            <a href=format!("#/{key}") data-testid=format!("card-{key}")>
+                                <h2>{move || tr(lang.get(), &format!("lesson.{key}.title"))}</h2>
+                                <p>{move || tr(lang.get(), &format!("lesson.{key}.blurb"))}</p>
+                                <span class="badge">{move || tr(lang.get(), if l.is_built() { "lesson.ready" } else { "lesson.planned" })}</span>
+                            </a>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn NotBuilt(lesson: LessonId) -> impl IntoView {
+    let lang = expect_context::<RwSignal<Lang>>();
+    let key = lesson.key();
+    view! {
+        <article class="lesson not-built" data-testid=format!("lesson-{key}")>
+            <h2>{move || tr(lang.get(), &format!("lesson.{key}.title"))}</h2>
+            <p>{move || tr(lang.get(), &format!("lesson.{key}.blurb"))}</p>
+            <p class="banner notice" data-testid="not-built">{move || tr(lang.get(), "lesson.not_built")}</p>
+        </article>
+    }
+}

@@ -1,0 +1,397 @@
+//! Charts on plotters-canvas. A chart is a [`ChartSpec`] — plain data, no state — drawn by
+//! [`ChartCanvas`] on the next animation frame after its data changed, never inside a training
+//! step. Canvases are sized to their container in device pixels, so lines stay sharp on HiDPI.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+/// Okabe–Ito: distinguishable with every common colour-vision deficiency.
+pub mod palette {
+    use plotters::style::RGBColor;
+    pub const BLACK: RGBColor = RGBColor(0, 0, 0);
+    pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+    pub const SKY: RGBColor = RGBColor(86, 180, 233);
+    pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+    pub const YELLOW: RGBColor = RGBColor(240, 228, 66);
+    pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+    pub const VERMILION: RGBColor = RGBColor(213, 94, 0);
+    pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+    pub const GREY: RGBColor = RGBColor(140, 140, 140);
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Layer {
+    Line { name: String, color: RGBColor, points: Vec<(f64, f64)>, dashed: bool },
+    /// Bars of equal width covering [lo, hi).
+    Bars { name: String, color: RGBColor, lo: f64, hi: f64, heights: Vec<f64> },
+    /// Arrows from `from[i]` to `to[i]`, in data coordinates.
+    Arrows { name: String, color: RGBColor, from: Vec<(f64, f64)>, to: Vec<(f64, f64)> },
+    HLine { name: String, color: RGBColor, y: f64 },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LegendAt {
+    UpperLeft,
+    UpperRight,
+    LowerRight,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartSpec {
+    pub x_range: (f64, f64),
+    pub y_range: (f64, f64),
+    pub log_y: bool,
+    pub x_label: String,
+    /// Label the x axis with whole numbers (step counts).
+    pub x_integer: bool,
+    pub y_label: String,
+    pub legend: LegendAt,
+    pub layers: Vec<Layer>,
+}
+
+impl ChartSpec {
+    pub fn empty() -> Self {
+        ChartSpec {
+            x_range: (0.0, 1.0),
+            y_range: (0.0, 1.0),
+            log_y: false,
+            x_label: String::new(),
+            x_integer: false,
+            y_label: String::new(),
+            legend: LegendAt::UpperRight,
+            layers: vec![],
+        }
+    }
+
+    /// A y-range covering every finite value of the line layers (and hlines), with a margin;
+    /// `floor` keeps log charts positive.
+    pub fn fit_y(&mut self, floor: Option<f64>) {
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        for l in &self.layers {
+            let ys: Vec<f64> = match l {
+                Layer::Line { points, .. } => points.iter().map(|p| p.1).collect(),
+                Layer::HLine { y, .. } => vec![*y],
+                Layer::Bars { heights, .. } => heights.clone(),
+                Layer::Arrows { .. } => vec![],
+            };
+            for y in ys.into_iter().filter(|y| y.is_finite()) {
+                if floor.is_none_or(|f| y >= f) {
+                    lo = lo.min(y);
+                    hi = hi.max(y);
+                }
+            }
+        }
+        if !lo.is_finite() {
+            (lo, hi) = (floor.unwrap_or(0.0).max(1e-3), 1.0);
+        }
+        if self.log_y {
+            let lo = lo.max(floor.unwrap_or(1e-6));
+            self.y_range = (lo / 1.5, (hi * 1.5).max(lo * 10.0));
+        } else {
+            let pad = ((hi - lo) * 0.08).max(1e-6);
+            self.y_range = (lo - pad, hi + pad);
+        }
+    }
+}
+
+fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
+    if !p.0.is_finite() || !p.1.is_finite() {
+        return None;
+    }
+    let (y0, y1) = spec.y_range;
+    Some((p.0.clamp(spec.x_range.0, spec.x_range.1), p.1.clamp(y0, y1)))
+}
+
+/// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
+/// and lines (projector mode).
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, scale: f64) -> Result<(), String> {
+    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let (w, h) = (canvas.client_width().max(50) as f64, canvas.client_height().max(50) as f64);
+    canvas.set_width((w * dpr).round() as u32);
+    canvas.set_height((h * dpr).round() as u32);
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("this browser gave no 2-D canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let px = dpr * scale;
+    let mut spec = spec.clone();
+    if spec.x_range.0 >= spec.x_range.1 || !spec.x_range.0.is_finite() || !spec.x_range.1.is_finite() {
+        spec.x_range = (0.0, 1.0);
+    }
+    if !(spec.y_range.0 < spec.y_range.1) || !spec.y_range.0.is_finite() || !spec.y_range.1.is_finite() {
+        spec.y_range = (0.0, 1.0);
+    }
+    if spec.log_y && spec.y_range.0 <= 0.0 {
+        spec.y_range.0 = spec.y_range.1.min(1.0) * 1e-4;
+    }
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .margin((10.0 * px) as u32)
+        .x_label_area_size((34.0 * px) as u32)
+        .y_label_area_size((56.0 * px) as u32);
+    let (x0, x1) = spec.x_range;
+    let (y0, y1) = spec.y_range;
+    if spec.log_y {
+        let chart = builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()).map_err(|e| e.to_string())?;
+        draw_into(chart, &root, &spec, px)
+    } else {
+        let chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(|e| e.to_string())?;
+        draw_into(chart, &root, &spec, px)
+    }
+}
+
+fn draw_into<Y>(
+    mut chart: ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, Y>>,
+    root: &DrawingArea<CanvasBackend, Shift>,
+    spec: &ChartSpec,
+    px: f64,
+) -> Result<(), String>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let font = ("sans-serif", 12.0 * px).into_font();
+    let line_w = (2.0 * px).round().max(1.0) as u32;
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_label.as_str())
+        .y_desc(spec.y_label.as_str())
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(220, 220, 220))
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|x: &f64| if spec.x_integer { format!("{x:.0}") } else { format!("{x:.1}") })
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let mut any_label = false;
+    for layer in &spec.layers {
+        match layer {
+            Layer::Bars { name, color, lo, hi, heights } => {
+                let width = (hi - lo) / heights.len().max(1) as f64;
+                let base = if spec.log_y { spec.y_range.0 } else { 0.0f64.max(spec.y_range.0) };
+                let style = color.mix(0.35).filled();
+                chart
+                    .draw_series(heights.iter().enumerate().filter(|(_, h)| h.is_finite() && **h > 0.0).map(|(i, &h)| {
+                        let a = lo + i as f64 * width;
+                        Rectangle::new([(a, base), (a + width, h.min(spec.y_range.1))], style)
+                    }))
+                    .map_err(|e| e.to_string())?
+                    .label(name.as_str())
+                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], style));
+                any_label = true;
+            }
+            Layer::Line { name, color, points, dashed } => {
+                let pts: Vec<(f64, f64)> = points.iter().filter_map(|&p| clamp_point(p, spec)).collect();
+                let style = color.stroke_width(line_w);
+                let anno = if *dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(pts, (6.0 * px) as u32, (4.0 * px) as u32, style))
+                        .map_err(|e| e.to_string())?
+                } else {
+                    chart.draw_series(LineSeries::new(pts, style)).map_err(|e| e.to_string())?
+                };
+                if !name.is_empty() {
+                    anno.label(name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    any_label = true;
+                }
+            }
+            Layer::HLine { name, color, y } => {
+                if y.is_finite() && *y >= spec.y_range.0 && *y <= spec.y_range.1 {
+                    let style = color.stroke_width(line_w);
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            vec![(spec.x_range.0, *y), (spec.x_range.1, *y)],
+                            (8.0 * px) as u32,
+                            (5.0 * px) as u32,
+                            style,
+                        ))
+                        .map_err(|e| e.to_string())?
+                        .label(name.as_str())
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    any_label = true;
+                }
+            }
+            Layer::Arrows { name, color, from, to } => {
+                let style = color.stroke_width(line_w);
+                for (a, b) in from.iter().zip(to) {
+                    let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else { continue };
+                    let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
+                    let (dx, dy) = ((pb.0 - pa.0) as f64, (pb.1 - pa.1) as f64);
+                    let len = (dx * dx + dy * dy).sqrt();
+                    root.draw(&PathElement::new(vec![pa, pb], style)).map_err(|e| e.to_string())?;
+                    if len > 3.0 {
+                        let head = (6.0 * px).min(len * 0.6);
+                        let (ux, uy) = (dx / len, dy / len);
+                        for side in [-1.0, 1.0] {
+                            let hx = pb.0 as f64 - head * (ux - side * 0.5 * uy);
+                            let hy = pb.1 as f64 - head * (uy + side * 0.5 * ux);
+                            root.draw(&PathElement::new(vec![pb, (hx as i32, hy as i32)], style)).map_err(|e| e.to_string())?;
+                        }
+                    }
+                }
+                let style2 = style;
+                chart
+                    .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
+                    .map_err(|e| e.to_string())?
+                    .label(name.as_str())
+                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style2));
+                any_label = true;
+            }
+        }
+    }
+    if any_label {
+        let pos = match spec.legend {
+            LegendAt::UpperLeft => SeriesLabelPosition::UpperLeft,
+            LegendAt::UpperRight => SeriesLabelPosition::UpperRight,
+            LegendAt::LowerRight => SeriesLabelPosition::LowerRight,
+        };
+        chart
+            .configure_series_labels()
+            .position(pos)
+            .label_font(font)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(200, 200, 200))
+            .draw()
+            .map_err(|e| e.to_string())?;
+    }
+    root.present().map_err(|e| e.to_string())
+}
+
+/// Bumped on window resize so every chart redraws at its new size.
+#[derive(Clone, Copy)]
+pub struct ResizeTick(pub RwSignal<u32>);
+
+/// Projector mode: larger type, thicker lines.
+#[derive(Clone, Copy)]
+pub struct Projector(pub RwSignal<bool>);
+
+type DrawJob = Box<dyn FnOnce()>;
+
+thread_local! {
+    /// Charts waiting to be drawn, oldest first, at most one entry per canvas.
+    static QUEUE: RefCell<Vec<(&'static str, DrawJob)>> = const { RefCell::new(Vec::new()) };
+    static FRAME_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Drawing budget per animation frame. Charts beyond it wait for the next frame, so redraws never
+/// add up to a long task on the main thread.
+const FRAME_BUDGET_MS: f64 = 12.0;
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Queues a redraw of canvas `id`, replacing any redraw of it still waiting.
+fn enqueue(id: &'static str, job: DrawJob) {
+    QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        q.retain(|(other, _)| *other != id);
+        q.push((id, job));
+    });
+    request_frame();
+}
+
+fn request_frame() {
+    if FRAME_REQUESTED.with(|f| f.replace(true)) {
+        return;
+    }
+    if let Some(w) = web_sys::window() {
+        let cb = Closure::once_into_js(run_frame);
+        let _ = w.request_animation_frame(cb.unchecked_ref());
+    }
+}
+
+fn run_frame() {
+    FRAME_REQUESTED.with(|f| f.set(false));
+    let start = now_ms();
+    loop {
+        let job = QUEUE.with(|q| {
+            let mut q = q.borrow_mut();
+            (!q.is_empty()).then(|| q.remove(0))
+        });
+        let Some((_, job)) = job else { return };
+        job();
+        if now_ms() - start > FRAME_BUDGET_MS {
+            break;
+        }
+    }
+    if QUEUE.with(|q| !q.borrow().is_empty()) {
+        request_frame();
+    }
+}
+
+/// A canvas that draws `spec` whenever it changes, at most once per animation frame.
+#[component]
+pub fn ChartCanvas(
+    /// What to draw; `None` leaves the canvas with its last picture.
+    spec: Signal<Option<ChartSpec>>,
+    /// `data-testid` for tests, also the canvas's id.
+    testid: &'static str,
+    /// Accessible description of the chart.
+    label: Signal<String>,
+    /// CSS height class: "chart-tall" or "chart-short".
+    #[prop(default = "chart-tall")]
+    size: &'static str,
+    /// Minimum time between two redraws; slow-moving history charts need no 30 Hz.
+    #[prop(default = 0.0)]
+    min_interval_ms: f64,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let last_draw = Rc::new(Cell::new(f64::NEG_INFINITY));
+    let resize = use_context::<ResizeTick>().map(|r| r.0);
+    let projector = use_context::<Projector>().map(|p| p.0);
+    let error = RwSignal::new(None::<String>);
+    let latest: Rc<RefCell<ChartSpec>> = Rc::new(RefCell::new(ChartSpec::empty()));
+    let timer_pending = Rc::new(Cell::new(false));
+    Effect::new(move |_| {
+        let s = spec.get();
+        let scale = if projector.map(|p| p.get()).unwrap_or(false) { 1.6 } else { 1.0 };
+        if let Some(r) = resize {
+            r.track();
+        }
+        let Some(s) = s else { return };
+        *latest.borrow_mut() = s;
+        let job: DrawJob = {
+            let (latest, last_draw) = (latest.clone(), last_draw.clone());
+            Box::new(move || {
+                let Some(el) = canvas.get_untracked() else { return };
+                last_draw.set(now_ms());
+                // The newest data at drawing time, not at queueing time.
+                let result = draw(&el, &latest.borrow(), scale);
+                error.set(result.err());
+            })
+        };
+        // A throttled chart redraws at most every `min_interval_ms`: data arriving sooner is
+        // drawn when the interval is over (so the last snapshot before a pause is never lost).
+        let wait = min_interval_ms - (now_ms() - last_draw.get());
+        if wait <= 0.0 {
+            enqueue(testid, job);
+        } else if !timer_pending.replace(true) {
+            let timer_pending = timer_pending.clone();
+            let cb = Closure::once_into_js(move || {
+                timer_pending.set(false);
+                enqueue(testid, job);
+            });
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), wait.ceil() as i32);
+            }
+        }
+    });
+    view! {
+        <div class="chart-box">
+            <canvas node_ref=canvas class=size id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            {move || error.get().map(|e| view! { <p class="chart-error">{e}</p> })}
+        </div>
+    }
+}

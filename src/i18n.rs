@@ -1,0 +1,205 @@
+//! Every string the page shows, keyed by language. Components ask [`tr`] by key; they never hold
+//! prose of their own, so a language is added here without touching a component.
+
+use genlab_core::choice_enum;
+
+choice_enum! {
+    pub enum Lang { En = "en" }
+}
+
+/// The text for `key`, falling back to English, then to the key itself (which the catalog test
+/// forbids for every key the page uses).
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    let table = match lang {
+        Lang::En => EN,
+    };
+    lookup(table, key).or_else(|| lookup(EN, key)).unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
+}
+
+pub fn has(lang: Lang, key: &str) -> bool {
+    match lang {
+        Lang::En => lookup(EN, key).is_some(),
+    }
+}
+
+fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
+    table.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+pub const EN: &[(&str, &str)] = &[
+    ("app.title", "genlab"),
+    ("app.tagline", "Generative models you can train, poke and take apart — in your browser, no server."),
+    ("app.home", "All lessons"),
+    ("app.projector", "Projector mode"),
+    ("app.loading_worker", "Starting the training worker…"),
+    ("app.worker_failed", "The training worker stopped"),
+    ("app.reset_to_recover", "Press Reset to start a fresh worker; your settings are kept."),
+    ("app.unknown_route", "There is no lesson at this address; here is the list of lessons."),
+    ("app.footer", "Every control and the seed live in the URL: bookmark it, and the same URL replays the same run."),
+    // Lessons
+    ("lesson.rbm.title", "Restricted Boltzmann machine"),
+    ("lesson.rbm.blurb", "Six movie-goers, CD-k, PCD and parallel tempering, with the exact likelihood beside each."),
+    ("lesson.vae.title", "Variational autoencoder on MNIST"),
+    ("lesson.vae.blurb", "A 2-D latent space of real digits: drag through it, interpolate, watch the clusters form."),
+    ("lesson.gan.title", "1-D GAN: learning N(−1, 1)"),
+    ("lesson.gan.blurb", "A generator turns uniform noise into N(−1, 1) against a discriminator — with the optimal D on screen."),
+    ("lesson.transport.title", "Earth mover's distance & optimal transport"),
+    ("lesson.transport.blurb", "Drag mass and points; exact EMD, Sinkhorn, MMD and the Gaussian W2 in closed form."),
+    ("lesson.gpu.title", "MNIST on the GPU"),
+    ("lesson.gpu.blurb", "WGSL compute shaders train the full-size VAE and an RBM in the page, with a CPU fallback."),
+    ("lesson.autoencoders.title", "Autoencoder variants"),
+    ("lesson.autoencoders.blurb", "Undercomplete, sparse, denoising and contractive autoencoders side by side."),
+    ("lesson.cvae.title", "CVAE, WAE and AAE"),
+    ("lesson.cvae.blurb", "Conditioning the VAE, and matching the latent distribution with transport or a discriminator."),
+    ("lesson.langevin.title", "Langevin sampling of energy models"),
+    ("lesson.langevin.blurb", "Stochastic gradient Langevin dynamics on an energy landscape, as in JEM."),
+    ("lesson.dbn.title", "Deep belief network"),
+    ("lesson.dbn.blurb", "Greedy layer-wise training of stacked RBMs."),
+    ("lesson.not_built", "This lesson is not built yet. Nothing here is simulated: when it is built, it will train real models like the lessons that are ready."),
+    ("lesson.ready", "ready"),
+    ("lesson.planned", "planned"),
+    // Transport bar
+    ("transport.play", "Play"),
+    ("transport.pause", "Pause"),
+    ("transport.step", "Step"),
+    ("transport.reset", "Reset"),
+    ("transport.run_to", "Run to step"),
+    ("transport.go", "Go"),
+    ("transport.speed", "Speed (steps/s)"),
+    ("transport.max", "max"),
+    ("transport.step_counter", "step"),
+    ("transport.steps_per_sec", "steps/s"),
+    ("transport.keys", "Keys: space play/pause, → step, r reset"),
+    ("transport.new_seed", "New seed"),
+    // Status
+    ("status.diverged", "Training paused: the run diverged"),
+    ("status.diverged_hint", "The last good state stays on screen. Lower the learning rate, then Reset."),
+    ("status.notices", "Some settings in the address were adjusted:"),
+    ("status.rejected", "Ignored"),
+    ("settings.title", "Settings"),
+    ("settings.restart_note", "Settings marked ↻ restart the run; the others apply live."),
+    // Shared parameters and choices
+    ("param.seed", "Seed"),
+    ("param.optimizer", "Optimiser"),
+    ("param.batch", "Batch size"),
+    ("param.beta1", "β₁ (momentum of Adam)"),
+    ("choice.optimizer.sgd", "SGD"),
+    ("choice.optimizer.momentum", "Momentum"),
+    ("choice.optimizer.adagrad", "AdaGrad"),
+    ("choice.optimizer.rmsprop", "RMSProp"),
+    ("choice.optimizer.adam", "Adam"),
+    ("choice.activation.tanh", "tanh"),
+    ("choice.activation.relu", "ReLU"),
+    ("choice.activation.leaky_relu", "leaky ReLU"),
+    // GAN
+    ("param.noise", "Noise z"),
+    ("choice.noise.uniform", "uniform(0, 1)"),
+    ("choice.noise.normal", "N(0, 1)"),
+    ("param.g_width", "G hidden width"),
+    ("param.d_width", "D hidden width"),
+    ("param.g_act", "G activation"),
+    ("param.d_act", "D activation"),
+    ("param.g_start", "G starts at (output bias)"),
+    ("param.g_loss", "Generator loss"),
+    ("choice.g_loss.non_saturating", "non-saturating −log D(G(z))"),
+    ("choice.g_loss.minimax", "minimax log(1 − D(G(z)))"),
+    ("param.d_steps", "D steps per G step (k)"),
+    ("param.d_pretrain", "D-only steps first"),
+    ("param.lr_g", "G learning rate"),
+    ("param.lr_d", "D learning rate"),
+    ("param.ema", "Show the EMA of G's weights"),
+    ("param.ema_decay", "EMA decay"),
+    ("gan.presets", "Presets"),
+    ("gan.preset.healthy", "Healthy training"),
+    ("gan.preset.minimax_stalls", "Minimax loss stalls"),
+    ("gan.preset.fast_d", "Too-fast discriminator"),
+    ("gan.preset.lr_too_high", "Learning rate too high"),
+    ("gan.preset_help.healthy", "Non-saturating loss, Adam, one D step per G step: the histogram settles onto N(−1, 1) within a few thousand steps."),
+    ("gan.preset_help.minimax_stalls", "Fakes start at +4, D learns first, plain SGD: log(1 − D(G(z))) has almost no gradient where D is sure. Switch the loss to non-saturating while it runs and watch G escape."),
+    ("gan.preset_help.fast_d", "Ten D steps per G step and a fast D: D(real) → 1, D(fake) → 0, and G crawls."),
+    ("gan.preset_help.lr_too_high", "Learning rates of 0.05: the generator collapses to a narrow spike and the game oscillates."),
+    ("gan.step_d", "Step D only"),
+    ("gan.step_g", "Step G only"),
+    ("gan.chart.densities", "Densities and discriminators on x"),
+    ("gan.chart.map", "The generator's map z ↦ G(z)"),
+    ("gan.chart.losses", "Losses and D's outputs"),
+    ("gan.chart.w1", "W1 to N(−1, 1) (exact, from quantiles)"),
+    ("gan.chart.value", "Value of the game V(D, G)"),
+    ("gan.series.target", "p_data = N(−1, 1)"),
+    ("gan.series.hist", "G(z) histogram"),
+    ("gan.series.p_g", "p_g (KDE)"),
+    ("gan.series.d", "D(x)"),
+    ("gan.series.d_star", "D*(x) = p_data / (p_data + p_g)"),
+    ("gan.series.push", "push on fakes (dD/dx)"),
+    ("gan.series.g_map", "G(z) shown"),
+    ("gan.series.g_map_raw", "G(z) raw weights"),
+    ("gan.series.ideal_map", "ideal maps −1 ± Φ⁻¹(z)"),
+    ("gan.series.ideal_map_normal", "ideal maps −1 ± z"),
+    ("gan.series.d_loss", "D loss"),
+    ("gan.series.g_loss", "G loss"),
+    ("gan.series.d_real", "mean D(real)"),
+    ("gan.series.d_fake", "mean D(fake)"),
+    ("gan.series.w1_raw", "W1 raw G"),
+    ("gan.series.w1_ema", "W1 EMA of G"),
+    ("gan.series.game_value", "V(D, G)"),
+    ("gan.series.equilibrium", "−log 4 (equilibrium)"),
+    ("gan.readout.w1", "W1 to N(−1, 1)"),
+    ("gan.readout.mean_std", "G mean / std"),
+    ("gan.readout.value", "V(D, G) vs −log 4"),
+    ("gan.readout.updates", "D / G updates"),
+    ("gan.axis.x", "x"),
+    ("gan.axis.z", "z"),
+    ("gan.axis.step", "step"),
+    ("gan.log_y", "log scale"),
+    ("gan.explain", "The generator G maps one number z ~ uniform(0, 1) to x; the discriminator D says how likely x is real. For a fixed G the best D is D*(x) = p_data(x) / (p_data(x) + p_g(x)), and at D* the game's value is −log 4 + 2·JSD(p_data ‖ p_g): it reaches −log 4 only when p_g = p_data."),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use genlab_core::gan::{GanSettings, Preset};
+    use genlab_core::lesson::LessonId;
+    use genlab_core::settings::{ChoiceEnum, Kind, Settings};
+
+    fn assert_labels<S: Settings>() {
+        for p in S::params() {
+            let key = format!("param.{}", p.key);
+            assert!(has(Lang::En, &key), "missing {key}");
+        }
+    }
+
+    #[test]
+    fn every_key_the_page_builds_exists() {
+        for lesson in LessonId::ALL {
+            for part in ["title", "blurb"] {
+                let key = format!("lesson.{}.{part}", lesson.key());
+                assert!(has(Lang::En, &key), "missing {key}");
+            }
+        }
+        assert_labels::<GanSettings>();
+        for preset in Preset::ALL {
+            assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));
+            assert!(has(Lang::En, &format!("gan.preset_help.{}", preset.key())));
+        }
+        for name in genlab_core::gan::METRICS {
+            assert!(has(Lang::En, &format!("gan.series.{name}")) || matches!(*name, "g_mean" | "g_std"), "{name}");
+        }
+        // Choice options: label key is choice.<enum family>.<option>.
+        for p in GanSettings::params() {
+            if let Kind::Choice { options } = p.kind {
+                for o in options {
+                    assert!(crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)), "{}: {o}", p.key);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_unique() {
+        let mut keys: Vec<&str> = EN.iter().map(|(k, _)| *k).collect();
+        keys.sort();
+        let n = keys.len();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+    }
+}

@@ -1,0 +1,167 @@
+//! The training worker. It owns the [`Session`], runs it in time slices of a few milliseconds and
+//! yields between slices, so a pause or a new learning rate takes effect within one frame. It
+//! sends a snapshot at most every 33 ms, its bulk numbers in one transferred `Float32Array`.
+
+use std::cell::RefCell;
+
+use genlab_core::protocol::{wire, FromWorker, ToWorker};
+use genlab_core::session::Session;
+use js_sys::{Array, Float32Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+/// Work per slice before yielding to the message queue.
+const SLICE_MS: f64 = 10.0;
+/// At most ~30 snapshots a second reach the page.
+const SNAPSHOT_MS: f64 = 33.0;
+
+struct Worker {
+    session: Session,
+    scope: DedicatedWorkerGlobalScope,
+    tick_scheduled: bool,
+    last_snapshot_ms: f64,
+    /// Steps per slice, adapted so one chunk takes about 2 ms.
+    chunk: u64,
+    /// For the steps/s readout: (time, step) a second or so ago.
+    rate_mark: (f64, u64),
+    rate: f64,
+    /// For a speed limit: when the current pace started and the step then.
+    pace_mark: (f64, u64),
+}
+
+thread_local! {
+    static WORKER: RefCell<Option<Worker>> = const { RefCell::new(None) };
+}
+
+fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
+    scope.performance().map(|p| p.now()).unwrap_or(0.0)
+}
+
+/// Posts a message; its bulk arrays travel as one transferred buffer (zero copy).
+pub fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
+    let (header, bulk) = wire::encode(|| serde_wasm_bindgen::to_value(msg));
+    let header = match header {
+        Ok(h) => h,
+        Err(e) => {
+            let fallback = FromWorker::Failed { message: format!("could not encode a message: {e}") };
+            serde_wasm_bindgen::to_value(&fallback).unwrap_or(JsValue::NULL)
+        }
+    };
+    let envelope = Object::new();
+    let array = Float32Array::new_with_length(bulk.len() as u32);
+    array.copy_from(&bulk);
+    let _ = Reflect::set(&envelope, &"msg".into(), &header);
+    let _ = Reflect::set(&envelope, &"bulk".into(), &array);
+    let transfer = Array::of1(&array.buffer());
+    let _ = scope.post_message_with_transfer(&envelope, &transfer);
+}
+
+pub fn start() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    // A panic becomes a message: the page shows it and restarts the worker on reset.
+    let panic_scope = scope.clone();
+    std::panic::set_hook(Box::new(move |info| {
+        post(&panic_scope, &FromWorker::Failed { message: format!("the training worker crashed: {info}") });
+    }));
+    WORKER.with(|w| {
+        *w.borrow_mut() = Some(Worker {
+            session: Session::new(),
+            scope: scope.clone(),
+            tick_scheduled: false,
+            last_snapshot_ms: 0.0,
+            chunk: 1,
+            rate_mark: (0.0, 0),
+            rate: 0.0,
+            pace_mark: (0.0, 0),
+        })
+    });
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| on_message(event.data()));
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&scope, &FromWorker::Ready);
+}
+
+fn on_message(data: JsValue) {
+    WORKER.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(w) = guard.as_mut() else { return };
+        let replies = match serde_wasm_bindgen::from_value::<ToWorker>(data) {
+            Ok(cmd) => {
+                let restarts_pace = matches!(cmd, ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. });
+                let replies = w.session.handle(cmd);
+                if restarts_pace {
+                    let t = now(&w.scope);
+                    w.pace_mark = (t, w.session.step());
+                    w.rate_mark = (t, w.session.step());
+                }
+                replies
+            }
+            Err(e) => vec![FromWorker::Rejected { command: "unknown".into(), why: format!("malformed command: {e}") }],
+        };
+        for r in &replies {
+            post(&w.scope, r);
+        }
+        schedule(w, 0);
+    });
+}
+
+fn schedule(w: &mut Worker, delay_ms: i32) {
+    if w.tick_scheduled || !w.session.has_work() {
+        return;
+    }
+    w.tick_scheduled = true;
+    let cb = Closure::once_into_js(tick);
+    let _ = w.scope.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms);
+}
+
+fn tick() {
+    WORKER.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(w) = guard.as_mut() else { return };
+        w.tick_scheduled = false;
+        let start = now(&w.scope);
+        let mut wait_ms = 0;
+        while w.session.has_work() && now(&w.scope) - start < SLICE_MS {
+            let mut budget = w.chunk;
+            if w.session.steps_per_sec > 0.0 {
+                // Pace: the steps due since the pace mark, minus those done.
+                let due = ((now(&w.scope) - w.pace_mark.0) / 1000.0 * w.session.steps_per_sec) as u64;
+                let done = w.session.step().saturating_sub(w.pace_mark.1);
+                budget = budget.min(due.saturating_sub(done));
+                if budget == 0 {
+                    wait_ms = (1000.0 / w.session.steps_per_sec).clamp(1.0, 250.0) as i32;
+                    break;
+                }
+            }
+            let t0 = now(&w.scope);
+            let out = w.session.run(budget);
+            let took = now(&w.scope) - t0;
+            // Aim for chunks of ~2 ms so the slice deadline is kept.
+            if took < 1.0 {
+                w.chunk = (w.chunk * 2).min(10_000);
+            } else if took > 3.0 {
+                w.chunk = (w.chunk / 2).max(1);
+            }
+            let stopped = !out.is_empty();
+            for m in &out {
+                post(&w.scope, m);
+            }
+            if stopped {
+                w.last_snapshot_ms = now(&w.scope);
+                break;
+            }
+        }
+        let t = now(&w.scope);
+        if t - w.rate_mark.0 >= 1000.0 {
+            w.rate = (w.session.step().saturating_sub(w.rate_mark.1)) as f64 / ((t - w.rate_mark.0) / 1000.0);
+            w.rate_mark = (t, w.session.step());
+        }
+        if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {
+            let snap = w.session.snapshot(w.rate);
+            post(&w.scope, &snap);
+            w.last_snapshot_ms = t;
+        }
+        schedule(w, wait_ms);
+    });
+}

@@ -1,0 +1,96 @@
+// Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1, Debian's
+// Chromium through playwright-core, a long-task recorder, and canvas checks.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const shots = join(root, 'test-output', 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+async function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+  });
+}
+
+export async function startServer() {
+  const port = await freePort();
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(root, 'dist')],
+    { stdio: 'ignore' });
+  const base = `http://127.0.0.1:${port}/`;
+  for (let i = 0; i < 100; i++) {
+    try { const r = await fetch(base); if (r.ok) break; } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { base, stop: () => proc.kill() };
+}
+
+export async function launch(extraArgs = []) {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', ...extraArgs],
+    // Playwright gives every launch a fresh, empty profile of its own.
+  });
+}
+
+/// A page that records main-thread long tasks (> 50 ms) and uncaught errors.
+export async function openPage(browser, url, viewport = { width: 1400, height: 1000 }) {
+  const page = await browser.newPage({ viewport });
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.addInitScript(() => {
+    window.__longTasks = [];
+    try {
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) window.__longTasks.push(e.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    } catch (e) { window.__longTasks = null; }
+  });
+  await page.goto(url);
+  return page;
+}
+
+export async function text(page, testid) {
+  return (await page.getByTestId(testid).textContent()).trim();
+}
+
+export async function number(page, testid) {
+  return Number.parseFloat(await text(page, testid));
+}
+
+/// A fingerprint of a canvas's pixels and the share of pixels that are not background white —
+/// a chart that drew nothing but its frame has a tiny share.
+export async function canvasInfo(page, testid) {
+  return page.getByTestId(testid).evaluate((c) => {
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0, hash = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) ink++;
+      hash = (hash * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) >>> 0;
+    }
+    return { ink: ink / (data.length / 4), hash, width: c.width, height: c.height };
+  });
+}
+
+export async function waitFor(fn, { timeout = 15000, every = 100 } = {}) {
+  const t0 = Date.now();
+  let last;
+  while (Date.now() - t0 < timeout) {
+    last = await fn();
+    if (last) return last;
+    await new Promise((r) => setTimeout(r, every));
+  }
+  throw new Error(`condition not met within ${timeout} ms (last: ${JSON.stringify(last)})`);
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,61 @@
+// The app shell: landing page, one route per lesson, projector mode, bad addresses.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, shot, waitFor } from './harness.mjs';
+
+const LESSONS = ['rbm', 'vae', 'gan', 'transport', 'gpu', 'autoencoders', 'cvae', 'langevin', 'dbn'];
+const BUILT = ['gan'];
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+test('landing page lists every lesson with a description', async () => {
+  const page = await openPage(browser, server.base);
+  await page.getByTestId('landing').waitFor();
+  for (const l of LESSONS) {
+    const card = page.getByTestId(`card-${l}`);
+    assert.equal(await card.count(), 1, l);
+    const words = (await card.textContent()).trim().split(/\s+/).length;
+    assert.ok(words > 6, `${l} card has a description`);
+  }
+  await shot(page, 'landing');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('every lesson route exists; unbuilt ones say so plainly', async () => {
+  const page = await openPage(browser, server.base);
+  for (const l of LESSONS) {
+    await page.goto(`${server.base}#/${l}`);
+    await page.getByTestId(`lesson-${l}`).waitFor();
+    const notBuilt = await page.getByTestId('not-built').count();
+    assert.equal(notBuilt, BUILT.includes(l) ? 0 : 1, l);
+  }
+  await shot(page, 'unbuilt-lesson');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('an unknown route falls back to the lesson list with a message', async () => {
+  const page = await openPage(browser, `${server.base}#/no-such-lesson?x=%%%`);
+  await page.getByTestId('landing').waitFor();
+  assert.match(await page.textContent('main'), /no lesson at this address/);
+  await page.close();
+});
+
+test('projector mode enlarges the page and lives in the URL', async () => {
+  const page = await openPage(browser, `${server.base}#/gan`);
+  await page.getByTestId('lesson-gan').waitFor();
+  const small = await page.evaluate(() => getComputedStyle(document.body).fontSize);
+  await page.getByTestId('projector').check();
+  await waitFor(async () => page.url().includes('projector=1'));
+  const big = await page.evaluate(() => getComputedStyle(document.body).fontSize);
+  assert.ok(parseFloat(big) > parseFloat(small) * 1.3, `${small} → ${big}`);
+  // Reload: still on.
+  await page.reload();
+  await page.getByTestId('lesson-gan').waitFor();
+  assert.equal(await page.getByTestId('projector').isChecked(), true);
+  await page.waitForTimeout(800);
+  await shot(page, 'gan-projector');
+  await page.close();
+});
