@@ -31,12 +31,78 @@ pub mod palette {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Layer {
-    Line { name: String, color: RGBColor, points: Vec<(f64, f64)>, dashed: bool },
+    Line {
+        name: String,
+        color: RGBColor,
+        points: Vec<(f64, f64)>,
+        dashed: bool,
+    },
     /// Bars of equal width covering [lo, hi).
-    Bars { name: String, color: RGBColor, lo: f64, hi: f64, heights: Vec<f64> },
+    Bars {
+        name: String,
+        color: RGBColor,
+        lo: f64,
+        hi: f64,
+        heights: Vec<f64>,
+    },
     /// Arrows from `from[i]` to `to[i]`, in data coordinates.
-    Arrows { name: String, color: RGBColor, from: Vec<(f64, f64)>, to: Vec<(f64, f64)> },
-    HLine { name: String, color: RGBColor, y: f64 },
+    Arrows {
+        name: String,
+        color: RGBColor,
+        from: Vec<(f64, f64)>,
+        to: Vec<(f64, f64)>,
+    },
+    HLine {
+        name: String,
+        color: RGBColor,
+        y: f64,
+    },
+    /// A scatter: one dot per point, `radius` in CSS pixels.
+    Points {
+        name: String,
+        color: RGBColor,
+        points: Vec<(f64, f64)>,
+        radius: f64,
+    },
+    /// Values on an nx × ny grid over the chart's ranges (row 0 at the bottom), coloured by
+    /// [`viridis`] between `lo` and `hi`.
+    Heatmap {
+        nx: usize,
+        ny: usize,
+        values: Vec<f64>,
+        lo: f64,
+        hi: f64,
+    },
+}
+
+/// The viridis colour map (perceptually uniform, readable in grey and by colour-blind viewers),
+/// by linear interpolation between nine of its anchors. t is clamped to [0, 1].
+pub fn viridis(t: f64) -> RGBColor {
+    const A: [(u8, u8, u8); 9] = [
+        (68, 1, 84),
+        (71, 44, 122),
+        (59, 81, 139),
+        (44, 113, 142),
+        (33, 144, 141),
+        (39, 173, 129),
+        (92, 200, 99),
+        (170, 220, 50),
+        (253, 231, 37),
+    ];
+    let t = if t.is_finite() {
+        t.clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let x = t * (A.len() - 1) as f64;
+    let i = (x.floor() as usize).min(A.len() - 2);
+    let f = x - i as f64;
+    let mix = |a: u8, b: u8| (a as f64 + f * (b as f64 - a as f64)).round() as u8;
+    RGBColor(
+        mix(A[i].0, A[i + 1].0),
+        mix(A[i].1, A[i + 1].1),
+        mix(A[i].2, A[i + 1].2),
+    )
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -83,7 +149,8 @@ impl ChartSpec {
                 Layer::Line { points, .. } => points.iter().map(|p| p.1).collect(),
                 Layer::HLine { y, .. } => vec![*y],
                 Layer::Bars { heights, .. } => heights.clone(),
-                Layer::Arrows { .. } => vec![],
+                Layer::Arrows { .. } | Layer::Heatmap { .. } => vec![],
+                Layer::Points { points, .. } => points.iter().map(|p| p.1).collect(),
             };
             for y in ys.into_iter().filter(|y| y.is_finite()) {
                 if floor.is_none_or(|f| y >= f) {
@@ -115,20 +182,37 @@ fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
 
 /// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
 /// and lines (projector mode).
-pub fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, scale: f64) -> Result<(), String> {
-    let dpr = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
-    let (w, h) = (canvas.client_width().max(50) as f64, canvas.client_height().max(50) as f64);
+pub fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    spec: &ChartSpec,
+    scale: f64,
+) -> Result<(), String> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let (w, h) = (
+        canvas.client_width().max(50) as f64,
+        canvas.client_height().max(50) as f64,
+    );
     canvas.set_width((w * dpr).round() as u32);
     canvas.set_height((h * dpr).round() as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("this browser gave no 2-D canvas")?;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("this browser gave no 2-D canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let px = dpr * scale;
     let mut spec = spec.clone();
-    if spec.x_range.0 >= spec.x_range.1 || !spec.x_range.0.is_finite() || !spec.x_range.1.is_finite() {
+    if spec.x_range.0 >= spec.x_range.1
+        || !spec.x_range.0.is_finite()
+        || !spec.x_range.1.is_finite()
+    {
         spec.x_range = (0.0, 1.0);
     }
-    if !(spec.y_range.0 < spec.y_range.1) || !spec.y_range.0.is_finite() || !spec.y_range.1.is_finite() {
+    if !(spec.y_range.0 < spec.y_range.1)
+        || !spec.y_range.0.is_finite()
+        || !spec.y_range.1.is_finite()
+    {
         spec.y_range = (0.0, 1.0);
     }
     if spec.log_y && spec.y_range.0 <= 0.0 {
@@ -142,10 +226,14 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, spec: &ChartSpec, scale: f64) -
     let (x0, x1) = spec.x_range;
     let (y0, y1) = spec.y_range;
     if spec.log_y {
-        let chart = builder.build_cartesian_2d(x0..x1, (y0..y1).log_scale()).map_err(|e| e.to_string())?;
+        let chart = builder
+            .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
+            .map_err(|e| e.to_string())?;
         draw_into(chart, &root, &spec, px)
     } else {
-        let chart = builder.build_cartesian_2d(x0..x1, y0..y1).map_err(|e| e.to_string())?;
+        let chart = builder
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| e.to_string())?;
         draw_into(chart, &root, &spec, px)
     }
 }
@@ -171,38 +259,79 @@ where
         .bold_line_style(RGBColor(220, 220, 220))
         .x_labels(8)
         .y_labels(6)
-        .x_label_formatter(&|x: &f64| if spec.x_integer { format!("{x:.0}") } else { format!("{x:.1}") })
+        .x_label_formatter(&|x: &f64| {
+            if spec.x_integer {
+                format!("{x:.0}")
+            } else {
+                format!("{x:.1}")
+            }
+        })
         .draw()
         .map_err(|e| e.to_string())?;
     let mut any_label = false;
     for layer in &spec.layers {
         match layer {
-            Layer::Bars { name, color, lo, hi, heights } => {
+            Layer::Bars {
+                name,
+                color,
+                lo,
+                hi,
+                heights,
+            } => {
                 let width = (hi - lo) / heights.len().max(1) as f64;
-                let base = if spec.log_y { spec.y_range.0 } else { 0.0f64.max(spec.y_range.0) };
+                let base = if spec.log_y {
+                    spec.y_range.0
+                } else {
+                    0.0f64.max(spec.y_range.0)
+                };
                 let style = color.mix(0.35).filled();
                 chart
-                    .draw_series(heights.iter().enumerate().filter(|(_, h)| h.is_finite() && **h > 0.0).map(|(i, &h)| {
-                        let a = lo + i as f64 * width;
-                        Rectangle::new([(a, base), (a + width, h.min(spec.y_range.1))], style)
-                    }))
+                    .draw_series(
+                        heights
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, h)| h.is_finite() && **h > 0.0)
+                            .map(|(i, &h)| {
+                                let a = lo + i as f64 * width;
+                                Rectangle::new(
+                                    [(a, base), (a + width, h.min(spec.y_range.1))],
+                                    style,
+                                )
+                            }),
+                    )
                     .map_err(|e| e.to_string())?
                     .label(name.as_str())
                     .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], style));
                 any_label = true;
             }
-            Layer::Line { name, color, points, dashed } => {
-                let pts: Vec<(f64, f64)> = points.iter().filter_map(|&p| clamp_point(p, spec)).collect();
+            Layer::Line {
+                name,
+                color,
+                points,
+                dashed,
+            } => {
+                let pts: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|&p| clamp_point(p, spec))
+                    .collect();
                 let style = color.stroke_width(line_w);
                 let anno = if *dashed {
                     chart
-                        .draw_series(DashedLineSeries::new(pts, (6.0 * px) as u32, (4.0 * px) as u32, style))
+                        .draw_series(DashedLineSeries::new(
+                            pts,
+                            (6.0 * px) as u32,
+                            (4.0 * px) as u32,
+                            style,
+                        ))
                         .map_err(|e| e.to_string())?
                 } else {
-                    chart.draw_series(LineSeries::new(pts, style)).map_err(|e| e.to_string())?
+                    chart
+                        .draw_series(LineSeries::new(pts, style))
+                        .map_err(|e| e.to_string())?
                 };
                 if !name.is_empty() {
-                    anno.label(name.as_str()).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
+                    anno.label(name.as_str())
+                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
                     any_label = true;
                 }
             }
@@ -222,21 +351,77 @@ where
                     any_label = true;
                 }
             }
-            Layer::Arrows { name, color, from, to } => {
+            Layer::Points {
+                name,
+                color,
+                points,
+                radius,
+            } => {
+                let r = (radius * px).round().max(1.0) as i32;
+                let style = color.filled();
+                let pts: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|&p| clamp_point(p, spec))
+                    .collect();
+                chart
+                    .draw_series(pts.into_iter().map(|p| Circle::new(p, r, style)))
+                    .map_err(|e| e.to_string())?
+                    .label(name.as_str())
+                    .legend(move |(x, y)| Circle::new((x + 9, y), r, style));
+                any_label = true;
+            }
+            Layer::Heatmap {
+                nx,
+                ny,
+                values,
+                lo,
+                hi,
+            } => {
+                let (x0, x1) = spec.x_range;
+                let (y0, y1) = spec.y_range;
+                let (dx, dy) = ((x1 - x0) / *nx as f64, (y1 - y0) / *ny as f64);
+                let span = if hi > lo { hi - lo } else { 1.0 };
+                chart
+                    .draw_series(
+                        (0..*ny)
+                            .flat_map(|r| (0..*nx).map(move |c| (r, c)))
+                            .filter_map(|(r, c)| {
+                                let v = *values.get(r * nx + c)?;
+                                let color = if v.is_finite() {
+                                    viridis((v - lo) / span)
+                                } else {
+                                    RGBColor(200, 200, 200)
+                                };
+                                let (a, b) = (x0 + c as f64 * dx, y0 + r as f64 * dy);
+                                Some(Rectangle::new([(a, b), (a + dx, b + dy)], color.filled()))
+                            }),
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
+            Layer::Arrows {
+                name,
+                color,
+                from,
+                to,
+            } => {
                 let style = color.stroke_width(line_w);
                 for (a, b) in from.iter().zip(to) {
-                    let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else { continue };
+                    let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else {
+                        continue;
+                    };
                     let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
                     let (dx, dy) = ((pb.0 - pa.0) as f64, (pb.1 - pa.1) as f64);
                     let len = (dx * dx + dy * dy).sqrt();
-                    root.draw(&PathElement::new(vec![pa, pb], style)).map_err(|e| e.to_string())?;
+                    root.draw(&PathElement::new(vec![pa, pb], style))
+                        .map_err(|e| e.to_string())?;
                     if len > 3.0 {
                         let head = (6.0 * px).min(len * 0.6);
                         let (ux, uy) = (dx / len, dy / len);
                         for side in [-1.0, 1.0] {
                             let hx = pb.0 as f64 - head * (ux - side * 0.5 * uy);
                             let hy = pb.1 as f64 - head * (uy + side * 0.5 * ux);
-                            root.draw(&PathElement::new(vec![pb, (hx as i32, hy as i32)], style)).map_err(|e| e.to_string())?;
+                            root.draw(&PathElement::new(vec![pb, (hx as i32, hy as i32)], style))
+                                .map_err(|e| e.to_string())?;
                         }
                     }
                 }
@@ -268,6 +453,125 @@ where
     root.present().map_err(|e| e.to_string())
 }
 
+/// Grey images laid out in a grid (decoded digits, RBM filters): `count` images of
+/// `width` × `height` values, row-major, mapped from [lo, hi] to black..white (or, with
+/// `diverging`, negative → vermilion, positive → blue, as weight filters are shown).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ImageGrid {
+    pub pixels: Vec<f32>,
+    pub count: usize,
+    pub width: usize,
+    pub height: usize,
+    pub cols: usize,
+    pub lo: f32,
+    pub hi: f32,
+    pub diverging: bool,
+}
+
+impl ImageGrid {
+    /// The RGBA bytes of the whole grid (1 pixel gap between images, white), and its size.
+    pub fn rgba(&self) -> (Vec<u8>, usize, usize) {
+        let cols = self.cols.max(1);
+        let rows = self.count.div_ceil(cols).max(1);
+        let (gw, gh) = (cols * (self.width + 1) + 1, rows * (self.height + 1) + 1);
+        let mut out = vec![255u8; gw * gh * 4];
+        let span = if self.hi > self.lo {
+            self.hi - self.lo
+        } else {
+            1.0
+        };
+        for k in 0..self.count {
+            let (ox, oy) = (
+                1 + (k % cols) * (self.width + 1),
+                1 + (k / cols) * (self.height + 1),
+            );
+            for y in 0..self.height {
+                for x in 0..self.width {
+                    let v = self
+                        .pixels
+                        .get(k * self.width * self.height + y * self.width + x)
+                        .copied()
+                        .unwrap_or(f32::NAN);
+                    let rgb = if !v.is_finite() {
+                        [200, 200, 200]
+                    } else if self.diverging {
+                        let m = self.lo.abs().max(self.hi.abs()).max(1e-12);
+                        let a = (v.abs() / m).min(1.0);
+                        let (r, g, b) = if v >= 0.0 {
+                            (0.0, 114.0, 178.0)
+                        } else {
+                            (213.0, 94.0, 0.0)
+                        };
+                        let blend = |c: f32| (255.0 + a * (c - 255.0)).round() as u8;
+                        [blend(r), blend(g), blend(b)]
+                    } else {
+                        let g = (((v - self.lo) / span).clamp(0.0, 1.0) * 255.0).round() as u8;
+                        [255 - g, 255 - g, 255 - g]
+                    };
+                    let i = ((oy + y) * gw + ox + x) * 4;
+                    out[i..i + 3].copy_from_slice(&rgb);
+                }
+            }
+        }
+        (out, gw, gh)
+    }
+}
+
+/// Draws an [`ImageGrid`] scaled up to fill `canvas` with sharp (unsmoothed) pixels.
+pub fn draw_image_grid(
+    canvas: &web_sys::HtmlCanvasElement,
+    grid: &ImageGrid,
+) -> Result<(), String> {
+    let (rgba, gw, gh) = grid.rgba();
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let css_w = canvas.client_width().max(gw as i32) as f64;
+    let scale = ((css_w * dpr) / gw as f64).floor().max(1.0);
+    canvas.set_width((gw as f64 * scale) as u32);
+    canvas.set_height((gh as f64 * scale) as u32);
+    let ctx: web_sys::CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .ok_or("this browser gave no 2-D canvas")?
+        .dyn_into()
+        .map_err(|_| "not a 2-D context")?;
+    let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
+        wasm_bindgen::Clamped(&rgba),
+        gw as u32,
+        gh as u32,
+    )
+    .map_err(|e| format!("{e:?}"))?;
+    // Blit at 1:1 into a scratch canvas, then scale up without smoothing.
+    let scratch: web_sys::HtmlCanvasElement = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into().ok())
+        .ok_or("could not create a canvas")?;
+    scratch.set_width(gw as u32);
+    scratch.set_height(gh as u32);
+    let sctx: web_sys::CanvasRenderingContext2d = scratch
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .ok_or("no 2-D context")?
+        .dyn_into()
+        .map_err(|_| "not a 2-D context")?;
+    sctx.put_image_data(&image, 0.0, 0.0)
+        .map_err(|e| format!("{e:?}"))?;
+    ctx.set_image_smoothing_enabled(false);
+    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+        &scratch,
+        0.0,
+        0.0,
+        canvas.width() as f64,
+        canvas.height() as f64,
+    )
+    .map_err(|e| format!("{e:?}"))
+}
+
 /// Bumped on window resize so every chart redraws at its new size.
 #[derive(Clone, Copy)]
 pub struct ResizeTick(pub RwSignal<u32>);
@@ -289,7 +593,10 @@ thread_local! {
 const FRAME_BUDGET_MS: f64 = 12.0;
 
 fn now_ms() -> f64 {
-    web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
 }
 
 /// Queues a redraw of canvas `id`, replacing any redraw of it still waiting.
@@ -356,7 +663,11 @@ pub fn ChartCanvas(
     let timer_pending = Rc::new(Cell::new(false));
     Effect::new(move |_| {
         let s = spec.get();
-        let scale = if projector.map(|p| p.get()).unwrap_or(false) { 1.6 } else { 1.0 };
+        let scale = if projector.map(|p| p.get()).unwrap_or(false) {
+            1.6
+        } else {
+            1.0
+        };
         if let Some(r) = resize {
             r.track();
         }
@@ -365,7 +676,9 @@ pub fn ChartCanvas(
         let job: DrawJob = {
             let (latest, last_draw) = (latest.clone(), last_draw.clone());
             Box::new(move || {
-                let Some(el) = canvas.get_untracked() else { return };
+                let Some(el) = canvas.get_untracked() else {
+                    return;
+                };
                 last_draw.set(now_ms());
                 // The newest data at drawing time, not at queueing time.
                 let result = draw(&el, &latest.borrow(), scale);
@@ -384,7 +697,10 @@ pub fn ChartCanvas(
                 enqueue(testid, job);
             });
             if let Some(w) = web_sys::window() {
-                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), wait.ceil() as i32);
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    cb.unchecked_ref(),
+                    wait.ceil() as i32,
+                );
             }
         }
     });

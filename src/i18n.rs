@@ -13,7 +13,9 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
     let table = match lang {
         Lang::En => EN,
     };
-    lookup(table, key).or_else(|| lookup(EN, key)).unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
+    lookup(table, key)
+        .or_else(|| lookup(EN, key))
+        .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
 }
 
 pub fn has(lang: Lang, key: &str) -> bool {
@@ -151,6 +153,72 @@ pub const EN: &[(&str, &str)] = &[
     ("gan.axis.z", "z"),
     ("gan.axis.step", "step"),
     ("gan.log_y", "log scale"),
+    // RBM
+    ("param.hidden", "Hidden units H"),
+    ("param.method", "Training method"),
+    ("choice.method.exact", "exact gradient (enumeration)"),
+    ("choice.method.cd", "CD-k"),
+    ("choice.method.pcd", "persistent CD"),
+    ("choice.method.pt", "parallel tempering"),
+    ("choice.method.gibbs", "long Gibbs runs"),
+    ("param.k", "Gibbs steps k"),
+    ("param.chains", "Chains / samples per update"),
+    ("param.temps", "PT temperatures R"),
+    ("param.t_max", "PT highest temperature"),
+    ("param.long_run", "Gibbs-run length"),
+    ("param.lr", "Learning rate η"),
+    ("param.momentum", "Momentum / β₁"),
+    ("param.weight_decay", "Weight decay"),
+    ("param.compare", "Train every method side by side"),
+    ("rbm.explain", "Energy E(v, h) = −vᵀWh − bᵀv − cᵀh; free energy F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vᵀW)ⱼ); p(v) = e^(−F(v)) / Z. With six movies Z is a sum over 2⁶ = 64 states, so the log-likelihood of every method is computed exactly. The gradient is ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model (lecture 000 prints it with the opposite sign, which is the gradient of −ln L; its CD update is right). Batch 0 means all users."),
+    ("rbm.chart.ll", "Exact mean log-likelihood of the data, per training method"),
+    ("rbm.chart.dist", "The model's distribution over all users (states), the data, and a long Gibbs chain"),
+    ("rbm.weights.title", "Weights, as in the lecture's table"),
+    ("rbm.weights.bias", "Bias unit"),
+    ("rbm.weights.hidden", "Hidden"),
+    ("rbm.weights.hidden_bias", "hidden bias c"),
+    ("rbm.readout.ll", "ln L / N (exact)"),
+    ("rbm.readout.best", "best achievable"),
+    ("rbm.readout.kl", "KL(data ‖ model)"),
+    ("rbm.readout.recon", "reconstruction error"),
+    ("rbm.readout.swaps", "PT swap acceptance"),
+    ("rbm.exact_off", "More than 16 movies: exact likelihoods (2^d states) are off; curves of exact values are not drawn."),
+    ("rbm.lane.ll_exact", "exact gradient"),
+    ("rbm.lane.ll_cd1", "CD-1"),
+    ("rbm.lane.ll_pcd", "PCD"),
+    ("rbm.lane.ll_pt", "parallel tempering"),
+    ("rbm.lane.ll_gibbs", "long Gibbs runs"),
+    ("rbm.series.best", "best: −H(data)"),
+    ("rbm.series.p_model", "model p(v), exact"),
+    ("rbm.series.p_data", "data frequency"),
+    ("rbm.series.p_gibbs", "Gibbs chain frequency, sweeps"),
+    ("rbm.axis.step", "step"),
+    ("rbm.axis.state", "visible state (bit i = movie i)"),
+    ("rbm.axis.probability", "probability"),
+    ("rbm.data.title", "Training data (editable)"),
+    ("rbm.data.hint", "Toggle a rating, rename or remove a user, or add one; training restarts on the new data, which is kept in the address."),
+    ("rbm.data.user", "User"),
+    ("rbm.data.add", "Add user"),
+    ("rbm.data.reset", "Reset to the lecture's data"),
+    ("rbm.demo.gibbs", "1. Run the Gibbs chain for a long time"),
+    ("rbm.demo.gibbs_hint", "Alternately sample h from p(h|v) and v from p(v|h): after a while the visible layer shows users like the training data."),
+    ("rbm.demo.gibbs_start", "Start a chain"),
+    ("rbm.demo.half_step", "Half-step"),
+    ("rbm.demo.auto", "Run"),
+    ("rbm.demo.stop", "Stop"),
+    ("rbm.demo.half_steps", "half-steps:"),
+    ("rbm.demo.updated_h", "h was just sampled"),
+    ("rbm.demo.updated_v", "v was just sampled"),
+    ("rbm.demo.looks_like", "v is exactly the ratings of"),
+    ("rbm.demo.press_start", "Press “Start a chain”."),
+    ("rbm.demo.clamp", "2. Set one hidden unit to 1"),
+    ("rbm.demo.clamp_hint", "Hold one hidden unit at 1 and generate: which movies does it switch on? Exact p(vᵢ = 1 | hⱼ = 1) (other units summed out) beside a clamped Gibbs chain."),
+    ("rbm.demo.clamped", "Clamped hidden unit"),
+    ("rbm.demo.fill", "3. Fill in missing ratings"),
+    ("rbm.demo.fill_hint", "A new user with some ratings unknown (?): the exact conditional p(vᵢ = 1 | known ratings) by summing over the unknowns, beside a Gibbs chain with the known ratings clamped."),
+    ("rbm.demo.fill_go", "Fill in"),
+    ("rbm.demo.exact", "exact"),
+    ("rbm.demo.sampled", "sampled"),
     ("gan.explain", "The generator G maps one number z ~ uniform(0, 1) to x; the discriminator D says how likely x is real. For a fixed G the best D is D*(x) = p_data(x) / (p_data(x) + p_g(x)), and at D* the game's value is −log 4 + 2·JSD(p_data ‖ p_g): it reaches −log 4 only when p_g = p_data."),
 ];
 
@@ -177,18 +245,37 @@ mod tests {
             }
         }
         assert_labels::<GanSettings>();
+        assert_labels::<genlab_core::rbm::RbmSettings>();
+        for p in genlab_core::rbm::RbmSettings::params() {
+            if let Kind::Choice { options } = p.kind {
+                for o in options {
+                    assert!(
+                        crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)),
+                        "{}: {o}",
+                        p.key
+                    );
+                }
+            }
+        }
         for preset in Preset::ALL {
             assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));
             assert!(has(Lang::En, &format!("gan.preset_help.{}", preset.key())));
         }
         for name in genlab_core::gan::METRICS {
-            assert!(has(Lang::En, &format!("gan.series.{name}")) || matches!(*name, "g_mean" | "g_std"), "{name}");
+            assert!(
+                has(Lang::En, &format!("gan.series.{name}")) || matches!(*name, "g_mean" | "g_std"),
+                "{name}"
+            );
         }
         // Choice options: label key is choice.<enum family>.<option>.
         for p in GanSettings::params() {
             if let Kind::Choice { options } = p.kind {
                 for o in options {
-                    assert!(crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)), "{}: {o}", p.key);
+                    assert!(
+                        crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)),
+                        "{}: {o}",
+                        p.key
+                    );
                 }
             }
         }

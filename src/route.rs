@@ -22,7 +22,14 @@ pub struct Route {
 
 impl Default for Route {
     fn default() -> Self {
-        Route { lesson: None, query: String::new(), lang: Lang::En, projector: false, speed: 0.0, unknown: false }
+        Route {
+            lesson: None,
+            query: String::new(),
+            lang: Lang::En,
+            projector: false,
+            speed: 0.0,
+            unknown: false,
+        }
     }
 }
 
@@ -37,7 +44,10 @@ pub fn parse_hash(hash: &str) -> Route {
         }
         None => {
             route.unknown = !name.trim_end_matches('/').is_empty();
-            trimmed.split_once('?').map(|(_, q)| q.to_string()).unwrap_or_default()
+            trimmed
+                .split_once('?')
+                .map(|(_, q)| q.to_string())
+                .unwrap_or_default()
         }
     };
     let mut lesson_pairs = Vec::new();
@@ -45,7 +55,14 @@ pub fn parse_hash(hash: &str) -> Route {
         match k.as_str() {
             "lang" => route.lang = Lang::from_key(&v).unwrap_or(Lang::En),
             "projector" => route.projector = matches!(v.as_str(), "1" | "true" | "on" | ""),
-            "speed" => route.speed = v.parse::<f64>().ok().filter(|s| s.is_finite() && *s >= 0.0).unwrap_or(0.0).min(100_000.0),
+            "speed" => {
+                route.speed = v
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|s| s.is_finite() && *s >= 0.0)
+                    .unwrap_or(0.0)
+                    .min(100_000.0)
+            }
             _ => lesson_pairs.push(format!("{}={}", percent_encode(&k), percent_encode(&v))),
         }
     }
@@ -92,7 +109,14 @@ mod tests {
 
     #[test]
     fn garbage_addresses_fall_back_to_the_landing_page() {
-        for h in ["", "#", "#/", "#/nope?x=1", "#/%%%", "#/gan?speed=-5&speed=NaN&projector=maybe"] {
+        for h in [
+            "",
+            "#",
+            "#/",
+            "#/nope?x=1",
+            "#/%%%",
+            "#/gan?speed=-5&speed=NaN&projector=maybe",
+        ] {
             let r = parse_hash(h);
             assert!(r.speed >= 0.0 && r.speed.is_finite(), "{h}");
         }

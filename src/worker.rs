@@ -44,7 +44,9 @@ pub fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
     let header = match header {
         Ok(h) => h,
         Err(e) => {
-            let fallback = FromWorker::Failed { message: format!("could not encode a message: {e}") };
+            let fallback = FromWorker::Failed {
+                message: format!("could not encode a message: {e}"),
+            };
             serde_wasm_bindgen::to_value(&fallback).unwrap_or(JsValue::NULL)
         }
     };
@@ -62,7 +64,12 @@ pub fn start() {
     // A panic becomes a message: the page shows it and restarts the worker on reset.
     let panic_scope = scope.clone();
     std::panic::set_hook(Box::new(move |info| {
-        post(&panic_scope, &FromWorker::Failed { message: format!("the training worker crashed: {info}") });
+        post(
+            &panic_scope,
+            &FromWorker::Failed {
+                message: format!("the training worker crashed: {info}"),
+            },
+        );
     }));
     WORKER.with(|w| {
         *w.borrow_mut() = Some(Worker {
@@ -76,7 +83,8 @@ pub fn start() {
             pace_mark: (0.0, 0),
         })
     });
-    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| on_message(event.data()));
+    let onmessage =
+        Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| on_message(event.data()));
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
     post(&scope, &FromWorker::Ready);
@@ -88,7 +96,10 @@ fn on_message(data: JsValue) {
         let Some(w) = guard.as_mut() else { return };
         let replies = match serde_wasm_bindgen::from_value::<ToWorker>(data) {
             Ok(cmd) => {
-                let restarts_pace = matches!(cmd, ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. });
+                let restarts_pace = matches!(
+                    cmd,
+                    ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. }
+                );
                 let replies = w.session.handle(cmd);
                 if restarts_pace {
                     let t = now(&w.scope);
@@ -97,7 +108,10 @@ fn on_message(data: JsValue) {
                 }
                 replies
             }
-            Err(e) => vec![FromWorker::Rejected { command: "unknown".into(), why: format!("malformed command: {e}") }],
+            Err(e) => vec![FromWorker::Rejected {
+                command: "unknown".into(),
+                why: format!("malformed command: {e}"),
+            }],
         };
         for r in &replies {
             post(&w.scope, r);
@@ -112,7 +126,9 @@ fn schedule(w: &mut Worker, delay_ms: i32) {
     }
     w.tick_scheduled = true;
     let cb = Closure::once_into_js(tick);
-    let _ = w.scope.set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms);
+    let _ = w
+        .scope
+        .set_timeout_with_callback_and_timeout_and_arguments_0(cb.unchecked_ref(), delay_ms);
 }
 
 fn tick() {
@@ -126,7 +142,8 @@ fn tick() {
             let mut budget = w.chunk;
             if w.session.steps_per_sec > 0.0 {
                 // Pace: the steps due since the pace mark, minus those done.
-                let due = ((now(&w.scope) - w.pace_mark.0) / 1000.0 * w.session.steps_per_sec) as u64;
+                let due =
+                    ((now(&w.scope) - w.pace_mark.0) / 1000.0 * w.session.steps_per_sec) as u64;
                 let done = w.session.step().saturating_sub(w.pace_mark.1);
                 budget = budget.min(due.saturating_sub(done));
                 if budget == 0 {
@@ -154,7 +171,8 @@ fn tick() {
         }
         let t = now(&w.scope);
         if t - w.rate_mark.0 >= 1000.0 {
-            w.rate = (w.session.step().saturating_sub(w.rate_mark.1)) as f64 / ((t - w.rate_mark.0) / 1000.0);
+            w.rate = (w.session.step().saturating_sub(w.rate_mark.1)) as f64
+                / ((t - w.rate_mark.0) / 1000.0);
             w.rate_mark = (t, w.session.step());
         }
         if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {

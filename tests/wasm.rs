@@ -15,14 +15,24 @@ wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen_test]
 fn commands_round_trip_through_js_values() {
     let cmds = [
-        ToWorker::Init { lesson: LessonId::Gan, query: "seed=3&lr_g=0.002".into() },
+        ToWorker::Init {
+            lesson: LessonId::Gan,
+            query: "seed=3&lr_g=0.002".into(),
+        },
         ToWorker::Play,
         ToWorker::Pause,
-        ToWorker::Step { count: 3, part: StepPart::Generator },
+        ToWorker::Step {
+            count: 3,
+            part: StepPart::Generator,
+        },
         ToWorker::RunTo { step: 1_000_000 },
         ToWorker::Reset { query: None },
-        ToWorker::Update { query: "batch=64".into() },
-        ToWorker::SetSpeed { steps_per_sec: 30.0 },
+        ToWorker::Update {
+            query: "batch=64".into(),
+        },
+        ToWorker::SetSpeed {
+            steps_per_sec: 30.0,
+        },
     ];
     for cmd in cmds {
         let js = serde_wasm_bindgen::to_value(&cmd).unwrap();
@@ -34,16 +44,27 @@ fn commands_round_trip_through_js_values() {
 #[wasm_bindgen_test]
 fn snapshot_crosses_as_header_plus_float32array() {
     let mut s = Session::new();
-    s.handle(ToWorker::Init { lesson: LessonId::Gan, query: "seed=2".into() });
-    s.handle(ToWorker::Step { count: 20, part: StepPart::Full });
+    s.handle(ToWorker::Init {
+        lesson: LessonId::Gan,
+        query: "seed=2".into(),
+    });
+    s.handle(ToWorker::Step {
+        count: 20,
+        part: StepPart::Full,
+    });
     s.run(100);
     let snap = s.snapshot(12.5);
     let (header, bulk) = wire::encode(|| serde_wasm_bindgen::to_value(&snap).unwrap());
-    assert!(bulk.len() > 500, "the view's curves travel in the bulk buffer");
+    assert!(
+        bulk.len() > 500,
+        "the view's curves travel in the bulk buffer"
+    );
     // What the page does with the transferred buffer.
     let array = Float32Array::new_with_length(bulk.len() as u32);
     array.copy_from(&bulk);
-    let back: FromWorker = wire::decode(array.to_vec(), || serde_wasm_bindgen::from_value(header).unwrap());
+    let back: FromWorker = wire::decode(array.to_vec(), || {
+        serde_wasm_bindgen::from_value(header).unwrap()
+    });
     assert_eq!(back, snap);
 }
 
@@ -53,4 +74,116 @@ fn wasm_run_is_bit_identical_to_the_native_reference() {
     assert_eq!(gan_reference_run(), want);
     // And twice in the same page.
     assert_eq!(gan_reference_run(), want);
+}
+
+/// A canvas in the test page, laid out at a real CSS size.
+fn test_canvas(w: u32, h: u32) -> web_sys::HtmlCanvasElement {
+    use wasm_bindgen::JsCast;
+    let doc = web_sys::window().unwrap().document().unwrap();
+    let c: web_sys::HtmlCanvasElement = doc.create_element("canvas").unwrap().dyn_into().unwrap();
+    c.style().set_property("width", &format!("{w}px")).unwrap();
+    c.style().set_property("height", &format!("{h}px")).unwrap();
+    c.style().set_property("display", "block").unwrap();
+    doc.body().unwrap().append_child(&c).unwrap();
+    c
+}
+
+fn pixels(c: &web_sys::HtmlCanvasElement) -> Vec<u8> {
+    use wasm_bindgen::JsCast;
+    let ctx: web_sys::CanvasRenderingContext2d =
+        c.get_context("2d").unwrap().unwrap().dyn_into().unwrap();
+    ctx.get_image_data(0.0, 0.0, c.width() as f64, c.height() as f64)
+        .unwrap()
+        .data()
+        .0
+}
+
+fn count_color(px: &[u8], rgb: (u8, u8, u8), tol: i32) -> usize {
+    px.chunks(4)
+        .filter(|p| {
+            (p[0] as i32 - rgb.0 as i32).abs() <= tol
+                && (p[1] as i32 - rgb.1 as i32).abs() <= tol
+                && (p[2] as i32 - rgb.2 as i32).abs() <= tol
+        })
+        .count()
+}
+
+#[wasm_bindgen_test]
+fn scatter_and_heatmap_draw_their_colours() {
+    use genlab::charts::{draw, palette, viridis, ChartSpec, Layer};
+    let c = test_canvas(300, 200);
+    let mut spec = ChartSpec::empty();
+    spec.x_range = (0.0, 2.0);
+    spec.y_range = (0.0, 2.0);
+    // Left half: a 2 × 1 heatmap from lo to hi; right: nothing but a scatter of vermilion dots.
+    spec.layers = vec![
+        Layer::Heatmap {
+            nx: 2,
+            ny: 1,
+            values: vec![0.0, 1.0],
+            lo: 0.0,
+            hi: 1.0,
+        },
+        Layer::Points {
+            name: "dots".into(),
+            color: palette::VERMILION,
+            points: vec![(0.5, 1.5), (1.5, 1.5)],
+            radius: 5.0,
+        },
+    ];
+    spec.y_range = (0.0, 1.0);
+    draw(&c, &spec, 1.0).unwrap();
+    let px = pixels(&c);
+    let lo = viridis(0.0);
+    let hi = viridis(1.0);
+    assert!(
+        count_color(&px, (lo.0, lo.1, lo.2), 2) > 1000,
+        "the low cell is drawn in viridis(0)"
+    );
+    assert!(
+        count_color(&px, (hi.0, hi.1, hi.2), 2) > 1000,
+        "the high cell is drawn in viridis(1)"
+    );
+    assert!(
+        count_color(&px, (213, 94, 0), 2) > 20,
+        "the scatter dots are drawn"
+    );
+}
+
+#[wasm_bindgen_test]
+fn image_grid_puts_each_pixel_in_its_place() {
+    use genlab::charts::{draw_image_grid, ImageGrid};
+    let c = test_canvas(120, 60);
+    // Two 2×2 images: the first all black (1.0), the second white except one black pixel.
+    let grid = ImageGrid {
+        pixels: vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0],
+        count: 2,
+        width: 2,
+        height: 2,
+        cols: 2,
+        lo: 0.0,
+        hi: 1.0,
+        diverging: false,
+    };
+    let (rgba, gw, gh) = grid.rgba();
+    assert_eq!((gw, gh), (7, 4));
+    let at = |x: usize, y: usize| rgba[(y * gw + x) * 4];
+    assert_eq!(at(1, 1), 0); // first image, black
+    assert_eq!(at(4, 1), 255); // second image, white
+    assert_eq!(at(5, 2), 0); // second image's last pixel, black
+    assert_eq!(at(3, 1), 255); // the gap
+    draw_image_grid(&c, &grid).unwrap();
+    let px = pixels(&c);
+    assert!(
+        c.width() >= 7 && c.width() % 7 == 0,
+        "scaled by a whole factor: {}",
+        c.width()
+    );
+    let black = count_color(&px, (0, 0, 0), 0);
+    let scale = (c.width() / 7) as usize;
+    assert_eq!(
+        black,
+        5 * scale * scale,
+        "five black source pixels, each scale² on screen"
+    );
 }

@@ -2,7 +2,9 @@
 //! parameter table, and the status banners.
 
 use genlab_core::lesson::StepPart;
-use genlab_core::settings::{format_value, parse_query, parse_value, to_query, Apply, Kind, Notice, Settings, Value};
+use genlab_core::settings::{
+    format_value, parse_query, parse_value, to_query, Apply, Kind, Notice, Settings, Value,
+};
 use leptos::ev;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,12 +23,18 @@ pub fn fmt_num(x: f64) -> String {
     } else {
         let s = format!("{x:.4}");
         let s = s.trim_end_matches('0').trim_end_matches('.');
-        if s == "-0" { "0".into() } else { s.to_string() }
+        if s == "-0" {
+            "0".into()
+        } else {
+            s.to_string()
+        }
     }
 }
 
 fn lang() -> Lang {
-    use_context::<RwSignal<Lang>>().map(|l| l.get()).unwrap_or(Lang::En)
+    use_context::<RwSignal<Lang>>()
+        .map(|l| l.get())
+        .unwrap_or(Lang::En)
 }
 
 /// Play/pause, step, reset, run-to, speed, and the step and speed readouts. Keyboard: space,
@@ -38,7 +46,12 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
         let typing = e
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .map(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"))
+            .map(|el| {
+                matches!(
+                    el.tag_name().as_str(),
+                    "INPUT" | "SELECT" | "TEXTAREA" | "BUTTON"
+                )
+            })
             .unwrap_or(false);
         if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
@@ -60,10 +73,18 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
     // Speed slider: 0..=40 on a log scale from 1 to 10⁴ steps/s; 41 = as fast as possible.
     let speed_pos = move || {
         let s = lesson.speed.get();
-        if s <= 0.0 { 41 } else { ((s.log10() * 10.0).round() as i32).clamp(0, 40) }
+        if s <= 0.0 {
+            41
+        } else {
+            ((s.log10() * 10.0).round() as i32).clamp(0, 40)
+        }
     };
     let set_speed = move |pos: i32| {
-        let s = if pos >= 41 { 0.0 } else { 10f64.powf(pos as f64 / 10.0).round().max(1.0) };
+        let s = if pos >= 41 {
+            0.0
+        } else {
+            10f64.powf(pos as f64 / 10.0).round().max(1.0)
+        };
         lesson.set_speed(s);
     };
     view! {
@@ -206,17 +227,29 @@ fn number_control(
 ) -> AnyView {
     const TICKS: f64 = 200.0;
     let to_pos = move |x: f64| {
-        if log { (x.ln() - min.ln()) / (max.ln() - min.ln()) * TICKS } else { (x - min) / (max - min) * TICKS }
+        if log {
+            (x.ln() - min.ln()) / (max.ln() - min.ln()) * TICKS
+        } else {
+            (x - min) / (max - min) * TICKS
+        }
     };
     let from_pos = move |p: f64| {
         let t = p / TICKS;
-        let x = if log { (min.ln() + t * (max.ln() - min.ln())).exp() } else { min + t * (max - min) };
+        let x = if log {
+            (min.ln() + t * (max.ln() - min.ln())).exp()
+        } else {
+            min + t * (max - min)
+        };
         match kind {
             Kind::Int { .. } => x.round(),
             // Keep slider values readable in the URL: 3 significant digits.
             _ => {
                 let mag = 10f64.powi(x.abs().log10().floor() as i32 - 2);
-                if mag.is_finite() && mag > 0.0 { (x / mag).round() * mag } else { x }
+                if mag.is_finite() && mag > 0.0 {
+                    (x / mag).round() * mag
+                } else {
+                    x
+                }
             }
         }
     };

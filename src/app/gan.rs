@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::{History, Lesson};
+use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt};
 use crate::i18n::{tr, Lang};
 
@@ -19,7 +20,9 @@ fn gan_view(lesson: Lesson) -> Option<GanView> {
 }
 
 fn grid(range: (f64, f64), n: usize) -> Vec<f64> {
-    (0..n).map(|i| range.0 + (range.1 - range.0) * i as f64 / (n.max(2) - 1) as f64).collect()
+    (0..n)
+        .map(|i| range.0 + (range.1 - range.0) * i as f64 / (n.max(2) - 1) as f64)
+        .collect()
 }
 
 fn zip(xs: &[f64], ys: &[f32]) -> Vec<(f64, f64)> {
@@ -31,11 +34,22 @@ fn density_chart(v: &GanView, lang: Lang) -> ChartSpec {
     let hist_max = v.hist.0.iter().cloned().fold(0.0f32, f32::max) as f64;
     let y_top = hist_max.clamp(1.05, 4.0) * 1.05;
     // Arrows along a line near the bottom: length ∝ dD/dx, the direction G moves each fake.
-    let max_push = v.arrow_push.0.iter().map(|p| p.abs()).fold(0.0f32, f32::max).max(1e-6) as f64;
+    let max_push = v
+        .arrow_push
+        .0
+        .iter()
+        .map(|p| p.abs())
+        .fold(0.0f32, f32::max)
+        .max(1e-6) as f64;
     let base = 0.06 * y_top;
     let from: Vec<(f64, f64)> = v.arrow_x.0.iter().map(|&x| (x as f64, base)).collect();
-    let to: Vec<(f64, f64)> =
-        v.arrow_x.0.iter().zip(&v.arrow_push.0).map(|(&x, &p)| (x as f64 + 0.8 * p as f64 / max_push, base)).collect();
+    let to: Vec<(f64, f64)> = v
+        .arrow_x
+        .0
+        .iter()
+        .zip(&v.arrow_push.0)
+        .map(|(&x, &p)| (x as f64 + 0.8 * p as f64 / max_push, base))
+        .collect();
     ChartSpec {
         x_range: v.x_range,
         y_range: (0.0, y_top),
@@ -45,12 +59,43 @@ fn density_chart(v: &GanView, lang: Lang) -> ChartSpec {
         y_label: "density / probability".into(),
         legend: LegendAt::UpperRight,
         layers: vec![
-            Layer::Bars { name: tr(lang, "gan.series.hist").into(), color: palette::SKY, lo: v.x_range.0, hi: v.x_range.1, heights: v.hist.0.iter().map(|&h| h as f64).collect() },
-            Layer::Line { name: tr(lang, "gan.series.target").into(), color: palette::BLACK, points: zip(&xs, &v.target.0), dashed: false },
-            Layer::Line { name: tr(lang, "gan.series.p_g").into(), color: palette::BLUE, points: zip(&xs, &v.p_g.0), dashed: false },
-            Layer::Line { name: tr(lang, "gan.series.d").into(), color: palette::VERMILION, points: zip(&xs, &v.d.0), dashed: false },
-            Layer::Line { name: tr(lang, "gan.series.d_star").into(), color: palette::ORANGE, points: zip(&xs, &v.d_star.0), dashed: true },
-            Layer::Arrows { name: tr(lang, "gan.series.push").into(), color: palette::GREEN, from, to },
+            Layer::Bars {
+                name: tr(lang, "gan.series.hist").into(),
+                color: palette::SKY,
+                lo: v.x_range.0,
+                hi: v.x_range.1,
+                heights: v.hist.0.iter().map(|&h| h as f64).collect(),
+            },
+            Layer::Line {
+                name: tr(lang, "gan.series.target").into(),
+                color: palette::BLACK,
+                points: zip(&xs, &v.target.0),
+                dashed: false,
+            },
+            Layer::Line {
+                name: tr(lang, "gan.series.p_g").into(),
+                color: palette::BLUE,
+                points: zip(&xs, &v.p_g.0),
+                dashed: false,
+            },
+            Layer::Line {
+                name: tr(lang, "gan.series.d").into(),
+                color: palette::VERMILION,
+                points: zip(&xs, &v.d.0),
+                dashed: false,
+            },
+            Layer::Line {
+                name: tr(lang, "gan.series.d_star").into(),
+                color: palette::ORANGE,
+                points: zip(&xs, &v.d_star.0),
+                dashed: true,
+            },
+            Layer::Arrows {
+                name: tr(lang, "gan.series.push").into(),
+                color: palette::GREEN,
+                from,
+                to,
+            },
         ],
     }
 }
@@ -62,15 +107,38 @@ fn map_chart(v: &GanView, lang: Lang, noise: Noise) -> ChartSpec {
         Noise::Normal => "gan.series.ideal_map_normal",
     };
     let mut layers = vec![
-        Layer::Line { name: tr(lang, ideal_name).into(), color: palette::BLACK, points: zip(&z, &v.ideal_map.0), dashed: true },
-        Layer::Line { name: String::new(), color: palette::BLACK, points: zip(&z, &v.ideal_map_down.0), dashed: true },
-        Layer::Line { name: tr(lang, "gan.series.g_map").into(), color: palette::BLUE, points: zip(&z, &v.g_map.0), dashed: false },
+        Layer::Line {
+            name: tr(lang, ideal_name).into(),
+            color: palette::BLACK,
+            points: zip(&z, &v.ideal_map.0),
+            dashed: true,
+        },
+        Layer::Line {
+            name: String::new(),
+            color: palette::BLACK,
+            points: zip(&z, &v.ideal_map_down.0),
+            dashed: true,
+        },
+        Layer::Line {
+            name: tr(lang, "gan.series.g_map").into(),
+            color: palette::BLUE,
+            points: zip(&z, &v.g_map.0),
+            dashed: false,
+        },
     ];
     if v.ema_shown {
-        layers.push(Layer::Line { name: tr(lang, "gan.series.g_map_raw").into(), color: palette::GREY, points: zip(&z, &v.g_map_raw.0), dashed: false });
+        layers.push(Layer::Line {
+            name: tr(lang, "gan.series.g_map_raw").into(),
+            color: palette::GREY,
+            points: zip(&z, &v.g_map_raw.0),
+            dashed: false,
+        });
     }
     let mut spec = ChartSpec {
-        x_range: (z.first().copied().unwrap_or(0.0), z.last().copied().unwrap_or(1.0)),
+        x_range: (
+            z.first().copied().unwrap_or(0.0),
+            z.last().copied().unwrap_or(1.0),
+        ),
         y_range: (-5.0, 3.0),
         log_y: false,
         x_label: tr(lang, "gan.axis.z").into(),
@@ -84,27 +152,33 @@ fn map_chart(v: &GanView, lang: Lang, noise: Noise) -> ChartSpec {
     spec
 }
 
-fn metric_chart(h: &History, lang: Lang, names: &[(&str, plotters::style::RGBColor)], hline: Option<(&str, f64)>, log_y: bool) -> ChartSpec {
-    let mut layers: Vec<Layer> = names
+fn metric_chart(
+    h: &History,
+    lang: Lang,
+    names: &[(&str, plotters::style::RGBColor)],
+    hline: Option<(&str, f64)>,
+    log_y: bool,
+) -> ChartSpec {
+    let labels: Vec<String> = names
         .iter()
-        .map(|(n, c)| Layer::Line { name: tr(lang, &format!("gan.series.{n}")).into(), color: *c, points: h.series(n), dashed: false })
+        .map(|(n, _)| tr(lang, &format!("gan.series.{n}")).to_string())
         .collect();
-    if let Some((key, y)) = hline {
-        layers.push(Layer::HLine { name: tr(lang, key).into(), color: palette::BLACK, y });
-    }
-    let last = h.steps.last().copied().unwrap_or(0).max(10) as f64;
-    let mut spec = ChartSpec {
-        x_range: (0.0, last),
-        y_range: (0.0, 1.0),
+    let series: Vec<SeriesSpec> = names
+        .iter()
+        .zip(&labels)
+        .map(|((metric, color), label)| SeriesSpec {
+            metric,
+            label,
+            color: *color,
+        })
+        .collect();
+    history_chart(
+        h,
+        &series,
+        hline.map(|(k, y)| (tr(lang, k), y)),
         log_y,
-        x_label: tr(lang, "gan.axis.step").into(),
-        x_integer: true,
-        y_label: String::new(),
-        legend: LegendAt::UpperRight,
-        layers,
-    };
-    spec.fit_y(if log_y { Some(1e-4) } else { None });
-    spec
+        tr(lang, "gan.axis.step"),
+    )
 }
 
 #[component]
@@ -122,39 +196,85 @@ pub fn GanLesson(
     let log_w1 = RwSignal::new(true);
 
     let density = Signal::derive(move || gan_view(lesson).map(|v| density_chart(&v, lang.get())));
-    let map = Signal::derive(move || gan_view(lesson).map(|v| map_chart(&v, lang.get(), settings.get().noise)));
+    let map = Signal::derive(move || {
+        gan_view(lesson).map(|v| map_chart(&v, lang.get(), settings.get().noise))
+    });
     let losses = Signal::derive(move || {
         let h = lesson.history.get();
         (!h.rows.is_empty()).then(|| {
-            metric_chart(&h, lang.get(), &[("d_loss", palette::VERMILION), ("g_loss", palette::BLUE), ("d_real", palette::GREEN), ("d_fake", palette::ORANGE)], None, false)
+            metric_chart(
+                &h,
+                lang.get(),
+                &[
+                    ("d_loss", palette::VERMILION),
+                    ("g_loss", palette::BLUE),
+                    ("d_real", palette::GREEN),
+                    ("d_fake", palette::ORANGE),
+                ],
+                None,
+                false,
+            )
         })
     });
     let w1 = Signal::derive(move || {
         let h = lesson.history.get();
-        (!h.rows.is_empty()).then(|| metric_chart(&h, lang.get(), &[("w1_raw", palette::GREY), ("w1_ema", palette::BLUE)], None, log_w1.get()))
+        (!h.rows.is_empty()).then(|| {
+            metric_chart(
+                &h,
+                lang.get(),
+                &[("w1_raw", palette::GREY), ("w1_ema", palette::BLUE)],
+                None,
+                log_w1.get(),
+            )
+        })
     });
     let value = Signal::derive(move || {
         let h = lesson.history.get();
         (!h.rows.is_empty()).then(|| {
-            metric_chart(&h, lang.get(), &[("game_value", palette::PURPLE)], Some(("gan.series.equilibrium", theory::equilibrium_value())), false)
+            metric_chart(
+                &h,
+                lang.get(),
+                &[("game_value", palette::PURPLE)],
+                Some(("gan.series.equilibrium", theory::equilibrium_value())),
+                false,
+            )
         })
     });
 
     let shown_w1 = move || {
-        let key = if settings.get().ema { "w1_ema" } else { "w1_raw" };
-        lesson.history.with(|h| h.last(key)).map(|v| format!("{v:.4}")).unwrap_or_else(|| "—".into())
+        let key = if settings.get().ema {
+            "w1_ema"
+        } else {
+            "w1_raw"
+        };
+        lesson
+            .history
+            .with(|h| h.last(key))
+            .map(|v| format!("{v:.4}"))
+            .unwrap_or_else(|| "—".into())
     };
     let mean_std = move || {
-        lesson.history.with(|h| match (h.last("g_mean"), h.last("g_std")) {
-            (Some(m), Some(s)) => format!("{} / {}", fmt_num(m), fmt_num(s)),
-            _ => "—".into(),
-        })
+        lesson
+            .history
+            .with(|h| match (h.last("g_mean"), h.last("g_std")) {
+                (Some(m), Some(s)) => format!("{} / {}", fmt_num(m), fmt_num(s)),
+                _ => "—".into(),
+            })
     };
     let game = move || {
-        lesson.history.with(|h| h.last("game_value")).map(|v| format!("{} vs {}", fmt_num(v), fmt_num(theory::equilibrium_value()))).unwrap_or_default()
+        lesson
+            .history
+            .with(|h| h.last("game_value"))
+            .map(|v| format!("{} vs {}", fmt_num(v), fmt_num(theory::equilibrium_value())))
+            .unwrap_or_default()
     };
-    let updates = move || gan_view(lesson).map(|v| format!("{} / {}", v.d_steps_done, v.g_steps_done)).unwrap_or_default();
-    let apply_preset = move |p: Preset| lesson.reset(Some(to_query(&p.settings(settings.get_untracked().seed))));
+    let updates = move || {
+        gan_view(lesson)
+            .map(|v| format!("{} / {}", v.d_steps_done, v.g_steps_done))
+            .unwrap_or_default()
+    };
+    let apply_preset =
+        move |p: Preset| lesson.reset(Some(to_query(&p.settings(settings.get_untracked().seed))));
     let t = move |k: &'static str| move || tr(lang.get(), k);
 
     view! {

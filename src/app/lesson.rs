@@ -4,7 +4,9 @@
 use std::rc::Rc;
 
 use genlab_core::lesson::{LessonId, StepPart};
-use genlab_core::protocol::{FromWorker, HistoryRow, LessonView, PauseReason, ToWorker};
+use genlab_core::protocol::{
+    FromWorker, HistoryRow, LessonAction, LessonAnswer, LessonView, PauseReason, ToWorker,
+};
 use genlab_core::settings::Notice;
 use leptos::prelude::*;
 
@@ -29,8 +31,20 @@ impl History {
         }
         if self.rows.len() > MAX_ROWS {
             let keep = |i: &usize| i % 2 == 0 || *i + 1 == self.rows.len();
-            self.steps = self.steps.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, s)| *s).collect();
-            self.rows = self.rows.iter().enumerate().filter(|(i, _)| keep(i)).map(|(_, r)| r.clone()).collect();
+            self.steps = self
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(i))
+                .map(|(_, s)| *s)
+                .collect();
+            self.rows = self
+                .rows
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| keep(i))
+                .map(|(_, r)| r.clone())
+                .collect();
         }
     }
 
@@ -40,8 +54,14 @@ impl History {
 
     /// (step, value) pairs of one metric.
     pub fn series(&self, name: &str) -> Vec<(f64, f64)> {
-        let Some(c) = self.column(name) else { return vec![] };
-        self.steps.iter().zip(&self.rows).map(|(&s, r)| (s as f64, r[c])).collect()
+        let Some(c) = self.column(name) else {
+            return vec![];
+        };
+        self.steps
+            .iter()
+            .zip(&self.rows)
+            .map(|(&s, r)| (s as f64, r[c]))
+            .collect()
     }
 
     pub fn last(&self, name: &str) -> Option<f64> {
@@ -66,6 +86,8 @@ pub struct Lesson {
     pub query: RwSignal<String>,
     pub started: RwSignal<bool>,
     pub speed: RwSignal<f64>,
+    /// The latest answer to a lesson action (clamp, fill in...).
+    pub answer: RwSignal<Option<LessonAnswer>>,
     link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
 }
 
@@ -86,6 +108,7 @@ impl Lesson {
             query: RwSignal::new(query.clone()),
             started: RwSignal::new(false),
             speed: RwSignal::new(speed),
+            answer: RwSignal::new(None),
             link: StoredValue::new_local(None),
         };
         lesson.spawn(query);
@@ -96,8 +119,13 @@ impl Lesson {
         self.link.set_value(None);
         match WorkerLink::spawn(move |msg| self.receive(msg)) {
             Ok(link) => {
-                link.send(ToWorker::SetSpeed { steps_per_sec: self.speed.get_untracked() });
-                link.send(ToWorker::Init { lesson: self.id, query });
+                link.send(ToWorker::SetSpeed {
+                    steps_per_sec: self.speed.get_untracked(),
+                });
+                link.send(ToWorker::Init {
+                    lesson: self.id,
+                    query,
+                });
                 self.link.set_value(Some(Rc::new(link)));
                 self.failed.set(None);
             }
@@ -108,8 +136,16 @@ impl Lesson {
     fn receive(self, msg: FromWorker) {
         match msg {
             FromWorker::Ready => {}
-            FromWorker::Started { query, notices, metric_names, .. } => {
-                self.history.set(History { names: metric_names, ..History::default() });
+            FromWorker::Started {
+                query,
+                notices,
+                metric_names,
+                ..
+            } => {
+                self.history.set(History {
+                    names: metric_names,
+                    ..History::default()
+                });
                 self.query.set(query);
                 self.notices.set(notices);
                 self.diverged.set(None);
@@ -139,7 +175,13 @@ impl Lesson {
                 self.query.set(query);
                 self.notices.set(notices);
             }
-            FromWorker::Rejected { command, why } => self.rejected.set(Some(format!("{command}: {why}"))),
+            FromWorker::Rejected { command, why } => {
+                // Play and run-to set `running` optimistically; a refusal undoes that.
+                if matches!(command.as_str(), "play" | "run_to") {
+                    self.running.set(false);
+                }
+                self.rejected.set(Some(format!("{command}: {why}")));
+            }
             FromWorker::Failed { message } => {
                 self.running.set(false);
                 // A panic reports itself, then the worker's error event follows: keep the first.
@@ -147,7 +189,7 @@ impl Lesson {
                     self.failed.set(Some(message));
                 }
             }
-            FromWorker::Answer(_) => {}
+            FromWorker::Answer(a) => self.answer.set(Some(a)),
         }
     }
 
@@ -205,6 +247,10 @@ impl Lesson {
     pub fn set_speed(self, steps_per_sec: f64) {
         self.speed.set(steps_per_sec);
         self.send(ToWorker::SetSpeed { steps_per_sec });
+    }
+
+    pub fn act(self, action: LessonAction) {
+        self.send(ToWorker::Act(action));
     }
 
     pub fn stop(self) {

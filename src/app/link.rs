@@ -22,47 +22,67 @@ pub struct WorkerLink {
 }
 
 fn decode(data: &JsValue) -> Result<FromWorker, String> {
-    let msg = Reflect::get(data, &"msg".into()).map_err(|_| "message without a body".to_string())?;
+    let msg =
+        Reflect::get(data, &"msg".into()).map_err(|_| "message without a body".to_string())?;
     let bulk = Reflect::get(data, &"bulk".into())
         .ok()
         .and_then(|b| b.dyn_into::<Float32Array>().ok())
         .map(|a| a.to_vec())
         .unwrap_or_default();
-    wire::decode(bulk, || serde_wasm_bindgen::from_value::<FromWorker>(msg)).map_err(|e| e.to_string())
+    wire::decode(bulk, || serde_wasm_bindgen::from_value::<FromWorker>(msg))
+        .map_err(|e| e.to_string())
 }
 
 impl WorkerLink {
     /// Starts a worker; every message it sends is passed to `on_message` (errors included, as
     /// `FromWorker::Failed`).
     pub fn spawn(on_message: impl Fn(FromWorker) + 'static) -> Result<WorkerLink, String> {
-        let worker = Worker::new(WORKER_URL).map_err(|e| format!("could not start the training worker: {e:?}"))?;
+        let worker = Worker::new(WORKER_URL)
+            .map_err(|e| format!("could not start the training worker: {e:?}"))?;
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<ToWorker>>> = Rc::new(RefCell::new(Vec::new()));
         let on_message = Rc::new(on_message);
         let handler = {
-            let (ready, queue, worker, on_message) = (ready.clone(), queue.clone(), worker.clone(), on_message.clone());
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| match decode(&event.data()) {
-                Ok(FromWorker::Ready) => {
-                    ready.set(true);
-                    for cmd in queue.borrow_mut().drain(..) {
-                        post(&worker, &cmd);
+            let (ready, queue, worker, on_message) = (
+                ready.clone(),
+                queue.clone(),
+                worker.clone(),
+                on_message.clone(),
+            );
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                match decode(&event.data()) {
+                    Ok(FromWorker::Ready) => {
+                        ready.set(true);
+                        for cmd in queue.borrow_mut().drain(..) {
+                            post(&worker, &cmd);
+                        }
+                        on_message(FromWorker::Ready);
                     }
-                    on_message(FromWorker::Ready);
+                    Ok(msg) => on_message(msg),
+                    Err(e) => on_message(FromWorker::Failed {
+                        message: format!("unreadable message from the worker: {e}"),
+                    }),
                 }
-                Ok(msg) => on_message(msg),
-                Err(e) => on_message(FromWorker::Failed { message: format!("unreadable message from the worker: {e}") }),
             })
         };
         let on_error = {
             let on_message = on_message.clone();
             Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
                 event.prevent_default();
-                on_message(FromWorker::Failed { message: format!("the training worker stopped: {}", event.message()) });
+                on_message(FromWorker::Failed {
+                    message: format!("the training worker stopped: {}", event.message()),
+                });
             })
         };
         worker.set_onmessage(Some(handler.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        Ok(WorkerLink { worker, ready, queue, _on_message: handler, _on_error: on_error })
+        Ok(WorkerLink {
+            worker,
+            ready,
+            queue,
+            _on_message: handler,
+            _on_error: on_error,
+        })
     }
 
     pub fn send(&self, cmd: ToWorker) {

@@ -5,6 +5,8 @@ mod controls;
 mod gan;
 mod lesson;
 mod link;
+mod plots;
+mod rbm;
 
 use genlab_core::lesson::LessonId;
 use genlab_core::settings::ChoiceEnum;
@@ -18,14 +20,19 @@ use lesson::Lesson;
 
 pub fn start() {
     console_error_panic_hook::set_once();
-    if let Some(boot) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("boot")) {
+    if let Some(boot) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("boot"))
+    {
         boot.remove();
     }
     leptos::mount::mount_to_body(App);
 }
 
 fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
 }
 
 fn write_hash(hash: &str) {
@@ -81,8 +88,13 @@ fn App() -> impl IntoView {
         write_hash(&format_hash(&r));
     });
     Effect::new(move |_| {
-        if let Some(body) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.body()) {
-            let _ = body.class_list().toggle_with_force("projector", projector.get());
+        if let Some(body) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+        {
+            let _ = body
+                .class_list()
+                .toggle_with_force("projector", projector.get());
         }
     });
     let lesson_id = Memo::new(move |_| route.with(|r| r.lesson));
@@ -108,7 +120,11 @@ fn App() -> impl IntoView {
                 None => view! { <Landing /> }.into_any(),
                 Some(LessonId::Gan) => {
                     let r = route.get_untracked();
-                    view! { <GanRoute query=r.query speed=r.speed /> }.into_any()
+                    view! { <gan::GanLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
+                }
+                Some(LessonId::Rbm) => {
+                    let r = route.get_untracked();
+                    view! { <rbm::RbmLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
                 }
                 Some(other) => view! { <NotBuilt lesson=other /> }.into_any(),
             }}
@@ -142,11 +158,6 @@ fn sync_route(lesson: Lesson) {
 }
 
 #[component]
-fn GanRoute(query: String, speed: f64) -> impl IntoView {
-    view! { <gan::GanLesson query speed /> <RouteSync /> }
-}
-
-#[component]
 fn RouteSync() -> impl IntoView {
     if let Some(lesson) = use_context::<Lesson>() {
         sync_route(lesson);
@@ -158,8 +169,11 @@ fn RouteSync() -> impl IntoView {
 /// that a crash is reported in the page and that Reset brings up a fresh worker.
 fn expose_crash_hook(lesson: Lesson) {
     use wasm_bindgen::prelude::*;
-    let Some(window) = web_sys::window() else { return };
-    let hook = Closure::<dyn Fn()>::new(move || lesson.send(genlab_core::protocol::ToWorker::Crash));
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let hook =
+        Closure::<dyn Fn()>::new(move || lesson.send(genlab_core::protocol::ToWorker::Crash));
     let _ = js_sys::Reflect::set(&window, &"genlabCrashWorker".into(), hook.as_ref());
     // The page lives as long as the tab; the hook may too.
     hook.forget();

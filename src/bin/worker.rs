@@ -7,5 +7,7 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("the training worker runs in the browser only; genlab-cli runs the same sessions natively");
+    eprintln!(
+        "the training worker runs in the browser only; genlab-cli runs the same sessions natively"
+    );
 }

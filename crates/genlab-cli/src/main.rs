@@ -22,24 +22,35 @@ fn usage() -> ! {
 }
 
 fn flag(args: &[String], name: &str) -> Option<f64> {
-    args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).map(|v| {
-        v.parse().unwrap_or_else(|_| {
-            eprintln!("{name} needs a number, got {v:?}");
-            std::process::exit(2)
+    args.iter()
+        .position(|a| a == name)
+        .and_then(|i| args.get(i + 1))
+        .map(|v| {
+            v.parse().unwrap_or_else(|_| {
+                eprintln!("{name} needs a number, got {v:?}");
+                std::process::exit(2)
+            })
         })
-    })
 }
 
 fn start(route: &str) -> (Session, Vec<String>) {
     let Some((lesson, query)) = parse_route(route) else {
-        eprintln!("unknown lesson in {route:?}; lessons: {}", LessonId::KEYS.join(", "));
+        eprintln!(
+            "unknown lesson in {route:?}; lessons: {}",
+            LessonId::KEYS.join(", ")
+        );
         std::process::exit(2)
     };
     let mut session = Session::new();
     let mut names = Vec::new();
     for msg in session.handle(ToWorker::Init { lesson, query }) {
         match msg {
-            FromWorker::Started { query, notices, metric_names, .. } => {
+            FromWorker::Started {
+                query,
+                notices,
+                metric_names,
+                ..
+            } => {
                 for n in &notices {
                     eprintln!("notice: {n}");
                 }
@@ -62,7 +73,10 @@ fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64) {
             let mut obj = Map::new();
             obj.insert("step".into(), json!(row.step));
             for (n, v) in names.iter().zip(&row.values) {
-                obj.insert(n.clone(), if v.is_finite() { json!(v) } else { Value::Null });
+                obj.insert(
+                    n.clone(),
+                    if v.is_finite() { json!(v) } else { Value::Null },
+                );
             }
             println!("{}", Value::Object(obj));
         }
@@ -81,7 +95,10 @@ fn run_to(session: &mut Session, steps: u64, mut on_rows: impl FnMut(Vec<History
             match msg {
                 // A pause carries a snapshot, which takes the rows recorded so far.
                 FromWorker::Snapshot(snap) => on_rows(snap.history),
-                FromWorker::Paused { step, reason: PauseReason::Diverged { message } } => {
+                FromWorker::Paused {
+                    step,
+                    reason: PauseReason::Diverged { message },
+                } => {
                     eprintln!("diverged at step {step}: {message}");
                     ok = false;
                 }
@@ -110,14 +127,27 @@ fn main() {
             let (mut session, _) = start(route);
             run_to(&mut session, steps, drop);
             if let FromWorker::Snapshot(snap) = session.snapshot(0.0) {
-                println!("{}", serde_json::to_string(&snap.view).expect("views serialise"));
+                println!(
+                    "{}",
+                    serde_json::to_string(&snap.view).expect("views serialise")
+                );
             }
         }
         Some("bench") => {
             let seconds = flag(&args, "--seconds").unwrap_or(3.0);
-            let named: Vec<LessonId> = args[1..].iter().filter_map(|a| LessonId::from_key(a)).collect();
-            let lessons: Vec<LessonId> =
-                if named.is_empty() { LessonId::ALL.iter().copied().filter(|l| l.is_built()).collect() } else { named };
+            let named: Vec<LessonId> = args[1..]
+                .iter()
+                .filter_map(|a| LessonId::from_key(a))
+                .collect();
+            let lessons: Vec<LessonId> = if named.is_empty() {
+                LessonId::ALL
+                    .iter()
+                    .copied()
+                    .filter(|l| l.is_built())
+                    .collect()
+            } else {
+                named
+            };
             for lesson in lessons {
                 let (mut session, _) = start(lesson.key());
                 session.handle(ToWorker::Play);
@@ -127,7 +157,10 @@ fn main() {
                     session.take_history();
                 }
                 let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
-                println!("{}", json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() }));
+                println!(
+                    "{}",
+                    json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
+                );
             }
         }
         _ => usage(),

@@ -23,7 +23,10 @@ pub fn gan_reference_run() -> String {
             out.push('\n');
         }
     };
-    for m in s.handle(ToWorker::Init { lesson: LessonId::Gan, query: GAN_ROUTE_QUERY.into() }) {
+    for m in s.handle(ToWorker::Init {
+        lesson: LessonId::Gan,
+        query: GAN_ROUTE_QUERY.into(),
+    }) {
         if let FromWorker::Snapshot(snap) = m {
             push(snap.history);
         }
@@ -54,6 +57,9 @@ mod tests {
             std::fs::write(path, &got).unwrap();
         }
         let want = std::fs::read_to_string(path).expect("golden file (GENLAB_BLESS=1 writes it)");
-        assert_eq!(got, want, "the reference run changed; if intended, rerun with GENLAB_BLESS=1");
+        assert_eq!(
+            got, want,
+            "the reference run changed; if intended, rerun with GENLAB_BLESS=1"
+        );
     }
 }

@@ -15,7 +15,7 @@ choice_enum! {
 impl LessonId {
     /// Whether the lesson is built. Routes of unbuilt lessons say so plainly in the page.
     pub fn is_built(self) -> bool {
-        matches!(self, LessonId::Gan)
+        matches!(self, LessonId::Gan | LessonId::Rbm)
     }
 }
 
@@ -47,6 +47,10 @@ pub trait Trainer {
     fn query(&self) -> String;
     /// Takes new settings that need no restart. Returns false if a restart is required.
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>);
+    /// Why the lesson cannot train now (e.g. its data is empty); play and step are refused.
+    fn blocked(&self) -> Option<String> {
+        None
+    }
     /// A lesson-specific request (clamp a unit, fill in a rating...).
     fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
         None
@@ -66,7 +70,8 @@ pub struct Built {
 pub fn parse_route(route: &str) -> Option<(LessonId, String)> {
     let route = route.trim_start_matches('#').trim_start_matches('/');
     let (name, query) = route.split_once('?').unwrap_or((route, ""));
-    <LessonId as crate::settings::ChoiceEnum>::from_key(name.trim_end_matches('/')).map(|id| (id, query.to_string()))
+    <LessonId as crate::settings::ChoiceEnum>::from_key(name.trim_end_matches('/'))
+        .map(|id| (id, query.to_string()))
 }
 
 /// Builds the trainer of `lesson` from a settings string.
@@ -74,7 +79,17 @@ pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
     match lesson {
         LessonId::Gan => {
             let (s, notices) = settings::parse_query::<crate::gan::GanSettings>(query, APP_KEYS);
-            Ok(Built { trainer: Box::new(crate::gan::GanTrainer::new(s)), notices })
+            Ok(Built {
+                trainer: Box::new(crate::gan::GanTrainer::new(s)),
+                notices,
+            })
+        }
+        LessonId::Rbm => {
+            let (s, notices) = settings::parse_query::<crate::rbm::RbmSettings>(query, APP_KEYS);
+            Ok(Built {
+                trainer: Box::new(crate::rbm::RbmTrainer::new(s)),
+                notices,
+            })
         }
         other => Err(format!("the {:?} lesson is not built yet", other)),
     }
@@ -86,9 +101,15 @@ mod tests {
 
     #[test]
     fn routes_parse_from_hash_and_cli_forms() {
-        assert_eq!(parse_route("#/gan?seed=3"), Some((LessonId::Gan, "seed=3".into())));
+        assert_eq!(
+            parse_route("#/gan?seed=3"),
+            Some((LessonId::Gan, "seed=3".into()))
+        );
         assert_eq!(parse_route("gan"), Some((LessonId::Gan, String::new())));
-        assert_eq!(parse_route("/rbm/?x=1"), Some((LessonId::Rbm, "x=1".into())));
+        assert_eq!(
+            parse_route("/rbm/?x=1"),
+            Some((LessonId::Rbm, "x=1".into()))
+        );
         assert_eq!(parse_route("#/nonsense?seed=1"), None);
         assert_eq!(parse_route(""), None);
     }

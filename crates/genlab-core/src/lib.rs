@@ -11,6 +11,7 @@ pub mod lesson;
 pub mod math;
 pub mod nn;
 pub mod protocol;
+pub mod rbm;
 pub mod rng;
 pub mod session;
 pub mod settings;

@@ -10,24 +10,39 @@ use serde::{Deserialize, Serialize};
 
 use crate::gan::GanView;
 use crate::lesson::{LessonId, StepPart};
+use crate::rbm::{RbmAction, RbmAnswer, RbmView};
 use crate::settings::Notice;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
     /// Start a lesson from its settings string. Must come first.
-    Init { lesson: LessonId, query: String },
+    Init {
+        lesson: LessonId,
+        query: String,
+    },
     Play,
     Pause,
     /// Run `count` steps (or parts of steps) and pause.
-    Step { count: u32, part: StepPart },
+    Step {
+        count: u32,
+        part: StepPart,
+    },
     /// Play until the step counter reaches `step`, then pause.
-    RunTo { step: u64 },
+    RunTo {
+        step: u64,
+    },
     /// Back to step 0 with these settings (or the current ones).
-    Reset { query: Option<String> },
+    Reset {
+        query: Option<String>,
+    },
     /// New settings: live ones apply at once; others restart the run.
-    Update { query: String },
+    Update {
+        query: String,
+    },
     /// Steps per second to aim for; 0 means as fast as possible.
-    SetSpeed { steps_per_sec: f64 },
+    SetSpeed {
+        steps_per_sec: f64,
+    },
     /// A lesson-specific request.
     Act(LessonAction),
     /// Panics the worker on purpose, so tests can check that a crash is reported and recovered.
@@ -56,7 +71,9 @@ pub enum PauseReason {
     User,
     ReachedTarget,
     /// A loss or parameter went NaN/∞; the last good snapshot stays on screen.
-    Diverged { message: String },
+    Diverged {
+        message: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,15 +81,31 @@ pub enum FromWorker {
     /// The worker's code is loaded and listening.
     Ready,
     /// A (re)started run: the page clears its history and shows the notices.
-    Started { lesson: LessonId, query: String, notices: Vec<Notice>, metric_names: Vec<String> },
+    Started {
+        lesson: LessonId,
+        query: String,
+        notices: Vec<Notice>,
+        metric_names: Vec<String>,
+    },
     Snapshot(Snapshot),
-    Paused { step: u64, reason: PauseReason },
+    Paused {
+        step: u64,
+        reason: PauseReason,
+    },
     /// Settings were taken without a restart.
-    Updated { query: String, notices: Vec<Notice> },
+    Updated {
+        query: String,
+        notices: Vec<Notice>,
+    },
     /// A command that does not fit the session's state (e.g. before `Init`).
-    Rejected { command: String, why: String },
+    Rejected {
+        command: String,
+        why: String,
+    },
     /// Something broke (a panic, an unbuilt lesson); the page offers a reset.
-    Failed { message: String },
+    Failed {
+        message: String,
+    },
     Answer(LessonAnswer),
 }
 
@@ -96,13 +129,18 @@ pub struct Snapshot {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LessonView {
     Gan(GanView),
+    Rbm(RbmView),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum LessonAction {}
+pub enum LessonAction {
+    Rbm(RbmAction),
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum LessonAnswer {}
+pub enum LessonAnswer {
+    Rbm(RbmAnswer),
+}
 
 /// A block of f32 numbers that travels outside the serialised message (see the module docs).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -182,7 +220,8 @@ mod tests {
     #[test]
     fn bulk_travels_beside_the_message() {
         let view = Bulk(vec![1.0, 2.5, -3.0]);
-        let (json, bulk) = wire::encode(|| serde_json::to_string(&(Bulk(vec![9.0]), &view)).unwrap());
+        let (json, bulk) =
+            wire::encode(|| serde_json::to_string(&(Bulk(vec![9.0]), &view)).unwrap());
         assert_eq!(json, "[[0,1],[1,3]]");
         assert_eq!(bulk, vec![9.0, 1.0, 2.5, -3.0]);
         let back: (Bulk, Bulk) = wire::decode(bulk, || serde_json::from_str(&json).unwrap());
@@ -196,8 +235,14 @@ mod tests {
     #[test]
     fn commands_round_trip_through_json() {
         let cmds = vec![
-            ToWorker::Init { lesson: LessonId::Gan, query: "seed=3".into() },
-            ToWorker::Step { count: 2, part: StepPart::Discriminator },
+            ToWorker::Init {
+                lesson: LessonId::Gan,
+                query: "seed=3".into(),
+            },
+            ToWorker::Step {
+                count: 2,
+                part: StepPart::Discriminator,
+            },
             ToWorker::Reset { query: None },
             ToWorker::SetSpeed { steps_per_sec: 0.0 },
         ];

@@ -44,7 +44,10 @@ impl Default for Session {
 }
 
 fn reject(cmd: &ToWorker, why: &str) -> Vec<FromWorker> {
-    vec![FromWorker::Rejected { command: cmd.name().into(), why: why.into() }]
+    vec![FromWorker::Rejected {
+        command: cmd.name().into(),
+        why: why.into(),
+    }]
 }
 
 impl Session {
@@ -77,7 +80,12 @@ impl Session {
         match lesson::build(lesson, query) {
             Ok(mut built) => {
                 self.lesson = lesson;
-                let metric_names = built.trainer.metric_names().iter().map(|s| s.to_string()).collect();
+                let metric_names = built
+                    .trainer
+                    .metric_names()
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
                 let started = FromWorker::Started {
                     lesson,
                     query: built.trainer.query(),
@@ -114,20 +122,34 @@ impl Session {
                 self.start(self.lesson, &query)
             }
             ToWorker::SetSpeed { steps_per_sec } => {
-                self.steps_per_sec = if steps_per_sec.is_finite() { steps_per_sec.max(0.0) } else { 0.0 };
+                self.steps_per_sec = if steps_per_sec.is_finite() {
+                    steps_per_sec.max(0.0)
+                } else {
+                    0.0
+                };
                 vec![]
             }
             ToWorker::Update { query } => {
                 let (applied, notices) = trainer.update(&query);
                 if applied {
-                    vec![FromWorker::Updated { query: trainer.query(), notices }]
+                    vec![FromWorker::Updated {
+                        query: trainer.query(),
+                        notices,
+                    }]
                 } else {
                     self.start(self.lesson, &query)
                 }
             }
-            cmd if self.mode == Mode::Diverged => {
-                reject(&cmd, "the run diverged (NaN or ∞): reset it, perhaps with a smaller learning rate")
+            cmd @ (ToWorker::Play | ToWorker::Step { .. } | ToWorker::RunTo { .. })
+                if trainer.blocked().is_some() =>
+            {
+                let why = trainer.blocked().unwrap_or_default();
+                reject(&cmd, &why)
             }
+            cmd if self.mode == Mode::Diverged => reject(
+                &cmd,
+                "the run diverged (NaN or ∞): reset it, perhaps with a smaller learning rate",
+            ),
             ToWorker::Play => {
                 self.mode = Mode::Playing;
                 self.target = None;
@@ -139,7 +161,13 @@ impl Session {
                 self.queued = 0;
                 self.target = None;
                 if was_busy {
-                    vec![self.snapshot(0.0), FromWorker::Paused { step: self.step(), reason: PauseReason::User }]
+                    vec![
+                        self.snapshot(0.0),
+                        FromWorker::Paused {
+                            step: self.step(),
+                            reason: PauseReason::User,
+                        },
+                    ]
                 } else {
                     vec![]
                 }
@@ -154,7 +182,10 @@ impl Session {
             }
             ToWorker::RunTo { step } => {
                 if step <= trainer.steps() {
-                    return reject(&ToWorker::RunTo { step }, "that step is already behind us: reset first");
+                    return reject(
+                        &ToWorker::RunTo { step },
+                        "that step is already behind us: reset first",
+                    );
                 }
                 self.target = Some(step);
                 self.mode = Mode::Playing;
@@ -171,9 +202,15 @@ impl Session {
     /// (pauses, divergence); snapshots are the host's to schedule.
     pub fn run(&mut self, max_steps: u64) -> Vec<FromWorker> {
         let mut out = Vec::new();
-        let Some(trainer) = self.trainer.as_mut() else { return out };
+        let Some(trainer) = self.trainer.as_mut() else {
+            return out;
+        };
         for _ in 0..max_steps {
-            let part = if self.queued > 0 { self.queued_part } else { StepPart::Full };
+            let part = if self.queued > 0 {
+                self.queued_part
+            } else {
+                StepPart::Full
+            };
             if self.queued == 0 && self.mode != Mode::Playing {
                 break;
             }
@@ -182,7 +219,10 @@ impl Session {
                 self.queued = 0;
                 self.target = None;
                 // No snapshot: the page keeps the last good one on screen.
-                out.push(FromWorker::Paused { step: trainer.steps(), reason: PauseReason::Diverged { message } });
+                out.push(FromWorker::Paused {
+                    step: trainer.steps(),
+                    reason: PauseReason::Diverged { message },
+                });
                 return out;
             }
             let step = trainer.steps();
@@ -193,14 +233,20 @@ impl Session {
             if self.queued > 0 {
                 self.queued -= 1;
                 if self.queued == 0 {
-                    out.push(FromWorker::Paused { step, reason: PauseReason::User });
+                    out.push(FromWorker::Paused {
+                        step,
+                        reason: PauseReason::User,
+                    });
                     break;
                 }
             }
             if self.target.is_some_and(|t| step >= t) {
                 self.mode = Mode::Paused;
                 self.target = None;
-                out.push(FromWorker::Paused { step, reason: PauseReason::ReachedTarget });
+                out.push(FromWorker::Paused {
+                    step,
+                    reason: PauseReason::ReachedTarget,
+                });
                 break;
             }
         }
@@ -214,7 +260,10 @@ impl Session {
     /// The current state for the page: new history rows plus the lesson's view.
     pub fn snapshot(&mut self, steps_per_sec: f64) -> FromWorker {
         let running = self.has_work();
-        let trainer = self.trainer.as_mut().expect("snapshot of a started session");
+        let trainer = self
+            .trainer
+            .as_mut()
+            .expect("snapshot of a started session");
         FromWorker::Snapshot(Snapshot {
             step: trainer.steps(),
             running,
@@ -235,26 +284,42 @@ mod tests {
     use super::*;
 
     fn init(s: &mut Session, q: &str) -> Vec<FromWorker> {
-        s.handle(ToWorker::Init { lesson: LessonId::Gan, query: q.into() })
+        s.handle(ToWorker::Init {
+            lesson: LessonId::Gan,
+            query: q.into(),
+        })
     }
 
     #[test]
     fn rejects_commands_out_of_order() {
         let mut s = Session::new();
-        for cmd in [ToWorker::Play, ToWorker::Step { count: 1, part: StepPart::Full }, ToWorker::Reset { query: None }] {
+        for cmd in [
+            ToWorker::Play,
+            ToWorker::Step {
+                count: 1,
+                part: StepPart::Full,
+            },
+            ToWorker::Reset { query: None },
+        ] {
             let out = s.handle(cmd);
             assert!(matches!(&out[..], [FromWorker::Rejected { .. }]), "{out:?}");
         }
         init(&mut s, "seed=1");
         s.handle(ToWorker::Play);
-        let out = s.handle(ToWorker::Step { count: 1, part: StepPart::Full });
+        let out = s.handle(ToWorker::Step {
+            count: 1,
+            part: StepPart::Full,
+        });
         assert!(matches!(&out[..], [FromWorker::Rejected { .. }]));
     }
 
     #[test]
     fn unbuilt_lesson_fails_as_data() {
         let mut s = Session::new();
-        let out = s.handle(ToWorker::Init { lesson: LessonId::Dbn, query: String::new() });
+        let out = s.handle(ToWorker::Init {
+            lesson: LessonId::Dbn,
+            query: String::new(),
+        });
         assert!(matches!(&out[..], [FromWorker::Failed { .. }]));
         assert!(!s.has_work());
     }
@@ -264,16 +329,31 @@ mod tests {
         let mut s = Session::new();
         let out = init(&mut s, "seed=2");
         assert!(matches!(out[0], FromWorker::Started { .. }));
-        s.handle(ToWorker::Step { count: 3, part: StepPart::Full });
+        s.handle(ToWorker::Step {
+            count: 3,
+            part: StepPart::Full,
+        });
         let out = s.run(100);
         assert_eq!(s.step(), 3);
-        assert!(matches!(out.last(), Some(FromWorker::Paused { step: 3, reason: PauseReason::User })));
+        assert!(matches!(
+            out.last(),
+            Some(FromWorker::Paused {
+                step: 3,
+                reason: PauseReason::User
+            })
+        ));
         s.handle(ToWorker::RunTo { step: 25 });
         s.run(10);
         assert_eq!(s.step(), 13);
         let out = s.run(1000);
         assert_eq!(s.step(), 25);
-        assert!(matches!(out.last(), Some(FromWorker::Paused { reason: PauseReason::ReachedTarget, .. })));
+        assert!(matches!(
+            out.last(),
+            Some(FromWorker::Paused {
+                reason: PauseReason::ReachedTarget,
+                ..
+            })
+        ));
         assert!(!s.has_work());
         s.handle(ToWorker::Play);
         s.run(5);
@@ -289,17 +369,31 @@ mod tests {
     fn divergence_pauses_and_needs_reset() {
         let mut s = Session::new();
         // Learning rates far beyond reason, plain SGD, huge batch: goes non-finite quickly.
-        init(&mut s, "seed=1&optimizer=sgd&lr_d=1&lr_g=1&g_act=relu&d_act=relu");
+        init(
+            &mut s,
+            "seed=1&optimizer=sgd&lr_d=1&lr_g=1&g_act=relu&d_act=relu",
+        );
         s.handle(ToWorker::Play);
         let out = s.run(5000);
         assert!(
-            matches!(out.last(), Some(FromWorker::Paused { reason: PauseReason::Diverged { .. }, .. })),
+            matches!(
+                out.last(),
+                Some(FromWorker::Paused {
+                    reason: PauseReason::Diverged { .. },
+                    ..
+                })
+            ),
             "{:?}",
             out.last()
         );
         assert_eq!(s.mode(), Mode::Diverged);
-        assert!(matches!(&s.handle(ToWorker::Play)[..], [FromWorker::Rejected { .. }]));
-        s.handle(ToWorker::Reset { query: Some("seed=1".into()) });
+        assert!(matches!(
+            &s.handle(ToWorker::Play)[..],
+            [FromWorker::Rejected { .. }]
+        ));
+        s.handle(ToWorker::Reset {
+            query: Some("seed=1".into()),
+        });
         assert_eq!(s.mode(), Mode::Paused);
     }
 

@@ -68,11 +68,17 @@ pub trait ChoiceEnum: Copy + PartialEq + 'static {
     const ALL: &'static [Self];
     const KEYS: &'static [&'static str];
     fn key(self) -> &'static str {
-        let i = Self::ALL.iter().position(|&v| v == self).expect("variant listed in ALL");
+        let i = Self::ALL
+            .iter()
+            .position(|&v| v == self)
+            .expect("variant listed in ALL");
         Self::KEYS[i]
     }
     fn from_key(key: &str) -> Option<Self> {
-        Self::KEYS.iter().position(|&k| k == key).map(|i| Self::ALL[i])
+        Self::KEYS
+            .iter()
+            .position(|&k| k == key)
+            .map(|i| Self::ALL[i])
     }
 }
 
@@ -96,7 +102,11 @@ macro_rules! param {
     (float $S:ty, $key:literal, $field:ident, $min:expr, $max:expr, $apply:ident) => {
         $crate::settings::Param::<$S> {
             key: $key,
-            kind: $crate::settings::Kind::Float { min: $min, max: $max, log: false },
+            kind: $crate::settings::Kind::Float {
+                min: $min,
+                max: $max,
+                log: false,
+            },
             apply: $crate::settings::Apply::$apply,
             get: |s| $crate::settings::Value::Num(s.$field as f64),
             set: |s, v| s.$field = v.num() as _,
@@ -105,7 +115,11 @@ macro_rules! param {
     (logfloat $S:ty, $key:literal, $field:ident, $min:expr, $max:expr, $apply:ident) => {
         $crate::settings::Param::<$S> {
             key: $key,
-            kind: $crate::settings::Kind::Float { min: $min, max: $max, log: true },
+            kind: $crate::settings::Kind::Float {
+                min: $min,
+                max: $max,
+                log: true,
+            },
             apply: $crate::settings::Apply::$apply,
             get: |s| $crate::settings::Value::Num(s.$field as f64),
             set: |s, v| s.$field = v.num() as _,
@@ -114,7 +128,10 @@ macro_rules! param {
     (int $S:ty, $key:literal, $field:ident, $min:expr, $max:expr, $apply:ident) => {
         $crate::settings::Param::<$S> {
             key: $key,
-            kind: $crate::settings::Kind::Int { min: $min, max: $max },
+            kind: $crate::settings::Kind::Int {
+                min: $min,
+                max: $max,
+            },
             apply: $crate::settings::Apply::$apply,
             get: |s| $crate::settings::Value::Num(s.$field as f64),
             set: |s, v| s.$field = v.num() as _,
@@ -123,7 +140,9 @@ macro_rules! param {
     (choice $S:ty, $key:literal, $field:ident, $E:ty, $apply:ident) => {
         $crate::settings::Param::<$S> {
             key: $key,
-            kind: $crate::settings::Kind::Choice { options: <$E as $crate::settings::ChoiceEnum>::KEYS },
+            kind: $crate::settings::Kind::Choice {
+                options: <$E as $crate::settings::ChoiceEnum>::KEYS,
+            },
             apply: $crate::settings::Apply::$apply,
             get: |s| $crate::settings::Value::Choice($crate::settings::ChoiceEnum::key(s.$field)),
             set: |s, v| {
@@ -149,6 +168,15 @@ pub trait Settings: Default + Clone + PartialEq + 'static {
     fn params() -> &'static [Param<Self>];
     /// Cross-field rules the per-field ranges cannot express; report what was changed.
     fn reconcile(&mut self, _notices: &mut Vec<Notice>) {}
+    /// Keys whose value is more than one number or option (an editable dataset). They are read
+    /// by [`Settings::parse_extra`], written by [`Settings::format_extra`], and always restart.
+    fn extra_keys() -> &'static [&'static str] {
+        &[]
+    }
+    fn parse_extra(&mut self, _key: &str, _raw: &str, _notices: &mut Vec<Notice>) {}
+    fn format_extra(&self) -> Vec<(&'static str, String)> {
+        vec![]
+    }
 }
 
 /// Why a value from the URL or the command line was not taken as written.
@@ -173,8 +201,12 @@ pub struct Notice {
 impl std::fmt::Display for Notice {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.kind {
-            NoticeKind::Clamped { given, used } => write!(f, "{}: {given} is out of range, using {used}", self.key),
-            NoticeKind::Invalid { given, used } => write!(f, "{}: \"{given}\" is not valid, using {used}", self.key),
+            NoticeKind::Clamped { given, used } => {
+                write!(f, "{}: {given} is out of range, using {used}", self.key)
+            }
+            NoticeKind::Invalid { given, used } => {
+                write!(f, "{}: \"{given}\" is not valid, using {used}", self.key)
+            }
             NoticeKind::Unknown => write!(f, "{}: unknown setting, ignored", self.key),
             NoticeKind::Adjusted { used, why } => write!(f, "{}: set to {used} ({why})", self.key),
         }
@@ -206,7 +238,9 @@ pub fn parse_value(kind: Kind, raw: &str, default: Value) -> Result<Value, (Valu
         Kind::Int { min, max } => {
             // Accept "12" and "12.0", but not "12.5".
             let parsed = raw.parse::<i128>().ok().map(|i| i as f64).or_else(|| {
-                raw.parse::<f64>().ok().filter(|x| x.is_finite() && x.fract() == 0.0)
+                raw.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite() && x.fract() == 0.0)
             });
             match parsed {
                 Some(x) if x < min as f64 => Err((Value::Num(min as f64), true)),
@@ -235,7 +269,9 @@ pub fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -264,7 +300,7 @@ pub fn percent_decode(s: &str) -> String {
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~,".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~,:".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -294,8 +330,14 @@ pub fn parse_pairs<S: Settings>(pairs: &[(String, String)], foreign: &[&str]) ->
         if foreign.contains(&key.as_str()) {
             continue;
         }
+        if S::extra_keys().contains(&key.as_str()) {
+            continue; // read below, in the order the lesson lists them
+        }
         let Some(p) = S::params().iter().find(|p| p.key == key) else {
-            notices.push(Notice { key: key.clone(), kind: NoticeKind::Unknown });
+            notices.push(Notice {
+                key: key.clone(),
+                kind: NoticeKind::Unknown,
+            });
             continue;
         };
         let default = (p.get)(&S::default());
@@ -305,9 +347,21 @@ pub fn parse_pairs<S: Settings>(pairs: &[(String, String)], foreign: &[&str]) ->
                 (p.set)(&mut s, v);
                 let given = raw.chars().take(40).collect::<String>();
                 let used = format_value(v);
-                let kind = if clamped { NoticeKind::Clamped { given, used } } else { NoticeKind::Invalid { given, used } };
-                notices.push(Notice { key: key.clone(), kind });
+                let kind = if clamped {
+                    NoticeKind::Clamped { given, used }
+                } else {
+                    NoticeKind::Invalid { given, used }
+                };
+                notices.push(Notice {
+                    key: key.clone(),
+                    kind,
+                });
             }
+        }
+    }
+    for extra in S::extra_keys() {
+        for (key, raw) in pairs.iter().filter(|(k, _)| k == extra) {
+            s.parse_extra(key, raw, &mut notices);
         }
     }
     s.reconcile(&mut notices);
@@ -324,6 +378,11 @@ pub fn to_query<S: Settings>(s: &S) -> String {
     S::params()
         .iter()
         .map(|p| format!("{}={}", p.key, percent_encode(&format_value((p.get)(s)))))
+        .chain(
+            s.format_extra()
+                .into_iter()
+                .map(|(k, v)| format!("{k}={}", percent_encode(&v))),
+        )
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -337,6 +396,10 @@ pub fn diff<S: Settings>(old: &S, new: &S) -> (Vec<&'static str>, bool) {
             changed.push(p.key);
             restart |= p.apply == Apply::Restart;
         }
+    }
+    if old.format_extra() != new.format_extra() {
+        changed.extend(S::extra_keys());
+        restart = true;
     }
     (changed, restart)
 }
@@ -358,7 +421,13 @@ pub(crate) mod tests {
     }
     impl Default for Demo {
         fn default() -> Self {
-            Demo { seed: 1, rate: 0.01, width: 8, shape: Shape::Round, on: true }
+            Demo {
+                seed: 1,
+                rate: 0.01,
+                width: 8,
+                shape: Shape::Round,
+                on: true,
+            }
         }
     }
     const DEMO_PARAMS: &[Param<Demo>] = &[
@@ -376,7 +445,13 @@ pub(crate) mod tests {
 
     #[test]
     fn round_trip_is_exact() {
-        let s = Demo { seed: 4_000_000_000, rate: 0.1 + 0.2, width: 3, shape: Shape::Square, on: false };
+        let s = Demo {
+            seed: 4_000_000_000,
+            rate: 0.1 + 0.2,
+            width: 3,
+            shape: Shape::Square,
+            on: false,
+        };
         let q = to_query(&s);
         let (back, notices) = parse_query::<Demo>(&q, &[]);
         assert_eq!(back, s, "{q}");
@@ -385,7 +460,10 @@ pub(crate) mod tests {
 
     #[test]
     fn bad_values_are_clamped_or_defaulted_and_named() {
-        let (s, n) = parse_query::<Demo>("rate=5&width=-3&shape=hexagon&on=maybe&seed=1.5&zzz=1&lang=pl", &["lang"]);
+        let (s, n) = parse_query::<Demo>(
+            "rate=5&width=-3&shape=hexagon&on=maybe&seed=1.5&zzz=1&lang=pl",
+            &["lang"],
+        );
         assert_eq!(s.rate, 1.0);
         assert_eq!(s.width, 1);
         assert_eq!(s.shape, Shape::Round);
@@ -421,11 +499,15 @@ pub(crate) mod tests {
     /// unicode — never panic and always produce settings inside every range.
     #[test]
     fn fuzz_parser_never_panics_and_stays_in_range() {
-        let alphabet: Vec<char> = "=&%+ .-eE0123456789abcdefghrateswidthonround∞żё\u{0}NaNinf".chars().collect();
+        let alphabet: Vec<char> = "=&%+ .-eE0123456789abcdefghrateswidthonround∞żё\u{0}NaNinf"
+            .chars()
+            .collect();
         let mut rng = Rng::new(2024);
         for case in 0..2000 {
             let len = rng.below(60);
-            let mut q: String = (0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect();
+            let mut q: String = (0..len)
+                .map(|_| alphabet[rng.below(alphabet.len())])
+                .collect();
             if case % 3 == 0 {
                 // Half-plausible strings exercise the value parsers, not just the splitter.
                 let key = ["seed", "rate", "width", "shape", "on"][rng.below(5)];

@@ -51,7 +51,11 @@ pub fn kde(xs: &[f64], grid: &[f64]) -> Vec<f64> {
                 .filter(|(_, &c)| c > 0.0)
                 .map(|(i, &c)| {
                     let z = (g - (lo + (i as f64 + 0.5) * width)) / bw;
-                    if z.abs() > 8.0 { 0.0 } else { c * exp(-0.5 * z * z) }
+                    if z.abs() > 8.0 {
+                        0.0
+                    } else {
+                        c * exp(-0.5 * z * z)
+                    }
                 })
                 .sum::<f64>()
                 * norm

@@ -100,7 +100,9 @@ mod tests {
             assert!((exact - brute).abs() < 1e-4, "n={n}: {exact} vs {brute}");
         }
         // A single atom at the mean: E|Z| = √(2/π).
-        assert!((w1_to_normal(&[0.0], 0.0, 1.0) - (2.0 / core::f64::consts::PI).sqrt()).abs() < 1e-12);
+        assert!(
+            (w1_to_normal(&[0.0], 0.0, 1.0) - (2.0 / core::f64::consts::PI).sqrt()).abs() < 1e-12
+        );
     }
 
     #[test]
@@ -125,7 +127,9 @@ mod tests {
     fn weighted_w1_matches_the_lecture_example_and_sample_form() {
         // Lecture 000: X = {1,2,3,4}, μ = (½, 0, ½, 0), ν = (0, ½, 0, ½) → W1 = 1.
         let x = [1.0, 2.0, 3.0, 4.0];
-        assert!((w1_weighted(&x, &[0.5, 0.0, 0.5, 0.0], &x, &[0.0, 0.5, 0.0, 0.5]) - 1.0).abs() < 1e-12);
+        assert!(
+            (w1_weighted(&x, &[0.5, 0.0, 0.5, 0.0], &x, &[0.0, 0.5, 0.0, 0.5]) - 1.0).abs() < 1e-12
+        );
         // Equal-size samples: mean |sorted difference|.
         let a = [3.0, -1.0, 2.0];
         let b = [0.0, 5.0, 1.0];

@@ -111,7 +111,10 @@ impl Settings for GanSettings {
 impl Preset {
     /// The preset's settings, keeping the caller's seed.
     pub fn settings(self, seed: u32) -> GanSettings {
-        let base = GanSettings { seed, ..GanSettings::default() };
+        let base = GanSettings {
+            seed,
+            ..GanSettings::default()
+        };
         match self {
             Preset::Healthy => base,
             // The minimax gradient −σ(a) vanishes where a confident D rejects the fakes, so start
@@ -127,8 +130,19 @@ impl Preset {
                 lr_d: 0.05,
                 ..base
             },
-            Preset::FastDiscriminator => GanSettings { d_steps: 10, lr_d: 5e-3, lr_g: 2e-4, ..base },
-            Preset::LrTooHigh => GanSettings { lr_g: 0.05, lr_d: 0.05, beta1: 0.9, ema: false, ..base },
+            Preset::FastDiscriminator => GanSettings {
+                d_steps: 10,
+                lr_d: 5e-3,
+                lr_g: 2e-4,
+                ..base
+            },
+            Preset::LrTooHigh => GanSettings {
+                lr_g: 0.05,
+                lr_d: 0.05,
+                beta1: 0.9,
+                ema: false,
+                ..base
+            },
         }
     }
 }

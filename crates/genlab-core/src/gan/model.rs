@@ -24,7 +24,15 @@ const MAP_POINTS: usize = 101;
 const ARROWS: usize = 24;
 
 pub const METRICS: &[&str] = &[
-    "d_loss", "g_loss", "d_real", "d_fake", "w1_raw", "w1_ema", "game_value", "g_mean", "g_std",
+    "d_loss",
+    "g_loss",
+    "d_real",
+    "d_fake",
+    "w1_raw",
+    "w1_ema",
+    "game_value",
+    "g_mean",
+    "g_std",
 ];
 
 /// Everything the GAN charts draw, on fixed grids.
@@ -87,12 +95,22 @@ pub struct GanTrainer {
 impl GanTrainer {
     pub fn new(settings: GanSettings) -> Self {
         let mut init = Rng::stream(settings.seed as u64, 0);
-        let mut g = Mlp::new(&[1, settings.g_width as usize, settings.g_width as usize, 1], settings.g_act, &mut init);
+        let mut g = Mlp::new(
+            &[1, settings.g_width as usize, settings.g_width as usize, 1],
+            settings.g_act,
+            &mut init,
+        );
         *g.params.last_mut().expect("G has an output bias") = settings.g_start;
-        let d = Mlp::new(&[1, settings.d_width as usize, settings.d_width as usize, 1], settings.d_act, &mut init);
+        let d = Mlp::new(
+            &[1, settings.d_width as usize, settings.d_width as usize, 1],
+            settings.d_act,
+            &mut init,
+        );
         let opt_g = Optimizer::new(settings.optimizer, g.n_params(), settings.beta1);
         let opt_d = Optimizer::new(settings.optimizer, d.n_params(), settings.beta1);
-        let eval_z = (0..EVAL_POINTS).map(|i| noise_quantile(settings.noise, (i as f64 + 0.5) / EVAL_POINTS as f64)).collect();
+        let eval_z = (0..EVAL_POINTS)
+            .map(|i| noise_quantile(settings.noise, (i as f64 + 0.5) / EVAL_POINTS as f64))
+            .collect();
         GanTrainer {
             g_ema: g.params.clone(),
             d_g: vec![0.0; g.n_params()],
@@ -147,7 +165,7 @@ impl GanTrainer {
         let fake = self.g.forward(&self.z, n, &mut self.tape_g);
         self.xs.extend_from_slice(fake);
         let logits = self.d.forward(&self.xs, 2 * n, &mut self.tape_d); // 2n × 1
-        // With logits a: −log σ(a) = softplus(−a), −log(1 − σ(a)) = softplus(a).
+                                                                        // With logits a: −log σ(a) = softplus(−a), −log(1 − σ(a)) = softplus(a).
         let (mut loss, mut d_real, mut d_fake) = (0.0, 0.0, 0.0);
         self.d_logits.clear();
         for (i, &a) in logits.iter().enumerate() {
@@ -166,9 +184,11 @@ impl GanTrainer {
         self.last_d_real = d_real / n as f64;
         self.last_d_fake = d_fake / n as f64;
         self.d_d.iter_mut().for_each(|g| *g = 0.0);
-        self.d.backward(&mut self.tape_d, &self.d_logits, &mut self.d_d);
+        self.d
+            .backward(&mut self.tape_d, &self.d_logits, &mut self.d_d);
         self.opt_d.beta1 = self.settings.beta1;
-        self.opt_d.step(&mut self.d.params, &self.d_d, self.settings.lr_d);
+        self.opt_d
+            .step(&mut self.d.params, &self.d_d, self.settings.lr_d);
         self.d_updates += 1;
         check_finite("discriminator", self.last_d_loss, &self.d.params)
     }
@@ -199,11 +219,15 @@ impl GanTrainer {
         self.last_g_loss = loss / n as f64;
         // D's parameter gradient is not used here; only dL/dx flows on into G.
         self.d_d.iter_mut().for_each(|g| *g = 0.0);
-        let d_x = self.d.backward(&mut self.tape_d, &self.d_logits, &mut self.d_d).to_vec();
+        let d_x = self
+            .d
+            .backward(&mut self.tape_d, &self.d_logits, &mut self.d_d)
+            .to_vec();
         self.d_g.iter_mut().for_each(|g| *g = 0.0);
         self.g.backward(&mut self.tape_g, &d_x, &mut self.d_g);
         self.opt_g.beta1 = self.settings.beta1;
-        self.opt_g.step(&mut self.g.params, &self.d_g, self.settings.lr_g);
+        self.opt_g
+            .step(&mut self.g.params, &self.d_g, self.settings.lr_g);
         self.g_updates += 1;
         // EMA with a warm-up, so the average is not dominated by the initial weights early on.
         let t = self.g_updates as f64;
@@ -225,22 +249,42 @@ impl GanTrainer {
     /// G evaluated at the stratified noise points.
     fn eval_samples(&self, params: &[f64]) -> Vec<f64> {
         let mut tape = Tape::default();
-        self.g.forward_with(params, &self.eval_z, self.eval_z.len(), &mut tape).to_vec()
+        self.g
+            .forward_with(params, &self.eval_z, self.eval_z.len(), &mut tape)
+            .to_vec()
     }
 
     fn d_prob(&self, xs: &[f64]) -> Vec<f64> {
         let mut tape = Tape::default();
-        self.d.forward(xs, xs.len(), &mut tape).iter().map(|&a| sigmoid(a)).collect()
+        self.d
+            .forward(xs, xs.len(), &mut tape)
+            .iter()
+            .map(|&a| sigmoid(a))
+            .collect()
     }
 
     /// Exact-quantile evaluation of the game value E_data log D + E_g log(1 − D) at the current D
     /// and the raw G (the one D plays against).
     fn game_value(&self, fake: &[f64]) -> f64 {
         let n = EVAL_POINTS;
-        let real: Vec<f64> = (0..n).map(|i| TARGET_MEAN + TARGET_STD * normal_quantile((i as f64 + 0.5) / n as f64)).collect();
+        let real: Vec<f64> = (0..n)
+            .map(|i| TARGET_MEAN + TARGET_STD * normal_quantile((i as f64 + 0.5) / n as f64))
+            .collect();
         let mut tape = Tape::default();
-        let e_real: f64 = self.d.forward(&real, n, &mut tape).iter().map(|&a| -softplus(-a)).sum::<f64>() / n as f64;
-        let e_fake: f64 = self.d.forward(fake, n, &mut tape).iter().map(|&a| -softplus(a)).sum::<f64>() / n as f64;
+        let e_real: f64 = self
+            .d
+            .forward(&real, n, &mut tape)
+            .iter()
+            .map(|&a| -softplus(-a))
+            .sum::<f64>()
+            / n as f64;
+        let e_fake: f64 = self
+            .d
+            .forward(fake, n, &mut tape)
+            .iter()
+            .map(|&a| -softplus(a))
+            .sum::<f64>()
+            / n as f64;
         e_real + e_fake
     }
 }
@@ -257,9 +301,13 @@ const EXPLODED: f64 = 1e8;
 
 fn check_finite(who: &str, loss: f64, params: &[f64]) -> Result<(), String> {
     if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
-        Err(format!("the {who} went non-finite (NaN or ∞): is the learning rate too high?"))
+        Err(format!(
+            "the {who} went non-finite (NaN or ∞): is the learning rate too high?"
+        ))
     } else if params.iter().any(|p| p.abs() > EXPLODED) {
-        Err(format!("the {who}'s weights exploded (beyond 1e8): is the learning rate too high?"))
+        Err(format!(
+            "the {who}'s weights exploded (beyond 1e8): is the learning rate too high?"
+        ))
     } else {
         Ok(())
     }
@@ -312,35 +360,65 @@ impl Trainer for GanTrainer {
 
     fn view(&mut self) -> LessonView {
         let (lo, hi) = X_RANGE;
-        let grid: Vec<f64> = (0..GRID_POINTS).map(|i| lo + (hi - lo) * i as f64 / (GRID_POINTS - 1) as f64).collect();
+        let grid: Vec<f64> = (0..GRID_POINTS)
+            .map(|i| lo + (hi - lo) * i as f64 / (GRID_POINTS - 1) as f64)
+            .collect();
         let shown = self.eval_samples(self.shown_params());
-        let target: Vec<f64> = grid.iter().map(|&x| normal_pdf(x, TARGET_MEAN, TARGET_STD)).collect();
+        let target: Vec<f64> = grid
+            .iter()
+            .map(|&x| normal_pdf(x, TARGET_MEAN, TARGET_STD))
+            .collect();
         let p_g = kde(&shown, &grid);
         let d = self.d_prob(&grid);
-        let d_star: Vec<f64> = target.iter().zip(&p_g).map(|(&a, &b)| optimal_discriminator(a, b)).collect();
+        let d_star: Vec<f64> = target
+            .iter()
+            .zip(&p_g)
+            .map(|(&a, &b)| optimal_discriminator(a, b))
+            .collect();
         let hist = histogram_density(&shown, lo, hi, HIST_BINS);
 
         let z: Vec<f64> = match self.settings.noise {
-            Noise::Uniform => (0..MAP_POINTS).map(|i| (i as f64 + 0.5) / MAP_POINTS as f64).collect(),
-            Noise::Normal => (0..MAP_POINTS).map(|i| -3.0 + 6.0 * i as f64 / (MAP_POINTS - 1) as f64).collect(),
+            Noise::Uniform => (0..MAP_POINTS)
+                .map(|i| (i as f64 + 0.5) / MAP_POINTS as f64)
+                .collect(),
+            Noise::Normal => (0..MAP_POINTS)
+                .map(|i| -3.0 + 6.0 * i as f64 / (MAP_POINTS - 1) as f64)
+                .collect(),
         };
         let mut tape = Tape::default();
-        let g_map = self.g.forward_with(self.shown_params(), &z, z.len(), &mut tape).to_vec();
+        let g_map = self
+            .g
+            .forward_with(self.shown_params(), &z, z.len(), &mut tape)
+            .to_vec();
         let g_map_raw = self.g.forward(&z, z.len(), &mut tape).to_vec();
         let standard = |zz: f64| match self.settings.noise {
             Noise::Uniform => normal_quantile(zz),
             Noise::Normal => zz,
         };
-        let ideal: Vec<f64> = z.iter().map(|&zz| TARGET_MEAN + TARGET_STD * standard(zz)).collect();
-        let ideal_down: Vec<f64> = z.iter().map(|&zz| TARGET_MEAN - TARGET_STD * standard(zz)).collect();
+        let ideal: Vec<f64> = z
+            .iter()
+            .map(|&zz| TARGET_MEAN + TARGET_STD * standard(zz))
+            .collect();
+        let ideal_down: Vec<f64> = z
+            .iter()
+            .map(|&zz| TARGET_MEAN - TARGET_STD * standard(zz))
+            .collect();
 
         // Arrows: dD/dx at fake samples of the raw generator — the direction G's update moves them.
-        let arrow_z: Vec<f64> = (0..ARROWS).map(|i| noise_quantile(self.settings.noise, (i as f64 + 0.5) / ARROWS as f64)).collect();
+        let arrow_z: Vec<f64> = (0..ARROWS)
+            .map(|i| noise_quantile(self.settings.noise, (i as f64 + 0.5) / ARROWS as f64))
+            .collect();
         let arrow_x = self.g.forward(&arrow_z, ARROWS, &mut tape).to_vec();
         let logits = self.d.forward(&arrow_x, ARROWS, &mut self.tape_d).to_vec();
-        let d_out: Vec<f64> = logits.iter().map(|&a| sigmoid(a) * (1.0 - sigmoid(a))).collect();
+        let d_out: Vec<f64> = logits
+            .iter()
+            .map(|&a| sigmoid(a) * (1.0 - sigmoid(a)))
+            .collect();
         let mut scratch = vec![0.0; self.d.n_params()];
-        let push = self.d.backward(&mut self.tape_d, &d_out, &mut scratch).to_vec();
+        let push = self
+            .d
+            .backward(&mut self.tape_d, &d_out, &mut scratch)
+            .to_vec();
 
         LessonView::Gan(GanView {
             x_range: X_RANGE,
@@ -400,7 +478,15 @@ mod tests {
             (Activation::LeakyRelu, GeneratorLoss::Minimax),
             (Activation::Relu, GeneratorLoss::NonSaturating),
         ] {
-            let s = GanSettings { g_width: 5, d_width: 6, g_act: act, d_act: act, g_loss, batch: 7, ..Default::default() };
+            let s = GanSettings {
+                g_width: 5,
+                d_width: 6,
+                g_act: act,
+                d_act: act,
+                g_loss,
+                batch: 7,
+                ..Default::default()
+            };
             let mut t = GanTrainer::new(s.clone());
             // A few steps first so the weights are not at their symmetric start.
             for _ in 0..20 {
@@ -415,7 +501,9 @@ mod tests {
                 let fake = t.g.forward(&z, 7, &mut tape).to_vec();
                 let a_r = t.d.forward_with(d_params, &real, 7, &mut tape).to_vec();
                 let a_f = t.d.forward_with(d_params, &fake, 7, &mut tape).to_vec();
-                (a_r.iter().map(|&a| softplus(-a)).sum::<f64>() + a_f.iter().map(|&a| softplus(a)).sum::<f64>()) / 7.0
+                (a_r.iter().map(|&a| softplus(-a)).sum::<f64>()
+                    + a_f.iter().map(|&a| softplus(a)).sum::<f64>())
+                    / 7.0
             };
             let g_loss_fn = |g_params: &[f64]| -> f64 {
                 let mut tape = Tape::default();
@@ -436,8 +524,17 @@ mod tests {
             xs.extend_from_slice(t.g.forward(&z, 7, &mut tape_g));
             let mut tape_d = Tape::default();
             let logits = t.d.forward(&xs, 14, &mut tape_d).to_vec();
-            let d_logits: Vec<f64> =
-                logits.iter().enumerate().map(|(i, &a)| if i < 7 { (sigmoid(a) - 1.0) / 7.0 } else { sigmoid(a) / 7.0 }).collect();
+            let d_logits: Vec<f64> = logits
+                .iter()
+                .enumerate()
+                .map(|(i, &a)| {
+                    if i < 7 {
+                        (sigmoid(a) - 1.0) / 7.0
+                    } else {
+                        sigmoid(a) / 7.0
+                    }
+                })
+                .collect();
             let mut d_d = vec![0.0; t.d.n_params()];
             t.d.backward(&mut tape_d, &d_logits, &mut d_d);
             let (err, at) = max_relative_error(&t.d.params, &d_d, d_loss, 1e-6, 10_000);
@@ -476,7 +573,10 @@ mod tests {
     #[test]
     fn minimax_preset_stalls_where_non_saturating_escapes() {
         let stalls = Preset::MinimaxStalls.settings(1);
-        let escapes = GanSettings { g_loss: GeneratorLoss::NonSaturating, ..stalls.clone() };
+        let escapes = GanSettings {
+            g_loss: GeneratorLoss::NonSaturating,
+            ..stalls.clone()
+        };
         let w1_stalled = run(stalls, 1000).1.last().unwrap()[4];
         let w1_free = run(escapes, 1000).1.last().unwrap()[4];
         assert!(w1_stalled > 4.0, "minimax moved: {w1_stalled}");
@@ -497,7 +597,12 @@ mod tests {
     fn fast_discriminator_dominates_early() {
         let (_, rows) = run(Preset::FastDiscriminator.settings(1), 300);
         let last = rows.last().unwrap();
-        assert!(last[2] - last[3] > 0.4, "D(real) {} D(fake) {}", last[2], last[3]);
+        assert!(
+            last[2] - last[3] > 0.4,
+            "D(real) {} D(fake) {}",
+            last[2],
+            last[3]
+        );
     }
 
     #[test]
@@ -517,7 +622,9 @@ mod tests {
     #[test]
     fn view_is_finite_and_sized() {
         let (mut t, _) = run(GanSettings::default(), 50);
-        let LessonView::Gan(v) = t.view();
+        let LessonView::Gan(v) = t.view() else {
+            panic!("not a GAN view")
+        };
         assert_eq!(v.target.0.len(), GRID_POINTS);
         assert_eq!(v.hist.0.len(), HIST_BINS);
         assert_eq!(v.arrow_push.0.len(), ARROWS);

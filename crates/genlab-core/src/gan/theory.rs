@@ -34,8 +34,16 @@ pub fn game_value(p_data: &[f64], p_g: &[f64], d: &[f64], dx: f64) -> f64 {
         .map(|((&pd, &pg), &dv)| {
             // Logs are floored at ln(smallest double) so a density that underflowed to a
             // denormal beside a D that rounded to 0 or 1 contributes ~0, as it should, not −∞.
-            let real = if pd > 0.0 { pd * log(dv).max(LOG_TINY) } else { 0.0 };
-            let fake = if pg > 0.0 { pg * log(1.0 - dv).max(LOG_TINY) } else { 0.0 };
+            let real = if pd > 0.0 {
+                pd * log(dv).max(LOG_TINY)
+            } else {
+                0.0
+            };
+            let fake = if pg > 0.0 {
+                pg * log(1.0 - dv).max(LOG_TINY)
+            } else {
+                0.0
+            };
             (real + fake) * dx
         })
         .sum()
@@ -66,7 +74,10 @@ mod tests {
 
     fn grid() -> (Vec<f64>, f64) {
         let dx = 0.002;
-        ((0..25_000).map(|i| -25.0 + (i as f64 + 0.5) * dx).collect(), dx)
+        (
+            (0..25_000).map(|i| -25.0 + (i as f64 + 0.5) * dx).collect(),
+            dx,
+        )
     }
 
     #[test]
@@ -75,13 +86,23 @@ mod tests {
         for (mg, sg) in [(-1.0, 1.0), (0.0, 1.0), (0.5, 0.3), (-3.0, 2.0)] {
             let pd: Vec<f64> = xs.iter().map(|&x| normal_pdf(x, -1.0, 1.0)).collect();
             let pg: Vec<f64> = xs.iter().map(|&x| normal_pdf(x, mg, sg)).collect();
-            let d_star: Vec<f64> = pd.iter().zip(&pg).map(|(&a, &b)| optimal_discriminator(a, b)).collect();
+            let d_star: Vec<f64> = pd
+                .iter()
+                .zip(&pg)
+                .map(|(&a, &b)| optimal_discriminator(a, b))
+                .collect();
             let v = game_value(&pd, &pg, &d_star, dx);
             let j = jsd(&pd, &pg, dx);
-            assert!((v - (equilibrium_value() + 2.0 * j)).abs() < 1e-6, "N({mg},{sg}²): {v} vs {j}");
+            assert!(
+                (v - (equilibrium_value() + 2.0 * j)).abs() < 1e-6,
+                "N({mg},{sg}²): {v} vs {j}"
+            );
             // D* is the best response: any other D does worse for the discriminator.
             for eps in [-0.05, 0.05] {
-                let other: Vec<f64> = d_star.iter().map(|&d| (d + eps).clamp(1e-9, 1.0 - 1e-9)).collect();
+                let other: Vec<f64> = d_star
+                    .iter()
+                    .map(|&d| (d + eps).clamp(1e-9, 1.0 - 1e-9))
+                    .collect();
                 let worse = game_value(&pd, &pg, &other, dx);
                 assert!(worse < v, "N({mg},{sg}²) eps {eps}: {worse} vs {v}");
             }

@@ -78,7 +78,11 @@ impl Mlp {
             params.extend((0..n_in * n_out).map(|_| (2.0 * rng.uniform() - 1.0) * limit));
             params.extend(std::iter::repeat_n(0.0, n_out));
         }
-        Mlp { sizes: sizes.to_vec(), act, params }
+        Mlp {
+            sizes: sizes.to_vec(),
+            act,
+            params,
+        }
     }
 
     pub fn n_params(&self) -> usize {
@@ -100,7 +104,13 @@ impl Mlp {
     }
 
     /// Forward pass with another parameter vector of the same layout (e.g. an EMA copy).
-    pub fn forward_with<'t>(&self, params: &[f64], x: &[f64], batch: usize, tape: &'t mut Tape) -> &'t [f64] {
+    pub fn forward_with<'t>(
+        &self,
+        params: &[f64],
+        x: &[f64],
+        batch: usize,
+        tape: &'t mut Tape,
+    ) -> &'t [f64] {
         let n_layers = self.sizes.len() - 1;
         debug_assert_eq!(x.len(), batch * self.sizes[0]);
         tape.batch = batch;
@@ -140,11 +150,22 @@ impl Mlp {
 
     /// Backward pass for the most recent forward on `tape`: given dL/d(output) (batch × out),
     /// adds dL/dθ into `d_params` and returns dL/d(input) (batch × sizes[0]).
-    pub fn backward<'t>(&self, tape: &'t mut Tape, d_out: &[f64], d_params: &mut [f64]) -> &'t [f64] {
+    pub fn backward<'t>(
+        &self,
+        tape: &'t mut Tape,
+        d_out: &[f64],
+        d_params: &mut [f64],
+    ) -> &'t [f64] {
         self.backward_with(&self.params, tape, d_out, d_params)
     }
 
-    pub fn backward_with<'t>(&self, params: &[f64], tape: &'t mut Tape, d_out: &[f64], d_params: &mut [f64]) -> &'t [f64] {
+    pub fn backward_with<'t>(
+        &self,
+        params: &[f64],
+        tape: &'t mut Tape,
+        d_out: &[f64],
+        d_params: &mut [f64],
+    ) -> &'t [f64] {
         let batch = tape.batch;
         let n_layers = self.sizes.len() - 1;
         debug_assert_eq!(d_params.len(), params.len());
@@ -204,7 +225,10 @@ mod tests {
         let loss_of = |p: &[f64], x: &[f64]| {
             let mut tape = Tape::default();
             let y = net.forward_with(p, x, batch, &mut tape).to_vec();
-            y.iter().zip(&target).map(|(a, t)| 0.5 * (a - t).powi(2)).sum::<f64>()
+            y.iter()
+                .zip(&target)
+                .map(|(a, t)| 0.5 * (a - t).powi(2))
+                .sum::<f64>()
         };
         let mut tape = Tape::default();
         let y = net.forward(&x, batch, &mut tape).to_vec();
@@ -212,7 +236,10 @@ mod tests {
         let mut d_params = vec![0.0; net.n_params()];
         let d_x = net.backward(&mut tape, &d_out, &mut d_params).to_vec();
         let (err, at) = max_relative_error(&net.params, &d_params, |p| loss_of(p, &x), 1e-6, 1000);
-        assert!(err < 1e-6, "{act:?}: parameter gradient off by {err} at {at}");
+        assert!(
+            err < 1e-6,
+            "{act:?}: parameter gradient off by {err} at {at}"
+        );
         let (err, at) = max_relative_error(&x, &d_x, |xx| loss_of(&net.params, xx), 1e-6, 1000);
         assert!(err < 1e-6, "{act:?}: input gradient off by {err} at {at}");
     }

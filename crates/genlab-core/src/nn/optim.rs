@@ -23,7 +23,15 @@ pub struct Optimizer {
 
 impl Optimizer {
     pub fn new(kind: OptimizerKind, n: usize, beta1: f64) -> Self {
-        Optimizer { kind, beta1, beta2: 0.999, eps: 1e-8, m: vec![0.0; n], v: vec![0.0; n], t: 0 }
+        Optimizer {
+            kind,
+            beta1,
+            beta2: 0.999,
+            eps: 1e-8,
+            m: vec![0.0; n],
+            v: vec![0.0; n],
+            t: 0,
+        }
     }
 
     /// θ ← θ − update(g).
@@ -57,7 +65,12 @@ impl Optimizer {
             OptimizerKind::Adam => {
                 let bc1 = 1.0 - libm::pow(self.beta1, self.t as f64);
                 let bc2 = 1.0 - libm::pow(self.beta2, self.t as f64);
-                for (((p, g), m), v) in params.iter_mut().zip(grad).zip(&mut self.m).zip(&mut self.v) {
+                for (((p, g), m), v) in params
+                    .iter_mut()
+                    .zip(grad)
+                    .zip(&mut self.m)
+                    .zip(&mut self.v)
+                {
                     *m = self.beta1 * *m + (1.0 - self.beta1) * g;
                     *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
                     *p -= lr * (*m / bc1) / (sqrt(*v / bc2) + self.eps);

@@ -1,0 +1,54 @@
+//! Chart specs shared by lessons.
+
+use plotters::style::RGBColor;
+
+use super::lesson::History;
+use crate::charts::{palette, ChartSpec, Layer, LegendAt};
+
+/// One metric of the history to draw: its column name, legend label and colour.
+pub struct SeriesSpec<'a> {
+    pub metric: &'a str,
+    pub label: &'a str,
+    pub color: RGBColor,
+}
+
+/// Metrics over steps. Series with no finite value are left out (e.g. lanes not trained).
+pub fn history_chart(
+    h: &History,
+    series: &[SeriesSpec],
+    hline: Option<(&str, f64)>,
+    log_y: bool,
+    x_label: &str,
+) -> ChartSpec {
+    let mut layers: Vec<Layer> = series
+        .iter()
+        .map(|s| (s, h.series(s.metric)))
+        .filter(|(_, pts)| pts.iter().any(|p| p.1.is_finite()))
+        .map(|(s, pts)| Layer::Line {
+            name: s.label.to_string(),
+            color: s.color,
+            points: pts,
+            dashed: false,
+        })
+        .collect();
+    if let Some((label, y)) = hline {
+        layers.push(Layer::HLine {
+            name: label.to_string(),
+            color: palette::BLACK,
+            y,
+        });
+    }
+    let last = h.steps.last().copied().unwrap_or(0).max(10) as f64;
+    let mut spec = ChartSpec {
+        x_range: (0.0, last),
+        y_range: (0.0, 1.0),
+        log_y,
+        x_label: x_label.to_string(),
+        x_integer: true,
+        y_label: String::new(),
+        legend: LegendAt::UpperRight,
+        layers,
+    };
+    spec.fit_y(if log_y { Some(1e-4) } else { None });
+    spec
+}
