@@ -134,6 +134,10 @@ impl Lesson {
     }
 
     fn receive(self, msg: FromWorker) {
+        // A message can still be in flight when the page has left this lesson.
+        if self.step.is_disposed() {
+            return;
+        }
         match msg {
             FromWorker::Ready => {}
             FromWorker::Started {
@@ -195,7 +199,7 @@ impl Lesson {
 
     pub fn send(self, cmd: ToWorker) {
         self.rejected.set(None);
-        if let Some(link) = self.link.get_value() {
+        if let Some(link) = self.link.try_get_value().flatten() {
             link.send(cmd);
         }
     }
@@ -230,7 +234,7 @@ impl Lesson {
     pub fn reset(self, query: Option<String>) {
         let query = query.unwrap_or_else(|| self.query.get_untracked());
         self.diverged.set(None);
-        if self.failed.get_untracked().is_some() || self.link.with_value(|l| l.is_none()) {
+        if self.failed.get_untracked().is_some() || self.link.try_get_value().flatten().is_none() {
             self.started.set(false);
             self.spawn(query);
         } else {
@@ -253,7 +257,11 @@ impl Lesson {
         self.send(ToWorker::Act(action));
     }
 
+    /// Terminates the worker. Safe to call while Leptos tears the lesson down: the handle may
+    /// already be gone, and then the worker went with it.
     pub fn stop(self) {
-        self.link.set_value(None);
+        if let Some(mut link) = self.link.try_write_value() {
+            *link = None;
+        }
     }
 }

@@ -59,3 +59,21 @@ test('projector mode enlarges the page and lives in the URL', async () => {
   await shot(page, 'gan-projector');
   await page.close();
 });
+
+test('switching between lessons while they train leaves no error behind', async () => {
+  const page = await openPage(browser, `${server.base}#/gan`);
+  for (let round = 0; round < 3; round++) {
+    for (const l of BUILT) {
+      await page.goto(`${server.base}#/${l}`);
+      await page.getByTestId(`lesson-${l}`).waitFor();
+      await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
+      await page.getByTestId('play-toggle').click();
+      await page.waitForTimeout(300);
+    }
+    await page.goto(`${server.base}#/`);
+    await page.getByTestId('landing').waitFor();
+  }
+  await page.waitForTimeout(500);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
