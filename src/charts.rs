@@ -676,13 +676,14 @@ pub fn ChartCanvas(
         let job: DrawJob = {
             let (latest, last_draw) = (latest.clone(), last_draw.clone());
             Box::new(move || {
-                let Some(el) = canvas.get_untracked() else {
+                // A queued redraw can outlive its chart (the page moved on): then skip it.
+                let Some(el) = canvas.try_get_untracked().flatten() else {
                     return;
                 };
                 last_draw.set(now_ms());
                 // The newest data at drawing time, not at queueing time.
                 let result = draw(&el, &latest.borrow(), scale);
-                error.set(result.err());
+                error.try_set(result.err());
             })
         };
         // A throttled chart redraws at most every `min_interval_ms`: data arriving sooner is

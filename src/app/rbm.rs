@@ -357,8 +357,9 @@ fn GibbsDemo(lesson: Lesson) -> impl IntoView {
             auto.set(true);
         }
     };
+    // The handle may be disposed before this cleanup runs: read it without panicking.
     on_cleanup(move || {
-        if let Some(h) = handle.get_value() {
+        if let Some(h) = handle.try_get_value().flatten() {
             h.clear()
         }
     });

@@ -2,7 +2,7 @@
 // Chromium through playwright-core, a long-task recorder, and canvas checks.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
@@ -20,7 +20,7 @@ async function freePort() {
 
 export async function startServer() {
   const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', join(root, 'dist')],
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', resolve(root, process.env.DIST_DIR || 'dist')],
     { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 100; i++) {
