@@ -200,21 +200,37 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
 }
 
 /// The lecture's table: movies × (bias, hidden units), coloured, each unit named by its movies.
+/// The table's shape follows the data; each cell follows only its own number, so a snapshot
+/// updates text and colours instead of rebuilding the table.
 #[component]
 fn WeightTable(lesson: Lesson) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
+    let shape = Memo::new(move |_| rbm_view(lesson).map(|v| (v.movies.clone(), v.hidden)));
+    let max = Memo::new(move |_| {
+        lesson.view.with(|v| match v {
+            Some(LessonView::Rbm(r)) => r
+                .weights
+                .0
+                .iter()
+                .chain(&r.b.0)
+                .map(|w| w.abs())
+                .fold(0.0f32, f32::max),
+            _ => 1.0,
+        })
+    });
+    let value = move |pick: fn(&RbmView, usize) -> f32, k: usize| {
+        lesson.view.with(|v| match v {
+            Some(LessonView::Rbm(r)) => pick(r, k),
+            _ => f32::NAN,
+        })
+    };
+    let cell = move |pick: fn(&RbmView, usize) -> f32, k: usize| {
+        view! { <td style=move || heat(value(pick, k), max.get())>{move || format!("{:.2}", value(pick, k))}</td> }
+    };
     move || {
-        let Some(v) = rbm_view(lesson) else {
+        let Some((movies, h)) = shape.get() else {
             return view! { <p>"…"</p> }.into_any();
         };
-        let h = v.hidden;
-        let max = v
-            .weights
-            .0
-            .iter()
-            .chain(&v.b.0)
-            .map(|w| w.abs())
-            .fold(0.0f32, f32::max);
         view! {
             <table class="weights" data-testid="weight-table">
                 <thead>
@@ -222,22 +238,21 @@ fn WeightTable(lesson: Lesson) -> impl IntoView {
                         {(0..h).map(|j| view! { <th>{format!("{} {}", tr(lang.get(), "rbm.weights.hidden"), j + 1)}</th> }).collect_view()}
                     </tr>
                     <tr class="unit-labels"><th></th><th></th>
-                        {v.unit_labels.iter().enumerate().map(|(j, l)| view! { <th data-testid=format!("unit-label-{j}")>{l.clone()}</th> }).collect_view()}
+                        {(0..h).map(|j| view! {
+                            <th data-testid=format!("unit-label-{j}")>{move || rbm_view_label(lesson, j)}</th>
+                        }).collect_view()}
                     </tr>
                 </thead>
                 <tbody>
-                    {v.movies.iter().enumerate().map(|(i, m)| {
-                        let b = v.b.0[i];
-                        view! {
-                            <tr>
-                                <th>{m.clone()}</th>
-                                <td style=heat(b, max)>{format!("{b:.2}")}</td>
-                                {(0..h).map(|j| { let w = v.weights.0[i * h + j]; view! { <td style=heat(w, max)>{format!("{w:.2}")}</td> } }).collect_view()}
-                            </tr>
-                        }
+                    {movies.iter().enumerate().map(|(i, m)| view! {
+                        <tr>
+                            <th>{m.clone()}</th>
+                            {cell(|r, i| r.b.0.get(i).copied().unwrap_or(f32::NAN), i)}
+                            {(0..h).map(|j| cell(if j == 0 { |r: &RbmView, k: usize| w_at(r, k, 0) } else { W_AT[j.min(7)] }, i)).collect_view()}
+                        </tr>
                     }).collect_view()}
                     <tr class="hidden-bias"><th>{tr(lang.get(), "rbm.weights.hidden_bias")}</th><td></td>
-                        {v.c.0.iter().map(|&c| view! { <td style=heat(c, max)>{format!("{c:.2}")}</td> }).collect_view()}
+                        {(0..h).map(|j| cell(|r, j| r.c.0.get(j).copied().unwrap_or(f32::NAN), j)).collect_view()}
                     </tr>
                 </tbody>
             </table>
@@ -245,6 +260,44 @@ fn WeightTable(lesson: Lesson) -> impl IntoView {
         .into_any()
     }
 }
+
+/// The movie names, notifying only when the data changes (not on every snapshot).
+fn movies_memo(lesson: Lesson) -> Memo<Vec<String>> {
+    Memo::new(move |_| {
+        lesson.view.with(|v| match v {
+            Some(LessonView::Rbm(r)) => r.movies.clone(),
+            _ => vec![],
+        })
+    })
+}
+
+fn rbm_view_label(lesson: Lesson, j: usize) -> String {
+    lesson.view.with(|v| match v {
+        Some(LessonView::Rbm(r)) => r.unit_labels.get(j).cloned().unwrap_or_default(),
+        _ => String::new(),
+    })
+}
+
+/// w_ij from the view (row-major d × H).
+fn w_at(r: &RbmView, i: usize, j: usize) -> f32 {
+    r.weights
+        .0
+        .get(i * r.hidden + j)
+        .copied()
+        .unwrap_or(f32::NAN)
+}
+
+/// One plain function per hidden unit (H ≤ 8), so a cell can hold a `fn` pointer to its column.
+const W_AT: [fn(&RbmView, usize) -> f32; 8] = [
+    |r, i| w_at(r, i, 0),
+    |r, i| w_at(r, i, 1),
+    |r, i| w_at(r, i, 2),
+    |r, i| w_at(r, i, 3),
+    |r, i| w_at(r, i, 4),
+    |r, i| w_at(r, i, 5),
+    |r, i| w_at(r, i, 6),
+    |r, i| w_at(r, i, 7),
+];
 
 /// The training data as a table of toggles: users (renamable, removable) × movies, with each
 /// user's free energy and energy. Any edit restarts training on the new data.
@@ -262,8 +315,15 @@ fn DataEditor(lesson: Lesson, settings: Memo<RbmSettings>) -> impl IntoView {
             <p class="hint">{move || tr(lang.get(), "rbm.data.hint")}</p>
             {move || {
                 let s = settings.get();
-                let view_now = rbm_view(lesson);
                 let d = s.data.clone();
+                // Energies change every snapshot: each cell reads only its own number.
+                let energy = move |u: usize, free: bool| {
+                    lesson.view.with(|v| match v {
+                        Some(LessonView::Rbm(r)) => (if free { r.free_energy.get(u) } else { r.energy.get(u) }).copied().map(fmt_num),
+                        _ => None,
+                    })
+                    .unwrap_or_default()
+                };
                 view! {
                     <table class="data" data-testid="data-table">
                         <thead><tr>
@@ -273,8 +333,6 @@ fn DataEditor(lesson: Lesson, settings: Memo<RbmSettings>) -> impl IntoView {
                         </tr></thead>
                         <tbody>
                             {d.users.iter().enumerate().map(|(u, (name, ratings))| {
-                                let fe = view_now.as_ref().and_then(|v| v.free_energy.get(u).copied());
-                                let en = view_now.as_ref().and_then(|v| v.energy.get(u).copied());
                                 let desc = d.description(u).unwrap_or("");
                                 view! {
                                     <tr>
@@ -286,8 +344,8 @@ fn DataEditor(lesson: Lesson, settings: Memo<RbmSettings>) -> impl IntoView {
                                                 aria-label=format!("user {} movie {}", u + 1, i + 1)
                                                 on:change=move |_| edit(Box::new(move |d: &mut Dataset| d.users[u].1[i] ^= 1)) /></td>
                                         }).collect_view()}
-                                        <td class="num">{fe.map(fmt_num).unwrap_or_default()}</td>
-                                        <td class="num">{en.map(fmt_num).unwrap_or_default()}</td>
+                                        <td class="num">{move || energy(u, true)}</td>
+                                        <td class="num">{move || energy(u, false)}</td>
                                         <td><button class="small" data-testid=format!("remove-user-{u}") title="remove"
                                             on:click=move |_| edit(Box::new(move |d: &mut Dataset| { d.users.remove(u); }))>"✕"</button></td>
                                         <td class="desc">{desc}</td>
@@ -327,6 +385,7 @@ fn GibbsDemo(lesson: Lesson) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let state = RwSignal::new(None::<RbmAnswer>);
     let auto = RwSignal::new(false);
+    let movies = movies_memo(lesson);
     Effect::new(move |_| {
         if let Some(LessonAnswer::Rbm(a @ RbmAnswer::Gibbs { .. })) = lesson.answer.get() {
             state.set(Some(a));
@@ -374,8 +433,7 @@ fn GibbsDemo(lesson: Lesson) -> impl IntoView {
             </div>
             {move || match state.get() {
                 Some(RbmAnswer::Gibbs { v, h, p_v, p_h, half_steps, hidden_updated, matches_user }) => {
-                    let view_now = rbm_view(lesson);
-                    let movies = view_now.as_ref().map(|x| x.movies.clone()).unwrap_or_default();
+                    let movies = movies.get();
                     let units: Vec<String> = (0..h.len()).map(|j| format!("h{}", j + 1)).collect();
                     view! {
                         <p>{format!("{} {half_steps} · {}", tr(lang.get(), "rbm.demo.half_steps"), tr(lang.get(), if hidden_updated { "rbm.demo.updated_h" } else { "rbm.demo.updated_v" }))}</p>
@@ -395,6 +453,13 @@ fn GibbsDemo(lesson: Lesson) -> impl IntoView {
 fn ClampDemo(lesson: Lesson) -> impl IntoView {
     let lang = expect_context::<RwSignal<Lang>>();
     let result = RwSignal::new(None::<RbmAnswer>);
+    let movies = movies_memo(lesson);
+    let hidden = Memo::new(move |_| {
+        lesson.view.with(|v| match v {
+            Some(LessonView::Rbm(r)) => r.hidden,
+            _ => 0,
+        })
+    });
     Effect::new(move |_| {
         if let Some(LessonAnswer::Rbm(a @ RbmAnswer::Clamp { .. })) = lesson.answer.get() {
             result.set(Some(a));
@@ -406,7 +471,7 @@ fn ClampDemo(lesson: Lesson) -> impl IntoView {
             <p class="hint">{move || tr(lang.get(), "rbm.demo.clamp_hint")}</p>
             <div class="toolbar">
                 {move || {
-                    let h = rbm_view(lesson).map(|v| v.hidden).unwrap_or(0);
+                    let h = hidden.get();
                     (0..h).map(|j| view! {
                         <button data-testid=format!("clamp-{j}") on:click=move |_| lesson.act(LessonAction::Rbm(RbmAction::Clamp { unit: j, samples: 5000 }))>
                             {format!("{} {} = 1", tr(lang.get(), "rbm.weights.hidden"), j + 1)}</button>
@@ -415,10 +480,9 @@ fn ClampDemo(lesson: Lesson) -> impl IntoView {
             </div>
             {move || match result.get() {
                 Some(RbmAnswer::Clamp { unit, exact, sampled, samples }) => {
-                    let movies = rbm_view(lesson).map(|v| v.movies).unwrap_or_default();
-                    let label = rbm_view(lesson).and_then(|v| v.unit_labels.get(unit).cloned()).unwrap_or_default();
+                    let movies = movies.get();
                     view! {
-                        <p>{format!("{} {} ({label})", tr(lang.get(), "rbm.demo.clamped"), unit + 1)}</p>
+                        <p>{format!("{} {} ", tr(lang.get(), "rbm.demo.clamped"), unit + 1)}"(" {move || rbm_view_label(lesson, unit)} ")"</p>
                         <ProbTable movies=movies exact=exact.into_iter().map(Some).collect() sampled=sampled.into_iter().map(Some).collect() samples testid="clamp-result" />
                     }.into_any()
                 }
@@ -435,14 +499,16 @@ fn FillInDemo(lesson: Lesson) -> impl IntoView {
     // 1 = likes, 0 = does not, 2 = unknown. The lecture's spirit: likes HP and Avatar, rest unknown.
     let ratings = RwSignal::new(vec![1u8, 1, 2, 2, 2, 2]);
     let result = RwSignal::new(None::<RbmAnswer>);
+    let movies = movies_memo(lesson);
     Effect::new(move |_| {
         if let Some(LessonAnswer::Rbm(a @ RbmAnswer::FillIn { .. })) = lesson.answer.get() {
             result.set(Some(a));
         }
     });
     Effect::new(move |_| {
-        let d = rbm_view(lesson).map(|v| v.movies.len()).unwrap_or(6);
-        if ratings.with_untracked(|r| r.len()) != d {
+        // Keep the row while no snapshot has arrived yet (no movies known); resize on new data.
+        let d = movies.get().len();
+        if d > 0 && ratings.with_untracked(|r| r.len()) != d {
             ratings.set(vec![2; d]);
         }
     });
@@ -467,8 +533,7 @@ fn FillInDemo(lesson: Lesson) -> impl IntoView {
             <p class="hint">{move || tr(lang.get(), "rbm.demo.fill_hint")}</p>
             <div class="fill-row">
                 {move || {
-                    let movies = rbm_view(lesson).map(|v| v.movies).unwrap_or_default();
-                    movies.into_iter().enumerate().map(|(i, m)| view! {
+                    movies.get().into_iter().enumerate().map(|(i, m)| view! {
                         <label class="fill-cell">{m}
                             <select data-testid=format!("fill-{i}") on:change=move |e| {
                                 let x = match event_target_value(&e).as_str() { "1" => 1, "0" => 0, _ => 2 };
@@ -486,7 +551,7 @@ fn FillInDemo(lesson: Lesson) -> impl IntoView {
             </div>
             {move || match result.get() {
                 Some(RbmAnswer::FillIn { exact, sampled, samples }) => {
-                    let movies = rbm_view(lesson).map(|v| v.movies).unwrap_or_default();
+                    let movies = movies.get();
                     view! { <ProbTable movies exact sampled samples testid="fill-result" /> }.into_any()
                 }
                 Some(RbmAnswer::Unavailable { why }) => view! { <p class="banner notice">{why}</p> }.into_any(),

@@ -16,4 +16,5 @@ pub mod rng;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod transport;
 pub mod w1;

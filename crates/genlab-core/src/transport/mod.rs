@@ -1,0 +1,24 @@
+//! Optimal transport (lecture 000, "Odległość Wassersteina"): the exact earth mover's distance,
+//! entropic Sinkhorn, MMD, and the closed-form W2 between Gaussians.
+
+pub mod emd;
+pub mod gaussian;
+pub mod mmd;
+pub mod sinkhorn;
+
+/// |x − y|^p between points of any dimension (Euclidean norm).
+pub fn cost(x: &[f64], y: &[f64], p: f64) -> f64 {
+    let d2: f64 = x.iter().zip(y).map(|(a, b)| (a - b) * (a - b)).sum();
+    if p == 2.0 {
+        d2
+    } else {
+        d2.sqrt().powf(p)
+    }
+}
+
+/// The cost matrix C_ij = |x_i − y_j|^p (row-major, n × m).
+pub fn cost_matrix(xs: &[Vec<f64>], ys: &[Vec<f64>], p: f64) -> Vec<f64> {
+    xs.iter()
+        .flat_map(|x| ys.iter().map(move |y| cost(x, y, p)))
+        .collect()
+}
