@@ -229,10 +229,18 @@ mod tests {
     use genlab_core::lesson::LessonId;
     use genlab_core::settings::{ChoiceEnum, Kind, Settings};
 
+    /// Every parameter of `S` has a label, and every option of its choices too
+    /// (key `choice.<enum family>.<option>`).
     fn assert_labels<S: Settings>() {
         for p in S::params() {
             let key = format!("param.{}", p.key);
             assert!(has(Lang::En, &key), "missing {key}");
+            if let Kind::Choice { options } = p.kind {
+                for o in options {
+                    let label = crate::choice_label_key(p.key, o);
+                    assert!(label.is_some_and(|k| has(Lang::En, &k)), "{}: {o}", p.key);
+                }
+            }
         }
     }
 
@@ -246,17 +254,6 @@ mod tests {
         }
         assert_labels::<GanSettings>();
         assert_labels::<genlab_core::rbm::RbmSettings>();
-        for p in genlab_core::rbm::RbmSettings::params() {
-            if let Kind::Choice { options } = p.kind {
-                for o in options {
-                    assert!(
-                        crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)),
-                        "{}: {o}",
-                        p.key
-                    );
-                }
-            }
-        }
         for preset in Preset::ALL {
             assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));
             assert!(has(Lang::En, &format!("gan.preset_help.{}", preset.key())));
@@ -266,18 +263,6 @@ mod tests {
                 has(Lang::En, &format!("gan.series.{name}")) || matches!(*name, "g_mean" | "g_std"),
                 "{name}"
             );
-        }
-        // Choice options: label key is choice.<enum family>.<option>.
-        for p in GanSettings::params() {
-            if let Kind::Choice { options } = p.kind {
-                for o in options {
-                    assert!(
-                        crate::choice_label_key(p.key, o).map_or(false, |k| has(Lang::En, &k)),
-                        "{}: {o}",
-                        p.key
-                    );
-                }
-            }
         }
     }
 
