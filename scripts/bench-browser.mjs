@@ -3,7 +3,7 @@
 import { startServer, launch, openPage, number, waitFor } from '../tests/e2e/harness.mjs';
 
 const seconds = Number(process.argv[2] || 5);
-const LESSONS = ['gan', 'rbm'];
+const LESSONS = ['gan', 'rbm', 'transport'];
 const server = await startServer();
 const browser = await launch();
 try {

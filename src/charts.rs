@@ -163,7 +163,7 @@ impl ChartSpec {
             (lo, hi) = (floor.unwrap_or(0.0).max(1e-3), 1.0);
         }
         if self.log_y {
-            let lo = lo.max(floor.unwrap_or(1e-6));
+            let lo = lo.max(floor.unwrap_or(1e-6)).max(1e-300);
             self.y_range = (lo / 1.5, (hi * 1.5).max(lo * 10.0));
         } else {
             let pad = ((hi - lo) * 0.08).max(1e-6);
@@ -641,7 +641,7 @@ fn run_frame() {
 /// A canvas that draws `spec` whenever it changes, at most once per animation frame.
 #[component]
 pub fn ChartCanvas(
-    /// What to draw; `None` leaves the canvas with its last picture.
+    /// What to draw; `None` draws an empty frame.
     spec: Signal<Option<ChartSpec>>,
     /// `data-testid` for tests, also the canvas's id.
     testid: &'static str,
@@ -671,8 +671,9 @@ pub fn ChartCanvas(
         if let Some(r) = resize {
             r.track();
         }
-        let Some(s) = s else { return };
-        *latest.borrow_mut() = s;
+        // No data (yet, or any more — a restart, an empty dataset): an empty frame, never a
+        // stale picture from before.
+        *latest.borrow_mut() = s.unwrap_or_else(ChartSpec::empty);
         let job: DrawJob = {
             let (latest, last_draw) = (latest.clone(), last_draw.clone());
             Box::new(move || {

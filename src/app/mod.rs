@@ -7,6 +7,7 @@ mod lesson;
 mod link;
 mod plots;
 mod rbm;
+mod transport;
 
 use genlab_core::lesson::LessonId;
 use genlab_core::settings::ChoiceEnum;
@@ -121,6 +122,10 @@ fn App() -> impl IntoView {
                 Some(LessonId::Gan) => {
                     let r = route.get_untracked();
                     view! { <gan::GanLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
+                }
+                Some(LessonId::Transport) => {
+                    let r = route.get_untracked();
+                    view! { <transport::TransportLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
                 }
                 Some(LessonId::Rbm) => {
                     let r = route.get_untracked();

@@ -49,6 +49,7 @@ pub fn history_chart(
         legend: LegendAt::UpperRight,
         layers,
     };
-    spec.fit_y(if log_y { Some(1e-4) } else { None });
+    // On a log scale every positive value counts (Sinkhorn's marginal error falls to ~1e-15).
+    spec.fit_y(if log_y { Some(f64::MIN_POSITIVE) } else { None });
     spec
 }

@@ -27,7 +27,7 @@ test('play trains in the worker: counter, charts and W1 move; pause stops', asyn
   assert.notEqual(after.hash, before.hash, 'the density chart changed');
   for (const c of CHARTS) {
     const info = await canvasInfo(page, c);
-    assert.ok(info.ink > 0.01, `${c} is not blank (ink ${info.ink})`);
+    assert.ok(info.ink > 0.002, `${c} is not blank (ink ${info.ink})`);
     assert.ok(info.width > 200 && info.height > 100, `${c} has a real size`);
   }
   const w1Now = await number(page, 'w1-value');
@@ -55,6 +55,15 @@ test('a bookmarked URL restores every control, and the same URL gives the same r
   assert.equal(await page.getByTestId('param-ema').isChecked(), false);
   await waitFor(async () => page.url().includes('lr_d=0.001'));
   assert.ok(page.url().includes('speed=500'));
+  // The pace in the address is the pace of the run: about 500 steps a second, not the maximum.
+  await page.getByTestId('play-toggle').click();
+  await page.waitForTimeout(1000);
+  await page.getByTestId('play-toggle').click();
+  await waitFor(async () => (await text(page, 'play-toggle')) === 'Play');
+  const paced = await number(page, 'step-counter');
+  assert.ok(paced > 200 && paced < 800, `steps in ~1 s at speed=500: ${paced}`);
+  await page.getByTestId('reset').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 0);
   // Same URL, same run: run to step 200 twice and compare the readouts.
   await page.getByTestId('run-to-input').fill('200');
   await page.getByTestId('run-to').click();
@@ -124,7 +133,7 @@ test('a diverging run pauses with a message, keeps its charts, and reset recover
   await page.getByTestId('diverged').waitFor({ timeout: 30000 });
   assert.match(await text(page, 'diverged'), /learning rate/);
   const info = await canvasInfo(page, 'chart-density');
-  assert.ok(info.ink > 0.01, 'the last good chart stays on screen');
+  assert.ok(info.ink > 0.002, 'the last good chart stays on screen');
   await shot(page, 'gan-diverged');
   await page.getByTestId('param-lr_g').fill('0.001');
   await page.getByTestId('param-lr_g').press('Enter');

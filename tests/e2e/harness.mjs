@@ -65,15 +65,18 @@ export async function number(page, testid) {
   return Number.parseFloat(await text(page, testid));
 }
 
-/// A fingerprint of a canvas's pixels and the share of pixels that are not background white —
-/// a chart that drew nothing but its frame has a tiny share.
+/// A fingerprint of a canvas's pixels and the share of *coloured* pixels: grid lines are light
+/// grey and axis text black, while every data series is drawn in colour — so an empty frame has
+/// an ink share near 0 and a chart with data does not.
 export async function canvasInfo(page, testid) {
   return page.getByTestId(testid).evaluate((c) => {
     const ctx = c.getContext('2d');
     const { data } = ctx.getImageData(0, 0, c.width, c.height);
     let ink = 0, hash = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (data[i] < 245 || data[i + 1] < 245 || data[i + 2] < 245) ink++;
+      const hi = Math.max(data[i], data[i + 1], data[i + 2]);
+      const lo = Math.min(data[i], data[i + 1], data[i + 2]);
+      if (hi - lo > 40) ink++;
       hash = (hash * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) >>> 0;
     }
     return { ink: ink / (data.length / 4), hash, width: c.width, height: c.height };

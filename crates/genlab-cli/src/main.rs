@@ -110,6 +110,35 @@ fn run_to(session: &mut Session, steps: u64, mut on_rows: impl FnMut(Vec<History
     ok
 }
 
+/// What one drag in the transport lesson costs: rebuilding the session from the new settings
+/// (exact plans, MMD, Gaussian sample estimate) and producing its view, with 50 points a side.
+fn bench_transport_interaction() {
+    use genlab_core::lesson::{build, StepPart};
+    let mut rng = genlab_core::rng::Rng::new(3);
+    let mut cloud = |dx: f64| {
+        (0..50)
+            .map(|_| format!("{},{},1", dx + rng.normal(), rng.normal()))
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let query = format!("xs={}&ys={}", cloud(-1.0), cloud(1.0));
+    let reps = 20;
+    let t0 = Instant::now();
+    for _ in 0..reps {
+        let mut built = build(LessonId::Transport, &query).expect("transport builds");
+        built
+            .trainer
+            .step(StepPart::Full)
+            .expect("one Sinkhorn iteration");
+        let _ = built.trainer.view();
+    }
+    let ms = t0.elapsed().as_secs_f64() * 1000.0 / reps as f64;
+    println!(
+        "{}",
+        json!({ "bench": "native", "lesson": "transport", "interaction_ms_50_points": (ms * 100.0).round() / 100.0 })
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
@@ -148,7 +177,7 @@ fn main() {
             } else {
                 named
             };
-            for lesson in lessons {
+            for lesson in lessons.iter().copied() {
                 let (mut session, _) = start(lesson.key());
                 session.handle(ToWorker::Play);
                 let t0 = Instant::now();
@@ -161,6 +190,9 @@ fn main() {
                     "{}",
                     json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
                 );
+            }
+            if lessons.contains(&LessonId::Transport) {
+                bench_transport_interaction();
             }
         }
         _ => usage(),

@@ -15,7 +15,7 @@ choice_enum! {
 impl LessonId {
     /// Whether the lesson is built. Routes of unbuilt lessons say so plainly in the page.
     pub fn is_built(self) -> bool {
-        matches!(self, LessonId::Gan | LessonId::Rbm)
+        matches!(self, LessonId::Gan | LessonId::Rbm | LessonId::Transport)
     }
 }
 
@@ -88,6 +88,14 @@ pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
             let (s, notices) = settings::parse_query::<crate::rbm::RbmSettings>(query, APP_KEYS);
             Ok(Built {
                 trainer: Box::new(crate::rbm::RbmTrainer::new(s)),
+                notices,
+            })
+        }
+        LessonId::Transport => {
+            let (s, notices) =
+                settings::parse_query::<crate::transport::TransportSettings>(query, APP_KEYS);
+            Ok(Built {
+                trainer: Box::new(crate::transport::TransportTrainer::new(s)),
                 notices,
             })
         }

@@ -12,6 +12,7 @@ use crate::gan::GanView;
 use crate::lesson::{LessonId, StepPart};
 use crate::rbm::{RbmAction, RbmAnswer, RbmView};
 use crate::settings::Notice;
+use crate::transport::TransportView;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -130,6 +131,7 @@ pub struct Snapshot {
 pub enum LessonView {
     Gan(GanView),
     Rbm(RbmView),
+    Transport(TransportView),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

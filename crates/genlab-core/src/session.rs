@@ -109,6 +109,15 @@ impl Session {
         if let ToWorker::Init { lesson, query } = &cmd {
             return self.start(*lesson, query);
         }
+        // The pace is the host's business and may be set before a lesson starts.
+        if let ToWorker::SetSpeed { steps_per_sec } = cmd {
+            self.steps_per_sec = if steps_per_sec.is_finite() {
+                steps_per_sec.max(0.0)
+            } else {
+                0.0
+            };
+            return vec![];
+        }
         if cmd == ToWorker::Crash {
             panic!("crash requested by the page (ToWorker::Crash)");
         }
@@ -116,18 +125,12 @@ impl Session {
             return reject(&cmd, "no lesson is running yet: send Init first");
         };
         match cmd {
-            ToWorker::Init { .. } | ToWorker::Crash => unreachable!("handled above"),
+            ToWorker::Init { .. } | ToWorker::Crash | ToWorker::SetSpeed { .. } => {
+                unreachable!("handled above")
+            }
             ToWorker::Reset { query } => {
                 let query = query.unwrap_or_else(|| trainer.query());
                 self.start(self.lesson, &query)
-            }
-            ToWorker::SetSpeed { steps_per_sec } => {
-                self.steps_per_sec = if steps_per_sec.is_finite() {
-                    steps_per_sec.max(0.0)
-                } else {
-                    0.0
-                };
-                vec![]
             }
             ToWorker::Update { query } => {
                 let (applied, notices) = trainer.update(&query);
@@ -311,6 +314,22 @@ mod tests {
             part: StepPart::Full,
         });
         assert!(matches!(&out[..], [FromWorker::Rejected { .. }]));
+    }
+
+    #[test]
+    fn speed_may_be_set_before_the_lesson_starts() {
+        let mut s = Session::new();
+        assert!(s
+            .handle(ToWorker::SetSpeed {
+                steps_per_sec: 25.0
+            })
+            .is_empty());
+        init(&mut s, "seed=1");
+        assert_eq!(s.steps_per_sec, 25.0);
+        s.handle(ToWorker::SetSpeed {
+            steps_per_sec: f64::NAN,
+        });
+        assert_eq!(s.steps_per_sec, 0.0);
     }
 
     #[test]

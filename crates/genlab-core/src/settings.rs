@@ -300,7 +300,7 @@ pub fn percent_decode(s: &str) -> String {
 pub fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~,:".contains(&b) {
+        if b.is_ascii_alphanumeric() || b"-._~,:;".contains(&b) {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));

@@ -4,7 +4,12 @@
 pub mod emd;
 pub mod gaussian;
 pub mod mmd;
+pub mod settings;
 pub mod sinkhorn;
+mod trainer;
+
+pub use settings::{Point, TransportSettings};
+pub use trainer::{Move, TransportTrainer, TransportView, METRICS};
 
 /// |x − y|^p between points of any dimension (Euclidean norm).
 pub fn cost(x: &[f64], y: &[f64], p: f64) -> f64 {

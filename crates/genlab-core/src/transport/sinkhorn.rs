@@ -15,6 +15,111 @@ pub struct Sinkhorn {
     pub marginal_error: Vec<f64>,
 }
 
+/// Sinkhorn's dual potentials, advanced one iteration at a time (the lesson animates them).
+#[derive(Clone, Debug)]
+pub struct State {
+    n: usize,
+    m: usize,
+    eps: f64,
+    cost: Vec<f64>,
+    /// Normalised masses and their logs (−∞ for empty atoms, which take no part).
+    a: Vec<f64>,
+    la: Vec<f64>,
+    lb: Vec<f64>,
+    f: Vec<f64>,
+    g: Vec<f64>,
+    pub errors: Vec<f64>,
+}
+
+impl State {
+    pub fn new(a: &[f64], b: &[f64], cost: &[f64], eps: f64) -> Result<State, String> {
+        if !(eps > 0.0 && eps.is_finite()) {
+            return Err(
+                "ε must be a positive number (ε = 0 is the exact problem: use the exact solver)"
+                    .into(),
+            );
+        }
+        let (n, m) = (a.len(), b.len());
+        let ta = super::emd::check_masses(a)?;
+        let tb = super::emd::check_masses(b)?;
+        if cost.len() != n * m || cost.iter().any(|c| !c.is_finite()) {
+            return Err("the cost matrix is not finite".into());
+        }
+        Ok(State {
+            n,
+            m,
+            eps,
+            cost: cost.to_vec(),
+            a: a.iter().map(|x| x / ta).collect(),
+            la: a.iter().map(|x| log(x / ta)).collect(),
+            lb: b.iter().map(|x| log(x / tb)).collect(),
+            f: vec![0.0; n],
+            g: vec![0.0; m],
+            errors: Vec::new(),
+        })
+    }
+
+    fn log_plan(&self, i: usize, j: usize) -> f64 {
+        (self.f[i] + self.g[j] - self.cost[i * self.m + j]) / self.eps
+    }
+
+    /// One iteration: f from g, then g from f. Returns the row-marginal error after it.
+    pub fn iterate(&mut self) -> f64 {
+        let (n, m, eps) = (self.n, self.m, self.eps);
+        let mut buf = Vec::with_capacity(n.max(m));
+        for i in 0..n {
+            if self.la[i].is_finite() {
+                buf.clear();
+                buf.extend(
+                    (0..m)
+                        .filter(|&j| self.lb[j].is_finite())
+                        .map(|j| (self.g[j] - self.cost[i * m + j]) / eps),
+                );
+                self.f[i] = eps * self.la[i] - eps * log_sum_exp(&buf);
+            }
+        }
+        for j in 0..m {
+            if self.lb[j].is_finite() {
+                buf.clear();
+                buf.extend(
+                    (0..n)
+                        .filter(|&i| self.la[i].is_finite())
+                        .map(|i| (self.f[i] - self.cost[i * m + j]) / eps),
+                );
+                self.g[j] = eps * self.lb[j] - eps * log_sum_exp(&buf);
+            }
+        }
+        let err: f64 = (0..n)
+            .filter(|&i| self.la[i].is_finite())
+            .map(|i| {
+                let row: f64 = (0..m)
+                    .filter(|&j| self.lb[j].is_finite())
+                    .map(|j| exp(self.log_plan(i, j)))
+                    .sum();
+                (row - self.a[i]).abs()
+            })
+            .sum();
+        self.errors.push(err);
+        err
+    }
+
+    pub fn plan(&self) -> Vec<f64> {
+        let mut plan = vec![0.0; self.n * self.m];
+        for i in 0..self.n {
+            for j in 0..self.m {
+                if self.la[i].is_finite() && self.lb[j].is_finite() {
+                    plan[i * self.m + j] = exp(self.log_plan(i, j));
+                }
+            }
+        }
+        plan
+    }
+
+    pub fn cost(&self) -> f64 {
+        self.plan().iter().zip(&self.cost).map(|(p, c)| p * c).sum()
+    }
+}
+
 pub fn solve(
     a: &[f64],
     b: &[f64],
@@ -22,75 +127,18 @@ pub fn solve(
     eps: f64,
     iterations: usize,
 ) -> Result<Sinkhorn, String> {
-    if !(eps > 0.0 && eps.is_finite()) {
-        return Err(
-            "ε must be a positive number (ε = 0 is the exact problem: use the exact solver)".into(),
-        );
-    }
-    let (n, m) = (a.len(), b.len());
-    let ta = super::emd::check_masses(a)?;
-    let tb = super::emd::check_masses(b)?;
-    if cost.len() != n * m || cost.iter().any(|c| !c.is_finite()) {
-        return Err("the cost matrix is not finite".into());
-    }
-    // Zero-mass atoms take no part: their log-mass is −∞ and they carry no plan.
-    let la: Vec<f64> = a.iter().map(|x| log(x / ta)).collect();
-    let lb: Vec<f64> = b.iter().map(|x| log(x / tb)).collect();
-    let mut f = vec![0.0; n];
-    let mut g = vec![0.0; m];
-    let mut errors = Vec::with_capacity(iterations);
-    let mut buf = Vec::with_capacity(n.max(m));
-    let log_plan = |f: &[f64], g: &[f64], i: usize, j: usize| (f[i] + g[j] - cost[i * m + j]) / eps;
+    let mut state = State::new(a, b, cost, eps)?;
     for _ in 0..iterations.max(1) {
-        for i in 0..n {
-            if la[i].is_finite() {
-                buf.clear();
-                buf.extend(
-                    (0..m)
-                        .filter(|&j| lb[j].is_finite())
-                        .map(|j| (g[j] - cost[i * m + j]) / eps),
-                );
-                f[i] = eps * la[i] - eps * log_sum_exp(&buf);
-            }
-        }
-        for j in 0..m {
-            if lb[j].is_finite() {
-                buf.clear();
-                buf.extend(
-                    (0..n)
-                        .filter(|&i| la[i].is_finite())
-                        .map(|i| (f[i] - cost[i * m + j]) / eps),
-                );
-                g[j] = eps * lb[j] - eps * log_sum_exp(&buf);
-            }
-        }
-        let err: f64 = (0..n)
-            .filter(|&i| la[i].is_finite())
-            .map(|i| {
-                let row: f64 = (0..m)
-                    .filter(|&j| lb[j].is_finite())
-                    .map(|j| exp(log_plan(&f, &g, i, j)))
-                    .sum();
-                (row - a[i] / ta).abs()
-            })
-            .sum();
-        errors.push(err);
+        state.iterate();
     }
-    let mut plan = vec![0.0; n * m];
-    for i in 0..n {
-        for j in 0..m {
-            if la[i].is_finite() && lb[j].is_finite() {
-                plan[i * m + j] = exp(log_plan(&f, &g, i, j));
-            }
-        }
-    }
+    let plan = state.plan();
     let total = plan.iter().zip(cost).map(|(p, c)| p * c).sum();
     Ok(Sinkhorn {
-        n,
-        m,
+        n: a.len(),
+        m: b.len(),
         plan,
         cost: total,
-        marginal_error: errors,
+        marginal_error: state.errors,
     })
 }
 

@@ -1,0 +1,398 @@
+//! The transport lesson as a session: one step is one Sinkhorn iteration on the 2-D clouds (so
+//! play animates the entropic plan converging); everything else is exact and recomputed only
+//! when its own settings change.
+
+use serde::{Deserialize, Serialize};
+
+use super::gaussian::{self, Mat2};
+use super::settings::TransportSettings;
+use super::{cost_matrix, emd, mmd, sinkhorn};
+use crate::lesson::{update_settings, StepPart, Trainer};
+use crate::math::LN_2;
+use crate::protocol::{Bulk, LessonView};
+use crate::rng::Rng;
+use crate::settings::{to_query, Notice};
+use crate::w1::wp_quantiles;
+
+pub const METRICS: &[&str] = &["sinkhorn_cost", "exact_cost", "marginal_error"];
+
+/// One move of mass in the 1-D example: from bin, to bin, mass, cost per unit.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Move {
+    pub from: usize,
+    pub to: usize,
+    pub mass: f64,
+    pub unit_cost: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TransportView {
+    pub p: f64,
+    // 1. The discrete 1-D example on X = {1, …, K}.
+    pub mu: Vec<f64>,
+    pub nu: Vec<f64>,
+    pub mu_total: f64,
+    pub nu_total: f64,
+    pub moves: Vec<Move>,
+    pub w_exact_1d: Option<f64>,
+    pub w_formula_1d: Option<f64>,
+    pub problem_1d: Option<String>,
+    // 2. 2-D clouds (x, y, weight) and the exact plan's flows (i, j, mass).
+    pub xs: Vec<(f64, f64, f64)>,
+    pub ys: Vec<(f64, f64, f64)>,
+    pub flows: Vec<(usize, usize, f64)>,
+    pub emd: Option<f64>,
+    pub exact_cost: Option<f64>,
+    pub problem_2d: Option<String>,
+    // 3. Sinkhorn after `iterations` iterations (plans n × m, row-major).
+    pub eps: f64,
+    pub iterations: u64,
+    pub sinkhorn_plan: Bulk,
+    pub exact_plan: Bulk,
+    pub sinkhorn_cost: Option<f64>,
+    // 4. MMD² on the clouds (points only; weights do not enter MMD).
+    pub sigma: f64,
+    pub mmd_biased: Option<f64>,
+    pub mmd_unbiased: Option<f64>,
+    pub problem_mmd: Option<String>,
+    // 5. Gaussians.
+    pub w2_closed: f64,
+    pub slide_value: f64,
+    pub w2_sample: Option<f64>,
+    pub samples: u32,
+    /// Sample points, flattened (x0, y0, x1, y1, …), and the 1σ / 2σ ellipses as polylines.
+    pub sample1: Bulk,
+    pub sample2: Bulk,
+    pub ellipses1: Bulk,
+    pub ellipses2: Bulk,
+    // 6. Sliding supports: P₀ = (0, U[0,1]), P_θ = (θ, U[0,1]).
+    pub shift: f64,
+    pub kl: f64,
+    pub js: f64,
+    pub w1_shift: f64,
+}
+
+struct Cached {
+    part1: (
+        Vec<f64>,
+        Vec<f64>,
+        f64,
+        f64,
+        Vec<Move>,
+        Option<f64>,
+        Option<f64>,
+        Option<String>,
+    ),
+    exact2: Result<(f64, emd::Plan), String>,
+    mmd: Result<mmd::Mmd, String>,
+    gauss: (f64, f64, Option<f64>, Vec<f64>, Vec<f64>),
+}
+
+pub struct TransportTrainer {
+    s: TransportSettings,
+    steps: u64,
+    sinkhorn: Result<sinkhorn::State, String>,
+    cached: Cached,
+}
+
+fn points(ps: &[super::settings::Point]) -> (Vec<Vec<f64>>, Vec<f64>) {
+    (
+        ps.iter().map(|p| vec![p.x, p.y]).collect(),
+        ps.iter().map(|p| p.w).collect(),
+    )
+}
+
+fn cov(xx: f64, xy: f64, yy: f64) -> Mat2 {
+    [[xx, xy], [xy, yy]]
+}
+
+/// Points of the k-σ ellipse of N(m, S): m + k L (cos t, sin t), L = chol(S).
+fn ellipse(m: [f64; 2], s: &Mat2, k: f64) -> Vec<f64> {
+    let l = gaussian::cholesky(s);
+    (0..=64)
+        .flat_map(|i| {
+            let t = i as f64 / 64.0 * std::f64::consts::TAU;
+            let (c, sn) = (t.cos(), t.sin());
+            [
+                m[0] + k * l[0][0] * c,
+                m[1] + k * (l[1][0] * c + l[1][1] * sn),
+            ]
+        })
+        .collect()
+}
+
+impl TransportTrainer {
+    pub fn new(s: TransportSettings) -> Self {
+        let (xs, a) = points(&s.xs);
+        let (ys, b) = points(&s.ys);
+        let sinkhorn = sinkhorn::State::new(&a, &b, &cost_matrix(&xs, &ys, s.p), s.eps);
+        let cached = Self::compute(&s);
+        TransportTrainer {
+            s,
+            steps: 0,
+            sinkhorn,
+            cached,
+        }
+    }
+
+    fn compute(s: &TransportSettings) -> Cached {
+        // 1. The 1-D example.
+        let positions: Vec<Vec<f64>> = (1..=s.mu.len()).map(|x| vec![x as f64]).collect();
+        let (mt, nt): (f64, f64) = (s.mu.iter().sum(), s.nu.iter().sum());
+        let part1 = match emd::wasserstein(&positions, &s.mu, &positions, &s.nu, s.p) {
+            Ok((w, plan)) => {
+                let xs1: Vec<f64> = positions.iter().map(|p| p[0]).collect();
+                let formula = wp_quantiles(&xs1, &s.mu, &xs1, &s.nu, s.p);
+                let moves = (0..plan.n)
+                    .flat_map(|i| (0..plan.m).map(move |j| (i, j)))
+                    .filter(|&(i, j)| plan.at(i, j) > 1e-12)
+                    .map(|(i, j)| Move {
+                        from: i + 1,
+                        to: j + 1,
+                        mass: plan.at(i, j),
+                        unit_cost: ((i as f64 - j as f64).abs()).powf(s.p),
+                    })
+                    .collect();
+                (
+                    s.mu.iter().map(|x| x / mt).collect(),
+                    s.nu.iter().map(|x| x / nt).collect(),
+                    mt,
+                    nt,
+                    moves,
+                    Some(w),
+                    Some(formula),
+                    None,
+                )
+            }
+            Err(e) => (
+                s.mu.clone(),
+                s.nu.clone(),
+                mt,
+                nt,
+                vec![],
+                None,
+                None,
+                Some(e),
+            ),
+        };
+        // 2. Exact plan between the clouds.
+        let (xs, a) = points(&s.xs);
+        let (ys, b) = points(&s.ys);
+        let exact2 = emd::wasserstein(&xs, &a, &ys, &b, s.p);
+        let mmd = mmd::mmd2(&xs, &ys, s.sigma);
+        // 5. Gaussians: closed form, the slide's formula, and a sample estimate.
+        let (m1, s1) = ([s.m1x, s.m1y], cov(s.s1xx, s.s1xy, s.s1yy));
+        let (m2, s2) = ([s.m2x, s.m2y], cov(s.s2xx, s.s2xy, s.s2yy));
+        let closed = gaussian::w2_squared(m1, &s1, m2, &s2).sqrt();
+        let slide = gaussian::slide_formula(m1, &s1, m2, &s2);
+        let mut rng = Rng::stream(s.seed as u64, 5);
+        let n = s.samples as usize;
+        let p1 = gaussian::sample(m1, &s1, &mut rng, n);
+        let p2 = gaussian::sample(m2, &s2, &mut rng, n);
+        let sample = emd::wasserstein(&p1, &vec![1.0; n], &p2, &vec![1.0; n], 2.0)
+            .ok()
+            .map(|r| r.0);
+        let flat = |ps: &[Vec<f64>]| ps.iter().flat_map(|p| [p[0], p[1]]).collect::<Vec<f64>>();
+        Cached {
+            part1,
+            exact2,
+            mmd,
+            gauss: (closed, slide, sample, flat(&p1), flat(&p2)),
+        }
+    }
+}
+
+impl Trainer for TransportTrainer {
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    fn blocked(&self) -> Option<String> {
+        self.sinkhorn
+            .as_ref()
+            .err()
+            .map(|e| format!("Sinkhorn cannot run on these clouds: {e}"))
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<(), String> {
+        let state = self.sinkhorn.as_mut().map_err(|e| e.clone())?;
+        self.steps += 1;
+        let err = state.iterate();
+        if err.is_finite() {
+            Ok(())
+        } else {
+            Err("Sinkhorn's marginal error is not finite".into())
+        }
+    }
+
+    fn record_every(&self) -> u64 {
+        1
+    }
+
+    fn metrics(&mut self) -> Vec<f64> {
+        let exact = self
+            .cached
+            .exact2
+            .as_ref()
+            .map(|(_, p)| p.cost)
+            .unwrap_or(f64::NAN);
+        match &self.sinkhorn {
+            // Before the first iteration there is no entropic plan yet.
+            Ok(_) if self.steps == 0 => vec![f64::NAN, exact, f64::NAN],
+            Ok(st) => vec![
+                st.cost(),
+                exact,
+                st.errors.last().copied().unwrap_or(f64::NAN),
+            ],
+            Err(_) => vec![f64::NAN, exact, f64::NAN],
+        }
+    }
+
+    fn view(&mut self) -> LessonView {
+        let s = &self.s;
+        let (mu, nu, mt, nt, moves, w_exact, w_formula, problem_1d) = self.cached.part1.clone();
+        let tri =
+            |ps: &[super::settings::Point]| ps.iter().map(|p| (p.x, p.y, p.w)).collect::<Vec<_>>();
+        let (emd_value, exact_cost, flows, exact_plan, problem_2d) = match &self.cached.exact2 {
+            Ok((w, plan)) => {
+                let flows = (0..plan.n)
+                    .flat_map(|i| (0..plan.m).map(move |j| (i, j)))
+                    .filter(|&(i, j)| plan.at(i, j) > 1e-12)
+                    .map(|(i, j)| (i, j, plan.at(i, j)))
+                    .collect();
+                (Some(*w), Some(plan.cost), flows, plan.flow.clone(), None)
+            }
+            Err(e) => (None, None, vec![], vec![], Some(e.clone())),
+        };
+        let (sinkhorn_plan, sinkhorn_cost) = match &self.sinkhorn {
+            Ok(st) if self.steps > 0 => (st.plan(), Some(st.cost())),
+            _ => (vec![], None),
+        };
+        let (mmd_biased, mmd_unbiased, problem_mmd) = match &self.cached.mmd {
+            Ok(m) => (Some(m.biased), Some(m.unbiased), None),
+            Err(e) => (None, None, Some(e.clone())),
+        };
+        let (closed, slide, sample, p1, p2) = self.cached.gauss.clone();
+        let (m1, m2) = ([s.m1x, s.m1y], [s.m2x, s.m2y]);
+        let e1: Vec<f64> = [1.0, 2.0]
+            .iter()
+            .flat_map(|&k| ellipse(m1, &cov(s.s1xx, s.s1xy, s.s1yy), k))
+            .collect();
+        let e2: Vec<f64> = [1.0, 2.0]
+            .iter()
+            .flat_map(|&k| ellipse(m2, &cov(s.s2xx, s.s2xy, s.s2yy), k))
+            .collect();
+        let th = s.shift;
+        LessonView::Transport(TransportView {
+            p: s.p,
+            mu,
+            nu,
+            mu_total: mt,
+            nu_total: nt,
+            moves,
+            w_exact_1d: w_exact,
+            w_formula_1d: w_formula,
+            problem_1d,
+            xs: tri(&s.xs),
+            ys: tri(&s.ys),
+            flows,
+            emd: emd_value,
+            exact_cost,
+            problem_2d,
+            eps: s.eps,
+            iterations: self.steps,
+            sinkhorn_plan: Bulk::from_f64(&sinkhorn_plan),
+            exact_plan: Bulk::from_f64(&exact_plan),
+            sinkhorn_cost,
+            sigma: s.sigma,
+            mmd_biased,
+            mmd_unbiased,
+            problem_mmd,
+            w2_closed: closed,
+            slide_value: slide,
+            w2_sample: sample,
+            samples: s.samples,
+            sample1: Bulk::from_f64(&p1),
+            sample2: Bulk::from_f64(&p2),
+            ellipses1: Bulk::from_f64(&e1),
+            ellipses2: Bulk::from_f64(&e2),
+            shift: th,
+            // Disjoint supports for every θ ≠ 0: KL is infinite and JS saturates at ln 2, while
+            // W1 = |θ| moves smoothly with the shift (the WGAN argument).
+            kl: if th == 0.0 { 0.0 } else { f64::INFINITY },
+            js: if th == 0.0 { 0.0 } else { LN_2 },
+            w1_shift: th.abs(),
+        })
+    }
+
+    fn query(&self) -> String {
+        to_query(&self.s)
+    }
+
+    fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
+        let result = update_settings(&mut self.s, query);
+        if result.0 {
+            self.cached = Self::compute(&self.s);
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::parse_query;
+
+    fn view(q: &str, steps: u64) -> TransportView {
+        let mut t = TransportTrainer::new(parse_query::<TransportSettings>(q, &[]).0);
+        for _ in 0..steps {
+            t.step(StepPart::Full).unwrap();
+        }
+        match t.view() {
+            LessonView::Transport(v) => v,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn default_view_is_the_lecture_example() {
+        let v = view("", 0);
+        assert!((v.w_exact_1d.unwrap() - 1.0).abs() < 1e-12);
+        assert!((v.w_formula_1d.unwrap() - 1.0).abs() < 1e-12);
+        let cost: Vec<String> = v
+            .moves
+            .iter()
+            .map(|m| format!("{}→{}:{}·{}", m.from, m.to, m.mass, m.unit_cost))
+            .collect();
+        assert_eq!(cost, ["1→2:0.5·1", "3→4:0.5·1"]);
+        assert!((v.w2_closed.powi(2) - (22.0 - 2.0 * 3f64.sqrt())).abs() < 1e-9);
+        assert!(v.kl.is_infinite() && (v.js - LN_2).abs() < 1e-15 && v.w1_shift == 1.0);
+    }
+
+    #[test]
+    fn sinkhorn_steps_converge_towards_the_exact_cost() {
+        let mut t = TransportTrainer::new(parse_query::<TransportSettings>("eps=0.01", &[]).0);
+        for _ in 0..500 {
+            t.step(StepPart::Full).unwrap();
+        }
+        let m = t.metrics();
+        assert!(m[2] < 1e-6, "marginal error {}", m[2]);
+        assert!(m[0] >= m[1] - 1e-9 && m[0] - m[1] < 0.05 * m[1], "{m:?}");
+    }
+
+    #[test]
+    fn bad_input_gives_messages_not_nan() {
+        let v = view("mu=0,0&nu=1,1&xs=&ys=1,1", 0);
+        assert!(v.problem_1d.unwrap().contains("zero"));
+        assert!(v.problem_2d.is_some() && v.problem_mmd.is_some());
+        let t = TransportTrainer::new(parse_query::<TransportSettings>("xs=", &[]).0);
+        assert!(t.blocked().is_some());
+        // Coincident points and tiny ε: finite everywhere.
+        let v = view("xs=0,0;0,0&ys=0,0;1,1&eps=0.001", 50);
+        assert!(v.emd.unwrap().is_finite() && v.sinkhorn_cost.unwrap().is_finite());
+    }
+}

@@ -1,0 +1,556 @@
+//! The transport lesson page: the lecture's 1-D example with its exact plan, 2-D clouds to click
+//! and drag, Sinkhorn converging step by step, MMD, the lecture's Gaussians in closed form beside
+//! a sample estimate, and why Wasserstein (disjoint supports sliding apart).
+
+use genlab_core::lesson::LessonId;
+use genlab_core::protocol::LessonView;
+use genlab_core::settings::{parse_query, to_query};
+use genlab_core::transport::{Point, TransportSettings, TransportView};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::lesson::Lesson;
+use super::plots::{history_chart, SeriesSpec};
+use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
+use crate::i18n::{tr, Lang};
+
+/// The 2-D clouds' fixed window, so a click maps to the same place every time.
+const CLOUD_X: (f64, f64) = (-5.0, 5.0);
+const CLOUD_Y: (f64, f64) = (-4.0, 4.0);
+
+fn tview(lesson: Lesson) -> Option<TransportView> {
+    lesson.view.with(|v| match v {
+        Some(LessonView::Transport(t)) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn opt(x: Option<f64>) -> String {
+    x.map(fmt_num).unwrap_or_else(|| "—".into())
+}
+
+fn bars_chart(v: &TransportView, lang: Lang) -> ChartSpec {
+    let k = v.mu.len();
+    // Interleave: μ in the left half of each bin, ν in the right half.
+    let mut hm = vec![0.0; 2 * k];
+    let mut hn = vec![0.0; 2 * k];
+    for i in 0..k {
+        hm[2 * i] = v.mu[i];
+        hn[2 * i + 1] = v.nu[i];
+    }
+    let top =
+        v.mu.iter()
+            .chain(&v.nu)
+            .cloned()
+            .fold(0.0, f64::max)
+            .max(0.1)
+            * 1.3;
+    let y = top * 0.9;
+    ChartSpec {
+        x_range: (0.5, k as f64 + 0.5),
+        y_range: (0.0, top),
+        log_y: false,
+        x_label: "x".into(),
+        x_integer: true,
+        y_label: tr(lang, "ot.axis.mass").into(),
+        legend: LegendAt::UpperRight,
+        layers: vec![
+            Layer::Bars {
+                name: "μ".into(),
+                color: palette::BLUE,
+                lo: 0.5,
+                hi: k as f64 + 0.5,
+                heights: hm,
+            },
+            Layer::Bars {
+                name: "ν".into(),
+                color: palette::ORANGE,
+                lo: 0.5,
+                hi: k as f64 + 0.5,
+                heights: hn,
+            },
+            Layer::Arrows {
+                name: tr(lang, "ot.series.moves").into(),
+                color: palette::GREEN,
+                from: v.moves.iter().map(|m| (m.from as f64 - 0.25, y)).collect(),
+                to: v.moves.iter().map(|m| (m.to as f64 + 0.25, y)).collect(),
+            },
+        ],
+    }
+}
+
+fn cloud_chart(v: &TransportView, lang: Lang) -> ChartSpec {
+    let max_flow = v.flows.iter().map(|f| f.2).fold(0.0, f64::max).max(1e-12);
+    let mut layers: Vec<Layer> = v
+        .flows
+        .iter()
+        .filter(|f| f.2 > 0.02 * max_flow)
+        .map(|&(i, j, _)| Layer::Line {
+            name: String::new(),
+            color: palette::GREY,
+            points: vec![(v.xs[i].0, v.xs[i].1), (v.ys[j].0, v.ys[j].1)],
+            dashed: false,
+        })
+        .collect();
+    layers.push(Layer::Points {
+        name: "μ".into(),
+        color: palette::BLUE,
+        points: v.xs.iter().map(|p| (p.0, p.1)).collect(),
+        radius: 5.0,
+    });
+    layers.push(Layer::Points {
+        name: "ν".into(),
+        color: palette::ORANGE,
+        points: v.ys.iter().map(|p| (p.0, p.1)).collect(),
+        radius: 5.0,
+    });
+    ChartSpec {
+        x_range: CLOUD_X,
+        y_range: CLOUD_Y,
+        log_y: false,
+        x_label: tr(lang, "ot.axis.x1").into(),
+        x_integer: false,
+        y_label: tr(lang, "ot.axis.x2").into(),
+        legend: LegendAt::UpperRight,
+        layers,
+    }
+}
+
+fn plan_chart(plan: &[f32], n: usize, m: usize, lang: Lang, label: &str) -> Option<ChartSpec> {
+    if plan.is_empty() || n == 0 || m == 0 {
+        return None;
+    }
+    let max = plan.iter().cloned().fold(0.0f32, f32::max).max(1e-12) as f64;
+    // Row i of the plan is drawn at the top: the heatmap's row 0 is the bottom.
+    let values: Vec<f64> = (0..n)
+        .rev()
+        .flat_map(|i| (0..m).map(move |j| plan[i * m + j] as f64))
+        .collect();
+    Some(ChartSpec {
+        x_range: (0.0, m as f64),
+        y_range: (0.0, n as f64),
+        log_y: false,
+        x_label: format!("{} — {}", label, tr(lang, "ot.axis.plan_cols")),
+        x_integer: true,
+        y_label: tr(lang, "ot.axis.plan_rows").into(),
+        legend: LegendAt::UpperRight,
+        layers: vec![Layer::Heatmap {
+            nx: m,
+            ny: n,
+            values,
+            lo: 0.0,
+            hi: max,
+        }],
+    })
+}
+
+fn gaussian_chart(v: &TransportView, lang: Lang) -> ChartSpec {
+    let pairs = |b: &[f32]| {
+        b.chunks(2)
+            .map(|c| (c[0] as f64, c[1] as f64))
+            .collect::<Vec<_>>()
+    };
+    let e1 = pairs(&v.ellipses1.0);
+    let e2 = pairs(&v.ellipses2.0);
+    let half = |e: &[(f64, f64)], k: usize| e[k * 65..(k + 1) * 65].to_vec();
+    ChartSpec {
+        x_range: (-7.0, 9.0),
+        y_range: (-6.0, 8.0),
+        log_y: false,
+        x_label: tr(lang, "ot.axis.x1").into(),
+        x_integer: false,
+        y_label: tr(lang, "ot.axis.x2").into(),
+        legend: LegendAt::UpperRight,
+        layers: vec![
+            Layer::Points {
+                name: format!("{} N(m₁, Σ₁)", tr(lang, "ot.series.samples")),
+                color: palette::SKY,
+                points: pairs(&v.sample1.0),
+                radius: 2.0,
+            },
+            Layer::Points {
+                name: format!("{} N(m₂, Σ₂)", tr(lang, "ot.series.samples")),
+                color: palette::YELLOW,
+                points: pairs(&v.sample2.0),
+                radius: 2.0,
+            },
+            Layer::Line {
+                name: "1σ, 2σ".into(),
+                color: palette::BLUE,
+                points: half(&e1, 0),
+                dashed: false,
+            },
+            Layer::Line {
+                name: String::new(),
+                color: palette::BLUE,
+                points: half(&e1, 1),
+                dashed: true,
+            },
+            Layer::Line {
+                name: String::new(),
+                color: palette::VERMILION,
+                points: half(&e2, 0),
+                dashed: false,
+            },
+            Layer::Line {
+                name: String::new(),
+                color: palette::VERMILION,
+                points: half(&e2, 1),
+                dashed: true,
+            },
+        ],
+    }
+}
+
+fn shift_chart(v: &TransportView, lang: Lang) -> ChartSpec {
+    let th: Vec<f64> = (0..=160).map(|i| -4.0 + i as f64 * 0.05).collect();
+    let ln2 = std::f64::consts::LN_2;
+    ChartSpec {
+        x_range: (-4.0, 4.0),
+        y_range: (0.0, 4.2),
+        log_y: false,
+        x_label: "θ".into(),
+        x_integer: false,
+        y_label: String::new(),
+        legend: LegendAt::UpperRight,
+        layers: vec![
+            Layer::Line {
+                name: "W1 = |θ|".into(),
+                color: palette::BLUE,
+                points: th.iter().map(|&t| (t, t.abs())).collect(),
+                dashed: false,
+            },
+            Layer::Points {
+                name: "JS = ln 2 (θ ≠ 0), 0 at θ = 0".into(),
+                color: palette::ORANGE,
+                points: th
+                    .iter()
+                    .map(|&t| (t, if t.abs() < 1e-9 { 0.0 } else { ln2 }))
+                    .collect(),
+                radius: 2.0,
+            },
+            Layer::Points {
+                name: tr(lang, "ot.series.kl").into(),
+                color: palette::VERMILION,
+                points: th
+                    .iter()
+                    .filter(|t| t.abs() > 1e-9)
+                    .map(|&t| (t, 4.1))
+                    .collect(),
+                radius: 1.5,
+            },
+            Layer::Line {
+                name: tr(lang, "ot.series.now").into(),
+                color: palette::BLACK,
+                points: vec![(v.shift, 0.0), (v.shift, 4.2)],
+                dashed: true,
+            },
+        ],
+    }
+}
+
+/// Where a pointer event falls in the clouds' data coordinates. The chart lays out its plot area
+/// with fixed margins (see `charts::draw`): 10 px around, 56 px for y labels, 34 px for x labels,
+/// all times the projector scale.
+fn event_to_data(e: &leptos::ev::PointerEvent, scale: f64) -> Option<(f64, f64, f64, f64)> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let rect = target.get_bounding_client_rect();
+    let (px, py) = (
+        e.client_x() as f64 - rect.left(),
+        e.client_y() as f64 - rect.top(),
+    );
+    let (left, right) = ((10.0 + 56.0) * scale, rect.width() - 10.0 * scale);
+    let (top, bottom) = (10.0 * scale, rect.height() - (10.0 + 34.0) * scale);
+    if right <= left || bottom <= top {
+        return None;
+    }
+    let x = CLOUD_X.0 + (px - left) / (right - left) * (CLOUD_X.1 - CLOUD_X.0);
+    let y = CLOUD_Y.1 - (py - top) / (bottom - top) * (CLOUD_Y.1 - CLOUD_Y.0);
+    // Pixels per data unit, to find the point under the pointer.
+    Some((
+        x,
+        y,
+        (right - left) / (CLOUD_X.1 - CLOUD_X.0),
+        (bottom - top) / (CLOUD_Y.1 - CLOUD_Y.0),
+    ))
+}
+
+#[component]
+pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
+    // Sinkhorn converges in a few hundred iterations: at full speed that is a blink, so this
+    // lesson plays at 20 iterations a second unless the address says otherwise.
+    let lesson = Lesson::start(
+        LessonId::Transport,
+        query,
+        if speed > 0.0 { speed } else { 20.0 },
+    );
+    on_cleanup(move || lesson.stop());
+    provide_context(lesson);
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let projector = use_context::<Projector>().map(|p| p.0);
+    let settings = Memo::new(move |_| parse_query::<TransportSettings>(&lesson.query.get(), &[]).0);
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+    let edit = move |f: Box<dyn FnOnce(&mut TransportSettings)>| {
+        let mut s = settings.get_untracked();
+        f(&mut s);
+        lesson.update(to_query(&s));
+    };
+
+    let bars = Signal::derive(move || tview(lesson).map(|v| bars_chart(&v, lang.get())));
+    let clouds = Signal::derive(move || tview(lesson).map(|v| cloud_chart(&v, lang.get())));
+    let sink_plan = Signal::derive(move || {
+        tview(lesson).and_then(|v| {
+            plan_chart(
+                &v.sinkhorn_plan.0,
+                v.xs.len(),
+                v.ys.len(),
+                lang.get(),
+                tr(lang.get(), "ot.sinkhorn_plan"),
+            )
+        })
+    });
+    let exact_plan = Signal::derive(move || {
+        tview(lesson).and_then(|v| {
+            plan_chart(
+                &v.exact_plan.0,
+                v.xs.len(),
+                v.ys.len(),
+                lang.get(),
+                tr(lang.get(), "ot.exact_plan"),
+            )
+        })
+    });
+    let gauss = Signal::derive(move || tview(lesson).map(|v| gaussian_chart(&v, lang.get())));
+    let shift = Signal::derive(move || tview(lesson).map(|v| shift_chart(&v, lang.get())));
+    let sink_cost = Signal::derive(move || {
+        let h = lesson.history.get();
+        let v = tview(lesson)?;
+        (h.rows.len() > 1).then(|| {
+            let l = lang.get();
+            history_chart(
+                &h,
+                &[SeriesSpec {
+                    metric: "sinkhorn_cost",
+                    label: tr(l, "ot.series.sinkhorn_cost"),
+                    color: palette::ORANGE,
+                }],
+                v.exact_cost.map(|c| (tr(l, "ot.series.exact_cost"), c)),
+                false,
+                tr(l, "ot.axis.iteration"),
+            )
+        })
+    });
+    let marginal = Signal::derive(move || {
+        let h = lesson.history.get();
+        (h.rows.len() > 1).then(|| {
+            let l = lang.get();
+            history_chart(
+                &h,
+                &[SeriesSpec {
+                    metric: "marginal_error",
+                    label: tr(l, "ot.series.marginal_error"),
+                    color: palette::PURPLE,
+                }],
+                None,
+                true,
+                tr(l, "ot.axis.iteration"),
+            )
+        })
+    });
+
+    // 2-D clouds: click to add to the chosen side, drag a point to move it.
+    let side_is_mu = RwSignal::new(true);
+    let dragging = StoredValue::new(None::<(bool, usize)>);
+    let selected = RwSignal::new(None::<(bool, usize)>);
+    let scale = move || {
+        if projector.map(|p| p.get_untracked()).unwrap_or(false) {
+            1.6
+        } else {
+            1.0
+        }
+    };
+    let on_down = move |e: leptos::ev::PointerEvent| {
+        let Some((x, y, sx, sy)) = event_to_data(&e, scale()) else {
+            return;
+        };
+        let s = settings.get_untracked();
+        let near = |ps: &[Point]| {
+            ps.iter()
+                .position(|p| ((p.x - x) * sx).hypot((p.y - y) * sy) < 12.0)
+        };
+        let hit = near(&s.xs)
+            .map(|i| (true, i))
+            .or_else(|| near(&s.ys).map(|i| (false, i)));
+        match hit {
+            Some(h) => {
+                dragging.set_value(Some(h));
+                selected.set(Some(h));
+            }
+            None => {
+                let mu = side_is_mu.get_untracked();
+                let (x, y) = ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0);
+                edit(Box::new(move |s: &mut TransportSettings| {
+                    let side = if mu { &mut s.xs } else { &mut s.ys };
+                    if side.len() < genlab_core::transport::settings::MAX_POINTS {
+                        side.push(Point { x, y, w: 1.0 });
+                    }
+                }));
+            }
+        }
+    };
+    let on_move = move |e: leptos::ev::PointerEvent| {
+        let Some((mu, i)) = dragging.get_value() else {
+            return;
+        };
+        let Some((x, y, _, _)) = event_to_data(&e, scale()) else {
+            return;
+        };
+        let (x, y) = (
+            (x.clamp(CLOUD_X.0, CLOUD_X.1) * 100.0).round() / 100.0,
+            (y.clamp(CLOUD_Y.0, CLOUD_Y.1) * 100.0).round() / 100.0,
+        );
+        edit(Box::new(move |s: &mut TransportSettings| {
+            let side = if mu { &mut s.xs } else { &mut s.ys };
+            if let Some(p) = side.get_mut(i) {
+                p.x = x;
+                p.y = y;
+            }
+        }));
+    };
+    let on_up = move |_| dragging.set_value(None);
+
+    view! {
+        <article class="lesson transport" data-testid="lesson-transport">
+            <h2>{t("lesson.transport.title")}</h2>
+            <p class="explain">{t("ot.explain")}</p>
+            <StatusBanners lesson=lesson />
+            <TransportBar lesson=lesson />
+            <div class="lesson-grid">
+                <div class="charts">
+                    <section class="ot-part">
+                        <h3>{t("ot.part1")}</h3>
+                        {move || tview(lesson).and_then(|v| v.problem_1d).map(|p| view! { <p class="banner error" data-testid="problem-1d">{p}</p> })}
+                        <ChartCanvas spec=bars testid="chart-bars" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part1").to_string()) />
+                        <div class="bins">
+                            {move || {
+                                let s = settings.get();
+                                (0..s.mu.len()).map(|i| {
+                                    let (mu_i, nu_i) = (s.mu[i], s.nu[i]);
+                                    let slider = move |is_mu: bool| {
+                                        let value = if is_mu { mu_i } else { nu_i };
+                                        view! {
+                                            <input type="range" min="0" max="1" step="0.05" prop:value=value.to_string()
+                                                data-testid=format!("{}-{i}", if is_mu { "mu" } else { "nu" })
+                                                aria-label=format!("{} at x = {}", if is_mu { "μ" } else { "ν" }, i + 1)
+                                                on:change=move |e| {
+                                                    let x = event_target_value(&e).parse::<f64>().unwrap_or(0.0);
+                                                    edit(Box::new(move |s: &mut TransportSettings| if is_mu { s.mu[i] = x } else { s.nu[i] = x }));
+                                                } />
+                                        }
+                                    };
+                                    view! { <div class="bin"><span>{format!("x = {}", i + 1)}</span>"μ"{slider(true)}"ν"{slider(false)}</div> }
+                                }).collect_view()
+                            }}
+                        </div>
+                        <div class="toolbar">
+                            <button data-testid="add-bin" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| if s.mu.len() < genlab_core::transport::settings::MAX_BINS { s.mu.push(0.0); s.nu.push(0.0); }))>{t("ot.add_bin")}</button>
+                            <button data-testid="remove-bin" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| if s.mu.len() > 1 { s.mu.pop(); s.nu.pop(); }))>{t("ot.remove_bin")}</button>
+                            <button data-testid="reset-1d" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.mu = d.mu; s.nu = d.nu; s.p = 1.0; }))>{t("ot.reset_lecture")}</button>
+                        </div>
+                        <dl class="readouts">
+                            <dt>{t("ot.readout.exact")}</dt><dd data-testid="w-exact-1d">{move || tview(lesson).map(|v| opt(v.w_exact_1d)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.formula")}</dt><dd data-testid="w-formula-1d">{move || tview(lesson).map(|v| opt(v.w_formula_1d)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.breakdown")}</dt><dd data-testid="breakdown">{move || tview(lesson).map(|v| {
+                                let terms: Vec<String> = v.moves.iter().map(|m| format!("{}·{} ({}→{})", fmt_num(m.mass), fmt_num(m.unit_cost), m.from, m.to)).collect();
+                                let total: f64 = v.moves.iter().map(|m| m.mass * m.unit_cost).sum();
+                                format!("{} = {}", terms.join(" + "), fmt_num(total))
+                            }).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.totals")}</dt><dd>{move || tview(lesson).map(|v| format!("{} / {}", fmt_num(v.mu_total), fmt_num(v.nu_total))).unwrap_or_default()}</dd>
+                        </dl>
+                    </section>
+                    <section class="ot-part">
+                        <h3>{t("ot.part2")}</h3>
+                        <p class="hint">{t("ot.part2_hint")}</p>
+                        <div class="toolbar">
+                            <label><input type="radio" name="side" data-testid="side-mu" prop:checked=move || side_is_mu.get() on:change=move |_| side_is_mu.set(true) />"μ"</label>
+                            <label><input type="radio" name="side" data-testid="side-nu" prop:checked=move || !side_is_mu.get() on:change=move |_| side_is_mu.set(false) />"ν"</label>
+                            {move || selected.get().and_then(|(mu, i)| {
+                                let s = settings.get();
+                                let p = if mu { s.xs.get(i) } else { s.ys.get(i) }?.clone();
+                                Some(view! {
+                                    <span>{format!("{} #{} ", if mu { "μ" } else { "ν" }, i + 1)}
+                                        {t("ot.weight")}
+                                        <input type="number" min="0" step="0.5" data-testid="point-weight" prop:value=p.w.to_string()
+                                            on:change=move |e| { let w = event_target_value(&e).parse::<f64>().unwrap_or(1.0).max(0.0);
+                                                edit(Box::new(move |s: &mut TransportSettings| { let side = if mu { &mut s.xs } else { &mut s.ys }; if let Some(p) = side.get_mut(i) { p.w = w } })) } />
+                                        <button data-testid="delete-point" on:click=move |_| { selected.set(None);
+                                            edit(Box::new(move |s: &mut TransportSettings| { let side = if mu { &mut s.xs } else { &mut s.ys }; if i < side.len() { side.remove(i); } })) }>{t("ot.delete")}</button>
+                                    </span>
+                                })
+                            })}
+                            <button data-testid="reset-clouds" on:click=move |_| { selected.set(None); edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.xs = d.xs; s.ys = d.ys; })) }>{t("ot.reset_clouds")}</button>
+                        </div>
+                        {move || tview(lesson).and_then(|v| v.problem_2d).map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
+                        <div class="cloud-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
+                            <ChartCanvas spec=clouds testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
+                        </div>
+                        <dl class="readouts">
+                            <dt>{t("ot.readout.emd")}</dt><dd data-testid="emd-2d">{move || tview(lesson).map(|v| opt(v.emd)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.points")}</dt><dd data-testid="point-counts">{move || tview(lesson).map(|v| format!("{} / {}", v.xs.len(), v.ys.len())).unwrap_or_default()}</dd>
+                        </dl>
+                    </section>
+                    <section class="ot-part">
+                        <h3>{t("ot.part3")}</h3>
+                        <p class="hint">{t("ot.part3_hint")}</p>
+                        <div class="plans">
+                            <ChartCanvas spec=sink_plan testid="chart-sinkhorn-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.sinkhorn_plan").to_string()) />
+                            <ChartCanvas spec=exact_plan testid="chart-exact-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.exact_plan").to_string()) />
+                        </div>
+                        <dl class="readouts">
+                            <dt>{t("ot.readout.sinkhorn")}</dt><dd data-testid="sinkhorn-cost">{move || tview(lesson).map(|v| opt(v.sinkhorn_cost)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.exact_cost")}</dt><dd data-testid="exact-cost">{move || tview(lesson).map(|v| opt(v.exact_cost)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.iterations")}</dt><dd>{move || tview(lesson).map(|v| v.iterations.to_string()).unwrap_or_default()}</dd>
+                        </dl>
+                        <div class="plans">
+                            <ChartCanvas spec=sink_cost testid="chart-sinkhorn-cost" size="chart-short" min_interval_ms=150.0 label=Signal::derive(move || tr(lang.get(), "ot.series.sinkhorn_cost").to_string()) />
+                            <ChartCanvas spec=marginal testid="chart-marginal" size="chart-short" min_interval_ms=150.0 label=Signal::derive(move || tr(lang.get(), "ot.series.marginal_error").to_string()) />
+                        </div>
+                    </section>
+                    <section class="ot-part">
+                        <h3>{t("ot.part4")}</h3>
+                        <p class="hint">{t("ot.part4_hint")}</p>
+                        {move || tview(lesson).and_then(|v| v.problem_mmd).map(|p| view! { <p class="banner notice">{p}</p> })}
+                        <dl class="readouts">
+                            <dt>{t("ot.readout.mmd_biased")}</dt><dd data-testid="mmd-biased">{move || tview(lesson).map(|v| opt(v.mmd_biased)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.mmd_unbiased")}</dt><dd data-testid="mmd-unbiased">{move || tview(lesson).map(|v| opt(v.mmd_unbiased)).unwrap_or_default()}</dd>
+                        </dl>
+                    </section>
+                    <section class="ot-part">
+                        <h3>{t("ot.part5")}</h3>
+                        <ChartCanvas spec=gauss testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
+                        <dl class="readouts">
+                            <dt>{t("ot.readout.w2_closed")}</dt><dd data-testid="w2-closed">{move || tview(lesson).map(|v| fmt_num(v.w2_closed)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.w2_sample")}</dt><dd data-testid="w2-sample">{move || tview(lesson).map(|v| format!("{} (n = {})", opt(v.w2_sample), v.samples)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.slide")}</dt><dd data-testid="slide-value">{move || tview(lesson).map(|v| fmt_num(v.slide_value)).unwrap_or_default()}</dd>
+                        </dl>
+                        <p class="hint">{t("ot.slide_note")}</p>
+                    </section>
+                    <section class="ot-part">
+                        <h3>{t("ot.part6")}</h3>
+                        <p class="hint">{t("ot.part6_hint")}</p>
+                        <ChartCanvas spec=shift testid="chart-shift" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part6").to_string()) />
+                        <dl class="readouts">
+                            <dt>"KL"</dt><dd data-testid="kl-shift">{move || tview(lesson).map(|v| if v.kl.is_infinite() { "∞".to_string() } else { fmt_num(v.kl) }).unwrap_or_default()}</dd>
+                            <dt>"JS"</dt><dd data-testid="js-shift">{move || tview(lesson).map(|v| fmt_num(v.js)).unwrap_or_default()}</dd>
+                            <dt>"W1"</dt><dd data-testid="w1-shift">{move || tview(lesson).map(|v| fmt_num(v.w1_shift)).unwrap_or_default()}</dd>
+                        </dl>
+                    </section>
+                </div>
+                <aside class="side">
+                    {settings_panel::<TransportSettings>(lesson)}
+                </aside>
+            </div>
+        </article>
+    }
+}
