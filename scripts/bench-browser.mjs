@@ -23,6 +23,31 @@ try {
       readout: await number(page, 'steps-per-sec'), long_tasks_over_50ms: longTasks.filter((d) => d > 50).length }));
     await page.close();
   }
+  // Transport: how long one interaction takes in the page, from a slider change to the new
+  // exact distance on screen (worker round trip included). Median of 15 changes.
+  {
+    const page = await openPage(browser, `${server.base}#/transport`);
+    await page.getByTestId('lesson-transport').waitFor();
+    await waitFor(async () => (await page.getByTestId('w-exact-1d').textContent()).trim() === '1');
+    const times = [];
+    for (let k = 0; k < 15; k++) {
+      const value = k % 2 === 0 ? '0' : '0.5';
+      const want = k % 2 === 0 ? '2' : '1';
+      const ms = await page.evaluate(async ([value, want]) => {
+        const slider = document.querySelector('[data-testid=nu-1]');
+        const out = document.querySelector('[data-testid=w-exact-1d]');
+        const t0 = performance.now();
+        slider.value = value;
+        slider.dispatchEvent(new Event('change', { bubbles: true }));
+        while (out.textContent.trim() !== want) await new Promise((r) => requestAnimationFrame(r));
+        return performance.now() - t0;
+      }, [value, want]);
+      times.push(ms);
+    }
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({ bench: 'browser-worker', lesson: 'transport', interaction_ms_median: Math.round(times[7] * 10) / 10, interaction_ms_max: Math.round(times[14] * 10) / 10 }));
+    await page.close();
+  }
 } finally {
   await browser.close();
   server.stop();

@@ -248,6 +248,8 @@ pub const EN: &[(&str, &str)] = &[
     ("ot.part6_hint", "P₀ puts its mass on the segment {0} × [0, 1], P_θ on {θ} × [0, 1]. For every θ ≠ 0 the supports are disjoint: KL is infinite and JS is stuck at ln 2, so neither tells how far apart they are; W1 = |θ| does, smoothly — the argument behind WGAN and WAE."),
     ("ot.slide_note", "The slide writes W1 = ‖m₁ − m₂‖ + tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½)^½ with Σ₁^½ from a Cholesky factor. The closed form is for W2: W2² = ‖m₁ − m₂‖² + tr(Σ₁ + Σ₂ − 2(Σ₁^½ Σ₂ Σ₁^½)^½) with the symmetric positive square root (a Cholesky factor L gives L Σ₂ L, not the same matrix). For the lecture's pair W2² = 22 − 2√3, W2 ≈ 4.305; the slide's expression gives the value shown above."),
     ("ot.axis.mass", "mass"),
+    ("ot.plan_matrix", "The optimal plan γ as a matrix: row i sends γᵢⱼ of μ's mass at i to j"),
+    ("ot.part5_hint", "Drag either centre; reshape the covariances with the Σ sliders. The sample estimate uses the exact plan between two samples of the chosen size: it tightens as the samples grow."),
     ("ot.axis.x1", "x₁"),
     ("ot.axis.x2", "x₂"),
     ("ot.axis.plan_cols", "target points ν"),

@@ -18,6 +18,8 @@ use crate::i18n::{tr, Lang};
 /// The 2-D clouds' fixed window, so a click maps to the same place every time.
 const CLOUD_X: (f64, f64) = (-5.0, 5.0);
 const CLOUD_Y: (f64, f64) = (-4.0, 4.0);
+const GAUSS_X: (f64, f64) = (-7.0, 9.0);
+const GAUSS_Y: (f64, f64) = (-6.0, 8.0);
 
 fn tview(lesson: Lesson) -> Option<TransportView> {
     lesson.view.with(|v| match v {
@@ -155,8 +157,8 @@ fn gaussian_chart(v: &TransportView, lang: Lang) -> ChartSpec {
     let e2 = pairs(&v.ellipses2.0);
     let half = |e: &[(f64, f64)], k: usize| e[k * 65..(k + 1) * 65].to_vec();
     ChartSpec {
-        x_range: (-7.0, 9.0),
-        y_range: (-6.0, 8.0),
+        x_range: GAUSS_X,
+        y_range: GAUSS_Y,
         log_y: false,
         x_label: tr(lang, "ot.axis.x1").into(),
         x_integer: false,
@@ -253,7 +255,12 @@ fn shift_chart(v: &TransportView, lang: Lang) -> ChartSpec {
 /// Where a pointer event falls in the clouds' data coordinates. The chart lays out its plot area
 /// with fixed margins (see `charts::draw`): 10 px around, 56 px for y labels, 34 px for x labels,
 /// all times the projector scale.
-fn event_to_data(e: &leptos::ev::PointerEvent, scale: f64) -> Option<(f64, f64, f64, f64)> {
+fn event_to_data(
+    e: &leptos::ev::PointerEvent,
+    scale: f64,
+    xr: (f64, f64),
+    yr: (f64, f64),
+) -> Option<(f64, f64, f64, f64)> {
     let target: web_sys::Element = e.target()?.dyn_into().ok()?;
     let rect = target.get_bounding_client_rect();
     let (px, py) = (
@@ -265,14 +272,14 @@ fn event_to_data(e: &leptos::ev::PointerEvent, scale: f64) -> Option<(f64, f64, 
     if right <= left || bottom <= top {
         return None;
     }
-    let x = CLOUD_X.0 + (px - left) / (right - left) * (CLOUD_X.1 - CLOUD_X.0);
-    let y = CLOUD_Y.1 - (py - top) / (bottom - top) * (CLOUD_Y.1 - CLOUD_Y.0);
+    let x = xr.0 + (px - left) / (right - left) * (xr.1 - xr.0);
+    let y = yr.1 - (py - top) / (bottom - top) * (yr.1 - yr.0);
     // Pixels per data unit, to find the point under the pointer.
     Some((
         x,
         y,
-        (right - left) / (CLOUD_X.1 - CLOUD_X.0),
-        (bottom - top) / (CLOUD_Y.1 - CLOUD_Y.0),
+        (right - left) / (xr.1 - xr.0),
+        (bottom - top) / (yr.1 - yr.0),
     ))
 }
 
@@ -371,7 +378,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         }
     };
     let on_down = move |e: leptos::ev::PointerEvent| {
-        let Some((x, y, sx, sy)) = event_to_data(&e, scale()) else {
+        let Some((x, y, sx, sy)) = event_to_data(&e, scale(), CLOUD_X, CLOUD_Y) else {
             return;
         };
         let s = settings.get_untracked();
@@ -403,7 +410,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         let Some((mu, i)) = dragging.get_value() else {
             return;
         };
-        let Some((x, y, _, _)) = event_to_data(&e, scale()) else {
+        let Some((x, y, _, _)) = event_to_data(&e, scale(), CLOUD_X, CLOUD_Y) else {
             return;
         };
         let (x, y) = (
@@ -419,6 +426,40 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         }));
     };
     let on_up = move |_| dragging.set_value(None);
+
+    // Gaussians: drag either centre (m₁ or m₂); the covariances change with the sliders.
+    let g_drag = StoredValue::new(None::<bool>);
+    let g_down = move |e: leptos::ev::PointerEvent| {
+        let Some((x, y, sx, sy)) = event_to_data(&e, scale(), GAUSS_X, GAUSS_Y) else {
+            return;
+        };
+        let s = settings.get_untracked();
+        let d1 = ((s.m1x - x) * sx).hypot((s.m1y - y) * sy);
+        let d2 = ((s.m2x - x) * sx).hypot((s.m2y - y) * sy);
+        if d1.min(d2) < 30.0 {
+            g_drag.set_value(Some(d1 <= d2));
+        }
+    };
+    let g_move = move |e: leptos::ev::PointerEvent| {
+        let Some(first) = g_drag.get_value() else {
+            return;
+        };
+        let Some((x, y, _, _)) = event_to_data(&e, scale(), GAUSS_X, GAUSS_Y) else {
+            return;
+        };
+        let (x, y) = (
+            (x.clamp(-6.0, 6.0) * 10.0).round() / 10.0,
+            (y.clamp(-6.0, 6.0) * 10.0).round() / 10.0,
+        );
+        edit(Box::new(move |s: &mut TransportSettings| {
+            if first {
+                (s.m1x, s.m1y) = (x, y);
+            } else {
+                (s.m2x, s.m2y) = (x, y);
+            }
+        }));
+    };
+    let g_up = move |_| g_drag.set_value(None);
 
     view! {
         <article class="lesson transport" data-testid="lesson-transport">
@@ -458,6 +499,20 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <button data-testid="remove-bin" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| if s.mu.len() > 1 { s.mu.pop(); s.nu.pop(); }))>{t("ot.remove_bin")}</button>
                             <button data-testid="reset-1d" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.mu = d.mu; s.nu = d.nu; s.p = 1.0; }))>{t("ot.reset_lecture")}</button>
                         </div>
+                        {move || tview(lesson).filter(|v| !v.plan_1d.is_empty()).map(|v| {
+                            let k = v.mu.len();
+                            view! {
+                                <table class="probs plan-matrix" data-testid="plan-matrix">
+                                    <caption>{tr(lang.get(), "ot.plan_matrix")}</caption>
+                                    <thead><tr><th>"γ"</th>{(1..=k).map(|j| view! { <th>{format!("ν @ {j}")}</th> }).collect_view()}</tr></thead>
+                                    <tbody>{(0..k).map(|i| view! {
+                                        <tr><th>{format!("μ @ {}", i + 1)}</th>
+                                            {(0..k).map(|j| { let g = v.plan_1d[i * k + j]; let moved = g > 1e-12; view! { <td class="num" class:nonzero=moved>{fmt_num(g)}</td> } }).collect_view()}
+                                        </tr>
+                                    }).collect_view()}</tbody>
+                                </table>
+                            }
+                        })}
                         <dl class="readouts">
                             <dt>{t("ot.readout.exact")}</dt><dd data-testid="w-exact-1d">{move || tview(lesson).map(|v| opt(v.w_exact_1d)).unwrap_or_default()}</dd>
                             <dt>{t("ot.readout.formula")}</dt><dd data-testid="w-formula-1d">{move || tview(lesson).map(|v| opt(v.w_formula_1d)).unwrap_or_default()}</dd>
@@ -528,7 +583,10 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     </section>
                     <section class="ot-part">
                         <h3>{t("ot.part5")}</h3>
-                        <ChartCanvas spec=gauss testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
+                        <p class="hint">{t("ot.part5_hint")}</p>
+                        <div class="cloud-canvas" on:pointerdown=g_down on:pointermove=g_move on:pointerup=g_up on:pointerleave=g_up>
+                            <ChartCanvas spec=gauss testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
+                        </div>
                         <dl class="readouts">
                             <dt>{t("ot.readout.w2_closed")}</dt><dd data-testid="w2-closed">{move || tview(lesson).map(|v| fmt_num(v.w2_closed)).unwrap_or_default()}</dd>
                             <dt>{t("ot.readout.w2_sample")}</dt><dd data-testid="w2-sample">{move || tview(lesson).map(|v| format!("{} (n = {})", opt(v.w2_sample), v.samples)).unwrap_or_default()}</dd>

@@ -18,6 +18,9 @@ test('the lecture example gives exactly 1.0, and dragging a bar changes the dist
   assert.equal(await text(page, 'w-exact-1d'), '1');
   assert.equal(await text(page, 'w-formula-1d'), '1');
   assert.match(await text(page, 'breakdown'), /0\.5·1 \(1→2\) \+ 0\.5·1 \(3→4\) = 1/);
+  // The plan as a matrix: half of the mass from 1 to 2 and half from 3 to 4, nothing else.
+  const cells = await page.getByTestId('plan-matrix').locator('td.nonzero').allTextContents();
+  assert.deepEqual(cells, ['0.5', '0.5']);
   // Take ν's mass at x = 2 away: ν is renormalised onto x = 4, and W1 = 0.5·3 + 0.5·1 = 2.
   await page.getByTestId('nu-1').fill('0');
   await page.getByTestId('nu-1').dispatchEvent('change');
@@ -74,6 +77,28 @@ test('Sinkhorn iterations bring the entropic cost to the exact cost; bad input g
   assert.match(await text(page, 'notices'), /nu/);
   assert.doesNotMatch(await page.textContent('main'), /NaN/);
   await shot(page, 'transport-bad-input');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('dragging a Gaussian centre changes the closed-form W2', async () => {
+  const page = await openPage(browser, `${server.base}#/transport`);
+  await ready(page);
+  const chart = page.getByTestId('chart-gaussians');
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  // m₂ = (3, 3) in the window x ∈ [−7, 9], y ∈ [−6, 8] with the chart's fixed margins.
+  const left = box.x + 66, right = box.x + box.width - 10, top = box.y + 10, bottom = box.y + box.height - 44;
+  const at = (x, y) => [left + (x + 7) / 16 * (right - left), top + (8 - y) / 14 * (bottom - top)];
+  const [sx, sy] = at(3, 3);
+  const [ex, ey] = at(0, 0);
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  await page.mouse.move(ex, ey, { steps: 6 });
+  await page.mouse.up();
+  await waitFor(async () => (await text(page, 'w2-closed')) !== '4.3053');
+  assert.ok((await number(page, 'w2-closed')) < 1.5, 'the centres are now close');
+  assert.ok(Math.abs(Number(await page.getByTestId('param-m2x').inputValue())) < 0.6, 'm₂ followed the pointer');
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -135,10 +135,13 @@ impl Session {
             ToWorker::Update { query } => {
                 let (applied, notices) = trainer.update(&query);
                 if applied {
-                    vec![FromWorker::Updated {
+                    // A live change can change the view (a bandwidth, a Gaussian's mean): show it
+                    // now, also while paused.
+                    let updated = FromWorker::Updated {
                         query: trainer.query(),
                         notices,
-                    }]
+                    };
+                    vec![updated, self.snapshot(0.0)]
                 } else {
                     self.start(self.lesson, &query)
                 }
@@ -314,6 +317,26 @@ mod tests {
             part: StepPart::Full,
         });
         assert!(matches!(&out[..], [FromWorker::Rejected { .. }]));
+    }
+
+    #[test]
+    fn a_live_update_sends_a_fresh_view_even_when_paused() {
+        let mut s = Session::new();
+        s.handle(ToWorker::Init {
+            lesson: LessonId::Transport,
+            query: "shift=1".into(),
+        });
+        let out = s.handle(ToWorker::Update {
+            query: "shift=2.5".into(),
+        });
+        assert!(matches!(out[0], FromWorker::Updated { .. }));
+        match &out[1] {
+            FromWorker::Snapshot(snap) => match &snap.view {
+                crate::protocol::LessonView::Transport(v) => assert_eq!(v.w1_shift, 2.5),
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

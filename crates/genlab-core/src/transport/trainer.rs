@@ -34,6 +34,8 @@ pub struct TransportView {
     pub mu_total: f64,
     pub nu_total: f64,
     pub moves: Vec<Move>,
+    /// The optimal plan of the 1-D example, K × K (rows: μ's bins, columns: ν's).
+    pub plan_1d: Vec<f64>,
     pub w_exact_1d: Option<f64>,
     pub w_formula_1d: Option<f64>,
     pub problem_1d: Option<String>,
@@ -72,20 +74,25 @@ pub struct TransportView {
     pub w1_shift: f64,
 }
 
+/// The 1-D example, solved.
+#[derive(Clone)]
+struct Part1 {
+    mu: Vec<f64>,
+    nu: Vec<f64>,
+    mu_total: f64,
+    nu_total: f64,
+    moves: Vec<Move>,
+    plan: Vec<f64>,
+    exact: Option<f64>,
+    formula: Option<f64>,
+    problem: Option<String>,
+}
+
 struct Cached {
-    part1: (
-        Vec<f64>,
-        Vec<f64>,
-        f64,
-        f64,
-        Vec<Move>,
-        Option<f64>,
-        Option<f64>,
-        Option<String>,
-    ),
+    part1: Part1,
     exact2: Result<(f64, emd::Plan), String>,
     mmd: Result<mmd::Mmd, String>,
-    gauss: (f64, f64, Option<f64>, Vec<f64>, Vec<f64>),
+    gauss: GaussPart,
 }
 
 pub struct TransportTrainer {
@@ -121,6 +128,47 @@ fn ellipse(m: [f64; 2], s: &Mat2, k: f64) -> Vec<f64> {
         .collect()
 }
 
+type GaussPart = (f64, f64, Option<f64>, Vec<f64>, Vec<f64>);
+
+thread_local! {
+    /// The last Gaussian part computed, by its inputs (bit patterns): dragging a cloud point
+    /// rebuilds the session, and must not redo the Gaussians' sample plan each time.
+    static GAUSS_CACHE: std::cell::RefCell<Option<(Vec<u64>, GaussPart)>> = const { std::cell::RefCell::new(None) };
+}
+
+fn gaussian_part(s: &TransportSettings) -> GaussPart {
+    let key: Vec<u64> = [
+        s.m1x, s.m1y, s.s1xx, s.s1xy, s.s1yy, s.m2x, s.m2y, s.s2xx, s.s2xy, s.s2yy,
+    ]
+    .iter()
+    .map(|x| x.to_bits())
+    .chain([s.seed as u64, s.samples as u64])
+    .collect();
+    if let Some(hit) = GAUSS_CACHE.with(|c| {
+        c.borrow()
+            .as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let (m1, s1) = ([s.m1x, s.m1y], cov(s.s1xx, s.s1xy, s.s1yy));
+    let (m2, s2) = ([s.m2x, s.m2y], cov(s.s2xx, s.s2xy, s.s2yy));
+    let closed = gaussian::w2_squared(m1, &s1, m2, &s2).sqrt();
+    let slide = gaussian::slide_formula(m1, &s1, m2, &s2);
+    let mut rng = Rng::stream(s.seed as u64, 5);
+    let n = s.samples as usize;
+    let p1 = gaussian::sample(m1, &s1, &mut rng, n);
+    let p2 = gaussian::sample(m2, &s2, &mut rng, n);
+    let sample = emd::wasserstein(&p1, &vec![1.0; n], &p2, &vec![1.0; n], 2.0)
+        .ok()
+        .map(|r| r.0);
+    let flat = |ps: &[Vec<f64>]| ps.iter().flat_map(|p| [p[0], p[1]]).collect::<Vec<f64>>();
+    let part = (closed, slide, sample, flat(&p1), flat(&p2));
+    GAUSS_CACHE.with(|c| *c.borrow_mut() = Some((key, part.clone())));
+    part
+}
+
 impl TransportTrainer {
     pub fn new(s: TransportSettings) -> Self {
         let (xs, a) = points(&s.xs);
@@ -142,7 +190,6 @@ impl TransportTrainer {
         let part1 = match emd::wasserstein(&positions, &s.mu, &positions, &s.nu, s.p) {
             Ok((w, plan)) => {
                 let xs1: Vec<f64> = positions.iter().map(|p| p[0]).collect();
-                let formula = wp_quantiles(&xs1, &s.mu, &xs1, &s.nu, s.p);
                 let moves = (0..plan.n)
                     .flat_map(|i| (0..plan.m).map(move |j| (i, j)))
                     .filter(|&(i, j)| plan.at(i, j) > 1e-12)
@@ -153,27 +200,29 @@ impl TransportTrainer {
                         unit_cost: ((i as f64 - j as f64).abs()).powf(s.p),
                     })
                     .collect();
-                (
-                    s.mu.iter().map(|x| x / mt).collect(),
-                    s.nu.iter().map(|x| x / nt).collect(),
-                    mt,
-                    nt,
+                Part1 {
+                    mu: s.mu.iter().map(|x| x / mt).collect(),
+                    nu: s.nu.iter().map(|x| x / nt).collect(),
+                    mu_total: mt,
+                    nu_total: nt,
                     moves,
-                    Some(w),
-                    Some(formula),
-                    None,
-                )
+                    plan: plan.flow.clone(),
+                    exact: Some(w),
+                    formula: Some(wp_quantiles(&xs1, &s.mu, &xs1, &s.nu, s.p)),
+                    problem: None,
+                }
             }
-            Err(e) => (
-                s.mu.clone(),
-                s.nu.clone(),
-                mt,
-                nt,
-                vec![],
-                None,
-                None,
-                Some(e),
-            ),
+            Err(e) => Part1 {
+                mu: s.mu.clone(),
+                nu: s.nu.clone(),
+                mu_total: mt,
+                nu_total: nt,
+                moves: vec![],
+                plan: vec![],
+                exact: None,
+                formula: None,
+                problem: Some(e),
+            },
         };
         // 2. Exact plan between the clouds.
         let (xs, a) = points(&s.xs);
@@ -181,23 +230,11 @@ impl TransportTrainer {
         let exact2 = emd::wasserstein(&xs, &a, &ys, &b, s.p);
         let mmd = mmd::mmd2(&xs, &ys, s.sigma);
         // 5. Gaussians: closed form, the slide's formula, and a sample estimate.
-        let (m1, s1) = ([s.m1x, s.m1y], cov(s.s1xx, s.s1xy, s.s1yy));
-        let (m2, s2) = ([s.m2x, s.m2y], cov(s.s2xx, s.s2xy, s.s2yy));
-        let closed = gaussian::w2_squared(m1, &s1, m2, &s2).sqrt();
-        let slide = gaussian::slide_formula(m1, &s1, m2, &s2);
-        let mut rng = Rng::stream(s.seed as u64, 5);
-        let n = s.samples as usize;
-        let p1 = gaussian::sample(m1, &s1, &mut rng, n);
-        let p2 = gaussian::sample(m2, &s2, &mut rng, n);
-        let sample = emd::wasserstein(&p1, &vec![1.0; n], &p2, &vec![1.0; n], 2.0)
-            .ok()
-            .map(|r| r.0);
-        let flat = |ps: &[Vec<f64>]| ps.iter().flat_map(|p| [p[0], p[1]]).collect::<Vec<f64>>();
         Cached {
             part1,
             exact2,
             mmd,
-            gauss: (closed, slide, sample, flat(&p1), flat(&p2)),
+            gauss: gaussian_part(s),
         }
     }
 }
@@ -254,7 +291,7 @@ impl Trainer for TransportTrainer {
 
     fn view(&mut self) -> LessonView {
         let s = &self.s;
-        let (mu, nu, mt, nt, moves, w_exact, w_formula, problem_1d) = self.cached.part1.clone();
+        let part1 = self.cached.part1.clone();
         let tri =
             |ps: &[super::settings::Point]| ps.iter().map(|p| (p.x, p.y, p.w)).collect::<Vec<_>>();
         let (emd_value, exact_cost, flows, exact_plan, problem_2d) = match &self.cached.exact2 {
@@ -289,14 +326,15 @@ impl Trainer for TransportTrainer {
         let th = s.shift;
         LessonView::Transport(TransportView {
             p: s.p,
-            mu,
-            nu,
-            mu_total: mt,
-            nu_total: nt,
-            moves,
-            w_exact_1d: w_exact,
-            w_formula_1d: w_formula,
-            problem_1d,
+            mu: part1.mu,
+            nu: part1.nu,
+            mu_total: part1.mu_total,
+            nu_total: part1.nu_total,
+            moves: part1.moves,
+            plan_1d: part1.plan,
+            w_exact_1d: part1.exact,
+            w_formula_1d: part1.formula,
+            problem_1d: part1.problem,
             xs: tri(&s.xs),
             ys: tri(&s.ys),
             flows,
