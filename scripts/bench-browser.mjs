@@ -48,6 +48,56 @@ try {
     console.log(JSON.stringify({ bench: 'browser-worker', lesson: 'transport', interaction_ms_median: Math.round(times[7] * 10) / 10, interaction_ms_max: Math.round(times[14] * 10) / 10 }));
     await page.close();
   }
+  // Transport, worst case of the lesson: 49 + 50 points, a click adds the 50th μ point; timed from
+  // the click to the new exact distance in the page (MutationObserver, no frame quantisation).
+  {
+    const cloud = (dx, n, seed) => {
+      let x = seed;
+      const rnd = () => { x = (x * 16807) % 2147483647; return x / 2147483647; };
+      return Array.from({ length: n }, () => `${(dx + 2 * rnd() - 1).toFixed(2)},${(6 * rnd() - 3).toFixed(2)},1`).join(';');
+    };
+    const url = `${server.base}#/transport?xs=${cloud(-2, 49, 7)}&ys=${cloud(2, 50, 11)}`;
+    const page = await openPage(browser, url);
+    await page.getByTestId('lesson-transport').waitFor();
+    await waitFor(async () => (await page.getByTestId('point-counts').textContent()).trim() === '49 / 50');
+    const canvas = page.getByTestId('chart-clouds');
+    await canvas.scrollIntoViewIfNeeded();
+    const times = [];
+    for (let k = 0; k < 12; k++) {
+      const ms = await page.evaluate(async (k) => {
+        const c = document.querySelector('[data-testid=chart-clouds]');
+        const out = document.querySelector('[data-testid=emd-2d]');
+        const r = c.getBoundingClientRect();
+        const before = out.textContent;
+        const done = new Promise((resolve) => {
+          const obs = new MutationObserver(() => { if (out.textContent !== before) { obs.disconnect(); resolve(performance.now()); } });
+          obs.observe(out, { characterData: true, childList: true, subtree: true });
+        });
+        // Alternate between two empty spots so every click changes the answer.
+        const x = r.left + r.width * (k % 2 ? 0.55 : 0.5), y = r.top + r.height * 0.08;
+        const t0 = performance.now();
+        c.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, clientX: x, clientY: y }));
+        c.dispatchEvent(new PointerEvent('pointerup', { bubbles: true, clientX: x, clientY: y }));
+        return (await done) - t0;
+      }, k);
+      times.push(ms);
+      // Remove the added point again so each click is the 50th.
+      await page.getByTestId('delete-point').click().catch(() => {});
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 150)));
+      const counts = (await page.getByTestId('point-counts').textContent()).trim();
+      if (counts !== '49 / 50') {
+        // The click may not have selected the new point: undo through the address instead.
+        await page.goto(url);
+        await waitFor(async () => (await page.getByTestId('point-counts').textContent()).trim() === '49 / 50');
+        await canvas.scrollIntoViewIfNeeded();
+      }
+    }
+    const inOrder = times.map((t) => Math.round(t));
+    times.sort((a, b) => a - b);
+    console.log(JSON.stringify({ bench: 'browser-worker', lesson: 'transport', points_per_side: 50, in_order_ms: inOrder,
+      click_to_new_distance_ms_median: Math.round(times[6] * 10) / 10, max: Math.round(times[11] * 10) / 10 }));
+    await page.close();
+  }
 } finally {
   await browser.close();
   server.stop();

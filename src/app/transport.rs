@@ -28,6 +28,15 @@ fn tview(lesson: Lesson) -> Option<TransportView> {
     })
 }
 
+/// One value from the current view, borrowed — readouts must not clone the whole view (plans,
+/// samples) on every snapshot.
+fn tv<T>(lesson: Lesson, f: impl FnOnce(&TransportView) -> T) -> Option<T> {
+    lesson.view.with(|v| match v {
+        Some(LessonView::Transport(t)) => Some(f(t)),
+        _ => None,
+    })
+}
+
 fn opt(x: Option<f64>) -> String {
     x.map(fmt_num).unwrap_or_else(|| "—".into())
 }
@@ -304,8 +313,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         lesson.update(to_query(&s));
     };
 
-    let bars = Signal::derive(move || tview(lesson).map(|v| bars_chart(&v, lang.get())));
-    let clouds = Signal::derive(move || tview(lesson).map(|v| cloud_chart(&v, lang.get())));
+    let bars = Signal::derive(move || tv(lesson, |v| bars_chart(&v, lang.get())));
+    let clouds = Signal::derive(move || tv(lesson, |v| cloud_chart(&v, lang.get())));
     let sink_plan = Signal::derive(move || {
         tview(lesson).and_then(|v| {
             plan_chart(
@@ -328,8 +337,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
             )
         })
     });
-    let gauss = Signal::derive(move || tview(lesson).map(|v| gaussian_chart(&v, lang.get())));
-    let shift = Signal::derive(move || tview(lesson).map(|v| shift_chart(&v, lang.get())));
+    let gauss = Signal::derive(move || tv(lesson, |v| gaussian_chart(&v, lang.get())));
+    let shift = Signal::derive(move || tv(lesson, |v| shift_chart(&v, lang.get())));
     let sink_cost = Signal::derive(move || {
         let h = lesson.history.get();
         let v = tview(lesson)?;
@@ -471,7 +480,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                 <div class="charts">
                     <section class="ot-part">
                         <h3>{t("ot.part1")}</h3>
-                        {move || tview(lesson).and_then(|v| v.problem_1d).map(|p| view! { <p class="banner error" data-testid="problem-1d">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_1d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-1d">{p}</p> })}
                         <ChartCanvas spec=bars testid="chart-bars" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part1").to_string()) />
                         <div class="bins">
                             {move || {
@@ -514,14 +523,14 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             }
                         })}
                         <dl class="readouts">
-                            <dt>{t("ot.readout.exact")}</dt><dd data-testid="w-exact-1d">{move || tview(lesson).map(|v| opt(v.w_exact_1d)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.formula")}</dt><dd data-testid="w-formula-1d">{move || tview(lesson).map(|v| opt(v.w_formula_1d)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.breakdown")}</dt><dd data-testid="breakdown">{move || tview(lesson).map(|v| {
+                            <dt>{t("ot.readout.exact")}</dt><dd data-testid="w-exact-1d">{move || tv(lesson, |v| opt(v.w_exact_1d)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.formula")}</dt><dd data-testid="w-formula-1d">{move || tv(lesson, |v| opt(v.w_formula_1d)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.breakdown")}</dt><dd data-testid="breakdown">{move || tv(lesson, |v| {
                                 let terms: Vec<String> = v.moves.iter().map(|m| format!("{}·{} ({}→{})", fmt_num(m.mass), fmt_num(m.unit_cost), m.from, m.to)).collect();
                                 let total: f64 = v.moves.iter().map(|m| m.mass * m.unit_cost).sum();
                                 format!("{} = {}", terms.join(" + "), fmt_num(total))
                             }).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.totals")}</dt><dd>{move || tview(lesson).map(|v| format!("{} / {}", fmt_num(v.mu_total), fmt_num(v.nu_total))).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.totals")}</dt><dd>{move || tv(lesson, |v| format!("{} / {}", fmt_num(v.mu_total), fmt_num(v.nu_total))).unwrap_or_default()}</dd>
                         </dl>
                     </section>
                     <section class="ot-part">
@@ -546,13 +555,13 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             })}
                             <button data-testid="reset-clouds" on:click=move |_| { selected.set(None); edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.xs = d.xs; s.ys = d.ys; })) }>{t("ot.reset_clouds")}</button>
                         </div>
-                        {move || tview(lesson).and_then(|v| v.problem_2d).map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_2d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
                         <div class="cloud-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
                             <ChartCanvas spec=clouds testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
                         </div>
                         <dl class="readouts">
-                            <dt>{t("ot.readout.emd")}</dt><dd data-testid="emd-2d">{move || tview(lesson).map(|v| opt(v.emd)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.points")}</dt><dd data-testid="point-counts">{move || tview(lesson).map(|v| format!("{} / {}", v.xs.len(), v.ys.len())).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.emd")}</dt><dd data-testid="emd-2d">{move || tv(lesson, |v| opt(v.emd)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.points")}</dt><dd data-testid="point-counts">{move || tv(lesson, |v| format!("{} / {}", v.xs.len(), v.ys.len())).unwrap_or_default()}</dd>
                         </dl>
                     </section>
                     <section class="ot-part">
@@ -563,9 +572,9 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <ChartCanvas spec=exact_plan testid="chart-exact-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.exact_plan").to_string()) />
                         </div>
                         <dl class="readouts">
-                            <dt>{t("ot.readout.sinkhorn")}</dt><dd data-testid="sinkhorn-cost">{move || tview(lesson).map(|v| opt(v.sinkhorn_cost)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.exact_cost")}</dt><dd data-testid="exact-cost">{move || tview(lesson).map(|v| opt(v.exact_cost)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.iterations")}</dt><dd>{move || tview(lesson).map(|v| v.iterations.to_string()).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.sinkhorn")}</dt><dd data-testid="sinkhorn-cost">{move || tv(lesson, |v| opt(v.sinkhorn_cost)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.exact_cost")}</dt><dd data-testid="exact-cost">{move || tv(lesson, |v| opt(v.exact_cost)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.iterations")}</dt><dd>{move || tv(lesson, |v| v.iterations.to_string()).unwrap_or_default()}</dd>
                         </dl>
                         <div class="plans">
                             <ChartCanvas spec=sink_cost testid="chart-sinkhorn-cost" size="chart-short" min_interval_ms=150.0 label=Signal::derive(move || tr(lang.get(), "ot.series.sinkhorn_cost").to_string()) />
@@ -575,10 +584,10 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     <section class="ot-part">
                         <h3>{t("ot.part4")}</h3>
                         <p class="hint">{t("ot.part4_hint")}</p>
-                        {move || tview(lesson).and_then(|v| v.problem_mmd).map(|p| view! { <p class="banner notice">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_mmd.clone()).flatten().map(|p| view! { <p class="banner notice">{p}</p> })}
                         <dl class="readouts">
-                            <dt>{t("ot.readout.mmd_biased")}</dt><dd data-testid="mmd-biased">{move || tview(lesson).map(|v| opt(v.mmd_biased)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.mmd_unbiased")}</dt><dd data-testid="mmd-unbiased">{move || tview(lesson).map(|v| opt(v.mmd_unbiased)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.mmd_biased")}</dt><dd data-testid="mmd-biased">{move || tv(lesson, |v| opt(v.mmd_biased)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.mmd_unbiased")}</dt><dd data-testid="mmd-unbiased">{move || tv(lesson, |v| opt(v.mmd_unbiased)).unwrap_or_default()}</dd>
                         </dl>
                     </section>
                     <section class="ot-part">
@@ -588,9 +597,9 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <ChartCanvas spec=gauss testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
                         </div>
                         <dl class="readouts">
-                            <dt>{t("ot.readout.w2_closed")}</dt><dd data-testid="w2-closed">{move || tview(lesson).map(|v| fmt_num(v.w2_closed)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.w2_sample")}</dt><dd data-testid="w2-sample">{move || tview(lesson).map(|v| format!("{} (n = {})", opt(v.w2_sample), v.samples)).unwrap_or_default()}</dd>
-                            <dt>{t("ot.readout.slide")}</dt><dd data-testid="slide-value">{move || tview(lesson).map(|v| fmt_num(v.slide_value)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.w2_closed")}</dt><dd data-testid="w2-closed">{move || tv(lesson, |v| fmt_num(v.w2_closed)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.w2_sample")}</dt><dd data-testid="w2-sample">{move || tv(lesson, |v| format!("{} (n = {})", opt(v.w2_sample), v.samples)).unwrap_or_default()}</dd>
+                            <dt>{t("ot.readout.slide")}</dt><dd data-testid="slide-value">{move || tv(lesson, |v| fmt_num(v.slide_value)).unwrap_or_default()}</dd>
                         </dl>
                         <p class="hint">{t("ot.slide_note")}</p>
                     </section>
@@ -599,9 +608,9 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         <p class="hint">{t("ot.part6_hint")}</p>
                         <ChartCanvas spec=shift testid="chart-shift" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part6").to_string()) />
                         <dl class="readouts">
-                            <dt>"KL"</dt><dd data-testid="kl-shift">{move || tview(lesson).map(|v| if v.kl.is_infinite() { "∞".to_string() } else { fmt_num(v.kl) }).unwrap_or_default()}</dd>
-                            <dt>"JS"</dt><dd data-testid="js-shift">{move || tview(lesson).map(|v| fmt_num(v.js)).unwrap_or_default()}</dd>
-                            <dt>"W1"</dt><dd data-testid="w1-shift">{move || tview(lesson).map(|v| fmt_num(v.w1_shift)).unwrap_or_default()}</dd>
+                            <dt>"KL"</dt><dd data-testid="kl-shift">{move || tv(lesson, |v| if v.kl.is_infinite() { "∞".to_string() } else { fmt_num(v.kl) }).unwrap_or_default()}</dd>
+                            <dt>"JS"</dt><dd data-testid="js-shift">{move || tv(lesson, |v| fmt_num(v.js)).unwrap_or_default()}</dd>
+                            <dt>"W1"</dt><dd data-testid="w1-shift">{move || tv(lesson, |v| fmt_num(v.w1_shift)).unwrap_or_default()}</dd>
                         </dl>
                     </section>
                 </div>
