@@ -90,6 +90,9 @@ pub struct GanTrainer {
     xs: Vec<f64>,
     d_logits: Vec<f64>,
     eval_z: Vec<f64>,
+    /// The target's exact quantiles at the same stratified levels: the "real" half of the game
+    /// value. Fixed for the run, so computed once rather than at every metrics row.
+    eval_real: Vec<f64>,
 }
 
 impl GanTrainer {
@@ -134,6 +137,12 @@ impl GanTrainer {
             xs: Vec::new(),
             d_logits: Vec::new(),
             eval_z,
+            eval_real: (0..EVAL_POINTS)
+                .map(|i| {
+                    TARGET_MEAN
+                        + TARGET_STD * normal_quantile((i as f64 + 0.5) / EVAL_POINTS as f64)
+                })
+                .collect(),
         }
     }
 
@@ -267,13 +276,11 @@ impl GanTrainer {
     /// and the raw G (the one D plays against).
     fn game_value(&self, fake: &[f64]) -> f64 {
         let n = EVAL_POINTS;
-        let real: Vec<f64> = (0..n)
-            .map(|i| TARGET_MEAN + TARGET_STD * normal_quantile((i as f64 + 0.5) / n as f64))
-            .collect();
+        let real = &self.eval_real;
         let mut tape = Tape::default();
         let e_real: f64 = self
             .d
-            .forward(&real, n, &mut tape)
+            .forward(real, n, &mut tape)
             .iter()
             .map(|&a| -softplus(-a))
             .sum::<f64>()
