@@ -41,6 +41,9 @@ fn start(route: &str) -> (Session, Vec<String>) {
         );
         std::process::exit(2)
     };
+    if lesson == LessonId::Vae {
+        install_digits();
+    }
     let mut session = Session::new();
     let mut names = Vec::new();
     for msg in session.handle(ToWorker::Init { lesson, query }) {
@@ -108,6 +111,43 @@ fn run_to(session: &mut Session, steps: u64, mut on_rows: impl FnMut(Vec<History
         on_rows(session.take_history());
     }
     ok
+}
+
+/// The page fetches the digits; the command line reads the repository's asset (or the file
+/// named by GENLAB_DIGITS).
+fn install_digits() {
+    use genlab_core::vae::data;
+    let loaded = match std::env::var_os("GENLAB_DIGITS") {
+        Some(path) => std::fs::read(&path)
+            .map_err(|e| format!("cannot read {}: {e}", path.to_string_lossy()))
+            .and_then(|b| data::Digits::decode(&b)),
+        None => data::load_repo_asset(),
+    };
+    match loaded {
+        Ok(d) => data::install(data::Source::Loaded(std::sync::Arc::new(d))),
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1)
+        }
+    }
+}
+
+/// VAE training speed per hidden width (batch 100, the page's loop: test scoring included).
+fn bench_vae_widths(seconds: f64) {
+    for hidden in ["64", "128", "256", "512"] {
+        let (mut session, _) = start(&format!("vae?hidden={hidden}"));
+        session.handle(ToWorker::Play);
+        let t0 = Instant::now();
+        while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
+            session.run(5);
+            session.take_history();
+        }
+        let images = session.step() as f64 * 100.0 / t0.elapsed().as_secs_f64();
+        println!(
+            "{}",
+            json!({ "bench": "native", "lesson": "vae", "hidden": hidden, "images_per_sec": images.round(), "steps": session.step() })
+        );
+    }
 }
 
 /// What one drag in the transport lesson costs: rebuilding the session from the new settings
@@ -190,6 +230,9 @@ fn main() {
                     "{}",
                     json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
                 );
+            }
+            if lessons.contains(&LessonId::Vae) {
+                bench_vae_widths(seconds);
             }
             if lessons.contains(&LessonId::Transport) {
                 bench_transport_interaction();

@@ -7,9 +7,23 @@
 pub fn max_relative_error(
     params: &[f64],
     analytic: &[f64],
+    loss: impl FnMut(&[f64]) -> f64,
+    h: f64,
+    max_coords: usize,
+) -> (f64, usize) {
+    max_error_with_floor(params, analytic, loss, h, max_coords, 1e-6)
+}
+
+/// As [`max_relative_error`], with the magnitude below which errors count absolutely. A loss
+/// of hundreds of nats (the VAE's) leaves central differences a rounding noise of about
+/// |loss|·1e-16/h, so its tiny gradients need a larger floor.
+pub fn max_error_with_floor(
+    params: &[f64],
+    analytic: &[f64],
     mut loss: impl FnMut(&[f64]) -> f64,
     h: f64,
     max_coords: usize,
+    floor: f64,
 ) -> (f64, usize) {
     assert_eq!(params.len(), analytic.len());
     let n = params.len();
@@ -24,7 +38,7 @@ pub fn max_relative_error(
         let down = loss(&p);
         p[i] = orig;
         let numeric = (up - down) / (2.0 * h);
-        let err = (analytic[i] - numeric).abs() / (analytic[i].abs() + numeric.abs()).max(1e-6);
+        let err = (analytic[i] - numeric).abs() / (analytic[i].abs() + numeric.abs()).max(floor);
         if err > worst.0 {
             worst = (err, i);
         }

@@ -15,7 +15,10 @@ choice_enum! {
 impl LessonId {
     /// Whether the lesson is built. Routes of unbuilt lessons say so plainly in the page.
     pub fn is_built(self) -> bool {
-        matches!(self, LessonId::Gan | LessonId::Rbm | LessonId::Transport)
+        matches!(
+            self,
+            LessonId::Gan | LessonId::Rbm | LessonId::Transport | LessonId::Vae
+        )
     }
 }
 
@@ -43,6 +46,11 @@ pub trait Trainer {
     fn metrics(&mut self) -> Vec<f64>;
     /// What the charts show now.
     fn view(&mut self) -> LessonView;
+    /// The view while the run plays: a lesson may reuse parts that are expensive to recompute
+    /// and were made a few steps ago (the VAE's decoded pictures).
+    fn view_while_playing(&mut self) -> LessonView {
+        self.view()
+    }
     /// The canonical settings string (every parameter).
     fn query(&self) -> String;
     /// Takes new settings that need no restart. Returns false if a restart is required.
@@ -96,6 +104,13 @@ pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
                 settings::parse_query::<crate::transport::TransportSettings>(query, APP_KEYS);
             Ok(Built {
                 trainer: Box::new(crate::transport::TransportTrainer::new(s)),
+                notices,
+            })
+        }
+        LessonId::Vae => {
+            let (s, notices) = settings::parse_query::<crate::vae::VaeSettings>(query, APP_KEYS);
+            Ok(Built {
+                trainer: Box::new(crate::vae::VaeTrainer::new(s)),
                 notices,
             })
         }

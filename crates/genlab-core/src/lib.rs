@@ -17,4 +17,5 @@ pub mod session;
 pub mod settings;
 pub mod stats;
 pub mod transport;
+pub mod vae;
 pub mod w1;

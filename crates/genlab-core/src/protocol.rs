@@ -13,6 +13,7 @@ use crate::lesson::{LessonId, StepPart};
 use crate::rbm::{RbmAction, RbmAnswer, RbmView};
 use crate::settings::Notice;
 use crate::transport::TransportView;
+use crate::vae::{VaeAction, VaeAnswer, VaeView};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -132,16 +133,19 @@ pub enum LessonView {
     Gan(GanView),
     Rbm(RbmView),
     Transport(TransportView),
+    Vae(VaeView),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LessonAction {
     Rbm(RbmAction),
+    Vae(VaeAction),
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LessonAnswer {
     Rbm(RbmAnswer),
+    Vae(VaeAnswer),
 }
 
 /// A block of f32 numbers that travels outside the serialised message (see the module docs).

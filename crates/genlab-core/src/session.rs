@@ -275,7 +275,11 @@ impl Session {
             running,
             steps_per_sec,
             history: std::mem::take(&mut self.pending),
-            view: trainer.view(),
+            view: if running {
+                trainer.view_while_playing()
+            } else {
+                trainer.view()
+            },
         })
     }
 

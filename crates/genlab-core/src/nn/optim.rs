@@ -1,79 +1,86 @@
 //! The optimisers of the lectures (000: "momentum, AdaGrad, RMSProp, Adam"), on flat vectors.
 //! Every one *descends*: callers pass the gradient of the loss they minimise.
 
+use super::Real;
 use crate::choice_enum;
-use crate::math::sqrt;
 
 choice_enum! {
     pub enum OptimizerKind { Sgd = "sgd", Momentum = "momentum", AdaGrad = "adagrad", RmsProp = "rmsprop", Adam = "adam" }
 }
 
 #[derive(Clone, Debug, PartialEq)]
-pub struct Optimizer {
+pub struct Optimizer<T: Real = f64> {
     pub kind: OptimizerKind,
     /// Momentum coefficient (Momentum) or β₁ (Adam).
     pub beta1: f64,
     /// Decay of the squared-gradient average (RMSProp, Adam).
     pub beta2: f64,
     pub eps: f64,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    m: Vec<T>,
+    v: Vec<T>,
     t: u64,
 }
 
-impl Optimizer {
+impl<T: Real> Optimizer<T> {
     pub fn new(kind: OptimizerKind, n: usize, beta1: f64) -> Self {
         Optimizer {
             kind,
             beta1,
             beta2: 0.999,
             eps: 1e-8,
-            m: vec![0.0; n],
-            v: vec![0.0; n],
+            m: vec![T::ZERO; n],
+            v: vec![T::ZERO; n],
             t: 0,
         }
     }
 
     /// θ ← θ − update(g).
-    pub fn step(&mut self, params: &mut [f64], grad: &[f64], lr: f64) {
+    pub fn step(&mut self, params: &mut [T], grad: &[T], lr: f64) {
+        // In f64 these conversions are the identity, so the GAN's reference run is unchanged.
+        let lr = T::from_f64(lr);
+        let (beta1, beta2, eps) = (
+            T::from_f64(self.beta1),
+            T::from_f64(self.beta2),
+            T::from_f64(self.eps),
+        );
         debug_assert_eq!(params.len(), grad.len());
         self.t += 1;
         match self.kind {
             OptimizerKind::Sgd => {
                 for (p, g) in params.iter_mut().zip(grad) {
-                    *p -= lr * g;
+                    *p -= lr * *g;
                 }
             }
             OptimizerKind::Momentum => {
                 for ((p, g), m) in params.iter_mut().zip(grad).zip(&mut self.m) {
-                    *m = self.beta1 * *m + g;
+                    *m = beta1 * *m + *g;
                     *p -= lr * *m;
                 }
             }
             OptimizerKind::AdaGrad => {
                 for ((p, g), v) in params.iter_mut().zip(grad).zip(&mut self.v) {
-                    *v += g * g;
-                    *p -= lr * g / (sqrt(*v) + self.eps);
+                    *v += *g * *g;
+                    *p -= lr * *g / ((*v).sqrt() + eps);
                 }
             }
             OptimizerKind::RmsProp => {
                 for ((p, g), v) in params.iter_mut().zip(grad).zip(&mut self.v) {
-                    *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
-                    *p -= lr * g / (sqrt(*v) + self.eps);
+                    *v = beta2 * *v + (T::ONE - beta2) * *g * *g;
+                    *p -= lr * *g / ((*v).sqrt() + eps);
                 }
             }
             OptimizerKind::Adam => {
-                let bc1 = 1.0 - libm::pow(self.beta1, self.t as f64);
-                let bc2 = 1.0 - libm::pow(self.beta2, self.t as f64);
+                let bc1 = T::from_f64(1.0 - libm::pow(self.beta1, self.t as f64));
+                let bc2 = T::from_f64(1.0 - libm::pow(self.beta2, self.t as f64));
                 for (((p, g), m), v) in params
                     .iter_mut()
                     .zip(grad)
                     .zip(&mut self.m)
                     .zip(&mut self.v)
                 {
-                    *m = self.beta1 * *m + (1.0 - self.beta1) * g;
-                    *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
-                    *p -= lr * (*m / bc1) / (sqrt(*v / bc2) + self.eps);
+                    *m = beta1 * *m + (T::ONE - beta1) * *g;
+                    *v = beta2 * *v + (T::ONE - beta2) * *g * *g;
+                    *p -= lr * (*m / bc1) / ((*v / bc2).sqrt() + eps);
                 }
             }
         }

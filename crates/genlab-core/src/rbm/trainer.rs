@@ -768,7 +768,9 @@ impl Trainer for RbmTrainer {
     }
 
     fn act(&mut self, action: LessonAction) -> Option<LessonAnswer> {
-        let LessonAction::Rbm(action) = action;
+        let LessonAction::Rbm(action) = action else {
+            return None;
+        };
         if self.data.is_empty() || self.settings.data.d() == 0 {
             return Some(LessonAnswer::Rbm(RbmAnswer::Unavailable {
                 why: self.settings.data.problem().unwrap_or_default(),
