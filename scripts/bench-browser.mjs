@@ -23,6 +23,24 @@ try {
       readout: await number(page, 'steps-per-sec'), long_tasks_over_50ms: longTasks.filter((d) => d > 50).length }));
     await page.close();
   }
+  // VAE: images/s of training in the worker per hidden width (batch 100; test scoring included,
+  // as natively).
+  for (const hidden of [64, 128, 256, 512]) {
+    const page = await openPage(browser, `${server.base}#/vae?hidden=${hidden}`);
+    await waitFor(async () => (await page.getByTestId('neg-elbo').textContent()).trim() !== '—', { timeout: 30000 });
+    await page.evaluate(() => { window.__longTasks = window.__longTasks && []; });
+    await page.getByTestId('play-toggle').click();
+    await page.waitForTimeout(1500);
+    const t0 = Date.now();
+    const s0 = await number(page, 'step-counter');
+    await page.waitForTimeout(seconds * 1000);
+    const s1 = await number(page, 'step-counter');
+    const images = (s1 - s0) * 100 / ((Date.now() - t0) / 1000);
+    const longTasks = await page.evaluate(() => window.__longTasks || []);
+    console.log(JSON.stringify({ bench: 'browser-worker', lesson: 'vae', hidden, images_per_sec: Math.round(images),
+      long_tasks_over_50ms: longTasks.filter((d) => d > 50).length }));
+    await page.close();
+  }
   // Transport: how long one interaction takes in the page, from a slider change to the new
   // exact distance on screen (worker round trip included). Median of 15 changes.
   {

@@ -27,6 +27,20 @@ pub mod palette {
     pub const VERMILION: RGBColor = RGBColor(213, 94, 0);
     pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
     pub const GREY: RGBColor = RGBColor(140, 140, 140);
+
+    /// One colour per digit class: Paul Tol's colour-blind-safe "muted" scheme, with black.
+    pub const DIGITS: [RGBColor; 10] = [
+        RGBColor(51, 34, 136),
+        RGBColor(136, 204, 238),
+        RGBColor(68, 170, 153),
+        RGBColor(17, 119, 51),
+        RGBColor(153, 153, 51),
+        RGBColor(221, 204, 119),
+        RGBColor(204, 102, 119),
+        RGBColor(136, 34, 85),
+        RGBColor(170, 68, 153),
+        RGBColor(0, 0, 0),
+    ];
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -363,12 +377,15 @@ where
                     .iter()
                     .filter_map(|&p| clamp_point(p, spec))
                     .collect();
-                chart
+                let anno = chart
                     .draw_series(pts.into_iter().map(|p| Circle::new(p, r, style)))
-                    .map_err(|e| e.to_string())?
-                    .label(name.as_str())
-                    .legend(move |(x, y)| Circle::new((x + 9, y), r, style));
-                any_label = true;
+                    .map_err(|e| e.to_string())?;
+                // Unnamed scatters (the VAE's ten digit classes) carry their legend in the page.
+                if !name.is_empty() {
+                    anno.label(name.as_str())
+                        .legend(move |(x, y)| Circle::new((x + 9, y), r, style));
+                    any_label = true;
+                }
             }
             Layer::Heatmap {
                 nx,
@@ -570,6 +587,77 @@ pub fn draw_image_grid(
         canvas.height() as f64,
     )
     .map_err(|e| format!("{e:?}"))
+}
+
+/// A canvas showing an [`ImageGrid`] (decoded digits...), redrawn on the shared frame queue.
+#[component]
+pub fn ImageCanvas(
+    /// The images; `None` leaves the canvas blank.
+    grid: Signal<Option<ImageGrid>>,
+    /// `data-testid` for tests, also the canvas's id.
+    testid: &'static str,
+    /// Accessible description.
+    label: Signal<String>,
+    /// CSS class setting the canvas's size.
+    #[prop(default = "images")]
+    class: &'static str,
+) -> impl IntoView {
+    let canvas = NodeRef::<Canvas>::new();
+    let resize = use_context::<ResizeTick>().map(|r| r.0);
+    let latest: Rc<RefCell<Option<ImageGrid>>> = Rc::new(RefCell::new(None));
+    Effect::new(move |_| {
+        *latest.borrow_mut() = grid.get();
+        if let Some(r) = resize {
+            r.track();
+        }
+        let latest = latest.clone();
+        enqueue(
+            testid,
+            Box::new(move || {
+                let Some(el) = canvas.try_get_untracked().flatten() else {
+                    return;
+                };
+                if let Some(g) = latest.borrow().as_ref() {
+                    let _ = draw_image_grid(&el, g);
+                }
+            }),
+        );
+    });
+    view! {
+        <canvas node_ref=canvas class=class id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+    }
+}
+
+/// Where a pointer event on a chart canvas falls in data coordinates, and the pixels per data
+/// unit on each axis (to find the point under the pointer). The chart lays out its plot area
+/// with fixed margins (see `charts::draw`): 10 px around, 56 px for y labels, 34 px for x labels,
+/// all times the projector scale.
+pub fn event_to_data(
+    e: &leptos::ev::PointerEvent,
+    scale: f64,
+    xr: (f64, f64),
+    yr: (f64, f64),
+) -> Option<(f64, f64, f64, f64)> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let rect = target.get_bounding_client_rect();
+    let (px, py) = (
+        e.client_x() as f64 - rect.left(),
+        e.client_y() as f64 - rect.top(),
+    );
+    let (left, right) = ((10.0 + 56.0) * scale, rect.width() - 10.0 * scale);
+    let (top, bottom) = (10.0 * scale, rect.height() - (10.0 + 34.0) * scale);
+    if right <= left || bottom <= top {
+        return None;
+    }
+    let x = xr.0 + (px - left) / (right - left) * (xr.1 - xr.0);
+    let y = yr.1 - (py - top) / (bottom - top) * (yr.1 - yr.0);
+    // Pixels per data unit, to find the point under the pointer.
+    Some((
+        x,
+        y,
+        (right - left) / (xr.1 - xr.0),
+        (bottom - top) / (yr.1 - yr.0),
+    ))
 }
 
 /// Bumped on window resize so every chart redraws at its new size.

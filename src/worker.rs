@@ -1,12 +1,17 @@
 //! The training worker. It owns the [`Session`], runs it in time slices of a few milliseconds and
 //! yields between slices, so a pause or a new learning rate takes effect within one frame. It
 //! sends a snapshot at most every 33 ms, its bulk numbers in one transferred `Float32Array`.
+//!
+//! A lesson that needs data (the VAE's digits) gets it here, fetched from the page's own origin
+//! the first time that lesson starts; commands that arrive meanwhile wait, in order.
 
 use std::cell::RefCell;
 
+use genlab_core::lesson::LessonId;
 use genlab_core::protocol::{wire, FromWorker, ToWorker};
 use genlab_core::session::Session;
-use js_sys::{Array, Float32Array, Object, Reflect};
+use genlab_core::vae::data as digits;
+use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -28,6 +33,8 @@ struct Worker {
     rate: f64,
     /// For a speed limit: when the current pace started and the step then.
     pace_mark: (f64, u64),
+    /// Commands held while the digits download (None: not downloading).
+    waiting: Option<Vec<ToWorker>>,
 }
 
 thread_local! {
@@ -81,6 +88,7 @@ pub fn start() {
             rate_mark: (0.0, 0),
             rate: 0.0,
             pace_mark: (0.0, 0),
+            waiting: None,
         })
     });
     let onmessage =
@@ -94,30 +102,147 @@ fn on_message(data: JsValue) {
     WORKER.with(|cell| {
         let mut guard = cell.borrow_mut();
         let Some(w) = guard.as_mut() else { return };
-        let replies = match serde_wasm_bindgen::from_value::<ToWorker>(data) {
-            Ok(cmd) => {
-                let restarts_pace = matches!(
-                    cmd,
-                    ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. }
-                );
-                let replies = w.session.handle(cmd);
-                if restarts_pace {
-                    let t = now(&w.scope);
-                    w.pace_mark = (t, w.session.step());
-                    w.rate_mark = (t, w.session.step());
-                }
-                replies
+        let cmd = match serde_wasm_bindgen::from_value::<ToWorker>(data) {
+            Ok(cmd) => cmd,
+            Err(e) => {
+                let reply = FromWorker::Rejected {
+                    command: "unknown".into(),
+                    why: format!("malformed command: {e}"),
+                };
+                post(&w.scope, &reply);
+                return;
             }
-            Err(e) => vec![FromWorker::Rejected {
-                command: "unknown".into(),
-                why: format!("malformed command: {e}"),
-            }],
         };
-        for r in &replies {
-            post(&w.scope, r);
+        if let Some(waiting) = w.waiting.as_mut() {
+            waiting.push(cmd);
+            return;
         }
-        schedule(w, 0);
+        let needs_digits = matches!(
+            cmd,
+            ToWorker::Init {
+                lesson: LessonId::Vae,
+                ..
+            }
+        );
+        if needs_digits && digits::installed().is_none() {
+            w.waiting = Some(vec![cmd]);
+            wasm_bindgen_futures::spawn_local(load_digits(w.scope.clone()));
+            return;
+        }
+        handle(w, cmd);
     });
+}
+
+fn handle(w: &mut Worker, cmd: ToWorker) {
+    let restarts_pace = matches!(
+        cmd,
+        ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. }
+    );
+    let replies = w.session.handle(cmd);
+    if restarts_pace {
+        let t = now(&w.scope);
+        w.pace_mark = (t, w.session.step());
+        w.rate_mark = (t, w.session.step());
+    }
+    for r in &replies {
+        post(&w.scope, r);
+    }
+    schedule(w, 0);
+}
+
+/// Fetches and decodes the digits, installs them (or why they failed) for the session, then
+/// runs the commands that waited.
+async fn load_digits(scope: DedicatedWorkerGlobalScope) {
+    let what = digits::ASSET_NAME.to_string();
+    let result = match fetch_bytes(&scope, &what).await {
+        Ok(bytes) => digits::Digits::decode(&bytes),
+        Err(e) => Err(e),
+    };
+    let (source, error) = match result {
+        Ok(d) => (digits::Source::Loaded(std::sync::Arc::new(d)), None),
+        Err(e) => (digits::Source::Failed(e.clone()), Some(e)),
+    };
+    digits::install(source);
+    post(
+        &scope,
+        &FromWorker::Loading {
+            what,
+            done: 1,
+            total: 1,
+            error,
+        },
+    );
+    WORKER.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(w) = guard.as_mut() else { return };
+        for cmd in w.waiting.take().unwrap_or_default() {
+            handle(w, cmd);
+        }
+    });
+}
+
+/// GET `name` from the page's origin, reporting progress about ten times a second.
+async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<Vec<u8>, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let js = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let response: web_sys::Response = JsFuture::from(scope.fetch_with_str(name))
+        .await
+        .map_err(|e| format!("the download failed ({})", js(e)))?
+        .dyn_into()
+        .map_err(|_| "the download gave no response".to_string())?;
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} for {name}",
+            response.status()
+        ));
+    }
+    let total: u64 = response
+        .headers()
+        .get("content-length")
+        .ok()
+        .flatten()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let body = response.body().ok_or("the download was empty")?;
+    let reader: web_sys::ReadableStreamDefaultReader = body
+        .get_reader()
+        .dyn_into()
+        .map_err(|_| "cannot read the download".to_string())?;
+    let mut bytes = Vec::with_capacity(total as usize);
+    let mut last_report = f64::NEG_INFINITY;
+    loop {
+        let chunk = JsFuture::from(reader.read())
+            .await
+            .map_err(|e| format!("the download broke off ({})", js(e)))?;
+        if Reflect::get(&chunk, &"done".into())
+            .ok()
+            .and_then(|d| d.as_bool())
+            .unwrap_or(true)
+        {
+            break;
+        }
+        let value: Uint8Array = Reflect::get(&chunk, &"value".into())
+            .ok()
+            .and_then(|v| v.dyn_into().ok())
+            .ok_or("the download sent something that is not bytes")?;
+        let start = bytes.len();
+        bytes.resize(start + value.length() as usize, 0);
+        value.copy_to(&mut bytes[start..]);
+        let t = now(scope);
+        if t - last_report > 100.0 {
+            last_report = t;
+            post(
+                scope,
+                &FromWorker::Loading {
+                    what: name.to_string(),
+                    done: bytes.len() as u64,
+                    total,
+                    error: None,
+                },
+            );
+        }
+    }
+    Ok(bytes)
 }
 
 fn schedule(w: &mut Worker, delay_ms: i32) {

@@ -147,8 +147,23 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
                 </div>
             })
         }}
+        {move || lesson.loading.get().map(|(done, total)| {
+            let mb = |b: u64| format!("{:.1}", b as f64 / 1e6);
+            view! {
+                <div class="banner notice" role="status" data-testid="loading">
+                    {tr(lang(), "status.loading")} " "
+                    <progress max=move || total.max(1) as f64 value=done as f64></progress>
+                    " " {mb(done)} {if total > 0 { format!(" / {} MB", mb(total)) } else { " MB".into() }}
+                </div>
+            }
+        })}
+        {move || lesson.data_error.get().map(|m| view! {
+            <div class="banner error" role="alert" data-testid="data-error">
+                <strong>{tr(lang(), "status.data_error")}</strong> ": " {m} " " {tr(lang(), "status.data_error_hint")}
+            </div>
+        })}
         {move || lesson.rejected.get().map(|m| view! {
-            <div class="banner notice" role="status">{tr(lang(), "status.rejected")} ": " {m}</div>
+            <div class="banner notice" role="status" data-testid="rejected">{tr(lang(), "status.rejected")} ": " {m}</div>
         })}
     }
 }

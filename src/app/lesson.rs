@@ -88,6 +88,10 @@ pub struct Lesson {
     pub speed: RwSignal<f64>,
     /// The latest answer to a lesson action (clamp, fill in...).
     pub answer: RwSignal<Option<LessonAnswer>>,
+    /// A download the lesson waits for: (bytes so far, bytes in all or 0).
+    pub loading: RwSignal<Option<(u64, u64)>>,
+    /// Why the lesson's data could not be had (it then starts blocked).
+    pub data_error: RwSignal<Option<String>>,
     link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
 }
 
@@ -109,6 +113,8 @@ impl Lesson {
             started: RwSignal::new(false),
             speed: RwSignal::new(speed),
             answer: RwSignal::new(None),
+            loading: RwSignal::new(None),
+            data_error: RwSignal::new(None),
             link: StoredValue::new_local(None),
         };
         lesson.spawn(query);
@@ -194,6 +200,13 @@ impl Lesson {
                 }
             }
             FromWorker::Answer(a) => self.answer.set(Some(a)),
+            FromWorker::Loading {
+                done, total, error, ..
+            } => {
+                let finished = error.is_some() || (total > 0 && done >= total);
+                self.loading.set((!finished).then_some((done, total)));
+                self.data_error.set(error);
+            }
         }
     }
 

@@ -8,6 +8,7 @@ mod link;
 mod plots;
 mod rbm;
 mod transport;
+mod vae;
 
 use genlab_core::lesson::LessonId;
 use genlab_core::settings::ChoiceEnum;
@@ -130,6 +131,10 @@ fn App() -> impl IntoView {
                 Some(LessonId::Rbm) => {
                     let r = route.get_untracked();
                     view! { <rbm::RbmLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
+                }
+                Some(LessonId::Vae) => {
+                    let r = route.get_untracked();
+                    view! { <vae::VaeLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
                 }
                 Some(other) => view! { <NotBuilt lesson=other /> }.into_any(),
             }}

@@ -7,12 +7,11 @@ use genlab_core::protocol::LessonView;
 use genlab_core::settings::{parse_query, to_query};
 use genlab_core::transport::{Point, TransportSettings, TransportView};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
-use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
+use crate::charts::{event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
 use crate::i18n::{tr, Lang};
 
 /// The 2-D clouds' fixed window, so a click maps to the same place every time.
@@ -259,37 +258,6 @@ fn shift_chart(v: &TransportView, lang: Lang) -> ChartSpec {
             },
         ],
     }
-}
-
-/// Where a pointer event falls in the clouds' data coordinates. The chart lays out its plot area
-/// with fixed margins (see `charts::draw`): 10 px around, 56 px for y labels, 34 px for x labels,
-/// all times the projector scale.
-fn event_to_data(
-    e: &leptos::ev::PointerEvent,
-    scale: f64,
-    xr: (f64, f64),
-    yr: (f64, f64),
-) -> Option<(f64, f64, f64, f64)> {
-    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
-    let rect = target.get_bounding_client_rect();
-    let (px, py) = (
-        e.client_x() as f64 - rect.left(),
-        e.client_y() as f64 - rect.top(),
-    );
-    let (left, right) = ((10.0 + 56.0) * scale, rect.width() - 10.0 * scale);
-    let (top, bottom) = (10.0 * scale, rect.height() - (10.0 + 34.0) * scale);
-    if right <= left || bottom <= top {
-        return None;
-    }
-    let x = xr.0 + (px - left) / (right - left) * (xr.1 - xr.0);
-    let y = yr.1 - (py - top) / (bottom - top) * (yr.1 - yr.0);
-    // Pixels per data unit, to find the point under the pointer.
-    Some((
-        x,
-        y,
-        (right - left) / (xr.1 - xr.0),
-        (bottom - top) / (yr.1 - yr.0),
-    ))
 }
 
 #[component]

@@ -18,9 +18,10 @@ async function freePort() {
   });
 }
 
-export async function startServer() {
+/// Serves dist/ (or DIST_DIR, or `dir`) on a free local port.
+export async function startServer(dir) {
   const port = await freePort();
-  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', resolve(root, process.env.DIST_DIR || 'dist')],
+  const proc = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dir || resolve(root, process.env.DIST_DIR || 'dist')],
     { stdio: 'ignore' });
   const base = `http://127.0.0.1:${port}/`;
   for (let i = 0; i < 100; i++) {
@@ -67,19 +68,21 @@ export async function number(page, testid) {
 
 /// A fingerprint of a canvas's pixels and the share of *coloured* pixels: grid lines are light
 /// grey and axis text black, while every data series is drawn in colour — so an empty frame has
-/// an ink share near 0 and a chart with data does not.
+/// an ink share near 0 and a chart with data does not. `dark` is the share of drawn (opaque)
+/// pixels darker than mid-grey: the ink of grey images such as decoded digits.
 export async function canvasInfo(page, testid) {
   return page.getByTestId(testid).evaluate((c) => {
     const ctx = c.getContext('2d');
     const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    let ink = 0, hash = 0;
+    let ink = 0, hash = 0, dark = 0;
     for (let i = 0; i < data.length; i += 4) {
+      if (data[i + 3] > 0 && Math.max(data[i], data[i + 1], data[i + 2]) < 128) dark++;
       const hi = Math.max(data[i], data[i + 1], data[i + 2]);
       const lo = Math.min(data[i], data[i + 1], data[i + 2]);
       if (hi - lo > 40) ink++;
       hash = (hash * 31 + data[i] + 7 * data[i + 1] + 13 * data[i + 2]) >>> 0;
     }
-    return { ink: ink / (data.length / 4), hash, width: c.width, height: c.height };
+    return { ink: ink / (data.length / 4), dark: dark / (data.length / 4), hash, width: c.width, height: c.height };
   });
 }
 

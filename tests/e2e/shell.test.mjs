@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { startServer, launch, openPage, shot, waitFor } from './harness.mjs';
 
 const LESSONS = ['rbm', 'vae', 'gan', 'transport', 'gpu', 'autoencoders', 'cvae', 'langevin', 'dbn'];
-const BUILT = ['gan', 'rbm', 'transport'];
+const BUILT = ['gan', 'rbm', 'transport', 'vae'];
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });

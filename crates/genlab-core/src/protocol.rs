@@ -109,6 +109,15 @@ pub enum FromWorker {
         message: String,
     },
     Answer(LessonAnswer),
+    /// Progress of a download the lesson needs before it starts (the VAE's digits): bytes so
+    /// far and in all (0 if unknown). `error` says why it failed; the lesson then starts
+    /// blocked, with the same reason.
+    Loading {
+        what: String,
+        done: u64,
+        total: u64,
+        error: Option<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

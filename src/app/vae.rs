@@ -1,0 +1,481 @@
+//! The VAE lesson: loss curves, the latent scatter of the test digits (drag through it to decode
+//! any point, hover a digit to see it encoded), the decoded 15×15 grid, interpolation, samples,
+//! reconstructions and the reparameterisation step of one digit.
+
+use genlab_core::lesson::LessonId;
+use genlab_core::protocol::{LessonAction, LessonAnswer, LessonView};
+use genlab_core::settings::{parse_query, to_query};
+use genlab_core::vae::{Inspection, VaeAction, VaeAnswer, VaeImages, VaeSettings, VaeView, GRID};
+use leptos::prelude::*;
+
+use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::lesson::Lesson;
+use super::plots::{history_chart, SeriesSpec};
+use crate::charts::{
+    event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer, LegendAt,
+    Projector,
+};
+use crate::i18n::{tr, Lang};
+
+const SIDE: usize = 28;
+
+fn digits(pixels: &[f32], count: usize, cols: usize) -> ImageGrid {
+    ImageGrid {
+        pixels: pixels.to_vec(),
+        count,
+        width: SIDE,
+        height: SIDE,
+        cols,
+        lo: 0.0,
+        hi: 1.0,
+        diverging: false,
+    }
+}
+
+fn vae_view<T>(lesson: Lesson, f: impl FnOnce(&VaeView) -> T) -> Option<T> {
+    lesson.view.with(|v| match v {
+        Some(LessonView::Vae(v)) => Some(f(v)),
+        _ => None,
+    })
+}
+
+/// The test digits' μ coloured by class, the interpolation path, and the explored point.
+fn scatter_spec(v: &VaeView, explore: Option<(f64, f64)>, lang: Lang) -> ChartSpec {
+    let r = v.half_width;
+    let mut by_class: Vec<Vec<(f64, f64)>> = vec![vec![]; 10];
+    for (m, &l) in v.test_mu.0.chunks_exact(2).zip(&v.test_labels.0) {
+        if let Some(c) = by_class.get_mut(l as usize) {
+            c.push((m[0] as f64, m[1] as f64));
+        }
+    }
+    let mut layers: Vec<Layer> = by_class
+        .into_iter()
+        .enumerate()
+        .map(|(c, points)| Layer::Points {
+            name: String::new(),
+            color: palette::DIGITS[c],
+            points,
+            radius: 2.2,
+        })
+        .collect();
+    layers.push(Layer::Line {
+        name: tr(lang, "vae.series.path").into(),
+        color: palette::VERMILION,
+        points: vec![v.from_z, v.to_z],
+        dashed: true,
+    });
+    layers.push(Layer::Points {
+        name: tr(lang, "vae.series.alpha").into(),
+        color: palette::VERMILION,
+        points: vec![v.alpha_z],
+        radius: 5.0,
+    });
+    if let Some(z) = explore {
+        layers.push(Layer::Points {
+            name: tr(lang, "vae.series.explore").into(),
+            color: palette::ORANGE,
+            points: vec![z],
+            radius: 6.0,
+        });
+    }
+    ChartSpec {
+        x_range: (-r, r),
+        y_range: (-r, r),
+        log_y: false,
+        x_label: "z₁".into(),
+        x_integer: false,
+        y_label: "z₂".into(),
+        legend: LegendAt::UpperRight,
+        layers,
+    }
+}
+
+#[component]
+pub fn VaeLesson(
+    /// Settings from the address.
+    query: String,
+    /// Steps per second from the address (0 = max).
+    speed: f64,
+) -> impl IntoView {
+    let lesson = Lesson::start(LessonId::Vae, query, speed);
+    on_cleanup(move || lesson.stop());
+    provide_context(lesson);
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let projector = use_context::<Projector>().map(|p| p.0);
+    let settings = Memo::new(move |_| parse_query::<VaeSettings>(&lesson.query.get(), &[]).0);
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+
+    // The pictures arrive only when they changed: keep the latest.
+    let images = RwSignal::new(None::<VaeImages>);
+    Effect::new(move |_| {
+        lesson.view.with(|v| {
+            if let Some(LessonView::Vae(VaeView {
+                images: Some(im), ..
+            })) = v
+            {
+                images.set(Some(im.clone()));
+            }
+        })
+    });
+    // The explorer's point, the digit under inspection, and what the worker answered.
+    let explore = RwSignal::new(Some((0.0f64, 0.0f64)));
+    let explored = RwSignal::new(None::<((f64, f64), Vec<f32>)>);
+    let inspected = RwSignal::new(None::<Inspection>);
+    let inspect_at = RwSignal::new(None::<(u32, u32)>);
+    Effect::new(move |_| {
+        if let Some(LessonAnswer::Vae(a)) = lesson.answer.get() {
+            match a {
+                VaeAnswer::Decoded { z, image } => explored.set(Some((z, image.0))),
+                VaeAnswer::Inspected(i) => inspected.set(Some(*i)),
+                VaeAnswer::Samples { images: s } => images.update(|im| {
+                    if let Some(im) = im {
+                        im.samples = s;
+                    }
+                }),
+                VaeAnswer::Refused { .. } => {}
+            }
+        }
+    });
+    // New parameters: ask again for what the explorer and the inspector show.
+    Effect::new(move |_| {
+        images.track();
+        if let Some(z) = explore.get_untracked() {
+            lesson.act(LessonAction::Vae(VaeAction::Decode { z }));
+        }
+        if let Some((index, draw)) = inspect_at.get_untracked() {
+            lesson.act(LessonAction::Vae(VaeAction::Inspect { index, draw }));
+        }
+    });
+
+    let scale = move || {
+        if projector.map(|p| p.get_untracked()).unwrap_or(false) {
+            1.6
+        } else {
+            1.0
+        }
+    };
+    let dragging = StoredValue::new(false);
+    let range = move || vae_view(lesson, |v| v.half_width).unwrap_or(3.0);
+    let decode_at = move |e: &leptos::ev::PointerEvent| {
+        let r = range();
+        if let Some((x, y, _, _)) = event_to_data(e, scale(), (-r, r), (-r, r)) {
+            explore.set(Some((x, y)));
+            lesson.act(LessonAction::Vae(VaeAction::Decode { z: (x, y) }));
+        }
+    };
+    let on_down = move |e: leptos::ev::PointerEvent| {
+        dragging.set_value(true);
+        decode_at(&e);
+    };
+    let on_move = move |e: leptos::ev::PointerEvent| {
+        if dragging.get_value() {
+            decode_at(&e);
+            return;
+        }
+        // Hover: the nearest test digit within 10 px is inspected.
+        let r = range();
+        let Some((x, y, sx, sy)) = event_to_data(&e, scale(), (-r, r), (-r, r)) else {
+            return;
+        };
+        let nearest = vae_view(lesson, |v| {
+            v.test_mu
+                .0
+                .chunks_exact(2)
+                .enumerate()
+                .map(|(i, m)| (i, ((m[0] as f64 - x) * sx).hypot((m[1] as f64 - y) * sy)))
+                .min_by(|a, b| a.1.total_cmp(&b.1))
+        })
+        .flatten();
+        if let Some((i, d)) = nearest {
+            if d < 10.0 && inspect_at.get_untracked().map(|p| p.0) != Some(i as u32) {
+                inspect_at.set(Some((i as u32, 0)));
+                lesson.act(LessonAction::Vae(VaeAction::Inspect {
+                    index: i as u32,
+                    draw: 0,
+                }));
+            }
+        }
+    };
+    let on_up = move |_| dragging.set_value(false);
+
+    let edit = move |f: Box<dyn FnOnce(&mut VaeSettings)>| {
+        let mut s = settings.get_untracked();
+        f(&mut s);
+        lesson.update(to_query(&s));
+    };
+
+    // A memo: snapshots arrive at 30 Hz but the codes change only when the test split is
+    // re-scored, and an unchanged spec must not redraw 1,000 dots.
+    let scatter = Memo::new(move |_| {
+        let e = explore.get();
+        let l = lang.get();
+        vae_view(lesson, |v| scatter_spec(v, e, l))
+    });
+    let history =
+        move |series: &'static [(&'static str, &'static str, plotters::style::RGBColor)]| {
+            Signal::derive(move || {
+                let h = lesson.history.get();
+                let l = lang.get();
+                (h.rows.len() > 1).then(|| {
+                    let specs: Vec<SeriesSpec> = series
+                        .iter()
+                        .map(|(m, label, c)| SeriesSpec {
+                            metric: m,
+                            label: tr(l, label),
+                            color: *c,
+                        })
+                        .collect();
+                    history_chart(&h, &specs, None, false, tr(l, "vae.axis.step"))
+                })
+            })
+        };
+    let elbo_chart = history(&[
+        ("train_loss", "vae.series.train", palette::BLUE),
+        ("test_loss", "vae.series.test", palette::VERMILION),
+    ]);
+    let kl_chart = history(&[
+        ("train_kl", "vae.series.train_kl", palette::BLUE),
+        ("test_kl", "vae.series.test_kl", palette::VERMILION),
+    ]);
+    let knn_chart = history(&[("knn5", "vae.series.knn", palette::GREEN)]);
+
+    let grid = Signal::derive(move || {
+        images.with(|im| im.as_ref().map(|im| digits(&im.grid.0, GRID * GRID, GRID)))
+    });
+    let strip = Signal::derive(move || {
+        images.with(|im| {
+            im.as_ref()
+                .map(|im| digits(&im.strip.0, im.strip.0.len() / (SIDE * SIDE), 11))
+        })
+    });
+    let at_alpha = Signal::derive(move || {
+        images.with(|im| im.as_ref().map(|im| digits(&im.at_alpha.0, 1, 1)))
+    });
+    let samples = Signal::derive(move || {
+        images.with(|im| {
+            im.as_ref()
+                .map(|im| digits(&im.samples.0, im.samples.0.len() / (SIDE * SIDE), 8))
+        })
+    });
+    let recon = Signal::derive(move || {
+        images.with(|im| {
+            im.as_ref().map(|im| {
+                let mut px = im.recon_in.0.clone();
+                px.extend_from_slice(&im.recon_out.0);
+                digits(
+                    &px,
+                    px.len() / (SIDE * SIDE),
+                    im.recon_in.0.len() / (SIDE * SIDE),
+                )
+            })
+        })
+    });
+    let explored_image =
+        Signal::derive(move || explored.with(|e| e.as_ref().map(|(_, px)| digits(px, 1, 1))));
+    let inspect_images = Signal::derive(move || {
+        inspected.with(|i| {
+            i.as_ref().map(|i| {
+                let mut px = i.image.0.clone();
+                px.extend_from_slice(&i.recon.0);
+                px.extend_from_slice(&i.sampled.0);
+                digits(&px, 3, 3)
+            })
+        })
+    });
+    let grid_caption = move || {
+        images.with(|im| {
+            im.as_ref().map(|im| {
+                let lo = im.grid_z1.0.first().copied().unwrap_or(0.0);
+                let hi = im.grid_z1.0.last().copied().unwrap_or(0.0);
+                let key = if im.grid_from_prior {
+                    "vae.grid.prior"
+                } else {
+                    "vae.grid.codes"
+                };
+                format!(
+                    "{} (z₁, z₂ ∈ [{}, {}])",
+                    tr(lang.get(), key),
+                    fmt_num(lo as f64),
+                    fmt_num(hi as f64)
+                )
+            })
+        })
+    };
+
+    let last = move |name: &'static str| {
+        move || {
+            lesson
+                .history
+                .with(|h| h.last(name))
+                .filter(|v| v.is_finite())
+                .map(fmt_num)
+                .unwrap_or_else(|| "—".into())
+        }
+    };
+    let knn = move || {
+        lesson
+            .history
+            .with(|h| h.last("knn5"))
+            .filter(|v| v.is_finite())
+            .map(|v| format!("{:.1} %", 100.0 * v))
+            .unwrap_or_else(|| "—".into())
+    };
+    let spread = move || {
+        vae_view(lesson, |v| {
+            format!("{} / {}", fmt_num(v.latent_std.0), fmt_num(v.latent_std.1))
+        })
+        .unwrap_or_default()
+    };
+    let epoch = move || vae_view(lesson, |v| format!("{:.2}", v.epoch)).unwrap_or_default();
+    let images_per_sec = move || {
+        let r = lesson.rate.get();
+        if r > 0.0 {
+            format!("{:.0}", r * settings.get().batch as f64)
+        } else {
+            "—".into()
+        }
+    };
+    let explored_z = move || {
+        explored
+            .with(|e| {
+                e.as_ref()
+                    .map(|(z, _)| format!("z = ({}, {})", fmt_num(z.0), fmt_num(z.1)))
+            })
+            .unwrap_or_default()
+    };
+    let endpoints = move || {
+        vae_view(lesson, |v| {
+            format!(
+                "{} #{} ({}) → #{} ({}), α = {}",
+                tr(lang.get(), "vae.interp.between"),
+                settings.get().from,
+                v.from_label,
+                settings.get().to,
+                v.to_label,
+                fmt_num(settings.get().alpha)
+            )
+        })
+        .unwrap_or_default()
+    };
+    let pair = |p: (f64, f64)| format!("({}, {})", fmt_num(p.0), fmt_num(p.1));
+
+    view! {
+        <article class="lesson vae" data-testid="lesson-vae">
+            <h2>{t("lesson.vae.title")}</h2>
+            <p class="explain">{t("vae.explain")}</p>
+            <StatusBanners lesson=lesson />
+            <TransportBar lesson=lesson />
+            <div class="lesson-grid">
+                <div class="charts">
+                    <h3>{t("vae.chart.latent")}</h3>
+                    <p class="hint">{t("vae.latent.hint")}</p>
+                    <div class="latent-row">
+                        <div class="latent-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
+                            <ChartCanvas spec=Signal::from(scatter) testid="chart-latent" label=Signal::derive(move || tr(lang.get(), "vae.chart.latent").to_string()) size="chart-square" />
+                        </div>
+                        <div class="explorer">
+                            <h4>{t("vae.explore.title")}</h4>
+                            <ImageCanvas grid=explored_image testid="explore-image" label=Signal::derive(move || tr(lang.get(), "vae.explore.title").to_string()) class="digit-large" />
+                            <p class="mono" data-testid="explore-z">{explored_z}</p>
+                        </div>
+                    </div>
+                    <ul class="digit-legend" aria-label=t("vae.legend")>
+                        {(0..10).map(|c| {
+                            let rgb = palette::DIGITS[c];
+                            view! { <li><span class="swatch" style=format!("background: rgb({}, {}, {})", rgb.0, rgb.1, rgb.2)></span>{c}</li> }
+                        }).collect_view()}
+                    </ul>
+                    <h3>{t("vae.chart.grid")}</h3>
+                    <p class="hint">{grid_caption}</p>
+                    <ImageCanvas grid=grid testid="grid-image" label=Signal::derive(move || tr(lang.get(), "vae.chart.grid").to_string()) class="digit-grid" />
+                </div>
+                <aside class="side">
+                    <dl class="readouts">
+                        <dt>{t("vae.readout.epoch")}</dt><dd data-testid="epoch">{epoch}</dd>
+                        <dt>{t("vae.readout.test_loss")}</dt><dd data-testid="neg-elbo">{last("test_loss")}</dd>
+                        <dt>{t("vae.readout.test_rec")}</dt><dd data-testid="test-rec">{last("test_rec")}</dd>
+                        <dt>{t("vae.readout.test_kl")}</dt><dd data-testid="test-kl">{last("test_kl")}</dd>
+                        <dt>{t("vae.readout.knn")}</dt><dd data-testid="knn">{knn}</dd>
+                        <dt>{t("vae.readout.spread")}</dt><dd data-testid="spread">{spread}</dd>
+                        <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
+                    </dl>
+                    <section class="reparam" data-testid="reparam">
+                        <h3>{t("vae.reparam.title")}</h3>
+                        {move || match inspected.get() {
+                            None => view! { <p class="hint">{t("vae.reparam.hint")}</p> }.into_any(),
+                            Some(i) => view! {
+                                <p>{format!("{} #{} ({} {})", tr(lang.get(), "vae.reparam.digit"), i.index, tr(lang.get(), "vae.reparam.label"), i.label)}</p>
+                                <table class="probs">
+                                    <tr><th>"μ"</th><td class="num" data-testid="reparam-mu">{pair(i.mu)}</td></tr>
+                                    <tr><th>"σ = exp(½ log σ²)"</th><td class="num">{pair(i.sigma)}</td></tr>
+                                    <tr><th>"ε ~ N(0, I)"</th><td class="num">{pair(i.eps)}</td></tr>
+                                    <tr><th>"z = μ + σ ⊙ ε"</th><td class="num" data-testid="reparam-z">{pair(i.z)}</td></tr>
+                                    <tr><th>{t("vae.reparam.rec")}</th><td class="num">{fmt_num(i.rec)}</td></tr>
+                                    <tr><th>{t("vae.reparam.kl")}</th><td class="num">{fmt_num(i.kl)}</td></tr>
+                                </table>
+                                <p class="hint">{t("vae.reparam.images")}</p>
+                            }.into_any(),
+                        }}
+                        <ImageCanvas grid=inspect_images testid="inspect-images" label=Signal::derive(move || tr(lang.get(), "vae.reparam.images").to_string()) class="digit-row" />
+                        <div class="toolbar">
+                            <button data-testid="new-eps" disabled=move || inspected.with(|i| i.is_none()) on:click=move |_| {
+                                if let Some((index, draw)) = inspect_at.get_untracked() {
+                                    inspect_at.set(Some((index, draw + 1)));
+                                    lesson.act(LessonAction::Vae(VaeAction::Inspect { index, draw: draw + 1 }));
+                                }
+                            }>{t("vae.reparam.new_eps")}</button>
+                            <button data-testid="set-from" disabled=move || inspected.with(|i| i.is_none()) on:click=move |_| {
+                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| s.from = i.index)); }
+                            }>{t("vae.interp.set_from")}</button>
+                            <button data-testid="set-to" disabled=move || inspected.with(|i| i.is_none()) on:click=move |_| {
+                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| s.to = i.index)); }
+                            }>{t("vae.interp.set_to")}</button>
+                        </div>
+                    </section>
+                    {settings_panel::<VaeSettings>(lesson)}
+                </aside>
+            </div>
+            <section class="interp">
+                <h3>{t("vae.chart.interp")}</h3>
+                <p class="hint" data-testid="interp-endpoints">{endpoints}</p>
+                <div class="interp-row">
+                    <ImageCanvas grid=strip testid="strip-image" label=Signal::derive(move || tr(lang.get(), "vae.chart.interp").to_string()) class="digit-strip" />
+                    <ImageCanvas grid=at_alpha testid="alpha-image" label=Signal::derive(move || tr(lang.get(), "vae.interp.at_alpha").to_string()) class="digit-medium" />
+                </div>
+                <label class="alpha">"α " <input type="range" min="0" max="1" step="0.01" data-testid="alpha"
+                    prop:value=move || settings.get().alpha.to_string()
+                    on:input=move |e| {
+                        if let Ok(a) = event_target_value(&e).parse::<f64>() {
+                            edit(Box::new(move |s| s.alpha = a));
+                        }
+                    } /></label>
+            </section>
+            <div class="metric-grid">
+                <div>
+                    <h3>{t("vae.chart.samples")}
+                        <button class="small" data-testid="resample" on:click=move |_| lesson.act(LessonAction::Vae(VaeAction::Resample))>{t("vae.samples.new")}</button>
+                    </h3>
+                    <ImageCanvas grid=samples testid="samples-image" label=Signal::derive(move || tr(lang.get(), "vae.chart.samples").to_string()) />
+                </div>
+                <div>
+                    <h3>{t("vae.chart.recon")}</h3>
+                    <ImageCanvas grid=recon testid="recon-image" label=Signal::derive(move || tr(lang.get(), "vae.chart.recon").to_string()) />
+                </div>
+            </div>
+            <div class="metric-grid">
+                <div>
+                    <h3>{t("vae.chart.elbo")}</h3>
+                    <ChartCanvas spec=elbo_chart testid="chart-elbo" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.elbo").to_string()) size="chart-short" />
+                </div>
+                <div>
+                    <h3>{t("vae.chart.kl")}</h3>
+                    <ChartCanvas spec=kl_chart testid="chart-kl" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.kl").to_string()) size="chart-short" />
+                </div>
+                <div>
+                    <h3>{t("vae.chart.knn")}</h3>
+                    <ChartCanvas spec=knn_chart testid="chart-knn" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.knn").to_string()) size="chart-short" />
+                </div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,126 @@
+// The VAE lesson: the digits load, training sorts the latent space, dragging decodes, hovering
+// encodes, interpolation follows α; a missing or damaged digits file gets a clear message.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+/// The lesson is up once the step-0 test score is on screen (the digits are loaded).
+async function ready(page) {
+  await page.getByTestId('lesson-vae').waitFor();
+  await waitFor(async () => (await text(page, 'neg-elbo')) !== '—', { timeout: 30000 });
+}
+
+/// Drawn digits: some dark ink, but not a black square.
+async function digitsDrawn(page, testid) {
+  const c = await canvasInfo(page, testid);
+  return c.dark > 0.01 && c.dark < 0.8;
+}
+
+test('training sorts the digits; dragging in the latent plane decodes; hovering encodes', async () => {
+  const page = await openPage(browser, `${server.base}#/vae`);
+  await ready(page);
+  const untrained = await number(page, 'neg-elbo');
+  assert.ok(untrained > 400, `untrained −ELBO ${untrained}`);
+  for (const c of ['grid-image', 'samples-image', 'recon-image', 'strip-image', 'alpha-image']) {
+    await waitFor(() => digitsDrawn(page, c));
+  }
+  assert.ok((await canvasInfo(page, 'chart-latent')).ink > 0.002, 'the scatter is drawn');
+
+  // Train for 300 steps (3.3 epochs); natively that reaches −ELBO ≈ 171 and 5-NN ≈ 0.55.
+  await page.getByTestId('run-to-input').fill('300');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 300, { timeout: 90000 });
+  await waitFor(async () => (await number(page, 'neg-elbo')) < 200, { timeout: 5000 });
+  const knn = await number(page, 'knn');
+  assert.ok(knn > 35, `5-NN accuracy ${knn} % (chance is 10 %)`);
+  assert.ok((await canvasInfo(page, 'chart-elbo')).ink > 0.002, 'the loss curves are drawn');
+  assert.ok((await canvasInfo(page, 'chart-knn')).ink > 0.002);
+
+  // Drag through the latent plane: the decoded digit follows the pointer.
+  const chart = page.getByTestId('chart-latent');
+  await chart.scrollIntoViewIfNeeded();
+  const box = await chart.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
+  await page.mouse.down();
+  await waitFor(async () => (await text(page, 'explore-z')) !== 'z = (0, 0)');
+  await waitFor(() => digitsDrawn(page, 'explore-image'));
+  const first = await canvasInfo(page, 'explore-image');
+  const zFirst = await text(page, 'explore-z');
+  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.7, { steps: 8 });
+  await page.mouse.up();
+  await waitFor(async () => (await text(page, 'explore-z')) !== zFirst);
+  await waitFor(async () => (await canvasInfo(page, 'explore-image')).hash !== first.hash);
+  assert.ok(await digitsDrawn(page, 'explore-image'));
+  // Far outside the data (the plot's corner) still decodes.
+  await page.mouse.click(box.x + box.width - 12, box.y + 12);
+  await waitFor(async () => (await text(page, 'explore-z')) !== zFirst);
+
+  // Hover the digits until one is inspected: μ, σ, ε and z = μ + σ ε appear.
+  for (let i = 0; i < 40 && !(await page.getByTestId('reparam-z').count()); i++) {
+    await page.mouse.move(box.x + box.width * (0.35 + 0.3 * Math.sin(i)), box.y + box.height * (0.5 + 0.25 * Math.cos(i * 1.7)));
+    await page.waitForTimeout(60);
+  }
+  await page.getByTestId('reparam-z').waitFor();
+  assert.match(await text(page, 'reparam-mu'), /^\(-?[\d.]+, -?[\d.]+\)$/);
+  await page.getByTestId('set-from').click();
+  await waitFor(async () => !page.url().includes('from=120'));
+
+  // α moves the interpolated digit.
+  const alphaBefore = await canvasInfo(page, 'alpha-image');
+  await page.getByTestId('alpha').fill('0.05');
+  await waitFor(async () => page.url().includes('alpha=0.05'));
+  await waitFor(async () => (await canvasInfo(page, 'alpha-image')).hash !== alphaBefore.hash);
+  await shot(page, 'vae');
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the same URL replays the same run', async () => {
+  const url = `${server.base}#/vae?seed=7&hidden=64&batch=20`;
+  const scores = [];
+  for (let k = 0; k < 2; k++) {
+    const page = await openPage(browser, url);
+    await ready(page);
+    await page.getByTestId('run-to-input').fill('60');
+    await page.getByTestId('run-to').click();
+    await waitFor(async () => (await number(page, 'step-counter')) === 60, { timeout: 30000 });
+    await page.waitForTimeout(300);
+    scores.push([await text(page, 'neg-elbo'), await text(page, 'knn'), await text(page, 'spread')]);
+    await page.close();
+  }
+  assert.deepEqual(scores[0], scores[1]);
+});
+
+test('a damaged digits file gets a clear message and the page keeps working', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-dist-'));
+  cpSync(resolve(process.env.DIST_DIR || 'dist'), dir, { recursive: true });
+  writeFileSync(join(dir, 'mnist-10k.glds'), 'not the digits');
+  const broken = await startServer(dir);
+  try {
+    const page = await openPage(browser, `${broken.base}#/vae`);
+    await page.getByTestId('lesson-vae').waitFor();
+    await page.getByTestId('data-error').waitFor({ timeout: 20000 });
+    assert.match(await text(page, 'data-error'), /could not be loaded.*header/s);
+    await page.getByTestId('play-toggle').click();
+    await page.getByTestId('rejected').waitFor();
+    assert.match(await text(page, 'rejected'), /play: The digits could not be loaded/);
+    assert.equal(await number(page, 'step-counter'), 0);
+    // The rest of the app is unaffected.
+    await page.goto(`${broken.base}#/gan`);
+    await page.getByTestId('lesson-gan').waitFor();
+    await shot(page, 'vae-broken-asset');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    broken.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
