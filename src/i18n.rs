@@ -116,7 +116,7 @@ pub const EN: &[(&str, &str)] = &[
     ("vae.chart.samples", "Samples: z ~ N(0, I), decoded"),
     ("vae.samples.new", "New samples"),
     ("vae.chart.recon", "Test digits (top) and their reconstructions (bottom)"),
-    ("vae.chart.elbo", "−ELBO per digit (nats): reconstruction + KL"),
+    ("vae.chart.rec", "Reconstruction −log p(x|z) per digit (nats); −ELBO = this + KL"),
     ("vae.chart.kl", "KL(q(z|x) ‖ N(0, I)) per digit (nats)"),
     ("vae.chart.knn", "5-NN accuracy of the test labels from their μ"),
     ("vae.series.train", "train (running mean)"),

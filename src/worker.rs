@@ -47,20 +47,30 @@ fn now(scope: &DedicatedWorkerGlobalScope) -> f64 {
 
 /// Posts a message; its bulk arrays travel as one transferred buffer (zero copy).
 pub fn post(scope: &DedicatedWorkerGlobalScope, msg: &FromWorker) {
-    let (header, bulk) = wire::encode(|| serde_wasm_bindgen::to_value(msg));
+    post_all(scope, std::slice::from_ref(msg));
+}
+
+/// Posts several messages as one envelope, so the page handles them in one task: a restart's
+/// `Started` and its first `Snapshot` reach the screen together, with no frame of chart
+/// drawing in between.
+pub fn post_all(scope: &DedicatedWorkerGlobalScope, msgs: &[FromWorker]) {
+    if msgs.is_empty() {
+        return;
+    }
+    let (header, bulk) = wire::encode(|| serde_wasm_bindgen::to_value(msgs));
     let header = match header {
         Ok(h) => h,
         Err(e) => {
-            let fallback = FromWorker::Failed {
+            let fallback = [FromWorker::Failed {
                 message: format!("could not encode a message: {e}"),
-            };
+            }];
             serde_wasm_bindgen::to_value(&fallback).unwrap_or(JsValue::NULL)
         }
     };
     let envelope = Object::new();
     let array = Float32Array::new_with_length(bulk.len() as u32);
     array.copy_from(&bulk);
-    let _ = Reflect::set(&envelope, &"msg".into(), &header);
+    let _ = Reflect::set(&envelope, &"msgs".into(), &header);
     let _ = Reflect::set(&envelope, &"bulk".into(), &array);
     let transfer = Array::of1(&array.buffer());
     let _ = scope.post_message_with_transfer(&envelope, &transfer);
@@ -144,9 +154,7 @@ fn handle(w: &mut Worker, cmd: ToWorker) {
         w.pace_mark = (t, w.session.step());
         w.rate_mark = (t, w.session.step());
     }
-    for r in &replies {
-        post(&w.scope, r);
-    }
+    post_all(&w.scope, &replies);
     schedule(w, 0);
 }
 
@@ -286,9 +294,7 @@ fn tick() {
                 w.chunk = (w.chunk / 2).max(1);
             }
             let stopped = !out.is_empty();
-            for m in &out {
-                post(&w.scope, m);
-            }
+            post_all(&w.scope, &out);
             if stopped {
                 w.last_snapshot_ms = now(&w.scope);
                 break;

@@ -1,5 +1,5 @@
 //! The page's end of the worker protocol: spawns the worker, queues commands until it is ready,
-//! and turns its envelopes ({msg, bulk}) back into [`FromWorker`] values.
+//! and turns its envelopes ({msgs, bulk}) back into [`FromWorker`] values, in order.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -21,16 +21,18 @@ pub struct WorkerLink {
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
-fn decode(data: &JsValue) -> Result<FromWorker, String> {
-    let msg =
-        Reflect::get(data, &"msg".into()).map_err(|_| "message without a body".to_string())?;
+fn decode(data: &JsValue) -> Result<Vec<FromWorker>, String> {
+    let msgs =
+        Reflect::get(data, &"msgs".into()).map_err(|_| "message without a body".to_string())?;
     let bulk = Reflect::get(data, &"bulk".into())
         .ok()
         .and_then(|b| b.dyn_into::<Float32Array>().ok())
         .map(|a| a.to_vec())
         .unwrap_or_default();
-    wire::decode(bulk, || serde_wasm_bindgen::from_value::<FromWorker>(msg))
-        .map_err(|e| e.to_string())
+    wire::decode(bulk, || {
+        serde_wasm_bindgen::from_value::<Vec<FromWorker>>(msgs)
+    })
+    .map_err(|e| e.to_string())
 }
 
 impl WorkerLink {
@@ -50,18 +52,19 @@ impl WorkerLink {
                 on_message.clone(),
             );
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                match decode(&event.data()) {
-                    Ok(FromWorker::Ready) => {
+                let msgs = decode(&event.data()).unwrap_or_else(|e| {
+                    vec![FromWorker::Failed {
+                        message: format!("unreadable message from the worker: {e}"),
+                    }]
+                });
+                for msg in msgs {
+                    if msg == FromWorker::Ready {
                         ready.set(true);
                         for cmd in queue.borrow_mut().drain(..) {
                             post(&worker, &cmd);
                         }
-                        on_message(FromWorker::Ready);
                     }
-                    Ok(msg) => on_message(msg),
-                    Err(e) => on_message(FromWorker::Failed {
-                        message: format!("unreadable message from the worker: {e}"),
-                    }),
+                    on_message(msg);
                 }
             })
         };

@@ -229,9 +229,9 @@ pub fn VaeLesson(
                 })
             })
         };
-    let elbo_chart = history(&[
-        ("train_loss", "vae.series.train", palette::BLUE),
-        ("test_loss", "vae.series.test", palette::VERMILION),
+    let rec_chart = history(&[
+        ("train_rec", "vae.series.train", palette::BLUE),
+        ("test_rec", "vae.series.test", palette::VERMILION),
     ]);
     let kl_chart = history(&[
         ("train_kl", "vae.series.train_kl", palette::BLUE),
@@ -464,8 +464,8 @@ pub fn VaeLesson(
             </div>
             <div class="metric-grid">
                 <div>
-                    <h3>{t("vae.chart.elbo")}</h3>
-                    <ChartCanvas spec=elbo_chart testid="chart-elbo" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.elbo").to_string()) size="chart-short" />
+                    <h3>{t("vae.chart.rec")}</h3>
+                    <ChartCanvas spec=rec_chart testid="chart-rec" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.rec").to_string()) size="chart-short" />
                 </div>
                 <div>
                     <h3>{t("vae.chart.kl")}</h3>

@@ -40,7 +40,7 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   await waitFor(async () => (await number(page, 'neg-elbo')) < 200, { timeout: 5000 });
   const knn = await number(page, 'knn');
   assert.ok(knn > 35, `5-NN accuracy ${knn} % (chance is 10 %)`);
-  assert.ok((await canvasInfo(page, 'chart-elbo')).ink > 0.002, 'the loss curves are drawn');
+  assert.ok((await canvasInfo(page, 'chart-rec')).ink > 0.002, 'the loss curves are drawn');
   assert.ok((await canvasInfo(page, 'chart-knn')).ink > 0.002);
 
   // Drag through the latent plane: the decoded digit follows the pointer.
@@ -69,8 +69,10 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   }
   await page.getByTestId('reparam-z').waitFor();
   assert.match(await text(page, 'reparam-mu'), /^\(-?[\d.]+, -?[\d.]+\)$/);
+  const picked = (await text(page, 'reparam')).match(/#(\d+)/)[1];
   await page.getByTestId('set-from').click();
-  await waitFor(async () => !page.url().includes('from=120'));
+  await waitFor(async () => page.url().includes(`from=${picked}`));
+  assert.match(await text(page, 'interp-endpoints'), new RegExp(`#${picked} \\(\\d\\)`));
 
   // α moves the interpolated digit.
   const alphaBefore = await canvasInfo(page, 'alpha-image');

@@ -71,8 +71,9 @@ const VAE_PARAMS: &[Param<VaeSettings>] = &[
     param!(float VaeSettings, "beta", beta, 0.0, 10.0, Live),
     param!(logfloat VaeSettings, "lr", lr, 1e-5, 0.1, Live),
     param!(int VaeSettings, "batch", batch, 1, 1000, Live),
-    param!(int VaeSettings, "from", from, 0, 999, Live),
-    param!(int VaeSettings, "to", to, 0, 999, Live),
+    // The bundled digits' test split holds 1,005 digits (positions beyond it use the last).
+    param!(int VaeSettings, "from", from, 0, 1004, Live),
+    param!(int VaeSettings, "to", to, 0, 1004, Live),
     param!(float VaeSettings, "alpha", alpha, 0.0, 1.0, Live),
 ];
 
