@@ -139,7 +139,18 @@ fn on_message(data: JsValue) {
             wasm_bindgen_futures::spawn_local(load_digits(w.scope.clone()));
             return;
         }
+        let warm_transport = matches!(
+            cmd,
+            ToWorker::Init {
+                lesson: LessonId::Transport,
+                ..
+            }
+        );
         handle(w, cmd);
+        if warm_transport {
+            // After the first snapshot went out: the page shows the lesson meanwhile.
+            warm_up_transport();
+        }
     });
 }
 
@@ -156,6 +167,21 @@ fn handle(w: &mut Worker, cmd: ToWorker) {
     }
     post_all(&w.scope, &replies);
     schedule(w, 0);
+}
+
+/// One throwaway start and one throwaway edit at 50 points a side, encoded as if sent: see
+/// `genlab_core::transport::warm_up_query`.
+fn warm_up_transport() {
+    use genlab_core::transport::warm_up_query;
+    let mut session = Session::new();
+    session.handle(ToWorker::Init {
+        lesson: LessonId::Transport,
+        query: warm_up_query(0),
+    });
+    let replies = session.handle(ToWorker::Update {
+        query: warm_up_query(1),
+    });
+    let _ = wire::encode(|| serde_wasm_bindgen::to_value(&replies));
 }
 
 /// Fetches and decodes the digits, installs them (or why they failed) for the session, then

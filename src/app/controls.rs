@@ -171,7 +171,9 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
 /// One labelled control per parameter of `S`, built from its table. A change sends the new
 /// settings to the worker (live ones apply at once; ↻ ones restart the run).
 pub fn settings_panel<S: Settings + Send + Sync>(lesson: Lesson) -> impl IntoView {
-    let current = move || parse_query::<S>(&lesson.query.get(), &[]).0;
+    // Parsed once per change of the address (a transport query holds 100 points), and each
+    // control follows only its own value: a change elsewhere re-renders nothing here.
+    let current = Memo::new(move |_| parse_query::<S>(&lesson.query.get(), &[]).0);
     let change = move |key: &'static str, v: Value| {
         let mut s = parse_query::<S>(&lesson.query.get_untracked(), &[]).0;
         if let Some(p) = S::params().iter().find(|p| p.key == key) {
@@ -185,7 +187,8 @@ pub fn settings_panel<S: Settings + Send + Sync>(lesson: Lesson) -> impl IntoVie
             let key = p.key;
             let kind = p.kind;
             let get = p.get;
-            let value = move || get(&current());
+            let own = Memo::new(move |_| current.with(|s| get(s)));
+            let value = move || own.get();
             let label = move || tr(lang(), &format!("param.{key}"));
             let restart = (p.apply == Apply::Restart).then_some(" ↻");
             let control = match kind {

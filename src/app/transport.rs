@@ -20,13 +20,6 @@ const CLOUD_Y: (f64, f64) = (-4.0, 4.0);
 const GAUSS_X: (f64, f64) = (-7.0, 9.0);
 const GAUSS_Y: (f64, f64) = (-6.0, 8.0);
 
-fn tview(lesson: Lesson) -> Option<TransportView> {
-    lesson.view.with(|v| match v {
-        Some(LessonView::Transport(t)) => Some(t.clone()),
-        _ => None,
-    })
-}
-
 /// One value from the current view, borrowed — readouts must not clone the whole view (plans,
 /// samples) on every snapshot.
 fn tv<T>(lesson: Lesson, f: impl FnOnce(&TransportView) -> T) -> Option<T> {
@@ -281,10 +274,12 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         lesson.update(to_query(&s));
     };
 
-    let bars = Signal::derive(move || tv(lesson, |v| bars_chart(&v, lang.get())));
-    let clouds = Signal::derive(move || tv(lesson, |v| cloud_chart(&v, lang.get())));
-    let sink_plan = Signal::derive(move || {
-        tview(lesson).and_then(|v| {
+    // Memos: a snapshot arrives with every Sinkhorn iteration, but most charts' data change only
+    // when the problem does — an unchanged spec must not be redrawn (nor delay the next reply).
+    let bars = Memo::new(move |_| tv(lesson, |v| bars_chart(v, lang.get())));
+    let clouds = Memo::new(move |_| tv(lesson, |v| cloud_chart(v, lang.get())));
+    let sink_plan = Memo::new(move |_| {
+        tv(lesson, |v| {
             plan_chart(
                 &v.sinkhorn_plan.0,
                 v.xs.len(),
@@ -293,9 +288,10 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                 tr(lang.get(), "ot.sinkhorn_plan"),
             )
         })
+        .flatten()
     });
-    let exact_plan = Signal::derive(move || {
-        tview(lesson).and_then(|v| {
+    let exact_plan = Memo::new(move |_| {
+        tv(lesson, |v| {
             plan_chart(
                 &v.exact_plan.0,
                 v.xs.len(),
@@ -304,12 +300,13 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                 tr(lang.get(), "ot.exact_plan"),
             )
         })
+        .flatten()
     });
-    let gauss = Signal::derive(move || tv(lesson, |v| gaussian_chart(&v, lang.get())));
-    let shift = Signal::derive(move || tv(lesson, |v| shift_chart(&v, lang.get())));
+    let gauss = Memo::new(move |_| tv(lesson, |v| gaussian_chart(v, lang.get())));
+    let shift = Memo::new(move |_| tv(lesson, |v| shift_chart(v, lang.get())));
     let sink_cost = Signal::derive(move || {
         let h = lesson.history.get();
-        let v = tview(lesson)?;
+        let exact_cost = tv(lesson, |v| v.exact_cost)?;
         (h.rows.len() > 1).then(|| {
             let l = lang.get();
             history_chart(
@@ -319,7 +316,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     label: tr(l, "ot.series.sinkhorn_cost"),
                     color: palette::ORANGE,
                 }],
-                v.exact_cost.map(|c| (tr(l, "ot.series.exact_cost"), c)),
+                exact_cost.map(|c| (tr(l, "ot.series.exact_cost"), c)),
                 false,
                 tr(l, "ot.axis.iteration"),
             )
@@ -438,6 +435,9 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
     };
     let g_up = move |_| g_drag.set_value(None);
 
+    // The 1-D plan as a table: rebuilt only when the plan changes, not at every Sinkhorn step.
+    let plan_1d = Memo::new(move |_| tv(lesson, |v| (v.mu.len(), v.plan_1d.clone())));
+
     view! {
         <article class="lesson transport" data-testid="lesson-transport">
             <h2>{t("lesson.transport.title")}</h2>
@@ -449,7 +449,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     <section class="ot-part">
                         <h3>{t("ot.part1")}</h3>
                         {move || tv(lesson, |v| v.problem_1d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-1d">{p}</p> })}
-                        <ChartCanvas spec=bars testid="chart-bars" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part1").to_string()) />
+                        <ChartCanvas spec=Signal::from(bars) testid="chart-bars" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part1").to_string()) />
                         <div class="bins">
                             {move || {
                                 let s = settings.get();
@@ -476,15 +476,14 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <button data-testid="remove-bin" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| if s.mu.len() > 1 { s.mu.pop(); s.nu.pop(); }))>{t("ot.remove_bin")}</button>
                             <button data-testid="reset-1d" on:click=move |_| edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.mu = d.mu; s.nu = d.nu; s.p = 1.0; }))>{t("ot.reset_lecture")}</button>
                         </div>
-                        {move || tview(lesson).filter(|v| !v.plan_1d.is_empty()).map(|v| {
-                            let k = v.mu.len();
+                        {move || plan_1d.get().filter(|(_, plan)| !plan.is_empty()).map(|(k, plan)| {
                             view! {
                                 <table class="probs plan-matrix" data-testid="plan-matrix">
                                     <caption>{tr(lang.get(), "ot.plan_matrix")}</caption>
                                     <thead><tr><th>"γ"</th>{(1..=k).map(|j| view! { <th>{format!("ν @ {j}")}</th> }).collect_view()}</tr></thead>
                                     <tbody>{(0..k).map(|i| view! {
                                         <tr><th>{format!("μ @ {}", i + 1)}</th>
-                                            {(0..k).map(|j| { let g = v.plan_1d[i * k + j]; let moved = g > 1e-12; view! { <td class="num" class:nonzero=moved>{fmt_num(g)}</td> } }).collect_view()}
+                                            {(0..k).map(|j| { let g = plan[i * k + j]; let moved = g > 1e-12; view! { <td class="num" class:nonzero=moved>{fmt_num(g)}</td> } }).collect_view()}
                                         </tr>
                                     }).collect_view()}</tbody>
                                 </table>
@@ -525,7 +524,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         </div>
                         {move || tv(lesson, |v| v.problem_2d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
                         <div class="cloud-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
-                            <ChartCanvas spec=clouds testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
+                            <ChartCanvas spec=Signal::from(clouds) testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
                         </div>
                         <dl class="readouts">
                             <dt>{t("ot.readout.emd")}</dt><dd data-testid="emd-2d">{move || tv(lesson, |v| opt(v.emd)).unwrap_or_default()}</dd>
@@ -536,8 +535,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         <h3>{t("ot.part3")}</h3>
                         <p class="hint">{t("ot.part3_hint")}</p>
                         <div class="plans">
-                            <ChartCanvas spec=sink_plan testid="chart-sinkhorn-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.sinkhorn_plan").to_string()) />
-                            <ChartCanvas spec=exact_plan testid="chart-exact-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.exact_plan").to_string()) />
+                            <ChartCanvas spec=Signal::from(sink_plan) testid="chart-sinkhorn-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.sinkhorn_plan").to_string()) />
+                            <ChartCanvas spec=Signal::from(exact_plan) testid="chart-exact-plan" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.exact_plan").to_string()) />
                         </div>
                         <dl class="readouts">
                             <dt>{t("ot.readout.sinkhorn")}</dt><dd data-testid="sinkhorn-cost">{move || tv(lesson, |v| opt(v.sinkhorn_cost)).unwrap_or_default()}</dd>
@@ -562,7 +561,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         <h3>{t("ot.part5")}</h3>
                         <p class="hint">{t("ot.part5_hint")}</p>
                         <div class="cloud-canvas" on:pointerdown=g_down on:pointermove=g_move on:pointerup=g_up on:pointerleave=g_up>
-                            <ChartCanvas spec=gauss testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
+                            <ChartCanvas spec=Signal::from(gauss) testid="chart-gaussians" label=Signal::derive(move || tr(lang.get(), "ot.part5").to_string()) />
                         </div>
                         <dl class="readouts">
                             <dt>{t("ot.readout.w2_closed")}</dt><dd data-testid="w2-closed">{move || tv(lesson, |v| fmt_num(v.w2_closed)).unwrap_or_default()}</dd>
@@ -574,7 +573,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     <section class="ot-part">
                         <h3>{t("ot.part6")}</h3>
                         <p class="hint">{t("ot.part6_hint")}</p>
-                        <ChartCanvas spec=shift testid="chart-shift" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part6").to_string()) />
+                        <ChartCanvas spec=Signal::from(shift) testid="chart-shift" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part6").to_string()) />
                         <dl class="readouts">
                             <dt>"KL"</dt><dd data-testid="kl-shift">{move || tv(lesson, |v| if v.kl.is_infinite() { "∞".to_string() } else { fmt_num(v.kl) }).unwrap_or_default()}</dd>
                             <dt>"JS"</dt><dd data-testid="js-shift">{move || tv(lesson, |v| fmt_num(v.js)).unwrap_or_default()}</dd>

@@ -9,7 +9,7 @@ pub mod sinkhorn;
 mod trainer;
 
 pub use settings::{Point, TransportSettings};
-pub use trainer::{Move, TransportTrainer, TransportView, METRICS};
+pub use trainer::{warm_up_query, Move, TransportTrainer, TransportView, METRICS};
 
 /// |x − y|^p between points of any dimension (Euclidean norm).
 pub fn cost(x: &[f64], y: &[f64], p: f64) -> f64 {

@@ -434,3 +434,26 @@ mod tests {
         assert!(v.emd.unwrap().is_finite() && v.sinkhorn_cost.unwrap().is_finite());
     }
 }
+
+/// A settings string at the largest size the lesson allows (50 points a side), for warming up.
+/// A browser compiles wasm lazily — a quick baseline first, optimised code once a function is
+/// hot — so the worker runs one throwaway start and one throwaway edit of this size right after
+/// the lesson opens; otherwise the first drag pays for the compilation and misses its frame.
+pub fn warm_up_query(variant: u64) -> String {
+    use super::settings::MAX_POINTS;
+    let mut rng = Rng::new(variant);
+    let mut cloud = |dx: f64| -> Vec<super::Point> {
+        (0..MAX_POINTS)
+            .map(|_| super::Point {
+                x: ((dx + rng.normal()) * 100.0).round() / 100.0,
+                y: (rng.normal() * 100.0).round() / 100.0,
+                w: 1.0,
+            })
+            .collect()
+    };
+    to_query(&TransportSettings {
+        xs: cloud(-1.0),
+        ys: cloud(1.0),
+        ..TransportSettings::default()
+    })
+}
