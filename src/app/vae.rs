@@ -5,7 +5,9 @@
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::{LessonAction, LessonAnswer, LessonView};
 use genlab_core::settings::{parse_query, to_query};
-use genlab_core::vae::{Inspection, VaeAction, VaeAnswer, VaeImages, VaeSettings, VaeView, GRID};
+use genlab_core::vae::{
+    Ends, Inspection, VaeAction, VaeAnswer, VaeImages, VaeSettings, VaeView, GRID,
+};
 use leptos::prelude::*;
 
 use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
@@ -343,21 +345,43 @@ pub fn VaeLesson(
             })
             .unwrap_or_default()
     };
+    let pair = |p: (f64, f64)| format!("({}, {})", fmt_num(p.0), fmt_num(p.1));
     let endpoints = move || {
-        vae_view(lesson, |v| {
-            format!(
+        let s = settings.get();
+        vae_view(lesson, |v| match s.ends {
+            Ends::Digits => format!(
                 "{} #{} ({}) → #{} ({}), α = {}",
                 tr(lang.get(), "vae.interp.between"),
-                settings.get().from,
+                s.from,
                 v.from_label,
-                settings.get().to,
+                s.to,
                 v.to_label,
-                fmt_num(settings.get().alpha)
-            )
+                fmt_num(s.alpha)
+            ),
+            Ends::Points => format!(
+                "{} {} → {}, α = {}",
+                tr(lang.get(), "vae.interp.between_points"),
+                pair(v.from_z),
+                pair(v.to_z),
+                fmt_num(s.alpha)
+            ),
         })
         .unwrap_or_default()
     };
-    let pair = |p: (f64, f64)| format!("({}, {})", fmt_num(p.0), fmt_num(p.1));
+    // The explored point as an interpolation end (rounded: it goes into the address).
+    let use_point = move |first: bool| {
+        if let Some((x, y)) = explore.get_untracked() {
+            let (x, y) = ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0);
+            edit(Box::new(move |s| {
+                s.ends = Ends::Points;
+                if first {
+                    (s.ax, s.ay) = (x, y);
+                } else {
+                    (s.bx, s.by) = (x, y);
+                }
+            }));
+        }
+    };
 
     view! {
         <article class="lesson vae" data-testid="lesson-vae">
@@ -377,6 +401,8 @@ pub fn VaeLesson(
                             <h4>{t("vae.explore.title")}</h4>
                             <ImageCanvas grid=explored_image testid="explore-image" label=Signal::derive(move || tr(lang.get(), "vae.explore.title").to_string()) class="digit-large" />
                             <p class="mono" data-testid="explore-z">{explored_z}</p>
+                            <button class="small" data-testid="point-from" on:click=move |_| use_point(true)>{t("vae.interp.point_from")}</button>
+                            <button class="small" data-testid="point-to" on:click=move |_| use_point(false)>{t("vae.interp.point_to")}</button>
                         </div>
                     </div>
                     <ul class="digit-legend" aria-label=t("vae.legend")>
@@ -425,10 +451,10 @@ pub fn VaeLesson(
                                 }
                             }>{t("vae.reparam.new_eps")}</button>
                             <button data-testid="set-from" disabled=move || inspected.with(|i| i.is_none()) on:click=move |_| {
-                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| s.from = i.index)); }
+                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| { s.ends = Ends::Digits; s.from = i.index })); }
                             }>{t("vae.interp.set_from")}</button>
                             <button data-testid="set-to" disabled=move || inspected.with(|i| i.is_none()) on:click=move |_| {
-                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| s.to = i.index)); }
+                                if let Some(i) = inspected.get_untracked() { edit(Box::new(move |s| { s.ends = Ends::Digits; s.to = i.index })); }
                             }>{t("vae.interp.set_to")}</button>
                         </div>
                     </section>

@@ -74,6 +74,14 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   await waitFor(async () => page.url().includes(`from=${picked}`));
   assert.match(await text(page, 'interp-endpoints'), new RegExp(`#${picked} \\(\\d\\)`));
 
+  // Or between two latent points: the explored one becomes an end.
+  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
+  await page.getByTestId('point-from').click();
+  await waitFor(async () => page.url().includes('ends=points'));
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.5);
+  await page.getByTestId('point-to').click();
+  await waitFor(async () => /between the points \(-?[\d.]+, -?[\d.]+\) → \([\d.]+, -?[\d.]+\)/.test(await text(page, 'interp-endpoints')));
+
   // α moves the interpolated digit.
   const alphaBefore = await canvasInfo(page, 'alpha-image');
   await page.getByTestId('alpha').fill('0.05');

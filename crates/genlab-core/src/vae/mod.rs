@@ -16,6 +16,11 @@ use crate::param;
 use crate::settings::{Notice, Param, Settings};
 
 choice_enum! {
+    /// What the interpolation runs between: two test digits (their μ) or two latent points.
+    pub enum Ends { Digits = "digits", Points = "points" }
+}
+
+choice_enum! {
     /// Width of the encoder's and the decoder's hidden layer. The lecture uses 512.
     pub enum Hidden { H64 = "64", H128 = "128", H256 = "256", H512 = "512" }
 }
@@ -40,9 +45,15 @@ pub struct VaeSettings {
     /// Adam's step size.
     pub lr: f64,
     pub batch: u32,
-    /// Interpolation: two test digits (their positions in the test split) and α.
+    /// Interpolation: between two test digits (their positions in the test split) or two
+    /// latent points z₁ = (ax, ay), z₂ = (bx, by); α along the way.
+    pub ends: Ends,
     pub from: u32,
     pub to: u32,
+    pub ax: f64,
+    pub ay: f64,
+    pub bx: f64,
+    pub by: f64,
     pub alpha: f64,
 }
 
@@ -58,8 +69,13 @@ impl Default for VaeSettings {
             batch: 100,
             // A 0 and a 1 of the test split (it is ordered by class): their clusters lie far
             // apart, so the path crosses other digits' regions.
+            ends: Ends::Digits,
             from: 50,
             to: 150,
+            ax: -2.0,
+            ay: 0.0,
+            bx: 2.0,
+            by: 0.0,
             alpha: 0.5,
         }
     }
@@ -72,8 +88,13 @@ const VAE_PARAMS: &[Param<VaeSettings>] = &[
     param!(logfloat VaeSettings, "lr", lr, 1e-5, 0.1, Live),
     param!(int VaeSettings, "batch", batch, 1, 1000, Live),
     // The bundled digits' test split holds 1,005 digits (positions beyond it use the last).
+    param!(choice VaeSettings, "ends", ends, Ends, Live),
     param!(int VaeSettings, "from", from, 0, 1004, Live),
     param!(int VaeSettings, "to", to, 0, 1004, Live),
+    param!(float VaeSettings, "ax", ax, -50.0, 50.0, Live),
+    param!(float VaeSettings, "ay", ay, -50.0, 50.0, Live),
+    param!(float VaeSettings, "bx", bx, -50.0, 50.0, Live),
+    param!(float VaeSettings, "by", by, -50.0, 50.0, Live),
     param!(float VaeSettings, "alpha", alpha, 0.0, 1.0, Live),
 ];
 

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::data::{self, Digits, CLASSES, PIXELS};
 use super::model::{sigmoid, BatchLoss, VaeNet, Workspace, LATENT};
-use super::VaeSettings;
+use super::{Ends, VaeSettings};
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
 use crate::nn::{Optimizer, OptimizerKind};
@@ -158,7 +158,7 @@ pub struct VaeTrainer {
     scored: Option<Scored>,
     sample_draw: u32,
     /// What the last pictures were made from: they are resent only when this changes.
-    images_key: Option<(u64, u32, u32, u64, bool, u32)>,
+    images_key: Option<(u64, String, u32)>,
 }
 
 /// The test split scored at one step.
@@ -322,8 +322,13 @@ impl VaeTrainer {
     }
 
     fn interpolation(&self) -> ((f64, f64), (f64, f64), (f64, f64)) {
-        let a = self.mu_of(self.test_position(self.s.from));
-        let b = self.mu_of(self.test_position(self.s.to));
+        let (a, b) = match self.s.ends {
+            Ends::Digits => (
+                self.mu_of(self.test_position(self.s.from)),
+                self.mu_of(self.test_position(self.s.to)),
+            ),
+            Ends::Points => ((self.s.ax, self.s.ay), (self.s.bx, self.s.by)),
+        };
         let t = self.s.alpha;
         (a, b, ((1.0 - t) * a.0 + t * b.0, (1.0 - t) * a.1 + t * b.1))
     }
@@ -409,15 +414,9 @@ impl VaeTrainer {
             self.score();
         }
         let scored_step = self.scored.as_ref().map_or(0, |s| s.step);
-        let key = (
-            scored_step,
-            self.s.from,
-            self.s.to,
-            self.s.alpha.to_bits(),
-            self.s.beta > 0.0,
-            self.sample_draw,
-        );
-        let images = (self.images_key != Some(key) && self.digits.is_ok()).then(|| {
+        // Any setting may move a picture (β the grid, the ends and α the interpolation).
+        let key = (scored_step, to_query(&self.s), self.sample_draw);
+        let images = (self.images_key.as_ref() != Some(&key) && self.digits.is_ok()).then(|| {
             self.images_key = Some(key);
             self.images()
         });
@@ -799,6 +798,42 @@ mod tests {
         );
         t.act(LessonAction::Vae(VaeAction::Resample));
         assert!(images(&mut t, false).is_some(), "new samples");
+    }
+
+    /// The interpolation runs between two test digits' μ, or between two chosen points.
+    #[test]
+    fn interpolation_between_digits_or_points() {
+        let mut t = trainer("hidden=64&from=3&to=950&alpha=0.25");
+        let v = match t.view() {
+            LessonView::Vae(v) => v,
+            _ => unreachable!(),
+        };
+        let mu = |i: usize| t.mu_of(i);
+        assert_eq!((v.from_z, v.to_z), (mu(3), mu(950)));
+        assert_eq!(
+            (v.from_label, v.to_label),
+            (0, 9),
+            "the test split is ordered by class"
+        );
+        let want = (
+            0.75 * v.from_z.0 + 0.25 * v.to_z.0,
+            0.75 * v.from_z.1 + 0.25 * v.to_z.1,
+        );
+        assert!((v.alpha_z.0 - want.0).abs() < 1e-12 && (v.alpha_z.1 - want.1).abs() < 1e-12);
+        let (ok, _) = t.update("hidden=64&ends=points&ax=-1&ay=2&bx=3&by=-2&alpha=0.25");
+        assert!(ok, "the ends are live settings");
+        let v = match t.view() {
+            LessonView::Vae(v) => v,
+            _ => unreachable!(),
+        };
+        assert_eq!(
+            (v.from_z, v.to_z, v.alpha_z),
+            ((-1.0, 2.0), (3.0, -2.0), (0.0, 1.0))
+        );
+        let images = v.images.expect("the interpolation moved");
+        // The strip's first picture is the decoded z₁ itself.
+        let z1 = t.decode(&[-1.0, 2.0]);
+        assert_eq!(&images.strip.0[..PIXELS], &z1[..]);
     }
 
     #[test]
