@@ -138,31 +138,15 @@ pub fn matmul_a_bt<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, n: usize, k
     }
 }
 
-/// y += a · x
+/// y += a · x (see [`Real::axpy`]).
 #[inline]
 fn axpy<T: Real>(a: T, x: &[T], y: &mut [T]) {
-    for (yi, &xi) in y.iter_mut().zip(x) {
-        *yi += a * xi;
-    }
+    T::axpy(a, x, y)
 }
 
-/// Σ x·y with eight partial sums, so the compiler may keep them in SIMD lanes (float addition
-/// is not associative: one running sum would force a serial chain).
 #[inline]
 fn dot<T: Real>(x: &[T], y: &[T]) -> T {
-    let mut acc = [T::ZERO; 8];
-    let (xc, xr) = x.split_at(x.len() / 8 * 8);
-    let (yc, yr) = y.split_at(xc.len());
-    for (a, b) in xc.chunks_exact(8).zip(yc.chunks_exact(8)) {
-        for l in 0..8 {
-            acc[l] += a[l] * b[l];
-        }
-    }
-    let mut tail = T::ZERO;
-    for (&a, &b) in xr.iter().zip(yr) {
-        tail += a * b;
-    }
-    ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+    T::dot(x, y)
 }
 
 #[cfg(test)]

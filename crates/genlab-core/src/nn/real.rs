@@ -40,6 +40,31 @@ pub trait Real:
             other
         }
     }
+    /// y += a · x, the inner loop of every matrix product here.
+    #[inline]
+    fn axpy(a: Self, x: &[Self], y: &mut [Self]) {
+        for (yi, &xi) in y.iter_mut().zip(x) {
+            *yi += a * xi;
+        }
+    }
+    /// Σ x·y with eight partial sums, so the compiler may keep them in SIMD lanes (float addition
+    /// is not associative: one running sum would force a serial chain).
+    #[inline]
+    fn dot(x: &[Self], y: &[Self]) -> Self {
+        let mut acc = [Self::ZERO; 8];
+        let (xc, xr) = x.split_at(x.len() / 8 * 8);
+        let (yc, yr) = y.split_at(xc.len());
+        for (a, b) in xc.chunks_exact(8).zip(yc.chunks_exact(8)) {
+            for l in 0..8 {
+                acc[l] += a[l] * b[l];
+            }
+        }
+        let mut tail = Self::ZERO;
+        for (&a, &b) in xr.iter().zip(yr) {
+            tail += a * b;
+        }
+        ((acc[0] + acc[4]) + (acc[1] + acc[5])) + ((acc[2] + acc[6]) + (acc[3] + acc[7])) + tail
+    }
 }
 
 impl Real for f32 {

@@ -156,15 +156,18 @@ pub struct VaeTrainer {
     test_labels: Vec<u8>,
     test_eps: Vec<f32>,
     scored: Option<Scored>,
+    /// μ of every test digit (n_test × 2) and the step it was computed at: the scatter, the
+    /// interpolation's ends, the reconstructions. Refreshed more often than `scored`, by the
+    /// encoder alone.
+    codes: Option<(u64, Vec<f32>)>,
     sample_draw: u32,
     /// What the last pictures were made from: they are resent only when this changes.
     images_key: Option<(u64, String, u32)>,
 }
 
-/// The test split scored at one step.
+/// The test split scored at one step (for the history).
 struct Scored {
     step: u64,
-    mu: Vec<f32>, // n_test × 2
     rec: f64,
     kl: f64,
     knn: f64,
@@ -220,6 +223,7 @@ impl VaeTrainer {
             test_labels,
             test_eps,
             scored: None,
+            codes: None,
             sample_draw: 0,
             images_key: None,
             digits,
@@ -291,8 +295,28 @@ impl VaeTrainer {
             kl: kl / n as f64,
             knn,
             std: (std(0), std(1)),
-            mu,
         });
+        self.codes = Some((self.steps, mu));
+    }
+
+    /// μ of the test digits at the current parameters, by the encoder alone (a fifth of the
+    /// cost of scoring: no decoder, and most input pixels are zero).
+    fn encode_codes(&mut self) {
+        if self.codes.as_ref().is_some_and(|c| c.0 == self.steps) || self.n_test() == 0 {
+            return;
+        }
+        let n = self.n_test();
+        let mut mu = vec![0.0f32; n * LATENT];
+        for start in (0..n).step_by(EVAL_BATCH) {
+            let b = EVAL_BATCH.min(n - start);
+            let x = &self.test_x[start * PIXELS..(start + b) * PIXELS];
+            self.net.encode(x, b, &mut self.eval_ws);
+            for i in 0..b {
+                let (m, _) = self.eval_ws.encoding(i);
+                mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(&m);
+            }
+        }
+        self.codes = Some((self.steps, mu));
     }
 
     /// Decodes latent points (n × 2) into images in [0, 1] (n × 784).
@@ -312,10 +336,10 @@ impl VaeTrainer {
     }
 
     fn mu_of(&self, position: usize) -> (f64, f64) {
-        match &self.scored {
-            Some(s) if position < self.n_test() => (
-                s.mu[position * LATENT] as f64,
-                s.mu[position * LATENT + 1] as f64,
+        match &self.codes {
+            Some((_, mu)) if position < self.n_test() => (
+                mu[position * LATENT] as f64,
+                mu[position * LATENT + 1] as f64,
             ),
             _ => (0.0, 0.0),
         }
@@ -339,7 +363,7 @@ impl VaeTrainer {
     }
 
     fn images(&self) -> VaeImages {
-        let scored = self.scored.as_ref();
+        let codes = self.codes.as_ref().map(|c| &c.1);
         let from_prior = self.s.beta > 0.0;
         let levels: Vec<f64> = (0..GRID)
             .map(|i| normal_quantile(0.05 + 0.9 * i as f64 / (GRID - 1) as f64))
@@ -348,8 +372,8 @@ impl VaeTrainer {
             if from_prior {
                 levels.clone()
             } else {
-                let vals: Vec<f64> = scored
-                    .map(|s| s.mu.chunks_exact(LATENT).map(|m| m[j] as f64).collect())
+                let vals: Vec<f64> = codes
+                    .map(|mu| mu.chunks_exact(LATENT).map(|m| m[j] as f64).collect())
                     .unwrap_or_default();
                 let (m, sd) = crate::stats::mean_std(&vals);
                 let (m, sd) = if sd.is_finite() && sd > 0.0 {
@@ -405,17 +429,17 @@ impl VaeTrainer {
     }
 
     fn build_view(&mut self, live: bool) -> LessonView {
-        let stale = self.scored.as_ref().is_none_or(|s| s.step != self.steps);
+        let stale = self.codes.as_ref().is_none_or(|c| c.0 != self.steps);
         let due = self
-            .scored
+            .codes
             .as_ref()
-            .is_none_or(|s| self.steps >= s.step + REFRESH_EVERY);
+            .is_none_or(|c| self.steps >= c.0 + REFRESH_EVERY);
         if stale && (!live || due) {
-            self.score();
+            self.encode_codes();
         }
-        let scored_step = self.scored.as_ref().map_or(0, |s| s.step);
+        let codes_step = self.codes.as_ref().map_or(0, |c| c.0);
         // Any setting may move a picture (β the grid, the ends and α the interpolation).
-        let key = (scored_step, to_query(&self.s), self.sample_draw);
+        let key = (codes_step, to_query(&self.s), self.sample_draw);
         let images = (self.images_key.as_ref() != Some(&key) && self.digits.is_ok()).then(|| {
             self.images_key = Some(key);
             self.images()
@@ -427,9 +451,10 @@ impl VaeTrainer {
                 .copied()
                 .unwrap_or(0)
         };
-        let (mu, knn, std) = match &self.scored {
-            Some(s) => (s.mu.clone(), s.knn, s.std),
-            None => (vec![], f64::NAN, (f64::NAN, f64::NAN)),
+        let mu = self.codes.as_ref().map(|c| c.1.clone()).unwrap_or_default();
+        let (knn, std) = match &self.scored {
+            Some(s) => (s.knn, s.std),
+            None => (f64::NAN, (f64::NAN, f64::NAN)),
         };
         let mut abs: Vec<f64> = mu
             .iter()
