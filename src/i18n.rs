@@ -86,6 +86,7 @@ pub const EN: &[(&str, &str)] = &[
     ("vae.chart.latent", "Latent space: μ of the test digits"),
     ("vae.latent.hint", "Click or drag anywhere to decode that point; hover a dot to encode that digit (right)."),
     ("vae.legend", "Digit colours"),
+    ("vae.collapsed", "Every digit now gets the same code: the encoder's ReLUs have died (no input reaches them any more), usually from too large a learning rate. Training cannot bring them back — lower the learning rate and press Reset."),
     ("vae.explore.title", "Decoded at the pointer"),
     ("vae.series.path", "interpolation path"),
     ("vae.series.alpha", "z at α"),

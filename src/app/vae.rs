@@ -388,6 +388,9 @@ pub fn VaeLesson(
             <h2>{t("lesson.vae.title")}</h2>
             <p class="explain">{t("vae.explain")}</p>
             <StatusBanners lesson=lesson />
+            {move || vae_view(lesson, |v| v.collapsed).unwrap_or(false).then(|| view! {
+                <div class="banner notice" role="status" data-testid="collapsed">{t("vae.collapsed")}</div>
+            })}
             <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">

@@ -134,3 +134,18 @@ test('a damaged digits file gets a clear message and the page keeps working', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('bad address values are named; a learning rate that kills the encoder is explained', async () => {
+  const page = await openPage(browser, `${server.base}#/vae?beta=0&hidden=77&from=abc&lr=5`);
+  await ready(page);
+  const notices = await text(page, 'notices');
+  for (const key of ['hidden', 'from', 'lr']) assert.match(notices, new RegExp(key));
+  // lr is clamped to 0.1, the slider's top: with β = 0 every encoder ReLU dies (measured).
+  await page.getByTestId('run-to-input').fill('200');
+  await page.getByTestId('run-to').click();
+  await page.getByTestId('collapsed').waitFor({ timeout: 60000 });
+  assert.match(await text(page, 'collapsed'), /lower the learning rate/);
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

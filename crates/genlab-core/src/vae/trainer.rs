@@ -59,6 +59,9 @@ pub struct VaeView {
     pub to_label: u8,
     pub knn: f64,
     pub latent_std: (f64, f64),
+    /// Every test digit has (almost) the same code: the encoder's ReLUs died, typically from a
+    /// too-large learning rate. The run goes on (nothing is NaN), but it will not recover.
+    pub collapsed: bool,
     /// `None` when the pictures have not changed since the previous view (they are large).
     pub images: Option<VaeImages>,
 }
@@ -463,6 +466,14 @@ impl VaeTrainer {
             .collect();
         abs.sort_by(f64::total_cmp);
         let reach = abs.get(abs.len() * 99 / 100).copied().unwrap_or(0.0);
+        let spread = |j: usize| {
+            let vals = mu.chunks_exact(LATENT).map(|m| m[j]);
+            let (lo, hi) = vals.fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), v| {
+                (lo.min(v), hi.max(v))
+            });
+            (hi - lo) as f64
+        };
+        let collapsed = self.steps > 0 && !mu.is_empty() && spread(0).max(spread(1)) < 1e-3;
         LessonView::Vae(VaeView {
             hidden: self.s.hidden.width() as u32,
             beta: self.s.beta,
@@ -477,6 +488,7 @@ impl VaeTrainer {
             to_label: label(self.s.to),
             knn,
             latent_std: std,
+            collapsed,
             images,
         })
     }
@@ -910,6 +922,23 @@ mod tests {
         let err = t.step(StepPart::Full).unwrap_err();
         assert!(err.contains("learning rate"), "{err}");
         assert_eq!(t.steps(), 1, "the failed step is not counted");
+    }
+
+    /// Measured: β = 0 at lr 0.1 (the slider's top), H = 256, kills every encoder ReLU within 200 steps;
+    /// the view says so. The default run is not flagged.
+    #[test]
+    fn a_dead_encoder_is_flagged() {
+        let collapsed = |q: &str, steps: u64| {
+            let mut t = trainer(q);
+            run(&mut t, steps);
+            match t.view() {
+                LessonView::Vae(v) => (v.collapsed, v.latent_std),
+                _ => unreachable!(),
+            }
+        };
+        let (dead, std) = collapsed("beta=0&lr=0.1", 200);
+        assert!(dead, "codes spread {std:?}");
+        assert!(!collapsed("hidden=64", 60).0);
     }
 
     #[test]
