@@ -12,7 +12,8 @@ pub struct Route {
     pub lesson: Option<LessonId>,
     /// The lesson's settings (app keys removed), as written in the address.
     pub query: String,
-    pub lang: Lang,
+    /// The language named in the address; `None` follows the browser's.
+    pub lang: Option<Lang>,
     pub projector: bool,
     /// Steps per second; 0 = as fast as possible.
     pub speed: f64,
@@ -25,7 +26,7 @@ impl Default for Route {
         Route {
             lesson: None,
             query: String::new(),
-            lang: Lang::En,
+            lang: None,
             projector: false,
             speed: 0.0,
             unknown: false,
@@ -53,7 +54,7 @@ pub fn parse_hash(hash: &str) -> Route {
     let mut lesson_pairs = Vec::new();
     for (k, v) in query_pairs(&query) {
         match k.as_str() {
-            "lang" => route.lang = Lang::from_key(&v).unwrap_or(Lang::En),
+            "lang" => route.lang = Lang::from_key(&v),
             "projector" => route.projector = matches!(v.as_str(), "1" | "true" | "on" | ""),
             "speed" => {
                 route.speed = v
@@ -81,8 +82,8 @@ pub fn format_hash(route: &Route) -> String {
     if route.projector {
         parts.push("projector=1".into());
     }
-    if route.lang != Lang::En {
-        parts.push(format!("lang={}", route.lang.key()));
+    if let Some(lang) = route.lang {
+        parts.push(format!("lang={}", lang.key()));
     }
     let name = route.lesson.map(|l| l.key()).unwrap_or("");
     if parts.is_empty() {
@@ -105,6 +106,10 @@ mod tests {
         assert_eq!(r.speed, 120.0);
         assert_eq!(parse_hash(&format_hash(&r)), r);
         assert_eq!(format_hash(&Route::default()), "#/");
+        let pl = parse_hash("#/vae?beta=0&lang=pl");
+        assert_eq!((pl.lang, pl.query.as_str()), (Some(Lang::Pl), "beta=0"));
+        assert_eq!(format_hash(&pl), "#/vae?beta=0&lang=pl");
+        assert_eq!(parse_hash("#/vae?lang=xx").lang, None);
     }
 
     #[test]

@@ -14,6 +14,16 @@ use crate::i18n::{tr, Lang};
 
 /// A short human form of a number: 4 significant digits, exponent for tiny or huge values.
 pub fn fmt_num(x: f64) -> String {
+    // Reading the language here makes every readout that formats a number follow a switch.
+    let s = fmt_num_plain(x);
+    if lang().decimal_comma() {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
+fn fmt_num_plain(x: f64) -> String {
     if !x.is_finite() {
         return "—".into();
     }
@@ -272,6 +282,8 @@ fn number_control(
         }
     };
     let typed = move |raw: String| {
+        // Polish and Russian students type 0,5.
+        let raw = raw.trim().replace(',', ".");
         let v = match parse_value(kind, &raw, value()) {
             Ok(v) => v,
             Err((v, _)) => v,

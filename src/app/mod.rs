@@ -55,7 +55,13 @@ struct ExternalNav(RwSignal<u32>);
 #[component]
 fn App() -> impl IntoView {
     let route = RwSignal::new(parse_hash(&current_hash()));
-    let lang = RwSignal::new(route.get_untracked().lang);
+    // The address's language if it names one, else the browser's, else English.
+    let browser_lang = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .and_then(|tag| Lang::from_browser(&tag))
+        .unwrap_or(Lang::En);
+    let chosen_lang = RwSignal::new(route.get_untracked().lang);
+    let lang = RwSignal::new(route.get_untracked().lang.unwrap_or(browser_lang));
     let projector = RwSignal::new(route.get_untracked().projector);
     let resize = RwSignal::new(0u32);
     let external = RwSignal::new(0u32);
@@ -69,7 +75,8 @@ fn App() -> impl IntoView {
         let new = parse_hash(&current_hash());
         let old = route.get_untracked();
         projector.set(new.projector);
-        lang.set(new.lang);
+        chosen_lang.set(new.lang);
+        lang.set(new.lang.unwrap_or(browser_lang));
         if new.lesson == old.lesson && new.query != old.query {
             route.set(new);
             external.update(|n| *n += 1);
@@ -86,8 +93,16 @@ fn App() -> impl IntoView {
     Effect::new(move |_| {
         let mut r = route.get();
         r.projector = projector.get();
-        r.lang = lang.get();
+        r.lang = chosen_lang.get();
         write_hash(&format_hash(&r));
+    });
+    Effect::new(move |_| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang.get().key());
+        }
     });
     Effect::new(move |_| {
         if let Some(body) = web_sys::window()
@@ -111,6 +126,24 @@ fn App() -> impl IntoView {
                 }).collect_view()}
                 <a href="#/">{t("app.home")}</a>
             </nav>
+            <label class="lang-select">
+                <span class="visually-hidden">{t("app.language")}</span>
+                <select data-testid="lang" aria-label=t("app.language")
+                    on:change=move |e| {
+                        if let Some(l) = Lang::from_key(&event_target_value(&e)) {
+                            chosen_lang.set(Some(l));
+                            lang.set(l);
+                        }
+                    }>
+                    {Lang::ALL.iter().map(|&l| view! {
+                        <option value=l.key() selected=move || lang.get() == l>{match l {
+                            Lang::En => "English",
+                            Lang::Pl => "Polski",
+                            Lang::Ru => "Русский",
+                        }}</option>
+                    }).collect_view()}
+                </select>
+            </label>
             <label class="projector-toggle">
                 <input type="checkbox" data-testid="projector" prop:checked=move || projector.get()
                     on:change=move |e| projector.set(event_target_checked(&e)) />

@@ -77,3 +77,31 @@ test('switching between lessons while they train leaves no error behind', async 
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the language switch: Polish and Russian, kept in the address, with decimal commas', async () => {
+  const page = await openPage(browser, `${server.base}#/transport`);
+  await page.getByTestId('lesson-transport').waitFor();
+  await waitFor(async () => (await page.getByTestId('w2-closed').textContent()).trim() === '4.3053');
+  await page.getByTestId('lang').selectOption('pl');
+  await waitFor(async () => page.url().includes('lang=pl'));
+  assert.match(await page.textContent('header'), /Ograniczona Maszyna Boltzmanna/);
+  assert.match(await page.textContent('main'), /Odległość Wassersteina/);
+  assert.equal((await page.getByTestId('w2-closed').textContent()).trim(), '4,3053', 'decimal comma');
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'pl');
+  await page.reload();
+  await page.getByTestId('lesson-transport').waitFor();
+  await waitFor(async () => (await page.getByTestId('w2-closed').textContent()).trim() === '4,3053');
+  assert.match(await page.textContent('header'), /Ograniczona Maszyna Boltzmanna/);
+  await page.getByTestId('lang').selectOption('ru');
+  await waitFor(async () => page.url().includes('lang=ru'));
+  assert.match(await page.textContent('header'), /Ограниченная машина Больцмана/);
+  await page.goto(`${server.base}#/vae?lang=ru`);
+  await page.getByTestId('lesson-vae').waitFor();
+  assert.match(await page.textContent('main'), /Вариационный автокодировщик/);
+  await waitFor(async () => /,/.test(await page.getByTestId('neg-elbo').textContent()), { timeout: 30000 });
+  await shot(page, 'vae-russian');
+  // No raw catalog key anywhere on the page.
+  assert.doesNotMatch(await page.textContent('body'), /\b(vae|ot|gan|rbm|param|choice|status|app)\.[a-z_]+\.?[a-z_]*\b/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -3,25 +3,45 @@
 
 use genlab_core::choice_enum;
 
+mod pl;
+mod ru;
+
 choice_enum! {
-    pub enum Lang { En = "en" }
+    /// The languages of the lecture decks.
+    pub enum Lang { En = "en", Pl = "pl", Ru = "ru" }
 }
 
-/// The text for `key`, falling back to English, then to the key itself (which the catalog test
-/// forbids for every key the page uses).
-pub fn tr(lang: Lang, key: &str) -> &'static str {
-    let table = match lang {
+impl Lang {
+    /// The language the browser asks for (`navigator.language`, e.g. "pl-PL"), if genlab has it.
+    pub fn from_browser(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        <Lang as genlab_core::settings::ChoiceEnum>::from_key(&primary)
+    }
+
+    /// Polish and Russian write 0,5 where English writes 0.5.
+    pub fn decimal_comma(self) -> bool {
+        matches!(self, Lang::Pl | Lang::Ru)
+    }
+}
+
+fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
         Lang::En => EN,
-    };
-    lookup(table, key)
+        Lang::Pl => pl::PL,
+        Lang::Ru => ru::RU,
+    }
+}
+
+/// The text for `key`, falling back to English, then to the key itself (which the catalog tests
+/// forbid: every key exists in every language).
+pub fn tr(lang: Lang, key: &str) -> &'static str {
+    lookup(table(lang), key)
         .or_else(|| lookup(EN, key))
         .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
 }
 
 pub fn has(lang: Lang, key: &str) -> bool {
-    match lang {
-        Lang::En => lookup(EN, key).is_some(),
-    }
+    lookup(table(lang), key).is_some()
 }
 
 fn lookup(table: &'static [(&'static str, &'static str)], key: &str) -> Option<&'static str> {
@@ -38,6 +58,7 @@ pub const EN: &[(&str, &str)] = &[
     ("app.reset_to_recover", "Press Reset to start a fresh worker; your settings are kept."),
     ("app.unknown_route", "There is no lesson at this address; here is the list of lessons."),
     ("app.footer", "Every control and the seed live in the URL: bookmark it, and the same URL replays the same run."),
+    ("app.language", "Language"),
     // Lessons
     ("lesson.rbm.title", "Restricted Boltzmann machine"),
     ("lesson.rbm.blurb", "Six movie-goers, CD-k, PCD and parallel tempering, with the exact likelihood beside each."),
@@ -373,6 +394,54 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Every language has exactly the English keys, none empty: a missing translation fails here,
+    /// not in front of a class.
+    #[test]
+    fn every_language_has_every_key() {
+        fn keys(t: &'static [(&'static str, &'static str)]) -> Vec<&'static str> {
+            t.iter().map(|(k, _)| *k).collect()
+        }
+        let en = keys(EN);
+        for lang in Lang::ALL {
+            let t = table(*lang);
+            let mine = keys(t);
+            for k in &en {
+                assert!(mine.contains(k), "{lang:?} lacks {k}");
+            }
+            for k in &mine {
+                assert!(en.contains(k), "{lang:?} has {k}, which English does not");
+            }
+            let mut sorted = mine.clone();
+            sorted.sort();
+            sorted.dedup();
+            assert_eq!(sorted.len(), mine.len(), "{lang:?} repeats a key");
+            assert!(
+                t.iter().all(|(_, v)| !v.trim().is_empty()),
+                "{lang:?}: an empty text"
+            );
+        }
+        // The decks' own terms.
+        assert_eq!(
+            tr(Lang::Pl, "lesson.rbm.title"),
+            "Ograniczona Maszyna Boltzmanna"
+        );
+        assert_eq!(
+            tr(Lang::Ru, "lesson.rbm.title"),
+            "Ограниченная машина Больцмана"
+        );
+        assert!(tr(Lang::Ru, "lesson.vae.title").contains("Вариационный автокодировщик"));
+        assert!(tr(Lang::Pl, "choice.method.cd").contains("kontrastywna dywergencja"));
+    }
+
+    #[test]
+    fn browser_languages_map_to_ours() {
+        assert_eq!(Lang::from_browser("pl-PL"), Some(Lang::Pl));
+        assert_eq!(Lang::from_browser("ru"), Some(Lang::Ru));
+        assert_eq!(Lang::from_browser("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_browser("de-DE"), None);
+        assert_eq!(Lang::from_browser(""), None);
     }
 
     #[test]
