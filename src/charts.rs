@@ -624,7 +624,10 @@ pub fn ImageCanvas(
         );
     });
     view! {
-        <canvas node_ref=canvas class=class id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+        <div class="image-box">
+            <canvas node_ref=canvas class=class id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            <SavePng testid=testid canvas=canvas />
+        </div>
     }
 }
 
@@ -658,6 +661,48 @@ pub fn event_to_data(
         (right - left) / (xr.1 - xr.0),
         (bottom - top) / (yr.1 - yr.0),
     ))
+}
+
+/// Offers `href` (a data: or blob: URL) as a download named `filename`.
+pub fn download(filename: &str, href: &str) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Some(a) = doc
+        .create_element("a")
+        .ok()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+    {
+        a.set_href(href);
+        a.set_download(filename);
+        a.click();
+    }
+}
+
+/// Offers `text` as a file download (CSV histories).
+pub fn download_text(filename: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) {
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) {
+            download(filename, &url);
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    }
+}
+
+/// A small "PNG" button saving canvas `testid` as `genlab-<testid>.png`.
+#[component]
+fn SavePng(testid: &'static str, canvas: NodeRef<Canvas>) -> impl IntoView {
+    view! {
+        <button class="small save-png" data-testid=format!("png-{testid}") title="PNG"
+            on:click=move |_| {
+                if let Some(url) = canvas.get_untracked().and_then(|c| c.to_data_url().ok()) {
+                    download(&format!("genlab-{testid}.png"), &url);
+                }
+            }>"PNG"</button>
+    }
 }
 
 /// Bumped on window resize so every chart redraws at its new size.
@@ -797,6 +842,7 @@ pub fn ChartCanvas(
     view! {
         <div class="chart-box">
             <canvas node_ref=canvas class=size id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+            <SavePng testid=testid canvas=canvas />
             {move || error.get().map(|e| view! { <p class="chart-error">{e}</p> })}
         </div>
     }

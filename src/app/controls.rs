@@ -3,7 +3,8 @@
 
 use genlab_core::lesson::StepPart;
 use genlab_core::settings::{
-    format_value, parse_query, parse_value, to_query, Apply, Kind, Notice, Settings, Value,
+    format_value, parse_query, parse_value, to_query, Apply, ChoiceEnum, Kind, Notice, Settings,
+    Value,
 };
 use leptos::ev;
 use leptos::prelude::*;
@@ -129,6 +130,11 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
                 <strong data-testid="steps-per-sec">{move || format!("{:.0}", lesson.rate.get())}</strong>
                 " " {move || tr(lang(), "transport.steps_per_sec")}
             </span>
+            <button class="small" data-testid="csv" title=move || tr(lang(), "transport.csv_help")
+                on:click=move |_| {
+                    let csv = lesson.history.with(|h| h.to_csv());
+                    crate::charts::download_text(&format!("genlab-{}-history.csv", lesson.id.key()), "text/csv", &csv);
+                }>"CSV"</button>
             <span class="keys">{move || tr(lang(), "transport.keys")}</span>
         </div>
     }

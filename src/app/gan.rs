@@ -56,7 +56,7 @@ fn density_chart(v: &GanView, lang: Lang) -> ChartSpec {
         log_y: false,
         x_label: tr(lang, "gan.axis.x").into(),
         x_integer: false,
-        y_label: "density / probability".into(),
+        y_label: tr(lang, "gan.axis.density").into(),
         legend: LegendAt::UpperRight,
         layers: vec![
             Layer::Bars {
@@ -250,7 +250,7 @@ pub fn GanLesson(
         lesson
             .history
             .with(|h| h.last(key))
-            .map(|v| format!("{v:.4}"))
+            .map(fmt_num)
             .unwrap_or_else(|| "—".into())
     };
     let mean_std = move || {

@@ -64,6 +64,28 @@ impl History {
             .collect()
     }
 
+    /// The metric history as CSV: `step,<metric>,…`, one row per recorded step; values that were
+    /// not defined (NaN) are left empty.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("step");
+        for n in &self.names {
+            out.push(',');
+            out.push_str(n);
+        }
+        out.push('\n');
+        for (step, row) in self.steps.iter().zip(&self.rows) {
+            out.push_str(&step.to_string());
+            for v in row {
+                out.push(',');
+                if v.is_finite() {
+                    out.push_str(&v.to_string());
+                }
+            }
+            out.push('\n');
+        }
+        out
+    }
+
     pub fn last(&self, name: &str) -> Option<f64> {
         let c = self.column(name)?;
         self.rows.last().map(|r| r[c])

@@ -94,6 +94,7 @@ pub const EN: &[(&str, &str)] = &[
     ("transport.steps_per_sec", "steps/s"),
     ("transport.keys", "Keys: space play/pause, → step, r reset"),
     ("transport.new_seed", "New seed"),
+    ("transport.csv_help", "Save the metric history as CSV"),
     // Status
     ("status.diverged", "Training paused: the run diverged"),
     ("status.diverged_hint", "The last good state stays on screen. Lower the learning rate, then Reset."),
@@ -238,6 +239,7 @@ pub const EN: &[(&str, &str)] = &[
     ("gan.readout.updates", "D / G updates"),
     ("gan.axis.x", "x"),
     ("gan.axis.z", "z"),
+    ("gan.axis.density", "density / probability"),
     ("gan.axis.step", "step"),
     ("gan.log_y", "log scale"),
     // RBM

@@ -1,6 +1,7 @@
 // The GAN lesson, driven as a student would: play, watch, pause, step, bookmark, break it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
 
 let server, browser;
@@ -158,5 +159,29 @@ test('a worker crash is reported, and reset starts a fresh worker', async () => 
   await page.getByTestId('play-toggle').click();
   await waitFor(async () => (await number(page, 'step-counter')) > 50);
   assert.equal(await page.getByTestId('param-seed').inputValue(), '3', 'settings survive the restart');
+  await page.close();
+});
+
+test('every chart saves as PNG; the metric history saves as CSV', async () => {
+  const page = await openPage(browser, `${server.base}#/gan?speed=0`);
+  await page.getByTestId('lesson-gan').waitFor();
+  await page.getByTestId('run-to-input').fill('300');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 300, { timeout: 30000 });
+  await page.waitForTimeout(400);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('png-chart-density').click()]);
+  assert.equal(png.suggestedFilename(), 'genlab-chart-density.png');
+  const bytes = readFileSync(await png.path());
+  assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG file');
+  assert.ok(bytes.length > 5000, `${bytes.length} bytes: a drawn chart, not an empty canvas`);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv').click()]);
+  assert.equal(csv.suggestedFilename(), 'genlab-gan-history.csv');
+  const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.match(lines[0], /^step,d_loss,g_loss,.*w1_ema/);
+  assert.ok(lines.length > 10, `${lines.length} lines`);
+  const last = lines[lines.length - 1].split(',');
+  assert.equal(last[0], '300');
+  assert.ok(last.slice(1).every((v) => v === '' || Number.isFinite(Number(v))), lines[lines.length - 1]);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
