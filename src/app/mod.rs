@@ -29,6 +29,19 @@ pub fn start() {
         boot.remove();
     }
     leptos::mount::mount_to_body(App);
+    register_service_worker();
+}
+
+/// After the first visit the app works offline (see assets/sw.js). Browsers without service
+/// workers, or a page not served over http(s), simply go without.
+fn register_service_worker() {
+    if let Some(window) = web_sys::window() {
+        let navigator = window.navigator();
+        let supported = js_sys::Reflect::has(&navigator, &"serviceWorker".into()).unwrap_or(false);
+        if supported {
+            let _ = navigator.service_worker().register("./sw.js");
+        }
+    }
 }
 
 fn current_hash() -> String {

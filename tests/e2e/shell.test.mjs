@@ -105,3 +105,31 @@ test('the language switch: Polish and Russian, kept in the address, with decimal
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('after the first visit the app works with the server stopped, under a strict CSP', async () => {
+  const own = await startServer();
+  const page = await openPage(browser, `${own.base}#/gan`);
+  const violations = [];
+  page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
+  await page.getByTestId('lesson-gan').waitFor();
+  const csp = await page.evaluate(() => document.querySelector('meta[http-equiv="Content-Security-Policy"]').content);
+  assert.match(csp, /default-src 'self'/);
+  assert.doesNotMatch(csp, /https?:|\*|(^|\s)'unsafe-eval'/, csp);
+  await page.evaluate(() => navigator.serviceWorker.ready);
+  await waitFor(() => page.evaluate(() => !!navigator.serviceWorker.controller));
+  own.stop();
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.getByTestId('lesson-gan').waitFor();
+  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
+  await page.getByTestId('play-toggle').click();
+  await waitFor(async () => Number((await page.getByTestId('step-counter').textContent()).trim()) > 50);
+  // The VAE's digits come from the cache as well.
+  await page.goto(`${own.base}#/vae`);
+  await page.getByTestId('lesson-vae').waitFor();
+  await waitFor(async () => (await page.getByTestId('neg-elbo').textContent()).trim() !== '—', { timeout: 30000 });
+  await shot(page, 'offline-vae');
+  assert.deepEqual(violations, []);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
