@@ -15,6 +15,9 @@ pub struct Route {
     /// The language named in the address; `None` follows the browser's.
     pub lang: Option<Lang>,
     pub projector: bool,
+    /// Embed mode for slides: no header, footer or explanations, only the lesson's charts, the
+    /// transport bar and the settings named here (`embed=lr,beta`; `embed=1` or empty: none).
+    pub embed: Option<Vec<String>>,
     /// Steps per second; 0 = as fast as possible.
     pub speed: f64,
     /// The address named something that is not a lesson.
@@ -28,6 +31,7 @@ impl Default for Route {
             query: String::new(),
             lang: None,
             projector: false,
+            embed: None,
             speed: 0.0,
             unknown: false,
         }
@@ -56,6 +60,14 @@ pub fn parse_hash(hash: &str) -> Route {
         match k.as_str() {
             "lang" => route.lang = Lang::from_key(&v),
             "projector" => route.projector = matches!(v.as_str(), "1" | "true" | "on" | ""),
+            "embed" => {
+                route.embed = Some(
+                    v.split(',')
+                        .map(|k| k.trim().to_string())
+                        .filter(|k| !k.is_empty() && !matches!(k.as_str(), "1" | "true" | "on"))
+                        .collect(),
+                )
+            }
             "speed" => {
                 route.speed = v
                     .parse::<f64>()
@@ -81,6 +93,17 @@ pub fn format_hash(route: &Route) -> String {
     }
     if route.projector {
         parts.push("projector=1".into());
+    }
+    if let Some(keys) = &route.embed {
+        let list = keys.join(",");
+        parts.push(format!(
+            "embed={}",
+            if list.is_empty() {
+                "1".into()
+            } else {
+                percent_encode(&list)
+            }
+        ));
     }
     if let Some(lang) = route.lang {
         parts.push(format!("lang={}", lang.key()));
@@ -110,6 +133,15 @@ mod tests {
         assert_eq!((pl.lang, pl.query.as_str()), (Some(Lang::Pl), "beta=0"));
         assert_eq!(format_hash(&pl), "#/vae?beta=0&lang=pl");
         assert_eq!(parse_hash("#/vae?lang=xx").lang, None);
+        let e = parse_hash("#/gan?embed=lr_g,d_steps&seed=2");
+        assert_eq!(
+            e.embed,
+            Some(vec!["lr_g".to_string(), "d_steps".to_string()])
+        );
+        assert_eq!(e.query, "seed=2");
+        assert_eq!(parse_hash(&format_hash(&e)), e);
+        assert_eq!(parse_hash("#/gan?embed=1").embed, Some(vec![]));
+        assert_eq!(parse_hash("#/gan").embed, None);
     }
 
     #[test]

@@ -197,8 +197,11 @@ pub fn settings_panel<S: Settings + Send + Sync>(lesson: Lesson) -> impl IntoVie
             lesson.update(to_query(&s));
         }
     };
+    // Embed mode shows only the settings the address names.
+    let shown = use_context::<super::Embed>().and_then(|e| e.0);
     let rows = S::params()
         .iter()
+        .filter(|p| shown.as_ref().is_none_or(|keys| keys.iter().any(|k| k == p.key)))
         .map(|p| {
             let key = p.key;
             let kind = p.kind;

@@ -60,6 +60,11 @@ fn write_hash(hash: &str) {
     }
 }
 
+/// Embed mode (`embed=` in the address): the settings a slide shows, `None` outside embed mode.
+/// Fixed for the page's life: an embedded frame is not navigated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Embed(pub Option<Vec<String>>);
+
 /// Bumped when the user navigates to a different state of the same lesson (a pasted bookmark,
 /// the back button): the lesson restarts from the address.
 #[derive(Clone, Copy)]
@@ -76,6 +81,9 @@ fn App() -> impl IntoView {
     let chosen_lang = RwSignal::new(route.get_untracked().lang);
     let lang = RwSignal::new(route.get_untracked().lang.unwrap_or(browser_lang));
     let projector = RwSignal::new(route.get_untracked().projector);
+    let embed = Embed(route.get_untracked().embed);
+    let embedded = embed.0.is_some();
+    provide_context(embed);
     let resize = RwSignal::new(0u32);
     let external = RwSignal::new(0u32);
     provide_context(lang);
@@ -125,13 +133,14 @@ fn App() -> impl IntoView {
             let _ = body
                 .class_list()
                 .toggle_with_force("projector", projector.get());
+            let _ = body.class_list().toggle_with_force("embed", embedded);
         }
     });
     let lesson_id = Memo::new(move |_| route.with(|r| r.lesson));
     let t = move |k: &'static str| move || tr(lang.get(), k);
 
     view! {
-        <header class="top">
+        <header class="top" hidden=embedded>
             <a class="brand" href="#/">{t("app.title")}</a>
             <nav aria-label="lessons">
                 {LessonId::ALL.iter().filter(|l| l.is_built()).map(|&l| view! {
@@ -185,7 +194,7 @@ fn App() -> impl IntoView {
                 Some(other) => view! { <NotBuilt lesson=other /> }.into_any(),
             }}
         </main>
-        <footer>{t("app.footer")}</footer>
+        <footer hidden=embedded>{t("app.footer")}</footer>
     }
 }
 

@@ -133,3 +133,22 @@ test('after the first visit the app works with the server stopped, under a stric
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('embed mode shows one lesson, its charts and the chosen controls, no chrome', async () => {
+  const page = await openPage(browser, `${server.base}#/gan?embed=lr_g,d_steps&seed=2`, { width: 1000, height: 700 });
+  await page.getByTestId('lesson-gan').waitFor();
+  assert.equal(await page.locator('header.top').isVisible(), false);
+  assert.equal(await page.locator('footer').isVisible(), false);
+  assert.equal(await page.locator('.explain').isVisible(), false);
+  const shown = await page.locator('.settings .param').count();
+  assert.equal(shown, 2, 'only the two chosen controls');
+  assert.ok(await page.getByTestId('param-lr_g').isVisible());
+  await page.getByTestId('play-toggle').click();
+  await waitFor(async () => Number((await page.getByTestId('step-counter').textContent()).trim()) > 50);
+  await page.waitForTimeout(300);
+  await page.getByTestId('play-toggle').click();
+  assert.ok(page.url().includes('embed=lr_g,d_steps') || page.url().includes('embed=lr_g%2Cd_steps'), page.url());
+  await shot(page, 'gan-embed');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
