@@ -282,6 +282,8 @@ pub fn GanLesson(
             <h2>{t("lesson.gan.title")}</h2>
             <p class="explain">{t("gan.explain")}</p>
             <StatusBanners lesson=lesson />
+            <super::theory::TheoryPanel source="theory.gan.source"
+                rows=Signal::derive(move || super::theory::gan_rows(lesson.history.with(|h| h.last("game_value")))) />
             <TransportBar lesson=lesson />
             <div class="toolbar">
                 <button data-testid="step-d" on:click=move |_| lesson.step_once(StepPart::Discriminator)

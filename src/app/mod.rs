@@ -7,6 +7,7 @@ mod lesson;
 mod link;
 mod plots;
 mod rbm;
+mod theory;
 mod transport;
 mod vae;
 

@@ -164,6 +164,14 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
             <h2>{t("lesson.rbm.title")}</h2>
             <p class="explain">{t("rbm.explain")}</p>
             <StatusBanners lesson=lesson />
+            <super::theory::TheoryPanel source="theory.rbm.source"
+                rows=Signal::derive(move || {
+                    let user = lesson.view.with(|v| match v {
+                        Some(LessonView::Rbm(r)) => r.users.first().cloned().zip(r.energy.first().copied()).zip(r.free_energy.first().copied()).map(|((n, e), f)| (n, e, f)),
+                        _ => None,
+                    });
+                    super::theory::rbm_rows(user, lesson.history.with(|h| h.last("ll")))
+                }) />
             {move || rbm_view(lesson).and_then(|v| v.problem).map(|p| view! { <div class="banner error" data-testid="data-problem">{p}</div> })}
             <TransportBar lesson=lesson />
             <div class="lesson-grid">

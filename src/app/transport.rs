@@ -443,6 +443,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
             <h2>{t("lesson.transport.title")}</h2>
             <p class="explain">{t("ot.explain")}</p>
             <StatusBanners lesson=lesson />
+            <super::theory::TheoryPanel source="theory.transport.source"
+                rows=Signal::derive(move || tv(lesson, |v| super::theory::transport_rows(v.eps, v.iterations, v.sinkhorn_cost, v.exact_cost, v.w2_closed)).unwrap_or_default()) />
             <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">

@@ -166,6 +166,11 @@ pub const EN: &[(&str, &str)] = &[
     ("choice.hidden.128", "128 units"),
     ("choice.hidden.256", "256 units"),
     ("choice.hidden.512", "512 units (the lecture's)"),
+    ("theory.title", "Theory: the formulas this demo runs, with its current values"),
+    ("theory.gan.source", "Follows lecture 003 (SPbPU), “Generative adversarial networks”: the value function and the optimal discriminator; the practical example learns N(−1, 1) from z ~ uniform(0, 1)."),
+    ("theory.rbm.source", "Follows lecture 000 (AGH), “Restricted Boltzmann Machine”: energy, free energy and the contrastive-divergence update; values for the first user of the data."),
+    ("theory.vae.source", "Follows lecture 003 (SPbPU), “Variational autoencoder” (ELBO, KL in closed form, reparameterisation) and lecture 004, “VAE na MNIST”; values for the digit last hovered."),
+    ("theory.transport.source", "Follows lecture 000 (AGH), “Odległość Wassersteina”: the definition, Sinkhorn's scalings and the Gaussian closed form (corrected: it is W2)."),
     ("settings.title", "Settings"),
     ("settings.restart_note", "Settings marked ↻ restart the run; the others apply live."),
     // Shared parameters and choices

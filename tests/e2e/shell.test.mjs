@@ -152,3 +152,28 @@ test('embed mode shows one lesson, its charts and the chosen controls, no chrome
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('each lesson has a theory panel in MathML with the run\'s current values', async () => {
+  const page = await openPage(browser, `${server.base}#/gan`);
+  for (const l of ['gan', 'rbm', 'transport', 'vae']) {
+    await page.goto(`${server.base}#/${l}`);
+    await page.getByTestId(`lesson-${l}`).waitFor();
+    await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()), { timeout: 30000 });
+    await page.getByTestId('theory').locator('summary').click();
+    assert.ok((await page.locator('[data-testid=theory] math').count()) >= 2, l);
+    assert.match(await page.getByTestId('theory').textContent(), /lecture 00\d/, l);
+  }
+  // GAN: the panel's V(D, G) is the readout's, and follows training.
+  await page.goto(`${server.base}#/gan?speed=0`);
+  await page.getByTestId('lesson-gan').waitFor();
+  await page.getByTestId('theory').locator('summary').click();
+  await page.getByTestId('run-to-input').fill('200');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => Number((await page.getByTestId('step-counter').textContent()).trim()) === 200, { timeout: 30000 });
+  await page.waitForTimeout(300);
+  const readout = (await page.getByTestId('game-value').textContent()).trim().split(' ')[0];
+  assert.equal((await page.locator('[data-testid=theory-value]').textContent()).trim(), readout);
+  await shot(page, 'gan-theory');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

@@ -1,0 +1,158 @@
+//! The theory beside each demo: the formulas the lesson runs, as MathML (rendered by the browser
+//! itself, no math library), with the run's current values substituted where it helps. Each
+//! panel names the lecture it follows.
+
+use leptos::prelude::*;
+
+use super::controls::fmt_num;
+use crate::i18n::{tr, Lang};
+
+/// A number as MathML (`—` when not defined yet).
+fn mn(x: f64) -> String {
+    format!("<mn>{}</mn>", fmt_num(x))
+}
+
+fn block(inner: &str) -> String {
+    format!("<math display=\"block\"><mrow>{inner}</mrow></math>")
+}
+
+/// A collapsible panel: its title, the lecture it follows, and MathML rows from `rows`, which is
+/// re-run as the values change.
+#[component]
+pub fn TheoryPanel(
+    /// Catalog key of the lecture reference (e.g. "theory.gan.source").
+    source: &'static str,
+    /// MathML rows (one `<math>` each) with the current values.
+    rows: Signal<Vec<String>>,
+) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    view! {
+        <details class="theory" data-testid="theory">
+            <summary>{move || tr(lang.get(), "theory.title")}</summary>
+            <p class="hint">{move || tr(lang.get(), source)}</p>
+            <div class="formulas" inner_html=move || rows.get().join("")></div>
+        </details>
+    }
+}
+
+/// GAN (lecture 003): the value function, at the current D and G; the optimal discriminator.
+pub fn gan_rows(value: Option<f64>) -> Vec<String> {
+    let v = value.map(mn).unwrap_or_else(|| "<mi>…</mi>".into());
+    vec![
+        block(&format!(
+            "<mi>V</mi><mo>(</mo><mi>D</mi><mo>,</mo><mi>G</mi><mo>)</mo><mo>=</mo>\
+             <msub><mi>𝔼</mi><mrow><mi>x</mi><mo>∼</mo><msub><mi>p</mi><mtext>data</mtext></msub></mrow></msub>\
+             <mi>log</mi><mi>D</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>+</mo>\
+             <msub><mi>𝔼</mi><mi>z</mi></msub><mi>log</mi><mo>(</mo><mn>1</mn><mo>−</mo><mi>D</mi><mo>(</mo><mi>G</mi><mo>(</mo><mi>z</mi><mo>)</mo><mo>)</mo><mo>)</mo>\
+             <mo>=</mo><mrow data-testid=\"theory-value\">{v}</mrow>"
+        )),
+        block(&format!(
+            "<msup><mi>D</mi><mo>*</mo></msup><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo>\
+             <mfrac><mrow><msub><mi>p</mi><mtext>data</mtext></msub><mo>(</mo><mi>x</mi><mo>)</mo></mrow>\
+             <mrow><msub><mi>p</mi><mtext>data</mtext></msub><mo>(</mo><mi>x</mi><mo>)</mo><mo>+</mo><msub><mi>p</mi><mi>g</mi></msub><mo>(</mo><mi>x</mi><mo>)</mo></mrow></mfrac>\
+             <mo>,</mo><mspace width=\"1em\"/>\
+             <mi>V</mi><mo>(</mo><msup><mi>D</mi><mo>*</mo></msup><mo>,</mo><mi>G</mi><mo>)</mo><mo>=</mo><mo>−</mo><mi>log</mi><mn>4</mn><mo>+</mo><mn>2</mn><mo>·</mo><mtext>JSD</mtext><mo>(</mo><msub><mi>p</mi><mtext>data</mtext></msub><mo>‖</mo><msub><mi>p</mi><mi>g</mi></msub><mo>)</mo>\
+             <mo>≥</mo><mo>−</mo><mi>log</mi><mn>4</mn><mo>≈</mo>{}",
+            mn(-(4f64.ln()))
+        )),
+    ]
+}
+
+/// RBM (lecture 000): energy and free energy of one user at the current weights; the CD update.
+pub fn rbm_rows(user: Option<(String, f64, f64)>, ll: Option<f64>) -> Vec<String> {
+    let (name, e, f) = match user {
+        Some((n, e, f)) => (n, mn(e), mn(f)),
+        None => ("v".into(), "<mi>…</mi>".into(), "<mi>…</mi>".into()),
+    };
+    let name = name.replace(['<', '>', '&'], "");
+    vec![
+        block(&format!(
+            "<mi>E</mi><mo>(</mo><mi>v</mi><mo>,</mo><mi>h</mi><mo>)</mo><mo>=</mo><mo>−</mo>\
+             <msup><mi>v</mi><mi>T</mi></msup><mi>W</mi><mi>h</mi><mo>−</mo><msup><mi>b</mi><mi>T</mi></msup><mi>v</mi><mo>−</mo><msup><mi>c</mi><mi>T</mi></msup><mi>h</mi>\
+             <mo>;</mo><mspace width=\"1em\"/><mi>E</mi><mo>(</mo><mtext>{name}</mtext><mo>,</mo><msup><mi>h</mi><mo>*</mo></msup><mo>)</mo><mo>=</mo>{e}"
+        )),
+        block(&format!(
+            "<mi>F</mi><mo>(</mo><mi>v</mi><mo>)</mo><mo>=</mo><mo>−</mo><msup><mi>b</mi><mi>T</mi></msup><mi>v</mi><mo>−</mo>\
+             <munder><mo>∑</mo><mi>j</mi></munder><mi>log</mi><mo>(</mo><mn>1</mn><mo>+</mo>\
+             <msup><mi>e</mi><mrow><msub><mi>c</mi><mi>j</mi></msub><mo>+</mo><msub><mrow><mo>(</mo><msup><mi>v</mi><mi>T</mi></msup><mi>W</mi><mo>)</mo></mrow><mi>j</mi></msub></mrow></msup><mo>)</mo>\
+             <mo>;</mo><mspace width=\"1em\"/><mi>F</mi><mo>(</mo><mtext>{name}</mtext><mo>)</mo><mo>=</mo><mrow data-testid=\"theory-free-energy\">{f}</mrow>"
+        )),
+        block(
+            "<mi>Δ</mi><mi>W</mi><mo>=</mo><mi>η</mi><mo>(</mo>\
+             <msub><mrow><mo>⟨</mo><mi>v</mi><msup><mi>h</mi><mi>T</mi></msup><mo>⟩</mo></mrow><mtext>data</mtext></msub><mo>−</mo>\
+             <msub><mrow><mo>⟨</mo><mi>v</mi><msup><mi>h</mi><mi>T</mi></msup><mo>⟩</mo></mrow><mtext>recon</mtext></msub><mo>)</mo>",
+        ),
+        block(&format!(
+            "<mfrac><mn>1</mn><mi>N</mi></mfrac><munder><mo>∑</mo><mi>n</mi></munder><mi>ln</mi><mi>p</mi><mo>(</mo><msup><mi>v</mi><mrow><mo>(</mo><mi>n</mi><mo>)</mo></mrow></msup><mo>)</mo><mo>=</mo>{}",
+            ll.map(mn).unwrap_or_else(|| "<mi>…</mi>".into())
+        )),
+    ]
+}
+
+/// VAE (lectures 003, 004): the ELBO split into reconstruction and KL for the hovered digit;
+/// the KL closed form; the reparameterisation.
+pub fn vae_rows(digit: Option<(f64, f64, (f64, f64), (f64, f64))>) -> Vec<String> {
+    let (rec, kl, mu, sigma) = match digit {
+        Some((r, k, m, s)) => (mn(r), mn(k), m, s),
+        None => (
+            "<mi>…</mi>".into(),
+            "<mi>…</mi>".into(),
+            (f64::NAN, f64::NAN),
+            (f64::NAN, f64::NAN),
+        ),
+    };
+    vec![
+        block(&format!(
+            "<mo>−</mo><mtext>ELBO</mtext><mo>=</mo>\
+             <msub><mi>𝔼</mi><mrow><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>)</mo></mrow></msub>\
+             <mo>[</mo><mo>−</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>)</mo><mo>]</mo><mo>+</mo>\
+             <mtext>KL</mtext><mo>(</mo><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>)</mo><mo>‖</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mi>I</mi><mo>)</mo><mo>)</mo>\
+             <mo>≈</mo><mrow data-testid=\"theory-rec\">{rec}</mrow><mo>+</mo>{kl}"
+        )),
+        block(&format!(
+            "<mtext>KL</mtext><mo>=</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><munder><mo>∑</mo><mi>j</mi></munder>\
+             <mo>(</mo><msubsup><mi>μ</mi><mi>j</mi><mn>2</mn></msubsup><mo>+</mo><msubsup><mi>σ</mi><mi>j</mi><mn>2</mn></msubsup><mo>−</mo><mn>1</mn><mo>−</mo><mi>log</mi><msubsup><mi>σ</mi><mi>j</mi><mn>2</mn></msubsup><mo>)</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>μ</mi><mo>=</mo><mo>(</mo>{}<mo>,</mo>{}<mo>)</mo><mo>,</mo><mi>σ</mi><mo>=</mo><mo>(</mo>{}<mo>,</mo>{}<mo>)</mo>",
+            mn(mu.0), mn(mu.1), mn(sigma.0), mn(sigma.1)
+        )),
+        block(
+            "<mi>z</mi><mo>=</mo><mi>μ</mi><mo>+</mo><mi>σ</mi><mo>⊙</mo><mi>ε</mi><mo>,</mo><mspace width=\"1em\"/>\
+             <mi>ε</mi><mo>∼</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mi>I</mi><mo>)</mo>",
+        ),
+    ]
+}
+
+/// Transport (lecture 000): W_p, the Sinkhorn scalings at the current ε, the Gaussian W2.
+pub fn transport_rows(
+    eps: f64,
+    iterations: u64,
+    sinkhorn: Option<f64>,
+    exact: Option<f64>,
+    w2: f64,
+) -> Vec<String> {
+    let opt = |x: Option<f64>| x.map(mn).unwrap_or_else(|| "<mi>…</mi>".into());
+    vec![
+        block(
+            "<msub><mi>W</mi><mi>p</mi></msub><mo>(</mo><mi>μ</mi><mo>,</mo><mi>ν</mi><mo>)</mo><mo>=</mo>\
+             <msup><mrow><mo>(</mo><munder><mo>inf</mo><mrow><mi>γ</mi><mo>∈</mo><mi>Π</mi><mo>(</mo><mi>μ</mi><mo>,</mo><mi>ν</mi><mo>)</mo></mrow></munder>\
+             <mo>∫</mo><msup><mrow><mo>|</mo><mi>x</mi><mo>−</mo><mi>y</mi><mo>|</mo></mrow><mi>p</mi></msup><mi>d</mi><mi>γ</mi><mo>)</mo></mrow><mrow><mn>1</mn><mo>/</mo><mi>p</mi></mrow></msup>",
+        ),
+        block(&format!(
+            "<mi>K</mi><mo>=</mo><msup><mi>e</mi><mrow><mo>−</mo><mi>C</mi><mo>/</mo><mi>ε</mi></mrow></msup><mo>,</mo>\
+             <mspace width=\"0.5em\"/><mi>u</mi><mo>←</mo><mi>a</mi><mo>⊘</mo><mo>(</mo><mi>K</mi><mi>v</mi><mo>)</mo><mo>,</mo>\
+             <mspace width=\"0.5em\"/><mi>v</mi><mo>←</mo><mi>b</mi><mo>⊘</mo><mo>(</mo><msup><mi>K</mi><mi>T</mi></msup><mi>u</mi><mo>)</mo><mo>,</mo>\
+             <mspace width=\"0.5em\"/><msub><mi>γ</mi><mi>ε</mi></msub><mo>=</mo><mtext>diag</mtext><mo>(</mo><mi>u</mi><mo>)</mo><mi>K</mi><mtext>diag</mtext><mo>(</mo><mi>v</mi><mo>)</mo>\
+             <mo>;</mo><mspace width=\"1em\"/><mi>ε</mi><mo>=</mo>{}<mo>,</mo><mspace width=\"0.5em\"/><mi>t</mi><mo>=</mo><mn>{iterations}</mn><mo>:</mo>\
+             <mo>⟨</mo><msub><mi>γ</mi><mi>ε</mi></msub><mo>,</mo><mi>C</mi><mo>⟩</mo><mo>=</mo><mrow data-testid=\"theory-sinkhorn\">{}</mrow><mo>,</mo>\
+             <mo>⟨</mo><msup><mi>γ</mi><mo>*</mo></msup><mo>,</mo><mi>C</mi><mo>⟩</mo><mo>=</mo>{}",
+            mn(eps), opt(sinkhorn), opt(exact)
+        )),
+        block(&format!(
+            "<msubsup><mi>W</mi><mn>2</mn><mn>2</mn></msubsup><mo>=</mo><msup><mrow><mo>‖</mo><msub><mi>m</mi><mn>1</mn></msub><mo>−</mo><msub><mi>m</mi><mn>2</mn></msub><mo>‖</mo></mrow><mn>2</mn></msup><mo>+</mo>\
+             <mtext>tr</mtext><mo>(</mo><msub><mi>Σ</mi><mn>1</mn></msub><mo>+</mo><msub><mi>Σ</mi><mn>2</mn></msub><mo>−</mo><mn>2</mn>\
+             <msup><mrow><mo>(</mo><msubsup><mi>Σ</mi><mn>1</mn><mrow><mn>1</mn><mo>/</mo><mn>2</mn></mrow></msubsup><msub><mi>Σ</mi><mn>2</mn></msub><msubsup><mi>Σ</mi><mn>1</mn><mrow><mn>1</mn><mo>/</mo><mn>2</mn></mrow></msubsup><mo>)</mo></mrow><mrow><mn>1</mn><mo>/</mo><mn>2</mn></mrow></msup><mo>)</mo>\
+             <mo>;</mo><mspace width=\"1em\"/><msub><mi>W</mi><mn>2</mn></msub><mo>=</mo>{}",
+            mn(w2)
+        )),
+    ]
+}
