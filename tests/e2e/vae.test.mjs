@@ -46,7 +46,7 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   // Drag through the latent plane: the decoded digit follows the pointer.
   const chart = page.getByTestId('chart-latent');
   await chart.scrollIntoViewIfNeeded();
-  const box = await chart.boundingBox();
+  let box = await chart.boundingBox();
   await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.3);
   await page.mouse.down();
   await waitFor(async () => (await text(page, 'explore-z')) !== 'z = (0, 0)');
@@ -74,13 +74,19 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   await waitFor(async () => page.url().includes(`from=${picked}`));
   assert.match(await text(page, 'interp-endpoints'), new RegExp(`#${picked} \\(\\d\\)`));
 
-  // Or between two latent points: the explored one becomes an end.
+  // Or between two latent points: the explored one becomes an end. (Clicking the buttons may
+  // have scrolled the page: measure the chart again.)
+  await chart.scrollIntoViewIfNeeded();
+  box = await chart.boundingBox();
   await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.5);
   await page.getByTestId('point-from').click();
   await waitFor(async () => page.url().includes('ends=points'));
+  await chart.scrollIntoViewIfNeeded();
+  box = await chart.boundingBox();
   await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.5);
   await page.getByTestId('point-to').click();
-  await waitFor(async () => /between the points \(-?[\d.]+, -?[\d.]+\) → \([\d.]+, -?[\d.]+\)/.test(await text(page, 'interp-endpoints')));
+  const ends = await waitFor(async () => (await text(page, 'interp-endpoints')).match(/between the points (\(-?[\d.]+, -?[\d.]+\)) → (\(-?[\d.]+, -?[\d.]+\))/));
+  assert.notEqual(ends[1], ends[2], 'two different points');
 
   // α moves the interpolated digit.
   const alphaBefore = await canvasInfo(page, 'alpha-image');
