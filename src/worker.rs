@@ -139,17 +139,16 @@ fn on_message(data: JsValue) {
             wasm_bindgen_futures::spawn_local(load_digits(w.scope.clone()));
             return;
         }
-        let warm_transport = matches!(
-            cmd,
-            ToWorker::Init {
-                lesson: LessonId::Transport,
-                ..
+        let rehearsal = match &cmd {
+            ToWorker::Init { lesson, .. } => {
+                genlab_core::lesson::rehearsal(*lesson).map(|q| (*lesson, q))
             }
-        );
+            _ => None,
+        };
         handle(w, cmd);
-        if warm_transport {
+        if let Some((lesson, queries)) = rehearsal {
             // After the first snapshot went out: the page shows the lesson meanwhile.
-            warm_up_transport();
+            rehearse(lesson, queries);
         }
     });
 }
@@ -169,18 +168,15 @@ fn handle(w: &mut Worker, cmd: ToWorker) {
     schedule(w, 0);
 }
 
-/// One throwaway start and one throwaway edit at 50 points a side, encoded as if sent: see
-/// `genlab_core::transport::warm_up_query`.
-fn warm_up_transport() {
-    use genlab_core::transport::warm_up_query;
+/// One throwaway start and one throwaway edit, encoded as if sent (see
+/// `genlab_core::lesson::rehearsal`).
+fn rehearse(lesson: LessonId, [start, edit]: [String; 2]) {
     let mut session = Session::new();
     session.handle(ToWorker::Init {
-        lesson: LessonId::Transport,
-        query: warm_up_query(0),
+        lesson,
+        query: start,
     });
-    let replies = session.handle(ToWorker::Update {
-        query: warm_up_query(1),
-    });
+    let replies = session.handle(ToWorker::Update { query: edit });
     let _ = wire::encode(|| serde_wasm_bindgen::to_value(&replies));
 }
 

@@ -278,30 +278,23 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
     // when the problem does — an unchanged spec must not be redrawn (nor delay the next reply).
     let bars = Memo::new(move |_| tv(lesson, |v| bars_chart(v, lang.get())));
     let clouds = Memo::new(move |_| tv(lesson, |v| cloud_chart(v, lang.get())));
-    let sink_plan = Memo::new(move |_| {
-        tv(lesson, |v| {
-            plan_chart(
-                &v.sinkhorn_plan.0,
-                v.xs.len(),
-                v.ys.len(),
-                lang.get(),
-                tr(lang.get(), "ot.sinkhorn_plan"),
-            )
+    // Either plan as a heatmap: `pick` chooses which one from the view.
+    let plan_memo = move |pick: fn(&TransportView) -> &[f32], title: &'static str| {
+        Memo::new(move |_| {
+            tv(lesson, |v| {
+                plan_chart(
+                    pick(v),
+                    v.xs.len(),
+                    v.ys.len(),
+                    lang.get(),
+                    tr(lang.get(), title),
+                )
+            })
+            .flatten()
         })
-        .flatten()
-    });
-    let exact_plan = Memo::new(move |_| {
-        tv(lesson, |v| {
-            plan_chart(
-                &v.exact_plan.0,
-                v.xs.len(),
-                v.ys.len(),
-                lang.get(),
-                tr(lang.get(), "ot.exact_plan"),
-            )
-        })
-        .flatten()
-    });
+    };
+    let sink_plan = plan_memo(|v| &v.sinkhorn_plan.0, "ot.sinkhorn_plan");
+    let exact_plan = plan_memo(|v| &v.exact_plan.0, "ot.exact_plan");
     let gauss = Memo::new(move |_| tv(lesson, |v| gaussian_chart(v, lang.get())));
     let shift = Memo::new(move |_| tv(lesson, |v| shift_chart(v, lang.get())));
     let sink_cost = Signal::derive(move || {

@@ -85,42 +85,55 @@ pub fn parse_route(route: &str) -> Option<(LessonId, String)> {
 /// Builds the trainer of `lesson` from a settings string.
 pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
     match lesson {
-        LessonId::Gan => {
-            let (s, notices) = settings::parse_query::<crate::gan::GanSettings>(query, APP_KEYS);
-            Ok(Built {
-                trainer: Box::new(crate::gan::GanTrainer::new(s)),
-                notices,
-            })
-        }
-        LessonId::Rbm => {
-            let (s, notices) = settings::parse_query::<crate::rbm::RbmSettings>(query, APP_KEYS);
-            Ok(Built {
-                trainer: Box::new(crate::rbm::RbmTrainer::new(s)),
-                notices,
-            })
-        }
-        LessonId::Transport => {
-            let (s, notices) =
-                settings::parse_query::<crate::transport::TransportSettings>(query, APP_KEYS);
-            Ok(Built {
-                trainer: Box::new(crate::transport::TransportTrainer::new(s)),
-                notices,
-            })
-        }
-        LessonId::Vae => {
-            let (s, notices) = settings::parse_query::<crate::vae::VaeSettings>(query, APP_KEYS);
-            Ok(Built {
-                trainer: Box::new(crate::vae::VaeTrainer::new(s)),
-                notices,
-            })
-        }
+        LessonId::Gan => from_query(query, crate::gan::GanTrainer::new),
+        LessonId::Rbm => from_query(query, crate::rbm::RbmTrainer::new),
+        LessonId::Transport => from_query(query, crate::transport::TransportTrainer::new),
+        LessonId::Vae => from_query(query, crate::vae::VaeTrainer::new),
         other => Err(format!("the {:?} lesson is not built yet", other)),
+    }
+}
+
+/// Parses the settings `S` (app keys allowed) and builds a trainer from them.
+fn from_query<S: Settings, T: Trainer + 'static>(
+    query: &str,
+    new: fn(S) -> T,
+) -> Result<Built, String> {
+    let (s, notices) = settings::parse_query::<S>(query, APP_KEYS);
+    Ok(Built {
+        trainer: Box::new(new(s)),
+        notices,
+    })
+}
+
+/// Two settings strings a host may run through a throwaway session right after `lesson` starts:
+/// browsers compile wasm lazily, and without a rehearsal the first interaction pays for that.
+/// Only lessons whose interactions must land within a frame have one.
+pub fn rehearsal(lesson: LessonId) -> Option<[String; 2]> {
+    match lesson {
+        LessonId::Transport => Some([
+            crate::transport::warm_up_query(0),
+            crate::transport::warm_up_query(1),
+        ]),
+        _ => None,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rehearsal's settings are legal at full size: they build with no adjusted value.
+    #[test]
+    fn rehearsals_build_cleanly() {
+        use crate::settings::ChoiceEnum;
+        for &lesson in LessonId::ALL {
+            for q in rehearsal(lesson).into_iter().flatten() {
+                let built = build(lesson, &q).expect("builds");
+                assert!(built.notices.is_empty(), "{lesson:?}: {:?}", built.notices);
+            }
+        }
+        assert!(rehearsal(LessonId::Transport).is_some());
+    }
 
     #[test]
     fn routes_parse_from_hash_and_cli_forms() {

@@ -67,54 +67,36 @@ pub trait Real:
     }
 }
 
-impl Real for f32 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(x: f64) -> Self {
-        x as f32
-    }
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
-    fn exp(self) -> Self {
-        libm::expf(self)
-    }
-    fn ln_1p(self) -> Self {
-        libm::log1pf(self)
-    }
-    fn sqrt(self) -> Self {
-        libm::sqrtf(self)
-    }
-    fn abs(self) -> Self {
-        f32::abs(self)
-    }
-    fn is_finite(self) -> bool {
-        f32::is_finite(self)
-    }
+/// The two float types differ only in which libm functions they call.
+macro_rules! impl_real {
+    ($t:ty, $exp:path, $ln_1p:path, $sqrt:path) => {
+        impl Real for $t {
+            const ZERO: Self = 0.0;
+            const ONE: Self = 1.0;
+            fn from_f64(x: f64) -> Self {
+                x as $t
+            }
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn exp(self) -> Self {
+                $exp(self)
+            }
+            fn ln_1p(self) -> Self {
+                $ln_1p(self)
+            }
+            fn sqrt(self) -> Self {
+                $sqrt(self)
+            }
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            fn is_finite(self) -> bool {
+                <$t>::is_finite(self)
+            }
+        }
+    };
 }
 
-impl Real for f64 {
-    const ZERO: Self = 0.0;
-    const ONE: Self = 1.0;
-    fn from_f64(x: f64) -> Self {
-        x
-    }
-    fn to_f64(self) -> f64 {
-        self
-    }
-    fn exp(self) -> Self {
-        libm::exp(self)
-    }
-    fn ln_1p(self) -> Self {
-        libm::log1p(self)
-    }
-    fn sqrt(self) -> Self {
-        libm::sqrt(self)
-    }
-    fn abs(self) -> Self {
-        f64::abs(self)
-    }
-    fn is_finite(self) -> bool {
-        f64::is_finite(self)
-    }
-}
+impl_real!(f32, libm::expf, libm::log1pf, libm::sqrtf);
+impl_real!(f64, libm::exp, libm::log1p, libm::sqrt);

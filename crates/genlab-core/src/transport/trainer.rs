@@ -435,10 +435,9 @@ mod tests {
     }
 }
 
-/// A settings string at the largest size the lesson allows (50 points a side), for warming up.
-/// A browser compiles wasm lazily — a quick baseline first, optimised code once a function is
-/// hot — so the worker runs one throwaway start and one throwaway edit of this size right after
-/// the lesson opens; otherwise the first drag pays for the compilation and misses its frame.
+/// A settings string at the largest size the lesson allows (50 points a side), for the
+/// rehearsal a host runs right after the lesson opens (see `lesson::rehearsal`): otherwise the
+/// first drag pays for the browser's lazy compilation and misses its frame.
 pub fn warm_up_query(variant: u64) -> String {
     use super::settings::MAX_POINTS;
     let mut rng = Rng::new(variant);
