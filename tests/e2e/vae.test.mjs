@@ -155,3 +155,21 @@ test('bad address values are named; a learning rate that kills the encoder is ex
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a bookmarked VAE address restores every new control', async () => {
+  const page = await openPage(browser, `${server.base}#/vae?hidden=128&beta=2&lr=0.002&batch=50&ends=points&ax=1.5&ay=-1&bx=-2&by=0.5&alpha=0.3`);
+  await ready(page);
+  const value = (id) => page.getByTestId(`param-${id}`).inputValue();
+  assert.equal(await value('hidden'), '128');
+  assert.equal(await value('ends'), 'points');
+  for (const [k, v] of [['beta', '2'], ['lr', '0.002'], ['batch', '50'], ['ax', '1.5'], ['ay', '-1'], ['bx', '-2'], ['by', '0.5'], ['alpha', '0.3']]) {
+    assert.equal(await value(k), v, k);
+  }
+  assert.match(await text(page, 'interp-endpoints'), /\(1\.5, -1\) → \(-2, 0\.5\), α = 0\.3/);
+  assert.equal(await page.getByTestId('notices').count(), 0);
+  await page.reload();
+  await ready(page);
+  assert.equal(await value('ax'), '1.5');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
