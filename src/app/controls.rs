@@ -135,9 +135,40 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
                     let csv = lesson.history.with(|h| h.to_csv());
                     crate::charts::download_text(&format!("genlab-{}-history.csv", lesson.id.key()), "text/csv", &csv);
                 }>"CSV"</button>
+            <button class="small" data-testid="export" title=move || tr(lang(), "transport.export_help")
+                on:click=move |_| lesson.export() disabled=move || !lesson.started.get()>
+                {move || tr(lang(), "transport.export")}</button>
+            <label class="small button-like" title=move || tr(lang(), "transport.import_help")>
+                {move || tr(lang(), "transport.import")}
+                <input type="file" accept=".json,application/json" data-testid="import-file" class="visually-hidden"
+                    on:change=move |e| read_run_file(e, lesson) />
+            </label>
             <span class="keys">{move || tr(lang(), "transport.keys")}</span>
         </div>
     }
+}
+
+/// Reads the chosen file and hands its text to the lesson; the input is cleared so choosing the
+/// same file again imports it again.
+fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    wasm_bindgen_futures::spawn_local(async move {
+        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+            Ok(text) => lesson.import(text.as_string().unwrap_or_default()),
+            Err(_) => lesson
+                .imported
+                .set(Some(Err("the browser could not read the file".into()))),
+        }
+    });
 }
 
 /// Banners: divergence, worker failure, adjusted URL values, rejected commands.
@@ -177,6 +208,18 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
             <div class="banner error" role="alert" data-testid="data-error">
                 <strong>{tr(lang(), "status.data_error")}</strong> ": " {m} " " {tr(lang(), "status.data_error_hint")}
             </div>
+        })}
+        {move || lesson.imported.get().map(|r| match r {
+            Ok(step) => view! {
+                <div class="banner notice" role="status" data-testid="imported">
+                    {tr(lang(), "status.imported")} " " {step} "."
+                </div>
+            }.into_any(),
+            Err(m) => view! {
+                <div class="banner error" role="alert" data-testid="import-error">
+                    <strong>{tr(lang(), "status.import_failed")}</strong> ": " {m} ". " {tr(lang(), "status.import_unchanged")}
+                </div>
+            }.into_any(),
         })}
         {move || lesson.rejected.get().map(|m| view! {
             <div class="banner notice" role="status" data-testid="rejected">{tr(lang(), "status.rejected")} ": " {m}</div>

@@ -114,6 +114,8 @@ pub struct Lesson {
     pub loading: RwSignal<Option<(u64, u64)>>,
     /// Why the lesson's data could not be had (it then starts blocked).
     pub data_error: RwSignal<Option<String>>,
+    /// The last import: the step of the run it brought in, or why it was refused.
+    pub imported: RwSignal<Option<Result<u64, String>>>,
     link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
 }
 
@@ -137,6 +139,7 @@ impl Lesson {
             answer: RwSignal::new(None),
             loading: RwSignal::new(None),
             data_error: RwSignal::new(None),
+            imported: RwSignal::new(None),
             link: StoredValue::new_local(None),
         };
         lesson.spawn(query);
@@ -222,6 +225,11 @@ impl Lesson {
                 }
             }
             FromWorker::Answer(a) => self.answer.set(Some(a)),
+            FromWorker::Exported { file_name, text } => {
+                crate::charts::download_text(&file_name, "application/json", &text);
+            }
+            FromWorker::Imported { step } => self.imported.set(Some(Ok(step))),
+            FromWorker::ImportFailed { message } => self.imported.set(Some(Err(message))),
             FromWorker::Loading {
                 done, total, error, ..
             } => {
@@ -286,6 +294,17 @@ impl Lesson {
     pub fn set_speed(self, steps_per_sec: f64) {
         self.speed.set(steps_per_sec);
         self.send(ToWorker::SetSpeed { steps_per_sec });
+    }
+
+    /// Asks the worker for the run as a file; it arrives as a download.
+    pub fn export(self) {
+        self.send(ToWorker::Export);
+    }
+
+    /// Hands a run file to the worker, which replaces the run only if the file checks out.
+    pub fn import(self, text: String) {
+        self.imported.set(None);
+        self.send(ToWorker::Import { text });
     }
 
     pub fn act(self, action: LessonAction) {

@@ -95,6 +95,13 @@ pub const EN: &[(&str, &str)] = &[
     ("transport.keys", "Keys: space play/pause, → step, r reset"),
     ("transport.new_seed", "New seed"),
     ("transport.csv_help", "Save the metric history as CSV"),
+    ("transport.export", "Export run"),
+    ("transport.export_help", "Save this run — settings, seed, trained parameters and metric history — as one file"),
+    ("transport.import", "Import run"),
+    ("transport.import_help", "Continue a run saved with “Export run”"),
+    ("status.import_failed", "Import failed"),
+    ("status.import_unchanged", "Nothing was changed."),
+    ("status.imported", "Imported the run at step"),
     // Status
     ("status.diverged", "Training paused: the run diverged"),
     ("status.diverged_hint", "The last good state stays on screen. Lower the learning rate, then Reset."),

@@ -59,6 +59,12 @@ pub trait Trainer {
     fn blocked(&self) -> Option<String> {
         None
     }
+    /// Everything a step changes — parameters, optimiser moments, random streams, counters — for
+    /// an exported run ([`crate::runfile`]). What follows from the settings is not saved.
+    fn save_state(&self) -> serde_json::Value;
+    /// Takes a saved state into a trainer freshly built from the same settings, checking every
+    /// shape. After `Err` the trainer is half-written and must be dropped.
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String>;
     /// A lesson-specific request (clamp a unit, fill in a rating...).
     fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
         None

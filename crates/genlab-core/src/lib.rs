@@ -13,6 +13,7 @@ pub mod nn;
 pub mod protocol;
 pub mod rbm;
 pub mod rng;
+pub mod runfile;
 pub mod session;
 pub mod settings;
 pub mod stats;

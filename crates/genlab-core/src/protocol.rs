@@ -47,6 +47,12 @@ pub enum ToWorker {
     },
     /// A lesson-specific request.
     Act(LessonAction),
+    /// Asks for the run as a file ([`crate::runfile`]): settings, trained state, history.
+    Export,
+    /// Replaces the run with the one in a file, if the file is valid for this lesson.
+    Import {
+        text: String,
+    },
     /// Panics the worker on purpose, so tests can check that a crash is reported and recovered.
     Crash,
 }
@@ -63,6 +69,8 @@ impl ToWorker {
             ToWorker::Update { .. } => "update",
             ToWorker::SetSpeed { .. } => "set_speed",
             ToWorker::Act(_) => "act",
+            ToWorker::Export => "export",
+            ToWorker::Import { .. } => "import",
             ToWorker::Crash => "crash",
         }
     }
@@ -109,6 +117,19 @@ pub enum FromWorker {
         message: String,
     },
     Answer(LessonAnswer),
+    /// The run as a file, for the page to offer as a download.
+    Exported {
+        file_name: String,
+        text: String,
+    },
+    /// An imported run replaced the current one (its `Started` and `Snapshot` came before).
+    Imported {
+        step: u64,
+    },
+    /// The file could not be imported; the running lesson is unchanged.
+    ImportFailed {
+        message: String,
+    },
     /// Progress of a download the lesson needs before it starts (the VAE's digits): bytes so
     /// far and in all (0 if unknown). `error` says why it failed; the lesson then starts
     /// blocked, with the same reason.

@@ -6,6 +6,8 @@
 
 use crate::lesson::{self, LessonId, StepPart, Trainer};
 use crate::protocol::{FromWorker, HistoryRow, PauseReason, Snapshot, ToWorker};
+use crate::runfile::RunFile;
+use crate::settings::ChoiceEnum;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -26,6 +28,8 @@ pub struct Session {
     /// Steps per second the host should aim for (0 = as fast as possible).
     pub steps_per_sec: f64,
     pending: Vec<HistoryRow>,
+    /// Every row since the start, for an exported run (the page thins its own copy).
+    recorded: Vec<HistoryRow>,
 }
 
 impl Default for Session {
@@ -39,6 +43,7 @@ impl Default for Session {
             queued_part: StepPart::Full,
             steps_per_sec: 0.0,
             pending: Vec::new(),
+            recorded: Vec::new(),
         }
     }
 }
@@ -73,36 +78,105 @@ impl Session {
     }
 
     fn start(&mut self, lesson: LessonId, query: &str) -> Vec<FromWorker> {
-        self.mode = Mode::Paused;
-        self.target = None;
-        self.queued = 0;
-        self.pending.clear();
         match lesson::build(lesson, query) {
-            Ok(mut built) => {
+            Ok(built) => {
                 self.lesson = lesson;
-                let metric_names = built
-                    .trainer
-                    .metric_names()
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
-                let started = FromWorker::Started {
-                    lesson,
-                    query: built.trainer.query(),
-                    notices: built.notices,
-                    metric_names,
-                };
-                // Step 0 gets a history row too, so every curve starts at the initial state.
-                let values = built.trainer.metrics();
-                self.pending.push(HistoryRow { step: 0, values });
-                self.trainer = Some(built.trainer);
-                vec![started, self.snapshot(0.0)]
+                self.begin(built, None)
             }
             Err(message) => {
+                self.mode = Mode::Paused;
                 self.trainer = None;
                 vec![FromWorker::Failed { message }]
             }
         }
+    }
+
+    /// Makes `built` the running trainer, paused. `history`: an imported run's rows; without
+    /// one, the history starts with a row for step 0, so every curve starts at the initial state.
+    fn begin(&mut self, mut built: lesson::Built, history: Option<Vec<HistoryRow>>) -> Vec<FromWorker> {
+        self.mode = Mode::Paused;
+        self.target = None;
+        self.queued = 0;
+        let started = FromWorker::Started {
+            lesson: self.lesson,
+            query: built.trainer.query(),
+            notices: built.notices,
+            metric_names: built
+                .trainer
+                .metric_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+        };
+        self.recorded = history.unwrap_or_else(|| {
+            vec![HistoryRow {
+                step: built.trainer.steps(),
+                values: built.trainer.metrics(),
+            }]
+        });
+        self.pending = self.recorded.clone();
+        self.trainer = Some(built.trainer);
+        vec![started, self.snapshot(0.0)]
+    }
+
+    fn export(&mut self) -> Vec<FromWorker> {
+        let Some(trainer) = self.trainer.as_ref() else {
+            return reject(&ToWorker::Export, "no lesson is running yet");
+        };
+        let file = RunFile::new(
+            self.lesson,
+            trainer.query(),
+            trainer.steps(),
+            trainer.metric_names().iter().map(|s| s.to_string()).collect(),
+            &self.recorded,
+            trainer.save_state(),
+        );
+        vec![FromWorker::Exported {
+            file_name: file.file_name(),
+            text: file.to_json(),
+        }]
+    }
+
+    /// Builds the file's run beside the current one and swaps only when all of it checks out.
+    fn import(&mut self, text: &str) -> Vec<FromWorker> {
+        match self.imported_trainer(text) {
+            Ok((built, file)) => {
+                let mut out = self.begin(built, Some(file.history_rows()));
+                out.push(FromWorker::Imported { step: file.step });
+                out
+            }
+            Err(message) => vec![FromWorker::ImportFailed { message }],
+        }
+    }
+
+    fn imported_trainer(&self, text: &str) -> Result<(lesson::Built, RunFile), String> {
+        let mut file = RunFile::parse(text)?;
+        if self.trainer.is_none() {
+            return Err("no lesson is running yet".into());
+        }
+        if file.lesson != self.lesson {
+            return Err(format!(
+                "this file holds a run of the “{}” lesson; open that lesson to import it",
+                file.lesson.key()
+            ));
+        }
+        let mut built = lesson::build(file.lesson, &file.query)?;
+        let names = built.trainer.metric_names();
+        if file.metric_names.len() != names.len()
+            || file.metric_names.iter().zip(names).any(|(a, b)| a != b)
+        {
+            return Err("the file's metrics are not this lesson's: it was made by another version of genlab".into());
+        }
+        let state = std::mem::take(&mut file.state);
+        built.trainer.load_state(state)?;
+        if built.trainer.steps() != file.step {
+            return Err(format!(
+                "the file says step {} but its state is at step {}",
+                file.step,
+                built.trainer.steps()
+            ));
+        }
+        Ok((built, file))
     }
 
     pub fn handle(&mut self, cmd: ToWorker) -> Vec<FromWorker> {
@@ -118,6 +192,11 @@ impl Session {
             };
             return vec![];
         }
+        match &cmd {
+            ToWorker::Export => return self.export(),
+            ToWorker::Import { text } => return self.import(text),
+            _ => {}
+        }
         if cmd == ToWorker::Crash {
             panic!("crash requested by the page (ToWorker::Crash)");
         }
@@ -125,7 +204,11 @@ impl Session {
             return reject(&cmd, "no lesson is running yet: send Init first");
         };
         match cmd {
-            ToWorker::Init { .. } | ToWorker::Crash | ToWorker::SetSpeed { .. } => {
+            ToWorker::Init { .. }
+            | ToWorker::Crash
+            | ToWorker::SetSpeed { .. }
+            | ToWorker::Export
+            | ToWorker::Import { .. } => {
                 unreachable!("handled above")
             }
             ToWorker::Reset { query } => {
@@ -234,7 +317,11 @@ impl Session {
             let step = trainer.steps();
             if step % trainer.record_every() == 0 {
                 let values = trainer.metrics();
-                self.pending.push(HistoryRow { step, values });
+                self.pending.push(HistoryRow {
+                    step,
+                    values: values.clone(),
+                });
+                self.recorded.push(HistoryRow { step, values });
             }
             if self.queued > 0 {
                 self.queued -= 1;
@@ -466,5 +553,187 @@ mod tests {
             let bits = |r: &HistoryRow| r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(x), bits(y), "step {}", x.step);
         }
+    }
+
+    /// Runs `lesson` to `stop`, exports, imports into a fresh session and continues to `end`:
+    /// every history row and the final view must equal those of a run that never stopped.
+    fn export_import_continues_exactly(lesson: LessonId, query: &str, stop: u64, end: u64) {
+        let begin = |s: &mut Session| {
+            let out = s.handle(ToWorker::Init {
+                lesson,
+                query: query.into(),
+            });
+            assert!(matches!(out[0], FromWorker::Started { .. }), "{out:?}");
+        };
+        let mut whole = Session::new();
+        begin(&mut whole);
+        whole.handle(ToWorker::RunTo { step: end });
+        while whole.has_work() {
+            whole.run(1000);
+        }
+        let whole_rows = whole.recorded.clone();
+
+        let mut first = Session::new();
+        begin(&mut first);
+        first.handle(ToWorker::RunTo { step: stop });
+        while first.has_work() {
+            first.run(7);
+        }
+        let [FromWorker::Exported { file_name, text }] = &first.handle(ToWorker::Export)[..]
+        else {
+            panic!("no export");
+        };
+        assert_eq!(file_name, &format!("genlab-{}-step{stop}.json", lesson.key()));
+
+        // A fresh session at other settings takes the file and becomes the exported run.
+        let mut second = Session::new();
+        second.handle(ToWorker::Init {
+            lesson,
+            query: "seed=999".into(),
+        });
+        let out = second.handle(ToWorker::Import { text: text.clone() });
+        assert!(
+            matches!(out.last(), Some(FromWorker::Imported { step }) if *step == stop),
+            "{:?}",
+            out.last()
+        );
+        match &out[0] {
+            FromWorker::Started { query: q, .. } => assert_eq!(q, &first.trainer().unwrap().query()),
+            other => panic!("{other:?}"),
+        }
+        let FromWorker::Snapshot(snap) = &out[1] else {
+            panic!("{:?}", out[1]);
+        };
+        assert_eq!(snap.step, stop);
+        // NaN marks a value not yet defined; it must come back as NaN.
+        let bits = |rows: &[HistoryRow]| {
+            rows.iter()
+                .map(|r| (r.step, r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(bits(&snap.history), bits(&first.recorded), "the file's history comes back");
+        second.take_history();
+        second.handle(ToWorker::RunTo { step: end });
+        while second.has_work() {
+            second.run(13);
+        }
+        assert_eq!(bits(&second.recorded), bits(&whole_rows), "{lesson:?}");
+        assert_eq!(
+            second.trainer().unwrap().view(),
+            whole.trainer().unwrap().view(),
+            "{lesson:?}"
+        );
+    }
+
+    #[test]
+    fn an_exported_gan_run_continues_exactly_after_import() {
+        export_import_continues_exactly(LessonId::Gan, "seed=5&d_steps=2", 123, 300);
+    }
+
+    #[test]
+    fn an_exported_rbm_run_continues_exactly_after_import() {
+        // Every lane trains (compare), so PCD chains, the PT ladder and its swap counts travel too.
+        export_import_continues_exactly(LessonId::Rbm, "seed=3&compare=true&batch=2", 57, 200);
+    }
+
+    #[test]
+    fn an_exported_transport_run_continues_exactly_after_import() {
+        export_import_continues_exactly(LessonId::Transport, "eps=0.05", 9, 40);
+    }
+
+    #[test]
+    fn an_exported_vae_run_continues_exactly_after_import() {
+        use crate::vae::data;
+        let digits = data::load_repo_asset().expect("the bundled digits");
+        data::install(data::Source::Loaded(std::sync::Arc::new(digits)));
+        export_import_continues_exactly(LessonId::Vae, "seed=2&hidden=64&batch=20", 35, 70);
+    }
+
+    fn gan_file(steps: u64) -> (Session, String) {
+        let mut s = Session::new();
+        init(&mut s, "seed=1");
+        s.handle(ToWorker::Step {
+            count: steps as u32,
+            part: StepPart::Full,
+        });
+        s.run(1000);
+        let [FromWorker::Exported { text, .. }] = &s.handle(ToWorker::Export)[..] else {
+            panic!()
+        };
+        (s, text.clone())
+    }
+
+    /// A bad file leaves the running lesson exactly as it was, and says why.
+    #[test]
+    fn a_bad_file_changes_nothing_and_says_why() {
+        let (_, good) = gan_file(20);
+        let mut s = Session::new();
+        init(&mut s, "seed=3&lr_g=0.002");
+        s.handle(ToWorker::Step {
+            count: 5,
+            part: StepPart::Full,
+        });
+        s.run(100);
+        let before = (s.trainer().unwrap().query(), s.trainer().unwrap().save_state());
+        let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+        let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+            let mut v = v.clone();
+            f(&mut v);
+            v.to_string()
+        };
+        let (_, rbm_file) = {
+            let mut r = Session::new();
+            r.handle(ToWorker::Init {
+                lesson: LessonId::Rbm,
+                query: String::new(),
+            });
+            let [FromWorker::Exported { text, .. }] = &r.handle(ToWorker::Export)[..] else {
+                panic!()
+            };
+            ((), text.clone())
+        };
+        let cases: Vec<(String, &str)> = vec![
+            ("garbage".into(), "not a genlab run"),
+            (rbm_file, "“rbm” lesson"),
+            (
+                edit(&|v| v["query"] = "seed=1&g_width=3".into()),
+                "numbers where these settings need",
+            ),
+            (edit(&|v| v["state"]["steps"] = 7.into()), "state is at step 7"),
+            (
+                edit(&|v| v["state"]["g"] = "f32:AAAA".into()),
+                "expected f64",
+            ),
+            (edit(&|v| v["state"]["rng"] = "x".into()), "damaged"),
+            (
+                edit(&|v| {
+                    let n = v["state"]["d"].as_str().unwrap().len();
+                    // Eight bytes of all ones: a NaN in place of the last weight.
+                    let mut d = v["state"]["d"].as_str().unwrap()[..n - 12].to_string();
+                    d.push_str("//////////8=");
+                    v["state"]["d"] = d.into();
+                }),
+                "NaN",
+            ),
+            (
+                edit(&|v| v["metric_names"][0] = "other".into()),
+                "metrics are not this lesson's",
+            ),
+        ];
+        for (text, why) in cases {
+            let out = s.handle(ToWorker::Import { text });
+            match &out[..] {
+                [FromWorker::ImportFailed { message }] => {
+                    assert!(message.contains(why), "{why}: {message}")
+                }
+                other => panic!("{why}: {other:?}"),
+            }
+            assert_eq!(
+                (s.trainer().unwrap().query(), s.trainer().unwrap().save_state()),
+                before,
+                "{why}"
+            );
+        }
+        assert_eq!(s.step(), 5);
     }
 }

@@ -9,6 +9,7 @@ use crate::math::{normal_pdf, normal_quantile, sigmoid, softplus};
 use crate::nn::{Mlp, Optimizer, Tape};
 use crate::protocol::{Bulk, LessonView};
 use crate::rng::Rng;
+use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
 use crate::stats::{histogram_density, kde, mean_std};
 use crate::w1::w1_to_normal;
@@ -320,6 +321,26 @@ fn check_finite(who: &str, loss: f64, params: &[f64]) -> Result<(), String> {
     }
 }
 
+/// What a GAN step changes (see [`Trainer::save_state`]).
+#[derive(Serialize, Deserialize)]
+struct GanState {
+    #[serde(with = "packed")]
+    g: Vec<f64>,
+    #[serde(with = "packed")]
+    d: Vec<f64>,
+    #[serde(with = "packed")]
+    g_ema: Vec<f64>,
+    opt_g: Optimizer,
+    opt_d: Optimizer,
+    rng: Rng,
+    steps: u64,
+    d_updates: u64,
+    g_updates: u64,
+    /// D's loss, G's loss, mean D(real), mean D(fake) of the last updates (NaN before any).
+    #[serde(with = "packed")]
+    last: Vec<f64>,
+}
+
 impl Trainer for GanTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -445,6 +466,55 @@ impl Trainer for GanTrainer {
             d_steps_done: self.d_updates,
             g_steps_done: self.g_updates,
         })
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        runfile::save(&GanState {
+            g: self.g.params.clone(),
+            d: self.d.params.clone(),
+            g_ema: self.g_ema.clone(),
+            opt_g: self.opt_g.clone(),
+            opt_d: self.opt_d.clone(),
+            rng: self.rng.clone(),
+            steps: self.steps,
+            d_updates: self.d_updates,
+            g_updates: self.g_updates,
+            last: vec![
+                self.last_d_loss,
+                self.last_g_loss,
+                self.last_d_real,
+                self.last_d_fake,
+            ],
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let st: GanState = runfile::load(state)?;
+        for (what, saved, mine) in [
+            ("generator", &st.g, &self.g.params),
+            ("discriminator", &st.d, &self.d.params),
+            ("generator average", &st.g_ema, &self.g_ema),
+        ] {
+            expect_len(what, saved.len(), mine.len())?;
+            expect_finite(what, saved)?;
+        }
+        expect_len("last losses", st.last.len(), 4)?;
+        self.opt_g.restore(st.opt_g, "generator")?;
+        self.opt_d.restore(st.opt_d, "discriminator")?;
+        self.g.params = st.g;
+        self.d.params = st.d;
+        self.g_ema = st.g_ema;
+        self.rng = st.rng;
+        self.steps = st.steps;
+        self.d_updates = st.d_updates;
+        self.g_updates = st.g_updates;
+        [
+            self.last_d_loss,
+            self.last_g_loss,
+            self.last_d_real,
+            self.last_d_fake,
+        ] = [st.last[0], st.last[1], st.last[2], st.last[3]];
+        Ok(())
     }
 
     fn query(&self) -> String {

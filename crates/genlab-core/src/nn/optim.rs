@@ -8,7 +8,8 @@ choice_enum! {
     pub enum OptimizerKind { Sgd = "sgd", Momentum = "momentum", AdaGrad = "adagrad", RmsProp = "rmsprop", Adam = "adam" }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(bound = "")]
 pub struct Optimizer<T: Real = f64> {
     pub kind: OptimizerKind,
     /// Momentum coefficient (Momentum) or β₁ (Adam).
@@ -16,7 +17,9 @@ pub struct Optimizer<T: Real = f64> {
     /// Decay of the squared-gradient average (RMSProp, Adam).
     pub beta2: f64,
     pub eps: f64,
+    #[serde(with = "crate::runfile::packed")]
     m: Vec<T>,
+    #[serde(with = "crate::runfile::packed")]
     v: Vec<T>,
     t: u64,
 }
@@ -32,6 +35,20 @@ impl<T: Real> Optimizer<T> {
             v: vec![T::ZERO; n],
             t: 0,
         }
+    }
+
+    /// Takes the moments of a saved optimiser (an imported run) after checking they fit this one.
+    pub fn restore(&mut self, saved: Optimizer<T>, what: &str) -> Result<(), String> {
+        use crate::runfile::{expect_finite, expect_len};
+        if saved.kind != self.kind {
+            return Err(format!("the file's {what} optimiser is {:?}, these settings use {:?}", saved.kind, self.kind));
+        }
+        expect_len(what, saved.m.len(), self.m.len())?;
+        expect_len(what, saved.v.len(), self.v.len())?;
+        expect_finite(what, &saved.m)?;
+        expect_finite(what, &saved.v)?;
+        *self = saved;
+        Ok(())
     }
 
     /// θ ← θ − update(g).

@@ -33,6 +33,13 @@ pub trait Real:
     fn sqrt(self) -> Self;
     fn abs(self) -> Self;
     fn is_finite(self) -> bool;
+    /// Size in bytes, and the exact bits as little-endian bytes (exported runs).
+    const BYTES: usize;
+    /// "f32" or "f64": names the type in an exported run, so a file cannot be read as the other.
+    const NAME: &'static str;
+    fn write_le(self, out: &mut Vec<u8>);
+    /// `bytes.len() == Self::BYTES`.
+    fn read_le(bytes: &[u8]) -> Self;
     fn max(self, other: Self) -> Self {
         if self > other {
             self
@@ -93,6 +100,14 @@ macro_rules! impl_real {
             }
             fn is_finite(self) -> bool {
                 <$t>::is_finite(self)
+            }
+            const BYTES: usize = std::mem::size_of::<$t>();
+            const NAME: &'static str = stringify!($t);
+            fn write_le(self, out: &mut Vec<u8>) {
+                out.extend_from_slice(&self.to_le_bytes());
+            }
+            fn read_le(bytes: &[u8]) -> Self {
+                <$t>::from_le_bytes(bytes.try_into().expect("caller passes BYTES bytes"))
             }
         }
     };

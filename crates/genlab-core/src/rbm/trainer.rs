@@ -11,6 +11,7 @@ use crate::math::{exp, log_sum_exp, softplus};
 use crate::nn::Optimizer;
 use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::rng::Rng;
+use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
 
 /// Lanes, in the order of their metrics.
@@ -29,7 +30,7 @@ pub const METRICS: &[&str] = &[
     "swap_rate",
 ];
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 enum LaneKind {
     Exact,
     Cd1,
@@ -623,6 +624,86 @@ impl RbmTrainer {
     }
 }
 
+/// What an RBM step changes in one lane (see [`Trainer::save_state`]).
+#[derive(Serialize, Deserialize)]
+struct LaneState {
+    kind: LaneKind,
+    #[serde(with = "packed")]
+    params: Vec<f64>,
+    opt: Optimizer,
+    rng: Rng,
+    chains: Vec<Vec<f64>>,
+    chain_h: Vec<Vec<f64>>,
+    #[serde(with = "packed")]
+    temperatures: Vec<f64>,
+    swap_tries: Vec<u64>,
+    swap_accepts: Vec<u64>,
+    broken: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RbmState {
+    lanes: Vec<LaneState>,
+    steps: u64,
+    batch_rng: Rng,
+    order: Vec<usize>,
+    cursor: usize,
+    demo_rng: Rng,
+    demo_v: Vec<f64>,
+    demo_h: Vec<f64>,
+    demo_half_steps: u64,
+}
+
+impl Lane {
+    fn save(&self) -> LaneState {
+        LaneState {
+            kind: self.kind,
+            params: self.model.params.clone(),
+            opt: self.opt.clone(),
+            rng: self.rng.clone(),
+            chains: self.chains.clone(),
+            chain_h: self.chain_h.clone(),
+            temperatures: self.temperatures.clone(),
+            swap_tries: self.swap_tries.clone(),
+            swap_accepts: self.swap_accepts.clone(),
+            broken: self.broken.clone(),
+        }
+    }
+
+    fn load(&mut self, st: LaneState) -> Result<(), String> {
+        if st.kind != self.kind {
+            return Err(format!(
+                "the file's lanes are not the ones these settings train ({:?} where {:?} runs)",
+                st.kind, self.kind
+            ));
+        }
+        expect_len("RBM parameters", st.params.len(), self.model.params.len())?;
+        expect_finite("RBM parameters", &st.params)?;
+        let shape = |rows: &[Vec<f64>]| rows.iter().map(Vec::len).collect::<Vec<_>>();
+        if shape(&st.chains) != shape(&self.chains) || shape(&st.chain_h) != shape(&self.chain_h)
+        {
+            return Err("the file's persistent chains do not fit these settings".into());
+        }
+        expect_len(
+            "temperatures",
+            st.temperatures.len(),
+            self.temperatures.len(),
+        )?;
+        expect_len("swap counts", st.swap_tries.len(), self.swap_tries.len())?;
+        expect_len("swap counts", st.swap_accepts.len(), self.swap_accepts.len())?;
+        self.opt.restore(st.opt, "RBM")?;
+        self.model.params = st.params;
+        self.rng = st.rng;
+        self.chains = st.chains;
+        self.chain_h = st.chain_h;
+        self.temperatures = st.temperatures;
+        self.swap_tries = st.swap_tries;
+        self.swap_accepts = st.swap_accepts;
+        self.broken = st.broken;
+        Ok(())
+    }
+}
+
 impl Trainer for RbmTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -761,6 +842,45 @@ impl Trainer for RbmTrainer {
 
     fn query(&self) -> String {
         to_query(&self.settings)
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        runfile::save(&RbmState {
+            lanes: self.lanes.iter().map(Lane::save).collect(),
+            steps: self.steps,
+            batch_rng: self.batch_rng.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            demo_rng: self.demo_rng.clone(),
+            demo_v: self.demo_v.clone(),
+            demo_h: self.demo_h.clone(),
+            demo_half_steps: self.demo_half_steps,
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let st: RbmState = runfile::load(state)?;
+        expect_len("lanes", st.lanes.len(), self.lanes.len())?;
+        let n = self.order.len();
+        let mut sorted = st.order.clone();
+        sorted.sort_unstable();
+        if sorted != (0..n).collect::<Vec<_>>() || (n > 0 && st.cursor >= n) {
+            return Err("the file's batch order does not fit this data".into());
+        }
+        expect_len("Gibbs demo state", st.demo_v.len(), self.demo_v.len())?;
+        expect_len("Gibbs demo state", st.demo_h.len(), self.demo_h.len())?;
+        for (lane, saved) in self.lanes.iter_mut().zip(st.lanes) {
+            lane.load(saved)?;
+        }
+        self.steps = st.steps;
+        self.batch_rng = st.batch_rng;
+        self.order = st.order;
+        self.cursor = st.cursor;
+        self.demo_rng = st.demo_rng;
+        self.demo_v = st.demo_v;
+        self.demo_h = st.demo_h;
+        self.demo_half_steps = st.demo_half_steps;
+        Ok(())
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {

@@ -103,6 +103,22 @@ impl State {
         err
     }
 
+    /// The potentials and the error history: all an iteration changes (an exported run).
+    pub fn potentials(&self) -> [Vec<f64>; 3] {
+        [self.f.clone(), self.g.clone(), self.errors.clone()]
+    }
+
+    /// Takes saved potentials, checking they fit this problem.
+    pub fn restore(&mut self, [f, g, errors]: [Vec<f64>; 3]) -> Result<(), String> {
+        use crate::runfile::{expect_finite, expect_len};
+        expect_len("Sinkhorn potential f", f.len(), self.n)?;
+        expect_len("Sinkhorn potential g", g.len(), self.m)?;
+        expect_finite("Sinkhorn potentials", &f)?;
+        expect_finite("Sinkhorn potentials", &g)?;
+        (self.f, self.g, self.errors) = (f, g, errors);
+        Ok(())
+    }
+
     pub fn plan(&self) -> Vec<f64> {
         let mut plan = vec![0.0; self.n * self.m];
         for i in 0..self.n {

@@ -11,6 +11,7 @@ use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::LN_2;
 use crate::protocol::{Bulk, LessonView};
 use crate::rng::Rng;
+use crate::runfile::{self, packed};
 use crate::settings::{to_query, Notice};
 use crate::w1::wp_quantiles;
 
@@ -239,6 +240,19 @@ impl TransportTrainer {
     }
 }
 
+/// What a Sinkhorn iteration changes (see [`Trainer::save_state`]); the rest follows from the
+/// settings.
+#[derive(Serialize, Deserialize)]
+struct TransportState {
+    steps: u64,
+    #[serde(with = "packed")]
+    f: Vec<f64>,
+    #[serde(with = "packed")]
+    g: Vec<f64>,
+    #[serde(with = "packed")]
+    errors: Vec<f64>,
+}
+
 impl Trainer for TransportTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -369,6 +383,30 @@ impl Trainer for TransportTrainer {
 
     fn query(&self) -> String {
         to_query(&self.s)
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        let [f, g, errors] = match &self.sinkhorn {
+            Ok(st) => st.potentials(),
+            Err(_) => Default::default(),
+        };
+        runfile::save(&TransportState {
+            steps: self.steps,
+            f,
+            g,
+            errors,
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let st: TransportState = runfile::load(state)?;
+        match &mut self.sinkhorn {
+            Ok(sk) => sk.restore([st.f, st.g, st.errors])?,
+            Err(_) if st.steps == 0 => {}
+            Err(e) => return Err(format!("Sinkhorn cannot run on the file's clouds: {e}")),
+        }
+        self.steps = st.steps;
+        Ok(())
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {

@@ -14,6 +14,7 @@ use crate::math::normal_quantile;
 use crate::nn::{Optimizer, OptimizerKind};
 use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::rng::Rng;
+use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
 
 pub const METRICS: &[&str] = &[
@@ -578,6 +579,25 @@ pub fn knn_accuracy(codes: &[f32], labels: &[u8], k: usize) -> f64 {
     correct as f64 / n as f64
 }
 
+/// What a VAE step changes (see [`Trainer::save_state`]).
+#[derive(Serialize, Deserialize)]
+struct VaeState {
+    #[serde(with = "packed")]
+    params: Vec<f32>,
+    opt: Optimizer<f32>,
+    order: Vec<usize>,
+    cursor: usize,
+    batch_rng: Rng,
+    eps_rng: Rng,
+    steps: u64,
+    images_seen: u64,
+    /// Summed reconstruction and KL since the last history row, and over how many images.
+    #[serde(with = "packed")]
+    since_record: Vec<f64>,
+    since_record_images: u64,
+    sample_draw: u32,
+}
+
 impl Trainer for VaeTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS
@@ -683,6 +703,57 @@ impl Trainer for VaeTrainer {
 
     fn query(&self) -> String {
         to_query(&self.s)
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        runfile::save(&VaeState {
+            params: self.net.params.clone(),
+            opt: self.opt.clone(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            batch_rng: self.batch_rng.clone(),
+            eps_rng: self.eps_rng.clone(),
+            steps: self.steps,
+            images_seen: self.images_seen,
+            since_record: vec![self.since_record.0.rec, self.since_record.0.kl],
+            since_record_images: self.since_record.1,
+            sample_draw: self.sample_draw,
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+        let st: VaeState = runfile::load(state)?;
+        expect_len("VAE parameters", st.params.len(), self.net.params.len())?;
+        expect_finite("VAE parameters", &st.params)?;
+        expect_len("running loss", st.since_record.len(), 2)?;
+        // The order is a shuffle of the training split; the cursor may sit at its end.
+        let (mut saved, mut mine) = (st.order.clone(), self.order.clone());
+        saved.sort_unstable();
+        mine.sort_unstable();
+        if saved != mine || st.cursor > mine.len() {
+            return Err("the file's batch order does not fit these digits".into());
+        }
+        self.opt.restore(st.opt, "VAE")?;
+        self.net.params = st.params;
+        self.order = st.order;
+        self.cursor = st.cursor;
+        self.batch_rng = st.batch_rng;
+        self.eps_rng = st.eps_rng;
+        self.steps = st.steps;
+        self.images_seen = st.images_seen;
+        self.since_record = (
+            BatchLoss {
+                rec: st.since_record[0],
+                kl: st.since_record[1],
+            },
+            st.since_record_images,
+        );
+        self.sample_draw = st.sample_draw;
+        // Everything cached was made from the old parameters.
+        self.scored = None;
+        self.codes = None;
+        self.images_key = None;
+        Ok(())
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
