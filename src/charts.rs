@@ -692,6 +692,19 @@ pub fn download_text(filename: &str, mime: &str, text: &str) {
     }
 }
 
+/// Arrow keys as a nudge in data units (`step`; five times that with Shift), for the keyboard
+/// path through a chart that is otherwise dragged. `None` for any other key.
+pub fn arrow_nudge(e: &web_sys::KeyboardEvent, step: f64) -> Option<(f64, f64)> {
+    let step = if e.shift_key() { 5.0 * step } else { step };
+    match e.key().as_str() {
+        "ArrowLeft" => Some((-step, 0.0)),
+        "ArrowRight" => Some((step, 0.0)),
+        "ArrowUp" => Some((0.0, step)),
+        "ArrowDown" => Some((0.0, -step)),
+        _ => None,
+    }
+}
+
 /// A small "PNG" button saving canvas `testid` as `genlab-<testid>.png`.
 #[component]
 fn SavePng(testid: &'static str, canvas: NodeRef<Canvas>) -> impl IntoView {
@@ -840,10 +853,13 @@ pub fn ChartCanvas(
         }
     });
     view! {
-        <div class="chart-box">
-            <canvas node_ref=canvas class=size id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
-            <SavePng testid=testid canvas=canvas />
-            {move || error.get().map(|e| view! { <p class="chart-error">{e}</p> })}
+        <div class="chart-wrap">
+            <div class="chart-box">
+                <canvas node_ref=canvas class=size id=testid data-testid=testid role="img" aria-label=move || label.get()></canvas>
+                <SavePng testid=testid canvas=canvas />
+                {move || error.get().map(|e| view! { <p class="chart-error">{e}</p> })}
+            </div>
+            <crate::chart_table::ChartTable spec=spec testid=testid />
         </div>
     }
 }

@@ -42,7 +42,7 @@ fn fmt_num_plain(x: f64) -> String {
     }
 }
 
-fn lang() -> Lang {
+pub(crate) fn lang() -> Lang {
     use_context::<RwSignal<Lang>>()
         .map(|l| l.get())
         .unwrap_or(Lang::En)

@@ -1,7 +1,7 @@
 //! The page: header, landing page and one route per lesson. The address holds the whole state
 //! (see [`crate::route`]); the page rewrites it as controls change, without reloading.
 
-mod controls;
+pub(crate) mod controls;
 mod gan;
 mod lesson;
 mod link;

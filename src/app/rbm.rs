@@ -414,9 +414,14 @@ fn GibbsDemo(lesson: Lesson) -> impl IntoView {
             handle.set_value(None);
             auto.set(false);
         } else {
-            let ms = if reduced_motion { 50 } else { 450 };
+            // Reduced motion: no animated half-steps; each tick shows the next visible sample.
+            let (ms, action) = if reduced_motion {
+                (700, RbmAction::GibbsSweep)
+            } else {
+                (450, RbmAction::GibbsHalfStep)
+            };
             let h = set_interval_with_handle(
-                move || lesson.act(LessonAction::Rbm(RbmAction::GibbsHalfStep)),
+                move || lesson.act(LessonAction::Rbm(action.clone())),
                 std::time::Duration::from_millis(ms),
             )
             .ok();

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
-use crate::charts::{event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
+use crate::charts::{arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
 use crate::i18n::{tr, Lang};
 
 /// The 2-D clouds' fixed window, so a click maps to the same place every time.
@@ -83,7 +83,8 @@ fn bars_chart(v: &TransportView, lang: Lang) -> ChartSpec {
     }
 }
 
-fn cloud_chart(v: &TransportView, lang: Lang) -> ChartSpec {
+/// The clouds with the exact plan's flows; `selected` (side μ?, index) gets a dark halo.
+fn cloud_chart(v: &TransportView, selected: Option<(bool, usize)>, lang: Lang) -> ChartSpec {
     let max_flow = v.flows.iter().map(|f| f.2).fold(0.0, f64::max).max(1e-12);
     let mut layers: Vec<Layer> = v
         .flows
@@ -96,6 +97,15 @@ fn cloud_chart(v: &TransportView, lang: Lang) -> ChartSpec {
             dashed: false,
         })
         .collect();
+    let halo = selected.and_then(|(mu, i)| if mu { v.xs.get(i) } else { v.ys.get(i) });
+    if let Some(p) = halo {
+        layers.push(Layer::Points {
+            name: tr(lang, "ot.selected").into(),
+            color: palette::BLACK,
+            points: vec![(p.0, p.1)],
+            radius: 9.0,
+        });
+    }
     layers.push(Layer::Points {
         name: "μ".into(),
         color: palette::BLUE,
@@ -277,7 +287,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
     // Memos: a snapshot arrives with every Sinkhorn iteration, but most charts' data change only
     // when the problem does — an unchanged spec must not be redrawn (nor delay the next reply).
     let bars = Memo::new(move |_| tv(lesson, |v| bars_chart(v, lang.get())));
-    let clouds = Memo::new(move |_| tv(lesson, |v| cloud_chart(v, lang.get())));
+    let selected = RwSignal::new(None::<(bool, usize)>);
+    let clouds = Memo::new(move |_| tv(lesson, |v| cloud_chart(v, selected.get(), lang.get())));
     // Either plan as a heatmap: `pick` chooses which one from the view.
     let plan_memo = move |pick: fn(&TransportView) -> &[f32], title: &'static str| {
         Memo::new(move |_| {
@@ -336,7 +347,6 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
     // 2-D clouds: click to add to the chosen side, drag a point to move it.
     let side_is_mu = RwSignal::new(true);
     let dragging = StoredValue::new(None::<(bool, usize)>);
-    let selected = RwSignal::new(None::<(bool, usize)>);
     let scale = move || {
         if projector.map(|p| p.get_untracked()).unwrap_or(false) {
             1.6
@@ -393,6 +403,66 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         }));
     };
     let on_up = move |_| dragging.set_value(None);
+    // The keyboard path through the clouds: Enter adds a point of the chosen side at the centre,
+    // [ and ] select the previous / next point, arrows move the selected one, Delete removes it.
+    let on_cloud_key = move |e: leptos::ev::KeyboardEvent| {
+        let s = settings.get_untracked();
+        // Both clouds in one cycle: μ's points, then ν's.
+        let all: Vec<(bool, usize)> = (0..s.xs.len())
+            .map(|i| (true, i))
+            .chain((0..s.ys.len()).map(|i| (false, i)))
+            .collect();
+        let at = selected
+            .get_untracked()
+            .and_then(|sel| all.iter().position(|&p| p == sel));
+        if let Some((dx, dy)) = arrow_nudge(&e, 0.1) {
+            if let Some((mu, i)) = selected.get_untracked() {
+                edit(Box::new(move |s: &mut TransportSettings| {
+                    let side = if mu { &mut s.xs } else { &mut s.ys };
+                    if let Some(p) = side.get_mut(i) {
+                        p.x = ((p.x + dx).clamp(CLOUD_X.0, CLOUD_X.1) * 100.0).round() / 100.0;
+                        p.y = ((p.y + dy).clamp(CLOUD_Y.0, CLOUD_Y.1) * 100.0).round() / 100.0;
+                    }
+                }));
+            } else if let Some(&first) = all.first() {
+                selected.set(Some(first));
+            }
+        } else {
+            match e.key().as_str() {
+                "Enter" | "+" => {
+                    let mu = side_is_mu.get_untracked();
+                    let side_len = if mu { s.xs.len() } else { s.ys.len() };
+                    if side_len < genlab_core::transport::settings::MAX_POINTS {
+                        selected.set(Some((mu, side_len)));
+                        edit(Box::new(move |s: &mut TransportSettings| {
+                            let side = if mu { &mut s.xs } else { &mut s.ys };
+                            side.push(Point { x: 0.0, y: 0.0, w: 1.0 });
+                        }));
+                    }
+                }
+                "]" if !all.is_empty() => {
+                    selected.set(Some(all[at.map_or(0, |k| (k + 1) % all.len())]))
+                }
+                "[" if !all.is_empty() => selected.set(Some(
+                    all[at.map_or(all.len() - 1, |k| (k + all.len() - 1) % all.len())],
+                )),
+                "Delete" | "Backspace" => {
+                    if let Some((mu, i)) = selected.get_untracked() {
+                        selected.set(None);
+                        edit(Box::new(move |s: &mut TransportSettings| {
+                            let side = if mu { &mut s.xs } else { &mut s.ys };
+                            if i < side.len() {
+                                side.remove(i);
+                            }
+                        }));
+                    }
+                }
+                _ => return,
+            }
+        }
+        e.prevent_default();
+        e.stop_propagation();
+    };
 
     // Gaussians: drag either centre (m₁ or m₂); the covariances change with the sliders.
     let g_drag = StoredValue::new(None::<bool>);
@@ -497,7 +567,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     </section>
                     <section class="ot-part">
                         <h3>{t("ot.part2")}</h3>
-                        <p class="hint">{t("ot.part2_hint")}</p>
+                        <p class="hint">{t("ot.part2_hint")} {t("ot.cloud_keys")}</p>
                         <div class="toolbar">
                             <label><input type="radio" name="side" data-testid="side-mu" prop:checked=move || side_is_mu.get() on:change=move |_| side_is_mu.set(true) />"μ"</label>
                             <label><input type="radio" name="side" data-testid="side-nu" prop:checked=move || !side_is_mu.get() on:change=move |_| side_is_mu.set(false) />"ν"</label>
@@ -518,7 +588,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <button data-testid="reset-clouds" on:click=move |_| { selected.set(None); edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.xs = d.xs; s.ys = d.ys; })) }>{t("ot.reset_clouds")}</button>
                         </div>
                         {move || tv(lesson, |v| v.problem_2d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
-                        <div class="cloud-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
+                        <div class="cloud-canvas" tabindex="0" data-testid="cloud-keys" aria-label=t("ot.cloud_keys") on:keydown=on_cloud_key
+                            on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
                             <ChartCanvas spec=Signal::from(clouds) testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
                         </div>
                         <dl class="readouts">

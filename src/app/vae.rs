@@ -14,7 +14,7 @@ use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{
-    event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer, LegendAt,
+    arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer, LegendAt,
     Projector,
 };
 use crate::i18n::{tr, Lang};
@@ -199,6 +199,42 @@ pub fn VaeLesson(
         }
     };
     let on_up = move |_| dragging.set_value(false);
+    // The keyboard path through the latent space: arrows move the decoded point, [ and ] inspect
+    // the previous / next test digit, Home goes back to the origin.
+    let inspect = move |index: u32| {
+        inspect_at.set(Some((index, 0)));
+        lesson.act(LessonAction::Vae(VaeAction::Inspect { index, draw: 0 }));
+    };
+    let on_key = move |e: leptos::ev::KeyboardEvent| {
+        let r = range();
+        let (x, y) = explore.get_untracked().unwrap_or((0.0, 0.0));
+        let n_test = vae_view(lesson, |v| v.test_labels.0.len()).unwrap_or(0) as u32;
+        let current = inspect_at.get_untracked().map(|p| p.0);
+        let moved = if let Some((dx, dy)) = arrow_nudge(&e, 0.1) {
+            let round = |v: f64| (v.clamp(-r, r) * 100.0).round() / 100.0;
+            Some((round(x + dx), round(y + dy)))
+        } else {
+            match e.key().as_str() {
+                "Home" => Some((0.0, 0.0)),
+                "]" if n_test > 0 => {
+                    inspect(current.map_or(0, |i| (i + 1) % n_test));
+                    None
+                }
+                "[" if n_test > 0 => {
+                    inspect(current.map_or(n_test - 1, |i| (i + n_test - 1) % n_test));
+                    None
+                }
+                _ => return,
+            }
+        };
+        // Handled here: the play bar's window-wide keys must not also see it.
+        e.prevent_default();
+        e.stop_propagation();
+        if let Some(z) = moved {
+            explore.set(Some(z));
+            lesson.act(LessonAction::Vae(VaeAction::Decode { z }));
+        }
+    };
 
     let edit = move |f: Box<dyn FnOnce(&mut VaeSettings)>| {
         let mut s = settings.get_untracked();
@@ -397,9 +433,10 @@ pub fn VaeLesson(
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("vae.chart.latent")}</h3>
-                    <p class="hint">{t("vae.latent.hint")}</p>
+                    <p class="hint">{t("vae.latent.hint")} {t("vae.latent.keys")}</p>
                     <div class="latent-row">
-                        <div class="latent-canvas" on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
+                        <div class="latent-canvas" tabindex="0" data-testid="latent-keys" aria-label=t("vae.latent.keys") on:keydown=on_key
+                            on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
                             <ChartCanvas spec=Signal::from(scatter) testid="chart-latent" label=Signal::derive(move || tr(lang.get(), "vae.chart.latent").to_string()) size="chart-square" />
                         </div>
                         <div class="explorer">

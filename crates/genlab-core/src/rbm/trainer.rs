@@ -274,6 +274,9 @@ pub enum RbmAction {
     GibbsReset,
     /// Advance the demonstration chain by one half-step (h from v, or v from h).
     GibbsHalfStep,
+    /// Advance to the next visible sample (two half-steps, or one if h was just drawn): the
+    /// demo without its intermediate pictures, for readers who asked for reduced motion.
+    GibbsSweep,
     /// Clamp hidden unit `unit` to 1 and generate visible vectors (the lecture's second demo).
     Clamp { unit: usize, samples: u32 },
     /// A user with unknown ratings (`None`); fill them in (the third demo).
@@ -899,6 +902,16 @@ impl Trainer for RbmTrainer {
         let answer = match action {
             RbmAction::GibbsReset => self.gibbs_half_step(true),
             RbmAction::GibbsHalfStep => self.gibbs_half_step(false),
+            RbmAction::GibbsSweep => {
+                let first = self.gibbs_half_step(false);
+                match first {
+                    RbmAnswer::Gibbs {
+                        hidden_updated: true,
+                        ..
+                    } => self.gibbs_half_step(false),
+                    done => done,
+                }
+            }
             RbmAction::Clamp { unit, samples } => self.clamp(unit, samples),
             RbmAction::FillIn { ratings, samples } => self.fill_in(&ratings, samples),
         };
@@ -1124,6 +1137,26 @@ mod tests {
             other => panic!("{other:?}"),
         }
         // The animated chain alternates layers.
+        t.act(LessonAction::Rbm(RbmAction::GibbsReset));
+        // A sweep lands on the next visible sample: two half-steps from a fresh chain, one
+        // when h was just drawn.
+        match t.act(LessonAction::Rbm(RbmAction::GibbsSweep)) {
+            Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
+                half_steps: 2,
+                hidden_updated: false,
+                ..
+            })) => {}
+            other => panic!("{other:?}"),
+        }
+        t.act(LessonAction::Rbm(RbmAction::GibbsHalfStep));
+        match t.act(LessonAction::Rbm(RbmAction::GibbsSweep)) {
+            Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
+                half_steps: 4,
+                hidden_updated: false,
+                ..
+            })) => {}
+            other => panic!("{other:?}"),
+        }
         t.act(LessonAction::Rbm(RbmAction::GibbsReset));
         for i in 1..=4u64 {
             match t.act(LessonAction::Rbm(RbmAction::GibbsHalfStep)) {
