@@ -195,11 +195,12 @@ fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
 }
 
 /// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
-/// and lines (projector mode).
+/// and lines (projector mode); `comma` writes tick labels with a decimal comma (Polish, Russian).
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     spec: &ChartSpec,
     scale: f64,
+    comma: bool,
 ) -> Result<(), String> {
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
@@ -243,12 +244,21 @@ pub fn draw(
         let chart = builder
             .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &spec, px)
+        draw_into(chart, &root, &spec, px, comma)
     } else {
         let chart = builder
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &spec, px)
+        draw_into(chart, &root, &spec, px, comma)
+    }
+}
+
+/// A number as text with a decimal comma where the language writes one.
+fn decimal(text: String, comma: bool) -> String {
+    if comma {
+        text.replace('.', ",")
+    } else {
+        text
     }
 }
 
@@ -257,6 +267,7 @@ fn draw_into<Y>(
     root: &DrawingArea<CanvasBackend, Shift>,
     spec: &ChartSpec,
     px: f64,
+    comma: bool,
 ) -> Result<(), String>
 where
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
@@ -274,12 +285,16 @@ where
         .x_labels(8)
         .y_labels(6)
         .x_label_formatter(&|x: &f64| {
-            if spec.x_integer {
-                format!("{x:.0}")
-            } else {
-                format!("{x:.1}")
-            }
+            decimal(
+                if spec.x_integer {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.1}")
+                },
+                comma,
+            )
         })
+        .y_label_formatter(&|y: &f64| decimal(Y::format(y), comma))
         .draw()
         .map_err(|e| e.to_string())?;
     let mut any_label = false;
@@ -807,8 +822,10 @@ pub fn ChartCanvas(
     let error = RwSignal::new(None::<String>);
     let latest: Rc<RefCell<ChartSpec>> = Rc::new(RefCell::new(ChartSpec::empty()));
     let timer_pending = Rc::new(Cell::new(false));
+    let lang = use_context::<RwSignal<crate::i18n::Lang>>();
     Effect::new(move |_| {
         let s = spec.get();
+        let comma = lang.is_some_and(|l| l.get().decimal_comma());
         let scale = if projector.map(|p| p.get()).unwrap_or(false) {
             1.6
         } else {
@@ -829,7 +846,7 @@ pub fn ChartCanvas(
                 };
                 last_draw.set(now_ms());
                 // The newest data at drawing time, not at queueing time.
-                let result = draw(&el, &latest.borrow(), scale);
+                let result = draw(&el, &latest.borrow(), scale, comma);
                 error.try_set(result.err());
             })
         };

@@ -171,6 +171,25 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
     });
 }
 
+/// A settings notice in the reader's language; the key and values stay as the address has them.
+fn notice_text(n: &Notice, l: Lang) -> String {
+    use genlab_core::settings::NoticeKind;
+    let fill = |template: &str, given: &str, used: &str| {
+        template
+            .replace("{key}", &n.key)
+            .replace("{given}", given)
+            .replace("{used}", used)
+    };
+    match &n.kind {
+        NoticeKind::Clamped { given, used } => fill(tr(l, "notice.clamped"), given, used),
+        NoticeKind::Invalid { given, used } => fill(tr(l, "notice.invalid"), given, used),
+        NoticeKind::Unknown => fill(tr(l, "notice.unknown"), "", ""),
+        NoticeKind::Adjusted { used, why } => {
+            fill(tr(l, "notice.adjusted"), "", used).replace("{why}", why)
+        }
+    }
+}
+
 /// Banners: divergence, worker failure, adjusted URL values, rejected commands.
 #[component]
 pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
@@ -190,7 +209,7 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
             (!n.is_empty()).then(|| view! {
                 <div class="banner notice" role="status" data-testid="notices">
                     <strong>{tr(lang(), "status.notices")}</strong>
-                    <ul>{n.iter().map(|n: &Notice| view! { <li>{n.to_string()}</li> }).collect_view()}</ul>
+                    <ul>{n.iter().map(|n: &Notice| view! { <li>{notice_text(n, lang())}</li> }).collect_view()}</ul>
                 </div>
             })
         }}

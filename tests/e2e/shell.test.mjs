@@ -92,8 +92,13 @@ test('the language switch: Polish and Russian, kept in the address, with decimal
   await page.getByTestId('lesson-transport').waitFor();
   await waitFor(async () => (await page.getByTestId('w2-closed').textContent()).trim() === '4,3053');
   assert.match(await page.textContent('header'), /Ograniczona Maszyna Boltzmanna/);
+  // A value out of range in the address: the notice speaks Polish too.
+  await page.goto(`${server.base}#/gan?lang=pl&lr_g=99`);
+  await page.getByTestId('notices').waitFor();
+  assert.match(await page.getByTestId('notices').textContent(), /lr_g: 99 jest poza zakresem, użyto/);
   await page.getByTestId('lang').selectOption('ru');
   await waitFor(async () => page.url().includes('lang=ru'));
+  assert.match(await page.getByTestId('notices').textContent(), /lr_g: 99 вне допустимого диапазона/);
   assert.match(await page.textContent('header'), /Ограниченная машина Больцмана/);
   await page.goto(`${server.base}#/vae?lang=ru`);
   await page.getByTestId('lesson-vae').waitFor();
