@@ -47,6 +47,9 @@ try {
     const page = await openPage(browser, `${server.base}#/transport`);
     await page.getByTestId('lesson-transport').waitFor();
     await waitFor(async () => (await page.getByTestId('w-exact-1d').textContent()).trim() === '1');
+    // A person's first move comes a second or so after the lesson appears; the page and the
+    // worker use that moment to rehearse an edit (see the transport lesson's warm-up).
+    await page.waitForTimeout(1000);
     const times = [];
     for (let k = 0; k < 15; k++) {
       const value = k % 2 === 0 ? '0' : '0.5';
@@ -90,6 +93,7 @@ try {
     await waitFor(async () => (await page.getByTestId('point-counts').textContent()).trim() === '49 / 50');
     const canvas = page.getByTestId('chart-clouds');
     await canvas.scrollIntoViewIfNeeded();
+    await page.waitForTimeout(1000);
     const times = [];
     for (let k = 0; k < 12; k++) {
       const ms = await page.evaluate(async (k) => {

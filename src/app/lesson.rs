@@ -247,6 +247,13 @@ impl Lesson {
         }
     }
 
+    /// Decodes the worker's last message again, discarding it (warm-up; no state changes).
+    pub fn decode_last_again(self) {
+        if let Some(link) = self.link.try_get_value().flatten() {
+            link.decode_last_again();
+        }
+    }
+
     pub fn play(self) {
         self.running.set(true);
         self.send(ToWorker::Play);

@@ -17,6 +17,8 @@ pub struct WorkerLink {
     worker: Worker,
     ready: Rc<Cell<bool>>,
     queue: Rc<RefCell<Vec<ToWorker>>>,
+    /// The last envelope received, kept for [`WorkerLink::decode_last_again`].
+    last: Rc<RefCell<JsValue>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
@@ -44,15 +46,18 @@ impl WorkerLink {
         let ready = Rc::new(Cell::new(false));
         let queue: Rc<RefCell<Vec<ToWorker>>> = Rc::new(RefCell::new(Vec::new()));
         let on_message = Rc::new(on_message);
+        let last = Rc::new(RefCell::new(JsValue::UNDEFINED));
         let handler = {
-            let (ready, queue, worker, on_message) = (
+            let (ready, queue, worker, on_message, last) = (
                 ready.clone(),
                 queue.clone(),
                 worker.clone(),
                 on_message.clone(),
+                last.clone(),
             );
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let msgs = decode(&event.data()).unwrap_or_else(|e| {
+                let data = event.data();
+                let msgs = decode(&data).unwrap_or_else(|e| {
                     vec![FromWorker::Failed {
                         message: format!("unreadable message from the worker: {e}"),
                     }]
@@ -66,6 +71,7 @@ impl WorkerLink {
                     }
                     on_message(msg);
                 }
+                *last.borrow_mut() = data;
             })
         };
         let on_error = {
@@ -83,9 +89,19 @@ impl WorkerLink {
             worker,
             ready,
             queue,
+            last,
             _on_message: handler,
             _on_error: on_error,
         })
+    }
+
+    /// Decodes the last envelope once more and drops the result: a rehearsal of the page's half of
+    /// a round trip (see the transport lesson's warm-up).
+    pub fn decode_last_again(&self) {
+        let data = self.last.borrow().clone();
+        if !data.is_undefined() {
+            let _ = decode(&data);
+        }
     }
 
     pub fn send(&self, cmd: ToWorker) {
