@@ -8,6 +8,8 @@
 use std::cell::RefCell;
 
 use genlab_core::lesson::LessonId;
+use genlab_core::msg;
+use genlab_core::msg::Msg;
 use genlab_core::protocol::{wire, FromWorker, ToWorker};
 use genlab_core::session::Session;
 use genlab_core::vae::data as digits;
@@ -117,7 +119,7 @@ fn on_message(data: JsValue) {
             Err(e) => {
                 let reply = FromWorker::Rejected {
                     command: "unknown".into(),
-                    why: format!("malformed command: {e}"),
+                    why: msg!("msg.session.malformed", e.to_string()),
                 };
                 post(&w.scope, &reply);
                 return;
@@ -226,19 +228,16 @@ async fn load_digits(scope: DedicatedWorkerGlobalScope) {
 }
 
 /// GET `name` from the page's origin, reporting progress about ten times a second.
-async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<Vec<u8>, String> {
+async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<Vec<u8>, Msg> {
     use wasm_bindgen_futures::JsFuture;
     let js = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
     let response: web_sys::Response = JsFuture::from(scope.fetch_with_str(name))
         .await
-        .map_err(|e| format!("the download failed ({})", js(e)))?
+        .map_err(|e| msg!("msg.fetch.failed", js(e)))?
         .dyn_into()
-        .map_err(|_| "the download gave no response".to_string())?;
+        .map_err(|_| msg!("msg.fetch.no_response"))?;
     if !response.ok() {
-        return Err(format!(
-            "the server answered {} for {name}",
-            response.status()
-        ));
+        return Err(msg!("msg.fetch.status", response.status().to_string(), name));
     }
     let total: u64 = response
         .headers()
@@ -247,17 +246,17 @@ async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<V
         .flatten()
         .and_then(|v| v.parse().ok())
         .unwrap_or(0);
-    let body = response.body().ok_or("the download was empty")?;
+    let body = response.body().ok_or_else(|| msg!("msg.fetch.empty"))?;
     let reader: web_sys::ReadableStreamDefaultReader = body
         .get_reader()
         .dyn_into()
-        .map_err(|_| "cannot read the download".to_string())?;
+        .map_err(|_| msg!("msg.fetch.unreadable"))?;
     let mut bytes = Vec::with_capacity(total as usize);
     let mut last_report = f64::NEG_INFINITY;
     loop {
         let chunk = JsFuture::from(reader.read())
             .await
-            .map_err(|e| format!("the download broke off ({})", js(e)))?;
+            .map_err(|e| msg!("msg.fetch.broken", js(e)))?;
         if Reflect::get(&chunk, &"done".into())
             .ok()
             .and_then(|d| d.as_bool())
@@ -268,7 +267,7 @@ async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<V
         let value: Uint8Array = Reflect::get(&chunk, &"value".into())
             .ok()
             .and_then(|v| v.dyn_into().ok())
-            .ok_or("the download sent something that is not bytes")?;
+            .ok_or_else(|| msg!("msg.fetch.unreadable"))?;
         let start = bytes.len();
         bytes.resize(start + value.length() as usize, 0);
         value.copy_to(&mut bytes[start..]);

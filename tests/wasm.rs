@@ -132,7 +132,7 @@ fn scatter_and_heatmap_draw_their_colours() {
         },
     ];
     spec.y_range = (0.0, 1.0);
-    draw(&c, &spec, 1.0).unwrap();
+    draw(&c, &spec, 1.0, false).unwrap();
     let px = pixels(&c);
     let lo = viridis(0.0);
     let hi = viridis(1.0);
@@ -186,4 +186,41 @@ fn image_grid_puts_each_pixel_in_its_place() {
         5 * scale * scale,
         "five black source pixels, each scale² on screen"
     );
+}
+
+/// A chart's text alternative: the key numbers of each series, undefined values skipped.
+#[wasm_bindgen_test]
+fn chart_table_summarises_every_layer() {
+    use genlab::chart_table::summarize;
+    use genlab::charts::{palette, ChartSpec, Layer};
+    let mut spec = ChartSpec::empty();
+    spec.layers = vec![
+        Layer::Line {
+            name: "loss".into(),
+            color: palette::BLUE,
+            points: vec![(0.0, 1.0), (1.0, f64::NAN), (2.0, 3.0), (3.0, -2.0)],
+            dashed: false,
+        },
+        Layer::HLine {
+            name: "−log 4".into(),
+            color: palette::BLACK,
+            y: -1.386,
+        },
+        Layer::Heatmap {
+            nx: 2,
+            ny: 2,
+            values: vec![0.5, 0.1, f64::NAN, 0.9],
+            lo: 0.0,
+            hi: 1.0,
+        },
+    ];
+    let rows = summarize(&spec);
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].count, 4);
+    assert_eq!(rows[0].x_range, Some((0.0, 3.0)));
+    assert_eq!(rows[0].last, Some(-2.0));
+    assert_eq!((rows[0].min, rows[0].max), (Some(-2.0), Some(3.0)));
+    assert_eq!(rows[1].last, Some(-1.386));
+    assert_eq!(rows[2].count, 4);
+    assert_eq!((rows[2].min, rows[2].max), (Some(0.1), Some(0.9)));
 }

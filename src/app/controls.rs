@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::lesson::Lesson;
-use crate::i18n::{tr, Lang};
+use crate::i18n::{message, tr, Lang};
 
 /// A short human form of a number: 4 significant digits, exponent for tiny or huge values.
 pub fn fmt_num(x: f64) -> String {
@@ -166,7 +166,7 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
             Ok(text) => lesson.import(text.as_string().unwrap_or_default()),
             Err(_) => lesson
                 .imported
-                .set(Some(Err("the browser could not read the file".into()))),
+                .set(Some(Err(genlab_core::msg!("msg.run.damaged", "the browser could not read the file")))),
         }
     });
 }
@@ -184,8 +184,8 @@ fn notice_text(n: &Notice, l: Lang) -> String {
         NoticeKind::Clamped { given, used } => fill(tr(l, "notice.clamped"), given, used),
         NoticeKind::Invalid { given, used } => fill(tr(l, "notice.invalid"), given, used),
         NoticeKind::Unknown => fill(tr(l, "notice.unknown"), "", ""),
-        NoticeKind::Adjusted { used, why } => {
-            fill(tr(l, "notice.adjusted"), "", used).replace("{why}", why)
+        NoticeKind::Adjusted { why } => {
+            fill(tr(l, "notice.adjusted"), "", "").replace("{why}", &message(l, why))
         }
     }
 }
@@ -196,7 +196,7 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
     view! {
         {move || lesson.diverged.get().map(|m| view! {
             <div class="banner error" role="alert" data-testid="diverged">
-                <strong>{tr(lang(), "status.diverged")}</strong> ": " {m} " " {tr(lang(), "status.diverged_hint")}
+                <strong>{tr(lang(), "status.diverged")}</strong> ": " {message(lang(), &m)} " " {tr(lang(), "status.diverged_hint")}
             </div>
         })}
         {move || lesson.failed.get().map(|m| view! {
@@ -225,7 +225,7 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
         })}
         {move || lesson.data_error.get().map(|m| view! {
             <div class="banner error" role="alert" data-testid="data-error">
-                <strong>{tr(lang(), "status.data_error")}</strong> ": " {m} " " {tr(lang(), "status.data_error_hint")}
+                <strong>{tr(lang(), "status.data_error")}</strong> ": " {message(lang(), &m)} " " {tr(lang(), "status.data_error_hint")}
             </div>
         })}
         {move || lesson.imported.get().map(|r| match r {
@@ -236,12 +236,12 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
             }.into_any(),
             Err(m) => view! {
                 <div class="banner error" role="alert" data-testid="import-error">
-                    <strong>{tr(lang(), "status.import_failed")}</strong> ": " {m} ". " {tr(lang(), "status.import_unchanged")}
+                    <strong>{tr(lang(), "status.import_failed")}</strong> ": " {message(lang(), &m)} ". " {tr(lang(), "status.import_unchanged")}
                 </div>
             }.into_any(),
         })}
         {move || lesson.rejected.get().map(|m| view! {
-            <div class="banner notice" role="status" data-testid="rejected">{tr(lang(), "status.rejected")} ": " {m}</div>
+            <div class="banner notice" role="status" data-testid="rejected">{tr(lang(), "status.rejected")} ": " {m.0} ": " {message(lang(), &m.1)}</div>
         })}
     }
 }

@@ -7,6 +7,7 @@ use genlab_core::lesson::{LessonId, StepPart};
 use genlab_core::protocol::{
     FromWorker, HistoryRow, LessonAction, LessonAnswer, LessonView, PauseReason, ToWorker,
 };
+use genlab_core::msg::Msg;
 use genlab_core::settings::Notice;
 use leptos::prelude::*;
 
@@ -101,9 +102,10 @@ pub struct Lesson {
     pub history: RwSignal<History>,
     pub view: RwSignal<Option<LessonView>>,
     pub notices: RwSignal<Vec<Notice>>,
-    pub diverged: RwSignal<Option<String>>,
+    pub diverged: RwSignal<Option<Msg>>,
     pub failed: RwSignal<Option<String>>,
-    pub rejected: RwSignal<Option<String>>,
+    /// A refused command: its name and why.
+    pub rejected: RwSignal<Option<(String, Msg)>>,
     /// The canonical settings of the running session.
     pub query: RwSignal<String>,
     pub started: RwSignal<bool>,
@@ -113,9 +115,9 @@ pub struct Lesson {
     /// A download the lesson waits for: (bytes so far, bytes in all or 0).
     pub loading: RwSignal<Option<(u64, u64)>>,
     /// Why the lesson's data could not be had (it then starts blocked).
-    pub data_error: RwSignal<Option<String>>,
+    pub data_error: RwSignal<Option<Msg>>,
     /// The last import: the step of the run it brought in, or why it was refused.
-    pub imported: RwSignal<Option<Result<u64, String>>>,
+    pub imported: RwSignal<Option<Result<u64, Msg>>>,
     link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
 }
 
@@ -215,7 +217,7 @@ impl Lesson {
                 if matches!(command.as_str(), "play" | "run_to") {
                     self.running.set(false);
                 }
-                self.rejected.set(Some(format!("{command}: {why}")));
+                self.rejected.set(Some((command, why)));
             }
             FromWorker::Failed { message } => {
                 self.running.set(false);

@@ -11,7 +11,7 @@ use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt};
-use crate::i18n::{tr, Lang};
+use crate::i18n::{message, tr, Lang};
 
 fn rbm_view(lesson: Lesson) -> Option<RbmView> {
     lesson.view.with(|v| match v {
@@ -172,7 +172,7 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
                     });
                     super::theory::rbm_rows(user, lesson.history.with(|h| h.last("ll")))
                 }) />
-            {move || rbm_view(lesson).and_then(|v| v.problem).map(|p| view! { <div class="banner error" data-testid="data-problem">{p}</div> })}
+            {move || rbm_view(lesson).and_then(|v| v.problem).map(|p| view! { <div class="banner error" data-testid="data-problem">{message(lang.get(), &p)}</div> })}
             <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">
@@ -567,7 +567,7 @@ fn FillInDemo(lesson: Lesson) -> impl IntoView {
                     let movies = movies.get();
                     view! { <ProbTable movies exact sampled samples testid="fill-result" /> }.into_any()
                 }
-                Some(RbmAnswer::Unavailable { why }) => view! { <p class="banner notice">{why}</p> }.into_any(),
+                Some(RbmAnswer::Unavailable { why }) => view! { <p class="banner notice">{message(lang.get(), &why)}</p> }.into_any(),
                 _ => ().into_any(),
             }}
         </section>

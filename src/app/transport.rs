@@ -12,7 +12,7 @@ use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
-use crate::i18n::{tr, Lang};
+use crate::i18n::{message, tr, Lang};
 
 /// The 2-D clouds' fixed window, so a click maps to the same place every time.
 const CLOUD_X: (f64, f64) = (-5.0, 5.0);
@@ -561,7 +561,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                 <div class="charts">
                     <section class="ot-part">
                         <h3>{t("ot.part1")}</h3>
-                        {move || tv(lesson, |v| v.problem_1d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-1d">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_1d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-1d">{message(lang.get(), &p)}</p> })}
                         <ChartCanvas spec=Signal::from(bars) testid="chart-bars" size="chart-short" label=Signal::derive(move || tr(lang.get(), "ot.part1").to_string()) />
                         <div class="bins">
                             {move || {
@@ -635,7 +635,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             })}
                             <button data-testid="reset-clouds" on:click=move |_| { selected.set(None); edit(Box::new(|s: &mut TransportSettings| { let d = TransportSettings::default(); s.xs = d.xs; s.ys = d.ys; })) }>{t("ot.reset_clouds")}</button>
                         </div>
-                        {move || tv(lesson, |v| v.problem_2d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-2d">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_2d.clone()).flatten().map(|p| view! { <p class="banner error" data-testid="problem-2d">{message(lang.get(), &p)}</p> })}
                         <div class="cloud-canvas" tabindex="0" data-testid="cloud-keys" aria-label=t("ot.cloud_keys") on:keydown=on_cloud_key
                             on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
                             <ChartCanvas spec=Signal::from(clouds) testid="chart-clouds" label=Signal::derive(move || tr(lang.get(), "ot.part2").to_string()) />
@@ -665,7 +665,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     <section class="ot-part">
                         <h3>{t("ot.part4")}</h3>
                         <p class="hint">{t("ot.part4_hint")}</p>
-                        {move || tv(lesson, |v| v.problem_mmd.clone()).flatten().map(|p| view! { <p class="banner notice">{p}</p> })}
+                        {move || tv(lesson, |v| v.problem_mmd.clone()).flatten().map(|p| view! { <p class="banner notice">{message(lang.get(), &p)}</p> })}
                         <dl class="readouts">
                             <dt>{t("ot.readout.mmd_biased")}</dt><dd data-testid="mmd-biased">{move || tv(lesson, |v| opt(v.mmd_biased)).unwrap_or_default()}</dd>
                             <dt>{t("ot.readout.mmd_unbiased")}</dt><dd data-testid="mmd-unbiased">{move || tv(lesson, |v| opt(v.mmd_unbiased)).unwrap_or_default()}</dd>

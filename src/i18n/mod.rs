@@ -3,6 +3,8 @@
 
 use genlab_core::choice_enum;
 
+mod msg_pl;
+mod msg_ru;
 mod pl;
 mod ru;
 
@@ -24,6 +26,15 @@ impl Lang {
     }
 }
 
+/// The model code's messages: English from genlab-core, the others here.
+fn msg_table(lang: Lang) -> &'static [(&'static str, &'static str)] {
+    match lang {
+        Lang::En => genlab_core::msg::EN,
+        Lang::Pl => msg_pl::MSG_PL,
+        Lang::Ru => msg_ru::MSG_RU,
+    }
+}
+
 fn table(lang: Lang) -> &'static [(&'static str, &'static str)] {
     match lang {
         Lang::En => EN,
@@ -38,6 +49,27 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
     lookup(table(lang), key)
         .or_else(|| lookup(EN, key))
         .unwrap_or_else(|| Box::leak(key.to_string().into_boxed_str()))
+}
+
+/// A message from the model code in `lang`: its template from this language's catalog (or the
+/// model code's English one), arguments filled in — numbers with the language's decimal mark.
+pub fn message(lang: Lang, m: &genlab_core::msg::Msg) -> String {
+    use genlab_core::msg::{english, Arg, Msg};
+    let template = lookup(msg_table(lang), &m.key)
+        .or_else(|| english(&m.key))
+        .unwrap_or(&m.key);
+    Msg::fill(template, &m.args, |a| match a {
+        Arg::Text(t) => t.clone(),
+        Arg::Num(x) => {
+            let text = format!("{x}");
+            if lang.decimal_comma() {
+                text.replace('.', ",")
+            } else {
+                text
+            }
+        }
+        Arg::Msg(inner) => message(lang, inner),
+    })
 }
 
 pub fn has(lang: Lang, key: &str) -> bool {
@@ -98,7 +130,7 @@ pub const EN: &[(&str, &str)] = &[
     ("notice.clamped", "{key}: {given} is out of range, using {used}"),
     ("notice.invalid", "{key}: “{given}” is not valid, using {used}"),
     ("notice.unknown", "{key}: unknown setting, ignored"),
-    ("notice.adjusted", "{key}: set to {used} ({why})"),
+    ("notice.adjusted", "{key}: {why}"),
     ("ot.selected", "selected"),
     ("vae.latent.keys", "Keyboard: focus the chart, then arrows move the decoded point (Shift: faster), Home returns to the origin, [ and ] inspect the previous / next test digit."),
     ("ot.cloud_keys", "Keyboard: focus the chart, then Enter adds a point of the chosen side at the centre, [ and ] select a point, arrows move it (Shift: faster), Delete removes it."),
@@ -462,6 +494,32 @@ mod tests {
         );
         assert!(tr(Lang::Ru, "lesson.vae.title").contains("Вариационный автокодировщик"));
         assert!(tr(Lang::Pl, "choice.method.cd").contains("kontrastywna dywergencja"));
+    }
+
+    /// Every message the model code can send reads in every language, with the same arguments.
+    #[test]
+    fn every_message_in_every_language() {
+        let placeholders = |t: &str| (0..10).filter(|i| t.contains(&format!("{{{i}}}"))).count();
+        for lang in Lang::ALL {
+            let t = msg_table(*lang);
+            assert_eq!(t.len(), genlab_core::msg::EN.len(), "{lang:?}");
+            for (key, en) in genlab_core::msg::EN {
+                let mine = lookup(t, key).unwrap_or_else(|| panic!("{lang:?} lacks {key}"));
+                assert_eq!(placeholders(mine), placeholders(en), "{lang:?} {key}");
+                assert!(!mine.trim().is_empty());
+            }
+        }
+        let m = genlab_core::msg!(
+            "msg.ot.sinkhorn_blocked",
+            genlab_core::msg!("msg.ot.zero_mass")
+        );
+        assert_eq!(
+            message(Lang::Pl, &m),
+            "algorytm Sinkhorna nie może działać na tych chmurach: całkowita masa wynosi zero"
+        );
+        let m = genlab_core::msg!("msg.vae.nan", 12u64, 0.5);
+        assert!(message(Lang::Ru, &m).contains("0,5"), "{}", message(Lang::Ru, &m));
+        assert_eq!(message(Lang::En, &m), m.to_string());
     }
 
     #[test]

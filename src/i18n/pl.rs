@@ -50,7 +50,7 @@ pub const PL: &[(&str, &str)] = &[
     ("notice.clamped", "{key}: {given} jest poza zakresem, użyto {used}"),
     ("notice.invalid", "{key}: „{given}” jest niepoprawne, użyto {used}"),
     ("notice.unknown", "{key}: nieznane ustawienie, pominięto"),
-    ("notice.adjusted", "{key}: ustawiono {used} ({why})"),
+    ("notice.adjusted", "{key}: {why}"),
     ("ot.selected", "zaznaczony"),
     ("vae.latent.keys", "Klawiatura: zaznacz wykres, strzałki przesuwają dekodowany punkt (Shift: szybciej), Home wraca do początku układu, [ i ] pokazują poprzednią / następną cyfrę testową."),
     ("ot.cloud_keys", "Klawiatura: zaznacz wykres, Enter dodaje punkt wybranej strony w środku, [ i ] wybierają punkt, strzałki go przesuwają (Shift: szybciej), Delete go usuwa."),

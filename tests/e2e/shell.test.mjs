@@ -99,6 +99,13 @@ test('the language switch: Polish and Russian, kept in the address, with decimal
   await page.getByTestId('lang').selectOption('ru');
   await waitFor(async () => page.url().includes('lang=ru'));
   assert.match(await page.getByTestId('notices').textContent(), /lr_g: 99 вне допустимого диапазона/);
+  // Messages composed by the model code speak the reader's language too.
+  await page.goto(`${server.base}#/transport?lang=ru&mu=0,0&nu=1,-1&xs=`);
+  await page.getByTestId('problem-1d').waitFor();
+  assert.match(await page.getByTestId('problem-1d').textContent(), /общая масса равна нулю/);
+  assert.match(await page.getByTestId('notices').textContent(), /отрицательные или нечисловые массы заменены на 0/);
+  await page.getByTestId('lang').selectOption('pl');
+  await waitFor(async () => /całkowita masa wynosi zero/.test(await page.getByTestId('problem-1d').textContent()));
   assert.match(await page.textContent('header'), /Ограниченная машина Больцмана/);
   await page.goto(`${server.base}#/vae?lang=ru`);
   await page.getByTestId('lesson-vae').waitFor();

@@ -119,7 +119,12 @@ fn install_digits() {
     use genlab_core::vae::data;
     let loaded = match std::env::var_os("GENLAB_DIGITS") {
         Some(path) => std::fs::read(&path)
-            .map_err(|e| format!("cannot read {}: {e}", path.to_string_lossy()))
+            .map_err(|e| {
+                genlab_core::msg!(
+                    "msg.digits.fetch",
+                    format!("cannot read {}: {e}", path.to_string_lossy())
+                )
+            })
             .and_then(|b| data::Digits::decode(&b)),
         None => data::load_repo_asset(),
     };

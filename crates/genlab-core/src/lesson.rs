@@ -1,6 +1,7 @@
 //! The lessons genlab offers, and what a trainable lesson must provide to the session.
 
 use crate::choice_enum;
+use crate::msg::Msg;
 use crate::protocol::{LessonAction, LessonAnswer, LessonView};
 use crate::settings::{self, Notice, Settings};
 
@@ -39,7 +40,7 @@ pub trait Trainer {
     /// Steps (calls of `step`) taken since the start.
     fn steps(&self) -> u64;
     /// One step, or one part of a step. `Err` carries what went non-finite: the session pauses.
-    fn step(&mut self, part: StepPart) -> Result<(), String>;
+    fn step(&mut self, part: StepPart) -> Result<(), Msg>;
     /// A history row is recorded after every step whose number is a multiple of this.
     fn record_every(&self) -> u64;
     /// The metric row for the current state.
@@ -56,7 +57,7 @@ pub trait Trainer {
     /// Takes new settings that need no restart. Returns false if a restart is required.
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>);
     /// Why the lesson cannot train now (e.g. its data is empty); play and step are refused.
-    fn blocked(&self) -> Option<String> {
+    fn blocked(&self) -> Option<Msg> {
         None
     }
     /// Everything a step changes — parameters, optimiser moments, random streams, counters — for
@@ -64,7 +65,7 @@ pub trait Trainer {
     fn save_state(&self) -> serde_json::Value;
     /// Takes a saved state into a trainer freshly built from the same settings, checking every
     /// shape. After `Err` the trainer is half-written and must be dropped.
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String>;
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg>;
     /// A lesson-specific request (clamp a unit, fill in a rating...).
     fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
         None
@@ -89,13 +90,13 @@ pub fn parse_route(route: &str) -> Option<(LessonId, String)> {
 }
 
 /// Builds the trainer of `lesson` from a settings string.
-pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
+pub fn build(lesson: LessonId, query: &str) -> Result<Built, Msg> {
     match lesson {
         LessonId::Gan => from_query(query, crate::gan::GanTrainer::new),
         LessonId::Rbm => from_query(query, crate::rbm::RbmTrainer::new),
         LessonId::Transport => from_query(query, crate::transport::TransportTrainer::new),
         LessonId::Vae => from_query(query, crate::vae::VaeTrainer::new),
-        other => Err(format!("the {:?} lesson is not built yet", other)),
+        other => Err(crate::msg!("msg.lesson.not_built", format!("{other:?}"))),
     }
 }
 
@@ -103,7 +104,7 @@ pub fn build(lesson: LessonId, query: &str) -> Result<Built, String> {
 fn from_query<S: Settings, T: Trainer + 'static>(
     query: &str,
     new: fn(S) -> T,
-) -> Result<Built, String> {
+) -> Result<Built, Msg> {
     let (s, notices) = settings::parse_query::<S>(query, APP_KEYS);
     Ok(Built {
         trainer: Box::new(new(s)),

@@ -9,6 +9,7 @@ pub mod golden;
 pub mod gradcheck;
 pub mod lesson;
 pub mod math;
+pub mod msg;
 pub mod nn;
 pub mod protocol;
 pub mod rbm;

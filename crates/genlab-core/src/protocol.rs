@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::gan::GanView;
 use crate::lesson::{LessonId, StepPart};
+use crate::msg::Msg;
 use crate::rbm::{RbmAction, RbmAnswer, RbmView};
 use crate::settings::Notice;
 use crate::transport::TransportView;
@@ -82,7 +83,7 @@ pub enum PauseReason {
     ReachedTarget,
     /// A loss or parameter went NaN/∞; the last good snapshot stays on screen.
     Diverged {
-        message: String,
+        message: Msg,
     },
 }
 
@@ -110,7 +111,7 @@ pub enum FromWorker {
     /// A command that does not fit the session's state (e.g. before `Init`).
     Rejected {
         command: String,
-        why: String,
+        why: Msg,
     },
     /// Something broke (a panic, an unbuilt lesson); the page offers a reset.
     Failed {
@@ -128,7 +129,7 @@ pub enum FromWorker {
     },
     /// The file could not be imported; the running lesson is unchanged.
     ImportFailed {
-        message: String,
+        message: Msg,
     },
     /// Progress of a download the lesson needs before it starts (the VAE's digits): bytes so
     /// far and in all (0 if unknown). `error` says why it failed; the lesson then starts
@@ -137,7 +138,7 @@ pub enum FromWorker {
         what: String,
         done: u64,
         total: u64,
-        error: Option<String>,
+        error: Option<Msg>,
     },
 }
 

@@ -11,6 +11,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::lesson::LessonId;
+use crate::msg;
+use crate::msg::Msg;
 use crate::nn::Real;
 use crate::protocol::HistoryRow;
 use crate::settings::ChoiceEnum;
@@ -108,49 +110,44 @@ impl RunFile {
 
     /// Reads and checks a file: its kind and version, and that its history fits its own header.
     /// Whether the state fits the lesson is the trainer's to check.
-    pub fn parse(text: &str) -> Result<RunFile, String> {
+    pub fn parse(text: &str) -> Result<RunFile, Msg> {
         if text.len() > MAX_BYTES {
-            return Err(format!(
-                "the file is {:.0} MB; a genlab run is at most {} MB",
-                text.len() as f64 / 1e6,
-                MAX_BYTES >> 20
+            return Err(msg!(
+                "msg.run.too_big",
+                (text.len() as f64 / 1e6).round(),
+                (MAX_BYTES >> 20) as u64
             ));
         }
         let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("this is not a genlab run file (not JSON: {e})"))?;
+            .map_err(|e| msg!("msg.run.not_json", e.to_string()))?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(FORMAT) => {}
-            _ => return Err("this is not a genlab run file (it does not say \"format\": \"genlab-run\")".into()),
+            _ => return Err(msg!("msg.run.not_ours")),
         }
         match value.get("version").and_then(|v| v.as_u64()) {
             Some(v) if v <= VERSION as u64 => {}
             Some(v) => {
-                return Err(format!(
-                    "the file was written by a newer genlab (format version {v}; this one reads up to {VERSION})"
-                ))
+                return Err(msg!("msg.run.newer", v, VERSION as u64))
             }
-            None => return Err("the file has no format version".into()),
+            None => return Err(msg!("msg.run.no_version")),
         }
         let file: RunFile = serde_json::from_value(value)
-            .map_err(|e| format!("the run file is damaged: {e}"))?;
+            .map_err(|e| msg!("msg.run.damaged", e.to_string()))?;
         if file.seed != seed_of(&file.query) {
-            return Err("the file's seed does not match its settings: it was edited".into());
+            return Err(msg!("msg.run.seed_edited"));
         }
         let mut last = None;
         for row in &file.history {
             if row.values.len() != file.metric_names.len() {
-                return Err(format!(
-                    "the file's history row at step {} has {} values for {} metrics",
+                return Err(msg!(
+                    "msg.run.row_length",
                     row.step,
                     row.values.len(),
                     file.metric_names.len()
                 ));
             }
             if last.is_some_and(|l| row.step <= l) || row.step > file.step {
-                return Err(format!(
-                    "the file's history is out of order at step {}",
-                    row.step
-                ));
+                return Err(msg!("msg.run.order", row.step));
             }
             last = Some(row.step);
         }
@@ -168,26 +165,24 @@ pub fn save<T: Serialize>(state: &T) -> serde_json::Value {
 }
 
 /// A trainer's state back from JSON, with a readable complaint when it does not fit.
-pub fn load<T: DeserializeOwned>(state: serde_json::Value) -> Result<T, String> {
-    serde_json::from_value(state).map_err(|e| format!("the file's trained state is damaged: {e}"))
+pub fn load<T: DeserializeOwned>(state: serde_json::Value) -> Result<T, Msg> {
+    serde_json::from_value(state).map_err(|e| msg!("msg.run.state_damaged", e.to_string()))
 }
 
 /// Checks that a vector read from a file has the length this run's settings give it.
-pub fn expect_len(what: &str, got: usize, want: usize) -> Result<(), String> {
+pub fn expect_len(what: &str, got: usize, want: usize) -> Result<(), Msg> {
     if got == want {
         Ok(())
     } else {
-        Err(format!(
-            "the file's {what} has {got} numbers where these settings need {want}"
-        ))
+        Err(msg!("msg.run.length", what, got, want))
     }
 }
 
 /// Checks the numbers read from a file are all finite (a diverged run cannot be continued).
-pub fn expect_finite<T: Real>(what: &str, xs: &[T]) -> Result<(), String> {
+pub fn expect_finite<T: Real>(what: &str, xs: &[T]) -> Result<(), Msg> {
     match xs.iter().position(|x| !x.is_finite()) {
         None => Ok(()),
-        Some(i) => Err(format!("the file's {what} holds NaN or ∞ (number {i})")),
+        Some(i) => Err(msg!("msg.run.not_finite", what, i)),
     }
 }
 
@@ -255,7 +250,7 @@ mod tests {
         // An f32 vector is not read as f64, nor a truncated one at all.
         let mut v = save(&x);
         v["b"] = v["a"].clone();
-        assert!(load::<Both>(v).unwrap_err().contains("expected f64"));
+        assert!(load::<Both>(v).unwrap_err().to_string().contains("expected f64"));
         let mut v = save(&x);
         let cut = v["a"].as_str().unwrap()[..10].to_string();
         v["a"] = cut.into();
@@ -308,7 +303,7 @@ mod tests {
             (good[..good.len() - 5].to_string(), "not JSON"),
         ];
         for (text, why) in cases {
-            let err = RunFile::parse(&text).unwrap_err();
+            let err = RunFile::parse(&text).unwrap_err().to_string();
             assert!(err.contains(why), "{why}: {err}");
         }
     }

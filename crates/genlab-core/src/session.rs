@@ -6,6 +6,8 @@
 
 use crate::lesson::{self, LessonId, StepPart, Trainer};
 use crate::protocol::{FromWorker, HistoryRow, PauseReason, Snapshot, ToWorker};
+use crate::msg;
+use crate::msg::Msg;
 use crate::runfile::RunFile;
 use crate::settings::ChoiceEnum;
 
@@ -48,10 +50,10 @@ impl Default for Session {
     }
 }
 
-fn reject(cmd: &ToWorker, why: &str) -> Vec<FromWorker> {
+fn reject(cmd: &ToWorker, why: Msg) -> Vec<FromWorker> {
     vec![FromWorker::Rejected {
         command: cmd.name().into(),
-        why: why.into(),
+        why,
     }]
 }
 
@@ -86,7 +88,9 @@ impl Session {
             Err(message) => {
                 self.mode = Mode::Paused;
                 self.trainer = None;
-                vec![FromWorker::Failed { message }]
+                vec![FromWorker::Failed {
+                    message: message.to_string(),
+                }]
             }
         }
     }
@@ -121,7 +125,7 @@ impl Session {
 
     fn export(&mut self) -> Vec<FromWorker> {
         let Some(trainer) = self.trainer.as_ref() else {
-            return reject(&ToWorker::Export, "no lesson is running yet");
+            return reject(&ToWorker::Export, msg!("msg.session.no_lesson"));
         };
         let file = RunFile::new(
             self.lesson,
@@ -149,32 +153,25 @@ impl Session {
         }
     }
 
-    fn imported_trainer(&self, text: &str) -> Result<(lesson::Built, RunFile), String> {
+    fn imported_trainer(&self, text: &str) -> Result<(lesson::Built, RunFile), Msg> {
         let mut file = RunFile::parse(text)?;
         if self.trainer.is_none() {
-            return Err("no lesson is running yet".into());
+            return Err(msg!("msg.session.no_lesson"));
         }
         if file.lesson != self.lesson {
-            return Err(format!(
-                "this file holds a run of the “{}” lesson; open that lesson to import it",
-                file.lesson.key()
-            ));
+            return Err(msg!("msg.run.other_lesson", file.lesson.key()));
         }
         let mut built = lesson::build(file.lesson, &file.query)?;
         let names = built.trainer.metric_names();
         if file.metric_names.len() != names.len()
             || file.metric_names.iter().zip(names).any(|(a, b)| a != b)
         {
-            return Err("the file's metrics are not this lesson's: it was made by another version of genlab".into());
+            return Err(msg!("msg.run.other_metrics"));
         }
         let state = std::mem::take(&mut file.state);
         built.trainer.load_state(state)?;
         if built.trainer.steps() != file.step {
-            return Err(format!(
-                "the file says step {} but its state is at step {}",
-                file.step,
-                built.trainer.steps()
-            ));
+            return Err(msg!("msg.run.step", file.step, built.trainer.steps()));
         }
         Ok((built, file))
     }
@@ -201,7 +198,7 @@ impl Session {
             panic!("crash requested by the page (ToWorker::Crash)");
         }
         let Some(trainer) = self.trainer.as_mut() else {
-            return reject(&cmd, "no lesson is running yet: send Init first");
+            return reject(&cmd, msg!("msg.session.no_lesson"));
         };
         match cmd {
             ToWorker::Init { .. }
@@ -232,12 +229,12 @@ impl Session {
             cmd @ (ToWorker::Play | ToWorker::Step { .. } | ToWorker::RunTo { .. })
                 if trainer.blocked().is_some() =>
             {
-                let why = trainer.blocked().unwrap_or_default();
-                reject(&cmd, &why)
+                let why = trainer.blocked().expect("checked by the guard");
+                reject(&cmd, why)
             }
             cmd if self.mode == Mode::Diverged => reject(
                 &cmd,
-                "the run diverged (NaN or ∞): reset it, perhaps with a smaller learning rate",
+                msg!("msg.session.diverged"),
             ),
             ToWorker::Play => {
                 self.mode = Mode::Playing;
@@ -263,7 +260,10 @@ impl Session {
             }
             ToWorker::Step { count, part } => {
                 if self.mode == Mode::Playing {
-                    return reject(&ToWorker::Step { count, part }, "pause before stepping");
+                    return reject(
+                        &ToWorker::Step { count, part },
+                        msg!("msg.session.pause_first"),
+                    );
                 }
                 self.queued = count.clamp(1, 1_000_000);
                 self.queued_part = part;
@@ -273,7 +273,7 @@ impl Session {
                 if step <= trainer.steps() {
                     return reject(
                         &ToWorker::RunTo { step },
-                        "that step is already behind us: reset first",
+                        msg!("msg.session.step_behind"),
                     );
                 }
                 self.target = Some(step);
@@ -724,7 +724,7 @@ mod tests {
             let out = s.handle(ToWorker::Import { text });
             match &out[..] {
                 [FromWorker::ImportFailed { message }] => {
-                    assert!(message.contains(why), "{why}: {message}")
+                    assert!(message.to_string().contains(why), "{why}: {message}")
                 }
                 other => panic!("{why}: {other:?}"),
             }

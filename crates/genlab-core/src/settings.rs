@@ -188,8 +188,8 @@ pub enum NoticeKind {
     Invalid { given: String, used: String },
     /// A key this lesson does not know; ignored.
     Unknown,
-    /// A rule between settings changed this one.
-    Adjusted { used: String, why: String },
+    /// A rule between settings changed this one; the message says to what and why.
+    Adjusted { why: crate::msg::Msg },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -208,7 +208,7 @@ impl std::fmt::Display for Notice {
                 write!(f, "{}: \"{given}\" is not valid, using {used}", self.key)
             }
             NoticeKind::Unknown => write!(f, "{}: unknown setting, ignored", self.key),
-            NoticeKind::Adjusted { used, why } => write!(f, "{}: set to {used} ({why})", self.key),
+            NoticeKind::Adjusted { why } => write!(f, "{}: {why}", self.key),
         }
     }
 }

@@ -8,6 +8,8 @@ use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::{normal_pdf, normal_quantile, sigmoid, softplus};
 use crate::nn::{Mlp, Optimizer, Tape};
 use crate::protocol::{Bulk, LessonView};
+use crate::msg;
+use crate::msg::Msg;
 use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
@@ -163,7 +165,7 @@ impl GanTrainer {
     }
 
     /// One discriminator update: minimise −mean log D(x_real) − mean log(1 − D(G(z))).
-    fn update_d(&mut self) -> Result<(), String> {
+    fn update_d(&mut self) -> Result<(), Msg> {
         let n = self.settings.batch as usize;
         self.draw_noise(n);
         // xs = [real (n); fake (n)], 2n × 1
@@ -200,11 +202,11 @@ impl GanTrainer {
         self.opt_d
             .step(&mut self.d.params, &self.d_d, self.settings.lr_d);
         self.d_updates += 1;
-        check_finite("discriminator", self.last_d_loss, &self.d.params)
+        check_finite(false, self.last_d_loss, &self.d.params)
     }
 
     /// One generator update through the frozen discriminator.
-    fn update_g(&mut self) -> Result<(), String> {
+    fn update_g(&mut self) -> Result<(), Msg> {
         let n = self.settings.batch as usize;
         self.draw_noise(n);
         let fake = self.g.forward(&self.z, n, &mut self.tape_g).to_vec(); // n × 1
@@ -245,7 +247,7 @@ impl GanTrainer {
         for (e, &p) in self.g_ema.iter_mut().zip(&self.g.params) {
             *e = decay * *e + (1.0 - decay) * p;
         }
-        check_finite("generator", self.last_g_loss, &self.g.params)
+        check_finite(true, self.last_g_loss, &self.g.params)
     }
 
     fn shown_params(&self) -> &[f64] {
@@ -307,15 +309,20 @@ fn noise_quantile(noise: Noise, u: f64) -> f64 {
 /// Weights beyond this have exploded: the next steps only produce ∞ and NaN.
 const EXPLODED: f64 = 1e8;
 
-fn check_finite(who: &str, loss: f64, params: &[f64]) -> Result<(), String> {
+/// `generator`: which player; the two get separate messages (their names decline differently).
+fn check_finite(generator: bool, loss: f64, params: &[f64]) -> Result<(), Msg> {
     if !loss.is_finite() || params.iter().any(|p| !p.is_finite()) {
-        Err(format!(
-            "the {who} went non-finite (NaN or ∞): is the learning rate too high?"
-        ))
+        Err(if generator {
+            msg!("msg.gan.g_nan")
+        } else {
+            msg!("msg.gan.d_nan")
+        })
     } else if params.iter().any(|p| p.abs() > EXPLODED) {
-        Err(format!(
-            "the {who}'s weights exploded (beyond 1e8): is the learning rate too high?"
-        ))
+        Err(if generator {
+            msg!("msg.gan.g_exploded")
+        } else {
+            msg!("msg.gan.d_exploded")
+        })
     } else {
         Ok(())
     }
@@ -350,7 +357,7 @@ impl Trainer for GanTrainer {
         self.steps
     }
 
-    fn step(&mut self, part: StepPart) -> Result<(), String> {
+    fn step(&mut self, part: StepPart) -> Result<(), Msg> {
         self.steps += 1;
         match part {
             StepPart::Discriminator => self.update_d(),
@@ -488,7 +495,7 @@ impl Trainer for GanTrainer {
         })
     }
 
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
         let st: GanState = runfile::load(state)?;
         for (what, saved, mine) in [
             ("generator", &st.g, &self.g.params),

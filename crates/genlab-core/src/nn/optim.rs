@@ -38,10 +38,16 @@ impl<T: Real> Optimizer<T> {
     }
 
     /// Takes the moments of a saved optimiser (an imported run) after checking they fit this one.
-    pub fn restore(&mut self, saved: Optimizer<T>, what: &str) -> Result<(), String> {
+    pub fn restore(&mut self, saved: Optimizer<T>, what: &str) -> Result<(), crate::msg::Msg> {
         use crate::runfile::{expect_finite, expect_len};
+        use crate::settings::ChoiceEnum;
         if saved.kind != self.kind {
-            return Err(format!("the file's {what} optimiser is {:?}, these settings use {:?}", saved.kind, self.kind));
+            return Err(crate::msg!(
+                "msg.run.optimizer",
+                what,
+                saved.kind.key(),
+                self.kind.key()
+            ));
         }
         expect_len(what, saved.m.len(), self.m.len())?;
         expect_len(what, saved.v.len(), self.v.len())?;

@@ -179,8 +179,7 @@ impl Dataset {
             notices.push(Notice {
                 key: "users".into(),
                 kind: NoticeKind::Adjusted {
-                    used: "0 for unreadable ratings".into(),
-                    why: format!("rows {} do not have one 0/1 per movie", bad.join("; ")),
+                    why: crate::msg!("msg.rbm.bad_rows", bad.join("; ")),
                 },
             });
         }
@@ -206,11 +205,11 @@ impl Dataset {
     }
 
     /// Why this dataset cannot be trained on, if it cannot.
-    pub fn problem(&self) -> Option<String> {
+    pub fn problem(&self) -> Option<crate::msg::Msg> {
         if self.users.is_empty() {
-            Some("There are no users in the data: add at least one (or reset to the lecture's data) to train.".into())
+            Some(crate::msg!("msg.rbm.no_users"))
         } else if self.movies.is_empty() {
-            Some("There are no movies in the data.".into())
+            Some(crate::msg!("msg.rbm.no_movies"))
         } else {
             None
         }

@@ -10,6 +10,8 @@ use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::{exp, log_sum_exp, softplus};
 use crate::nn::Optimizer;
 use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
+use crate::msg;
+use crate::msg::Msg;
 use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
@@ -70,7 +72,7 @@ struct Lane {
     temperatures: Vec<f64>,
     swap_tries: Vec<u64>,
     swap_accepts: Vec<u64>,
-    broken: Option<String>,
+    broken: Option<Msg>,
 }
 
 impl Lane {
@@ -214,9 +216,7 @@ impl Lane {
             .iter()
             .any(|p| !p.is_finite() || p.abs() > 1e6)
         {
-            self.broken = Some(
-                "the weights went non-finite or exploded: is the learning rate too high?".into(),
-            );
+            self.broken = Some(msg!("msg.rbm.diverged"));
         }
     }
 
@@ -265,7 +265,7 @@ pub struct RbmView {
     pub lanes: Vec<String>,
     pub primary: String,
     /// Why the lesson cannot train (empty data...).
-    pub problem: Option<String>,
+    pub problem: Option<Msg>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -311,7 +311,7 @@ pub enum RbmAnswer {
         samples: u32,
     },
     Unavailable {
-        why: String,
+        why: Msg,
     },
 }
 
@@ -453,7 +453,7 @@ impl RbmTrainer {
         let m = self.model().clone();
         if unit >= m.h {
             return RbmAnswer::Unavailable {
-                why: format!("there is no hidden unit {}", unit + 1),
+                why: msg!("msg.rbm.no_unit", unit + 1),
             };
         }
         let d = m.d;
@@ -511,16 +511,13 @@ impl RbmTrainer {
         let d = m.d;
         if ratings.len() != d {
             return RbmAnswer::Unavailable {
-                why: format!(
-                    "the new user needs {d} ratings (1, 0 or ?), got {}",
-                    ratings.len()
-                ),
+                why: msg!("msg.rbm.fill_length", d, ratings.len()),
             };
         }
         let missing: Vec<usize> = (0..d).filter(|&i| ratings[i].is_none()).collect();
         if missing.len() > EXACT_MAX_D {
             return RbmAnswer::Unavailable {
-                why: "too many unknown ratings to sum over exactly".into(),
+                why: msg!("msg.rbm.too_many_unknown"),
             };
         }
         let base: Vec<f64> = ratings
@@ -641,7 +638,7 @@ struct LaneState {
     temperatures: Vec<f64>,
     swap_tries: Vec<u64>,
     swap_accepts: Vec<u64>,
-    broken: Option<String>,
+    broken: Option<Msg>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -673,11 +670,12 @@ impl Lane {
         }
     }
 
-    fn load(&mut self, st: LaneState) -> Result<(), String> {
+    fn load(&mut self, st: LaneState) -> Result<(), Msg> {
         if st.kind != self.kind {
-            return Err(format!(
-                "the file's lanes are not the ones these settings train ({:?} where {:?} runs)",
-                st.kind, self.kind
+            return Err(msg!(
+                "msg.run.lanes",
+                format!("{:?}", st.kind),
+                format!("{:?}", self.kind)
             ));
         }
         expect_len("RBM parameters", st.params.len(), self.model.params.len())?;
@@ -685,7 +683,7 @@ impl Lane {
         let shape = |rows: &[Vec<f64>]| rows.iter().map(Vec::len).collect::<Vec<_>>();
         if shape(&st.chains) != shape(&self.chains) || shape(&st.chain_h) != shape(&self.chain_h)
         {
-            return Err("the file's persistent chains do not fit these settings".into());
+            return Err(msg!("msg.run.chains"));
         }
         expect_len(
             "temperatures",
@@ -716,11 +714,11 @@ impl Trainer for RbmTrainer {
         self.steps
     }
 
-    fn blocked(&self) -> Option<String> {
+    fn blocked(&self) -> Option<Msg> {
         self.settings.data.problem()
     }
 
-    fn step(&mut self, _part: StepPart) -> Result<(), String> {
+    fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
         if let Some(p) = self.settings.data.problem() {
             return Err(p);
         }
@@ -861,14 +859,14 @@ impl Trainer for RbmTrainer {
         })
     }
 
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
         let st: RbmState = runfile::load(state)?;
         expect_len("lanes", st.lanes.len(), self.lanes.len())?;
         let n = self.order.len();
         let mut sorted = st.order.clone();
         sorted.sort_unstable();
         if sorted != (0..n).collect::<Vec<_>>() || (n > 0 && st.cursor >= n) {
-            return Err("the file's batch order does not fit this data".into());
+            return Err(msg!("msg.run.order_rbm"));
         }
         expect_len("Gibbs demo state", st.demo_v.len(), self.demo_v.len())?;
         expect_len("Gibbs demo state", st.demo_h.len(), self.demo_h.len())?;
@@ -896,7 +894,11 @@ impl Trainer for RbmTrainer {
         };
         if self.data.is_empty() || self.settings.data.d() == 0 {
             return Some(LessonAnswer::Rbm(RbmAnswer::Unavailable {
-                why: self.settings.data.problem().unwrap_or_default(),
+                why: self
+                    .settings
+                    .data
+                    .problem()
+                    .unwrap_or_else(|| msg!("msg.rbm.no_users")),
             }));
         }
         let answer = match action {

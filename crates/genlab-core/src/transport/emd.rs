@@ -4,6 +4,9 @@
 //! cancels a reverse flow, so for the sizes the lesson uses (≤ 50 points a side) it is exact and
 //! fast. Masses need not be equal in total: each side is normalised to 1.
 
+use crate::msg;
+use crate::msg::Msg;
+
 /// An optimal plan and its cost Σ γ_ij C_ij.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Plan {
@@ -21,27 +24,27 @@ impl Plan {
 }
 
 /// Why masses cannot be transported.
-pub fn check_masses(a: &[f64]) -> Result<f64, String> {
+pub fn check_masses(a: &[f64]) -> Result<f64, Msg> {
     if a.is_empty() {
-        return Err("there are no points".into());
+        return Err(msg!("msg.ot.no_points"));
     }
     if a.iter().any(|w| !w.is_finite() || *w < 0.0) {
-        return Err("a mass is negative or not a number".into());
+        return Err(msg!("msg.ot.bad_mass"));
     }
     let total: f64 = a.iter().sum();
     if total <= 0.0 {
-        return Err("the total mass is zero".into());
+        return Err(msg!("msg.ot.zero_mass"));
     }
     Ok(total)
 }
 
 /// Solves min Σ γ_ij C_ij subject to Σ_j γ_ij = a_i, Σ_i γ_ij = b_j (after normalising a, b).
-pub fn solve(a: &[f64], b: &[f64], cost: &[f64]) -> Result<Plan, String> {
+pub fn solve(a: &[f64], b: &[f64], cost: &[f64]) -> Result<Plan, Msg> {
     let (n, m) = (a.len(), b.len());
     let ta = check_masses(a)?;
     let tb = check_masses(b)?;
     if cost.len() != n * m || cost.iter().any(|c| !c.is_finite()) {
-        return Err("the cost matrix is not finite".into());
+        return Err(msg!("msg.ot.bad_cost"));
     }
     let eps = 1e-13;
     let mut supply: Vec<f64> = a.iter().map(|x| x / ta).collect();
@@ -133,7 +136,7 @@ pub fn solve(a: &[f64], b: &[f64], cost: &[f64]) -> Result<Plan, String> {
             }
         }
         if sink_target == usize::MAX {
-            return Err("no augmenting path: the masses could not be matched".into());
+            return Err(msg!("msg.ot.unmatched"));
         }
         let d_sink = dist_sink;
         // Update potentials on settled nodes so reduced costs stay ≥ 0.
@@ -196,16 +199,16 @@ pub fn wasserstein(
     ys: &[Vec<f64>],
     b: &[f64],
     p: f64,
-) -> Result<(f64, Plan), String> {
+) -> Result<(f64, Plan), Msg> {
     if !(p >= 1.0 && p.is_finite()) {
-        return Err("the exponent p must be a number ≥ 1".into());
+        return Err(msg!("msg.ot.bad_p"));
     }
     if xs
         .iter()
         .chain(ys)
         .any(|x| x.iter().any(|c| !c.is_finite()))
     {
-        return Err("a point has a coordinate that is not a number".into());
+        return Err(msg!("msg.ot.bad_point"));
     }
     let plan = solve(a, b, &super::cost_matrix(xs, ys, p))?;
     Ok((plan.cost.max(0.0).powf(1.0 / p), plan))
@@ -331,10 +334,10 @@ mod tests {
         let x = pts(&[0.0, 1.0]);
         assert!(wasserstein(&x, &[0.0, 0.0], &x, &[1.0, 1.0], 1.0)
             .unwrap_err()
-            .contains("zero"));
+            .to_string().contains("zero"));
         assert!(wasserstein(&x, &[-1.0, 2.0], &x, &[1.0, 1.0], 1.0)
             .unwrap_err()
-            .contains("negative"));
+            .to_string().contains("negative"));
         assert!(wasserstein(&x, &[f64::NAN, 2.0], &x, &[1.0, 1.0], 1.0).is_err());
         assert!(wasserstein(&x, &[1.0, 1.0], &x, &[1.0, 1.0], 0.5).is_err());
         // Coincident points are fine.

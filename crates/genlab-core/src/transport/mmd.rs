@@ -2,6 +2,9 @@
 //! MMD² = E k(x, x′) + E k(y, y′) − 2 E k(x, y), biased (V-statistic, diagonals included) or
 //! unbiased (U-statistic, diagonals left out).
 
+use crate::msg;
+use crate::msg::Msg;
+
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Mmd {
     pub biased: f64,
@@ -9,12 +12,12 @@ pub struct Mmd {
 }
 
 /// Both estimates in one pass over the Gram blocks, with |x − y|² = |x|² + |y|² − 2 x·y.
-pub fn mmd2(xs: &[Vec<f64>], ys: &[Vec<f64>], sigma: f64) -> Result<Mmd, String> {
+pub fn mmd2(xs: &[Vec<f64>], ys: &[Vec<f64>], sigma: f64) -> Result<Mmd, Msg> {
     if !(sigma > 0.0 && sigma.is_finite()) {
-        return Err("the bandwidth σ must be a positive number".into());
+        return Err(msg!("msg.ot.bad_sigma"));
     }
     if xs.len() < 2 || ys.len() < 2 {
-        return Err("the unbiased estimate needs at least two points on each side".into());
+        return Err(msg!("msg.ot.mmd_two_points"));
     }
     let gamma = 1.0 / (2.0 * sigma * sigma);
     let sq = |v: &Vec<f64>| v.iter().map(|a| a * a).sum::<f64>();

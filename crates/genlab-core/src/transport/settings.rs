@@ -129,8 +129,7 @@ fn parse_masses(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Option<Vec<f
         notices.push(Notice {
             key: key.into(),
             kind: NoticeKind::Adjusted {
-                used: "0".into(),
-                why: "negative or non-numeric masses were set to 0".into(),
+                why: crate::msg!("msg.ot.masses_zeroed"),
             },
         });
     }
@@ -163,8 +162,7 @@ fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
         notices.push(Notice {
             key: key.into(),
             kind: NoticeKind::Adjusted {
-                used: "left out".into(),
-                why: format!("{bad} unreadable point(s)"),
+                why: crate::msg!("msg.ot.bad_points", bad as u64),
             },
         });
     }
@@ -232,8 +230,7 @@ impl Settings for TransportSettings {
                 notices.push(Notice {
                     key: name.into(),
                     kind: NoticeKind::Adjusted {
-                        used: format!("{xy}"),
-                        why: "a covariance needs |s_xy| < √(s_xx·s_yy)".into(),
+                        why: crate::msg!("msg.ot.bad_covariance", *xy),
                     },
                 });
             }

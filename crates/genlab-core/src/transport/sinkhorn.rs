@@ -2,6 +2,9 @@
 //! overflows: f_i = ε ln a_i − ε LSE_j((g_j − C_ij)/ε), g_j = ε ln b_j − ε LSE_i((f_i − C_ij)/ε),
 //! and the plan is γ_ij = exp((f_i + g_j − C_ij)/ε).
 
+use crate::msg;
+use crate::msg::Msg;
+
 use crate::math::{exp, log, log_sum_exp};
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,18 +35,15 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(a: &[f64], b: &[f64], cost: &[f64], eps: f64) -> Result<State, String> {
+    pub fn new(a: &[f64], b: &[f64], cost: &[f64], eps: f64) -> Result<State, Msg> {
         if !(eps > 0.0 && eps.is_finite()) {
-            return Err(
-                "ε must be a positive number (ε = 0 is the exact problem: use the exact solver)"
-                    .into(),
-            );
+            return Err(msg!("msg.ot.bad_eps"));
         }
         let (n, m) = (a.len(), b.len());
         let ta = super::emd::check_masses(a)?;
         let tb = super::emd::check_masses(b)?;
         if cost.len() != n * m || cost.iter().any(|c| !c.is_finite()) {
-            return Err("the cost matrix is not finite".into());
+            return Err(msg!("msg.ot.bad_cost"));
         }
         Ok(State {
             n,
@@ -109,7 +109,7 @@ impl State {
     }
 
     /// Takes saved potentials, checking they fit this problem.
-    pub fn restore(&mut self, [f, g, errors]: [Vec<f64>; 3]) -> Result<(), String> {
+    pub fn restore(&mut self, [f, g, errors]: [Vec<f64>; 3]) -> Result<(), Msg> {
         use crate::runfile::{expect_finite, expect_len};
         expect_len("Sinkhorn potential f", f.len(), self.n)?;
         expect_len("Sinkhorn potential g", g.len(), self.m)?;
@@ -142,7 +142,7 @@ pub fn solve(
     cost: &[f64],
     eps: f64,
     iterations: usize,
-) -> Result<Sinkhorn, String> {
+) -> Result<Sinkhorn, Msg> {
     let mut state = State::new(a, b, cost, eps)?;
     for _ in 0..iterations.max(1) {
         state.iterate();

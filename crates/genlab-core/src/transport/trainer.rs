@@ -2,6 +2,9 @@
 //! play animates the entropic plan converging); everything else is exact and recomputed only
 //! when its own settings change.
 
+use crate::msg;
+use crate::msg::Msg;
+
 use serde::{Deserialize, Serialize};
 
 use super::gaussian::{self, Mat2};
@@ -39,14 +42,14 @@ pub struct TransportView {
     pub plan_1d: Vec<f64>,
     pub w_exact_1d: Option<f64>,
     pub w_formula_1d: Option<f64>,
-    pub problem_1d: Option<String>,
+    pub problem_1d: Option<Msg>,
     // 2. 2-D clouds (x, y, weight) and the exact plan's flows (i, j, mass).
     pub xs: Vec<(f64, f64, f64)>,
     pub ys: Vec<(f64, f64, f64)>,
     pub flows: Vec<(usize, usize, f64)>,
     pub emd: Option<f64>,
     pub exact_cost: Option<f64>,
-    pub problem_2d: Option<String>,
+    pub problem_2d: Option<Msg>,
     // 3. Sinkhorn after `iterations` iterations (plans n × m, row-major).
     pub eps: f64,
     pub iterations: u64,
@@ -57,7 +60,7 @@ pub struct TransportView {
     pub sigma: f64,
     pub mmd_biased: Option<f64>,
     pub mmd_unbiased: Option<f64>,
-    pub problem_mmd: Option<String>,
+    pub problem_mmd: Option<Msg>,
     // 5. Gaussians.
     pub w2_closed: f64,
     pub slide_value: f64,
@@ -86,20 +89,20 @@ struct Part1 {
     plan: Vec<f64>,
     exact: Option<f64>,
     formula: Option<f64>,
-    problem: Option<String>,
+    problem: Option<Msg>,
 }
 
 struct Cached {
     part1: Part1,
-    exact2: Result<(f64, emd::Plan), String>,
-    mmd: Result<mmd::Mmd, String>,
+    exact2: Result<(f64, emd::Plan), Msg>,
+    mmd: Result<mmd::Mmd, Msg>,
     gauss: GaussPart,
 }
 
 pub struct TransportTrainer {
     s: TransportSettings,
     steps: u64,
-    sinkhorn: Result<sinkhorn::State, String>,
+    sinkhorn: Result<sinkhorn::State, Msg>,
     cached: Cached,
 }
 
@@ -262,21 +265,21 @@ impl Trainer for TransportTrainer {
         self.steps
     }
 
-    fn blocked(&self) -> Option<String> {
+    fn blocked(&self) -> Option<Msg> {
         self.sinkhorn
             .as_ref()
             .err()
-            .map(|e| format!("Sinkhorn cannot run on these clouds: {e}"))
+            .map(|e| msg!("msg.ot.sinkhorn_blocked", e.clone()))
     }
 
-    fn step(&mut self, _part: StepPart) -> Result<(), String> {
+    fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
         let state = self.sinkhorn.as_mut().map_err(|e| e.clone())?;
         self.steps += 1;
         let err = state.iterate();
         if err.is_finite() {
             Ok(())
         } else {
-            Err("Sinkhorn's marginal error is not finite".into())
+            Err(msg!("msg.sinkhorn.diverged"))
         }
     }
 
@@ -398,12 +401,12 @@ impl Trainer for TransportTrainer {
         })
     }
 
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
         let st: TransportState = runfile::load(state)?;
         match &mut self.sinkhorn {
             Ok(sk) => sk.restore([st.f, st.g, st.errors])?,
             Err(_) if st.steps == 0 => {}
-            Err(e) => return Err(format!("Sinkhorn cannot run on the file's clouds: {e}")),
+            Err(e) => return Err(msg!("msg.run.sinkhorn", e.clone())),
         }
         self.steps = st.steps;
         Ok(())
@@ -463,7 +466,7 @@ mod tests {
     #[test]
     fn bad_input_gives_messages_not_nan() {
         let v = view("mu=0,0&nu=1,1&xs=&ys=1,1", 0);
-        assert!(v.problem_1d.unwrap().contains("zero"));
+        assert!(v.problem_1d.unwrap().to_string().contains("zero"));
         assert!(v.problem_2d.is_some() && v.problem_mmd.is_some());
         let t = TransportTrainer::new(parse_query::<TransportSettings>("xs=", &[]).0);
         assert!(t.blocked().is_some());

@@ -6,6 +6,9 @@
 
 use std::sync::{Arc, OnceLock};
 
+use crate::msg;
+use crate::msg::Msg;
+
 pub const SIDE: usize = 28;
 pub const PIXELS: usize = SIDE * SIDE;
 pub const CLASSES: usize = 10;
@@ -25,31 +28,28 @@ pub struct Digits {
 
 impl Digits {
     /// Decodes the asset (gzip-compressed, or already inflated by a server) and checks it.
-    pub fn decode(bytes: &[u8]) -> Result<Digits, String> {
+    pub fn decode(bytes: &[u8]) -> Result<Digits, Msg> {
         let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
             gunzip(bytes)?
         } else {
             bytes.to_vec()
         };
         if raw.len() < 16 || &raw[..8] != MAGIC {
-            return Err("this is not a genlab digits file (wrong header)".into());
+            return Err(msg!("msg.digits.bad_header"));
         }
         let count = u32::from_le_bytes(raw[8..12].try_into().unwrap()) as usize;
         let rows = u16::from_le_bytes(raw[12..14].try_into().unwrap()) as usize;
         let cols = u16::from_le_bytes(raw[14..16].try_into().unwrap()) as usize;
         if rows != SIDE || cols != SIDE {
-            return Err(format!("the digits are {rows}×{cols}, expected 28×28"));
+            return Err(msg!("msg.digits.bad_size", rows, cols));
         }
         let want = 16 + count + count * PIXELS;
         if raw.len() != want || count == 0 {
-            return Err(format!(
-                "the digits file holds {} bytes, expected {want} for {count} digits",
-                raw.len()
-            ));
+            return Err(msg!("msg.digits.bad_length", raw.len(), want, count));
         }
         let labels = raw[16..16 + count].to_vec();
         if let Some(bad) = labels.iter().find(|&&l| l as usize >= CLASSES) {
-            return Err(format!("a digit is labelled {bad}, outside 0–9"));
+            return Err(msg!("msg.digits.bad_label", *bad as u64));
         }
         let pixels = raw[16 + count..].to_vec();
         Ok(Digits::new(labels, pixels))
@@ -98,8 +98,8 @@ fn split(labels: &[u8]) -> (Vec<usize>, Vec<usize>) {
 
 /// gzip (RFC 1952): header, raw deflate, CRC-32 and length. A damaged file is reported, never
 /// half-used.
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let bad = || "the digits file is damaged (not a valid gzip stream)".to_string();
+fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Msg> {
+    let bad = || msg!("msg.digits.not_gzip");
     if bytes.len() < 18 || bytes[2] != 8 {
         return Err(bad());
     }
@@ -134,7 +134,7 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let crc = u32::from_le_bytes(tail[..4].try_into().unwrap());
     let size = u32::from_le_bytes(tail[4..].try_into().unwrap());
     if crc32(&out) != crc || out.len() as u32 != size {
-        return Err("the digits file is damaged (checksum mismatch)".into());
+        return Err(msg!("msg.digits.checksum"));
     }
     Ok(out)
 }
@@ -165,7 +165,7 @@ fn crc32(data: &[u8]) -> u32 {
 #[derive(Clone, Debug)]
 pub enum Source {
     Loaded(Arc<Digits>),
-    Failed(String),
+    Failed(Msg),
 }
 
 static SHARED: OnceLock<Source> = OnceLock::new();
@@ -188,9 +188,10 @@ pub fn repo_asset_path() -> std::path::PathBuf {
 }
 
 /// Loads the repository's asset (native only; the page fetches it).
-pub fn load_repo_asset() -> Result<Digits, String> {
+pub fn load_repo_asset() -> Result<Digits, Msg> {
     let path = repo_asset_path();
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let bytes = std::fs::read(&path)
+        .map_err(|e| msg!("msg.digits.fetch", format!("cannot read {}: {e}", path.display())))?;
     Digits::decode(&bytes)
 }
 
@@ -232,17 +233,17 @@ mod tests {
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;
         flipped[mid] ^= 0x55;
-        assert!(Digits::decode(&flipped).unwrap_err().contains("damaged"));
+        assert!(Digits::decode(&flipped).unwrap_err().to_string().contains("damaged"));
         assert!(Digits::decode(&bytes[..bytes.len() / 3]).is_err());
         assert!(Digits::decode(b"<html>404</html>")
             .unwrap_err()
-            .contains("header"));
+            .to_string().contains("header"));
         assert!(Digits::decode(&[]).is_err());
         // An already-inflated copy (a server that undid the gzip) still loads.
         let raw = gunzip(&bytes).unwrap();
         assert_eq!(Digits::decode(&raw).unwrap().len(), 10_000);
         let mut short = raw.clone();
         short.truncate(raw.len() - 1);
-        assert!(Digits::decode(&short).unwrap_err().contains("expected"));
+        assert!(Digits::decode(&short).unwrap_err().to_string().contains("expected"));
     }
 }

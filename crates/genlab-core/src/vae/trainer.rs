@@ -13,6 +13,8 @@ use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
 use crate::nn::{Optimizer, OptimizerKind};
 use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
+use crate::msg;
+use crate::msg::Msg;
 use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
@@ -126,7 +128,7 @@ pub enum VaeAnswer {
     },
     /// The request could not be served (no digits, a non-finite point...).
     Refused {
-        why: String,
+        why: Msg,
     },
 }
 
@@ -137,7 +139,7 @@ fn grey(p: u8) -> f32 {
 
 pub struct VaeTrainer {
     s: VaeSettings,
-    digits: Result<Arc<Digits>, String>,
+    digits: Result<Arc<Digits>, Msg>,
     net: VaeNet<f32>,
     d_params: Vec<f32>,
     opt: Optimizer<f32>,
@@ -183,12 +185,12 @@ impl VaeTrainer {
         let digits = match data::installed() {
             Some(data::Source::Loaded(d)) => Ok(d.clone()),
             Some(data::Source::Failed(why)) => Err(why.clone()),
-            None => Err("the digits are not loaded".into()),
+            None => Err(msg!("msg.vae.not_loaded")),
         };
         Self::with_digits(s, digits)
     }
 
-    pub fn with_digits(s: VaeSettings, digits: Result<Arc<Digits>, String>) -> Self {
+    pub fn with_digits(s: VaeSettings, digits: Result<Arc<Digits>, Msg>) -> Self {
         let mut init = Rng::stream(s.seed as u64, 0);
         let net = VaeNet::<f32>::new(s.hidden.width(), &mut init);
         let mut opt = Optimizer::new(OptimizerKind::Adam, net.n_params(), 0.9);
@@ -505,7 +507,7 @@ impl VaeTrainer {
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
         if self.n_test() == 0 {
             return VaeAnswer::Refused {
-                why: "the digits are not loaded".into(),
+                why: msg!("msg.vae.not_loaded"),
             };
         }
         let i = self.test_position(index);
@@ -607,16 +609,16 @@ impl Trainer for VaeTrainer {
         self.steps
     }
 
-    fn blocked(&self) -> Option<String> {
+    fn blocked(&self) -> Option<Msg> {
         self.digits
             .as_ref()
             .err()
-            .map(|why| format!("The digits could not be loaded: {why}"))
+            .map(|why| msg!("msg.vae.load_failed", why.clone()))
     }
 
-    fn step(&mut self, _part: StepPart) -> Result<(), String> {
+    fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
         if self.order.is_empty() {
-            return Err("there are no training digits".into());
+            return Err(msg!("msg.vae.no_training"));
         }
         let batch = self.s.batch as usize;
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
@@ -635,16 +637,12 @@ impl Trainer for VaeTrainer {
             .net
             .forward_loss(&self.x, &self.eps, batch, &mut self.ws);
         if !(loss.rec.is_finite() && loss.kl.is_finite()) {
-            return Err(format!(
-                "the loss became {} at step {}: the learning rate {} is too high for this run",
-                if loss.rec.is_nan() || loss.kl.is_nan() {
-                    "NaN"
-                } else {
-                    "infinite"
-                },
-                self.steps + 1,
-                self.s.lr
-            ));
+            let nan = loss.rec.is_nan() || loss.kl.is_nan();
+            return Err(if nan {
+                msg!("msg.vae.nan", self.steps + 1, self.s.lr)
+            } else {
+                msg!("msg.vae.infinite", self.steps + 1, self.s.lr)
+            });
         }
         self.net.backward(
             &self.x,
@@ -721,7 +719,7 @@ impl Trainer for VaeTrainer {
         })
     }
 
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), String> {
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
         let st: VaeState = runfile::load(state)?;
         expect_len("VAE parameters", st.params.len(), self.net.params.len())?;
         expect_finite("VAE parameters", &st.params)?;
@@ -731,7 +729,7 @@ impl Trainer for VaeTrainer {
         saved.sort_unstable();
         mine.sort_unstable();
         if saved != mine || st.cursor > mine.len() {
-            return Err("the file's batch order does not fit these digits".into());
+            return Err(msg!("msg.run.order_vae"));
         }
         self.opt.restore(st.opt, "VAE")?;
         self.net.params = st.params;
@@ -775,7 +773,7 @@ impl Trainer for VaeTrainer {
                     }
                 } else {
                     VaeAnswer::Refused {
-                        why: "that latent point is not a number".into(),
+                        why: msg!("msg.vae.bad_z"),
                     }
                 }
             }
@@ -977,8 +975,8 @@ mod tests {
 
     #[test]
     fn without_digits_the_lesson_is_blocked_with_the_reason() {
-        let t = VaeTrainer::with_digits(VaeSettings::default(), Err("HTTP 404".into()));
-        assert!(t.blocked().unwrap().contains("HTTP 404"));
+        let t = VaeTrainer::with_digits(VaeSettings::default(), Err(msg!("msg.digits.fetch", "HTTP 404")));
+        assert!(t.blocked().unwrap().to_string().contains("HTTP 404"));
     }
 
     /// A run whose weights blow up stops with a message instead of showing NaN: the session
@@ -991,7 +989,7 @@ mod tests {
         let first_out = PIXELS * 64 + 64 + 2 * 64;
         t.net.params[..first_out].iter_mut().for_each(|p| *p = 1e30);
         let err = t.step(StepPart::Full).unwrap_err();
-        assert!(err.contains("learning rate"), "{err}");
+        assert!(err.to_string().contains("learning rate"), "{err}");
         assert_eq!(t.steps(), 1, "the failed step is not counted");
     }
 
