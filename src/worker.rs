@@ -237,7 +237,11 @@ async fn fetch_bytes(scope: &DedicatedWorkerGlobalScope, name: &str) -> Result<V
         .dyn_into()
         .map_err(|_| msg!("msg.fetch.no_response"))?;
     if !response.ok() {
-        return Err(msg!("msg.fetch.status", response.status().to_string(), name));
+        return Err(msg!(
+            "msg.fetch.status",
+            response.status().to_string(),
+            name
+        ));
     }
     let total: u64 = response
         .headers()

@@ -24,6 +24,16 @@ pub fn fmt_num(x: f64) -> String {
     }
 }
 
+/// `x` with exactly `decimals` decimals, in the reader's decimal mark (epochs, percentages).
+pub fn fmt_fixed(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
+    if lang().decimal_comma() {
+        s.replace('.', ",")
+    } else {
+        s
+    }
+}
+
 fn fmt_num_plain(x: f64) -> String {
     if !x.is_finite() {
         return "—".into();
@@ -164,9 +174,10 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
     wasm_bindgen_futures::spawn_local(async move {
         match wasm_bindgen_futures::JsFuture::from(file.text()).await {
             Ok(text) => lesson.import(text.as_string().unwrap_or_default()),
-            Err(_) => lesson
-                .imported
-                .set(Some(Err(genlab_core::msg!("msg.run.damaged", "the browser could not read the file")))),
+            Err(_) => lesson.imported.set(Some(Err(genlab_core::msg!(
+                "msg.run.damaged",
+                "the browser could not read the file"
+            )))),
         }
     });
 }
@@ -214,7 +225,7 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
             })
         }}
         {move || lesson.loading.get().map(|(done, total)| {
-            let mb = |b: u64| format!("{:.1}", b as f64 / 1e6);
+            let mb = |b: u64| fmt_fixed(b as f64 / 1e6, 1);
             view! {
                 <div class="banner notice" role="status" data-testid="loading">
                     {tr(lang(), "status.loading")} " "

@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use genlab_core::lesson::{LessonId, StepPart};
+use genlab_core::msg::Msg;
 use genlab_core::protocol::{
     FromWorker, HistoryRow, LessonAction, LessonAnswer, LessonView, PauseReason, ToWorker,
 };
-use genlab_core::msg::Msg;
 use genlab_core::settings::Notice;
 use leptos::prelude::*;
 

@@ -7,7 +7,7 @@ use genlab_core::rbm::{Dataset, RbmAction, RbmAnswer, RbmSettings, RbmView};
 use genlab_core::settings::{parse_query, to_query};
 use leptos::prelude::*;
 
-use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt};
@@ -233,7 +233,7 @@ fn WeightTable(lesson: Lesson) -> impl IntoView {
         })
     };
     let cell = move |pick: fn(&RbmView, usize) -> f32, k: usize| {
-        view! { <td style=move || heat(value(pick, k), max.get())>{move || format!("{:.2}", value(pick, k))}</td> }
+        view! { <td style=move || heat(value(pick, k), max.get())>{move || fmt_fixed(value(pick, k) as f64, 2)}</td> }
     };
     move || {
         let Some((movies, h)) = shape.get() else {

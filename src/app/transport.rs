@@ -11,7 +11,9 @@ use leptos::prelude::*;
 use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
-use crate::charts::{arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector};
+use crate::charts::{
+    arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, Layer, LegendAt, Projector,
+};
 use crate::i18n::{message, tr, Lang};
 
 /// The 2-D clouds' fixed window, so a click maps to the same place every time.
@@ -436,7 +438,11 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         selected.set(Some((mu, side_len)));
                         edit(Box::new(move |s: &mut TransportSettings| {
                             let side = if mu { &mut s.xs } else { &mut s.ys };
-                            side.push(Point { x: 0.0, y: 0.0, w: 1.0 });
+                            side.push(Point {
+                                x: 0.0,
+                                y: 0.0,
+                                w: 1.0,
+                            });
                         }));
                     }
                 }

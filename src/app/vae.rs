@@ -10,12 +10,12 @@ use genlab_core::vae::{
 };
 use leptos::prelude::*;
 
-use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{
-    arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer, LegendAt,
-    Projector,
+    arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer,
+    LegendAt, Projector,
 };
 use crate::i18n::{tr, Lang};
 
@@ -355,7 +355,7 @@ pub fn VaeLesson(
             .history
             .with(|h| h.last("knn5"))
             .filter(|v| v.is_finite())
-            .map(|v| format!("{:.1} %", 100.0 * v))
+            .map(|v| format!("{} %", fmt_fixed(100.0 * v, 1)))
             .unwrap_or_else(|| "—".into())
     };
     let spread = move || {
@@ -364,7 +364,7 @@ pub fn VaeLesson(
         })
         .unwrap_or_default()
     };
-    let epoch = move || vae_view(lesson, |v| format!("{:.2}", v.epoch)).unwrap_or_default();
+    let epoch = move || vae_view(lesson, |v| fmt_fixed(v.epoch, 2)).unwrap_or_default();
     let images_per_sec = move || {
         let r = lesson.rate.get();
         if r > 0.0 {

@@ -518,7 +518,11 @@ mod tests {
             "algorytm Sinkhorna nie może działać na tych chmurach: całkowita masa wynosi zero"
         );
         let m = genlab_core::msg!("msg.vae.nan", 12u64, 0.5);
-        assert!(message(Lang::Ru, &m).contains("0,5"), "{}", message(Lang::Ru, &m));
+        assert!(
+            message(Lang::Ru, &m).contains("0,5"),
+            "{}",
+            message(Lang::Ru, &m)
+        );
         assert_eq!(message(Lang::En, &m), m.to_string());
     }
 

@@ -243,10 +243,16 @@ mod tests {
             }
         }
         for key in &used {
-            assert!(english(key).is_some(), "{key} is sent but not in the catalog");
+            assert!(
+                english(key).is_some(),
+                "{key} is sent but not in the catalog"
+            );
         }
         for (key, _) in EN {
-            assert!(used.contains(*key), "{key} is in the catalog but never sent");
+            assert!(
+                used.contains(*key),
+                "{key} is in the catalog but never sent"
+            );
         }
     }
 }

@@ -118,21 +118,19 @@ impl RunFile {
                 (MAX_BYTES >> 20) as u64
             ));
         }
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| msg!("msg.run.not_json", e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| msg!("msg.run.not_json", e.to_string()))?;
         match value.get("format").and_then(|f| f.as_str()) {
             Some(FORMAT) => {}
             _ => return Err(msg!("msg.run.not_ours")),
         }
         match value.get("version").and_then(|v| v.as_u64()) {
             Some(v) if v <= VERSION as u64 => {}
-            Some(v) => {
-                return Err(msg!("msg.run.newer", v, VERSION as u64))
-            }
+            Some(v) => return Err(msg!("msg.run.newer", v, VERSION as u64)),
             None => return Err(msg!("msg.run.no_version")),
         }
-        let file: RunFile = serde_json::from_value(value)
-            .map_err(|e| msg!("msg.run.damaged", e.to_string()))?;
+        let file: RunFile =
+            serde_json::from_value(value).map_err(|e| msg!("msg.run.damaged", e.to_string()))?;
         if file.seed != seed_of(&file.query) {
             return Err(msg!("msg.run.seed_edited"));
         }
@@ -250,7 +248,10 @@ mod tests {
         // An f32 vector is not read as f64, nor a truncated one at all.
         let mut v = save(&x);
         v["b"] = v["a"].clone();
-        assert!(load::<Both>(v).unwrap_err().to_string().contains("expected f64"));
+        assert!(load::<Both>(v)
+            .unwrap_err()
+            .to_string()
+            .contains("expected f64"));
         let mut v = save(&x);
         let cut = v["a"].as_str().unwrap()[..10].to_string();
         v["a"] = cut.into();
@@ -295,11 +296,17 @@ mod tests {
         let cases: Vec<(String, &str)> = vec![
             ("not json at all".into(), "not JSON"),
             ("{\"a\": 1}".into(), "genlab-run"),
-            (good.replace("\"version\":1", "\"version\":9"), "newer genlab"),
+            (
+                good.replace("\"version\":1", "\"version\":9"),
+                "newer genlab",
+            ),
             (good.replace("\"step\":20", "\"step\":5"), "out of order"),
             (good.replace("seed=7", "seed=8"), "seed does not match"),
             (good.replace("[0.5,2.0]", "[0.5]"), "1 values for 2 metrics"),
-            (good.replace("\"lesson\":\"Gan\"", "\"lesson\":\"Nope\""), "damaged"),
+            (
+                good.replace("\"lesson\":\"Gan\"", "\"lesson\":\"Nope\""),
+                "damaged",
+            ),
             (good[..good.len() - 5].to_string(), "not JSON"),
         ];
         for (text, why) in cases {

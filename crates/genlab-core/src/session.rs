@@ -5,9 +5,9 @@
 //! never on timing — the same URL gives the same metrics at every step.
 
 use crate::lesson::{self, LessonId, StepPart, Trainer};
-use crate::protocol::{FromWorker, HistoryRow, PauseReason, Snapshot, ToWorker};
 use crate::msg;
 use crate::msg::Msg;
+use crate::protocol::{FromWorker, HistoryRow, PauseReason, Snapshot, ToWorker};
 use crate::runfile::RunFile;
 use crate::settings::ChoiceEnum;
 
@@ -97,7 +97,11 @@ impl Session {
 
     /// Makes `built` the running trainer, paused. `history`: an imported run's rows; without
     /// one, the history starts with a row for step 0, so every curve starts at the initial state.
-    fn begin(&mut self, mut built: lesson::Built, history: Option<Vec<HistoryRow>>) -> Vec<FromWorker> {
+    fn begin(
+        &mut self,
+        mut built: lesson::Built,
+        history: Option<Vec<HistoryRow>>,
+    ) -> Vec<FromWorker> {
         self.mode = Mode::Paused;
         self.target = None;
         self.queued = 0;
@@ -131,7 +135,11 @@ impl Session {
             self.lesson,
             trainer.query(),
             trainer.steps(),
-            trainer.metric_names().iter().map(|s| s.to_string()).collect(),
+            trainer
+                .metric_names()
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
             &self.recorded,
             trainer.save_state(),
         );
@@ -232,10 +240,7 @@ impl Session {
                 let why = trainer.blocked().expect("checked by the guard");
                 reject(&cmd, why)
             }
-            cmd if self.mode == Mode::Diverged => reject(
-                &cmd,
-                msg!("msg.session.diverged"),
-            ),
+            cmd if self.mode == Mode::Diverged => reject(&cmd, msg!("msg.session.diverged")),
             ToWorker::Play => {
                 self.mode = Mode::Playing;
                 self.target = None;
@@ -271,10 +276,7 @@ impl Session {
             }
             ToWorker::RunTo { step } => {
                 if step <= trainer.steps() {
-                    return reject(
-                        &ToWorker::RunTo { step },
-                        msg!("msg.session.step_behind"),
-                    );
+                    return reject(&ToWorker::RunTo { step }, msg!("msg.session.step_behind"));
                 }
                 self.target = Some(step);
                 self.mode = Mode::Playing;
@@ -579,11 +581,13 @@ mod tests {
         while first.has_work() {
             first.run(7);
         }
-        let [FromWorker::Exported { file_name, text }] = &first.handle(ToWorker::Export)[..]
-        else {
+        let [FromWorker::Exported { file_name, text }] = &first.handle(ToWorker::Export)[..] else {
             panic!("no export");
         };
-        assert_eq!(file_name, &format!("genlab-{}-step{stop}.json", lesson.key()));
+        assert_eq!(
+            file_name,
+            &format!("genlab-{}-step{stop}.json", lesson.key())
+        );
 
         // A fresh session at other settings takes the file and becomes the exported run.
         let mut second = Session::new();
@@ -598,7 +602,9 @@ mod tests {
             out.last()
         );
         match &out[0] {
-            FromWorker::Started { query: q, .. } => assert_eq!(q, &first.trainer().unwrap().query()),
+            FromWorker::Started { query: q, .. } => {
+                assert_eq!(q, &first.trainer().unwrap().query())
+            }
             other => panic!("{other:?}"),
         }
         let FromWorker::Snapshot(snap) = &out[1] else {
@@ -608,10 +614,19 @@ mod tests {
         // NaN marks a value not yet defined; it must come back as NaN.
         let bits = |rows: &[HistoryRow]| {
             rows.iter()
-                .map(|r| (r.step, r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>()))
+                .map(|r| {
+                    (
+                        r.step,
+                        r.values.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    )
+                })
                 .collect::<Vec<_>>()
         };
-        assert_eq!(bits(&snap.history), bits(&first.recorded), "the file's history comes back");
+        assert_eq!(
+            bits(&snap.history),
+            bits(&first.recorded),
+            "the file's history comes back"
+        );
         second.take_history();
         second.handle(ToWorker::RunTo { step: end });
         while second.has_work() {
@@ -674,7 +689,10 @@ mod tests {
             part: StepPart::Full,
         });
         s.run(100);
-        let before = (s.trainer().unwrap().query(), s.trainer().unwrap().save_state());
+        let before = (
+            s.trainer().unwrap().query(),
+            s.trainer().unwrap().save_state(),
+        );
         let v: serde_json::Value = serde_json::from_str(&good).unwrap();
         let edit = |f: &dyn Fn(&mut serde_json::Value)| {
             let mut v = v.clone();
@@ -699,7 +717,10 @@ mod tests {
                 edit(&|v| v["query"] = "seed=1&g_width=3".into()),
                 "numbers where these settings need",
             ),
-            (edit(&|v| v["state"]["steps"] = 7.into()), "state is at step 7"),
+            (
+                edit(&|v| v["state"]["steps"] = 7.into()),
+                "state is at step 7",
+            ),
             (
                 edit(&|v| v["state"]["g"] = "f32:AAAA".into()),
                 "expected f64",
@@ -729,7 +750,10 @@ mod tests {
                 other => panic!("{why}: {other:?}"),
             }
             assert_eq!(
-                (s.trainer().unwrap().query(), s.trainer().unwrap().save_state()),
+                (
+                    s.trainer().unwrap().query(),
+                    s.trainer().unwrap().save_state()
+                ),
                 before,
                 "{why}"
             );

@@ -8,10 +8,10 @@ use super::model::{best_log_likelihood, bits, state_index, swap_probability, Rbm
 use super::{Method, RbmSettings};
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::{exp, log_sum_exp, softplus};
-use crate::nn::Optimizer;
-use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::msg;
 use crate::msg::Msg;
+use crate::nn::Optimizer;
+use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
@@ -681,8 +681,7 @@ impl Lane {
         expect_len("RBM parameters", st.params.len(), self.model.params.len())?;
         expect_finite("RBM parameters", &st.params)?;
         let shape = |rows: &[Vec<f64>]| rows.iter().map(Vec::len).collect::<Vec<_>>();
-        if shape(&st.chains) != shape(&self.chains) || shape(&st.chain_h) != shape(&self.chain_h)
-        {
+        if shape(&st.chains) != shape(&self.chains) || shape(&st.chain_h) != shape(&self.chain_h) {
             return Err(msg!("msg.run.chains"));
         }
         expect_len(
@@ -691,7 +690,11 @@ impl Lane {
             self.temperatures.len(),
         )?;
         expect_len("swap counts", st.swap_tries.len(), self.swap_tries.len())?;
-        expect_len("swap counts", st.swap_accepts.len(), self.swap_accepts.len())?;
+        expect_len(
+            "swap counts",
+            st.swap_accepts.len(),
+            self.swap_accepts.len(),
+        )?;
         self.opt.restore(st.opt, "RBM")?;
         self.model.params = st.params;
         self.rng = st.rng;

@@ -334,10 +334,12 @@ mod tests {
         let x = pts(&[0.0, 1.0]);
         assert!(wasserstein(&x, &[0.0, 0.0], &x, &[1.0, 1.0], 1.0)
             .unwrap_err()
-            .to_string().contains("zero"));
+            .to_string()
+            .contains("zero"));
         assert!(wasserstein(&x, &[-1.0, 2.0], &x, &[1.0, 1.0], 1.0)
             .unwrap_err()
-            .to_string().contains("negative"));
+            .to_string()
+            .contains("negative"));
         assert!(wasserstein(&x, &[f64::NAN, 2.0], &x, &[1.0, 1.0], 1.0).is_err());
         assert!(wasserstein(&x, &[1.0, 1.0], &x, &[1.0, 1.0], 0.5).is_err());
         // Coincident points are fine.

@@ -190,8 +190,12 @@ pub fn repo_asset_path() -> std::path::PathBuf {
 /// Loads the repository's asset (native only; the page fetches it).
 pub fn load_repo_asset() -> Result<Digits, Msg> {
     let path = repo_asset_path();
-    let bytes = std::fs::read(&path)
-        .map_err(|e| msg!("msg.digits.fetch", format!("cannot read {}: {e}", path.display())))?;
+    let bytes = std::fs::read(&path).map_err(|e| {
+        msg!(
+            "msg.digits.fetch",
+            format!("cannot read {}: {e}", path.display())
+        )
+    })?;
     Digits::decode(&bytes)
 }
 
@@ -233,17 +237,24 @@ mod tests {
         let mut flipped = bytes.clone();
         let mid = flipped.len() / 2;
         flipped[mid] ^= 0x55;
-        assert!(Digits::decode(&flipped).unwrap_err().to_string().contains("damaged"));
+        assert!(Digits::decode(&flipped)
+            .unwrap_err()
+            .to_string()
+            .contains("damaged"));
         assert!(Digits::decode(&bytes[..bytes.len() / 3]).is_err());
         assert!(Digits::decode(b"<html>404</html>")
             .unwrap_err()
-            .to_string().contains("header"));
+            .to_string()
+            .contains("header"));
         assert!(Digits::decode(&[]).is_err());
         // An already-inflated copy (a server that undid the gzip) still loads.
         let raw = gunzip(&bytes).unwrap();
         assert_eq!(Digits::decode(&raw).unwrap().len(), 10_000);
         let mut short = raw.clone();
         short.truncate(raw.len() - 1);
-        assert!(Digits::decode(&short).unwrap_err().to_string().contains("expected"));
+        assert!(Digits::decode(&short)
+            .unwrap_err()
+            .to_string()
+            .contains("expected"));
     }
 }

@@ -11,10 +11,10 @@ use super::model::{sigmoid, BatchLoss, VaeNet, Workspace, LATENT};
 use super::{Ends, VaeSettings};
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
-use crate::nn::{Optimizer, OptimizerKind};
-use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::msg;
 use crate::msg::Msg;
+use crate::nn::{Optimizer, OptimizerKind};
+use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
@@ -975,7 +975,10 @@ mod tests {
 
     #[test]
     fn without_digits_the_lesson_is_blocked_with_the_reason() {
-        let t = VaeTrainer::with_digits(VaeSettings::default(), Err(msg!("msg.digits.fetch", "HTTP 404")));
+        let t = VaeTrainer::with_digits(
+            VaeSettings::default(),
+            Err(msg!("msg.digits.fetch", "HTTP 404")),
+        );
         assert!(t.blocked().unwrap().to_string().contains("HTTP 404"));
     }
 
