@@ -10,3 +10,6 @@ cargo build --locked --release -q -p genlab-cli
 ./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'
 [ -f dist/index.html ] || trunk build >/dev/null 2>&1
 node scripts/bench-browser.mjs "$seconds"
+# genlab against TensorFlow.js (npm dev dependency, served to a bench page only) and wasm
+# against native, medians of BENCH_REPEATS runs, with ratios.
+node scripts/bench-tfjs.mjs

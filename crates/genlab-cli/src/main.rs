@@ -161,6 +161,46 @@ fn bench_vae_widths(seconds: f64) {
     }
 }
 
+/// A CD-1 update at MNIST size (784 visible, 256 hidden, batch 100, random binary images) with
+/// the RBM lesson's model code — the update the speed comparison writes in TensorFlow.js ops.
+/// The lesson's code is written for six movies (f64, one vector per image); the MNIST-sized RBM
+/// of the GPU issue will have its own batched kernels.
+fn bench_rbm_mnist(seconds: f64) {
+    use genlab_core::rbm::model::Rbm;
+    let (d, h, batch) = (784, 256, 100);
+    let mut rng = genlab_core::rng::Rng::new(1);
+    let mut model = Rbm::new(d, h, &mut rng);
+    let data: Vec<Vec<f64>> = (0..1000)
+        .map(|_| (0..d).map(|_| rng.bernoulli(0.2) as u8 as f64).collect())
+        .collect();
+    let weights = vec![1.0 / batch as f64; batch];
+    let t0 = Instant::now();
+    let mut steps = 0usize;
+    while t0.elapsed().as_secs_f64() < seconds {
+        let start = (steps * batch) % (data.len() - batch);
+        let v0 = &data[start..start + batch];
+        let pos = model.stats(v0, &weights);
+        let v1: Vec<Vec<f64>> = v0
+            .iter()
+            .map(|v| {
+                let (mut v, mut hs) = (v.clone(), vec![0.0; h]);
+                model.gibbs(&mut v, &mut hs, 1, 1.0, &mut rng);
+                v
+            })
+            .collect();
+        let neg = model.stats(&v1, &weights);
+        for ((p, a), b) in model.params.iter_mut().zip(&pos).zip(&neg) {
+            *p += 0.05 * (a - b);
+        }
+        steps += 1;
+    }
+    let images = (steps * batch) as f64 / t0.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        json!({ "bench": "native", "lesson": "rbm-mnist", "hidden": h, "images_per_sec": images.round(), "steps": steps })
+    );
+}
+
 /// What one drag in the transport lesson costs: rebuilding the session from the new settings
 /// (exact plans, MMD, Gaussian sample estimate) and producing its view, with 50 points a side.
 fn bench_transport_interaction() {
@@ -232,9 +272,15 @@ fn main() {
                 let (mut session, _) = start(lesson.key());
                 session.handle(ToWorker::Play);
                 let t0 = Instant::now();
+                // As the worker runs it: a snapshot (history and view) every 33 ms.
+                let mut last_snapshot = 0.0;
                 while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
-                    session.run(20);
-                    session.take_history();
+                    session.run(1);
+                    let t = t0.elapsed().as_secs_f64();
+                    if t - last_snapshot >= 0.033 {
+                        let _ = session.snapshot(0.0);
+                        last_snapshot = t;
+                    }
                 }
                 let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
                 println!(
@@ -247,6 +293,9 @@ fn main() {
             }
             if lessons.contains(&LessonId::Transport) {
                 bench_transport_interaction();
+            }
+            if lessons.contains(&LessonId::Rbm) {
+                bench_rbm_mnist(seconds);
             }
         }
         _ => usage(),
