@@ -3,6 +3,9 @@
 // TensorFlow.js comes from npm as a dev dependency; it is served from node_modules/ to the bench
 // page (scripts/bench/page.html) and never reaches dist/.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { startServer, launch } from '../tests/e2e/harness.mjs';
 
 const REPEATS = Number(process.env.BENCH_REPEATS || 3);
@@ -15,7 +18,16 @@ function native() {
   const vae = Object.fromEntries(lines.filter((l) => l.lesson === 'vae' && l.hidden).map((l) => [l.hidden, l.images_per_sec]));
   const gan = lines.find((l) => l.lesson === 'gan')?.steps_per_sec;
   const rbm = lines.find((l) => l.lesson === 'rbm-mnist');
-  return { vae, gan, rbm };
+  const rbm6 = lines.find((l) => l.lesson === 'rbm')?.steps_per_sec;
+  const transport = lines.find((l) => l.lesson === 'transport' && l.steps_per_sec)?.steps_per_sec;
+  return { vae, gan, rbm, rbm6, transport };
+}
+
+// First load: each wasm bundle's size as served compressed (gzip -9), and the time from
+// navigation to a usable page on localhost, cold (fresh profile: no cache, no service worker).
+function bundleSizes() {
+  return readdirSync('dist').filter((f) => f.endsWith('.wasm') || f.endsWith('.glds'))
+    .map((f) => ({ file: f, gzip_kb: Math.round(gzipSync(readFileSync(join('dist', f)), { level: 9 }).length / 1024) }));
 }
 
 const server = await startServer('.');
@@ -38,8 +50,39 @@ try {
     rows.push({ label, per_sec: m });
     return m;
   };
+  for (const b of bundleSizes()) console.log(JSON.stringify({ bench: 'first-load', ...b }));
+  const ready = {
+    '': (p) => p.getByTestId('card-gan').waitFor(),
+    gan: (p) => p.waitForFunction(() => document.querySelector('[data-testid=play-toggle]')?.disabled === false),
+    vae: (p) => p.waitForFunction(() => document.querySelector('[data-testid=play-toggle]')?.disabled === false, null, { timeout: 60000 }),
+  };
+  const loads = [];
+  for (const [route, done] of Object.entries(ready)) {
+    const times = [];
+    for (let r = 0; r < REPEATS; r++) {
+      const context = await browser.newContext();
+      const p = await context.newPage();
+      const t0 = Date.now();
+      await p.goto(`${server.base}dist/#/${route}`);
+      await done(p);
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+    loads.push([route || 'landing', median(times)]);
+    console.log(JSON.stringify({ bench: 'first-load', route: route || 'landing', interactive_ms: median(times) }));
+  }
   const nat = native();
   const table = [];
+  // wasm against native, and what wasm SIMD buys (dist-nosimd/: the same build without simd128).
+  const simd = existsSync('dist-nosimd/worker_loader.js');
+  const ratios = [];
+  const simdCheck = async (label, lesson, query, opts, scale, nativeRate) => {
+    const on = await measure(`${label} genlab worker, SIMD`, () => page.evaluate(([l, q, o]) => window.benchGenlab(l, q, o), [lesson, query, opts]), scale);
+    const off = simd
+      ? await measure(`${label} genlab worker, no SIMD`, () => page.evaluate(([l, q, o]) => window.benchGenlab(l, q, { ...o, dist: 'dist-nosimd' }), [lesson, query, opts]), scale)
+      : null;
+    ratios.push([label, nativeRate, on, off]);
+  };
   for (const hidden of [256, 512]) {
     const g = await measure(`VAE H=${hidden} genlab worker (wasm)`, () => page.evaluate((h) => window.benchGenlab('Vae', `hidden=${h}&seed=1`, { warm: 30, steps: h === 256 ? 300 : 150 }), hidden), 100);
     for (const [backend, steps] of [['wasm', 40], ['cpu', 4], ['webgl', 40]]) {
@@ -58,6 +101,19 @@ try {
     const t = await measure(`RBM 784×256 CD-1 TF.js ${backend}`, () => page.evaluate(([b, s]) => window.benchTfjs('rbm', b, { hidden: 256, batch: 100, steps: s, warm: 3 }), [backend, steps]), 100);
     table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, nat.rbm?.images_per_sec ?? null, t, 'genlab figure is native']);
   }
+  await simdCheck('VAE H=256, images/s', 'Vae', 'hidden=256&seed=1', { warm: 30, steps: 300 }, 100, nat.vae[256]);
+  await simdCheck('GAN default, steps/s', 'Gan', 'seed=1', { warm: 50, steps: 1500 }, 1, nat.gan);
+  await simdCheck('RBM six movies (all lanes), steps/s', 'Rbm', 'seed=1', { warm: 50, steps: 3000 }, 1, nat.rbm6);
+  await simdCheck('Sinkhorn iterations (transport), steps/s', 'Transport', 'seed=1', { warm: 50, steps: 20000 }, 1, nat.transport);
+  console.log('\n| training loop | native (release) | wasm, SIMD | native / wasm | wasm without SIMD | SIMD gain |');
+  console.log('|---|---|---|---|---|---|');
+  for (const [label, n, on, off] of ratios) {
+    const fmt = (x) => (x == null ? '—' : Math.round(x).toLocaleString('en'));
+    console.log(`| ${label} | ${fmt(n)} | ${fmt(on)} | ${n && on ? (n / on).toFixed(2) : '—'} | ${fmt(off)} | ${on && off ? (on / off).toFixed(2) + '×' : '—'} |`);
+  }
+  console.log('\n| first load (localhost, cold) | time to interactive |');
+  console.log('|---|---|');
+  for (const [route, ms] of loads) console.log(`| ${route} | ${ms} ms |`);
   console.log('\n| work | compared with | genlab | other | genlab / other |');
   console.log('|---|---|---|---|---|');
   for (const [work, other, g, o, note] of table) {

@@ -12,4 +12,7 @@ cargo build --locked --release -q -p genlab-cli
 node scripts/bench-browser.mjs "$seconds"
 # genlab against TensorFlow.js (npm dev dependency, served to a bench page only) and wasm
 # against native, medians of BENCH_REPEATS runs, with ratios.
+# The same worker built without wasm SIMD, to show what simd128 buys (≈3.5 min the first time).
+[ -f dist-nosimd/worker_loader.js ] || CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=-simd128" \
+  CARGO_TARGET_DIR=target/nosimd trunk build --dist dist-nosimd >/dev/null 2>&1
 node scripts/bench-tfjs.mjs

@@ -108,10 +108,10 @@ window.benchTfjs = async (model, backend, { hidden = 256, batch = 100, steps = 5
   return { steps_per_sec: steps / seconds, backend: tf.getBackend(), threads: backend === 'wasm' ? (self.crossOriginIsolated ? 'multi' : 'one') : '' };
 };
 
-/** genlab's training worker from dist/, as the page runs it: start the lesson, run to a step
+/** genlab's training worker from dist/ (or dist-nosimd/, built without wasm SIMD), as the page runs it: start the lesson, run to a step
  *  to warm up, then time `steps` more steps (RunTo) until the worker reports the pause. */
-window.benchGenlab = (lesson, query, { warm = 30, steps = 300 } = {}) => new Promise((resolve) => {
-  const worker = new Worker('/dist/worker_loader.js');
+window.benchGenlab = (lesson, query, { warm = 30, steps = 300, dist = 'dist' } = {}) => new Promise((resolve) => {
+  const worker = new Worker(`/${dist}/worker_loader.js`);
   let phase = 'starting';
   let t0 = 0;
   worker.onerror = (e) => resolve({ error: e.message });
