@@ -621,7 +621,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     </section>
                     <section class="ot-part">
                         <h3>{t("ot.part2")}</h3>
-                        <p class="hint">{t("ot.part2_hint")} {t("ot.cloud_keys")}</p>
+                        <p class="hint">{t("ot.part2_hint")} " " {t("ot.cloud_keys")}</p>
                         <div class="toolbar">
                             <label><input type="radio" name="side" data-testid="side-mu" prop:checked=move || side_is_mu.get() on:change=move |_| side_is_mu.set(true) />"μ"</label>
                             <label><input type="radio" name="side" data-testid="side-nu" prop:checked=move || !side_is_mu.get() on:change=move |_| side_is_mu.set(false) />"ν"</label>

@@ -433,7 +433,7 @@ pub fn VaeLesson(
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("vae.chart.latent")}</h3>
-                    <p class="hint">{t("vae.latent.hint")} {t("vae.latent.keys")}</p>
+                    <p class="hint">{t("vae.latent.hint")} " " {t("vae.latent.keys")}</p>
                     <div class="latent-row">
                         <div class="latent-canvas" tabindex="0" data-testid="latent-keys" aria-label=t("vae.latent.keys") on:keydown=on_key
                             on:pointerdown=on_down on:pointermove=on_move on:pointerup=on_up on:pointerleave=on_up>
