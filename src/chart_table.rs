@@ -124,13 +124,7 @@ pub fn ChartTable(
         })
     };
     view! {
-        <details class="chart-data" on:toggle=move |e| {
-            use wasm_bindgen::JsCast;
-            let now_open = e.target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
-                .is_some_and(|d| d.open());
-            open.set(now_open);
-        }>
+        <details class="chart-data" on:toggle=move |e| open.set(crate::charts::details_open(&e))>
             <summary data-testid=format!("table-toggle-{testid}")>{move || tr(lang(), "chart.table")}</summary>
             <table class="probs" data-testid=format!("table-{testid}")>
                 <thead><tr>

@@ -707,6 +707,14 @@ pub fn download_text(filename: &str, mime: &str, text: &str) {
     }
 }
 
+/// Whether the `<details>` that fired a `toggle` event is now open: folded panels (a chart's
+/// table, the theory) build their contents only while open.
+pub fn details_open(e: &leptos::ev::Event) -> bool {
+    e.target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+        .is_some_and(|d| d.open())
+}
+
 /// Arrow keys as a nudge in data units (`step`; five times that with Shift), for the keyboard
 /// path through a chart that is otherwise dragged. `None` for any other key.
 pub fn arrow_nudge(e: &web_sys::KeyboardEvent, step: f64) -> Option<(f64, f64)> {

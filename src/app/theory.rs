@@ -26,11 +26,22 @@ pub fn TheoryPanel(
     rows: Signal<Vec<String>>,
 ) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    // Parsed only while open, and only when the text changed: a snapshot arrives 30 times a
+    // second and re-parsing unchanged MathML each time costs the page milliseconds per frame.
+    let open = RwSignal::new(false);
+    let html = Memo::new(move |_| {
+        if open.get() {
+            rows.get().join("")
+        } else {
+            String::new()
+        }
+    });
     view! {
-        <details class="theory" data-testid="theory">
+        <details class="theory" data-testid="theory"
+            on:toggle=move |e| open.set(crate::charts::details_open(&e))>
             <summary>{move || tr(lang.get(), "theory.title")}</summary>
             <p class="hint">{move || tr(lang.get(), source)}</p>
-            <div class="formulas" inner_html=move || rows.get().join("")></div>
+            <div class="formulas" inner_html=move || html.get()></div>
         </details>
     }
 }
