@@ -99,7 +99,7 @@ try {
   table.push(['GAN default preset, steps/s', 'native (release)', gan, nat.gan]);
   for (const [backend, steps] of [['wasm', 40], ['cpu', 10], ['webgl', 40]]) {
     const t = await measure(`RBM 784×256 CD-1 TF.js ${backend}`, () => page.evaluate(([b, s]) => window.benchTfjs('rbm', b, { hidden: 256, batch: 100, steps: s, warm: 3 }), [backend, steps]), 100);
-    table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, nat.rbm?.images_per_sec ?? null, t, 'genlab figure is native']);
+    table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, nat.rbm?.images_per_sec ?? null, t, 'genlab: native, batched f32']);
   }
   await simdCheck('VAE H=256, images/s', 'Vae', 'hidden=256&seed=1', { warm: 30, steps: 300 }, 100, nat.vae[256]);
   await simdCheck('GAN default, steps/s', 'Gan', 'seed=1', { warm: 50, steps: 1500 }, 1, nat.gan);

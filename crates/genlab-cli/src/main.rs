@@ -197,6 +197,24 @@ fn bench_rbm_mnist(seconds: f64) {
     let images = (steps * batch) as f64 / t0.elapsed().as_secs_f64();
     println!(
         "{}",
+        json!({ "bench": "native", "lesson": "rbm-mnist-lesson-code", "hidden": h, "images_per_sec": images.round(), "steps": steps })
+    );
+    // The same update, batched in f32 through the blocked products (rbm::batched).
+    use genlab_core::rbm::batched::{BatchRbm, CdWork};
+    let mut batched = BatchRbm::<f32>::new(d, h, &mut rng);
+    let flat: Vec<f32> = data.iter().flatten().map(|&x| x as f32).collect();
+    let mut work = CdWork::default();
+    let t0 = Instant::now();
+    let mut steps = 0usize;
+    while t0.elapsed().as_secs_f64() < seconds {
+        let start = (steps * batch) % (data.len() - batch);
+        let v0 = &flat[start * d..(start + batch) * d];
+        batched.cd_step(v0, 1, 0.05, None, &mut rng, &mut work);
+        steps += 1;
+    }
+    let images = (steps * batch) as f64 / t0.elapsed().as_secs_f64();
+    println!(
+        "{}",
         json!({ "bench": "native", "lesson": "rbm-mnist", "hidden": h, "images_per_sec": images.round(), "steps": steps })
     );
 }

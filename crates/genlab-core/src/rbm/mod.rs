@@ -5,6 +5,7 @@
 //! log-likelihood gradient as −E_data + E_model; that is the gradient of the *negative*
 //! log-likelihood, which its own CD update w ← w − η(E_recon − E_data) then follows correctly.)
 
+pub mod batched;
 pub mod data;
 pub mod model;
 mod trainer;
