@@ -37,7 +37,8 @@ if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then
   cargo install trunk --version "$TRUNK_VERSION" --locked
 fi
 
-# Node side: wasm-opt from binaryen 132 (Debian's 108 breaks the page) and playwright-core.
+# Node side: wasm-opt from binaryen 132 (Debian's 108 breaks the page), playwright-core, and
+# TensorFlow.js for the speed comparison (scripts/bench-tfjs.mjs; never part of dist/).
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -d node_modules/playwright-core ] || [ package-lock.json -nt node_modules/.stamp ]; then
   log "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
