@@ -54,22 +54,17 @@ pub fn tr(lang: Lang, key: &str) -> &'static str {
 /// A message from the model code in `lang`: its template from this language's catalog (or the
 /// model code's English one), arguments filled in — numbers with the language's decimal mark.
 pub fn message(lang: Lang, m: &genlab_core::msg::Msg) -> String {
-    use genlab_core::msg::{english, Arg, Msg};
-    let template = lookup(msg_table(lang), &m.key)
-        .or_else(|| english(&m.key))
-        .unwrap_or(&m.key);
-    Msg::fill(template, &m.args, |a| match a {
-        Arg::Text(t) => t.clone(),
-        Arg::Num(x) => {
-            let text = format!("{x}");
-            if lang.decimal_comma() {
-                text.replace('.', ",")
-            } else {
-                text
-            }
+    let catalog =
+        |key: &str| lookup(msg_table(lang), key).or_else(|| genlab_core::msg::english(key));
+    let num = |x: f64| {
+        let text = format!("{x}");
+        if lang.decimal_comma() {
+            text.replace('.', ",")
+        } else {
+            text
         }
-        Arg::Msg(inner) => message(lang, inner),
-    })
+    };
+    m.render(&catalog, &num)
 }
 
 pub fn has(lang: Lang, key: &str) -> bool {

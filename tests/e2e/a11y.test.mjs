@@ -3,16 +3,13 @@
 // turns the Gibbs animation into instant updates.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, shot, text, number, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, waitFor, lessonReady } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-async function ready(page, lesson) {
-  await page.getByTestId(`lesson-${lesson}`).waitFor();
-  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
-}
+const ready = lessonReady;
 
 // Marks every control a keyboard user should reach (one per radio group, as Tab does), presses
 // Tab until focus has gone round the page, and returns the descriptions of the ones never reached.

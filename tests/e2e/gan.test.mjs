@@ -2,7 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, lessonReady } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -10,10 +10,7 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 const CHARTS = ['chart-density', 'chart-map', 'chart-losses', 'chart-w1', 'chart-value'];
 
-async function ready(page) {
-  await page.getByTestId('lesson-gan').waitFor();
-  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
-}
+const ready = (page) => lessonReady(page, 'gan');
 
 test('play trains in the worker: counter, charts and W1 move; pause stops', async () => {
   const page = await openPage(browser, `${server.base}#/gan`);

@@ -97,6 +97,12 @@ export async function waitFor(fn, { timeout = 15000, every = 100 } = {}) {
   throw new Error(`condition not met within ${timeout} ms (last: ${JSON.stringify(last)})`);
 }
 
+/// Waits until lesson `lesson` is on the page and its worker has started (Play is enabled).
+export async function lessonReady(page, lesson) {
+  await page.getByTestId(`lesson-${lesson}`).waitFor();
+  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }

@@ -1,16 +1,13 @@
 // The RBM lesson: train, read the lecture's weight table, run the three demonstrations, edit data.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, lessonReady } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-async function ready(page) {
-  await page.getByTestId('lesson-rbm').waitFor();
-  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
-}
+const ready = (page) => lessonReady(page, 'rbm');
 
 test('trains to the lecture weight table, then clamps a unit and fills in ratings', async () => {
   const page = await openPage(browser, `${server.base}#/rbm`);

@@ -3,16 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startServer, launch, openPage, shot, text, number, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, waitFor, lessonReady } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });
 
-async function ready(page, lesson) {
-  await page.getByTestId(`lesson-${lesson}`).waitFor();
-  await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
-}
+const ready = lessonReady;
 
 async function runTo(page, step) {
   await page.getByTestId('run-to-input').fill(String(step));

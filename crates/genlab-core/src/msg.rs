@@ -67,11 +67,21 @@ macro_rules! msg {
 }
 
 impl Msg {
-    /// Fills `template`'s `{i}` with the arguments, each rendered by `arg`.
-    pub fn fill(template: &str, args: &[Arg], arg: impl Fn(&Arg) -> String) -> String {
-        let mut out = template.to_string();
-        for (i, a) in args.iter().enumerate() {
-            out = out.replace(&format!("{{{i}}}"), &arg(a));
+    /// The text of this message and of the messages inside it: each template from `catalog`
+    /// (the key itself if missing there), numbers written by `num`.
+    pub fn render(
+        &self,
+        catalog: &dyn Fn(&str) -> Option<&'static str>,
+        num: &dyn Fn(f64) -> String,
+    ) -> String {
+        let mut out = catalog(&self.key).unwrap_or(&self.key).to_string();
+        for (i, a) in self.args.iter().enumerate() {
+            let text = match a {
+                Arg::Text(t) => t.clone(),
+                Arg::Num(x) => num(*x),
+                Arg::Msg(m) => m.render(catalog, num),
+            };
+            out = out.replace(&format!("{{{i}}}"), &text);
         }
         out
     }
@@ -79,13 +89,7 @@ impl Msg {
 
 impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let template = english(&self.key).unwrap_or(&self.key);
-        let text = Msg::fill(template, &self.args, |a| match a {
-            Arg::Text(t) => t.clone(),
-            Arg::Num(x) => format!("{x}"),
-            Arg::Msg(m) => m.to_string(),
-        });
-        f.write_str(&text)
+        f.write_str(&self.render(&english, &|x| format!("{x}")))
     }
 }
 

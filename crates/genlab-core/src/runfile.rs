@@ -176,6 +176,15 @@ pub fn expect_len(what: &str, got: usize, want: usize) -> Result<(), Msg> {
     }
 }
 
+/// Whether a batch order read from a file is a reordering of this run's (the same indices,
+/// each once): the order is a shuffle of the training data, so it cannot hold anything else.
+pub fn is_reordering(saved: &[usize], mine: &[usize]) -> bool {
+    let (mut saved, mut mine) = (saved.to_vec(), mine.to_vec());
+    saved.sort_unstable();
+    mine.sort_unstable();
+    saved == mine
+}
+
 /// Checks the numbers read from a file are all finite (a diverged run cannot be continued).
 pub fn expect_finite<T: Real>(what: &str, xs: &[T]) -> Result<(), Msg> {
     match xs.iter().position(|x| !x.is_finite()) {

@@ -24,6 +24,7 @@ pub struct CdWork<T> {
     vk: Vec<T>,  // n × d: the chain after k steps
     phk: Vec<T>, // n × H: p(h = 1 | v_k)
     d_params: Vec<T>,
+    neg_vk: Vec<T>, // n × d: −v_k, for the negative phase's product
 }
 
 fn sigmoid<T: Real>(x: T) -> T {
@@ -80,7 +81,9 @@ impl<T: Real> BatchRbm<T> {
     }
 
     /// The CD statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model (and the bias terms), averaged over the
-    /// batch, in the parameters' layout: the direction CD moves the parameters in.
+    /// batch, in the parameters' layout: the direction CD moves the parameters in. `neg_vk` is
+    /// scratch space (reused, so a training step allocates nothing).
+    #[allow(clippy::too_many_arguments)] // the four batch matrices, their rows, two buffers
     pub fn cd_direction(
         &self,
         v0: &[T],
@@ -89,6 +92,7 @@ impl<T: Real> BatchRbm<T> {
         phk: &[T],
         n: usize,
         out: &mut Vec<T>,
+        neg_vk: &mut Vec<T>,
     ) {
         let (d, h) = (self.d, self.h);
         out.clear();
@@ -96,8 +100,9 @@ impl<T: Real> BatchRbm<T> {
         let (gw, rest) = out.split_at_mut(d * h);
         let (gb, gc) = rest.split_at_mut(d);
         matmul_at_b_acc(v0, ph0, gw, n, d, h); // d × H
-        let neg_vk: Vec<T> = vk.iter().map(|&x| -x).collect();
-        matmul_at_b_acc(&neg_vk, phk, gw, n, d, h);
+        neg_vk.clear();
+        neg_vk.extend(vk.iter().map(|&x| -x));
+        matmul_at_b_acc(neg_vk, phk, gw, n, d, h);
         for r in 0..n {
             for i in 0..d {
                 gb[i] += v0[r * d + i] - vk[r * d + i];
@@ -152,7 +157,15 @@ impl<T: Real> BatchRbm<T> {
             c.extend_from_slice(&work.vk);
         }
         let mut dir = std::mem::take(&mut work.d_params);
-        self.cd_direction(v0, &work.ph0, &work.vk, &work.phk, n, &mut dir);
+        self.cd_direction(
+            v0,
+            &work.ph0,
+            &work.vk,
+            &work.phk,
+            n,
+            &mut dir,
+            &mut work.neg_vk,
+        );
         let lr = T::from_f64(lr);
         for (p, &g) in self.params.iter_mut().zip(&dir) {
             *p += lr * g;
@@ -207,7 +220,7 @@ mod tests {
                 }
             }
             let mut dir = vec![];
-            batched.cd_direction(&v0, &ph0, &vk, &phk, n, &mut dir);
+            batched.cd_direction(&v0, &ph0, &vk, &phk, n, &mut dir, &mut vec![]);
             let weights = vec![1.0 / n as f64; n];
             let pos = reference.stats(&rows(&v0, d), &weights);
             let neg = reference.stats(&rows(&vk, d), &weights);

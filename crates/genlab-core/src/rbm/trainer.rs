@@ -866,9 +866,7 @@ impl Trainer for RbmTrainer {
         let st: RbmState = runfile::load(state)?;
         expect_len("lanes", st.lanes.len(), self.lanes.len())?;
         let n = self.order.len();
-        let mut sorted = st.order.clone();
-        sorted.sort_unstable();
-        if sorted != (0..n).collect::<Vec<_>>() || (n > 0 && st.cursor >= n) {
+        if !runfile::is_reordering(&st.order, &self.order) || (n > 0 && st.cursor >= n) {
             return Err(msg!("msg.run.order_rbm"));
         }
         expect_len("Gibbs demo state", st.demo_v.len(), self.demo_v.len())?;
@@ -1141,40 +1139,25 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        // The animated chain alternates layers.
-        t.act(LessonAction::Rbm(RbmAction::GibbsReset));
+        // The demo chain's (half-steps, h just drawn) after an action.
+        let mut gibbs = |action| match t.act(LessonAction::Rbm(action)) {
+            Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
+                half_steps,
+                hidden_updated,
+                ..
+            })) => (half_steps, hidden_updated),
+            other => panic!("{other:?}"),
+        };
         // A sweep lands on the next visible sample: two half-steps from a fresh chain, one
         // when h was just drawn.
-        match t.act(LessonAction::Rbm(RbmAction::GibbsSweep)) {
-            Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
-                half_steps: 2,
-                hidden_updated: false,
-                ..
-            })) => {}
-            other => panic!("{other:?}"),
-        }
-        t.act(LessonAction::Rbm(RbmAction::GibbsHalfStep));
-        match t.act(LessonAction::Rbm(RbmAction::GibbsSweep)) {
-            Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
-                half_steps: 4,
-                hidden_updated: false,
-                ..
-            })) => {}
-            other => panic!("{other:?}"),
-        }
-        t.act(LessonAction::Rbm(RbmAction::GibbsReset));
+        gibbs(RbmAction::GibbsReset);
+        assert_eq!(gibbs(RbmAction::GibbsSweep), (2, false));
+        gibbs(RbmAction::GibbsHalfStep);
+        assert_eq!(gibbs(RbmAction::GibbsSweep), (4, false));
+        // The animated chain alternates layers.
+        gibbs(RbmAction::GibbsReset);
         for i in 1..=4u64 {
-            match t.act(LessonAction::Rbm(RbmAction::GibbsHalfStep)) {
-                Some(LessonAnswer::Rbm(RbmAnswer::Gibbs {
-                    half_steps,
-                    hidden_updated,
-                    ..
-                })) => {
-                    assert_eq!(half_steps, i);
-                    assert_eq!(hidden_updated, i % 2 == 1);
-                }
-                other => panic!("{other:?}"),
-            }
+            assert_eq!(gibbs(RbmAction::GibbsHalfStep), (i, i % 2 == 1));
         }
     }
 

@@ -724,11 +724,8 @@ impl Trainer for VaeTrainer {
         expect_len("VAE parameters", st.params.len(), self.net.params.len())?;
         expect_finite("VAE parameters", &st.params)?;
         expect_len("running loss", st.since_record.len(), 2)?;
-        // The order is a shuffle of the training split; the cursor may sit at its end.
-        let (mut saved, mut mine) = (st.order.clone(), self.order.clone());
-        saved.sort_unstable();
-        mine.sort_unstable();
-        if saved != mine || st.cursor > mine.len() {
+        // The cursor may sit at the order's end (a new shuffle is due).
+        if !runfile::is_reordering(&st.order, &self.order) || st.cursor > self.order.len() {
             return Err(msg!("msg.run.order_vae"));
         }
         self.opt.restore(st.opt, "VAE")?;
