@@ -30,8 +30,24 @@ pub struct Session {
     /// Steps per second the host should aim for (0 = as fast as possible).
     pub steps_per_sec: f64,
     pending: Vec<HistoryRow>,
-    /// Every row since the start, for an exported run (the page thins its own copy).
+    /// The rows since the start, for an exported run: all of them up to [`MAX_RECORDED`],
+    /// then thinned (every other row, the newest kept) so a long full-speed run stays small.
     recorded: Vec<HistoryRow>,
+}
+
+/// Rows an exported history holds at most (a Sinkhorn run at full speed records ≈145,000 a
+/// second; unthinned, a minute of it would hold gigabytes).
+pub const MAX_RECORDED: usize = 20_000;
+
+/// Keeps every other row and the newest: the thinning both histories (worker, page) use.
+fn thin(rows: &mut Vec<HistoryRow>) {
+    let last = rows.len().saturating_sub(1);
+    let mut i = 0;
+    rows.retain(|_| {
+        let keep = i % 2 == 0 || i == last;
+        i += 1;
+        keep
+    });
 }
 
 impl Default for Session {
@@ -324,6 +340,9 @@ impl Session {
                     values: values.clone(),
                 });
                 self.recorded.push(HistoryRow { step, values });
+                if self.recorded.len() > MAX_RECORDED {
+                    thin(&mut self.recorded);
+                }
             }
             if self.queued > 0 {
                 self.queued -= 1;
@@ -759,5 +778,27 @@ mod tests {
             );
         }
         assert_eq!(s.step(), 5);
+    }
+
+    /// A long full-speed run keeps a bounded history for export: first and newest rows kept,
+    /// in order, never more than the cap.
+    #[test]
+    fn the_exported_history_stays_bounded() {
+        let mut s = Session::new();
+        s.handle(ToWorker::Init {
+            lesson: LessonId::Transport,
+            query: "eps=0.5".into(),
+        });
+        s.handle(ToWorker::RunTo { step: 50_000 });
+        while s.has_work() {
+            s.run(5_000);
+            s.take_history();
+        }
+        let rows = &s.recorded;
+        assert!(rows.len() <= MAX_RECORDED, "{}", rows.len());
+        assert!(rows.len() > MAX_RECORDED / 2, "{}", rows.len());
+        assert_eq!(rows.first().map(|r| r.step), Some(0));
+        assert_eq!(rows.last().map(|r| r.step), Some(50_000));
+        assert!(rows.windows(2).all(|w| w[0].step < w[1].step));
     }
 }
