@@ -5,13 +5,16 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use crate::chart_backend::Canvas2d;
+use crate::chart_legend::{self, Entry, Mark};
 use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::types::RangedCoordf64;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+
+use crate::raster::DotLayer;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -210,10 +213,9 @@ pub fn draw(
         canvas.client_width().max(50) as f64,
         canvas.client_height().max(50) as f64,
     );
-    canvas.set_width((w * dpr).round() as u32);
-    canvas.set_height((h * dpr).round() as u32);
-    let backend = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or("this browser gave no 2-D canvas")?;
+    set_size(canvas, (w * dpr).round() as u32, (h * dpr).round() as u32);
+    let ctx = context_2d(canvas)?;
+    let backend = Canvas2d::new(canvas, ctx.clone()).ok_or("this browser gave no 2-D canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&WHITE).map_err(|e| e.to_string())?;
     let px = dpr * scale;
@@ -244,12 +246,12 @@ pub fn draw(
         let chart = builder
             .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &spec, px, comma)
+        draw_into(chart, &root, &ctx, &spec, px, comma)
     } else {
         let chart = builder
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &spec, px, comma)
+        draw_into(chart, &root, &ctx, &spec, px, comma)
     }
 }
 
@@ -263,8 +265,9 @@ fn decimal(text: String, comma: bool) -> String {
 }
 
 fn draw_into<Y>(
-    mut chart: ChartContext<'_, CanvasBackend, Cartesian2d<RangedCoordf64, Y>>,
-    root: &DrawingArea<CanvasBackend, Shift>,
+    mut chart: ChartContext<'_, Canvas2d, Cartesian2d<RangedCoordf64, Y>>,
+    root: &DrawingArea<Canvas2d, Shift>,
+    ctx: &web_sys::CanvasRenderingContext2d,
     spec: &ChartSpec,
     px: f64,
     comma: bool,
@@ -297,8 +300,35 @@ where
         .y_label_formatter(&|y: &f64| decimal(Y::format(y), comma))
         .draw()
         .map_err(|e| e.to_string())?;
-    let mut any_label = false;
+    let mut legend: Vec<Entry> = Vec::new();
+    // Dots of consecutive scatter layers gather in one picture, drawn over the plot area before
+    // the next layer of another kind (so the layers keep their order) or the legend.
+    let area = chart.plotting_area().get_pixel_range();
+    let (area_w, area_h) = (
+        (area.0.end - area.0.start).max(1) as usize,
+        (area.1.end - area.1.start).max(1) as usize,
+    );
+    let mut dots: Option<DotLayer> = None;
+    let flush = |dots: &mut Option<DotLayer>| -> Result<(), String> {
+        match dots.take() {
+            Some(d) if !d.is_empty() => blit(
+                ctx,
+                &d.rgba,
+                (d.width, d.height),
+                (
+                    area.0.start as f64,
+                    area.1.start as f64,
+                    d.width as f64,
+                    d.height as f64,
+                ),
+            ),
+            _ => Ok(()),
+        }
+    };
     for layer in &spec.layers {
+        if !matches!(layer, Layer::Points { .. }) {
+            flush(&mut dots)?;
+        }
         match layer {
             Layer::Bars {
                 name,
@@ -328,10 +358,11 @@ where
                                 )
                             }),
                     )
-                    .map_err(|e| e.to_string())?
-                    .label(name.as_str())
-                    .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], style));
-                any_label = true;
+                    .map_err(|e| e.to_string())?;
+                legend.push(Entry {
+                    name: name.clone(),
+                    mark: Mark::Bar { color: *color },
+                });
             }
             Layer::Line {
                 name,
@@ -344,7 +375,7 @@ where
                     .filter_map(|&p| clamp_point(p, spec))
                     .collect();
                 let style = color.stroke_width(line_w);
-                let anno = if *dashed {
+                if *dashed {
                     chart
                         .draw_series(DashedLineSeries::new(
                             pts,
@@ -352,16 +383,20 @@ where
                             (4.0 * px) as u32,
                             style,
                         ))
-                        .map_err(|e| e.to_string())?
+                        .map_err(|e| e.to_string())?;
                 } else {
                     chart
                         .draw_series(LineSeries::new(pts, style))
-                        .map_err(|e| e.to_string())?
-                };
+                        .map_err(|e| e.to_string())?;
+                }
                 if !name.is_empty() {
-                    anno.label(name.as_str())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-                    any_label = true;
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Line {
+                            color: *color,
+                            dashed: *dashed,
+                        },
+                    });
                 }
             }
             Layer::HLine { name, color, y } => {
@@ -374,10 +409,14 @@ where
                             (5.0 * px) as u32,
                             style,
                         ))
-                        .map_err(|e| e.to_string())?
-                        .label(name.as_str())
-                        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style));
-                    any_label = true;
+                        .map_err(|e| e.to_string())?;
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Line {
+                            color: *color,
+                            dashed: true,
+                        },
+                    });
                 }
             }
             Layer::Points {
@@ -387,19 +426,25 @@ where
                 radius,
             } => {
                 let r = (radius * px).round().max(1.0) as i32;
-                let style = color.filled();
-                let pts: Vec<(f64, f64)> = points
-                    .iter()
-                    .filter_map(|&p| clamp_point(p, spec))
-                    .collect();
-                let anno = chart
-                    .draw_series(pts.into_iter().map(|p| Circle::new(p, r, style)))
-                    .map_err(|e| e.to_string())?;
+                let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
+                for p in points.iter().filter_map(|&p| clamp_point(p, spec)) {
+                    let (x, y) = chart.backend_coord(&p);
+                    dots.dot(
+                        x - area.0.start,
+                        y - area.1.start,
+                        r as f64,
+                        [color.0, color.1, color.2],
+                    );
+                }
                 // Unnamed scatters (the VAE's ten digit classes) carry their legend in the page.
                 if !name.is_empty() {
-                    anno.label(name.as_str())
-                        .legend(move |(x, y)| Circle::new((x + 9, y), r, style));
-                    any_label = true;
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Dot {
+                            color: *color,
+                            radius: r as f64,
+                        },
+                    });
                 }
             }
             Layer::Heatmap {
@@ -457,31 +502,29 @@ where
                         }
                     }
                 }
-                let style2 = style;
-                chart
-                    .draw_series(std::iter::empty::<PathElement<(f64, f64)>>())
-                    .map_err(|e| e.to_string())?
-                    .label(name.as_str())
-                    .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], style2));
-                any_label = true;
+                legend.push(Entry {
+                    name: name.clone(),
+                    mark: Mark::Line {
+                        color: *color,
+                        dashed: false,
+                    },
+                });
             }
         }
     }
-    if any_label {
-        let pos = match spec.legend {
-            LegendAt::UpperLeft => SeriesLabelPosition::UpperLeft,
-            LegendAt::UpperRight => SeriesLabelPosition::UpperRight,
-            LegendAt::LowerRight => SeriesLabelPosition::LowerRight,
-        };
-        chart
-            .configure_series_labels()
-            .position(pos)
-            .label_font(font)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .draw()
-            .map_err(|e| e.to_string())?;
-    }
+    flush(&mut dots)?;
+    chart_legend::draw(
+        ctx,
+        &legend,
+        spec.legend,
+        (
+            area.0.start as f64,
+            area.1.start as f64,
+            area.0.end as f64,
+            area.1.end as f64,
+        ),
+        px,
+    );
     root.present().map_err(|e| e.to_string())
 }
 
@@ -549,6 +592,22 @@ impl ImageGrid {
     }
 }
 
+thread_local! {
+    /// The 1:1 canvas every image grid is blitted through before scaling.
+    static SCRATCH: RefCell<Option<web_sys::HtmlCanvasElement>> = const { RefCell::new(None) };
+}
+
+/// Resizes a canvas only when its size changes: every assignment, even of the same value,
+/// throws the backing store away, and the whole canvas is painted over anyway.
+fn set_size(canvas: &web_sys::HtmlCanvasElement, width: u32, height: u32) {
+    if canvas.width() != width {
+        canvas.set_width(width);
+    }
+    if canvas.height() != height {
+        canvas.set_height(height);
+    }
+}
+
 /// Draws an [`ImageGrid`] scaled up to fill `canvas` with sharp (unsmoothed) pixels.
 pub fn draw_image_grid(
     canvas: &web_sys::HtmlCanvasElement,
@@ -561,45 +620,74 @@ pub fn draw_image_grid(
         .max(1.0);
     let css_w = canvas.client_width().max(gw as i32) as f64;
     let scale = ((css_w * dpr) / gw as f64).floor().max(1.0);
-    canvas.set_width((gw as f64 * scale) as u32);
-    canvas.set_height((gh as f64 * scale) as u32);
-    let ctx: web_sys::CanvasRenderingContext2d = canvas
+    set_size(
+        canvas,
+        (gw as f64 * scale) as u32,
+        (gh as f64 * scale) as u32,
+    );
+    let ctx = context_2d(canvas)?;
+    ctx.set_image_smoothing_enabled(false);
+    blit(
+        &ctx,
+        &rgba,
+        (gw, gh),
+        (0.0, 0.0, canvas.width() as f64, canvas.height() as f64),
+    )
+}
+
+fn context_2d(
+    canvas: &web_sys::HtmlCanvasElement,
+) -> Result<web_sys::CanvasRenderingContext2d, String> {
+    canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .ok_or("this browser gave no 2-D canvas")?
-        .dyn_into()
-        .map_err(|_| "not a 2-D context")?;
+        .and_then(|c| c.dyn_into().ok())
+        .ok_or_else(|| "this browser gave no 2-D canvas".to_string())
+}
+
+/// Draws an RGBA picture of `size` into the rectangle `to` (x, y, width, height) of `ctx`,
+/// composited over what is there: `putImageData` alone would replace the pixels below, so the
+/// picture goes 1:1 through the shared scratch canvas and then `drawImage` (which also scales).
+fn blit(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    rgba: &[u8],
+    size: (usize, usize),
+    to: (f64, f64, f64, f64),
+) -> Result<(), String> {
     let image = web_sys::ImageData::new_with_u8_clamped_array_and_sh(
-        wasm_bindgen::Clamped(&rgba),
-        gw as u32,
-        gh as u32,
+        wasm_bindgen::Clamped(rgba),
+        size.0 as u32,
+        size.1 as u32,
     )
     .map_err(|e| format!("{e:?}"))?;
-    // Blit at 1:1 into a scratch canvas, then scale up without smoothing.
-    let scratch: web_sys::HtmlCanvasElement = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.create_element("canvas").ok())
-        .and_then(|e| e.dyn_into().ok())
+    let scratch = SCRATCH
+        .with(|c| c.borrow().clone())
+        .or_else(|| {
+            let c: web_sys::HtmlCanvasElement = web_sys::window()?
+                .document()?
+                .create_element("canvas")
+                .ok()?
+                .dyn_into()
+                .ok()?;
+            SCRATCH.with(|s| *s.borrow_mut() = Some(c.clone()));
+            Some(c)
+        })
         .ok_or("could not create a canvas")?;
-    scratch.set_width(gw as u32);
-    scratch.set_height(gh as u32);
-    let sctx: web_sys::CanvasRenderingContext2d = scratch
-        .get_context("2d")
-        .ok()
-        .flatten()
-        .ok_or("no 2-D context")?
-        .dyn_into()
-        .map_err(|_| "not a 2-D context")?;
-    sctx.put_image_data(&image, 0.0, 0.0)
+    set_size(&scratch, size.0 as u32, size.1 as u32);
+    context_2d(&scratch)?
+        .put_image_data(&image, 0.0, 0.0)
         .map_err(|e| format!("{e:?}"))?;
-    ctx.set_image_smoothing_enabled(false);
-    ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+    ctx.draw_image_with_html_canvas_element_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
         &scratch,
         0.0,
         0.0,
-        canvas.width() as f64,
-        canvas.height() as f64,
+        size.0 as f64,
+        size.1 as f64,
+        to.0,
+        to.1,
+        to.2,
+        to.3,
     )
     .map_err(|e| format!("{e:?}"))
 }
@@ -758,8 +846,9 @@ thread_local! {
 }
 
 /// Drawing budget per animation frame. Charts beyond it wait for the next frame, so redraws never
-/// add up to a long task on the main thread.
-const FRAME_BUDGET_MS: f64 = 12.0;
+/// add up to a long task on the main thread: the browser's commit of the changed canvases comes
+/// on top (about as long again in headless Chromium), and a machine half as fast must still fit.
+const FRAME_BUDGET_MS: f64 = 8.0;
 
 fn now_ms() -> f64 {
     web_sys::window()

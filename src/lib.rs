@@ -5,10 +5,15 @@
 //! touches the browser compiles for wasm32 only.
 
 pub mod i18n;
+pub mod raster;
 pub mod route;
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+#[cfg(target_arch = "wasm32")]
+pub mod chart_backend;
+#[cfg(target_arch = "wasm32")]
+pub mod chart_legend;
 #[cfg(target_arch = "wasm32")]
 pub mod chart_table;
 #[cfg(target_arch = "wasm32")]
