@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every genlab test on a fresh machine: installs what is missing (scripts/setup.sh), then
-#   1. native unit and model tests          (cargo test)
+#   1. native unit and model tests          (cargo test; the GPU kernels on lavapipe)
 #   2. wasm tests in headless Chromium       (wasm-bindgen-test)
 #   3. the release build of the page          (trunk build → dist/)
 #   4. end-to-end tests on dist/              (Playwright driving Debian's Chromium)

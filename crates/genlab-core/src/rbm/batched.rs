@@ -6,7 +6,7 @@
 
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
 use crate::nn::Real;
-use crate::rng::Rng;
+use crate::rng::{counter_uniform, CounterRng, Rng};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchRbm<T: Real> {
@@ -27,17 +27,52 @@ pub struct CdWork<T> {
     neg_vk: Vec<T>, // n × d: −v_k, for the negative phase's product
 }
 
+impl<T> CdWork<T> {
+    /// The Gibbs chains after the last step (n × d).
+    pub fn chain(&self) -> &[T] {
+        &self.vk
+    }
+
+    /// p(v = 1 | h) of the last Gibbs step (n × d): the reconstructions when k = 1.
+    pub fn reconstruction(&self) -> &[T] {
+        &self.pv
+    }
+}
+
 fn sigmoid<T: Real>(x: T) -> T {
     T::ONE / (T::ONE + (-x).exp())
 }
 
-fn bernoulli<T: Real>(p: &[T], out: &mut [T], rng: &mut Rng) {
-    for (o, &q) in out.iter_mut().zip(p) {
-        *o = if T::from_f64(rng.uniform()) < q {
-            T::ONE
-        } else {
-            T::ZERO
-        };
+/// Where a Gibbs step's Bernoulli samples come from: the run's sequential [`Rng`], or the
+/// counter-based generator the GPU kernels share ([`CounterRng`]), which makes this the GPU
+/// RBM's CPU twin sample for sample.
+pub trait Sampler {
+    /// out[i] = 1 with probability p[i], else 0.
+    fn bernoulli<T: Real>(&mut self, p: &[T], out: &mut [T]);
+}
+
+fn one_if<T: Real>(below: bool) -> T {
+    if below {
+        T::ONE
+    } else {
+        T::ZERO
+    }
+}
+
+impl Sampler for Rng {
+    fn bernoulli<T: Real>(&mut self, p: &[T], out: &mut [T]) {
+        for (o, &q) in out.iter_mut().zip(p) {
+            *o = one_if(T::from_f64(self.uniform()) < q);
+        }
+    }
+}
+
+impl Sampler for CounterRng {
+    fn bernoulli<T: Real>(&mut self, p: &[T], out: &mut [T]) {
+        let key = self.next_key();
+        for (i, (o, &q)) in out.iter_mut().zip(p).enumerate() {
+            *o = one_if(T::from_f64(counter_uniform(key, i as u32) as f64) < q);
+        }
     }
 }
 
@@ -124,7 +159,7 @@ impl<T: Real> BatchRbm<T> {
         k: u32,
         lr: f64,
         chains: Option<&mut Vec<T>>,
-        rng: &mut Rng,
+        rng: &mut impl Sampler,
         work: &mut CdWork<T>,
     ) -> f64 {
         let d = self.d;
@@ -139,7 +174,7 @@ impl<T: Real> BatchRbm<T> {
         for step in 0..k.max(1) {
             self.hidden_probs(&work.vk, n, &mut work.phk);
             work.hs.resize(work.phk.len(), T::ZERO);
-            bernoulli(&work.phk, &mut work.hs, rng);
+            rng.bernoulli(&work.phk, &mut work.hs);
             self.visible_probs(&work.hs, n, &mut work.pv);
             if step == 0 {
                 recon = v0
@@ -149,7 +184,7 @@ impl<T: Real> BatchRbm<T> {
                     .sum::<f64>()
                     / n as f64;
             }
-            bernoulli(&work.pv, &mut work.vk, rng);
+            rng.bernoulli(&work.pv, &mut work.vk);
         }
         self.hidden_probs(&work.vk, n, &mut work.phk);
         if let Some(c) = chains {

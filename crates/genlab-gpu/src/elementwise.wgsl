@@ -1,0 +1,108 @@
+// Element-wise kernels over flat arrays: `out` is written (in place where the op reads it too),
+// `inp` is only read. One thread per element; 256 threads per group, groups spread over x and y.
+
+struct Params {
+    n: u32,      // elements of `out` to process
+    cols: u32,   // row length, for per-column biases and column sums
+    mode: u32,   // activation: 0 identity, 1 ReLU, 2 sigmoid
+    key: u32,    // the counter generator's key for this draw (genlab_core::rng::counter_key)
+    alpha: f32,
+    beta: f32,
+    pad0: u32,
+    pad1: u32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<storage, read> inp: array<f32>;
+
+fn index(id: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return id.x + id.y * groups.x * 256u;
+}
+
+fn activate(x: f32) -> f32 {
+    switch params.mode {
+        case 1u: { return max(x, 0.0); }
+        case 2u: { return 1.0 / (1.0 + exp(-x)); }
+        default: { return x; }
+    }
+}
+
+// The derivative, from the activation's output y.
+fn slope(y: f32) -> f32 {
+    switch params.mode {
+        case 1u: { return select(0.0, 1.0, y > 0.0); }
+        case 2u: { return y * (1.0 - y); }
+        default: { return 1.0; }
+    }
+}
+
+// out = act(out + bias), bias (inp) per column.
+@compute @workgroup_size(256)
+fn bias_act(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i < params.n) {
+        out[i] = activate(out[i] + inp[i % params.cols]);
+    }
+}
+
+// out (the gradient w.r.t. the activation's output) ×= act'(y), y = inp.
+@compute @workgroup_size(256)
+fn act_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i < params.n) {
+        out[i] = out[i] * slope(inp[i]);
+    }
+}
+
+// out[c] = beta · out[c] + alpha · Σ_r inp[r, c]; params.n = cols here, inp has rows = key.
+@compute @workgroup_size(256)
+fn col_sum(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let c = index(id, groups);
+    if (c < params.n) {
+        var sum = 0.0;
+        for (var r = 0u; r < params.key; r = r + 1u) {
+            sum = sum + inp[r * params.cols + c];
+        }
+        var value = params.alpha * sum;
+        if (params.beta != 0.0) {
+            value = value + params.beta * out[c];
+        }
+        out[c] = value;
+    }
+}
+
+// out += alpha · inp.
+@compute @workgroup_size(256)
+fn axpy(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i < params.n) {
+        out[i] = out[i] + params.alpha * inp[i];
+    }
+}
+
+// genlab_core::rng::lowbias32 and counter_uniform, bit for bit.
+fn lowbias32(v: u32) -> u32 {
+    var x = v;
+    x = x ^ (x >> 16u);
+    x = x * 0x7feb352du;
+    x = x ^ (x >> 15u);
+    x = x * 0x846ca68bu;
+    x = x ^ (x >> 16u);
+    return x;
+}
+
+fn counter_uniform(key: u32, i: u32) -> f32 {
+    let h = lowbias32(i ^ key) + key;
+    let r = (h << 7u) | (h >> 25u);
+    return f32(r >> 8u) * (1.0 / 16777216.0);
+}
+
+// out[i] = 1 with probability inp[i]: the uniform of element i in the draw keyed params.key.
+@compute @workgroup_size(256)
+fn bernoulli(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i < params.n) {
+        out[i] = select(0.0, 1.0, counter_uniform(params.key, i) < inp[i]);
+    }
+}

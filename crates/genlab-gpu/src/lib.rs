@@ -1,0 +1,196 @@
+//! genlab's compute kernels: WGSL through wgpu (Vulkan natively, WebGPU in the browser).
+//!
+//! Every kernel's `.wgsl` sits beside its Rust module and has a CPU twin in `genlab-core` — the
+//! code the CPU lessons run — that its tests compare it with on random inputs, odd sizes
+//! included. The device is passed in ([`Gpu::new`]), so tests, the bench and the page's worker
+//! each bring their own. Kernels are bound to their buffers once ([`matmul::Matmul::new`]...):
+//! a training step only records dispatches, and nothing is read back unless asked for.
+
+pub mod elementwise;
+pub mod matmul;
+pub mod rbm;
+pub mod tensor;
+
+pub use tensor::Tensor;
+
+/// A device and its queue, with what the page shows about them.
+pub struct Gpu {
+    pub device: wgpu::Device,
+    pub queue: wgpu::Queue,
+    /// The adapter's name ("llvmpipe (LLVM 15.0.6, 256 bits)", "NVIDIA H100 ...").
+    pub adapter: String,
+}
+
+/// Why no GPU path is available: shown to the user beside "CPU fallback".
+#[derive(Clone, Debug, PartialEq)]
+pub enum Unavailable {
+    /// The platform offers no adapter (no WebGPU in this browser, no Vulkan driver).
+    NoAdapter(String),
+    /// An adapter was found but refused a device.
+    NoDevice(String),
+}
+
+impl std::fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Unavailable::NoAdapter(why) => write!(f, "no GPU adapter: {why}"),
+            Unavailable::NoDevice(why) => write!(f, "the GPU adapter gave no device: {why}"),
+        }
+    }
+}
+
+impl Gpu {
+    /// Wraps a device the caller created.
+    pub fn new(device: wgpu::Device, queue: wgpu::Queue, adapter: String) -> Self {
+        Gpu {
+            device,
+            queue,
+            adapter,
+        }
+    }
+
+    /// The platform's default adapter and a device with its default limits raised to what the
+    /// adapter allows for storage buffers (784 × 1024 floats and more).
+    pub async fn request() -> Result<Gpu, Unavailable> {
+        let instance =
+            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
+        let adapter = instance
+            .request_adapter(&wgpu::RequestAdapterOptions {
+                power_preference: wgpu::PowerPreference::HighPerformance,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Unavailable::NoAdapter(e.to_string()))?;
+        let supported = adapter.limits();
+        let limits = wgpu::Limits {
+            max_storage_buffer_binding_size: supported.max_storage_buffer_binding_size,
+            max_buffer_size: supported.max_buffer_size,
+            max_storage_buffers_per_shader_stage: supported
+                .max_storage_buffers_per_shader_stage
+                .min(8),
+            ..wgpu::Limits::downlevel_defaults()
+        };
+        let (device, queue) = adapter
+            .request_device(&wgpu::DeviceDescriptor {
+                label: Some("genlab"),
+                required_limits: limits,
+                ..Default::default()
+            })
+            .await
+            .map_err(|e| Unavailable::NoDevice(e.to_string()))?;
+        Ok(Gpu::new(device, queue, adapter.get_info().name))
+    }
+
+    /// Records `f`'s dispatches in one compute pass and submits them.
+    pub fn run(&self, f: impl FnOnce(&mut wgpu::ComputePass<'_>)) {
+        let mut encoder = self
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
+        {
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor::default());
+            f(&mut pass);
+        }
+        self.queue.submit([encoder.finish()]);
+    }
+
+    /// Blocks until the queue is idle (natively; in the browser reads await instead).
+    pub fn wait(&self) {
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+    }
+
+    fn pipeline(&self, label: &str, source: &str, entry: &str) -> wgpu::ComputePipeline {
+        let module = self
+            .device
+            .create_shader_module(wgpu::ShaderModuleDescriptor {
+                label: Some(label),
+                source: wgpu::ShaderSource::Wgsl(source.into()),
+            });
+        self.device
+            .create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+                label: Some(label),
+                layout: None,
+                module: &module,
+                entry_point: Some(entry),
+                compilation_options: Default::default(),
+                cache: None,
+            })
+    }
+
+    /// A uniform buffer holding `value`, rewritten with [`Gpu::write_uniform`].
+    fn uniform<T: bytemuck::Pod>(&self, value: &T) -> wgpu::Buffer {
+        let buffer = self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("uniform"),
+            size: std::mem::size_of::<T>() as u64,
+            usage: wgpu::BufferUsages::UNIFORM | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        self.write_uniform(&buffer, value);
+        buffer
+    }
+
+    fn write_uniform<T: bytemuck::Pod>(&self, buffer: &wgpu::Buffer, value: &T) {
+        self.queue
+            .write_buffer(buffer, 0, bytemuck::bytes_of(value));
+    }
+
+    /// A bind group for group 0 of `pipeline` over `buffers`, bound at 0, 1, 2... in order.
+    fn bind(&self, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer]) -> wgpu::BindGroup {
+        let entries: Vec<wgpu::BindGroupEntry<'_>> = buffers
+            .iter()
+            .enumerate()
+            .map(|(i, b)| wgpu::BindGroupEntry {
+                binding: i as u32,
+                resource: b.as_entire_binding(),
+            })
+            .collect();
+        self.device.create_bind_group(&wgpu::BindGroupDescriptor {
+            label: None,
+            layout: &pipeline.get_bind_group_layout(0),
+            entries: &entries,
+        })
+    }
+}
+
+/// Work-groups for `n` invocations of a 1-D kernel with 256 threads per group, spread over x and
+/// y so no dimension passes the 65,535 limit; the kernels rebuild the index from both.
+fn groups_1d(n: usize) -> (u32, u32) {
+    let groups = n.div_ceil(256).max(1);
+    if groups <= 65_535 {
+        (groups as u32, 1)
+    } else {
+        (65_535, groups.div_ceil(65_535) as u32)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::Gpu;
+    use std::sync::OnceLock;
+
+    /// One device for all of a test binary's tests (lavapipe on a CI machine; `scripts/setup.sh`
+    /// installs it). No adapter is a failure, not a skip: the kernels must be tested.
+    pub fn gpu() -> &'static Gpu {
+        static GPU: OnceLock<Gpu> = OnceLock::new();
+        GPU.get_or_init(|| {
+            pollster::block_on(Gpu::request()).unwrap_or_else(|e| {
+                panic!("{e} — install a Vulkan driver (scripts/setup.sh installs lavapipe)")
+            })
+        })
+    }
+
+    /// Uniform numbers in [-1, 1) from a fixed seed.
+    pub fn random(n: usize, seed: u64) -> Vec<f32> {
+        let mut rng = genlab_core::rng::Rng::new(seed);
+        (0..n).map(|_| (2.0 * rng.uniform() - 1.0) as f32).collect()
+    }
+
+    /// Largest |a − b| relative to max(1, |b|).
+    pub fn max_rel_diff(a: &[f32], b: &[f32]) -> f32 {
+        assert_eq!(a.len(), b.len());
+        a.iter()
+            .zip(b)
+            .map(|(&x, &y)| (x - y).abs() / y.abs().max(1.0))
+            .fold(0.0, f32::max)
+    }
+}
