@@ -9,6 +9,8 @@ seconds="${BENCH_SECONDS:-5}"
 cargo build --locked --release -q -p genlab-cli
 ./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'
 [ -f dist/index.html ] || trunk build >/dev/null 2>&1
+# The GPU kernels (#7): matmul GFLOP/s and MNIST-RBM images/s, GPU beside CPU.
+./target/release/genlab-cli bench-gpu --seconds "$seconds"
 node scripts/bench-browser.mjs "$seconds"
 # genlab against TensorFlow.js (npm dev dependency, served to a bench page only) and wasm
 # against native, medians of BENCH_REPEATS runs, with ratios.

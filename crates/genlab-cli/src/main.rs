@@ -13,9 +13,11 @@ use genlab_core::session::Session;
 use genlab_core::settings::ChoiceEnum;
 use serde_json::{json, Map, Value};
 
+mod gpu_bench;
+
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n\
+        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n  genlab-cli bench-gpu [--seconds S]\n\
          ROUTE is the page's URL hash without '#/', e.g. 'gan?seed=3&lr_g=0.002'"
     );
     std::process::exit(2)
@@ -316,6 +318,7 @@ fn main() {
                 bench_rbm_mnist(seconds);
             }
         }
+        Some("bench-gpu") => gpu_bench::bench(flag(&args, "--seconds").unwrap_or(3.0)),
         _ => usage(),
     }
 }

@@ -1,0 +1,106 @@
+//! The GPU path's figures beside the CPU's (issue #7): the matmul kernel's GFLOP/s at 784 × 512
+//! for batches of 64–1024 images, and CD-1 images/s of the MNIST-sized RBM. On lavapipe or
+//! SwiftShader these only prove the path; on a real GPU they are the ones that matter.
+
+use std::time::Instant;
+
+use genlab_core::nn::dense::matmul_acc;
+use genlab_core::rbm::batched::{BatchRbm, CdWork};
+use genlab_core::rng::{CounterRng, Rng};
+use genlab_gpu::matmul::{Layout, Matmul};
+use genlab_gpu::rbm::GpuRbm;
+use genlab_gpu::{Gpu, Tensor};
+use serde_json::json;
+
+/// Repeats `f` until `seconds` have passed (at least `min` times); calls per second.
+fn rate(seconds: f64, min: usize, mut f: impl FnMut()) -> f64 {
+    let t0 = Instant::now();
+    let mut calls = 0;
+    while calls < min || t0.elapsed().as_secs_f64() < seconds {
+        f();
+        calls += 1;
+    }
+    calls as f64 / t0.elapsed().as_secs_f64()
+}
+
+pub fn bench(seconds: f64) {
+    let gpu = match pollster::block_on(Gpu::request()) {
+        Ok(gpu) => gpu,
+        Err(why) => {
+            println!(
+                "{}",
+                json!({ "bench": "gpu", "unavailable": why.to_string() })
+            );
+            return;
+        }
+    };
+    let mut rng = Rng::new(1);
+    let random =
+        |n: usize, rng: &mut Rng| -> Vec<f32> { (0..n).map(|_| rng.uniform() as f32).collect() };
+    let (k, n) = (784, 512);
+    let w = random(k * n, &mut rng);
+    let tw = Tensor::from_slice(&gpu, &w);
+    for batch in [64, 128, 256, 512, 1024] {
+        let x = random(batch * k, &mut rng);
+        let flops = 2.0 * (batch * k * n) as f64;
+        let (tx, ty) = (Tensor::from_slice(&gpu, &x), Tensor::zeros(&gpu, batch * n));
+        let op = Matmul::new(&gpu, &tx, &tw, &ty, (batch, k, n), Layout::Plain, 1.0, 0.0);
+        // 20 products per submission, waited for: the queue's throughput, not one round trip.
+        gpu.run(|pass| op.record(pass));
+        gpu.wait();
+        let gpu_rate = 20.0
+            * rate(seconds / 5.0, 2, || {
+                gpu.run(|pass| (0..20).for_each(|_| op.record(pass)));
+                gpu.wait();
+            });
+        let mut y = vec![0.0f32; batch * n];
+        let cpu_rate = rate(seconds / 5.0, 2, || {
+            y.iter_mut().for_each(|v| *v = 0.0);
+            matmul_acc(&x, &w, &mut y, batch, k, n);
+        });
+        println!(
+            "{}",
+            json!({ "bench": "gpu-matmul", "adapter": gpu.adapter, "shape": format!("{batch}x{k}x{n}"),
+                    "gpu_gflops": (gpu_rate * flops / 1e8).round() / 10.0,
+                    "cpu_gflops": (cpu_rate * flops / 1e8).round() / 10.0 })
+        );
+    }
+    // CD-1 at 784 × 256, batches of 100 random binary images, both paths.
+    let (d, h, batch) = (784, 256, 100);
+    let data: Vec<f32> = (0..1000 * d)
+        .map(|_| rng.bernoulli(0.2) as u8 as f32)
+        .collect();
+    let mut cpu = BatchRbm::<f32>::new(d, h, &mut rng);
+    let mut gpu_rbm = GpuRbm::new(&gpu, d, h, &cpu.params, batch, 1, 0.05);
+    let (mut cpu_rng, mut gpu_rng) = (CounterRng::new(1), CounterRng::new(1));
+    let mut work = CdWork::default();
+    let mut at = 0;
+    let mut next = || {
+        at = (at + batch) % (1000 - batch);
+        at
+    };
+    let cpu_rate = rate(seconds, 3, || {
+        let s = next();
+        cpu.cd_step(
+            &data[s * d..(s + batch) * d],
+            1,
+            0.05,
+            None,
+            &mut cpu_rng,
+            &mut work,
+        );
+    });
+    // The batch is uploaded every step (the page will keep the training set on the GPU).
+    let gpu_rate = rate(seconds, 3, || {
+        let s = next();
+        gpu_rbm.set_batch(&gpu, &data[s * d..(s + batch) * d]);
+        gpu_rbm.step(&gpu, &mut gpu_rng);
+        gpu.wait();
+    });
+    println!(
+        "{}",
+        json!({ "bench": "gpu-rbm", "adapter": gpu.adapter, "hidden": h, "batch": batch,
+                "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
+                "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
+    );
+}
