@@ -103,4 +103,44 @@ pub fn bench(seconds: f64) {
                 "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
                 "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
     );
+    bench_vae(&gpu, seconds);
+}
+
+/// The VAE at the lecture's size (784-512-2-512-784), batches of 100: one Adam step per batch on
+/// both paths, images/s.
+fn bench_vae(gpu: &Gpu, seconds: f64) {
+    use genlab_core::nn::{Optimizer, OptimizerKind};
+    use genlab_core::vae::model::{VaeNet, Workspace};
+    use genlab_gpu::vae::GpuVae;
+    let (hidden, batch) = (512, 100);
+    let mut rng = Rng::new(2);
+    let mut net = VaeNet::<f32>::new(hidden, &mut rng);
+    let data: Vec<f32> = (0..1000 * 784)
+        .map(|_| rng.bernoulli(0.2) as u8 as f32)
+        .collect();
+    let eps: Vec<f32> = (0..batch * 2).map(|_| rng.normal() as f32).collect();
+    let mut gpu_vae = GpuVae::new(gpu, &net, batch, 1.0, 0.9);
+    let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
+    let (mut ws, mut d_params) = (Workspace::default(), vec![0.0f32; net.n_params()]);
+    let mut at = 0;
+    let mut next = || {
+        at = (at + batch) % (1000 - batch);
+        at * 784..(at + batch) * 784
+    };
+    let cpu_rate = rate(seconds, 3, || {
+        let x = &data[next()];
+        net.forward_loss(x, &eps, batch, &mut ws);
+        net.backward(x, &eps, 1.0, &mut ws, &mut d_params);
+        opt.step(&mut net.params, &d_params, 1e-3);
+    });
+    let gpu_rate = rate(seconds, 3, || {
+        gpu_vae.step(gpu, &data[next()], &eps, 1e-3);
+        gpu.wait();
+    });
+    println!(
+        "{}",
+        json!({ "bench": "gpu-vae", "adapter": gpu.adapter, "hidden": hidden, "batch": batch,
+                "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
+                "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
+    );
 }

@@ -6,10 +6,12 @@
 //! each bring their own. Kernels are bound to their buffers once ([`matmul::Matmul::new`]...):
 //! a training step only records dispatches, and nothing is read back unless asked for.
 
+pub mod adam;
 pub mod elementwise;
 pub mod matmul;
 pub mod rbm;
 pub mod tensor;
+pub mod vae;
 
 pub use tensor::Tensor;
 
@@ -149,6 +151,23 @@ impl Gpu {
             layout: &pipeline.get_bind_group_layout(0),
             entries: &entries,
         })
+    }
+}
+
+/// Anything that records its dispatches into a compute pass: a model is a list of these.
+pub trait Record {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>);
+}
+
+impl Record for matmul::Matmul {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        matmul::Matmul::record(self, pass)
+    }
+}
+
+impl Record for elementwise::Elementwise {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        elementwise::Elementwise::record(self, pass)
     }
 }
 

@@ -123,6 +123,12 @@ impl<T: Real> VaeNet<T> {
         self.params.len()
     }
 
+    /// The four layers in parameter order: encoder hidden, encoder output (μ, log σ²), decoder
+    /// hidden, decoder output (logits). Each holds W then b at its offset.
+    pub fn layers(&self) -> [Dense; 4] {
+        [self.enc_hidden, self.enc_out, self.dec_hidden, self.dec_out]
+    }
+
     /// Encodes a batch: fills the workspace's μ and log σ² (x: batch × 784, values in [0, 1]).
     pub fn encode(&self, x: &[T], batch: usize, ws: &mut Workspace<T>) {
         ws.fit(batch, self.hidden);

@@ -1,0 +1,113 @@
+//! Adam on the GPU (`adam.wgsl`), one op per parameter block. CPU twin:
+//! `genlab_core::nn::Optimizer::<f32>` with `OptimizerKind::Adam`.
+
+use crate::{groups_1d, Gpu, Tensor};
+
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+struct Params {
+    n: u32,
+    pad: [u32; 3],
+    lr: f32,
+    beta1: f32,
+    beta2: f32,
+    eps: f32,
+    bc1: f32,
+    bc2: f32,
+    pad2: [f32; 2],
+}
+
+/// Adam's state for one parameter tensor: its moments, bound with the tensor and its gradient.
+pub struct Adam {
+    pipeline: wgpu::ComputePipeline,
+    bind: wgpu::BindGroup,
+    uniform: wgpu::Buffer,
+    params: Params,
+    groups: (u32, u32),
+    pub m: Tensor,
+    pub v: Tensor,
+    /// Steps taken (the bias corrections' t).
+    pub t: u64,
+    beta1: f64,
+    beta2: f64,
+}
+
+impl Adam {
+    /// β₁ as given, β₂ = 0.999 and ε = 1e-8: the CPU optimiser's defaults.
+    pub fn new(gpu: &Gpu, p: &Tensor, g: &Tensor, beta1: f64) -> Adam {
+        assert_eq!(p.len, g.len);
+        let (m, v) = (Tensor::zeros(gpu, p.len), Tensor::zeros(gpu, p.len));
+        let pipeline = gpu.pipeline("adam", include_str!("adam.wgsl"), "main");
+        let params = Params {
+            n: p.len as u32,
+            pad: [0; 3],
+            lr: 0.0,
+            beta1: beta1 as f32,
+            beta2: 0.999,
+            eps: 1e-8,
+            bc1: 1.0,
+            bc2: 1.0,
+            pad2: [0.0; 2],
+        };
+        let uniform = gpu.uniform(&params);
+        let bind = gpu.bind(
+            &pipeline,
+            &[&uniform, &p.buffer, &g.buffer, &m.buffer, &v.buffer],
+        );
+        Adam {
+            pipeline,
+            bind,
+            uniform,
+            params,
+            groups: groups_1d(p.len),
+            m,
+            v,
+            t: 0,
+            beta1,
+            beta2: 0.999,
+        }
+    }
+
+    /// Counts a step and sets its learning rate and bias corrections (βᵗ through libm, as the
+    /// CPU optimiser); then [`Adam::record`] it.
+    pub fn prepare(&mut self, gpu: &Gpu, lr: f64) {
+        self.t += 1;
+        self.params.lr = lr as f32;
+        self.params.bc1 = (1.0 - libm::pow(self.beta1, self.t as f64)) as f32;
+        self.params.bc2 = (1.0 - libm::pow(self.beta2, self.t as f64)) as f32;
+        gpu.write_uniform(&self.uniform, &self.params);
+    }
+
+    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind, &[]);
+        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{gpu, max_rel_diff, random};
+    use genlab_core::nn::{Optimizer, OptimizerKind};
+
+    #[test]
+    fn adam_steps_match_the_cpu_optimiser() {
+        let gpu = gpu();
+        for n in [1, 13, 70_001] {
+            let mut params = random(n, 1);
+            let (tp, tg) = (Tensor::from_slice(gpu, &params), Tensor::zeros(gpu, n));
+            let mut adam = Adam::new(gpu, &tp, &tg, 0.9);
+            let mut cpu = Optimizer::<f32>::new(OptimizerKind::Adam, n, 0.9);
+            for step in 0..5u64 {
+                let grad = random(n, 10 + step);
+                cpu.step(&mut params, &grad, 0.01);
+                tg.write(gpu, &grad);
+                adam.prepare(gpu, 0.01);
+                gpu.run(|pass| adam.record(pass));
+                let diff = max_rel_diff(&tp.read_blocking(gpu), &params);
+                assert!(diff < 1e-6, "n = {n}, step {step}: {diff}");
+            }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+// The VAE's own kernels between its dense layers (genlab_core::vae::model::VaeNet is the twin):
+// the reparameterisation with the closed-form KL, its backward, and the Bernoulli
+// cross-entropy's loss and gradient. Every buffer is bound read-write at 1..5 in the order
+// each entry point's comment gives; `rows` is the batch size B.
+
+struct Params {
+    rows: u32,
+    pixels: u32,
+    pad0: u32,
+    pad1: u32,
+    beta: f32,
+    inv_b: f32,
+    pad2: f32,
+    pad3: f32,
+}
+
+@group(0) @binding(0) var<uniform> params: Params;
+@group(0) @binding(1) var<storage, read_write> s1: array<f32>;
+@group(0) @binding(2) var<storage, read_write> s2: array<f32>;
+@group(0) @binding(3) var<storage, read_write> s3: array<f32>;
+@group(0) @binding(4) var<storage, read_write> s4: array<f32>;
+@group(0) @binding(5) var<storage, read_write> s5: array<f32>;
+
+fn index(id: vec3<u32>, groups: vec3<u32>) -> u32 {
+    return id.x + id.y * groups.x * 256u;
+}
+
+// One thread per image. s1 enc (B × 4: μ₁, μ₂, log σ₁², log σ₂²), s2 ε (B × 2) →
+// s3 σ (B × 2), s4 z = μ + σ ε (B × 2), s5 KL(N(μ, σ²) ‖ N(0, I)) per image (B).
+@compute @workgroup_size(256)
+fn reparam(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let b = index(id, groups);
+    if (b >= params.rows) {
+        return;
+    }
+    var kl = 0.0;
+    for (var j = 0u; j < 2u; j = j + 1u) {
+        let mu = s1[b * 4u + j];
+        let log_var = s1[b * 4u + 2u + j];
+        let sigma = exp(log_var * 0.5);
+        s3[b * 2u + j] = sigma;
+        s4[b * 2u + j] = mu + sigma * s2[b * 2u + j];
+        kl = kl + 0.5 * (mu * mu + sigma * sigma - 1.0 - log_var);
+    }
+    s5[b] = kl;
+}
+
+// One thread per image. s1 enc, s2 ε, s3 σ, s4 ∂L/∂z (B × 2) → s5 ∂L/∂(μ, log σ²) (B × 4),
+// with the β-weighted KL term of the batch mean: ∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε,
+// ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).
+@compute @workgroup_size(256)
+fn latent_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let b = index(id, groups);
+    if (b >= params.rows) {
+        return;
+    }
+    for (var j = 0u; j < 2u; j = j + 1u) {
+        let i = b * 2u + j;
+        let mu = s1[b * 4u + j];
+        let sigma = s3[i];
+        let d_z = s4[i];
+        s5[b * 4u + j] = d_z + params.beta * mu * params.inv_b;
+        s5[b * 4u + 2u + j] = d_z * s2[i] * 0.5 * sigma
+            + params.beta * 0.5 * (sigma * sigma - 1.0) * params.inv_b;
+    }
+}
+
+// One thread per image. s1 logits (B × pixels), s2 x → s3 −log p(x | z) per image (B):
+// Σ softplus(a) − x a, softplus(a) = max(a, 0) + log(1 + e^{−|a|}).
+@compute @workgroup_size(256)
+fn bce_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let b = index(id, groups);
+    if (b >= params.rows) {
+        return;
+    }
+    var sum = 0.0;
+    for (var p = 0u; p < params.pixels; p = p + 1u) {
+        let a = s1[b * params.pixels + p];
+        sum = sum + max(a, 0.0) + log(1.0 + exp(-abs(a))) - s2[b * params.pixels + p] * a;
+    }
+    s3[b] = sum;
+}
+
+// One thread per pixel. s1 logits → (σ(a) − x) / B in place, s2 x: the cross-entropy's
+// gradient for the batch mean.
+@compute @workgroup_size(256)
+fn bce_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i >= params.rows * params.pixels) {
+        return;
+    }
+    let a = s1[i];
+    let e = exp(-abs(a));
+    let s = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
+    s1[i] = (s - s2[i]) * params.inv_b;
+}
