@@ -60,7 +60,7 @@ impl Elementwise {
     /// x (rows × cols) ← act(x + bias), bias of length cols.
     pub fn bias_act(gpu: &Gpu, x: &Tensor, bias: &Tensor, act: Act) -> Elementwise {
         assert!(
-            bias.len > 0 && x.len % bias.len == 0,
+            bias.len > 0 && x.len.is_multiple_of(bias.len),
             "{} values, bias of {}",
             x.len,
             bias.len
@@ -90,7 +90,7 @@ impl Elementwise {
     pub fn col_sum(gpu: &Gpu, sums: &Tensor, x: &Tensor, alpha: f32, beta: f32) -> Elementwise {
         let cols = sums.len;
         assert!(
-            cols > 0 && x.len % cols == 0,
+            cols > 0 && x.len.is_multiple_of(cols),
             "{} values in rows of {cols}",
             x.len
         );

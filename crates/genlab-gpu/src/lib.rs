@@ -83,6 +83,15 @@ impl Gpu {
         Ok(Gpu::new(device, queue, adapter.get_info().name))
     }
 
+    /// The largest batch up to `requested` whose biggest per-batch tensor (`floats_per_image`
+    /// values per image) fits one storage binding and one buffer on this device. The page
+    /// shows a notice when it returns less than asked.
+    pub fn fit_batch(&self, requested: usize, floats_per_image: usize) -> usize {
+        let limits = self.device.limits();
+        let max_bytes = (limits.max_storage_buffer_binding_size as u64).min(limits.max_buffer_size);
+        fit_batch(requested, floats_per_image, max_bytes)
+    }
+
     /// Records `f`'s dispatches in one compute pass and submits them.
     pub fn run(&self, f: impl FnOnce(&mut wgpu::ComputePass<'_>)) {
         let mut encoder = self
@@ -154,6 +163,14 @@ impl Gpu {
     }
 }
 
+/// See [`Gpu::fit_batch`]: at least one image, at most what `max_bytes` holds.
+pub fn fit_batch(requested: usize, floats_per_image: usize, max_bytes: u64) -> usize {
+    let per_image = (floats_per_image.max(1) * 4) as u64;
+    requested
+        .min((max_bytes / per_image).max(1) as usize)
+        .max(1)
+}
+
 /// Anything that records its dispatches into a compute pass: a model is a list of these.
 pub trait Record {
     fn record(&self, pass: &mut wgpu::ComputePass<'_>);
@@ -179,6 +196,23 @@ fn groups_1d(n: usize) -> (u32, u32) {
         (groups as u32, 1)
     } else {
         (65_535, groups.div_ceil(65_535) as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_shrink_to_what_one_binding_holds() {
+        // WebGPU's default binding limit, 128 MiB: 784 × 1024 floats fit easily.
+        assert_eq!(fit_batch(1024, 784, 128 << 20), 1024);
+        // A 1 MiB binding holds 334 images of 784 floats.
+        assert_eq!(fit_batch(1024, 784, 1 << 20), 334);
+        assert_eq!(fit_batch(0, 784, 1 << 20), 1);
+        assert_eq!(fit_batch(10, 1 << 30, 1 << 20), 1);
+        // The test device's own limits leave the lecture's sizes alone.
+        assert_eq!(testing::gpu().fit_batch(1000, 784), 1000);
     }
 }
 
