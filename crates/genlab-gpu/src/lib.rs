@@ -88,7 +88,9 @@ impl Gpu {
     /// shows a notice when it returns less than asked.
     pub fn fit_batch(&self, requested: usize, floats_per_image: usize) -> usize {
         let limits = self.device.limits();
-        let max_bytes = (limits.max_storage_buffer_binding_size as u64).min(limits.max_buffer_size);
+        let max_bytes = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
         fit_batch(requested, floats_per_image, max_bytes)
     }
 
