@@ -119,8 +119,8 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
         .map(|_| rng.bernoulli(0.2) as u8 as f32)
         .collect();
     let eps: Vec<f32> = (0..batch * 2).map(|_| rng.normal() as f32).collect();
-    let mut gpu_vae = GpuVae::new(gpu, &net, batch, 1.0, 0.9);
     let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
+    let mut gpu_vae = GpuVae::new(gpu, &net, batch, 1.0, &opt);
     let (mut ws, mut d_params) = (Workspace::default(), vec![0.0f32; net.n_params()]);
     let mut at = 0;
     let mut next = || {
@@ -142,5 +142,32 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
         json!({ "bench": "gpu-vae", "adapter": gpu.adapter, "hidden": hidden, "batch": batch,
                 "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
                 "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
+    );
+}
+
+/// How long a GPU VAE run follows the CPU run of the same seed (`genlab_gpu::vae::follow`) at
+/// the lesson's default settings: the step where the relative gap between the two loss curves
+/// first passes 10⁻⁴, 10⁻³ and 10⁻².
+pub fn follow(digits: &genlab_core::vae::data::Digits, hidden: usize, steps: usize) {
+    let gpu = match pollster::block_on(Gpu::request()) {
+        Ok(gpu) => gpu,
+        Err(why) => {
+            println!(
+                "{}",
+                json!({ "bench": "gpu-follow", "unavailable": why.to_string() })
+            );
+            return;
+        }
+    };
+    let curve = genlab_gpu::vae::follow(&gpu, digits, hidden, 100, 0.003, 1.0, steps, 1);
+    let gaps: Vec<f64> = curve.iter().map(|(c, g)| (c - g).abs() / c.abs()).collect();
+    let first_above = |tol: f64| gaps.iter().position(|&g| g > tol);
+    println!(
+        "{}",
+        json!({ "bench": "gpu-follow", "adapter": gpu.adapter, "hidden": hidden, "batch": 100, "steps": steps,
+                "first_step_gap_above_1e-4": first_above(1e-4), "first_step_gap_above_1e-3": first_above(1e-3),
+                "first_step_gap_above_1e-2": first_above(1e-2),
+                "worst_gap": gaps.iter().cloned().fold(0.0, f64::max),
+                "loss_first_last": [curve.first().map(|c| c.0), curve.last().map(|c| c.0)] })
     );
 }

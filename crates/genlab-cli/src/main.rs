@@ -17,7 +17,7 @@ mod gpu_bench;
 
 fn usage() -> ! {
     eprintln!(
-        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n  genlab-cli bench-gpu [--seconds S]\n\
+        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n  genlab-cli bench-gpu [--seconds S]\n  genlab-cli gpu-follow [--steps N] [--hidden H]\n\
          ROUTE is the page's URL hash without '#/', e.g. 'gan?seed=3&lr_g=0.002'"
     );
     std::process::exit(2)
@@ -319,6 +319,18 @@ fn main() {
             }
         }
         Some("bench-gpu") => gpu_bench::bench(flag(&args, "--seconds").unwrap_or(3.0)),
+        Some("gpu-follow") => {
+            let digits = genlab_core::vae::data::load_repo_asset().unwrap_or_else(|e| {
+                eprintln!("{e}");
+                std::process::exit(1)
+            });
+            let hidden = flag(&args, "--hidden").unwrap_or(256.0) as usize;
+            gpu_bench::follow(
+                &digits,
+                hidden,
+                flag(&args, "--steps").unwrap_or(300.0) as usize,
+            );
+        }
         _ => usage(),
     }
 }
