@@ -9,8 +9,20 @@ use genlab_core::rbm::batched::{BatchRbm, CdWork};
 use genlab_core::rng::{CounterRng, Rng};
 use genlab_gpu::matmul::{Layout, Matmul};
 use genlab_gpu::rbm::GpuRbm;
-use genlab_gpu::{Gpu, Tensor};
+use genlab_gpu::{Gpu, Record, Tensor};
 use serde_json::json;
+
+/// The platform's GPU, or a line saying why there is none.
+fn device(bench: &str) -> Option<Gpu> {
+    pollster::block_on(Gpu::request())
+        .map_err(|why| {
+            println!(
+                "{}",
+                json!({ "bench": bench, "unavailable": why.to_string() })
+            )
+        })
+        .ok()
+}
 
 /// Repeats `f` until `seconds` have passed (at least `min` times); calls per second.
 fn rate(seconds: f64, min: usize, mut f: impl FnMut()) -> f64 {
@@ -24,15 +36,8 @@ fn rate(seconds: f64, min: usize, mut f: impl FnMut()) -> f64 {
 }
 
 pub fn bench(seconds: f64) {
-    let gpu = match pollster::block_on(Gpu::request()) {
-        Ok(gpu) => gpu,
-        Err(why) => {
-            println!(
-                "{}",
-                json!({ "bench": "gpu", "unavailable": why.to_string() })
-            );
-            return;
-        }
+    let Some(gpu) = device("gpu") else {
+        return;
     };
     let mut rng = Rng::new(1);
     let random =
@@ -149,15 +154,8 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
 /// the lesson's default settings: the step where the relative gap between the two loss curves
 /// first passes 10⁻⁴, 10⁻³ and 10⁻².
 pub fn follow(digits: &genlab_core::vae::data::Digits, hidden: usize, steps: usize) {
-    let gpu = match pollster::block_on(Gpu::request()) {
-        Ok(gpu) => gpu,
-        Err(why) => {
-            println!(
-                "{}",
-                json!({ "bench": "gpu-follow", "unavailable": why.to_string() })
-            );
-            return;
-        }
+    let Some(gpu) = device("gpu-follow") else {
+        return;
     };
     let curve = genlab_gpu::vae::follow(&gpu, digits, hidden, 100, 0.003, 1.0, steps, 1);
     let gaps: Vec<f64> = curve.iter().map(|(c, g)| (c - g).abs() / c.abs()).collect();

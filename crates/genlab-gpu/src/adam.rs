@@ -3,7 +3,7 @@
 
 use genlab_core::nn::Optimizer;
 
-use crate::{groups_1d, Gpu, Tensor};
+use crate::{groups_1d, Dispatch, Gpu, Record, Tensor};
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -21,11 +21,9 @@ struct Params {
 
 /// Adam's state for one parameter tensor: its moments, bound with the tensor and its gradient.
 pub struct Adam {
-    pipeline: wgpu::ComputePipeline,
-    bind: wgpu::BindGroup,
+    dispatch: Dispatch,
     uniform: wgpu::Buffer,
     params: Params,
-    groups: (u32, u32),
     pub m: Tensor,
     pub v: Tensor,
     /// Steps taken (the bias corrections' t).
@@ -39,7 +37,6 @@ impl Adam {
     pub fn new(gpu: &Gpu, p: &Tensor, g: &Tensor, config: &Optimizer<f32>) -> Adam {
         assert_eq!(p.len, g.len);
         let (m, v) = (Tensor::zeros(gpu, p.len), Tensor::zeros(gpu, p.len));
-        let pipeline = gpu.pipeline("adam", include_str!("adam.wgsl"), "main");
         let params = Params {
             n: p.len as u32,
             pad: [0; 3],
@@ -52,16 +49,17 @@ impl Adam {
             pad2: [0.0; 2],
         };
         let uniform = gpu.uniform(&params);
-        let bind = gpu.bind(
-            &pipeline,
+        let dispatch = Dispatch::new(
+            gpu,
+            include_str!("adam.wgsl"),
+            "main",
             &[&uniform, &p.buffer, &g.buffer, &m.buffer, &v.buffer],
+            groups_1d(p.len),
         );
         Adam {
-            pipeline,
-            bind,
+            dispatch,
             uniform,
             params,
-            groups: groups_1d(p.len),
             m,
             v,
             t: 0,
@@ -79,11 +77,11 @@ impl Adam {
         self.params.bc2 = (1.0 - libm::pow(self.beta2, self.t as f64)) as f32;
         gpu.write_uniform(&self.uniform, &self.params);
     }
+}
 
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &self.bind, &[]);
-        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
+impl Record for Adam {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        self.dispatch.record(pass)
     }
 }
 

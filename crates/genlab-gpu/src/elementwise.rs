@@ -3,7 +3,7 @@
 //! with the counter-based generator. CPU twins: `genlab_core::nn::Activation`, the sums and
 //! updates in `genlab_core::rbm::batched`, and `genlab_core::rng::counter_uniform`.
 
-use crate::{groups_1d, Gpu, Tensor};
+use crate::{groups_1d, Dispatch, Gpu, Record, Tensor};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Act {
@@ -36,24 +36,25 @@ struct Params {
 
 /// One element-wise kernel bound to its two tensors (`out` written, `inp` read).
 pub struct Elementwise {
-    pipeline: wgpu::ComputePipeline,
-    bind: wgpu::BindGroup,
+    dispatch: Dispatch,
     uniform: wgpu::Buffer,
     params: Params,
-    groups: (u32, u32),
 }
 
 impl Elementwise {
     fn new(gpu: &Gpu, entry: &str, out: &Tensor, inp: &Tensor, params: Params) -> Elementwise {
-        let pipeline = gpu.pipeline(entry, include_str!("elementwise.wgsl"), entry);
         let uniform = gpu.uniform(&params);
-        let bind = gpu.bind(&pipeline, &[&uniform, &out.buffer, &inp.buffer]);
+        let dispatch = Dispatch::new(
+            gpu,
+            include_str!("elementwise.wgsl"),
+            entry,
+            &[&uniform, &out.buffer, &inp.buffer],
+            groups_1d(params.n as usize),
+        );
         Elementwise {
-            pipeline,
-            bind,
+            dispatch,
             uniform,
             params,
-            groups: groups_1d(params.n as usize),
         }
     }
 
@@ -134,11 +135,11 @@ impl Elementwise {
         self.params.alpha = alpha;
         gpu.write_uniform(&self.uniform, &self.params);
     }
+}
 
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &self.bind, &[]);
-        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
+impl Record for Elementwise {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        self.dispatch.record(pass)
     }
 }
 

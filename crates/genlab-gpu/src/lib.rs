@@ -178,15 +178,37 @@ pub trait Record {
     fn record(&self, pass: &mut wgpu::ComputePass<'_>);
 }
 
-impl Record for matmul::Matmul {
-    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        matmul::Matmul::record(self, pass)
+/// One entry point of a shader bound to its buffers (bindings 0, 1, 2... in order), with its
+/// work-group count: built once, recorded every step.
+pub struct Dispatch {
+    pipeline: wgpu::ComputePipeline,
+    bind: wgpu::BindGroup,
+    groups: (u32, u32),
+}
+
+impl Dispatch {
+    fn new(
+        gpu: &Gpu,
+        source: &str,
+        entry: &str,
+        buffers: &[&wgpu::Buffer],
+        groups: (u32, u32),
+    ) -> Dispatch {
+        let pipeline = gpu.pipeline(entry, source, entry);
+        let bind = gpu.bind(&pipeline, buffers);
+        Dispatch {
+            pipeline,
+            bind,
+            groups,
+        }
     }
 }
 
-impl Record for elementwise::Elementwise {
+impl Record for Dispatch {
     fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        elementwise::Elementwise::record(self, pass)
+        pass.set_pipeline(&self.pipeline);
+        pass.set_bind_group(0, &self.bind, &[]);
+        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
     }
 }
 

@@ -2,7 +2,7 @@
 //! (A·B), the weight gradients (Aᵀ·B) and the backward passes (A·Bᵀ). CPU twins:
 //! `genlab_core::nn::dense::{matmul_acc, matmul_at_b_acc, matmul_a_bt}`.
 
-use crate::{Gpu, Tensor};
+use crate::{Dispatch, Gpu, Record, Tensor};
 
 /// Which operand is stored transposed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,11 +28,7 @@ struct Dims {
 }
 
 /// One product bound to its three tensors: C (m × n) = alpha · op(A) · op(B) + beta · C.
-pub struct Matmul {
-    pipeline: wgpu::ComputePipeline,
-    bind: wgpu::BindGroup,
-    groups: (u32, u32),
-}
+pub struct Matmul(Dispatch);
 
 impl Matmul {
     #[allow(clippy::too_many_arguments)] // the shape, the layout and the scalars of one GEMM
@@ -54,7 +50,6 @@ impl Matmul {
             Layout::TransA => 1,
             Layout::TransB => 2,
         };
-        let pipeline = gpu.pipeline("matmul", include_str!("matmul.wgsl"), "main");
         let uniform = gpu.uniform(&Dims {
             m: m as u32,
             n: n as u32,
@@ -64,18 +59,19 @@ impl Matmul {
             beta,
             pad: [0; 2],
         });
-        let bind = gpu.bind(&pipeline, &[&uniform, &a.buffer, &b.buffer, &c.buffer]);
-        Matmul {
-            pipeline,
-            bind,
-            groups: (n.div_ceil(16) as u32, m.div_ceil(16) as u32),
-        }
+        Matmul(Dispatch::new(
+            gpu,
+            include_str!("matmul.wgsl"),
+            "main",
+            &[&uniform, &a.buffer, &b.buffer, &c.buffer],
+            (n.div_ceil(16) as u32, m.div_ceil(16) as u32),
+        ))
     }
+}
 
-    pub fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &self.bind, &[]);
-        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
+impl Record for Matmul {
+    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
+        self.0.record(pass)
     }
 }
 

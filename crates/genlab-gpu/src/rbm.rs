@@ -8,7 +8,7 @@ use genlab_core::rng::CounterRng;
 
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
-use crate::{Gpu, Tensor};
+use crate::{Gpu, Record, Tensor};
 
 /// The model's tensors: W (d × H, row-major), b (d), c (H) — `BatchRbm`'s layout, split.
 pub struct GpuRbm {

@@ -12,7 +12,7 @@ use genlab_core::vae::model::{VaeNet, Workspace};
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
-use crate::{groups_1d, Gpu, Record, Tensor};
+use crate::{groups_1d, Dispatch, Gpu, Record, Tensor};
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -25,39 +25,23 @@ struct Params {
     pad2: [f32; 2],
 }
 
-/// One of `vae.wgsl`'s entry points bound to its buffers.
-struct Kernel {
-    pipeline: wgpu::ComputePipeline,
-    bind: wgpu::BindGroup,
-    groups: (u32, u32),
-}
-
-impl Kernel {
-    fn new(
-        gpu: &Gpu,
-        entry: &str,
-        uniform: &wgpu::Buffer,
-        buffers: &[&Tensor],
-        threads: usize,
-    ) -> Kernel {
-        let pipeline = gpu.pipeline(entry, include_str!("vae.wgsl"), entry);
-        let mut all = vec![uniform];
-        all.extend(buffers.iter().map(|t| &t.buffer));
-        let bind = gpu.bind(&pipeline, &all);
-        Kernel {
-            pipeline,
-            bind,
-            groups: groups_1d(threads),
-        }
-    }
-}
-
-impl Record for Kernel {
-    fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
-        pass.set_pipeline(&self.pipeline);
-        pass.set_bind_group(0, &self.bind, &[]);
-        pass.dispatch_workgroups(self.groups.0, self.groups.1, 1);
-    }
+/// One of `vae.wgsl`'s entry points bound to the shared uniform and its buffers.
+fn kernel(
+    gpu: &Gpu,
+    entry: &str,
+    uniform: &wgpu::Buffer,
+    buffers: &[&Tensor],
+    threads: usize,
+) -> Dispatch {
+    let mut all = vec![uniform];
+    all.extend(buffers.iter().map(|t| &t.buffer));
+    Dispatch::new(
+        gpu,
+        include_str!("vae.wgsl"),
+        entry,
+        &all,
+        groups_1d(threads),
+    )
 }
 
 pub struct GpuVae {
@@ -137,7 +121,7 @@ impl GpuVae {
             Box::new(Elementwise::col_sum(gpu, s, x, 1.0, 0.0))
         };
         let kernel = |entry, buffers: &[&Tensor], threads| -> Box<dyn Record> {
-            Box::new(Kernel::new(gpu, entry, &uniform, buffers, threads))
+            Box::new(kernel(gpu, entry, &uniform, buffers, threads))
         };
         use Layout::{Plain, TransA, TransB};
         let ops: Vec<Box<dyn Record>> = vec![
