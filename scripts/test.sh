@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every genlab test on a fresh machine: installs what is missing (scripts/setup.sh), then
 #   1. native unit and model tests          (cargo test; the GPU kernels on lavapipe)
-#   2. wasm tests in headless Chromium       (wasm-bindgen-test)
+#   2. wasm tests in headless Chromium       (wasm-bindgen-test; the GPU kernels through WebGPU)
 #   3. the release build of the page          (trunk build → dist/)
 #   4. end-to-end tests on dist/              (Playwright driving Debian's Chromium)
 # and ends with one line "N passed, N failed". Exits non-zero if anything failed.
@@ -32,7 +32,10 @@ count_cargo test-output/native.log
 
 stage "wasm tests in headless Chromium (wasm-bindgen-test)"
 if cargo test --locked --target wasm32-unknown-unknown -p genlab --test wasm 2>&1 | tee test-output/wasm.log; then :; else broken+=("wasm"); fi
+# The GPU kernels through WebGPU (SwiftShader) in a dedicated worker: crates/genlab-gpu/webdriver.json.
+if cargo test --locked --target wasm32-unknown-unknown -p genlab-gpu --test webgpu 2>&1 | tee test-output/webgpu.log; then :; else broken+=("webgpu"); fi
 count_cargo test-output/wasm.log
+count_cargo test-output/webgpu.log
 
 stage "release build of the page (trunk build)"
 if trunk build 2>&1 | tee test-output/build.log | tail -3; then

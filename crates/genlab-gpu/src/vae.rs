@@ -4,10 +4,9 @@
 //! with `nn::Optimizer<f32>`: same parameters, same batch, same ε → the same step, to f32
 //! rounding in another summation order.
 
-use genlab_core::nn::{Optimizer, OptimizerKind};
-use genlab_core::rng::Rng;
-use genlab_core::vae::data::{Digits, PIXELS};
-use genlab_core::vae::model::{VaeNet, Workspace};
+use genlab_core::nn::Optimizer;
+use genlab_core::vae::data::PIXELS;
+use genlab_core::vae::model::VaeNet;
 
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
@@ -220,7 +219,7 @@ impl GpuVae {
 #[allow(clippy::too_many_arguments)] // a run's settings
 pub fn follow(
     gpu: &Gpu,
-    digits: &Digits,
+    digits: &genlab_core::vae::data::Digits,
     hidden: usize,
     batch: usize,
     lr: f64,
@@ -228,6 +227,9 @@ pub fn follow(
     steps: usize,
     seed: u64,
 ) -> Vec<(f64, f64)> {
+    use genlab_core::nn::OptimizerKind;
+    use genlab_core::rng::Rng;
+    use genlab_core::vae::model::Workspace;
     let mut rng = Rng::new(seed);
     let mut net = VaeNet::<f32>::new(hidden, &mut rng);
     let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
@@ -258,6 +260,9 @@ pub fn follow(
 mod tests {
     use super::*;
     use crate::testing::{gpu, max_rel_diff};
+    use genlab_core::nn::OptimizerKind;
+    use genlab_core::rng::Rng;
+    use genlab_core::vae::model::Workspace;
 
     /// The lecture's full size (H = 512) and an odd one, a few Adam steps on random images:
     /// losses and parameters follow the CPU model's. Measured on lavapipe: reconstruction
