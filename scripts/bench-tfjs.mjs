@@ -31,13 +31,20 @@ function bundleSizes() {
 }
 
 const server = await startServer('.');
-const browser = await launch();
+// WebGPU (SwiftShader in headless Chromium) for genlab's GPU path.
+const browser = await launch(['--enable-unsafe-webgpu']);
 const rows = [];
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(`${server.base}scripts/bench/page.html`);
-  await page.waitForFunction(() => typeof window.benchTfjs === 'function');
+  await page.waitForFunction(() => typeof window.benchTfjs === 'function' && window.genlabBench);
+  const adapter = await page.evaluate(() => window.genlabBench.gpu_adapter().catch((e) => `none (${e})`));
+  console.log(JSON.stringify({ bench: 'gpu-adapter', adapter }));
+  // genlab's dev-only bench module: images/s as the measure() helper expects them.
+  const genlab = (fn, args) => () => page.evaluate(async ([f, a]) => {
+    try { return { steps_per_sec: await window.genlabBench[f](...a) }; } catch (e) { return { error: String(e) }; }
+  }, [fn, args]);
   const measure = async (label, fn, scale) => {
     const runs = [];
     for (let r = 0; r < REPEATS; r++) {
@@ -90,6 +97,8 @@ try {
       table.push([`VAE H=${hidden}, images/s`, `TF.js ${backend}`, g, t]);
     }
     table.push([`VAE H=${hidden}, images/s`, 'native (release)', g, nat.vae[hidden]]);
+    const gg = await measure(`VAE H=${hidden} genlab GPU (WebGPU: ${adapter})`, genlab('vae_gpu', [hidden, 100, 3, 10]), 1);
+    table.push([`VAE H=${hidden}, images/s`, 'TF.js webgl', gg, rows.find((r) => r.label === `VAE H=${hidden} TF.js webgl`)?.per_sec ?? null, 'genlab: GPU path']);
   }
   const gan = await measure('GAN genlab worker (wasm)', () => page.evaluate(() => window.benchGenlab('Gan', 'seed=1', { warm: 50, steps: 1500 })), 1);
   for (const [backend, steps] of [['wasm', 200], ['cpu', 100], ['webgl', 100]]) {
@@ -97,10 +106,14 @@ try {
     table.push(['GAN default preset, steps/s', `TF.js ${backend}`, gan, t]);
   }
   table.push(['GAN default preset, steps/s', 'native (release)', gan, nat.gan]);
+  const rbmCpu = await measure('RBM 784×256 CD-1 genlab CPU (wasm)', genlab('rbm_cpu', [256, 100, 3, 40]), 1);
+  const rbmGpu = await measure(`RBM 784×256 CD-1 genlab GPU (WebGPU: ${adapter})`, genlab('rbm_gpu', [256, 100, 3, 20]), 1);
   for (const [backend, steps] of [['wasm', 40], ['cpu', 10], ['webgl', 40]]) {
     const t = await measure(`RBM 784×256 CD-1 TF.js ${backend}`, () => page.evaluate(([b, s]) => window.benchTfjs('rbm', b, { hidden: 256, batch: 100, steps: s, warm: 3 }), [backend, steps]), 100);
-    table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, nat.rbm?.images_per_sec ?? null, t, 'genlab: native, batched f32']);
+    table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, rbmCpu, t, 'genlab: CPU path, wasm']);
+    if (backend === 'webgl') table.push(['RBM 784×256 CD-1 batch 100, images/s', 'TF.js webgl', rbmGpu, t, 'genlab: GPU path']);
   }
+  table.push(['RBM 784×256 CD-1 batch 100, images/s', 'native (release, batched f32)', rbmCpu, nat.rbm?.images_per_sec ?? null]);
   await simdCheck('VAE H=256, images/s', 'Vae', 'hidden=256&seed=1', { warm: 30, steps: 300 }, 100, nat.vae[256]);
   await simdCheck('GAN default, steps/s', 'Gan', 'seed=1', { warm: 50, steps: 1500 }, 1, nat.gan);
   await simdCheck('RBM six movies (all lanes), steps/s', 'Rbm', 'seed=1', { warm: 50, steps: 3000 }, 1, nat.rbm6);

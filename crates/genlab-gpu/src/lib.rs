@@ -80,7 +80,14 @@ impl Gpu {
             })
             .await
             .map_err(|e| Unavailable::NoDevice(e.to_string()))?;
-        Ok(Gpu::new(device, queue, adapter.get_info().name))
+        let info = adapter.get_info();
+        // Browsers may withhold the adapter's name (WebGPU's `description` is often empty).
+        let name = if info.name.is_empty() {
+            format!("{:?} adapter ({:?})", info.backend, info.device_type)
+        } else {
+            info.name
+        };
+        Ok(Gpu::new(device, queue, name))
     }
 
     /// The largest batch up to `requested` whose biggest per-batch tensor (`floats_per_image`
@@ -112,7 +119,14 @@ impl Gpu {
         let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
     }
 
-    fn pipeline(&self, label: &str, source: &str, entry: &str) -> wgpu::ComputePipeline {
+    /// A pipeline with values for the shader's `override` constants, fixed when it compiles.
+    fn pipeline(
+        &self,
+        label: &str,
+        source: &str,
+        entry: &str,
+        constants: &[(&str, f64)],
+    ) -> wgpu::ComputePipeline {
         let module = self
             .device
             .create_shader_module(wgpu::ShaderModuleDescriptor {
@@ -125,7 +139,10 @@ impl Gpu {
                 layout: None,
                 module: &module,
                 entry_point: Some(entry),
-                compilation_options: Default::default(),
+                compilation_options: wgpu::PipelineCompilationOptions {
+                    constants,
+                    ..Default::default()
+                },
                 cache: None,
             })
     }
@@ -194,7 +211,18 @@ impl Dispatch {
         buffers: &[&wgpu::Buffer],
         groups: (u32, u32),
     ) -> Dispatch {
-        let pipeline = gpu.pipeline(entry, source, entry);
+        Dispatch::with_constants(gpu, source, entry, &[], buffers, groups)
+    }
+
+    fn with_constants(
+        gpu: &Gpu,
+        source: &str,
+        entry: &str,
+        constants: &[(&str, f64)],
+        buffers: &[&wgpu::Buffer],
+        groups: (u32, u32),
+    ) -> Dispatch {
+        let pipeline = gpu.pipeline(entry, source, entry, constants);
         let bind = gpu.bind(&pipeline, buffers);
         Dispatch {
             pipeline,

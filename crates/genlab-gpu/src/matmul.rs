@@ -45,26 +45,29 @@ impl Matmul {
         assert_eq!(a.len, m * k, "A holds {} values, not {m} × {k}", a.len);
         assert_eq!(b.len, k * n, "B holds {} values, not {k} × {n}", b.len);
         assert_eq!(c.len, m * n, "C holds {} values, not {m} × {n}", c.len);
-        let flags = match layout {
-            Layout::Plain => 0,
-            Layout::TransA => 1,
-            Layout::TransB => 2,
+        // The layout is compiled into the pipeline: no branch in the inner loop.
+        let (trans_a, trans_b) = match layout {
+            Layout::Plain => (0.0, 0.0),
+            Layout::TransA => (1.0, 0.0),
+            Layout::TransB => (0.0, 1.0),
         };
         let uniform = gpu.uniform(&Dims {
             m: m as u32,
             n: n as u32,
             k: k as u32,
-            flags,
+            flags: 0,
             alpha,
             beta,
             pad: [0; 2],
         });
-        Matmul(Dispatch::new(
+        Matmul(Dispatch::with_constants(
             gpu,
             include_str!("matmul.wgsl"),
             "main",
+            &[("TRANS_A", trans_a), ("TRANS_B", trans_b)],
             &[&uniform, &a.buffer, &b.buffer, &c.buffer],
-            (n.div_ceil(16) as u32, m.div_ceil(16) as u32),
+            // 8 × 8 threads per group, 4 × 4 outputs per thread.
+            (n.div_ceil(32) as u32, m.div_ceil(32) as u32),
         ))
     }
 }

@@ -1,0 +1,122 @@
+//! The speed comparison's genlab side for the work no lesson runs in the page yet: a CD-1 step
+//! of the MNIST-sized RBM (784 × H) on the CPU path (`rbm::batched` in wasm) and on the GPU path
+//! (`genlab_gpu::rbm::GpuRbm` through WebGPU), and the VAE's GPU step. The same random binary
+//! images as the TensorFlow.js side (scripts/bench/models.js). Built by scripts/bench.sh; dev only.
+
+use genlab_core::nn::{Optimizer, OptimizerKind};
+use genlab_core::rbm::batched::{BatchRbm, CdWork};
+use genlab_core::rng::{CounterRng, Rng};
+use genlab_core::vae::data::PIXELS;
+use genlab_core::vae::model::VaeNet;
+use genlab_gpu::rbm::GpuRbm;
+use genlab_gpu::vae::GpuVae;
+use genlab_gpu::Gpu;
+use wasm_bindgen::prelude::*;
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
+/// `count` random binary images of `d` pixels, 20 % ones.
+fn images(count: usize, d: usize, rng: &mut Rng) -> Vec<f32> {
+    (0..count * d)
+        .map(|_| rng.bernoulli(0.2) as u8 as f32)
+        .collect()
+}
+
+/// Images per second of CD-1 steps on the CPU path: `warm` steps, then `steps` timed ones.
+#[wasm_bindgen]
+pub fn rbm_cpu(hidden: usize, batch: usize, warm: usize, steps: usize) -> f64 {
+    let d = PIXELS;
+    let mut rng = Rng::new(1);
+    let data = images(10 * batch, d, &mut rng);
+    let mut rbm = BatchRbm::<f32>::new(d, hidden, &mut rng);
+    let mut sampler = CounterRng::new(1);
+    let mut work = CdWork::default();
+    let mut run = |i: usize| {
+        let start = (i % 10) * batch * d;
+        rbm.cd_step(
+            &data[start..start + batch * d],
+            1,
+            0.05,
+            None,
+            &mut sampler,
+            &mut work,
+        );
+    };
+    (0..warm).for_each(&mut run);
+    let t0 = now_ms();
+    (0..steps).for_each(&mut run);
+    (steps * batch) as f64 / ((now_ms() - t0) / 1000.0)
+}
+
+async fn gpu() -> Result<Gpu, JsValue> {
+    Gpu::request()
+        .await
+        .map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Images per second of CD-1 steps on the GPU path, the batch uploaded every step; the clock
+/// stops when the last step's parameters have been read back.
+#[wasm_bindgen]
+pub async fn rbm_gpu(
+    hidden: usize,
+    batch: usize,
+    warm: usize,
+    steps: usize,
+) -> Result<f64, JsValue> {
+    let gpu = gpu().await?;
+    let d = PIXELS;
+    let mut rng = Rng::new(1);
+    let data = images(10 * batch, d, &mut rng);
+    let rbm = BatchRbm::<f32>::new(d, hidden, &mut rng);
+    let mut g = GpuRbm::new(&gpu, d, hidden, &rbm.params, batch, 1, 0.05);
+    let mut sampler = CounterRng::new(1);
+    let mut run = |i: usize, g: &mut GpuRbm| {
+        let start = (i % 10) * batch * d;
+        g.set_batch(&gpu, &data[start..start + batch * d]);
+        g.step(&gpu, &mut sampler);
+    };
+    (0..warm).for_each(|i| run(i, &mut g));
+    g.c.read(&gpu).await;
+    let t0 = now_ms();
+    (0..steps).for_each(|i| run(i, &mut g));
+    g.c.read(&gpu).await;
+    Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
+}
+
+/// Images per second of VAE Adam steps (784-H-2-H-784) on the GPU path.
+#[wasm_bindgen]
+pub async fn vae_gpu(
+    hidden: usize,
+    batch: usize,
+    warm: usize,
+    steps: usize,
+) -> Result<f64, JsValue> {
+    let gpu = gpu().await?;
+    let mut rng = Rng::new(2);
+    let data = images(10 * batch, PIXELS, &mut rng);
+    let eps: Vec<f32> = (0..batch * 2).map(|_| rng.normal() as f32).collect();
+    let net = VaeNet::<f32>::new(hidden, &mut rng);
+    let opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
+    let mut g = GpuVae::new(&gpu, &net, batch, 1.0, &opt);
+    let run = |i: usize, g: &mut GpuVae| {
+        let start = (i % 10) * batch * PIXELS;
+        g.step(&gpu, &data[start..start + batch * PIXELS], &eps, 1e-3);
+    };
+    (0..warm).for_each(|i| run(i, &mut g));
+    g.rec.read(&gpu).await;
+    let t0 = now_ms();
+    (0..steps).for_each(|i| run(i, &mut g));
+    g.rec.read(&gpu).await;
+    Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
+}
+
+/// The adapter the GPU figures come from.
+#[wasm_bindgen]
+pub async fn gpu_adapter() -> Result<String, JsValue> {
+    Ok(gpu().await?.adapter)
+}
