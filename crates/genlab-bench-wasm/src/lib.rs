@@ -53,6 +53,10 @@ pub fn rbm_cpu(hidden: usize, batch: usize, warm: usize, steps: usize) -> f64 {
     (steps * batch) as f64 / ((now_ms() - t0) / 1000.0)
 }
 
+fn lost(e: genlab_gpu::GpuError) -> JsValue {
+    JsValue::from_str(&e.to_string())
+}
+
 async fn gpu() -> Result<Gpu, JsValue> {
     Gpu::request()
         .await
@@ -81,10 +85,10 @@ pub async fn rbm_gpu(
         g.step(&gpu, &mut sampler);
     };
     (0..warm).for_each(|i| run(i, &mut g));
-    g.c.read(&gpu).await;
+    g.c.read(&gpu).await.map_err(lost)?;
     let t0 = now_ms();
     (0..steps).for_each(|i| run(i, &mut g));
-    g.c.read(&gpu).await;
+    g.c.read(&gpu).await.map_err(lost)?;
     Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
 }
 
@@ -108,10 +112,10 @@ pub async fn vae_gpu(
         g.step(&gpu, &data[start..start + batch * PIXELS], &eps, 1e-3);
     };
     (0..warm).for_each(|i| run(i, &mut g));
-    g.rec.read(&gpu).await;
+    g.rec.read(&gpu).await.map_err(lost)?;
     let t0 = now_ms();
     (0..steps).for_each(|i| run(i, &mut g));
-    g.rec.read(&gpu).await;
+    g.rec.read(&gpu).await.map_err(lost)?;
     Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
 }
 

@@ -15,12 +15,32 @@ pub mod vae;
 
 pub use tensor::Tensor;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 /// A device and its queue, with what the page shows about them.
 pub struct Gpu {
     pub device: wgpu::Device,
     pub queue: wgpu::Queue,
     /// The adapter's name ("llvmpipe (LLVM 15.0.6, 256 bits)", "NVIDIA H100 ...").
     pub adapter: String,
+    lost: Arc<AtomicBool>,
+}
+
+/// Why a result could not be read back from the device.
+#[derive(Clone, Debug, PartialEq)]
+pub enum GpuError {
+    /// The device was lost (driver reset, tab in the background too long, `destroy`): what is
+    /// on it is gone; the caller continues from its last good copy on the CPU.
+    Lost,
+}
+
+impl std::fmt::Display for GpuError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GpuError::Lost => write!(f, "the GPU device was lost"),
+        }
+    }
 }
 
 /// Why no GPU path is available: shown to the user beside "CPU fallback".
@@ -44,11 +64,21 @@ impl std::fmt::Display for Unavailable {
 impl Gpu {
     /// Wraps a device the caller created.
     pub fn new(device: wgpu::Device, queue: wgpu::Queue, adapter: String) -> Self {
+        let lost = Arc::new(AtomicBool::new(false));
+        let flag = lost.clone();
+        device
+            .set_device_lost_callback(move |_reason, _message| flag.store(true, Ordering::SeqCst));
         Gpu {
             device,
             queue,
             adapter,
+            lost,
         }
+    }
+
+    /// Whether the device has been lost: nothing more can run or be read on it.
+    pub fn is_lost(&self) -> bool {
+        self.lost.load(Ordering::SeqCst)
     }
 
     /// The platform's default adapter and a device with its default limits raised to what the

@@ -8,7 +8,7 @@ use genlab_core::rng::CounterRng;
 
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
-use crate::{Gpu, Record, Tensor};
+use crate::{Gpu, GpuError, Record, Tensor};
 
 /// The model's tensors: W (d × H, row-major), b (d), c (H) — `BatchRbm`'s layout, split.
 pub struct GpuRbm {
@@ -169,11 +169,11 @@ impl GpuRbm {
     }
 
     /// The parameters in `BatchRbm`'s layout (W, b, c).
-    pub async fn params(&self, gpu: &Gpu) -> Vec<f32> {
-        let mut all = self.w.read(gpu).await;
-        all.extend(self.b.read(gpu).await);
-        all.extend(self.c.read(gpu).await);
-        all
+    pub async fn params(&self, gpu: &Gpu) -> Result<Vec<f32>, GpuError> {
+        let mut all = self.w.read(gpu).await?;
+        all.extend(self.b.read(gpu).await?);
+        all.extend(self.c.read(gpu).await?);
+        Ok(all)
     }
 }
 
@@ -221,7 +221,7 @@ mod tests {
             let cpu_vk = chains.clone().unwrap_or_else(|| work_chain(&work));
             flips += vk.iter().zip(&cpu_vk).filter(|(a, b)| a != b).count();
             if flips == 0 {
-                let params = pollster::block_on(g.params(gpu));
+                let params = pollster::block_on(g.params(gpu)).unwrap();
                 let diff = max_rel_diff(&params, &cpu.params);
                 assert!(
                     diff < 1e-5,

@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-use crate::Gpu;
+use crate::{Gpu, GpuError};
 
 pub struct Tensor {
     pub buffer: wgpu::Buffer,
@@ -58,10 +58,13 @@ impl Tensor {
         gpu.queue.submit([encoder.finish()]);
     }
 
-    /// The tensor's values, after all work submitted so far.
-    pub async fn read(&self, gpu: &Gpu) -> Vec<f32> {
+    /// The tensor's values, after all work submitted so far; an error once the device is lost.
+    pub async fn read(&self, gpu: &Gpu) -> Result<Vec<f32>, GpuError> {
+        if gpu.is_lost() {
+            return Err(GpuError::Lost);
+        }
         if self.len == 0 {
-            return Vec::new();
+            return Ok(Vec::new());
         }
         let size = (self.len * 4) as u64;
         let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
@@ -85,22 +88,21 @@ impl Tensor {
             }
         });
         gpu.wait();
-        let ok = mapped.await;
-        assert!(ok, "mapping a readback buffer failed (device lost?)");
+        if !mapped.await || gpu.is_lost() {
+            return Err(GpuError::Lost);
+        }
         let values = {
-            let view = staging
-                .get_mapped_range(..)
-                .expect("the readback buffer is mapped");
+            let view = staging.get_mapped_range(..).map_err(|_| GpuError::Lost)?;
             bytemuck::cast_slice::<u8, f32>(&view).to_vec()
         };
         staging.unmap();
-        values
+        Ok(values)
     }
 
     /// [`Tensor::read`], blocking (native code: tests and the bench).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn read_blocking(&self, gpu: &Gpu) -> Vec<f32> {
-        pollster::block_on(self.read(gpu))
+        pollster::block_on(self.read(gpu)).expect("reading a tensor back")
     }
 }
 

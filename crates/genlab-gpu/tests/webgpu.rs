@@ -51,7 +51,7 @@ async fn matmul_matches_its_cpu_twin_in_the_browser() {
         );
         let op = Matmul::new(&gpu, &ta, &tb, &tc, (m, k, n), Layout::Plain, 1.0, 0.0);
         gpu.run(|pass| op.record(pass));
-        let diff = max_abs_diff(&tc.read(&gpu).await, &expected);
+        let diff = max_abs_diff(&tc.read(&gpu).await.unwrap(), &expected);
         assert!(diff < 1e-4, "{m}×{k}×{n}: {diff}");
     }
 }
@@ -69,7 +69,7 @@ async fn the_wgsl_generator_is_the_cpus_bit_for_bit_in_the_browser() {
     let expected: Vec<f32> = (0..n)
         .map(|i| (counter_uniform(key, i as u32) < p[i]) as u8 as f32)
         .collect();
-    assert_eq!(ts.read(&gpu).await, expected);
+    assert_eq!(ts.read(&gpu).await.unwrap(), expected);
 }
 
 #[wasm_bindgen_test]
@@ -90,8 +90,12 @@ async fn rbm_and_vae_steps_match_the_cpu_in_the_browser() {
         g.set_batch(&gpu, &batch);
         g.step(&gpu, &mut gpu_rng);
     }
-    assert_eq!(g.vk.read(&gpu).await, work.chain(), "the chains' samples");
-    let diff = max_abs_diff(&g.params(&gpu).await, &cpu.params);
+    assert_eq!(
+        g.vk.read(&gpu).await.unwrap(),
+        work.chain(),
+        "the chains' samples"
+    );
+    let diff = max_abs_diff(&g.params(&gpu).await.unwrap(), &cpu.params);
     assert!(diff < 1e-5, "RBM parameters differ by {diff}");
     // VAE: three Adam steps at H = 32, batch 8.
     let (hidden, batch) = (32, 8);
@@ -106,7 +110,7 @@ async fn rbm_and_vae_steps_match_the_cpu_in_the_browser() {
         net.backward(&x, &eps, 1.0, &mut ws, &mut d_params);
         opt.step(&mut net.params, &d_params, 1e-3);
         g.step(&gpu, &x, &eps, 1e-3);
-        let (rec, kl) = g.losses(&gpu).await;
+        let (rec, kl) = g.losses(&gpu).await.unwrap();
         assert!(
             (rec - loss.rec).abs() < 1e-4 * loss.rec,
             "rec {rec} vs {}",
@@ -118,6 +122,6 @@ async fn rbm_and_vae_steps_match_the_cpu_in_the_browser() {
             loss.kl
         );
     }
-    let diff = max_abs_diff(&g.read_params(&gpu).await, &net.params);
+    let diff = max_abs_diff(&g.read_params(&gpu).await.unwrap(), &net.params);
     assert!(diff < 1e-4, "VAE parameters differ by {diff}");
 }

@@ -57,6 +57,13 @@ impl<T: Real> Optimizer<T> {
         Ok(())
     }
 
+    /// Takes moments computed elsewhere (a GPU run handing over to the CPU): `m`, `v` and the
+    /// step count `t`, for an optimiser of the same size.
+    pub fn set_moments(&mut self, m: Vec<T>, v: Vec<T>, t: u64) {
+        assert_eq!((m.len(), v.len()), (self.m.len(), self.v.len()));
+        (self.m, self.v, self.t) = (m, v, t);
+    }
+
     /// θ ← θ − update(g).
     pub fn step(&mut self, params: &mut [T], grad: &[T], lr: f64) {
         // In f64 these conversions are the identity, so the GAN's reference run is unchanged.
