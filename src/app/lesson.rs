@@ -31,21 +31,8 @@ impl History {
             self.rows.push(r.values);
         }
         if self.rows.len() > MAX_ROWS {
-            let keep = |i: &usize| i % 2 == 0 || *i + 1 == self.rows.len();
-            self.steps = self
-                .steps
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep(i))
-                .map(|(_, s)| *s)
-                .collect();
-            self.rows = self
-                .rows
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| keep(i))
-                .map(|(_, r)| r.clone())
-                .collect();
+            genlab_core::session::thin(&mut self.steps);
+            genlab_core::session::thin(&mut self.rows);
         }
     }
 

@@ -40,7 +40,7 @@ pub struct Session {
 pub const MAX_RECORDED: usize = 20_000;
 
 /// Keeps every other row and the newest: the thinning both histories (worker, page) use.
-fn thin(rows: &mut Vec<HistoryRow>) {
+pub fn thin<T>(rows: &mut Vec<T>) {
     let last = rows.len().saturating_sub(1);
     let mut i = 0;
     rows.retain(|_| {
@@ -778,6 +778,19 @@ mod tests {
             );
         }
         assert_eq!(s.step(), 5);
+    }
+
+    #[test]
+    fn thinning_keeps_every_other_row_and_the_newest() {
+        let mut odd: Vec<u32> = (0..5).collect();
+        thin(&mut odd);
+        assert_eq!(odd, [0, 2, 4]);
+        let mut even: Vec<u32> = (0..6).collect();
+        thin(&mut even);
+        assert_eq!(even, [0, 2, 4, 5]);
+        let mut empty: Vec<u32> = vec![];
+        thin(&mut empty);
+        assert!(empty.is_empty());
     }
 
     /// A long full-speed run keeps a bounded history for export: first and newest rows kept,
