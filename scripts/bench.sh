@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh >/dev/null
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+# Mesa (lavapipe) warns without a runtime directory.
+export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 seconds="${BENCH_SECONDS:-5}"
 cargo build --locked --release -q -p genlab-cli
 ./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'

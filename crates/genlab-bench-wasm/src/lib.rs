@@ -10,7 +10,7 @@ use genlab_core::vae::data::PIXELS;
 use genlab_core::vae::model::VaeNet;
 use genlab_gpu::rbm::GpuRbm;
 use genlab_gpu::vae::GpuVae;
-use genlab_gpu::Gpu;
+use genlab_gpu::{Gpu, Tensor};
 use wasm_bindgen::prelude::*;
 
 fn now_ms() -> f64 {
@@ -79,17 +79,13 @@ pub async fn rbm_gpu(
     let rbm = BatchRbm::<f32>::new(d, hidden, &mut rng);
     let mut g = GpuRbm::new(&gpu, d, hidden, &rbm.params, batch, 1, 0.05);
     let mut sampler = CounterRng::new(1);
-    let mut run = |i: usize, g: &mut GpuRbm| {
+    let run = |i: usize, g: &mut GpuRbm| {
         let start = (i % 10) * batch * d;
         g.set_batch(&gpu, &data[start..start + batch * d]);
         g.step(&gpu, &mut sampler);
     };
-    (0..warm).for_each(|i| run(i, &mut g));
-    g.c.read(&gpu).await.map_err(lost)?;
-    let t0 = now_ms();
-    (0..steps).for_each(|i| run(i, &mut g));
-    g.c.read(&gpu).await.map_err(lost)?;
-    Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
+    let steps_per_sec = timed(&gpu, &mut g, warm, steps, run, |g| &g.c).await?;
+    Ok(steps_per_sec * batch as f64)
 }
 
 /// Images per second of VAE Adam steps (784-H-2-H-784) on the GPU path.
@@ -111,12 +107,27 @@ pub async fn vae_gpu(
         let start = (i % 10) * batch * PIXELS;
         g.step(&gpu, &data[start..start + batch * PIXELS], &eps, 1e-3);
     };
-    (0..warm).for_each(|i| run(i, &mut g));
-    g.rec.read(&gpu).await.map_err(lost)?;
+    let steps_per_sec = timed(&gpu, &mut g, warm, steps, run, |g| &g.rec).await?;
+    Ok(steps_per_sec * batch as f64)
+}
+
+/// Steps per second of `step` on `model`: `warm` untimed steps, then `steps` timed ones; each
+/// phase ends when `written` (a tensor the last step writes) has been read back, so the clock
+/// covers the GPU's work and not only its submission.
+async fn timed<M>(
+    gpu: &Gpu,
+    model: &mut M,
+    warm: usize,
+    steps: usize,
+    mut step: impl FnMut(usize, &mut M),
+    written: impl Fn(&M) -> &Tensor,
+) -> Result<f64, JsValue> {
+    (0..warm).for_each(|i| step(i, model));
+    written(model).read(gpu).await.map_err(lost)?;
     let t0 = now_ms();
-    (0..steps).for_each(|i| run(i, &mut g));
-    g.rec.read(&gpu).await.map_err(lost)?;
-    Ok((steps * batch) as f64 / ((now_ms() - t0) / 1000.0))
+    (0..steps).for_each(|i| step(i, model));
+    written(model).read(gpu).await.map_err(lost)?;
+    Ok(steps as f64 / ((now_ms() - t0) / 1000.0))
 }
 
 /// The adapter the GPU figures come from.

@@ -102,12 +102,7 @@ pub fn bench(seconds: f64) {
         gpu_rbm.step(&gpu, &mut gpu_rng);
         gpu.wait();
     });
-    println!(
-        "{}",
-        json!({ "bench": "gpu-rbm", "adapter": gpu.adapter, "hidden": h, "batch": batch,
-                "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
-                "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
-    );
+    print_paths("gpu-rbm", &gpu, h, batch, gpu_rate, cpu_rate);
     bench_vae(&gpu, seconds);
 }
 
@@ -142,9 +137,14 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
         gpu_vae.step(gpu, &data[next()], &eps, 1e-3);
         gpu.wait();
     });
+    print_paths("gpu-vae", &gpu, hidden, batch, gpu_rate, cpu_rate);
+}
+
+/// One line with both paths' images/s, from their steps/s at `batch` images a step.
+fn print_paths(bench: &str, gpu: &Gpu, hidden: usize, batch: usize, gpu_rate: f64, cpu_rate: f64) {
     println!(
         "{}",
-        json!({ "bench": "gpu-vae", "adapter": gpu.adapter, "hidden": hidden, "batch": batch,
+        json!({ "bench": bench, "adapter": gpu.adapter, "hidden": hidden, "batch": batch,
                 "gpu_images_per_sec": (gpu_rate * batch as f64).round(),
                 "cpu_images_per_sec": (cpu_rate * batch as f64).round() })
     );
