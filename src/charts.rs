@@ -264,6 +264,11 @@ fn decimal(text: String, comma: bool) -> String {
     }
 }
 
+/// Scatters from this many points up are rasterised in Rust and blitted in one call (the VAE's
+/// test digits: thousands); smaller ones (transport clouds, markers) are drawn dot by dot, which
+/// costs less than a picture the size of the plot area.
+const RASTER_DOTS: usize = 256;
+
 fn draw_into<Y>(
     mut chart: ChartContext<'_, Canvas2d, Cartesian2d<RangedCoordf64, Y>>,
     root: &DrawingArea<Canvas2d, Shift>,
@@ -301,8 +306,8 @@ where
         .draw()
         .map_err(|e| e.to_string())?;
     let mut legend: Vec<Entry> = Vec::new();
-    // Dots of consecutive scatter layers gather in one picture, drawn over the plot area before
-    // the next layer of another kind (so the layers keep their order) or the legend.
+    // Dots of consecutive large scatter layers gather in one picture, drawn over the plot area
+    // before the next layer of another kind (so the layers keep their order) or the legend.
     let area = chart.plotting_area().get_pixel_range();
     let (area_w, area_h) = (
         (area.0.end - area.0.start).max(1) as usize,
@@ -326,7 +331,7 @@ where
         }
     };
     for layer in &spec.layers {
-        if !matches!(layer, Layer::Points { .. }) {
+        if !matches!(layer, Layer::Points { points, .. } if points.len() >= RASTER_DOTS) {
             flush(&mut dots)?;
         }
         match layer {
@@ -426,15 +431,22 @@ where
                 radius,
             } => {
                 let r = (radius * px).round().max(1.0) as i32;
-                let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
-                for p in points.iter().filter_map(|&p| clamp_point(p, spec)) {
-                    let (x, y) = chart.backend_coord(&p);
-                    dots.dot(
-                        x - area.0.start,
-                        y - area.1.start,
-                        r as f64,
-                        [color.0, color.1, color.2],
-                    );
+                let visible = points.iter().filter_map(|&p| clamp_point(p, spec));
+                if points.len() >= RASTER_DOTS {
+                    let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
+                    for p in visible {
+                        let (x, y) = chart.backend_coord(&p);
+                        dots.dot(
+                            x - area.0.start,
+                            y - area.1.start,
+                            r as f64,
+                            [color.0, color.1, color.2],
+                        );
+                    }
+                } else {
+                    chart
+                        .draw_series(visible.map(|p| Circle::new(p, r, color.filled())))
+                        .map_err(|e| e.to_string())?;
                 }
                 // Unnamed scatters (the VAE's ten digit classes) carry their legend in the page.
                 if !name.is_empty() {

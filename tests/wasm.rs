@@ -150,6 +150,62 @@ fn scatter_and_heatmap_draw_their_colours() {
     );
 }
 
+/// A scatter large enough to be rasterised in Rust (the VAE's test digits) lands over the
+/// layers before it — the picture is composited, not pasted over the heatmap — and under the
+/// line after it.
+#[wasm_bindgen_test]
+fn a_large_scatter_is_composited_in_layer_order() {
+    use genlab::charts::{draw, palette, viridis, ChartSpec, Layer};
+    let c = test_canvas(300, 200);
+    let mut spec = ChartSpec::empty();
+    spec.x_range = (0.0, 2.0);
+    spec.y_range = (0.0, 1.0);
+    // 300 dots on a horizontal band through the right (high) heatmap cell.
+    let band: Vec<(f64, f64)> = (0..300)
+        .map(|i| (1.1 + 0.8 * i as f64 / 300.0, 0.5))
+        .collect();
+    spec.layers = vec![
+        Layer::Heatmap {
+            nx: 2,
+            ny: 1,
+            values: vec![0.0, 1.0],
+            lo: 0.0,
+            hi: 1.0,
+        },
+        Layer::Points {
+            name: String::new(),
+            color: palette::VERMILION,
+            points: band,
+            radius: 3.0,
+        },
+        Layer::Line {
+            name: String::new(),
+            color: palette::BLUE,
+            points: vec![(1.0, 0.5), (2.0, 0.5)],
+            dashed: false,
+        },
+    ];
+    draw(&c, &spec, 1.0, false).unwrap();
+    let px = pixels(&c);
+    let (lo, hi) = (viridis(0.0), viridis(1.0));
+    assert!(
+        count_color(&px, (lo.0, lo.1, lo.2), 2) > 1000,
+        "the left cell is still there"
+    );
+    assert!(
+        count_color(&px, (hi.0, hi.1, hi.2), 2) > 1000,
+        "the right cell shows around the dots"
+    );
+    assert!(
+        count_color(&px, (213, 94, 0), 2) > 100,
+        "the dots are drawn"
+    );
+    assert!(
+        count_color(&px, (0, 114, 178), 2) > 50,
+        "the line after them is on top"
+    );
+}
+
 #[wasm_bindgen_test]
 fn image_grid_puts_each_pixel_in_its_place() {
     use genlab::charts::{draw_image_grid, ImageGrid};
