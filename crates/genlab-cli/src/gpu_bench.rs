@@ -137,7 +137,7 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
         gpu_vae.step(gpu, &data[next()], &eps, 1e-3);
         gpu.wait();
     });
-    print_paths("gpu-vae", &gpu, hidden, batch, gpu_rate, cpu_rate);
+    print_paths("gpu-vae", gpu, hidden, batch, gpu_rate, cpu_rate);
 }
 
 /// One line with both paths' images/s, from their steps/s at `batch` images a step.

@@ -129,12 +129,6 @@ impl Elementwise {
         self.params.key = key;
         gpu.write_uniform(&self.uniform, &self.params);
     }
-
-    /// A new scale for [`Elementwise::axpy`] / [`Elementwise::col_sum`] (a learning rate).
-    pub fn set_alpha(&mut self, gpu: &Gpu, alpha: f32) {
-        self.params.alpha = alpha;
-        gpu.write_uniform(&self.uniform, &self.params);
-    }
 }
 
 impl Record for Elementwise {

@@ -121,12 +121,6 @@ impl GpuRbm {
         self.v0.write(gpu, batch);
     }
 
-    pub fn set_learning_rate(&mut self, gpu: &Gpu, lr: f32) {
-        for op in &mut self.ops.updates {
-            op.set_alpha(gpu, lr);
-        }
-    }
-
     /// One CD-k (or PCD-k) update on the current batch, its samples drawn from `rng` in the
     /// order the CPU twin draws them. Submitted, not awaited: nothing is read back.
     pub fn step(&mut self, gpu: &Gpu, rng: &mut CounterRng) {

@@ -48,16 +48,6 @@ impl Tensor {
         }
     }
 
-    /// Copies `source` (same length) into this tensor, on the queue.
-    pub fn copy_from(&self, gpu: &Gpu, source: &Tensor) {
-        assert_eq!(self.len, source.len);
-        let mut encoder = gpu
-            .device
-            .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
-        encoder.copy_buffer_to_buffer(&source.buffer, 0, &self.buffer, 0, (self.len * 4) as u64);
-        gpu.queue.submit([encoder.finish()]);
-    }
-
     /// The tensor's values, after all work submitted so far; an error once the device is lost.
     pub async fn read(&self, gpu: &Gpu) -> Result<Vec<f32>, GpuError> {
         if gpu.is_lost() {

@@ -56,8 +56,6 @@ pub struct GpuVae {
     pub kl: Tensor,
     /// μ and log σ² of the last batch (B × 4).
     pub enc: Tensor,
-    uniform: wgpu::Buffer,
-    uniform_values: Params,
     ops: Vec<Box<dyn Record>>,
     adam: Vec<Adam>,
     // Activations and gradients the ops are bound to.
@@ -163,18 +161,10 @@ impl GpuVae {
             rec,
             kl,
             enc,
-            uniform,
-            uniform_values,
             ops,
             adam,
             _buffers: buffers,
         }
-    }
-
-    /// A new KL weight β (a live setting).
-    pub fn set_beta(&mut self, gpu: &Gpu, beta: f32) {
-        self.uniform_values.beta = beta;
-        gpu.write_uniform(&self.uniform, &self.uniform_values);
     }
 
     /// One Adam step on the mean loss of batch `x` (B × 784) with noise `eps` (B × 2).
