@@ -1,6 +1,9 @@
 //! The lessons genlab offers, and what a trainable lesson must provide to the session.
 
+use std::rc::Rc;
+
 use crate::choice_enum;
+use crate::device::{Accelerator, DeviceCopy, DeviceFault, DeviceRead};
 use crate::msg::Msg;
 use crate::protocol::{LessonAction, LessonAnswer, LessonView};
 use crate::settings::{self, Notice, Settings};
@@ -69,6 +72,34 @@ pub trait Trainer {
     /// A lesson-specific request (clamp a unit, fill in a rating...).
     fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
         None
+    }
+
+    // A lesson that can train on a device (see `crate::device`) overrides the rest.
+
+    /// Whether the settings ask for a device (the GPU): the host then answers with `attach`.
+    fn wants_device(&self) -> bool {
+        false
+    }
+    /// The host's device, or why it has none (the lesson then says so and trains on the CPU).
+    fn attach(&mut self, _device: Result<Rc<dyn Accelerator>, Msg>) {}
+    /// Steps run on the device whose results the CPU copy does not hold yet: history rows and
+    /// paused views need a read first.
+    fn unread_steps(&self) -> u64 {
+        0
+    }
+    /// Whether the view shown while playing has fallen far enough behind to wait for a read.
+    fn view_behind(&self) -> bool {
+        false
+    }
+    /// A read of the device's state, for the host to await outside the session.
+    fn read_device(&self) -> Option<DeviceRead> {
+        None
+    }
+    /// Takes an awaited read into the CPU copy. A lost device makes the lesson continue on the
+    /// CPU from its last read (the steps since are run again, the same ones). `Err`: the read
+    /// holds a non-finite value — the run diverged.
+    fn take_read(&mut self, _read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        Ok(())
     }
 }
 

@@ -4,6 +4,7 @@
 //! Nothing here may depend on a web or UI crate: the page can only reach the math through the
 //! worker protocol in [`protocol`].
 
+pub mod device;
 pub mod gan;
 pub mod golden;
 pub mod gradcheck;

@@ -138,6 +138,10 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.rbm.too_many_unknown", "too many unknown ratings to sum over exactly"),
     // VAE
     ("msg.vae.not_loaded", "the digits are not loaded"),
+    ("msg.gpu.lost", "the GPU device was lost; training went on from step {0} on the CPU"),
+    ("msg.gpu.no_webgpu", "this browser offers no WebGPU"),
+    ("msg.gpu.no_adapter", "no GPU adapter: {0}"),
+    ("msg.gpu.no_device", "the GPU adapter gave no device: {0}"),
     ("msg.vae.load_failed", "The digits could not be loaded: {0}"),
     ("msg.vae.no_training", "there are no training digits"),
     ("msg.vae.bad_z", "that latent point is not a number"),

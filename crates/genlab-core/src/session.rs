@@ -4,6 +4,9 @@
 //! fit in a time slice and calls [`Session::run`]; so a run's numbers depend only on its settings,
 //! never on timing — the same URL gives the same metrics at every step.
 
+use std::rc::Rc;
+
+use crate::device::{Accelerator, DeviceCopy, DeviceFault, DeviceRead};
 use crate::lesson::{self, LessonId, StepPart, Trainer};
 use crate::msg;
 use crate::msg::Msg;
@@ -33,6 +36,17 @@ pub struct Session {
     /// The rows since the start, for an exported run: all of them up to [`MAX_RECORDED`],
     /// then thinned (every other row, the newest kept) so a long full-speed run stays small.
     recorded: Vec<HistoryRow>,
+    /// The host's device (see [`crate::device`]), or why it has none; `None` until asked.
+    accelerator: Option<Result<Rc<dyn Accelerator>, Msg>>,
+    /// A device run reached a history row: it is recorded once the read arrives.
+    row_due: bool,
+    /// Messages (pauses) that go out after the read, behind a snapshot of what it brought.
+    held: Vec<FromWorker>,
+    /// Commands that arrived while the device held unread steps: they run after the read, in
+    /// order, so every command sees the trainer as it is (an export, a new batch size...).
+    deferred: Vec<ToWorker>,
+    /// A read is on its way: no steps until it arrives.
+    reading: bool,
 }
 
 /// Rows an exported history holds at most (a Sinkhorn run at full speed records ≈145,000 a
@@ -62,6 +76,11 @@ impl Default for Session {
             steps_per_sec: 0.0,
             pending: Vec::new(),
             recorded: Vec::new(),
+            accelerator: None,
+            row_due: false,
+            held: Vec::new(),
+            deferred: Vec::new(),
+            reading: false,
         }
     }
 }
@@ -88,7 +107,112 @@ impl Session {
 
     /// Whether the host should keep calling [`Session::run`].
     pub fn has_work(&self) -> bool {
-        self.trainer.is_some() && (self.mode == Mode::Playing || self.queued > 0)
+        self.trainer.is_some() && (self.mode == Mode::Playing || self.queued > 0) && !self.reading
+    }
+
+    /// Whether the running lesson wants a device the host has not offered yet: the host
+    /// answers with [`Session::set_accelerator`] (steps run on the CPU meanwhile).
+    pub fn wants_accelerator(&self) -> bool {
+        self.accelerator.is_none() && self.trainer.as_ref().is_some_and(|t| t.wants_device())
+    }
+
+    /// The host's device, or why there is none; kept for every later lesson that asks.
+    pub fn set_accelerator(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) -> Vec<FromWorker> {
+        self.accelerator = Some(device.clone());
+        match self.trainer.as_mut() {
+            Some(t) if t.wants_device() => {
+                t.attach(device);
+                // The page shows which path runs.
+                vec![self.snapshot(0.0)]
+            }
+            _ => vec![],
+        }
+    }
+
+    /// A read the host must await and pass to [`Session::take_read`] before the session can go
+    /// on: a history row or a pause is waiting for it, a command was deferred, or (`for_view`)
+    /// the view shown while playing has fallen behind. `None`: nothing is waiting.
+    pub fn read_due(&mut self, for_view: bool) -> Option<DeviceRead> {
+        let trainer = self.trainer.as_ref()?;
+        if self.reading || trainer.unread_steps() == 0 {
+            return None;
+        }
+        let waiting = self.row_due || !self.held.is_empty() || !self.deferred.is_empty();
+        if !(waiting || (for_view && trainer.view_behind())) {
+            return None;
+        }
+        let read = trainer.read_device()?;
+        self.reading = true;
+        Some(read)
+    }
+
+    /// Takes an awaited read: records the waiting row, sends the held messages behind a fresh
+    /// snapshot, then runs the deferred commands. A lost device continues on the CPU (the lesson
+    /// says so in its view); a non-finite read is a divergence.
+    pub fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Vec<FromWorker> {
+        self.reading = false;
+        let Some(trainer) = self.trainer.as_mut() else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        let step_before = trainer.steps();
+        match trainer.take_read(read) {
+            Ok(()) if trainer.steps() == step_before => {
+                if self.row_due {
+                    self.record_row();
+                }
+            }
+            Ok(()) => {
+                // The device was lost and the lesson went back to its last read, on the CPU. A
+                // pause that waited for the read happens here, at the earlier step.
+                if !self.held.is_empty() {
+                    self.held = vec![FromWorker::Paused {
+                        step: trainer.steps(),
+                        reason: PauseReason::User,
+                    }];
+                    self.mode = Mode::Paused;
+                    self.queued = 0;
+                    self.target = None;
+                }
+            }
+            Err(message) => {
+                self.mode = Mode::Diverged;
+                self.queued = 0;
+                self.target = None;
+                self.held.clear();
+                out.push(FromWorker::Paused {
+                    step: trainer.steps(),
+                    reason: PauseReason::Diverged { message },
+                });
+            }
+        }
+        self.row_due = false;
+        let held = std::mem::take(&mut self.held);
+        if out.is_empty() {
+            out.push(self.snapshot(0.0));
+            out.extend(held);
+        }
+        for cmd in std::mem::take(&mut self.deferred) {
+            out.extend(self.handle(cmd));
+        }
+        out
+    }
+
+    /// Records a history row for the trainer's current step.
+    fn record_row(&mut self) {
+        let Some(trainer) = self.trainer.as_mut() else {
+            return;
+        };
+        let step = trainer.steps();
+        let values = trainer.metrics();
+        self.pending.push(HistoryRow {
+            step,
+            values: values.clone(),
+        });
+        self.recorded.push(HistoryRow { step, values });
+        if self.recorded.len() > MAX_RECORDED {
+            thin(&mut self.recorded);
+        }
     }
 
     pub fn trainer(&mut self) -> Option<&mut (dyn Trainer + 'static)> {
@@ -121,6 +245,13 @@ impl Session {
         self.mode = Mode::Paused;
         self.target = None;
         self.queued = 0;
+        self.row_due = false;
+        self.held.clear();
+        if let Some(device) = &self.accelerator {
+            if built.trainer.wants_device() {
+                built.trainer.attach(device.clone());
+            }
+        }
         let started = FromWorker::Started {
             lesson: self.lesson,
             query: built.trainer.query(),
@@ -201,6 +332,13 @@ impl Session {
     }
 
     pub fn handle(&mut self, cmd: ToWorker) -> Vec<FromWorker> {
+        let unread = self.trainer.as_ref().is_some_and(|t| t.unread_steps() > 0);
+        let pace_only = matches!(cmd, ToWorker::SetSpeed { .. });
+        if !pace_only && (unread || !self.deferred.is_empty()) {
+            // Order is kept: a command never overtakes one deferred before it.
+            self.deferred.push(cmd);
+            return vec![];
+        }
         if let ToWorker::Init { lesson, query } = &cmd {
             return self.start(*lesson, query);
         }
@@ -309,10 +447,14 @@ impl Session {
     /// (pauses, divergence); snapshots are the host's to schedule.
     pub fn run(&mut self, max_steps: u64) -> Vec<FromWorker> {
         let mut out = Vec::new();
-        let Some(trainer) = self.trainer.as_mut() else {
+        if self.reading || self.row_due || !self.deferred.is_empty() {
+            // Waiting for a device read (see `read_due`).
             return out;
-        };
+        }
         for _ in 0..max_steps {
+            let Some(trainer) = self.trainer.as_mut() else {
+                return out;
+            };
             let part = if self.queued > 0 {
                 self.queued_part
             } else {
@@ -334,14 +476,11 @@ impl Session {
             }
             let step = trainer.steps();
             if step % trainer.record_every() == 0 {
-                let values = trainer.metrics();
-                self.pending.push(HistoryRow {
-                    step,
-                    values: values.clone(),
-                });
-                self.recorded.push(HistoryRow { step, values });
-                if self.recorded.len() > MAX_RECORDED {
-                    thin(&mut self.recorded);
+                if trainer.unread_steps() > 0 {
+                    // The row needs the device's numbers: stop here until they are read.
+                    self.row_due = true;
+                } else {
+                    self.record_row();
                 }
             }
             if self.queued > 0 {
@@ -363,8 +502,16 @@ impl Session {
                 });
                 break;
             }
+            if self.row_due {
+                break;
+            }
         }
         if !out.is_empty() {
+            if self.trainer.as_ref().is_some_and(|t| t.unread_steps() > 0) {
+                // The pause's picture must show the device's state: it goes out after the read.
+                self.held.append(&mut out);
+                return out;
+            }
             // Every pause also shows its final state.
             out.insert(0, self.snapshot(0.0));
         }
@@ -389,6 +536,28 @@ impl Session {
                 trainer.view()
             },
         })
+    }
+
+    /// Runs until there is no work left, blocking on device reads (native hosts: the CLI,
+    /// tests). Returns every message that would have gone to the page.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn run_blocking(&mut self, chunk: u64) -> Vec<FromWorker> {
+        let mut out = Vec::new();
+        loop {
+            if let Some(read) = self.read_due(false) {
+                let read = crate::device::block_on(read);
+                out.extend(self.take_read(read));
+            } else if self.has_work() {
+                out.extend(self.run(chunk));
+            } else {
+                return out;
+            }
+        }
+    }
+
+    /// Every row recorded since the start (thinned past [`MAX_RECORDED`]).
+    pub fn recorded(&self) -> &[HistoryRow] {
+        &self.recorded
     }
 
     /// History rows recorded since the last snapshot, without building a view (CLI use).

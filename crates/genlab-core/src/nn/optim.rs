@@ -64,6 +64,11 @@ impl<T: Real> Optimizer<T> {
         (self.m, self.v, self.t) = (m, v, t);
     }
 
+    /// The moments and step count, for a device that continues this optimiser's run.
+    pub fn moments(&self) -> (&[T], &[T], u64) {
+        (&self.m, &self.v, self.t)
+    }
+
     /// θ ← θ − update(g).
     pub fn step(&mut self, params: &mut [T], grad: &[T], lr: f64) {
         // In f64 these conversions are the identity, so the GAN's reference run is unchanged.

@@ -12,6 +12,7 @@ pub use trainer::{
 };
 
 use crate::choice_enum;
+use crate::device::DeviceChoice;
 use crate::param;
 use crate::settings::{Notice, Param, Settings};
 
@@ -55,6 +56,8 @@ pub struct VaeSettings {
     pub bx: f64,
     pub by: f64,
     pub alpha: f64,
+    /// Where the steps run: the GPU (WebGPU in the page) when the browser offers one.
+    pub device: DeviceChoice,
 }
 
 impl Default for VaeSettings {
@@ -77,6 +80,7 @@ impl Default for VaeSettings {
             bx: 2.0,
             by: 0.0,
             alpha: 0.5,
+            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -96,6 +100,8 @@ const VAE_PARAMS: &[Param<VaeSettings>] = &[
     param!(float VaeSettings, "bx", bx, -50.0, 50.0, Live),
     param!(float VaeSettings, "by", by, -50.0, 50.0, Live),
     param!(float VaeSettings, "alpha", alpha, 0.0, 1.0, Live),
+    // A new path is a new run from step 0: the curves of both paths can be compared.
+    param!(choice VaeSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl Settings for VaeSettings {

@@ -2,6 +2,7 @@
 //! and encoded for the scatter, and the decoded pictures (grid, reconstructions, samples,
 //! interpolation) the page shows.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,9 @@ use serde::{Deserialize, Serialize};
 use super::data::{self, Digits, CLASSES, PIXELS};
 use super::model::{sigmoid, BatchLoss, VaeNet, Workspace, LATENT};
 use super::{Ends, VaeSettings};
+use crate::device::{
+    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, VaeDevice,
+};
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
 use crate::msg;
@@ -65,6 +69,8 @@ pub struct VaeView {
     /// Every test digit has (almost) the same code: the encoder's ReLUs died, typically from a
     /// too-large learning rate. The run goes on (nothing is NaN), but it will not recover.
     pub collapsed: bool,
+    /// Where the steps run (CPU, GPU and its adapter, or the CPU as a fallback and why).
+    pub path: ComputePath,
     /// `None` when the pictures have not changed since the previous view (they are large).
     pub images: Option<VaeImages>,
 }
@@ -169,6 +175,28 @@ pub struct VaeTrainer {
     sample_draw: u32,
     /// What the last pictures were made from: they are resent only when this changes.
     images_key: Option<(u64, String, u32)>,
+    path: ComputePath,
+    accelerator: Option<Rc<dyn Accelerator>>,
+    /// The device the steps run on (the CPU net then holds the state of the last read).
+    device: Option<OnDevice>,
+}
+
+/// A device run: the device, the trainer's counters as of its last read — the state a lost
+/// device rewinds to — and the steps queued since.
+struct OnDevice {
+    device: Box<dyn VaeDevice>,
+    mark: Mark,
+    unread: u64,
+}
+
+#[derive(Clone)]
+struct Mark {
+    order: Vec<usize>,
+    cursor: usize,
+    batch_rng: Rng,
+    eps_rng: Rng,
+    steps: u64,
+    images_seen: u64,
 }
 
 /// The test split scored at one step (for the history).
@@ -232,6 +260,12 @@ impl VaeTrainer {
             codes: None,
             sample_draw: 0,
             images_key: None,
+            path: match s.device {
+                DeviceChoice::Cpu => ComputePath::Cpu,
+                DeviceChoice::Gpu => ComputePath::Requesting,
+            },
+            device: None,
+            accelerator: None,
             digits,
             s,
         };
@@ -492,8 +526,41 @@ impl VaeTrainer {
             knn,
             latent_std: std,
             collapsed,
+            path: self.path.clone(),
             images,
         })
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            order: self.order.clone(),
+            cursor: self.cursor,
+            batch_rng: self.batch_rng.clone(),
+            eps_rng: self.eps_rng.clone(),
+            steps: self.steps,
+            images_seen: self.images_seen,
+        }
+    }
+
+    /// A device twin of the CPU copy (parameters and Adam's moments), for the batch the device
+    /// can hold.
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.accelerator.clone() else {
+            return;
+        };
+        let wanted = self.s.batch as usize;
+        let widest = PIXELS.max(self.net.hidden);
+        let batch = accelerator.fit_batch(wanted, widest);
+        let device = accelerator.vae(&self.net, &self.opt, batch, self.s.beta);
+        self.path = ComputePath::Gpu {
+            adapter: accelerator.adapter(),
+            batch_limited: (batch < wanted).then_some((batch as u32, wanted as u32)),
+        };
+        self.device = Some(OnDevice {
+            device,
+            mark: self.mark(),
+            unread: 0,
+        });
     }
 
     fn epoch(&self) -> f64 {
@@ -620,7 +687,10 @@ impl Trainer for VaeTrainer {
         if self.order.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
-        let batch = self.s.batch as usize;
+        let batch = self
+            .device
+            .as_ref()
+            .map_or(self.s.batch as usize, |d| d.device.batch());
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.x.clear();
         for _ in 0..batch {
@@ -632,6 +702,14 @@ impl Trainer for VaeTrainer {
             // A plain autoencoder (β = 0) is deterministic: z = μ.
             let e = self.eps_rng.normal() as f32;
             self.eps.push(if self.s.beta == 0.0 { 0.0 } else { e });
+        }
+        if let Some(on) = self.device.as_mut() {
+            // Its losses arrive with the next read (`take_read`).
+            on.device.step(&self.x, &self.eps, self.s.lr);
+            on.unread += 1;
+            self.steps += 1;
+            self.images_seen += batch as u64;
+            return Ok(());
         }
         let loss = self
             .net
@@ -752,7 +830,102 @@ impl Trainer for VaeTrainer {
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
-        update_settings(&mut self.s, query)
+        let batch = self.s.batch;
+        let (applied, notices) = update_settings(&mut self.s, query);
+        if applied && self.device.is_some() {
+            if self.s.batch != batch {
+                // The device's buffers are sized for a batch. The session defers commands
+                // until the device is read, so the CPU copy is current: start a new twin of it.
+                self.start_device();
+            } else if let Some(on) = self.device.as_mut() {
+                on.device.set_beta(self.s.beta);
+            }
+        }
+        (applied, notices)
+    }
+
+    fn wants_device(&self) -> bool {
+        self.s.device == DeviceChoice::Gpu
+    }
+
+    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
+        match device {
+            Ok(accelerator) => {
+                self.accelerator = Some(accelerator);
+                self.start_device();
+            }
+            Err(why) => {
+                self.path = ComputePath::Fallback { adapter: None, why };
+            }
+        }
+    }
+
+    fn unread_steps(&self) -> u64 {
+        self.device.as_ref().map_or(0, |d| d.unread)
+    }
+
+    fn view_behind(&self) -> bool {
+        self.unread_steps() >= REFRESH_EVERY
+    }
+
+    fn read_device(&self) -> Option<DeviceRead> {
+        self.device.as_ref().map(|d| d.device.read())
+    }
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let Some(on) = self.device.as_mut() else {
+            return Ok(());
+        };
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                // Back to the last read — parameters, moments, batch order, noise — and on
+                // with the CPU: the steps since are run again, the same ones.
+                let mark = on.mark.clone();
+                self.device = None;
+                self.accelerator = None;
+                self.order = mark.order;
+                self.cursor = mark.cursor;
+                self.batch_rng = mark.batch_rng;
+                self.eps_rng = mark.eps_rng;
+                self.steps = mark.steps;
+                self.images_seen = mark.images_seen;
+                let adapter = match &self.path {
+                    ComputePath::Gpu { adapter, .. } => Some(adapter.clone()),
+                    _ => None,
+                };
+                self.path = ComputePath::Fallback {
+                    adapter,
+                    why: msg!("msg.gpu.lost", mark.steps),
+                };
+                return Ok(());
+            }
+        };
+        let (rec, kl) = (
+            copy.sums.first().copied().unwrap_or(f64::NAN),
+            copy.sums.get(1).copied().unwrap_or(f64::NAN),
+        );
+        let finite = rec.is_finite() && kl.is_finite() && copy.params.iter().all(|p| p.is_finite());
+        if !finite || copy.params.len() != self.net.params.len() {
+            // The CPU copy keeps the last good parameters; the page keeps their pictures.
+            let nan = rec.is_nan() || kl.is_nan() || copy.params.iter().any(|p| p.is_nan());
+            return Err(if nan {
+                msg!("msg.vae.nan", self.steps, self.s.lr)
+            } else {
+                msg!("msg.vae.infinite", self.steps, self.s.lr)
+            });
+        }
+        self.net.params = copy.params;
+        self.opt.set_moments(copy.m, copy.v, copy.t);
+        self.since_record.0.rec += rec;
+        self.since_record.0.kl += kl;
+        self.since_record.1 += self.images_seen - on.mark.images_seen;
+        on.unread = 0;
+        let mark = self.mark();
+        if let Some(on) = self.device.as_mut() {
+            on.mark = mark;
+        }
+        Ok(())
     }
 
     fn act(&mut self, action: LessonAction) -> Option<LessonAnswer> {

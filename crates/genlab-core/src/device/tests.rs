@@ -1,0 +1,326 @@
+//! The session and the VAE lesson with a device that runs the CPU's own step: every number
+//! must equal the CPU run's bit for bit, through deferred commands, a lost device and a
+//! limited batch. (genlab-gpu's tests drive the same session with the real GPU twin.)
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use super::*;
+use crate::lesson::LessonId;
+use crate::protocol::{FromWorker, HistoryRow, LessonView, PauseReason, ToWorker};
+use crate::session::Session;
+use crate::vae::model::Workspace;
+
+/// What a test does to the fake device.
+#[derive(Default)]
+struct Control {
+    reads: Cell<u32>,
+    /// This read (1-based) and every later one finds the device lost.
+    lose_at: Cell<Option<u32>>,
+    /// This read returns NaN parameters.
+    poison_at: Cell<Option<u32>>,
+    /// The largest batch the device holds.
+    max_batch: Cell<Option<usize>>,
+}
+
+struct FakeAccelerator(Rc<Control>);
+
+struct Twin {
+    control: Rc<Control>,
+    net: VaeNet<f32>,
+    opt: Optimizer<f32>,
+    batch: usize,
+    beta: f64,
+    ws: Workspace<f32>,
+    d_params: Vec<f32>,
+    sums: RefCell<(f64, f64)>,
+}
+
+impl Accelerator for FakeAccelerator {
+    fn adapter(&self) -> String {
+        "fake twin".into()
+    }
+    fn fit_batch(&self, requested: usize, _floats_per_image: usize) -> usize {
+        requested.min(self.0.max_batch.get().unwrap_or(usize::MAX))
+    }
+    fn vae(
+        &self,
+        net: &VaeNet<f32>,
+        opt: &Optimizer<f32>,
+        batch: usize,
+        beta: f64,
+    ) -> Box<dyn VaeDevice> {
+        Box::new(Twin {
+            control: self.0.clone(),
+            net: net.clone(),
+            opt: opt.clone(),
+            batch,
+            beta,
+            ws: Workspace::default(),
+            d_params: vec![0.0; net.n_params()],
+            sums: RefCell::new((0.0, 0.0)),
+        })
+    }
+}
+
+impl VaeDevice for Twin {
+    fn batch(&self) -> usize {
+        self.batch
+    }
+    fn step(&mut self, x: &[f32], eps: &[f32], lr: f64) {
+        assert_eq!(x.len(), self.batch * crate::vae::data::PIXELS);
+        let loss = self.net.forward_loss(x, eps, self.batch, &mut self.ws);
+        self.net
+            .backward(x, eps, self.beta, &mut self.ws, &mut self.d_params);
+        self.opt.step(&mut self.net.params, &self.d_params, lr);
+        let mut sums = self.sums.borrow_mut();
+        sums.0 += loss.rec;
+        sums.1 += loss.kl;
+    }
+    fn set_beta(&mut self, beta: f64) {
+        self.beta = beta;
+    }
+    fn read(&self) -> DeviceRead {
+        let c = &self.control;
+        c.reads.set(c.reads.get() + 1);
+        let n = c.reads.get();
+        let lost = c.lose_at.get().is_some_and(|at| n >= at);
+        let (m, v, t) = self.opt.moments();
+        let mut params = self.net.params.clone();
+        if c.poison_at.get() == Some(n) {
+            params[0] = f32::NAN;
+        }
+        let (rec, kl) = std::mem::take(&mut *self.sums.borrow_mut());
+        let copy = DeviceCopy {
+            params,
+            m: m.to_vec(),
+            v: v.to_vec(),
+            t,
+            extra: vec![],
+            sums: vec![rec, kl],
+        };
+        Box::pin(async move {
+            if lost {
+                Err(DeviceFault::Lost)
+            } else {
+                Ok(copy)
+            }
+        })
+    }
+}
+
+const QUERY: &str = "seed=2&hidden=64&batch=20";
+
+fn install_digits() {
+    use crate::vae::data;
+    if data::installed().is_none() {
+        let digits = data::load_repo_asset().expect("the bundled digits");
+        data::install(data::Source::Loaded(std::sync::Arc::new(digits)));
+    }
+}
+
+/// A VAE session at `query`, with the fake device offered when `control` is given.
+fn session(query: &str, device: Option<Result<Rc<Control>, Msg>>) -> Session {
+    install_digits();
+    let mut s = Session::new();
+    s.handle(ToWorker::Init {
+        lesson: LessonId::Vae,
+        query: query.into(),
+    });
+    if let Some(device) = device {
+        assert!(s.wants_accelerator());
+        let offered = device.map(|c| Rc::new(FakeAccelerator(c)) as Rc<dyn Accelerator>);
+        let out = s.set_accelerator(offered);
+        assert!(matches!(&out[..], [FromWorker::Snapshot(_)]), "{out:?}");
+        assert!(!s.wants_accelerator(), "asked once");
+    }
+    s
+}
+
+fn run_to(s: &mut Session, step: u64) -> Vec<FromWorker> {
+    let mut out = s.handle(ToWorker::RunTo { step });
+    out.extend(s.run_blocking(7));
+    out
+}
+
+fn path(s: &mut Session) -> ComputePath {
+    match s.snapshot(0.0) {
+        FromWorker::Snapshot(snap) => match snap.view {
+            LessonView::Vae(v) => v.path,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+fn cpu_rows(step: u64) -> Vec<HistoryRow> {
+    let mut cpu = session(QUERY, None);
+    run_to(&mut cpu, step);
+    assert_eq!(path(&mut cpu), ComputePath::Cpu);
+    cpu.recorded().to_vec()
+}
+
+/// Bit for bit, NaN included (the first row has no training loss yet).
+fn assert_same(a: &[HistoryRow], b: &[HistoryRow]) {
+    let bits = |rows: &[HistoryRow]| -> Vec<(u64, Vec<u64>)> {
+        rows.iter()
+            .map(|r| (r.step, r.values.iter().map(|v| v.to_bits()).collect()))
+            .collect()
+    };
+    assert_eq!(bits(a), bits(b), "\n{a:?}\n{b:?}");
+    assert!(a.len() > 2);
+}
+
+fn gpu_query() -> String {
+    format!("{QUERY}&device=gpu")
+}
+
+#[test]
+fn a_device_run_is_the_cpu_run() {
+    let control = Rc::new(Control::default());
+    let mut dev = session(&gpu_query(), Some(Ok(control.clone())));
+    let out = run_to(&mut dev, 95);
+    assert_same(dev.recorded(), &cpu_rows(95));
+    assert_eq!(dev.step(), 95);
+    assert!(matches!(
+        path(&mut dev),
+        ComputePath::Gpu { adapter, batch_limited: None } if adapter == "fake twin"
+    ));
+    // Read at each row (30, 60, 90) and for the pause at 95, never per step.
+    assert_eq!(control.reads.get(), 4);
+    // The pause waited for the read: its snapshot shows step 95, then the pause.
+    let n = out.len();
+    assert!(
+        matches!(&out[n - 2..], [FromWorker::Snapshot(s), FromWorker::Paused { step: 95, reason: PauseReason::ReachedTarget }] if s.step == 95),
+        "{:?}",
+        &out[n - 2..]
+    );
+}
+
+#[test]
+fn commands_wait_for_the_read_and_keep_their_order() {
+    let control = Rc::new(Control::default());
+    let mut dev = session(&gpu_query(), Some(Ok(control.clone())));
+    dev.handle(ToWorker::Play);
+    dev.run(12);
+    assert_eq!(dev.step(), 12);
+    // Unread steps: an export would save the CPU copy of step 0 — it waits.
+    assert!(dev.handle(ToWorker::Export).is_empty());
+    assert!(dev.handle(ToWorker::Pause).is_empty());
+    assert!(dev.run(5).is_empty(), "no steps while commands wait");
+    let read = dev.read_due(false).expect("a read is due");
+    assert!(dev.read_due(false).is_none(), "one read at a time");
+    let out = dev.take_read(block_on(read));
+    let names: Vec<&str> = out
+        .iter()
+        .map(|m| match m {
+            FromWorker::Snapshot(_) => "snapshot",
+            FromWorker::Exported { .. } => "exported",
+            FromWorker::Paused { .. } => "paused",
+            _ => "other",
+        })
+        .collect();
+    assert_eq!(names, ["snapshot", "exported", "snapshot", "paused"]);
+    let FromWorker::Exported { text, .. } = &out[1] else {
+        unreachable!()
+    };
+    // The exported state is the CPU run's at step 12.
+    let mut cpu = session(QUERY, None);
+    run_to(&mut cpu, 12);
+    let [FromWorker::Exported { text: cpu_text, .. }] = &cpu.handle(ToWorker::Export)[..] else {
+        panic!()
+    };
+    let state = |t: &str| serde_json::from_str::<serde_json::Value>(t).unwrap()["state"].clone();
+    assert_eq!(state(text), state(cpu_text));
+}
+
+#[test]
+fn a_lost_device_continues_on_the_cpu_with_nothing_lost() {
+    let control = Rc::new(Control::default());
+    control.lose_at.set(Some(2));
+    let mut dev = session(&gpu_query(), Some(Ok(control.clone())));
+    run_to(&mut dev, 95);
+    // Read 1 at step 30 took; read 2 at 60 found the device gone: steps 31..60 ran again on
+    // the CPU, the same ones.
+    assert_same(dev.recorded(), &cpu_rows(95));
+    match path(&mut dev) {
+        ComputePath::Fallback { adapter, why } => {
+            assert_eq!(adapter.as_deref(), Some("fake twin"));
+            assert_eq!(why, crate::msg!("msg.gpu.lost", 30u64));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(control.reads.get(), 2, "no more reads once lost");
+}
+
+#[test]
+fn without_a_device_the_cpu_runs_and_says_why() {
+    let why = crate::msg!("msg.gpu.no_webgpu");
+    let mut dev = session(&gpu_query(), Some(Err(why.clone())));
+    run_to(&mut dev, 65);
+    assert_same(dev.recorded(), &cpu_rows(65));
+    assert_eq!(path(&mut dev), ComputePath::Fallback { adapter: None, why });
+}
+
+#[test]
+fn a_batch_too_large_for_the_device_is_made_smaller_and_said() {
+    let control = Rc::new(Control::default());
+    control.max_batch.set(Some(8));
+    let mut dev = session(&gpu_query(), Some(Ok(control)));
+    assert!(matches!(
+        path(&mut dev),
+        ComputePath::Gpu {
+            batch_limited: Some((8, 20)),
+            ..
+        }
+    ));
+    run_to(&mut dev, 30);
+    let epoch = *dev.recorded()[1].values.last().unwrap();
+    let train_size = match crate::vae::data::installed() {
+        Some(crate::vae::data::Source::Loaded(d)) => d.train.len(),
+        _ => unreachable!(),
+    };
+    assert!(
+        (epoch - 30.0 * 8.0 / train_size as f64).abs() < 1e-12,
+        "{epoch}"
+    );
+}
+
+#[test]
+fn a_non_finite_read_is_a_divergence() {
+    let control = Rc::new(Control::default());
+    control.poison_at.set(Some(2));
+    let mut dev = session(&gpu_query(), Some(Ok(control)));
+    let out = run_to(&mut dev, 95);
+    assert!(
+        out.iter().any(|m| matches!(
+            m,
+            FromWorker::Paused {
+                step: 60,
+                reason: PauseReason::Diverged { .. }
+            }
+        )),
+        "{out:?}"
+    );
+    assert_eq!(dev.mode(), crate::session::Mode::Diverged);
+    // Only the row of the good read was recorded.
+    let steps: Vec<u64> = dev.recorded().iter().map(|r| r.step).collect();
+    assert_eq!(steps, [0, 30]);
+}
+
+#[test]
+fn live_settings_reach_the_device() {
+    // β and the batch size change mid-run on both paths, at the same step.
+    let control = Rc::new(Control::default());
+    let mut dev = session(&gpu_query(), Some(Ok(control)));
+    let mut cpu = session(QUERY, None);
+    for s in [&mut dev, &mut cpu] {
+        run_to(s, 40);
+        let query = format!("{}&beta=0.5&batch=12", s.trainer().unwrap().query());
+        s.handle(ToWorker::Update { query });
+        s.run_blocking(7);
+        run_to(s, 95);
+    }
+    assert_same(dev.recorded(), cpu.recorded());
+    assert!(dev.trainer().unwrap().query().contains("batch=12"));
+}
