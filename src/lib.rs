@@ -26,7 +26,7 @@ pub mod worker;
 pub fn choice_label_key(param: &str, option: &str) -> Option<String> {
     let family = match param {
         "g_act" | "d_act" => "activation",
-        "optimizer" | "noise" | "g_loss" | "method" | "hidden" | "ends" => param,
+        "optimizer" | "noise" | "g_loss" | "method" | "hidden" | "ends" | "device" => param,
         _ => return None,
     };
     Some(format!("choice.{family}.{option}"))

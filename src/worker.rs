@@ -6,7 +6,9 @@
 //! the first time that lesson starts; commands that arrive meanwhile wait, in order.
 
 use std::cell::RefCell;
+use std::rc::Rc;
 
+use genlab_core::device::{Accelerator, DeviceCopy, DeviceFault};
 use genlab_core::lesson::LessonId;
 use genlab_core::msg;
 use genlab_core::msg::Msg;
@@ -41,6 +43,9 @@ struct Worker {
     /// like a timer does, without the timers' 4 ms clamp after five nested calls (which cost
     /// ≈ a third of the training time at 10 ms slices).
     next_slice: Option<web_sys::MessagePort>,
+    /// The GPU, once asked for and granted (kept to destroy it on a test's request).
+    gpu: Option<Rc<genlab_gpu::Gpu>>,
+    asking_for_gpu: bool,
 }
 
 thread_local! {
@@ -106,6 +111,8 @@ pub fn start() {
             pace_mark: (0.0, 0),
             waiting: None,
             next_slice: slice_channel(),
+            gpu: None,
+            asking_for_gpu: false,
         })
     });
     let onmessage =
@@ -161,6 +168,12 @@ fn on_message(data: JsValue) {
 }
 
 fn handle(w: &mut Worker, cmd: ToWorker) {
+    if cmd == ToWorker::LoseDevice {
+        if let Some(gpu) = &w.gpu {
+            gpu.device.destroy();
+        }
+        return;
+    }
     let restarts_pace = matches!(
         cmd,
         ToWorker::Play | ToWorker::RunTo { .. } | ToWorker::SetSpeed { .. }
@@ -172,7 +185,70 @@ fn handle(w: &mut Worker, cmd: ToWorker) {
         w.rate_mark = (t, w.session.step());
     }
     post_all(&w.scope, &replies);
+    serve_device(w);
     schedule(w, 0);
+}
+
+/// What the session needs from the GPU: a device the first time a lesson asks for one, and a
+/// read whenever a history row, a pause or a command waits for the device's numbers.
+fn serve_device(w: &mut Worker) {
+    if w.session.wants_accelerator() && !w.asking_for_gpu {
+        w.asking_for_gpu = true;
+        wasm_bindgen_futures::spawn_local(offer_gpu(w.scope.clone()));
+    }
+    if let Some(read) = w.session.read_due(false) {
+        wasm_bindgen_futures::spawn_local(take_read(read));
+    }
+}
+
+/// Asks the browser for a GPU once and gives the session the answer: a device, or why the
+/// lesson trains on the CPU.
+async fn offer_gpu(scope: DedicatedWorkerGlobalScope) {
+    let navigator_gpu =
+        Reflect::get(&scope.navigator(), &"gpu".into()).unwrap_or(JsValue::UNDEFINED);
+    let answer = if navigator_gpu.is_undefined() || navigator_gpu.is_null() {
+        Err(msg!("msg.gpu.no_webgpu"))
+    } else {
+        genlab_gpu::Gpu::request().await.map_err(|e| e.msg())
+    };
+    WORKER.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(w) = guard.as_mut() else { return };
+        w.asking_for_gpu = false;
+        let offered = answer.map(|gpu| {
+            let gpu = Rc::new(gpu);
+            w.gpu = Some(gpu.clone());
+            Rc::new(genlab_gpu::accel::GpuAccelerator::new(gpu)) as Rc<dyn Accelerator>
+        });
+        let out = w.session.set_accelerator(offered);
+        post_all(&w.scope, &out);
+        serve_device(w);
+        schedule(w, 0);
+    });
+}
+
+/// Awaits a device read off the session's borrow, then hands it over; the training slices
+/// resume after it.
+async fn take_read(
+    read: std::pin::Pin<Box<dyn std::future::Future<Output = Result<DeviceCopy, DeviceFault>>>>,
+) {
+    let result = read.await;
+    WORKER.with(|cell| {
+        let mut guard = cell.borrow_mut();
+        let Some(w) = guard.as_mut() else { return };
+        let mut out = w.session.take_read(result);
+        for m in &mut out {
+            if let FromWorker::Snapshot(snap) = m {
+                if snap.running {
+                    snap.steps_per_sec = w.rate;
+                }
+                w.last_snapshot_ms = now(&w.scope);
+            }
+        }
+        post_all(&w.scope, &out);
+        serve_device(w);
+        schedule(w, 0);
+    });
 }
 
 /// A throwaway session started and then edited back and forth a few times, its replies encoded
@@ -361,6 +437,9 @@ fn tick() {
                 w.last_snapshot_ms = now(&w.scope);
                 break;
             }
+            if !w.session.has_work() || w.session.waiting_for_device() {
+                break;
+            }
         }
         let t = now(&w.scope);
         if t - w.rate_mark.0 >= 1000.0 {
@@ -369,10 +448,16 @@ fn tick() {
             w.rate_mark = (t, w.session.step());
         }
         if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {
-            let snap = w.session.snapshot(w.rate);
-            post(&w.scope, &snap);
+            if let Some(read) = w.session.read_due(true) {
+                // The view has fallen behind the device: the snapshot comes with the read.
+                wasm_bindgen_futures::spawn_local(take_read(read));
+            } else {
+                let snap = w.session.snapshot(w.rate);
+                post(&w.scope, &snap);
+            }
             w.last_snapshot_ms = t;
         }
+        serve_device(w);
         schedule(w, wait_ms);
     });
 }

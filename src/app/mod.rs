@@ -2,6 +2,7 @@
 //! (see [`crate::route`]); the page rewrites it as controls change, without reloading.
 
 pub(crate) mod controls;
+mod device;
 mod gan;
 mod lesson;
 mod link;

@@ -142,6 +142,8 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.gpu.no_webgpu", "this browser offers no WebGPU"),
     ("msg.gpu.no_adapter", "no GPU adapter: {0}"),
     ("msg.gpu.no_device", "the GPU adapter gave no device: {0}"),
+    ("msg.gpu.lost_earlier", "the GPU device was lost earlier on this page; reload the page to try it again"),
+    ("msg.gpu.batch_limited", "this device holds at most {0} images per batch: training with {0} instead of {1}"),
     ("msg.vae.load_failed", "The digits could not be loaded: {0}"),
     ("msg.vae.no_training", "there are no training digits"),
     ("msg.vae.bad_z", "that latent point is not a number"),
@@ -238,6 +240,8 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         sources(&root.join("src"), &mut texts);
         sources(&root.join("../genlab-cli/src"), &mut texts);
+        // The GPU's reasons for a CPU fallback.
+        sources(&root.join("../genlab-gpu/src"), &mut texts);
         // The worker sends the download's messages.
         sources(&root.join("../../src"), &mut texts);
         let mut used = std::collections::BTreeSet::new();

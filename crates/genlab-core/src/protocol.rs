@@ -56,6 +56,9 @@ pub enum ToWorker {
     },
     /// Panics the worker on purpose, so tests can check that a crash is reported and recovered.
     Crash,
+    /// Destroys the worker's GPU device on purpose, so tests can check the CPU fallback. The
+    /// host carries it out; the session has nothing to do.
+    LoseDevice,
 }
 
 impl ToWorker {
@@ -73,6 +76,7 @@ impl ToWorker {
             ToWorker::Export => "export",
             ToWorker::Import { .. } => "import",
             ToWorker::Crash => "crash",
+            ToWorker::LoseDevice => "lose_device",
         }
     }
 }

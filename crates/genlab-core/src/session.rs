@@ -110,6 +110,11 @@ impl Session {
         self.trainer.is_some() && (self.mode == Mode::Playing || self.queued > 0) && !self.reading
     }
 
+    /// Whether steps wait for a device read (due or on its way): the host stops its slice.
+    pub fn waiting_for_device(&self) -> bool {
+        self.reading || self.row_due || !self.held.is_empty() || !self.deferred.is_empty()
+    }
+
     /// Whether the running lesson wants a device the host has not offered yet: the host
     /// answers with [`Session::set_accelerator`] (steps run on the CPU meanwhile).
     pub fn wants_accelerator(&self) -> bool {
@@ -163,8 +168,10 @@ impl Session {
                 }
             }
             Ok(()) => {
-                // The device was lost and the lesson went back to its last read, on the CPU. A
-                // pause that waited for the read happens here, at the earlier step.
+                // The device was lost and the lesson went back to its last read, on the CPU.
+                // Later lessons of this session are told so rather than offered a dead device.
+                self.accelerator = Some(Err(msg!("msg.gpu.lost_earlier")));
+                // A pause that waited for the read happens here, at the earlier step.
                 if !self.held.is_empty() {
                     self.held = vec![FromWorker::Paused {
                         step: trainer.steps(),
@@ -332,6 +339,9 @@ impl Session {
     }
 
     pub fn handle(&mut self, cmd: ToWorker) -> Vec<FromWorker> {
+        if cmd == ToWorker::LoseDevice {
+            return vec![];
+        }
         let unread = self.trainer.as_ref().is_some_and(|t| t.unread_steps() > 0);
         let pace_only = matches!(cmd, ToWorker::SetSpeed { .. });
         if !pace_only && (unread || !self.deferred.is_empty()) {
@@ -365,6 +375,7 @@ impl Session {
         match cmd {
             ToWorker::Init { .. }
             | ToWorker::Crash
+            | ToWorker::LoseDevice
             | ToWorker::SetSpeed { .. }
             | ToWorker::Export
             | ToWorker::Import { .. } => {

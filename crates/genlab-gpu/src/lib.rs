@@ -6,6 +6,7 @@
 //! each bring their own. Kernels are bound to their buffers once ([`matmul::Matmul::new`]...):
 //! a training step only records dispatches, and nothing is read back unless asked for.
 
+pub mod accel;
 pub mod adam;
 pub mod elementwise;
 pub mod matmul;
@@ -25,7 +26,7 @@ pub struct Gpu {
     pub queue: wgpu::Queue,
     /// The adapter's name ("llvmpipe (LLVM 15.0.6, 256 bits)", "NVIDIA H100 ...").
     pub adapter: String,
-    lost: Arc<AtomicBool>,
+    pub(crate) lost: Arc<AtomicBool>,
     /// Compiled pipelines by shader, entry point and override constants: a model binds the same
     /// kernel to many buffers (the VAE: 12 products, 8 Adam blocks) and compiles it once.
     pipelines: Mutex<HashMap<String, wgpu::ComputePipeline>>,
@@ -72,6 +73,11 @@ impl Gpu {
         let flag = lost.clone();
         device
             .set_device_lost_callback(move |_reason, _message| flag.store(true, Ordering::SeqCst));
+        // An error nobody captured (work submitted to a device that is already gone, before its
+        // lost callback ran) must not panic the worker: nothing on the device can be trusted
+        // any more, so it counts as lost and the lesson falls back to the CPU.
+        let flag = lost.clone();
+        device.on_uncaptured_error(Arc::new(move |_error| flag.store(true, Ordering::SeqCst)));
         Gpu {
             device,
             queue,

@@ -50,26 +50,63 @@ impl Tensor {
 
     /// The tensor's values, after all work submitted so far; an error once the device is lost.
     pub async fn read(&self, gpu: &Gpu) -> Result<Vec<f32>, GpuError> {
-        if gpu.is_lost() {
-            return Err(GpuError::Lost);
+        let mut parts = ReadBack::start(gpu, &[self]).finish().await?;
+        Ok(parts.pop().unwrap_or_default())
+    }
+
+    /// [`Tensor::read`], blocking (native code: tests and the bench).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn read_blocking(&self, gpu: &Gpu) -> Vec<f32> {
+        pollster::block_on(self.read(gpu)).expect("reading a tensor back")
+    }
+}
+
+/// Several tensors copied back at one point of the queue: the copies are submitted when the
+/// read starts, so work submitted later (more training steps) does not reach what it returns,
+/// however late the caller awaits it. One staging buffer and one mapping for all of them.
+pub struct ReadBack {
+    staging: Option<wgpu::Buffer>,
+    lens: Vec<usize>,
+    mapped: Mapped,
+    device: wgpu::Device,
+    lost: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl ReadBack {
+    pub fn start(gpu: &Gpu, tensors: &[&Tensor]) -> ReadBack {
+        let lens: Vec<usize> = tensors.iter().map(|t| t.len).collect();
+        let total: usize = lens.iter().sum();
+        let mapped = Mapped::default();
+        let mut read = ReadBack {
+            staging: None,
+            lens,
+            mapped: Mapped(mapped.0.clone()),
+            device: gpu.device.clone(),
+            lost: gpu.lost.clone(),
+        };
+        if gpu.is_lost() || total == 0 {
+            mapped.0.lock().unwrap().0 = Some(!gpu.is_lost());
+            return read;
         }
-        if self.len == 0 {
-            return Ok(Vec::new());
-        }
-        let size = (self.len * 4) as u64;
         let staging = gpu.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some("readback"),
-            size,
+            size: (total * 4) as u64,
             usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
             mapped_at_creation: false,
         });
         let mut encoder = gpu
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
-        encoder.copy_buffer_to_buffer(&self.buffer, 0, &staging, 0, size);
+        let mut offset = 0;
+        for t in tensors {
+            let size = (t.len * 4) as u64;
+            if size > 0 {
+                encoder.copy_buffer_to_buffer(&t.buffer, 0, &staging, offset, size);
+            }
+            offset += size;
+        }
         gpu.queue.submit([encoder.finish()]);
-        let mapped = Mapped::default();
-        let signal = mapped.0.clone();
+        let signal = mapped.0;
         staging.map_async(wgpu::MapMode::Read, .., move |result| {
             let mut state = signal.lock().unwrap();
             state.0 = Some(result.is_ok());
@@ -77,22 +114,35 @@ impl Tensor {
                 waker.wake();
             }
         });
-        gpu.wait();
-        if !mapped.await || gpu.is_lost() {
+        read.staging = Some(staging);
+        read
+    }
+
+    /// Each tensor's values, in the order given; an error once the device is lost.
+    pub async fn finish(self) -> Result<Vec<Vec<f32>>, GpuError> {
+        use std::sync::atomic::Ordering;
+        // Natively nothing maps until the device is polled; the browser maps on its own.
+        #[cfg(not(target_arch = "wasm32"))]
+        let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
+        let lost = || self.lost.load(Ordering::SeqCst);
+        if !self.mapped.await || lost() {
             return Err(GpuError::Lost);
         }
+        let Some(staging) = self.staging else {
+            return Ok(self.lens.iter().map(|_| Vec::new()).collect());
+        };
         let values = {
             let view = staging.get_mapped_range(..).map_err(|_| GpuError::Lost)?;
             bytemuck::cast_slice::<u8, f32>(&view).to_vec()
         };
         staging.unmap();
-        Ok(values)
-    }
-
-    /// [`Tensor::read`], blocking (native code: tests and the bench).
-    #[cfg(not(target_arch = "wasm32"))]
-    pub fn read_blocking(&self, gpu: &Gpu) -> Vec<f32> {
-        pollster::block_on(self.read(gpu)).expect("reading a tensor back")
+        let mut parts = Vec::with_capacity(self.lens.len());
+        let mut at = 0;
+        for len in self.lens {
+            parts.push(values[at..at + len].to_vec());
+            at += len;
+        }
+        Ok(parts)
     }
 }
 

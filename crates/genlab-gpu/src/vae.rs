@@ -11,7 +11,9 @@ use genlab_core::vae::model::VaeNet;
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
+use crate::tensor::ReadBack;
 use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
+use genlab_core::device::DeviceCopy;
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -56,6 +58,11 @@ pub struct GpuVae {
     pub kl: Tensor,
     /// μ and log σ² of the last batch (B × 4).
     pub enc: Tensor,
+    /// The reconstruction and KL terms summed over every step since the last [`GpuVae::read`]:
+    /// a history row reports their mean without a read per step.
+    pub sums: Tensor,
+    uniform: wgpu::Buffer,
+    uniform_values: Params,
     ops: Vec<Box<dyn Record>>,
     adam: Vec<Adam>,
     // Activations and gradients the ops are bound to.
@@ -63,8 +70,8 @@ pub struct GpuVae {
 }
 
 impl GpuVae {
-    /// Uploads `net`'s parameters and builds every op for batches of `batch` images, with KL
-    /// weight `beta` and Adam's constants from `opt` (its moments are not copied).
+    /// Uploads `net`'s parameters and `opt`'s Adam state (constants, moments, step count) and
+    /// builds every op for batches of `batch` images with KL weight `beta`.
     pub fn new(
         gpu: &Gpu,
         net: &VaeNet<f32>,
@@ -84,14 +91,24 @@ impl GpuVae {
                 grads.push(Tensor::zeros(gpu, part.len()));
             }
         }
+        let (m, v, t) = opt.moments();
+        let mut at = 0;
         let adam = params
             .iter()
             .zip(&grads)
-            .map(|(p, g)| Adam::new(gpu, p, g, opt))
+            .map(|(p, g)| {
+                let mut adam = Adam::new(gpu, p, g, opt);
+                adam.m.write(gpu, &m[at..at + p.len]);
+                adam.v.write(gpu, &v[at..at + p.len]);
+                adam.t = t;
+                at += p.len;
+                adam
+            })
             .collect();
         let t = |len: usize| Tensor::zeros(gpu, len);
         let (b, h) = (batch, hidden);
         let (x, eps, rec, kl, enc) = (t(b * PIXELS), t(b * 2), t(b), t(b), t(b * 4));
+        let sums = t(2);
         let (h1, sigma, z, h3, logits) = (t(b * h), t(b * 2), t(b * 2), t(b * h), t(b * PIXELS));
         let (d_h3, d_z, d_h1, d_enc) = (t(b * h), t(b * 2), t(b * h), t(b * 4));
         let uniform_values = Params {
@@ -133,6 +150,7 @@ impl GpuVae {
             mm(&h3, &p[6], &logits, (b, h, PIXELS), Plain), // B × 784
             act(&logits, &p[7], Act::Identity),
             kernel("bce_loss", &[&logits, &x, &rec], b),
+            kernel("accumulate", &[&rec, &kl, &sums], 1),
             // Backward; the logits become ∂L/∂logits.
             kernel("bce_grad", &[&logits, &x], b * PIXELS),
             mm(&h3, &logits, &g[6], (h, b, PIXELS), TransA), // H × 784
@@ -161,6 +179,9 @@ impl GpuVae {
             rec,
             kl,
             enc,
+            sums,
+            uniform,
+            uniform_values,
             ops,
             adam,
             _buffers: buffers,
@@ -185,6 +206,43 @@ impl GpuVae {
         });
     }
 
+    /// The KL term's weight from the next step on.
+    pub fn set_beta(&mut self, gpu: &Gpu, beta: f64) {
+        self.uniform_values.beta = beta as f32;
+        gpu.write_uniform(&self.uniform, &self.uniform_values);
+    }
+
+    /// Everything a CPU run needs to carry on from the steps submitted so far — parameters in
+    /// `VaeNet`'s layout, Adam's moments and step count, the loss sums since the previous read
+    /// (then zeroed) — copied at this point of the queue; await it whenever convenient.
+    pub fn read(
+        &self,
+        gpu: &Gpu,
+    ) -> impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static {
+        let mut tensors: Vec<&Tensor> = self.params.iter().collect();
+        tensors.extend(self.adam.iter().map(|a| &a.m));
+        tensors.extend(self.adam.iter().map(|a| &a.v));
+        tensors.push(&self.sums);
+        let read = ReadBack::start(gpu, &tensors);
+        // Queued behind the copy: the next sums start from zero.
+        self.sums.write(gpu, &[0.0, 0.0]);
+        let blocks = self.params.len();
+        let t = self.adam[0].t;
+        async move {
+            let parts = read.finish().await?;
+            let cat = |range: std::ops::Range<usize>| parts[range].concat();
+            let sums = &parts[3 * blocks];
+            Ok(DeviceCopy {
+                params: cat(0..blocks),
+                m: cat(blocks..2 * blocks),
+                v: cat(2 * blocks..3 * blocks),
+                t,
+                extra: vec![],
+                sums: vec![sums[0] as f64, sums[1] as f64],
+            })
+        }
+    }
+
     /// The last step's reconstruction and KL terms, summed over its batch (`BatchLoss`).
     pub async fn losses(&self, gpu: &Gpu) -> Result<(f64, f64), GpuError> {
         let sum = |v: Vec<f32>| v.iter().map(|&x| x as f64).sum::<f64>();
@@ -196,37 +254,23 @@ impl GpuVae {
 
     /// The parameters in `VaeNet`'s layout.
     pub async fn read_params(&self, gpu: &Gpu) -> Result<Vec<f32>, GpuError> {
-        concat(self.params.iter(), gpu).await
+        Ok(self.read(gpu).await?.params)
     }
 
-    /// Everything a CPU run needs to carry on from here: the parameters into `net`, Adam's
-    /// moments and step count into `opt` — the hand-over when the device is lost or the user
-    /// switches back to the CPU. Nothing changes if the device cannot be read.
+    /// Hands the run to the CPU: the parameters into `net`, Adam's moments and step count into
+    /// `opt` — when the device is lost or the user switches back to the CPU. Nothing changes if
+    /// the device cannot be read.
     pub async fn hand_over(
         &self,
         gpu: &Gpu,
         net: &mut VaeNet<f32>,
         opt: &mut Optimizer<f32>,
     ) -> Result<(), GpuError> {
-        let params = self.read_params(gpu).await?;
-        let m = concat(self.adam.iter().map(|a| &a.m), gpu).await?;
-        let v = concat(self.adam.iter().map(|a| &a.v), gpu).await?;
-        net.params = params;
-        opt.set_moments(m, v, self.adam[0].t);
+        let copy = self.read(gpu).await?;
+        net.params = copy.params;
+        opt.set_moments(copy.m, copy.v, copy.t);
         Ok(())
     }
-}
-
-/// The tensors' values one after another.
-async fn concat<'a>(
-    tensors: impl Iterator<Item = &'a Tensor>,
-    gpu: &Gpu,
-) -> Result<Vec<f32>, GpuError> {
-    let mut all = Vec::new();
-    for t in tensors {
-        all.extend(t.read(gpu).await?);
-    }
-    Ok(all)
 }
 
 /// Both paths trained side by side from one seed on the real digits — the same initial

@@ -94,3 +94,20 @@ fn bce_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     let s = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
     s1[i] = (s - s2[i]) * params.inv_b;
 }
+
+// One thread. s1 the reconstruction terms (B), s2 the KL terms (B) → s3[0], s3[1] += their
+// sums: the running totals a history row reports, read and zeroed with the parameters.
+@compute @workgroup_size(1)
+fn accumulate(@builtin(global_invocation_id) id: vec3<u32>) {
+    if (id.x != 0u || id.y != 0u) {
+        return;
+    }
+    var rec = 0.0;
+    var kl = 0.0;
+    for (var b = 0u; b < params.rows; b = b + 1u) {
+        rec = rec + s1[b];
+        kl = kl + s2[b];
+    }
+    s3[0] = s3[0] + rec;
+    s3[1] = s3[1] + kl;
+}
