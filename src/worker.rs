@@ -437,7 +437,11 @@ fn tick() {
                 w.last_snapshot_ms = now(&w.scope);
                 break;
             }
-            if !w.session.has_work() || w.session.waiting_for_device() {
+            // Steps on a device are only queued: stop queueing once the view (or a row, a
+            // pause, a command) needs the device's numbers, so at most a few steps are ever in
+            // flight and a pause lands within them.
+            if !w.session.has_work() || w.session.waiting_for_device() || w.session.device_behind()
+            {
                 break;
             }
         }
@@ -447,14 +451,13 @@ fn tick() {
                 / ((t - w.rate_mark.0) / 1000.0);
             w.rate_mark = (t, w.session.step());
         }
-        if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {
-            if let Some(read) = w.session.read_due(true) {
-                // The view has fallen behind the device: the snapshot comes with the read.
-                wasm_bindgen_futures::spawn_local(take_read(read));
-            } else {
-                let snap = w.session.snapshot(w.rate);
-                post(&w.scope, &snap);
-            }
+        if let Some(read) = w.session.read_due(true) {
+            // The snapshot comes with the read.
+            wasm_bindgen_futures::spawn_local(take_read(read));
+            w.last_snapshot_ms = t;
+        } else if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {
+            let snap = w.session.snapshot(w.rate);
+            post(&w.scope, &snap);
             w.last_snapshot_ms = t;
         }
         serve_device(w);

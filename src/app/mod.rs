@@ -228,22 +228,28 @@ fn sync_route(lesson: Lesson) {
 fn RouteSync() -> impl IntoView {
     if let Some(lesson) = use_context::<Lesson>() {
         sync_route(lesson);
-        expose_crash_hook(lesson);
+        expose_test_hooks(lesson);
     }
 }
 
-/// `window.genlabCrashWorker()` makes the worker panic: the end-to-end tests use it to check
-/// that a crash is reported in the page and that Reset brings up a fresh worker.
-fn expose_crash_hook(lesson: Lesson) {
+/// Hooks for the end-to-end tests: `window.genlabCrashWorker()` makes the worker panic (the
+/// crash is reported and Reset brings up a fresh worker); `window.genlabLoseDevice()` destroys
+/// the worker's GPU device (the lesson carries on on the CPU).
+fn expose_test_hooks(lesson: Lesson) {
+    use genlab_core::protocol::ToWorker;
     use wasm_bindgen::prelude::*;
     let Some(window) = web_sys::window() else {
         return;
     };
-    let hook =
-        Closure::<dyn Fn()>::new(move || lesson.send(genlab_core::protocol::ToWorker::Crash));
-    let _ = js_sys::Reflect::set(&window, &"genlabCrashWorker".into(), hook.as_ref());
-    // The page lives as long as the tab; the hook may too.
-    hook.forget();
+    for (name, cmd) in [
+        ("genlabCrashWorker", ToWorker::Crash),
+        ("genlabLoseDevice", ToWorker::LoseDevice),
+    ] {
+        let hook = Closure::<dyn Fn()>::new(move || lesson.send(cmd.clone()));
+        let _ = js_sys::Reflect::set(&window, &name.into(), hook.as_ref());
+        // The page lives as long as the tab; the hooks may too.
+        hook.forget();
+    }
 }
 
 #[component]

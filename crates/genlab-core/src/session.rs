@@ -115,6 +115,12 @@ impl Session {
         self.reading || self.row_due || !self.held.is_empty() || !self.deferred.is_empty()
     }
 
+    /// Whether the device has run far enough ahead of the CPU copy that the view waits for a
+    /// read (the host stops queueing steps there).
+    pub fn device_behind(&self) -> bool {
+        self.trainer.as_ref().is_some_and(|t| t.view_behind())
+    }
+
     /// Whether the running lesson wants a device the host has not offered yet: the host
     /// answers with [`Session::set_accelerator`] (steps run on the CPU meanwhile).
     pub fn wants_accelerator(&self) -> bool {

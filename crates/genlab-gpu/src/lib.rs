@@ -123,10 +123,12 @@ impl Gpu {
             .map_err(|e| Unavailable::NoDevice(e.to_string()))?;
         let info = adapter.get_info();
         // Browsers may withhold the adapter's name (WebGPU's `description` is often empty).
-        let name = if info.name.is_empty() {
-            format!("{:?} adapter ({:?})", info.backend, info.device_type)
-        } else {
+        let name = if !info.name.is_empty() {
             info.name
+        } else if info.device_type == wgpu::DeviceType::Cpu {
+            "a software fallback adapter (the browser gives no name)".to_string()
+        } else {
+            "an adapter the browser gives no name".to_string()
         };
         Ok(Gpu::new(device, queue, name))
     }

@@ -68,6 +68,8 @@ pub struct ReadBack {
     staging: Option<wgpu::Buffer>,
     lens: Vec<usize>,
     mapped: Mapped,
+    /// Polled natively (the browser maps on its own).
+    #[cfg(not(target_arch = "wasm32"))]
     device: wgpu::Device,
     lost: Arc<std::sync::atomic::AtomicBool>,
 }
@@ -81,6 +83,7 @@ impl ReadBack {
             staging: None,
             lens,
             mapped: Mapped(mapped.0.clone()),
+            #[cfg(not(target_arch = "wasm32"))]
             device: gpu.device.clone(),
             lost: gpu.lost.clone(),
         };
@@ -121,7 +124,6 @@ impl ReadBack {
     /// Each tensor's values, in the order given; an error once the device is lost.
     pub async fn finish(self) -> Result<Vec<Vec<f32>>, GpuError> {
         use std::sync::atomic::Ordering;
-        // Natively nothing maps until the device is polled; the browser maps on its own.
         #[cfg(not(target_arch = "wasm32"))]
         let _ = self.device.poll(wgpu::PollType::wait_indefinitely());
         let lost = || self.lost.load(Ordering::SeqCst);

@@ -1,0 +1,126 @@
+// The GPU path (issue 7) as a student meets it. With WebGPU (Chromium's SwiftShader, a GPU in
+// software): the VAE trains through the WGSL kernels, the page names the adapter, the curve is
+// the CPU run's, the pictures render, and a lost device hands the run to the CPU. Without
+// WebGPU: the page says why it falls back and trains on the CPU.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+
+let server;
+before(async () => { server = await startServer(); });
+after(() => server?.stop());
+
+const QUERY = 'seed=3&hidden=64&batch=50';
+
+async function ready(page) {
+  await page.getByTestId('lesson-vae').waitFor();
+  await waitFor(async () => (await text(page, 'neg-elbo')) !== '—', { timeout: 30000 });
+}
+
+async function runTo(page, step, timeout = 60000) {
+  await page.getByTestId('run-to-input').fill(String(step));
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === step, { timeout });
+  // The pause's snapshot and row arrive together; give the page a frame to show them.
+  await page.waitForTimeout(300);
+}
+
+async function digitsDrawn(page, testid) {
+  const c = await canvasInfo(page, testid);
+  return c.dark > 0.01 && c.dark < 0.8;
+}
+
+/// −ELBO on the test digits at 60 steps, on the CPU path (the reference for the GPU run).
+async function cpuReference(browser) {
+  const page = await openPage(browser, `${server.base}#/vae?${QUERY}`);
+  await ready(page);
+  assert.equal(await page.getByTestId('compute-path').getAttribute('data-path'), 'cpu');
+  await runTo(page, 60);
+  const score = await number(page, 'neg-elbo');
+  await page.close();
+  return score;
+}
+
+test('with WebGPU the VAE trains on the GPU, follows the CPU curve, and survives losing the device', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  try {
+    const reference = await cpuReference(browser);
+    const page = await openPage(browser, `${server.base}#/vae?${QUERY}&device=gpu`);
+    await ready(page);
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === 'gpu', { timeout: 20000 });
+    assert.match(await path.textContent(), /GPU/);
+    const untrained = await number(page, 'neg-elbo');
+
+    await runTo(page, 60, 120000);
+    const trained = await number(page, 'neg-elbo');
+    assert.ok(trained < untrained - 100, `−ELBO ${untrained} → ${trained}`);
+    // Same URL, same seed: the GPU run's score is the CPU run's to float tolerance (natively
+    // the rows agree to 2e-7; the page shows four significant digits).
+    assert.ok(Math.abs(trained - reference) <= 1e-3 * reference, `GPU ${trained} vs CPU ${reference}`);
+    for (const c of ['grid-image', 'samples-image', 'recon-image']) {
+      await waitFor(() => digitsDrawn(page, c));
+    }
+    assert.ok((await canvasInfo(page, 'chart-rec')).ink > 0.002, 'the loss curves are drawn');
+    assert.ok((await canvasInfo(page, 'chart-latent')).ink > 0.002, 'the scatter is drawn');
+    await shot(page, 'vae-gpu');
+
+    // The device goes away mid-run: the lesson says so and carries on on the CPU.
+    await page.evaluate(() => window.genlabLoseDevice());
+    await page.getByTestId('play-toggle').click();
+    await waitFor(async () => (await path.getAttribute('data-path')) === 'fallback', { timeout: 30000 });
+    assert.match(await path.textContent(), /lost/);
+    const at = await number(page, 'step-counter');
+    await waitFor(async () => (await number(page, 'step-counter')) > at + 40, { timeout: 30000 });
+    await page.getByTestId('play-toggle').click();
+    await shot(page, 'vae-gpu-lost');
+    assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('training on the GPU leaves the main thread free: no long task in 10 s', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  try {
+    // The lecture's size: the GPU work and its reads are the worker's; the page only draws.
+    const page = await openPage(browser, `${server.base}#/vae?hidden=512&device=gpu`);
+    await ready(page);
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === 'gpu', { timeout: 20000 });
+    await page.waitForTimeout(500);
+    await page.evaluate(() => { window.__longTasks = window.__longTasks && []; });
+    await page.getByTestId('play-toggle').click();
+    await page.waitForTimeout(10000);
+    const tasks = await page.evaluate(() => window.__longTasks);
+    const steps = await number(page, 'step-counter');
+    console.log(`# vae on the GPU: long tasks ${tasks.length}, worst ${Math.max(0, ...tasks).toFixed(1)} ms, steps ${steps}`);
+    assert.ok(steps >= 10, `it trained (${steps} steps)`);
+    assert.equal(tasks.filter((d) => d > 50).length, 0, `long tasks: ${tasks.join(', ')}`);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
+
+test('without WebGPU the page says why and trains on the CPU', async () => {
+  const browser = await launch(['--disable-features=WebGPU', '--disable-unsafe-webgpu']);
+  try {
+    const page = await openPage(browser, `${server.base}#/vae?${QUERY}&device=gpu`);
+    await ready(page);
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === 'fallback', { timeout: 20000 });
+    const why = await path.textContent();
+    assert.match(why, /CPU fallback: (this browser offers no WebGPU|no GPU adapter)/, why);
+    const untrained = await number(page, 'neg-elbo');
+    await runTo(page, 60);
+    assert.ok((await number(page, 'neg-elbo')) < untrained - 100, 'it trains on the CPU');
+    await shot(page, 'vae-no-webgpu');
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
