@@ -144,7 +144,7 @@ fn on_message(data: JsValue) {
         let needs_digits = matches!(
             cmd,
             ToWorker::Init {
-                lesson: LessonId::Vae,
+                lesson: LessonId::Vae | LessonId::RbmMnist,
                 ..
             }
         );

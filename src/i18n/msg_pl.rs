@@ -40,6 +40,7 @@ pub const MSG_PL: &[(&str, &str)] = &[
     ("msg.gpu.no_webgpu", "ta przeglądarka nie udostępnia WebGPU"),
     ("msg.gpu.no_adapter", "brak adaptera GPU: {0}"),
     ("msg.gpu.no_device", "adapter GPU nie udostępnił urządzenia: {0}"),
+    ("msg.rbm_mnist.nan", "waga stała się NaN w kroku {0}: współczynnik uczenia {1} jest za duży dla tego przebiegu"),
     ("msg.gpu.lost_earlier", "urządzenie GPU zostało utracone wcześniej na tej stronie; odśwież stronę, aby spróbować ponownie"),
     ("msg.gpu.batch_limited", "to urządzenie mieści najwyżej {0} obrazów w partii: trening z {0} zamiast {1}"),
     ("msg.vae.load_failed", "Nie udało się wczytać cyfr: {0}"),

@@ -11,7 +11,7 @@ use crate::settings::{self, Notice, Settings};
 choice_enum! {
     /// Every lesson route. Order is the order on the landing page.
     pub enum LessonId {
-        Rbm = "rbm", Vae = "vae", Gan = "gan", Transport = "transport", GpuMnist = "gpu",
+        Rbm = "rbm", Vae = "vae", Gan = "gan", Transport = "transport", RbmMnist = "rbm-mnist",
         Autoencoders = "autoencoders", ConditionalVae = "cvae", Langevin = "langevin", Dbn = "dbn",
     }
 }
@@ -21,7 +21,11 @@ impl LessonId {
     pub fn is_built(self) -> bool {
         matches!(
             self,
-            LessonId::Gan | LessonId::Rbm | LessonId::Transport | LessonId::Vae
+            LessonId::Gan
+                | LessonId::Rbm
+                | LessonId::Transport
+                | LessonId::Vae
+                | LessonId::RbmMnist
         )
     }
 }
@@ -127,6 +131,7 @@ pub fn build(lesson: LessonId, query: &str) -> Result<Built, Msg> {
         LessonId::Rbm => from_query(query, crate::rbm::RbmTrainer::new),
         LessonId::Transport => from_query(query, crate::transport::TransportTrainer::new),
         LessonId::Vae => from_query(query, crate::vae::VaeTrainer::new),
+        LessonId::RbmMnist => from_query(query, crate::rbm_mnist::RbmMnistTrainer::new),
         other => Err(crate::msg!("msg.lesson.not_built", format!("{other:?}"))),
     }
 }

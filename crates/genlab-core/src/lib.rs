@@ -14,6 +14,7 @@ pub mod msg;
 pub mod nn;
 pub mod protocol;
 pub mod rbm;
+pub mod rbm_mnist;
 pub mod rng;
 pub mod runfile;
 pub mod session;

@@ -142,6 +142,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.gpu.no_webgpu", "this browser offers no WebGPU"),
     ("msg.gpu.no_adapter", "no GPU adapter: {0}"),
     ("msg.gpu.no_device", "the GPU adapter gave no device: {0}"),
+    ("msg.rbm_mnist.nan", "a weight became NaN at step {0}: the learning rate {1} is too high for this run"),
     ("msg.gpu.lost_earlier", "the GPU device was lost earlier on this page; reload the page to try it again"),
     ("msg.gpu.batch_limited", "this device holds at most {0} images per batch: training with {0} instead of {1}"),
     ("msg.vae.load_failed", "The digits could not be loaded: {0}"),

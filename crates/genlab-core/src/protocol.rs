@@ -167,6 +167,7 @@ pub struct Snapshot {
 pub enum LessonView {
     Gan(GanView),
     Rbm(RbmView),
+    RbmMnist(crate::rbm_mnist::RbmMnistView),
     Transport(TransportView),
     Vae(VaeView),
 }

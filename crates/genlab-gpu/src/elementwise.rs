@@ -124,6 +124,12 @@ impl Elementwise {
         )
     }
 
+    /// A new `alpha` (an axpy's learning rate) from the next dispatch on.
+    pub fn set_alpha(&mut self, gpu: &Gpu, alpha: f32) {
+        self.params.alpha = alpha;
+        gpu.write_uniform(&self.uniform, &self.params);
+    }
+
     /// The counter generator's key for the next draw (`genlab_core::rng::CounterRng::next_key`).
     pub fn set_key(&mut self, gpu: &Gpu, key: u32) {
         self.params.key = key;

@@ -8,7 +8,9 @@ use genlab_core::rng::CounterRng;
 
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
+use crate::tensor::ReadBack;
 use crate::{Gpu, GpuError, Record, Tensor};
+use genlab_core::device::DeviceCopy;
 
 /// The model's tensors: W (d × H, row-major), b (d), c (H) — `BatchRbm`'s layout, split.
 pub struct GpuRbm {
@@ -160,6 +162,41 @@ impl GpuRbm {
             }
         }
         gpu.queue.submit([encoder.finish()]);
+    }
+
+    /// The learning rate of the next steps.
+    pub fn set_learning_rate(&mut self, gpu: &Gpu, lr: f32) {
+        for update in &mut self.ops.updates {
+            update.set_alpha(gpu, lr);
+        }
+    }
+
+    /// PCD: continue from these chains (n × d) instead of starting them at the first batch.
+    pub fn set_chains(&mut self, gpu: &Gpu, chains: &[f32]) {
+        assert_eq!(chains.len(), self.n * self.d);
+        self.vk.write(gpu, chains);
+        self.started = true;
+    }
+
+    /// Parameters (W ‖ b ‖ c, `BatchRbm`'s layout) as `params` and the chains (n × d) as
+    /// `extra`, copied at this point of the queue.
+    pub fn read(
+        &self,
+        gpu: &Gpu,
+    ) -> impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static {
+        let read = ReadBack::start(gpu, &[&self.w, &self.b, &self.c, &self.vk]);
+        async move {
+            let mut parts = read.finish().await?;
+            let extra = parts.pop().unwrap_or_default();
+            Ok(DeviceCopy {
+                params: parts.concat(),
+                m: vec![],
+                v: vec![],
+                t: 0,
+                extra,
+                sums: vec![],
+            })
+        }
     }
 
     /// The parameters in `BatchRbm`'s layout (W, b, c).

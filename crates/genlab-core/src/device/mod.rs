@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::msg::Msg;
 use crate::nn::Optimizer;
+use crate::rng::CounterRng;
 use crate::vae::VaeNet;
 
 /// A read from the device, awaited by the host outside every borrow of the session.
@@ -80,6 +81,29 @@ pub trait Accelerator {
         batch: usize,
         beta: f64,
     ) -> Box<dyn VaeDevice>;
+    /// A binary RBM's twin with `visible` × `hidden` units from `params` (W ‖ b ‖ c), for
+    /// batches of `batch` images and `k` Gibbs steps; PCD when `chains` (B × d) are given —
+    /// the persistent chains it continues from.
+    #[allow(clippy::too_many_arguments)] // the model's shape and its state
+    fn rbm(
+        &self,
+        visible: usize,
+        hidden: usize,
+        params: &[f32],
+        batch: usize,
+        k: u32,
+        chains: Option<&[f32]>,
+    ) -> Box<dyn RbmDevice>;
+}
+
+/// A binary RBM's CD-k / PCD-k update on a device (`crate::rbm::batched::BatchRbm` is the
+/// CPU twin). Steps are queued, never awaited.
+pub trait RbmDevice {
+    /// One update on `batch` (B × d, values in {0, 1}) at learning rate `lr`, its Bernoulli
+    /// draws taken from `rng` in the order the CPU twin takes them.
+    fn step(&mut self, batch: &[f32], lr: f64, rng: &mut CounterRng);
+    /// The parameters (W ‖ b ‖ c) and the chains after the last step (`extra`, B × d).
+    fn read(&self) -> DeviceRead;
 }
 
 /// A VAE training step on a device. Steps are queued, never awaited.

@@ -61,6 +61,62 @@ impl Accelerator for FakeAccelerator {
             sums: RefCell::new((0.0, 0.0)),
         })
     }
+    fn rbm(
+        &self,
+        visible: usize,
+        hidden: usize,
+        params: &[f32],
+        _batch: usize,
+        k: u32,
+        chains: Option<&[f32]>,
+    ) -> Box<dyn RbmDevice> {
+        Box::new(RbmTwin {
+            control: self.0.clone(),
+            rbm: crate::rbm::batched::BatchRbm {
+                d: visible,
+                h: hidden,
+                params: params.to_vec(),
+            },
+            k,
+            chains: chains.map(|c| c.to_vec()),
+            work: Default::default(),
+        })
+    }
+}
+
+struct RbmTwin {
+    control: Rc<Control>,
+    rbm: crate::rbm::batched::BatchRbm<f32>,
+    k: u32,
+    chains: Option<Vec<f32>>,
+    work: crate::rbm::batched::CdWork<f32>,
+}
+
+impl RbmDevice for RbmTwin {
+    fn step(&mut self, batch: &[f32], lr: f64, rng: &mut CounterRng) {
+        self.rbm
+            .cd_step(batch, self.k, lr, self.chains.as_mut(), rng, &mut self.work);
+    }
+    fn read(&self) -> DeviceRead {
+        let c = &self.control;
+        c.reads.set(c.reads.get() + 1);
+        let lost = c.lose_at.get().is_some_and(|at| c.reads.get() >= at);
+        let copy = DeviceCopy {
+            params: self.rbm.params.clone(),
+            m: vec![],
+            v: vec![],
+            t: 0,
+            extra: self.work.chain().to_vec(),
+            sums: vec![],
+        };
+        Box::pin(async move {
+            if lost {
+                Err(DeviceFault::Lost)
+            } else {
+                Ok(copy)
+            }
+        })
+    }
 }
 
 impl VaeDevice for Twin {
@@ -323,4 +379,36 @@ fn live_settings_reach_the_device() {
     }
     assert_same(dev.recorded(), cpu.recorded());
     assert!(dev.trainer().unwrap().query().contains("batch=12"));
+}
+
+/// The MNIST RBM on the fake device: the CPU run's rows bit for bit, CD and PCD, through a
+/// lost device.
+#[test]
+fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
+    for chains in ["cd", "pcd"] {
+        let query = format!("seed=5&hidden=20&batch=30&k=2&chains={chains}");
+        let rows = |device: Option<Rc<Control>>| {
+            install_digits();
+            let mut s = Session::new();
+            let q = match device {
+                Some(_) => format!("{query}&device=gpu"),
+                None => query.clone(),
+            };
+            s.handle(ToWorker::Init {
+                lesson: LessonId::RbmMnist,
+                query: q,
+            });
+            if let Some(c) = device {
+                s.set_accelerator(Ok(Rc::new(FakeAccelerator(c))));
+            }
+            run_to(&mut s, 160);
+            s.recorded().to_vec()
+        };
+        let cpu = rows(None);
+        assert_same(&rows(Some(Rc::new(Control::default()))), &cpu);
+        let lossy = Rc::new(Control::default());
+        lossy.lose_at.set(Some(3));
+        assert_same(&rows(Some(lossy.clone())), &cpu);
+        assert_eq!(lossy.reads.get(), 3);
+    }
 }

@@ -1,0 +1,608 @@
+//! The MNIST RBM's trainer: CD-k / PCD-k on shuffled mini-batches of the binarised training
+//! digits, on the CPU (`BatchRbm`) or a device (`crate::device::RbmDevice`), both drawing their
+//! Bernoulli samples from the same counter-based generator — so a run is the same run on either.
+//! What it reports needs only the parameters: reconstruction errors and mean free energies of
+//! fixed digits from each split (their gap is the overfitting monitor of Hinton's guide).
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Chains, RbmMnistSettings};
+use crate::device::{
+    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, RbmDevice,
+};
+use crate::lesson::{update_settings, StepPart, Trainer};
+use crate::msg;
+use crate::msg::Msg;
+use crate::nn::dense::matmul_acc;
+use crate::protocol::{Bulk, LessonView};
+use crate::rbm::batched::{BatchRbm, CdWork};
+use crate::rng::{CounterRng, Rng};
+use crate::runfile::{self, expect_finite, expect_len, packed};
+use crate::settings::Notice;
+use crate::vae::data::{self, Digits, CLASSES, PIXELS};
+
+pub const METRICS: &[&str] = &[
+    "train_recon",
+    "test_recon",
+    "free_energy_train",
+    "free_energy_test",
+    "epoch",
+];
+
+/// Filters (hidden units' weights) shown as 28×28 pictures.
+pub const FILTERS_SHOWN: usize = 100;
+/// Steps between history rows.
+const RECORD_EVERY: u64 = 50;
+/// A device run reads back at least this often while playing (the view's chains and filters).
+const REFRESH_EVERY: u64 = 10;
+/// Digits of each split the rows score (fixed: the first of the split's order).
+const SCORED: usize = 500;
+/// Chains shown.
+const CHAINS_SHOWN: usize = 16;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RbmMnistView {
+    pub hidden: u32,
+    pub epoch: f64,
+    /// The first `filter_count` hidden units' weights, 784 each (a column of W).
+    pub filters: Bulk,
+    pub filter_count: u32,
+    /// max |w| over the shown filters: the colour scale is symmetric around 0.
+    pub filter_range: f64,
+    /// The negative phase's chains after the last update (B × 784 in {0, 1}, the first few):
+    /// CD's k-step reconstructions of the batch, or PCD's persistent fantasy particles.
+    pub chains: Bulk,
+    pub chain_count: u32,
+    /// One binarised test digit per class and its mean-field reconstruction p(v | p(h | v)).
+    pub recon_in: Bulk,
+    pub recon_out: Bulk,
+    pub path: ComputePath,
+}
+
+/// Grey byte → pixel on (1) when at least half-bright.
+fn binary(p: u8) -> f32 {
+    if p >= 128 {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+fn softplus(a: f32) -> f64 {
+    let a = a as f64;
+    a.max(0.0) + (-a.abs()).exp().ln_1p()
+}
+
+pub struct RbmMnistTrainer {
+    s: RbmMnistSettings,
+    digits: Result<Arc<Digits>, Msg>,
+    rbm: BatchRbm<f32>,
+    work: CdWork<f32>,
+    /// PCD's persistent chains (B × 784), empty until the first update.
+    chains: Option<Vec<f32>>,
+    order: Vec<usize>,
+    cursor: usize,
+    batch_rng: Rng,
+    sampler: CounterRng,
+    batch: Vec<f32>,
+    steps: u64,
+    images_seen: u64,
+    train_eval: Vec<f32>,
+    test_eval: Vec<f32>,
+    /// Positions in `test_eval` of one digit per class.
+    recon_rows: Vec<usize>,
+    /// The chains as of the last device read (the CPU path reads its own work buffers).
+    read_chains: Vec<f32>,
+    path: ComputePath,
+    accelerator: Option<Rc<dyn Accelerator>>,
+    device: Option<OnDevice>,
+}
+
+/// A device run and the counters of its last read (what a lost device rewinds to).
+struct OnDevice {
+    device: Box<dyn RbmDevice>,
+    mark: Mark,
+    unread: u64,
+}
+
+#[derive(Clone)]
+struct Mark {
+    order: Vec<usize>,
+    cursor: usize,
+    batch_rng: Rng,
+    sampler: CounterRng,
+    steps: u64,
+    images_seen: u64,
+}
+
+impl RbmMnistTrainer {
+    pub fn new(s: RbmMnistSettings) -> Self {
+        let digits = match data::installed() {
+            Some(data::Source::Loaded(d)) => Ok(d.clone()),
+            Some(data::Source::Failed(why)) => Err(why.clone()),
+            None => Err(msg!("msg.vae.not_loaded")),
+        };
+        Self::with_digits(s, digits)
+    }
+
+    pub fn with_digits(s: RbmMnistSettings, digits: Result<Arc<Digits>, Msg>) -> Self {
+        let mut init = Rng::stream(s.seed as u64, 0);
+        let rbm = BatchRbm::<f32>::new(PIXELS, s.hidden as usize, &mut init);
+        let eval = |indices: &[usize], d: &Digits| -> Vec<f32> {
+            indices
+                .iter()
+                .take(SCORED)
+                .flat_map(|&i| d.image(i).iter().map(|&p| binary(p)))
+                .collect()
+        };
+        let (order, train_eval, test_eval, recon_rows) = match &digits {
+            Ok(d) => {
+                // The test split is ordered by class: spread the scored digits over it.
+                let step = (d.test.len() / SCORED).max(1);
+                let test: Vec<usize> = d.test.iter().copied().step_by(step).take(SCORED).collect();
+                let rows = (0..CLASSES as u8)
+                    .filter_map(|c| test.iter().position(|&i| d.labels[i] == c))
+                    .collect();
+                (d.train.clone(), eval(&d.train, d), eval(&test, d), rows)
+            }
+            Err(_) => (vec![], vec![], vec![], vec![]),
+        };
+        let mut t = RbmMnistTrainer {
+            chains: (s.chains == Chains::Pcd).then(Vec::new),
+            rbm,
+            work: CdWork::default(),
+            order,
+            cursor: usize::MAX,
+            batch_rng: Rng::stream(s.seed as u64, 1),
+            sampler: CounterRng::new(s.seed),
+            batch: vec![],
+            steps: 0,
+            images_seen: 0,
+            train_eval,
+            test_eval,
+            recon_rows,
+            read_chains: vec![],
+            path: match s.device {
+                DeviceChoice::Cpu => ComputePath::Cpu,
+                DeviceChoice::Gpu => ComputePath::Requesting,
+            },
+            accelerator: None,
+            device: None,
+            digits,
+            s,
+        };
+        t.cursor = t.order.len();
+        t
+    }
+
+    fn next_index(&mut self) -> usize {
+        if self.cursor >= self.order.len() {
+            self.batch_rng.shuffle(&mut self.order);
+            self.cursor = 0;
+        }
+        self.cursor += 1;
+        self.order[self.cursor - 1]
+    }
+
+    fn epoch(&self) -> f64 {
+        if self.order.is_empty() {
+            0.0
+        } else {
+            self.images_seen as f64 / self.order.len() as f64
+        }
+    }
+
+    /// Hidden pre-activations v W + c of `n` images (n × H).
+    fn hidden_input(&self, v: &[f32], n: usize) -> Vec<f32> {
+        let (d, h) = (self.rbm.d, self.rbm.h);
+        let c = &self.rbm.params[d * h + d..];
+        let mut out = Vec::with_capacity(n * h);
+        for _ in 0..n {
+            out.extend_from_slice(c);
+        }
+        matmul_acc(v, &self.rbm.params[..d * h], &mut out, n, d, h); // n × H
+        out
+    }
+
+    /// Mean-field reconstructions p(v | h = p(h | v)) of `n` images (n × 784).
+    fn reconstruct(&self, v: &[f32], n: usize) -> Vec<f32> {
+        let mut ph = vec![];
+        self.rbm.hidden_probs(v, n, &mut ph);
+        let mut pv = vec![];
+        self.rbm.visible_probs(&ph, n, &mut pv);
+        pv
+    }
+
+    /// Mean squared reconstruction error per image and mean free energy
+    /// F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ), in nats.
+    fn score(&self, v: &[f32]) -> (f64, f64) {
+        let n = v.len() / PIXELS;
+        if n == 0 {
+            return (f64::NAN, f64::NAN);
+        }
+        let pv = self.reconstruct(v, n);
+        let recon = v
+            .iter()
+            .zip(&pv)
+            .map(|(&a, &b)| ((a - b) as f64).powi(2))
+            .sum::<f64>()
+            / n as f64;
+        let (d, h) = (self.rbm.d, self.rbm.h);
+        let b = &self.rbm.params[d * h..d * h + d];
+        let pre = self.hidden_input(v, n);
+        let mut free = 0.0;
+        for (row, hidden) in v.chunks_exact(d).zip(pre.chunks_exact(h)) {
+            let visible: f64 = row.iter().zip(b).map(|(&x, &bi)| (x * bi) as f64).sum();
+            free += -visible - hidden.iter().map(|&a| softplus(a)).sum::<f64>();
+        }
+        (recon, free / n as f64)
+    }
+
+    fn mark(&self) -> Mark {
+        Mark {
+            order: self.order.clone(),
+            cursor: self.cursor,
+            batch_rng: self.batch_rng.clone(),
+            sampler: self.sampler.clone(),
+            steps: self.steps,
+            images_seen: self.images_seen,
+        }
+    }
+
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.accelerator.clone() else {
+            return;
+        };
+        let wanted = self.s.batch as usize;
+        let widest = PIXELS.max(self.rbm.h);
+        let batch = accelerator.fit_batch(wanted, widest);
+        let chains = self.chains.as_deref().filter(|c| c.len() == batch * PIXELS);
+        let device = accelerator.rbm(
+            PIXELS,
+            self.rbm.h,
+            &self.rbm.params,
+            batch,
+            self.s.k,
+            match self.s.chains {
+                Chains::Cd => None,
+                Chains::Pcd => Some(chains.unwrap_or(&[])),
+            },
+        );
+        self.path = ComputePath::Gpu {
+            adapter: accelerator.adapter(),
+            batch_limited: (batch < wanted).then_some((batch as u32, wanted as u32)),
+        };
+        self.device = Some(OnDevice {
+            device,
+            mark: self.mark(),
+            unread: 0,
+        });
+    }
+
+    fn batch_size(&self) -> usize {
+        match &self.device {
+            Some(_) => match &self.path {
+                ComputePath::Gpu {
+                    batch_limited: Some((used, _)),
+                    ..
+                } => *used as usize,
+                _ => self.s.batch as usize,
+            },
+            None => self.s.batch as usize,
+        }
+    }
+
+    fn shown_chains(&self) -> &[f32] {
+        let all: &[f32] = if self.device.is_some() {
+            &self.read_chains
+        } else {
+            self.work.chain()
+        };
+        &all[..all.len().min(CHAINS_SHOWN * PIXELS)]
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct RbmMnistState {
+    #[serde(with = "packed")]
+    params: Vec<f32>,
+    #[serde(with = "packed")]
+    chains: Vec<f32>,
+    order: Vec<usize>,
+    cursor: usize,
+    batch_rng: Rng,
+    sampler: CounterRng,
+    steps: u64,
+    images_seen: u64,
+}
+
+impl Trainer for RbmMnistTrainer {
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    fn blocked(&self) -> Option<Msg> {
+        self.digits
+            .as_ref()
+            .err()
+            .map(|why| msg!("msg.vae.load_failed", why.clone()))
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
+        if self.order.is_empty() {
+            return Err(msg!("msg.vae.no_training"));
+        }
+        let n = self.batch_size();
+        let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
+        self.batch.clear();
+        for _ in 0..n {
+            let i = self.next_index();
+            self.batch
+                .extend(digits.image(i).iter().map(|&p| binary(p)));
+        }
+        self.steps += 1;
+        self.images_seen += n as u64;
+        if let Some(on) = self.device.as_mut() {
+            on.device.step(&self.batch, self.s.lr, &mut self.sampler);
+            on.unread += 1;
+            return Ok(());
+        }
+        let recon = self.rbm.cd_step(
+            &self.batch,
+            self.s.k,
+            self.s.lr,
+            self.chains.as_mut(),
+            &mut self.sampler,
+            &mut self.work,
+        );
+        if !recon.is_finite() {
+            return Err(msg!("msg.rbm_mnist.nan", self.steps, self.s.lr));
+        }
+        Ok(())
+    }
+
+    fn record_every(&self) -> u64 {
+        RECORD_EVERY
+    }
+
+    fn metrics(&mut self) -> Vec<f64> {
+        let (train_recon, train_free) = self.score(&self.train_eval);
+        let (test_recon, test_free) = self.score(&self.test_eval);
+        vec![train_recon, test_recon, train_free, test_free, self.epoch()]
+    }
+
+    fn view(&mut self) -> LessonView {
+        let (d, h) = (self.rbm.d, self.rbm.h);
+        let shown = h.min(FILTERS_SHOWN);
+        let w = &self.rbm.params[..d * h];
+        let mut filters = Vec::with_capacity(shown * d);
+        for j in 0..shown {
+            filters.extend((0..d).map(|i| w[i * h + j]));
+        }
+        let range = filters.iter().fold(0.0f32, |m, x| m.max(x.abs())) as f64;
+        let recon_in: Vec<f32> = self
+            .recon_rows
+            .iter()
+            .flat_map(|&r| self.test_eval[r * PIXELS..(r + 1) * PIXELS].iter().copied())
+            .collect();
+        let recon_out = self.reconstruct(&recon_in, recon_in.len() / PIXELS);
+        let chains = self.shown_chains().to_vec();
+        LessonView::RbmMnist(RbmMnistView {
+            hidden: h as u32,
+            epoch: self.epoch(),
+            filter_count: shown as u32,
+            filter_range: range,
+            filters: Bulk(filters),
+            chain_count: (chains.len() / PIXELS) as u32,
+            chains: Bulk(chains),
+            recon_in: Bulk(recon_in),
+            recon_out: Bulk(recon_out),
+            path: self.path.clone(),
+        })
+    }
+
+    fn query(&self) -> String {
+        crate::settings::to_query(&self.s)
+    }
+
+    fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
+        // The learning rate is the only live setting; a device takes it with the next step.
+        update_settings(&mut self.s, query)
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        runfile::save(&RbmMnistState {
+            params: self.rbm.params.clone(),
+            chains: self.chains.clone().unwrap_or_default(),
+            order: self.order.clone(),
+            cursor: self.cursor,
+            batch_rng: self.batch_rng.clone(),
+            sampler: self.sampler.clone(),
+            steps: self.steps,
+            images_seen: self.images_seen,
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
+        let st: RbmMnistState = runfile::load(state)?;
+        expect_len("RBM parameters", st.params.len(), self.rbm.params.len())?;
+        expect_finite("RBM parameters", &st.params)?;
+        let batch = self.s.batch as usize * PIXELS;
+        match &self.chains {
+            Some(_) if !st.chains.is_empty() => expect_len("PCD chains", st.chains.len(), batch)?,
+            Some(_) => {}
+            None => expect_len("PCD chains", st.chains.len(), 0)?,
+        }
+        if !runfile::is_reordering(&st.order, &self.order) || st.cursor > self.order.len() {
+            return Err(msg!("msg.run.order_vae"));
+        }
+        self.rbm.params = st.params;
+        if self.chains.is_some() {
+            self.chains = Some(st.chains);
+        }
+        self.order = st.order;
+        self.cursor = st.cursor;
+        self.batch_rng = st.batch_rng;
+        self.sampler = st.sampler;
+        self.steps = st.steps;
+        self.images_seen = st.images_seen;
+        Ok(())
+    }
+
+    fn wants_device(&self) -> bool {
+        self.s.device == DeviceChoice::Gpu
+    }
+
+    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
+        match device {
+            Ok(accelerator) => {
+                self.accelerator = Some(accelerator);
+                self.start_device();
+            }
+            Err(why) => self.path = ComputePath::Fallback { adapter: None, why },
+        }
+    }
+
+    fn unread_steps(&self) -> u64 {
+        self.device.as_ref().map_or(0, |d| d.unread)
+    }
+
+    fn view_behind(&self) -> bool {
+        self.unread_steps() >= REFRESH_EVERY
+    }
+
+    fn read_device(&self) -> Option<DeviceRead> {
+        self.device.as_ref().map(|d| d.device.read())
+    }
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let Some(on) = self.device.as_mut() else {
+            return Ok(());
+        };
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                let mark = on.mark.clone();
+                self.device = None;
+                self.accelerator = None;
+                self.order = mark.order;
+                self.cursor = mark.cursor;
+                self.batch_rng = mark.batch_rng;
+                self.sampler = mark.sampler;
+                self.steps = mark.steps;
+                self.images_seen = mark.images_seen;
+                let adapter = match &self.path {
+                    ComputePath::Gpu { adapter, .. } => Some(adapter.clone()),
+                    _ => None,
+                };
+                self.path = ComputePath::Fallback {
+                    adapter,
+                    why: msg!("msg.gpu.lost", mark.steps),
+                };
+                return Ok(());
+            }
+        };
+        if copy.params.len() != self.rbm.params.len() || copy.params.iter().any(|p| !p.is_finite())
+        {
+            return Err(msg!("msg.rbm_mnist.nan", self.steps, self.s.lr));
+        }
+        self.rbm.params = copy.params;
+        if let Some(chains) = self.chains.as_mut() {
+            chains.clone_from(&copy.extra);
+        }
+        self.read_chains = copy.extra;
+        on.unread = 0;
+        let mark = self.mark();
+        if let Some(on) = self.device.as_mut() {
+            on.mark = mark;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::parse_query;
+
+    fn trainer(q: &str) -> RbmMnistTrainer {
+        let digits = Arc::new(data::load_repo_asset().expect("the bundled digits"));
+        RbmMnistTrainer::with_digits(parse_query::<RbmMnistSettings>(q, &[]).0, Ok(digits))
+    }
+
+    /// Free energy against its definition F(v) = −log Σ_h e^{−E(v, h)}, by enumerating the
+    /// hidden states of a tiny RBM.
+    #[test]
+    fn free_energy_is_minus_log_sum_over_hidden_states() {
+        let mut t = trainer("hidden=16");
+        let mut rng = Rng::new(3);
+        t.rbm
+            .params
+            .iter_mut()
+            .for_each(|p| *p = 0.05 * rng.normal() as f32);
+        let v: Vec<f32> = t.test_eval[..PIXELS].to_vec();
+        let (_, free) = t.score(&v);
+        let (d, h) = (PIXELS, 16);
+        let p = &t.rbm.params;
+        let mut terms = vec![];
+        for mask in 0..1u32 << h {
+            let hs: Vec<f64> = (0..h).map(|j| ((mask >> j) & 1) as f64).collect();
+            let mut minus_e = 0.0;
+            for i in 0..d {
+                minus_e += v[i] as f64 * p[d * h + i] as f64;
+                for j in 0..h {
+                    minus_e += v[i] as f64 * p[i * h + j] as f64 * hs[j];
+                }
+            }
+            for j in 0..h {
+                minus_e += p[d * h + d + j] as f64 * hs[j];
+            }
+            terms.push(minus_e);
+        }
+        let top = terms.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let log_sum = top + terms.iter().map(|e| (e - top).exp()).sum::<f64>().ln();
+        assert!(
+            (free + log_sum).abs() < 1e-3 * log_sum.abs().max(1.0),
+            "{free} vs {}",
+            -log_sum
+        );
+    }
+
+    /// CD-1 at the defaults learns the digits: the test reconstruction error falls and the
+    /// filters grow from N(0, 0.01²). Measured natively over 300 steps (3.3 epochs): 196 → 44
+    /// squared pixels per digit; mean free energies −88.6 (train digits) and −99.4 (test).
+    #[test]
+    fn cd_learns_the_digits() {
+        let mut t = trainer("");
+        let start = t.metrics();
+        for _ in 0..300 {
+            t.step(StepPart::Full).unwrap();
+        }
+        let end = t.metrics();
+        eprintln!("start {start:?}\nend {end:?}");
+        assert!(
+            end[1] < 0.5 * start[1],
+            "test reconstruction {} → {}",
+            start[1],
+            end[1]
+        );
+        assert!(
+            (end[2] - end[3]).abs() < 0.2 * end[3].abs(),
+            "free energy gap {end:?}"
+        );
+        let LessonView::RbmMnist(v) = t.view() else {
+            panic!()
+        };
+        assert_eq!(v.filter_count, 100);
+        assert!(v.filter_range > 0.1, "filters grew: {}", v.filter_range);
+        assert_eq!(v.chain_count as usize, CHAINS_SHOWN);
+        assert_eq!(v.recon_in.0.len(), 10 * PIXELS);
+    }
+}
