@@ -8,6 +8,7 @@ mod lesson;
 mod link;
 mod plots;
 mod rbm;
+mod rbm_mnist;
 mod theory;
 mod transport;
 mod vae;
@@ -192,6 +193,10 @@ fn App() -> impl IntoView {
                 Some(LessonId::Vae) => {
                     let r = route.get_untracked();
                     view! { <vae::VaeLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
+                }
+                Some(LessonId::RbmMnist) => {
+                    let r = route.get_untracked();
+                    view! { <rbm_mnist::RbmMnistLesson query=r.query speed=r.speed /> <RouteSync /> }.into_any()
                 }
                 Some(other) => view! { <NotBuilt lesson=other /> }.into_any(),
             }}

@@ -4,7 +4,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, text, waitFor } from './harness.mjs';
 
-const BUILT = ['gan', 'rbm', 'transport', 'vae'];
+const BUILT = ['gan', 'rbm', 'transport', 'vae', 'rbm-mnist'];
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });

@@ -3,8 +3,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, openPage, shot, waitFor } from './harness.mjs';
 
-const LESSONS = ['rbm', 'vae', 'gan', 'transport', 'gpu', 'autoencoders', 'cvae', 'langevin', 'dbn'];
-const BUILT = ['gan', 'rbm', 'transport', 'vae'];
+const LESSONS = ['rbm', 'vae', 'gan', 'transport', 'rbm-mnist', 'autoencoders', 'cvae', 'langevin', 'dbn'];
+const BUILT = ['gan', 'rbm', 'transport', 'vae', 'rbm-mnist'];
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); server?.stop(); });

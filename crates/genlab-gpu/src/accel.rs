@@ -256,7 +256,7 @@ mod tests {
         let gpu = Rc::new(pollster::block_on(Gpu::request()).expect("a device"));
         for query in [
             "seed=2&hidden=32&batch=40",
-            "seed=2&hidden=32&batch=40&chains=pcd&k=2",
+            "seed=2&hidden=32&batch=40&method=pcd&k=2",
         ] {
             let run = |device: Option<&Rc<Gpu>>| {
                 let mut s = Session::new();

@@ -386,7 +386,7 @@ fn live_settings_reach_the_device() {
 #[test]
 fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
     for chains in ["cd", "pcd"] {
-        let query = format!("seed=5&hidden=20&batch=30&k=2&chains={chains}");
+        let query = format!("seed=5&hidden=20&batch=30&k=2&method={chains}");
         let rows = |device: Option<Rc<Control>>| {
             install_digits();
             let mut s = Session::new();

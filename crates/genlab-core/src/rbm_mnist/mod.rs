@@ -51,7 +51,7 @@ impl Default for RbmMnistSettings {
 const PARAMS: &[Param<RbmMnistSettings>] = &[
     param!(int RbmMnistSettings, "seed", seed, 0, 4_294_967_295, Restart),
     param!(int RbmMnistSettings, "hidden", hidden, 16, 500, Restart),
-    param!(choice RbmMnistSettings, "chains", chains, Chains, Restart),
+    param!(choice RbmMnistSettings, "method", chains, Chains, Restart),
     param!(int RbmMnistSettings, "k", k, 1, 20, Restart),
     param!(logfloat RbmMnistSettings, "lr", lr, 1e-4, 1.0, Live),
     param!(int RbmMnistSettings, "batch", batch, 1, 1000, Restart),

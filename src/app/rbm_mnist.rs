@@ -1,0 +1,171 @@
+//! The RBM on MNIST: its hidden units' filters (a column of W each, as a 28×28 picture in a
+//! diverging scale), the Gibbs chains of its negative phase, reconstructions of test digits,
+//! and the reconstruction error and free energy of train and test digits over training.
+
+use genlab_core::lesson::LessonId;
+use genlab_core::protocol::LessonView;
+use genlab_core::rbm_mnist::{RbmMnistSettings, RbmMnistView};
+use genlab_core::settings::parse_query;
+use leptos::prelude::*;
+
+use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::lesson::Lesson;
+use super::plots::{history_chart, SeriesSpec};
+use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
+use crate::i18n::{tr, Lang};
+
+const SIDE: usize = 28;
+
+fn view_of<T>(lesson: Lesson, f: impl FnOnce(&RbmMnistView) -> T) -> Option<T> {
+    lesson.view.with(|v| match v {
+        Some(LessonView::RbmMnist(v)) => Some(f(v)),
+        _ => None,
+    })
+}
+
+fn pictures(pixels: &[f32], cols: usize, lo: f32, hi: f32, diverging: bool) -> ImageGrid {
+    ImageGrid {
+        pixels: pixels.to_vec(),
+        count: pixels.len() / (SIDE * SIDE),
+        width: SIDE,
+        height: SIDE,
+        cols,
+        lo,
+        hi,
+        diverging,
+    }
+}
+
+#[component]
+pub fn RbmMnistLesson(
+    /// Settings from the address.
+    query: String,
+    /// Steps per second from the address (0 = max).
+    speed: f64,
+) -> impl IntoView {
+    let lesson = Lesson::start(LessonId::RbmMnist, query, speed);
+    on_cleanup(move || lesson.stop());
+    provide_context(lesson);
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let settings = Memo::new(move |_| parse_query::<RbmMnistSettings>(&lesson.query.get(), &[]).0);
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+    let label = move |k: &'static str| Signal::derive(move || tr(lang.get(), k).to_string());
+
+    let filters = Signal::derive(move || {
+        view_of(lesson, |v| {
+            let r = v.filter_range.max(1e-6) as f32;
+            pictures(&v.filters.0, 10, -r, r, true)
+        })
+    });
+    let chains =
+        Signal::derive(move || view_of(lesson, |v| pictures(&v.chains.0, 16, 0.0, 1.0, false)));
+    let recon = Signal::derive(move || {
+        view_of(lesson, |v| {
+            let mut px = v.recon_in.0.clone();
+            px.extend_from_slice(&v.recon_out.0);
+            pictures(&px, v.recon_in.0.len() / (SIDE * SIDE), 0.0, 1.0, false)
+        })
+    });
+    let history =
+        move |series: &'static [(&'static str, &'static str, plotters::style::RGBColor)]| {
+            Signal::derive(move || {
+                let h = lesson.history.get();
+                let l = lang.get();
+                (h.rows.len() > 1).then(|| {
+                    let specs: Vec<SeriesSpec> = series
+                        .iter()
+                        .map(|(m, label, c)| SeriesSpec {
+                            metric: m,
+                            label: tr(l, label),
+                            color: *c,
+                        })
+                        .collect();
+                    history_chart(&h, &specs, None, false, tr(l, "vae.axis.step"))
+                })
+            })
+        };
+    let recon_chart = history(&[
+        ("train_recon", "rbmm.series.train", palette::BLUE),
+        ("test_recon", "rbmm.series.test", palette::VERMILION),
+    ]);
+    let free_chart = history(&[
+        ("free_energy_train", "rbmm.series.train", palette::BLUE),
+        ("free_energy_test", "rbmm.series.test", palette::VERMILION),
+    ]);
+    let last = move |name: &'static str| {
+        move || {
+            lesson
+                .history
+                .with(|h| h.last(name))
+                .filter(|v| v.is_finite())
+                .map(fmt_num)
+                .unwrap_or_else(|| "—".into())
+        }
+    };
+    let epoch = move || view_of(lesson, |v| fmt_fixed(v.epoch, 2)).unwrap_or_default();
+    let images_per_sec = move || {
+        let r = lesson.rate.get();
+        if r > 0.0 {
+            format!("{:.0}", r * settings.get().batch as f64)
+        } else {
+            "—".into()
+        }
+    };
+    let filter_caption = move || {
+        view_of(lesson, |v| {
+            format!(
+                "{} {} / {} — {} ±{}",
+                tr(lang.get(), "rbmm.filters.shown"),
+                v.filter_count,
+                v.hidden,
+                tr(lang.get(), "rbmm.filters.scale"),
+                fmt_num(v.filter_range)
+            )
+        })
+        .unwrap_or_default()
+    };
+
+    view! {
+        <article class="lesson rbm-mnist" data-testid="lesson-rbm-mnist">
+            <h2>{t("lesson.rbm-mnist.title")}</h2>
+            <p class="explain">{t("rbmm.explain")}</p>
+            <StatusBanners lesson=lesson />
+            <super::device::ComputePathLine path=Signal::derive(move || view_of(lesson, |v| v.path.clone())) />
+            <TransportBar lesson=lesson />
+            <div class="lesson-grid">
+                <div class="charts">
+                    <h3>{t("rbmm.chart.filters")}</h3>
+                    <p class="hint" data-testid="filter-caption">{filter_caption}</p>
+                    <ImageCanvas grid=filters testid="filters-image" label=label("rbmm.chart.filters") class="digit-grid" />
+                    <h3>{t("rbmm.chart.chains")}</h3>
+                    <p class="hint">{move || if settings.get().chains == genlab_core::rbm_mnist::Chains::Pcd { t("rbmm.chains.pcd")() } else { t("rbmm.chains.cd")() }}</p>
+                    <ImageCanvas grid=chains testid="chains-image" label=label("rbmm.chart.chains") />
+                    <h3>{t("rbmm.chart.recon")}</h3>
+                    <ImageCanvas grid=recon testid="rbmm-recon-image" label=label("rbmm.chart.recon") />
+                </div>
+                <aside class="side">
+                    <dl class="readouts">
+                        <dt>{t("vae.readout.epoch")}</dt><dd data-testid="epoch">{epoch}</dd>
+                        <dt>{t("rbmm.readout.test_recon")}</dt><dd data-testid="test-recon">{last("test_recon")}</dd>
+                        <dt>{t("rbmm.readout.train_recon")}</dt><dd data-testid="train-recon">{last("train_recon")}</dd>
+                        <dt>{t("rbmm.readout.free_test")}</dt><dd data-testid="free-test">{last("free_energy_test")}</dd>
+                        <dt>{t("rbmm.readout.free_train")}</dt><dd data-testid="free-train">{last("free_energy_train")}</dd>
+                        <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
+                    </dl>
+                    {settings_panel::<RbmMnistSettings>(lesson)}
+                </aside>
+            </div>
+            <div class="metric-grid">
+                <div>
+                    <h3>{t("rbmm.chart.recon_error")}</h3>
+                    <ChartCanvas spec=recon_chart testid="chart-recon-error" min_interval_ms=250.0 label=label("rbmm.chart.recon_error") size="chart-short" />
+                </div>
+                <div>
+                    <h3>{t("rbmm.chart.free_energy")}</h3>
+                    <p class="hint">{t("rbmm.free_energy.hint")}</p>
+                    <ChartCanvas spec=free_chart testid="chart-free-energy" min_interval_ms=250.0 label=label("rbmm.chart.free_energy") size="chart-short" />
+                </div>
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,68 @@
+// The RBM on MNIST (issue 7): CD-1 learns the digits on the CPU — filters, chains and
+// reconstructions render, the reconstruction error falls — and with WebGPU (SwiftShader) the
+// same URL on the GPU reaches the same numbers.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+
+let server, browser;
+before(async () => { server = await startServer(); browser = await launch(['--enable-unsafe-webgpu']); });
+after(async () => { await browser?.close(); server?.stop(); });
+
+async function ready(page) {
+  await page.getByTestId('lesson-rbm-mnist').waitFor();
+  await waitFor(async () => (await text(page, 'test-recon')) !== '—', { timeout: 30000 });
+}
+
+async function runTo(page, step, timeout = 60000) {
+  await page.getByTestId('run-to-input').fill(String(step));
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === step, { timeout });
+  await page.waitForTimeout(300);
+}
+
+test('CD-1 learns the digits: filters, chains and reconstructions render, the error falls', async () => {
+  const page = await openPage(browser, `${server.base}#/rbm-mnist`);
+  await ready(page);
+  assert.equal(await page.getByTestId('compute-path').getAttribute('data-path'), 'cpu');
+  const untrained = await number(page, 'test-recon');
+  await runTo(page, 200);
+  // Natively: 196 → 48 squared pixels per test digit after 200 steps.
+  const trained = await number(page, 'test-recon');
+  assert.ok(trained < 0.5 * untrained, `reconstruction error ${untrained} → ${trained}`);
+  // The filters are coloured (diverging scale), the chains and reconstructions have ink.
+  assert.ok((await canvasInfo(page, 'filters-image')).ink > 0.2, 'filters drawn');
+  for (const c of ['chains-image', 'rbmm-recon-image']) {
+    const info = await canvasInfo(page, c);
+    assert.ok(info.dark > 0.01 && info.dark < 0.8, `${c}: ${JSON.stringify(info)}`);
+  }
+  assert.ok((await canvasInfo(page, 'chart-recon-error')).ink > 0.002);
+  assert.ok((await canvasInfo(page, 'chart-free-energy')).ink > 0.002);
+  await shot(page, 'rbm-mnist');
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the same URL on the GPU reaches the CPU run\'s numbers', async () => {
+  const query = 'seed=4&hidden=64&batch=50&method=pcd';
+  const scores = {};
+  for (const device of ['cpu', 'gpu']) {
+    const page = await openPage(browser, `${server.base}#/rbm-mnist?${query}&device=${device}`);
+    await ready(page);
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === device, { timeout: 20000 });
+    await runTo(page, 50, 90000);
+    scores[device] = [await number(page, 'test-recon'), await number(page, 'free-test')];
+    if (device === 'gpu') {
+      assert.ok((await canvasInfo(page, 'filters-image')).ink > 0.2, 'filters drawn from the GPU');
+      await shot(page, 'rbm-mnist-gpu');
+    }
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+  const [cpu, gpu] = [scores.cpu, scores.gpu];
+  for (let i = 0; i < 2; i++) {
+    assert.ok(Math.abs(gpu[i] - cpu[i]) <= 1e-3 * Math.abs(cpu[i]), `GPU ${gpu} vs CPU ${cpu}`);
+  }
+});
