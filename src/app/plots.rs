@@ -1,9 +1,36 @@
 //! Chart specs shared by lessons.
 
+use leptos::prelude::*;
 use plotters::style::RGBColor;
 
-use super::lesson::History;
+use super::lesson::{History, Lesson};
 use crate::charts::{palette, ChartSpec, Layer, LegendAt};
+use crate::i18n::{tr, Lang};
+
+/// A live chart of some history metrics, each given as (metric, label key, colour), over steps
+/// (the x label's key); nothing until there are two rows.
+pub fn live_history(
+    lesson: Lesson,
+    lang: RwSignal<Lang>,
+    series: &'static [(&'static str, &'static str, RGBColor)],
+    x_label: &'static str,
+) -> Signal<Option<ChartSpec>> {
+    Signal::derive(move || {
+        let h = lesson.history.get();
+        let l = lang.get();
+        (h.rows.len() > 1).then(|| {
+            let specs: Vec<SeriesSpec> = series
+                .iter()
+                .map(|(m, label, c)| SeriesSpec {
+                    metric: m,
+                    label: tr(l, label),
+                    color: *c,
+                })
+                .collect();
+            history_chart(&h, &specs, None, false, tr(l, x_label))
+        })
+    })
+}
 
 /// One metric of the history to draw: its column name, legend label and colour.
 pub struct SeriesSpec<'a> {

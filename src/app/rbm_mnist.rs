@@ -10,7 +10,7 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
-use super::plots::{history_chart, SeriesSpec};
+use super::plots::live_history;
 use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
 use crate::i18n::{tr, Lang};
 
@@ -66,24 +66,7 @@ pub fn RbmMnistLesson(
             pictures(&px, v.recon_in.0.len() / (SIDE * SIDE), 0.0, 1.0, false)
         })
     });
-    let history =
-        move |series: &'static [(&'static str, &'static str, plotters::style::RGBColor)]| {
-            Signal::derive(move || {
-                let h = lesson.history.get();
-                let l = lang.get();
-                (h.rows.len() > 1).then(|| {
-                    let specs: Vec<SeriesSpec> = series
-                        .iter()
-                        .map(|(m, label, c)| SeriesSpec {
-                            metric: m,
-                            label: tr(l, label),
-                            color: *c,
-                        })
-                        .collect();
-                    history_chart(&h, &specs, None, false, tr(l, "vae.axis.step"))
-                })
-            })
-        };
+    let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
     let recon_chart = history(&[
         ("train_recon", "rbmm.series.train", palette::BLUE),
         ("test_recon", "rbmm.series.test", palette::VERMILION),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
 use super::lesson::Lesson;
-use super::plots::{history_chart, SeriesSpec};
+use super::plots::live_history;
 use crate::charts::{
     arrow_nudge, event_to_data, palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid, Layer,
     LegendAt, Projector,
@@ -249,24 +249,7 @@ pub fn VaeLesson(
         let l = lang.get();
         vae_view(lesson, |v| scatter_spec(v, e, l))
     });
-    let history =
-        move |series: &'static [(&'static str, &'static str, plotters::style::RGBColor)]| {
-            Signal::derive(move || {
-                let h = lesson.history.get();
-                let l = lang.get();
-                (h.rows.len() > 1).then(|| {
-                    let specs: Vec<SeriesSpec> = series
-                        .iter()
-                        .map(|(m, label, c)| SeriesSpec {
-                            metric: m,
-                            label: tr(l, label),
-                            color: *c,
-                        })
-                        .collect();
-                    history_chart(&h, &specs, None, false, tr(l, "vae.axis.step"))
-                })
-            })
-        };
+    let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
     let rec_chart = history(&[
         ("train_rec", "vae.series.train", palette::BLUE),
         ("test_rec", "vae.series.test", palette::VERMILION),

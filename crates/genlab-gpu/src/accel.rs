@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use genlab_core::device::{Accelerator, DeviceFault, DeviceRead, RbmDevice, VaeDevice};
+use genlab_core::device::{Accelerator, DeviceFault, DeviceRead, RbmDevice, ReadDevice, VaeDevice};
 use genlab_core::msg;
 use genlab_core::msg::Msg;
 use genlab_core::nn::Optimizer;
@@ -112,7 +112,9 @@ impl RbmDevice for RbmOnGpu {
         self.rbm.set_batch(&self.gpu, batch);
         self.rbm.step(&self.gpu, rng);
     }
+}
 
+impl ReadDevice for RbmOnGpu {
     fn read(&self) -> DeviceRead {
         fault(self.rbm.read(&self.gpu))
     }
@@ -124,10 +126,6 @@ struct VaeOnGpu {
 }
 
 impl VaeDevice for VaeOnGpu {
-    fn batch(&self) -> usize {
-        self.vae.batch
-    }
-
     fn step(&mut self, x: &[f32], eps: &[f32], lr: f64) {
         self.vae.step(&self.gpu, x, eps, lr);
     }
@@ -135,7 +133,9 @@ impl VaeDevice for VaeOnGpu {
     fn set_beta(&mut self, beta: f64) {
         self.vae.set_beta(&self.gpu, beta);
     }
+}
 
+impl ReadDevice for VaeOnGpu {
     fn read(&self) -> DeviceRead {
         fault(self.vae.read(&self.gpu))
     }

@@ -9,6 +9,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
@@ -98,22 +99,148 @@ pub trait Accelerator {
 
 /// A binary RBM's CD-k / PCD-k update on a device (`crate::rbm::batched::BatchRbm` is the
 /// CPU twin). Steps are queued, never awaited.
-pub trait RbmDevice {
+/// `read` gives the parameters (W ‖ b ‖ c) and the chains after the last step (`extra`, B × d).
+pub trait RbmDevice: ReadDevice {
     /// One update on `batch` (B × d, values in {0, 1}) at learning rate `lr`, its Bernoulli
     /// draws taken from `rng` in the order the CPU twin takes them.
     fn step(&mut self, batch: &[f32], lr: f64, rng: &mut CounterRng);
-    /// The parameters (W ‖ b ‖ c) and the chains after the last step (`extra`, B × d).
+}
+
+/// A model on a device whose state can be read back.
+pub trait ReadDevice {
+    /// Everything the CPU copy needs, copied at this point of the device's queue.
     fn read(&self) -> DeviceRead;
 }
 
-/// A VAE training step on a device. Steps are queued, never awaited.
-pub trait VaeDevice {
-    fn batch(&self) -> usize;
+/// A VAE training step on a device. Steps are queued, never awaited. `read` gives the
+/// parameters, Adam's state, and [reconstruction, KL] summed since the previous read.
+pub trait VaeDevice: ReadDevice {
     /// One Adam step on batch `x` (B × 784) with noise `eps` (B × 2).
     fn step(&mut self, x: &[f32], eps: &[f32], lr: f64);
     fn set_beta(&mut self, beta: f64);
-    /// Parameters, Adam's state, and [reconstruction, KL] summed since the previous read.
-    fn read(&self) -> DeviceRead;
+}
+
+/// What a lesson that can train on a device keeps about it: the path the page shows, the
+/// host's accelerator, and the run on it — the device, the batch it holds, the lesson's
+/// counters as of the last read (`M`, what a lost device rewinds to) and the steps since.
+pub struct OnDevice<D: ?Sized, M> {
+    pub path: ComputePath,
+    pub accelerator: Option<Rc<dyn Accelerator>>,
+    run: Option<Run<D, M>>,
+}
+
+struct Run<D: ?Sized, M> {
+    device: Box<D>,
+    batch: usize,
+    mark: M,
+    unread: u64,
+}
+
+impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
+    pub fn new(choice: DeviceChoice) -> Self {
+        OnDevice {
+            path: match choice {
+                DeviceChoice::Cpu => ComputePath::Cpu,
+                DeviceChoice::Gpu => ComputePath::Requesting,
+            },
+            accelerator: None,
+            run: None,
+        }
+    }
+
+    /// The host's answer. `Some`: the lesson builds its device twin and calls `start`.
+    pub fn attach(
+        &mut self,
+        answer: Result<Rc<dyn Accelerator>, Msg>,
+    ) -> Option<Rc<dyn Accelerator>> {
+        match answer {
+            Ok(accelerator) => {
+                self.accelerator = Some(accelerator.clone());
+                Some(accelerator)
+            }
+            Err(why) => {
+                self.path = ComputePath::Fallback { adapter: None, why };
+                None
+            }
+        }
+    }
+
+    /// Steps go to `device` from now on, `batch` images each (`wanted`: what the settings
+    /// ask); `mark` is the lesson's state now.
+    pub fn start(&mut self, device: Box<D>, batch: usize, wanted: usize, mark: M) {
+        self.path = ComputePath::Gpu {
+            adapter: self
+                .accelerator
+                .as_ref()
+                .map(|a| a.adapter())
+                .unwrap_or_default(),
+            batch_limited: (batch < wanted).then_some((batch as u32, wanted as u32)),
+        };
+        self.run = Some(Run {
+            device,
+            batch,
+            mark,
+            unread: 0,
+        });
+    }
+
+    /// The device, if steps run on one.
+    pub fn device(&mut self) -> Option<&mut D> {
+        self.run.as_mut().map(|r| &mut *r.device)
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.run.is_some()
+    }
+
+    /// The batch the device holds.
+    pub fn batch(&self) -> Option<usize> {
+        self.run.as_ref().map(|r| r.batch)
+    }
+
+    /// A step was queued on the device.
+    pub fn count_step(&mut self) {
+        if let Some(r) = self.run.as_mut() {
+            r.unread += 1;
+        }
+    }
+
+    pub fn unread(&self) -> u64 {
+        self.run.as_ref().map_or(0, |r| r.unread)
+    }
+
+    pub fn read(&self) -> Option<DeviceRead> {
+        self.run.as_ref().map(|r| r.device.read())
+    }
+
+    /// The state as of the last read (what `read_taken` last stored).
+    pub fn mark(&self) -> Option<&M> {
+        self.run.as_ref().map(|r| &r.mark)
+    }
+
+    /// A read was taken into the CPU copy: `mark` is the lesson's state now.
+    pub fn read_taken(&mut self, mark: M) {
+        if let Some(r) = self.run.as_mut() {
+            r.unread = 0;
+            r.mark = mark;
+        }
+    }
+
+    /// The device is gone: the page is told, steps run on the CPU from now on, and the
+    /// lesson gets back the state of the last read to rewind to. `steps_at`: its step count.
+    pub fn lost(&mut self, steps_at: impl Fn(&M) -> u64) -> Option<M> {
+        let run = self.run.take()?;
+        self.accelerator = None;
+        let adapter = match &self.path {
+            ComputePath::Gpu { adapter, .. } => Some(adapter.clone()),
+            _ => None,
+        };
+        self.path = ComputePath::Fallback {
+            adapter,
+            why: crate::msg!("msg.gpu.lost", steps_at(&run.mark)),
+        };
+        Some(run.mark)
+    }
 }
 
 /// Waits for `future` by parking this thread: the native hosts' way to await a read (the CLI,

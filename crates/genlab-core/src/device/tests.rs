@@ -97,6 +97,9 @@ impl RbmDevice for RbmTwin {
         self.rbm
             .cd_step(batch, self.k, lr, self.chains.as_mut(), rng, &mut self.work);
     }
+}
+
+impl ReadDevice for RbmTwin {
     fn read(&self) -> DeviceRead {
         let c = &self.control;
         c.reads.set(c.reads.get() + 1);
@@ -120,9 +123,6 @@ impl RbmDevice for RbmTwin {
 }
 
 impl VaeDevice for Twin {
-    fn batch(&self) -> usize {
-        self.batch
-    }
     fn step(&mut self, x: &[f32], eps: &[f32], lr: f64) {
         assert_eq!(x.len(), self.batch * crate::vae::data::PIXELS);
         let loss = self.net.forward_loss(x, eps, self.batch, &mut self.ws);
@@ -136,6 +136,9 @@ impl VaeDevice for Twin {
     fn set_beta(&mut self, beta: f64) {
         self.beta = beta;
     }
+}
+
+impl ReadDevice for Twin {
     fn read(&self) -> DeviceRead {
         let c = &self.control;
         c.reads.set(c.reads.get() + 1);

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Chains, RbmMnistSettings};
 use crate::device::{
-    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, RbmDevice,
+    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
+    RbmDevice,
 };
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
@@ -96,19 +97,10 @@ pub struct RbmMnistTrainer {
     recon_rows: Vec<usize>,
     /// The chains as of the last device read (the CPU path reads its own work buffers).
     read_chains: Vec<f32>,
-    path: ComputePath,
-    accelerator: Option<Rc<dyn Accelerator>>,
-    device: Option<OnDevice>,
+    device: OnDevice<dyn RbmDevice, Mark>,
 }
 
-/// A device run and the counters of its last read (what a lost device rewinds to).
-struct OnDevice {
-    device: Box<dyn RbmDevice>,
-    mark: Mark,
-    unread: u64,
-}
-
-#[derive(Clone)]
+/// The counters a lost device rewinds to (the parameters and chains hold the rest).
 struct Mark {
     order: Vec<usize>,
     cursor: usize,
@@ -165,12 +157,7 @@ impl RbmMnistTrainer {
             test_eval,
             recon_rows,
             read_chains: vec![],
-            path: match s.device {
-                DeviceChoice::Cpu => ComputePath::Cpu,
-                DeviceChoice::Gpu => ComputePath::Requesting,
-            },
-            accelerator: None,
-            device: None,
+            device: OnDevice::new(s.device),
             digits,
             s,
         };
@@ -253,50 +240,31 @@ impl RbmMnistTrainer {
     }
 
     fn start_device(&mut self) {
-        let Some(accelerator) = self.accelerator.clone() else {
+        let Some(accelerator) = self.device.accelerator.clone() else {
             return;
         };
         let wanted = self.s.batch as usize;
-        let widest = PIXELS.max(self.rbm.h);
-        let batch = accelerator.fit_batch(wanted, widest);
-        let chains = self.chains.as_deref().filter(|c| c.len() == batch * PIXELS);
+        let batch = accelerator.fit_batch(wanted, PIXELS.max(self.rbm.h));
+        let chains = match (&self.chains, self.s.chains) {
+            (_, Chains::Cd) => None,
+            // PCD continues the CPU's chains when they fit the device's batch.
+            (Some(c), Chains::Pcd) if c.len() == batch * PIXELS => Some(&c[..]),
+            (_, Chains::Pcd) => Some(&[][..]),
+        };
         let device = accelerator.rbm(
             PIXELS,
             self.rbm.h,
             &self.rbm.params,
             batch,
             self.s.k,
-            match self.s.chains {
-                Chains::Cd => None,
-                Chains::Pcd => Some(chains.unwrap_or(&[])),
-            },
+            chains,
         );
-        self.path = ComputePath::Gpu {
-            adapter: accelerator.adapter(),
-            batch_limited: (batch < wanted).then_some((batch as u32, wanted as u32)),
-        };
-        self.device = Some(OnDevice {
-            device,
-            mark: self.mark(),
-            unread: 0,
-        });
-    }
-
-    fn batch_size(&self) -> usize {
-        match &self.device {
-            Some(_) => match &self.path {
-                ComputePath::Gpu {
-                    batch_limited: Some((used, _)),
-                    ..
-                } => *used as usize,
-                _ => self.s.batch as usize,
-            },
-            None => self.s.batch as usize,
-        }
+        let mark = self.mark();
+        self.device.start(device, batch, wanted, mark);
     }
 
     fn shown_chains(&self) -> &[f32] {
-        let all: &[f32] = if self.device.is_some() {
+        let all: &[f32] = if self.device.is_running() {
             &self.read_chains
         } else {
             self.work.chain()
@@ -339,7 +307,7 @@ impl Trainer for RbmMnistTrainer {
         if self.order.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
-        let n = self.batch_size();
+        let n = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.batch.clear();
         for _ in 0..n {
@@ -349,9 +317,9 @@ impl Trainer for RbmMnistTrainer {
         }
         self.steps += 1;
         self.images_seen += n as u64;
-        if let Some(on) = self.device.as_mut() {
-            on.device.step(&self.batch, self.s.lr, &mut self.sampler);
-            on.unread += 1;
+        if let Some(device) = self.device.device() {
+            device.step(&self.batch, self.s.lr, &mut self.sampler);
+            self.device.count_step();
             return Ok(());
         }
         let recon = self.rbm.cd_step(
@@ -404,7 +372,7 @@ impl Trainer for RbmMnistTrainer {
             chains: Bulk(chains),
             recon_in: Bulk(recon_in),
             recon_out: Bulk(recon_out),
-            path: self.path.clone(),
+            path: self.device.path.clone(),
         })
     }
 
@@ -461,17 +429,13 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
-        match device {
-            Ok(accelerator) => {
-                self.accelerator = Some(accelerator);
-                self.start_device();
-            }
-            Err(why) => self.path = ComputePath::Fallback { adapter: None, why },
+        if self.device.attach(device).is_some() {
+            self.start_device();
         }
     }
 
     fn unread_steps(&self) -> u64 {
-        self.device.as_ref().map_or(0, |d| d.unread)
+        self.device.unread()
     }
 
     fn view_behind(&self) -> bool {
@@ -479,36 +443,27 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn read_device(&self) -> Option<DeviceRead> {
-        self.device.as_ref().map(|d| d.device.read())
+        self.device.read()
     }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
-        let Some(on) = self.device.as_mut() else {
-            return Ok(());
-        };
         let copy = match read {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
-                let mark = on.mark.clone();
-                self.device = None;
-                self.accelerator = None;
-                self.order = mark.order;
-                self.cursor = mark.cursor;
-                self.batch_rng = mark.batch_rng;
-                self.sampler = mark.sampler;
-                self.steps = mark.steps;
-                self.images_seen = mark.images_seen;
-                let adapter = match &self.path {
-                    ComputePath::Gpu { adapter, .. } => Some(adapter.clone()),
-                    _ => None,
-                };
-                self.path = ComputePath::Fallback {
-                    adapter,
-                    why: msg!("msg.gpu.lost", mark.steps),
-                };
+                if let Some(mark) = self.device.lost(|m| m.steps) {
+                    self.order = mark.order;
+                    self.cursor = mark.cursor;
+                    self.batch_rng = mark.batch_rng;
+                    self.sampler = mark.sampler;
+                    self.steps = mark.steps;
+                    self.images_seen = mark.images_seen;
+                }
                 return Ok(());
             }
         };
+        if !self.device.is_running() {
+            return Ok(());
+        }
         if copy.params.len() != self.rbm.params.len() || copy.params.iter().any(|p| !p.is_finite())
         {
             return Err(msg!("msg.rbm_mnist.nan", self.steps, self.s.lr));
@@ -518,11 +473,8 @@ impl Trainer for RbmMnistTrainer {
             chains.clone_from(&copy.extra);
         }
         self.read_chains = copy.extra;
-        on.unread = 0;
         let mark = self.mark();
-        if let Some(on) = self.device.as_mut() {
-            on.mark = mark;
-        }
+        self.device.read_taken(mark);
         Ok(())
     }
 }

@@ -11,7 +11,8 @@ use super::data::{self, Digits, CLASSES, PIXELS};
 use super::model::{sigmoid, BatchLoss, VaeNet, Workspace, LATENT};
 use super::{Ends, VaeSettings};
 use crate::device::{
-    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, VaeDevice,
+    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
+    VaeDevice,
 };
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
@@ -175,21 +176,11 @@ pub struct VaeTrainer {
     sample_draw: u32,
     /// What the last pictures were made from: they are resent only when this changes.
     images_key: Option<(u64, String, u32)>,
-    path: ComputePath,
-    accelerator: Option<Rc<dyn Accelerator>>,
-    /// The device the steps run on (the CPU net then holds the state of the last read).
-    device: Option<OnDevice>,
+    /// The device the steps may run on (the CPU net then holds the state of the last read).
+    device: OnDevice<dyn VaeDevice, Mark>,
 }
 
-/// A device run: the device, the trainer's counters as of its last read — the state a lost
-/// device rewinds to — and the steps queued since.
-struct OnDevice {
-    device: Box<dyn VaeDevice>,
-    mark: Mark,
-    unread: u64,
-}
-
-#[derive(Clone)]
+/// The counters a lost device rewinds to (the net and the optimiser hold the rest).
 struct Mark {
     order: Vec<usize>,
     cursor: usize,
@@ -260,12 +251,7 @@ impl VaeTrainer {
             codes: None,
             sample_draw: 0,
             images_key: None,
-            path: match s.device {
-                DeviceChoice::Cpu => ComputePath::Cpu,
-                DeviceChoice::Gpu => ComputePath::Requesting,
-            },
-            device: None,
-            accelerator: None,
+            device: OnDevice::new(s.device),
             digits,
             s,
         };
@@ -526,7 +512,7 @@ impl VaeTrainer {
             knn,
             latent_std: std,
             collapsed,
-            path: self.path.clone(),
+            path: self.device.path.clone(),
             images,
         })
     }
@@ -545,22 +531,14 @@ impl VaeTrainer {
     /// A device twin of the CPU copy (parameters and Adam's moments), for the batch the device
     /// can hold.
     fn start_device(&mut self) {
-        let Some(accelerator) = self.accelerator.clone() else {
+        let Some(accelerator) = self.device.accelerator.clone() else {
             return;
         };
         let wanted = self.s.batch as usize;
-        let widest = PIXELS.max(self.net.hidden);
-        let batch = accelerator.fit_batch(wanted, widest);
+        let batch = accelerator.fit_batch(wanted, PIXELS.max(self.net.hidden));
         let device = accelerator.vae(&self.net, &self.opt, batch, self.s.beta);
-        self.path = ComputePath::Gpu {
-            adapter: accelerator.adapter(),
-            batch_limited: (batch < wanted).then_some((batch as u32, wanted as u32)),
-        };
-        self.device = Some(OnDevice {
-            device,
-            mark: self.mark(),
-            unread: 0,
-        });
+        let mark = self.mark();
+        self.device.start(device, batch, wanted, mark);
     }
 
     fn epoch(&self) -> f64 {
@@ -687,10 +665,7 @@ impl Trainer for VaeTrainer {
         if self.order.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
-        let batch = self
-            .device
-            .as_ref()
-            .map_or(self.s.batch as usize, |d| d.device.batch());
+        let batch = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.x.clear();
         for _ in 0..batch {
@@ -703,10 +678,10 @@ impl Trainer for VaeTrainer {
             let e = self.eps_rng.normal() as f32;
             self.eps.push(if self.s.beta == 0.0 { 0.0 } else { e });
         }
-        if let Some(on) = self.device.as_mut() {
+        if let Some(device) = self.device.device() {
             // Its losses arrive with the next read (`take_read`).
-            on.device.step(&self.x, &self.eps, self.s.lr);
-            on.unread += 1;
+            device.step(&self.x, &self.eps, self.s.lr);
+            self.device.count_step();
             self.steps += 1;
             self.images_seen += batch as u64;
             return Ok(());
@@ -832,13 +807,13 @@ impl Trainer for VaeTrainer {
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
         let batch = self.s.batch;
         let (applied, notices) = update_settings(&mut self.s, query);
-        if applied && self.device.is_some() {
+        if applied && self.device.is_running() {
             if self.s.batch != batch {
                 // The device's buffers are sized for a batch. The session defers commands
                 // until the device is read, so the CPU copy is current: start a new twin of it.
                 self.start_device();
-            } else if let Some(on) = self.device.as_mut() {
-                on.device.set_beta(self.s.beta);
+            } else if let Some(device) = self.device.device() {
+                device.set_beta(self.s.beta);
             }
         }
         (applied, notices)
@@ -849,19 +824,13 @@ impl Trainer for VaeTrainer {
     }
 
     fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
-        match device {
-            Ok(accelerator) => {
-                self.accelerator = Some(accelerator);
-                self.start_device();
-            }
-            Err(why) => {
-                self.path = ComputePath::Fallback { adapter: None, why };
-            }
+        if self.device.attach(device).is_some() {
+            self.start_device();
         }
     }
 
     fn unread_steps(&self) -> u64 {
-        self.device.as_ref().map_or(0, |d| d.unread)
+        self.device.unread()
     }
 
     fn view_behind(&self) -> bool {
@@ -869,37 +838,28 @@ impl Trainer for VaeTrainer {
     }
 
     fn read_device(&self) -> Option<DeviceRead> {
-        self.device.as_ref().map(|d| d.device.read())
+        self.device.read()
     }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
-        let Some(on) = self.device.as_mut() else {
-            return Ok(());
-        };
         let copy = match read {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 // Back to the last read — parameters, moments, batch order, noise — and on
                 // with the CPU: the steps since are run again, the same ones.
-                let mark = on.mark.clone();
-                self.device = None;
-                self.accelerator = None;
-                self.order = mark.order;
-                self.cursor = mark.cursor;
-                self.batch_rng = mark.batch_rng;
-                self.eps_rng = mark.eps_rng;
-                self.steps = mark.steps;
-                self.images_seen = mark.images_seen;
-                let adapter = match &self.path {
-                    ComputePath::Gpu { adapter, .. } => Some(adapter.clone()),
-                    _ => None,
-                };
-                self.path = ComputePath::Fallback {
-                    adapter,
-                    why: msg!("msg.gpu.lost", mark.steps),
-                };
+                if let Some(mark) = self.device.lost(|m| m.steps) {
+                    self.order = mark.order;
+                    self.cursor = mark.cursor;
+                    self.batch_rng = mark.batch_rng;
+                    self.eps_rng = mark.eps_rng;
+                    self.steps = mark.steps;
+                    self.images_seen = mark.images_seen;
+                }
                 return Ok(());
             }
+        };
+        let Some(seen_at_mark) = self.device.mark().map(|m| m.images_seen) else {
+            return Ok(());
         };
         let (rec, kl) = (
             copy.sums.first().copied().unwrap_or(f64::NAN),
@@ -919,12 +879,9 @@ impl Trainer for VaeTrainer {
         self.opt.set_moments(copy.m, copy.v, copy.t);
         self.since_record.0.rec += rec;
         self.since_record.0.kl += kl;
-        self.since_record.1 += self.images_seen - on.mark.images_seen;
-        on.unread = 0;
+        self.since_record.1 += self.images_seen - seen_at_mark;
         let mark = self.mark();
-        if let Some(on) = self.device.as_mut() {
-            on.mark = mark;
-        }
+        self.device.read_taken(mark);
         Ok(())
     }
 
