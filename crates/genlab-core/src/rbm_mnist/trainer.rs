@@ -112,12 +112,7 @@ struct Mark {
 
 impl RbmMnistTrainer {
     pub fn new(s: RbmMnistSettings) -> Self {
-        let digits = match data::installed() {
-            Some(data::Source::Loaded(d)) => Ok(d.clone()),
-            Some(data::Source::Failed(why)) => Err(why.clone()),
-            None => Err(msg!("msg.vae.not_loaded")),
-        };
-        Self::with_digits(s, digits)
+        Self::with_digits(s, data::installed_digits())
     }
 
     pub fn with_digits(s: RbmMnistSettings, digits: Result<Arc<Digits>, Msg>) -> Self {

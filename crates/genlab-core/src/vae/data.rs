@@ -180,6 +180,15 @@ pub fn installed() -> Option<&'static Source> {
     SHARED.get()
 }
 
+/// The installed digits for a lesson that trains on them, or why it cannot.
+pub fn installed_digits() -> Result<Arc<Digits>, Msg> {
+    match installed() {
+        Some(Source::Loaded(d)) => Ok(d.clone()),
+        Some(Source::Failed(why)) => Err(why.clone()),
+        None => Err(crate::msg!("msg.vae.not_loaded")),
+    }
+}
+
 /// The asset in the repository, for native tests and the command line.
 pub fn repo_asset_path() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

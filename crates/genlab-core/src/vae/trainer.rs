@@ -201,12 +201,7 @@ struct Scored {
 
 impl VaeTrainer {
     pub fn new(s: VaeSettings) -> Self {
-        let digits = match data::installed() {
-            Some(data::Source::Loaded(d)) => Ok(d.clone()),
-            Some(data::Source::Failed(why)) => Err(why.clone()),
-            None => Err(msg!("msg.vae.not_loaded")),
-        };
-        Self::with_digits(s, digits)
+        Self::with_digits(s, data::installed_digits())
     }
 
     pub fn with_digits(s: VaeSettings, digits: Result<Arc<Digits>, Msg>) -> Self {
