@@ -46,6 +46,8 @@ struct Worker {
     /// The GPU, once asked for and granted (kept to destroy it on a test's request).
     gpu: Option<Rc<genlab_gpu::Gpu>>,
     asking_for_gpu: bool,
+    /// When the last device read started.
+    last_read_ms: f64,
 }
 
 thread_local! {
@@ -113,6 +115,7 @@ pub fn start() {
             next_slice: slice_channel(),
             gpu: None,
             asking_for_gpu: false,
+            last_read_ms: f64::NEG_INFINITY,
         })
     });
     let onmessage =
@@ -196,8 +199,20 @@ fn serve_device(w: &mut Worker) {
         w.asking_for_gpu = true;
         wasm_bindgen_futures::spawn_local(offer_gpu(w.scope.clone()));
     }
-    if let Some(read) = w.session.read_due(false) {
-        wasm_bindgen_futures::spawn_local(take_read(read));
+    read_if_due(w, false);
+}
+
+/// Starts the read the session waits for — at once when a command or a pause waits, otherwise
+/// (a history row, a view fallen behind) no sooner than a snapshot interval after the previous
+/// read: a fast GPU is read back at most ~30 times a second, as the page is drawn.
+fn read_if_due(w: &mut Worker, for_view: bool) {
+    let t = now(&w.scope);
+    if w.session.read_urgent() || t - w.last_read_ms >= SNAPSHOT_MS {
+        if let Some(read) = w.session.read_due(for_view) {
+            w.last_read_ms = t;
+            w.last_snapshot_ms = t;
+            wasm_bindgen_futures::spawn_local(take_read(read));
+        }
     }
 }
 
@@ -409,7 +424,8 @@ fn tick() {
         w.tick_scheduled = false;
         let start = now(&w.scope);
         let mut wait_ms = 0;
-        while w.session.has_work() && now(&w.scope) - start < SLICE_MS {
+        let device_waits = |w: &Worker| w.session.waiting_for_device() || w.session.device_behind();
+        while w.session.has_work() && !device_waits(w) && now(&w.scope) - start < SLICE_MS {
             let mut budget = w.chunk;
             if w.session.steps_per_sec > 0.0 {
                 // Pace: the steps due since the pace mark, minus those done.
@@ -437,13 +453,9 @@ fn tick() {
                 w.last_snapshot_ms = now(&w.scope);
                 break;
             }
-            // Steps on a device are only queued: stop queueing once the view (or a row, a
-            // pause, a command) needs the device's numbers, so at most a few steps are ever in
-            // flight and a pause lands within them.
-            if !w.session.has_work() || w.session.waiting_for_device() || w.session.device_behind()
-            {
-                break;
-            }
+            // Steps on a device are only queued: the loop stops queueing once the view (or a
+            // row, a pause, a command) needs the device's numbers, so at most a few steps are
+            // ever in flight and a pause lands within them.
         }
         let t = now(&w.scope);
         if t - w.rate_mark.0 >= 1000.0 {
@@ -451,10 +463,14 @@ fn tick() {
                 / ((t - w.rate_mark.0) / 1000.0);
             w.rate_mark = (t, w.session.step());
         }
-        if let Some(read) = w.session.read_due(true) {
-            // The snapshot comes with the read.
-            wasm_bindgen_futures::spawn_local(take_read(read));
-            w.last_snapshot_ms = t;
+        if device_waits(w) {
+            // The snapshot comes with the read, and the next slice after it (`take_read`).
+            read_if_due(w, true);
+            if w.session.reading() {
+                return;
+            }
+            // Too soon after the previous read: come back when it is allowed.
+            wait_ms = (SNAPSHOT_MS - (t - w.last_read_ms)).clamp(1.0, SNAPSHOT_MS) as i32;
         } else if w.session.has_work() && t - w.last_snapshot_ms >= SNAPSHOT_MS {
             let snap = w.session.snapshot(w.rate);
             post(&w.scope, &snap);

@@ -110,6 +110,16 @@ impl Session {
         self.trainer.is_some() && (self.mode == Mode::Playing || self.queued > 0) && !self.reading
     }
 
+    /// Whether a person waits for the next read (a pause, a command): the host reads at once.
+    pub fn read_urgent(&self) -> bool {
+        !self.held.is_empty() || !self.deferred.is_empty()
+    }
+
+    /// Whether a read is on its way.
+    pub fn reading(&self) -> bool {
+        self.reading
+    }
+
     /// Whether steps wait for a device read (due or on its way): the host stops its slice.
     pub fn waiting_for_device(&self) -> bool {
         self.reading || self.row_due || !self.held.is_empty() || !self.deferred.is_empty()
