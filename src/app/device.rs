@@ -10,7 +10,8 @@ use crate::i18n::{message, tr, Lang};
 /// One line of status; a fallback or a smaller batch is a notice (it changes what runs).
 #[component]
 pub fn ComputePathLine(
-    /// The lesson's path, from its latest view (`None` before the first view).
+    /// The lesson's path, from its latest view (`None` before the first view); a memo, so the
+    /// line is rebuilt only when the path changes, not at every snapshot.
     path: Signal<Option<ComputePath>>,
 ) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));

