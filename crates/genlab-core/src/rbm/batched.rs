@@ -90,8 +90,8 @@ impl<T: Real> BatchRbm<T> {
         &self.params[..self.d * self.h]
     }
 
-    /// p(h = 1 | v) for a batch: σ(v W + c). v: n × d → out: n × H.
-    pub fn hidden_probs(&self, v: &[T], n: usize, out: &mut Vec<T>) {
+    /// The hidden units' inputs for a batch: v W + c. v: n × d → out: n × H.
+    pub fn hidden_input(&self, v: &[T], n: usize, out: &mut Vec<T>) {
         let (d, h) = (self.d, self.h);
         let c = &self.params[d * h + d..];
         out.clear();
@@ -99,6 +99,11 @@ impl<T: Real> BatchRbm<T> {
             out.extend_from_slice(c);
         }
         matmul_acc(v, self.w(), out, n, d, h); // n × H
+    }
+
+    /// p(h = 1 | v) for a batch: σ(v W + c). v: n × d → out: n × H.
+    pub fn hidden_probs(&self, v: &[T], n: usize, out: &mut Vec<T>) {
+        self.hidden_input(v, n, out);
         out.iter_mut().for_each(|x| *x = sigmoid(*x));
     }
 

@@ -15,9 +15,9 @@ use crate::device::{
     RbmDevice,
 };
 use crate::lesson::{update_settings, StepPart, Trainer};
+use crate::math::softplus;
 use crate::msg;
 use crate::msg::Msg;
-use crate::nn::dense::matmul_acc;
 use crate::protocol::{Bulk, LessonView};
 use crate::rbm::batched::{BatchRbm, CdWork};
 use crate::rng::{CounterRng, Rng};
@@ -70,11 +70,6 @@ fn binary(p: u8) -> f32 {
     } else {
         0.0
     }
-}
-
-fn softplus(a: f32) -> f64 {
-    let a = a as f64;
-    a.max(0.0) + (-a.abs()).exp().ln_1p()
 }
 
 pub struct RbmMnistTrainer {
@@ -177,18 +172,6 @@ impl RbmMnistTrainer {
         }
     }
 
-    /// Hidden pre-activations v W + c of `n` images (n × H).
-    fn hidden_input(&self, v: &[f32], n: usize) -> Vec<f32> {
-        let (d, h) = (self.rbm.d, self.rbm.h);
-        let c = &self.rbm.params[d * h + d..];
-        let mut out = Vec::with_capacity(n * h);
-        for _ in 0..n {
-            out.extend_from_slice(c);
-        }
-        matmul_acc(v, &self.rbm.params[..d * h], &mut out, n, d, h); // n × H
-        out
-    }
-
     /// Mean-field reconstructions p(v | h = p(h | v)) of `n` images (n × 784).
     fn reconstruct(&self, v: &[f32], n: usize) -> Vec<f32> {
         let mut ph = vec![];
@@ -214,11 +197,12 @@ impl RbmMnistTrainer {
             / n as f64;
         let (d, h) = (self.rbm.d, self.rbm.h);
         let b = &self.rbm.params[d * h..d * h + d];
-        let pre = self.hidden_input(v, n);
+        let mut pre = vec![];
+        self.rbm.hidden_input(v, n, &mut pre);
         let mut free = 0.0;
         for (row, hidden) in v.chunks_exact(d).zip(pre.chunks_exact(h)) {
             let visible: f64 = row.iter().zip(b).map(|(&x, &bi)| (x * bi) as f64).sum();
-            free += -visible - hidden.iter().map(|&a| softplus(a)).sum::<f64>();
+            free += -visible - hidden.iter().map(|&a| softplus(a as f64)).sum::<f64>();
         }
         (recon, free / n as f64)
     }
