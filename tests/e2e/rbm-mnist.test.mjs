@@ -66,3 +66,26 @@ test('the same URL on the GPU reaches the CPU run\'s numbers', async () => {
     assert.ok(Math.abs(gpu[i] - cpu[i]) <= 1e-3 * Math.abs(cpu[i]), `GPU ${gpu} vs CPU ${cpu}`);
   }
 });
+
+test('its controls live in the URL: bad values get a notice, a chosen setting survives a reload', async () => {
+  const page = await openPage(browser, `${server.base}#/rbm-mnist?hidden=9999&method=xyz&device=banana&k=0&lr=abc`);
+  await ready(page);
+  const notices = await text(page, 'notices');
+  for (const k of ['hidden', 'method', 'device', 'k', 'lr']) assert.match(notices, new RegExp(k), notices);
+  assert.equal(await page.getByTestId('param-hidden').inputValue(), '500');
+  assert.equal(await page.getByTestId('compute-path').getAttribute('data-path'), 'cpu');
+
+  await page.getByTestId('param-method').selectOption('pcd');
+  await waitFor(async () => page.url().includes('method=pcd'));
+  await page.getByTestId('param-device').selectOption('gpu');
+  await waitFor(async () => page.url().includes('device=gpu'));
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByTestId('param-method').inputValue(), 'pcd');
+  assert.equal(await page.getByTestId('param-device').inputValue(), 'gpu');
+  assert.equal(await page.getByTestId('param-hidden').inputValue(), '500');
+  await waitFor(async () => (await page.getByTestId('compute-path').getAttribute('data-path')) === 'gpu', { timeout: 20000 });
+  assert.match(await page.textContent('main'), /persist/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
