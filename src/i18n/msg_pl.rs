@@ -39,6 +39,7 @@ pub const MSG_PL: &[(&str, &str)] = &[
     ("msg.gpu.lost", "utracono urządzenie GPU; trening trwa dalej na CPU od kroku {0}"),
     ("msg.gpu.no_webgpu", "ta przeglądarka nie udostępnia WebGPU"),
     ("msg.gpu.no_adapter", "brak adaptera GPU: {0}"),
+    ("msg.gpu.browser_no_adapter", "ta przeglądarka ma WebGPU, ale nie udostępnia adaptera GPU (WebGPU może być wyłączone albo GPU zablokowane)"),
     ("msg.gpu.no_device", "adapter GPU nie udostępnił urządzenia: {0}"),
     ("msg.rbm_mnist.nan", "waga stała się NaN w kroku {0}: współczynnik uczenia {1} jest za duży dla tego przebiegu"),
     ("msg.gpu.lost_earlier", "urządzenie GPU zostało utracone wcześniej na tej stronie; odśwież stronę, aby spróbować ponownie"),

@@ -141,6 +141,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.gpu.lost", "the GPU device was lost; training went on from step {0} on the CPU"),
     ("msg.gpu.no_webgpu", "this browser offers no WebGPU"),
     ("msg.gpu.no_adapter", "no GPU adapter: {0}"),
+    ("msg.gpu.browser_no_adapter", "this browser has WebGPU but gives no GPU adapter (WebGPU may be switched off, or the GPU blocklisted)"),
     ("msg.gpu.no_device", "the GPU adapter gave no device: {0}"),
     ("msg.rbm_mnist.nan", "a weight became NaN at step {0}: the learning rate {1} is too high for this run"),
     ("msg.gpu.lost_earlier", "the GPU device was lost earlier on this page; reload the page to try it again"),

@@ -33,6 +33,10 @@ impl Unavailable {
     /// Why the CPU runs, for the page (in the reader's language).
     pub fn msg(&self) -> Msg {
         match self {
+            // wgpu's reason lists its native backends: noise to a reader of the page.
+            #[cfg(target_arch = "wasm32")]
+            Unavailable::NoAdapter(_) => msg!("msg.gpu.browser_no_adapter"),
+            #[cfg(not(target_arch = "wasm32"))]
             Unavailable::NoAdapter(why) => msg!("msg.gpu.no_adapter", why.clone()),
             Unavailable::NoDevice(why) => msg!("msg.gpu.no_device", why.clone()),
         }
