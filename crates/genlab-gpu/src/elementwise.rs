@@ -245,7 +245,10 @@ mod tests {
             gpu,
             &Elementwise::axpy(gpu, &ty, &Tensor::from_slice(gpu, &x), 0.1),
         );
-        assert!(max_rel_diff(&ty.read_blocking(gpu), &expected) < 1e-7);
+        // A GPU may fuse the multiply-add (one rounding where the CPU rounds twice): the H100's
+        // Vulkan driver does, lavapipe does not. Either way within an ulp or two of 1.
+        let diff = max_rel_diff(&ty.read_blocking(gpu), &expected);
+        assert!(diff <= 2.0 * f32::EPSILON, "axpy: {diff}");
     }
 
     /// The WGSL generator is the CPU's bit for bit, and the samples follow p.
