@@ -35,7 +35,7 @@ fn flag(args: &[String], name: &str) -> Option<f64> {
         })
 }
 
-fn start(route: &str) -> (Session, Vec<String>) {
+pub(crate) fn start(route: &str) -> (Session, Vec<String>) {
     let Some((lesson, query)) = parse_route(route) else {
         eprintln!(
             "unknown lesson in {route:?}; lessons: {}",
@@ -43,7 +43,7 @@ fn start(route: &str) -> (Session, Vec<String>) {
         );
         std::process::exit(2)
     };
-    if lesson == LessonId::Vae {
+    if matches!(lesson, LessonId::Vae | LessonId::RbmMnist) {
         install_digits();
     }
     let mut session = Session::new();
