@@ -31,7 +31,7 @@ function bundleSizes() {
 }
 
 const server = await startServer('.');
-// WebGPU (SwiftShader in headless Chromium) for genlab's GPU path.
+// WebGPU (SwiftShader in headless Chromium) for genlab's GPU path and TF.js's webgpu backend.
 const browser = await launch(['--enable-unsafe-webgpu']);
 const rows = [];
 try {
@@ -92,26 +92,28 @@ try {
   };
   for (const hidden of [256, 512]) {
     const g = await measure(`VAE H=${hidden} genlab worker (wasm)`, () => page.evaluate((h) => window.benchGenlab('Vae', `hidden=${h}&seed=1`, { warm: 30, steps: h === 256 ? 300 : 150 }), hidden), 100);
-    for (const [backend, steps] of [['wasm', 40], ['cpu', 4], ['webgl', 40]]) {
+    for (const [backend, steps] of [['wasm', 40], ['cpu', 4], ['webgl', 40], ['webgpu', 10]]) {
       const t = await measure(`VAE H=${hidden} TF.js ${backend}`, () => page.evaluate(([b, h, s]) => window.benchTfjs('vae', b, { hidden: h, batch: 100, steps: s, warm: 3 }), [backend, hidden, steps]), 100);
       table.push([`VAE H=${hidden}, images/s`, `TF.js ${backend}`, g, t]);
     }
     table.push([`VAE H=${hidden}, images/s`, 'native (release)', g, nat.vae[hidden]]);
     const gg = await measure(`VAE H=${hidden} genlab GPU (WebGPU: ${adapter})`, genlab('vae_gpu', [hidden, 100, 3, 10]), 1);
-    table.push([`VAE H=${hidden}, images/s`, 'TF.js webgl', gg, rows.find((r) => r.label === `VAE H=${hidden} TF.js webgl`)?.per_sec ?? null, 'genlab: GPU path']);
+    for (const backend of ['webgl', 'webgpu']) {
+      table.push([`VAE H=${hidden}, images/s`, `TF.js ${backend}`, gg, rows.find((r) => r.label === `VAE H=${hidden} TF.js ${backend}`)?.per_sec ?? null, 'genlab: GPU path']);
+    }
   }
   const gan = await measure('GAN genlab worker (wasm)', () => page.evaluate(() => window.benchGenlab('Gan', 'seed=1', { warm: 50, steps: 1500 })), 1);
-  for (const [backend, steps] of [['wasm', 200], ['cpu', 100], ['webgl', 100]]) {
+  for (const [backend, steps] of [['wasm', 200], ['cpu', 100], ['webgl', 100], ['webgpu', 30]]) {
     const t = await measure(`GAN TF.js ${backend}`, () => page.evaluate(([b, s]) => window.benchTfjs('gan', b, { steps: s, warm: 5 }), [backend, steps]), 1);
     table.push(['GAN default preset, steps/s', `TF.js ${backend}`, gan, t]);
   }
   table.push(['GAN default preset, steps/s', 'native (release)', gan, nat.gan]);
   const rbmCpu = await measure('RBM 784×256 CD-1 genlab CPU (wasm)', genlab('rbm_cpu', [256, 100, 3, 40]), 1);
   const rbmGpu = await measure(`RBM 784×256 CD-1 genlab GPU (WebGPU: ${adapter})`, genlab('rbm_gpu', [256, 100, 3, 20]), 1);
-  for (const [backend, steps] of [['wasm', 40], ['cpu', 10], ['webgl', 40]]) {
+  for (const [backend, steps] of [['wasm', 40], ['cpu', 10], ['webgl', 40], ['webgpu', 10]]) {
     const t = await measure(`RBM 784×256 CD-1 TF.js ${backend}`, () => page.evaluate(([b, s]) => window.benchTfjs('rbm', b, { hidden: 256, batch: 100, steps: s, warm: 3 }), [backend, steps]), 100);
     table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, rbmCpu, t, 'genlab: CPU path, wasm']);
-    if (backend === 'webgl') table.push(['RBM 784×256 CD-1 batch 100, images/s', 'TF.js webgl', rbmGpu, t, 'genlab: GPU path']);
+    if (backend === 'webgl' || backend === 'webgpu') table.push(['RBM 784×256 CD-1 batch 100, images/s', `TF.js ${backend}`, rbmGpu, t, 'genlab: GPU path']);
   }
   table.push(['RBM 784×256 CD-1 batch 100, images/s', 'native (release, batched f32)', rbmCpu, nat.rbm?.images_per_sec ?? null]);
   await simdCheck('VAE H=256, images/s', 'Vae', 'hidden=256&seed=1', { warm: 30, steps: 300 }, 100, nat.vae[256]);
