@@ -88,7 +88,12 @@ try {
     const off = simd
       ? await measure(`${label} genlab worker, no SIMD`, () => page.evaluate(([l, q, o]) => window.benchGenlab(l, q, { ...o, dist: 'dist-nosimd' }), [lesson, query, opts]), scale)
       : null;
-    ratios.push([label, nativeRate, on, off]);
+    // The same loop run in the page with no worker around it (genlab-bench-wasm's session_rate):
+    // what the worker's messages add, apart from the loop's own wasm/native ratio.
+    const route = `${lesson.toLowerCase()}?${query}`;
+    // (Not the VAE: its digits reach a lesson through the worker's fetch.)
+    const loop = lesson === 'Vae' ? null : await measure(`${label} loop in the page (no worker)`, genlab('session_rate', [route, opts.warm, opts.steps]), scale);
+    ratios.push([label, nativeRate, on, off, loop]);
   };
   for (const hidden of [256, 512]) {
     const g = await measure(`VAE H=${hidden} genlab worker (wasm)`, () => page.evaluate((h) => window.benchGenlab('Vae', `hidden=${h}&seed=1`, { warm: 30, steps: h === 256 ? 300 : 150 }), hidden), 100);
@@ -120,11 +125,12 @@ try {
   await simdCheck('GAN default, steps/s', 'Gan', 'seed=1', { warm: 50, steps: 1500 }, 1, nat.gan);
   await simdCheck('RBM six movies (all lanes), steps/s', 'Rbm', 'seed=1', { warm: 50, steps: 3000 }, 1, nat.rbm6);
   await simdCheck('Sinkhorn iterations (transport), steps/s', 'Transport', 'seed=1', { warm: 50, steps: 20000 }, 1, nat.transport);
-  console.log('\n| training loop | native (release) | wasm, SIMD | native / wasm | wasm without SIMD | SIMD gain |');
-  console.log('|---|---|---|---|---|---|');
-  for (const [label, n, on, off] of ratios) {
+  console.log('\n| training loop | native (release) | wasm, SIMD (worker) | native / wasm | wasm without SIMD | SIMD gain | wasm loop, no worker | native / loop |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const [label, n, on, off, loop] of ratios) {
     const fmt = (x) => (x == null ? '—' : Math.round(x).toLocaleString('en'));
-    console.log(`| ${label} | ${fmt(n)} | ${fmt(on)} | ${n && on ? (n / on).toFixed(2) : '—'} | ${fmt(off)} | ${on && off ? (on / off).toFixed(2) + '×' : '—'} |`);
+    const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '—');
+    console.log(`| ${label} | ${fmt(n)} | ${fmt(on)} | ${ratio(n, on)} | ${fmt(off)} | ${on && off ? (on / off).toFixed(2) + '×' : '—'} | ${fmt(loop)} | ${ratio(n, loop)} |`);
   }
   console.log('\n| first load (localhost, cold) | time to interactive |');
   console.log('|---|---|');

@@ -135,3 +135,41 @@ async fn timed<M>(
 pub async fn gpu_adapter() -> Result<String, JsValue> {
     Ok(gpu().await?.adapter)
 }
+
+/// Steps per second of a lesson's session run in this page, with no worker around it: the
+/// training loop in wasm as the native bench runs it (a snapshot built every 33 ms, never
+/// serialised), to tell the loop's own wasm/native ratio from what the worker adds.
+#[wasm_bindgen]
+pub fn session_rate(route: &str, warm: u32, steps: u32) -> Result<f64, JsValue> {
+    let (warm, steps) = (warm as u64, steps as u64);
+    use genlab_core::lesson::parse_route;
+    use genlab_core::protocol::ToWorker;
+    use genlab_core::session::Session;
+    let (lesson, query) = parse_route(route).ok_or_else(|| JsValue::from_str("unknown lesson"))?;
+    let mut session = Session::new();
+    session.handle(ToWorker::Init { lesson, query });
+    session.handle(ToWorker::RunTo { step: warm });
+    while session.has_work() {
+        session.run(100);
+    }
+    session.handle(ToWorker::RunTo { step: warm + steps });
+    let t0 = now_ms();
+    let (mut last_snapshot, mut chunk) = (t0, 1);
+    while session.has_work() {
+        // Chunks of ~1–3 ms as the worker runs them: a clock read per Sinkhorn iteration
+        // would cost more than the iteration.
+        let before = now_ms();
+        session.run(chunk);
+        let t = now_ms();
+        if t - before < 1.0 {
+            chunk = (chunk * 2).min(10_000);
+        } else if t - before > 3.0 {
+            chunk = (chunk / 2).max(1);
+        }
+        if t - last_snapshot >= 33.0 {
+            let _ = session.snapshot(0.0);
+            last_snapshot = t;
+        }
+    }
+    Ok(steps as f64 / ((now_ms() - t0) / 1000.0))
+}
