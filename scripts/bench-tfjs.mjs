@@ -17,7 +17,7 @@ function native() {
   const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.bench === 'native');
   const vae = Object.fromEntries(lines.filter((l) => l.lesson === 'vae' && l.hidden).map((l) => [l.hidden, l.images_per_sec]));
   const gan = lines.find((l) => l.lesson === 'gan')?.steps_per_sec;
-  const rbm = lines.find((l) => l.lesson === 'rbm-mnist');
+  const rbm = lines.find((l) => l.lesson === 'rbm-mnist' && l.images_per_sec);
   const rbm6 = lines.find((l) => l.lesson === 'rbm')?.steps_per_sec;
   const transport = lines.find((l) => l.lesson === 'transport' && l.steps_per_sec)?.steps_per_sec;
   return { vae, gan, rbm, rbm6, transport };

@@ -225,34 +225,24 @@ impl Mlp {
             tape.grad_in.resize(batch * n_in, 0.0);
             let (x, g, d_x) = (&input[..], &tape.grad_out[..], &mut tape.grad_in[..]);
             let mut r = 0;
-            while r + 4 <= batch {
-                let rows = (r * n_in..(r + 4) * n_in, r * n_out..(r + 4) * n_out);
-                backward_rows::<4>(
-                    &x[rows.0.clone()],
-                    &g[rows.1],
-                    w_t,
-                    d_w,
-                    d_b,
-                    &mut d_x[rows.0],
-                );
-                r += 4;
-            }
-            for r in r..batch {
-                let rows = (r * n_in..(r + 1) * n_in, r * n_out..(r + 1) * n_out);
-                backward_rows::<1>(
-                    &x[rows.0.clone()],
-                    &g[rows.1],
-                    w_t,
-                    d_w,
-                    d_b,
-                    &mut d_x[rows.0],
-                );
+            while r < batch {
+                // Blocks of four rows, then the rest one by one.
+                let (rows, block): (usize, BackwardRows) = if r + 4 <= batch {
+                    (4, backward_rows::<4>)
+                } else {
+                    (1, backward_rows::<1>)
+                };
+                let (xs, gs) = (r * n_in..(r + rows) * n_in, r * n_out..(r + rows) * n_out);
+                block(&x[xs.clone()], &g[gs], w_t, d_w, d_b, &mut d_x[xs]);
+                r += rows;
             }
             std::mem::swap(&mut tape.grad_in, &mut tape.grad_out);
         }
         &tape.grad_out
     }
 }
+
+type BackwardRows = fn(&[f64], &[f64], &[f64], &mut [f64], &mut [f64], &mut [f64]);
 
 /// One layer's backward pass for `R` consecutive rows of the batch: adds their dW = xᵀ g and
 /// db = Σ g, and writes dx = g Wᵀ (`w_t` is Wᵀ, n_out × n_in). Each sum takes its terms in the
