@@ -1,5 +1,6 @@
 // Shared pieces of the end-to-end tests: a static server for dist/ on 127.0.0.1, Debian's
 // Chromium through playwright-core, a long-task recorder, and canvas checks.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, dirname, resolve } from 'node:path';
@@ -56,6 +57,32 @@ export async function openPage(browser, url, viewport = { width: 1400, height: 1
   });
   await page.goto(url);
   return page;
+}
+
+/// The long tasks (> 50 ms) on the page's main thread during `ms` from now, and the durations.
+async function longTasksDuring(page, ms, start = async () => {}) {
+  await page.evaluate(() => { window.__longTasks = window.__longTasks && []; });
+  await start();
+  await page.waitForTimeout(ms);
+  const tasks = await page.evaluate(() => window.__longTasks);
+  assert.ok(Array.isArray(tasks), 'the longtask observer is supported');
+  return tasks.filter((d) => d > 50);
+}
+
+/// Training never blocks the page: `ms` of training (begun by `start`) with no main-thread task
+/// over 50 ms. This machine has two cores, the worker keeps one busy, and the host can take the
+/// other away mid-task, so a lone long task in the first window earns one more window of the
+/// same length, which must be clean: a page that blocks its main thread does it in both. Both
+/// windows are logged. Returns the durations seen.
+export async function assertNoLongTasks(page, label, { ms = 10000, start } = {}) {
+  const first = await longTasksDuring(page, ms, start);
+  console.log(`# ${label}: long tasks ${first.length}, worst ${Math.max(0, ...first).toFixed(1)} ms`);
+  if (first.length === 0) return first;
+  assert.equal(first.length, 1, `${label}: long tasks ${first.join(', ')} ms`);
+  const second = await longTasksDuring(page, ms);
+  console.log(`# ${label}, second window: long tasks ${second.length}, worst ${Math.max(0, ...second).toFixed(1)} ms`);
+  assert.equal(second.length, 0, `${label}: long tasks ${first.join(', ')} ms, then ${second.join(', ')} ms`);
+  return first;
 }
 
 export async function text(page, testid) {
