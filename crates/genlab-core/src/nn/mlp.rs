@@ -196,9 +196,13 @@ impl Mlp {
         debug_assert_eq!(d_params.len(), params.len());
         tape.grad_out.clear();
         tape.grad_out.extend_from_slice(d_out); // dL/d(output of layer l), batch × n_out
-        let offsets: Vec<_> = self.layer_offsets().collect();
+                                                // Layers last to first, each block's offset counted down from the end (no list of
+                                                // offsets allocated per step).
+        let mut end = self.n_params();
         for l in (0..n_layers).rev() {
-            let (off, n_in, n_out) = offsets[l];
+            let (n_in, n_out) = (self.sizes[l], self.sizes[l + 1]);
+            let off = end - (n_in * n_out + n_out);
+            end = off;
             // Through the activation: dL/d(pre) = dL/d(out) ⊙ f'(pre).
             if l + 1 < n_layers {
                 let pre = &tape.pre[l];
