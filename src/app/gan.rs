@@ -188,9 +188,7 @@ pub fn GanLesson(
     /// Steps per second from the address (0 = max).
     speed: f64,
 ) -> impl IntoView {
-    let lesson = Lesson::start(LessonId::Gan, query, speed);
-    on_cleanup(move || lesson.stop());
-    provide_context(lesson);
+    let lesson = Lesson::mount(LessonId::Gan, query, speed);
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let settings = Memo::new(move |_| parse_query::<GanSettings>(&lesson.query.get(), &[]).0);
     let log_w1 = RwSignal::new(true);

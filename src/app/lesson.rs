@@ -109,8 +109,17 @@ pub struct Lesson {
 }
 
 impl Lesson {
+    /// Starts the lesson for the component being built: its worker stops when the component is
+    /// dropped, and its children find the lesson as context.
+    pub fn mount(id: LessonId, query: String, speed: f64) -> Lesson {
+        let lesson = Lesson::start(id, query, speed);
+        on_cleanup(move || lesson.stop());
+        provide_context(lesson);
+        lesson
+    }
+
     /// Starts a worker running lesson `id` with `query`.
-    pub fn start(id: LessonId, query: String, speed: f64) -> Lesson {
+    fn start(id: LessonId, query: String, speed: f64) -> Lesson {
         let lesson = Lesson {
             id,
             step: RwSignal::new(0),

@@ -103,9 +103,7 @@ fn distribution_chart(v: &RbmView, lang: Lang) -> Option<ChartSpec> {
 
 #[component]
 pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
-    let lesson = Lesson::start(LessonId::Rbm, query, speed);
-    on_cleanup(move || lesson.stop());
-    provide_context(lesson);
+    let lesson = Lesson::mount(LessonId::Rbm, query, speed);
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let settings = Memo::new(move |_| parse_query::<RbmSettings>(&lesson.query.get(), &[]).0);
     let t = move |k: &'static str| move || tr(lang.get(), k);

@@ -43,9 +43,7 @@ pub fn RbmMnistLesson(
     /// Steps per second from the address (0 = max).
     speed: f64,
 ) -> impl IntoView {
-    let lesson = Lesson::start(LessonId::RbmMnist, query, speed);
-    on_cleanup(move || lesson.stop());
-    provide_context(lesson);
+    let lesson = Lesson::mount(LessonId::RbmMnist, query, speed);
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let settings = Memo::new(move |_| parse_query::<RbmMnistSettings>(&lesson.query.get(), &[]).0);
     let t = move |k: &'static str| move || tr(lang.get(), k);

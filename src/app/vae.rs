@@ -99,9 +99,7 @@ pub fn VaeLesson(
     /// Steps per second from the address (0 = max).
     speed: f64,
 ) -> impl IntoView {
-    let lesson = Lesson::start(LessonId::Vae, query, speed);
-    on_cleanup(move || lesson.stop());
-    provide_context(lesson);
+    let lesson = Lesson::mount(LessonId::Vae, query, speed);
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let projector = use_context::<Projector>().map(|p| p.0);
     let settings = Memo::new(move |_| parse_query::<VaeSettings>(&lesson.query.get(), &[]).0);
