@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use genlab_core::device::{Accelerator, DeviceCopy, DeviceFault};
-use genlab_core::lesson::LessonId;
+use genlab_core::lesson::{Asset, LessonId};
 use genlab_core::msg;
 use genlab_core::msg::Msg;
 use genlab_core::protocol::{wire, FromWorker, ToWorker};
@@ -145,11 +145,8 @@ fn on_message(data: JsValue) {
             return;
         }
         let needs_digits = matches!(
-            cmd,
-            ToWorker::Init {
-                lesson: LessonId::Vae | LessonId::RbmMnist,
-                ..
-            }
+            &cmd,
+            ToWorker::Init { lesson, .. } if lesson.needs(Asset::Digits)
         );
         if needs_digits && digits::installed().is_none() {
             w.waiting = Some(vec![cmd]);

@@ -296,7 +296,7 @@ pub fn settings_panel<S: Settings + Send + Sync>(lesson: Lesson) -> impl IntoVie
                             if let Ok(v) = parse_value(kind, &event_target_value(&e), value()) { change(key, v) }
                         }>
                         {options.iter().map(|&o| {
-                            let text = move || crate::choice_label_key(key, o).map(|k| tr(lang(), &k)).unwrap_or(o);
+                            let text = move || tr(lang(), &crate::choice_label_key(key, o));
                             view! { <option value=o selected=move || value().choice() == o>{text}</option> }
                         }).collect_view()}
                     </select>

@@ -2,33 +2,12 @@
 
 use std::rc::Rc;
 
-use crate::choice_enum;
 use crate::device::{Accelerator, DeviceCopy, DeviceFault, DeviceRead};
 use crate::msg::Msg;
 use crate::protocol::{LessonAction, LessonAnswer, LessonView};
 use crate::settings::{self, Notice, Settings};
 
-choice_enum! {
-    /// Every lesson route. Order is the order on the landing page.
-    pub enum LessonId {
-        Rbm = "rbm", Vae = "vae", Gan = "gan", Transport = "transport", RbmMnist = "rbm-mnist",
-        Autoencoders = "autoencoders", ConditionalVae = "cvae", Langevin = "langevin", Dbn = "dbn",
-    }
-}
-
-impl LessonId {
-    /// Whether the lesson is built. Routes of unbuilt lessons say so plainly in the page.
-    pub fn is_built(self) -> bool {
-        matches!(
-            self,
-            LessonId::Gan
-                | LessonId::Rbm
-                | LessonId::Transport
-                | LessonId::Vae
-                | LessonId::RbmMnist
-        )
-    }
-}
+pub use crate::registry::{build, rehearsal, Asset, LessonDef, LessonId, NoAction};
 
 /// Which part of a training step to run: GAN students step the discriminator and the generator
 /// one move at a time; lessons without parts run a whole step for any of them.
@@ -122,43 +101,6 @@ pub fn parse_route(route: &str) -> Option<(LessonId, String)> {
     let (name, query) = route.split_once('?').unwrap_or((route, ""));
     <LessonId as crate::settings::ChoiceEnum>::from_key(name.trim_end_matches('/'))
         .map(|id| (id, query.to_string()))
-}
-
-/// Builds the trainer of `lesson` from a settings string.
-pub fn build(lesson: LessonId, query: &str) -> Result<Built, Msg> {
-    match lesson {
-        LessonId::Gan => from_query(query, crate::gan::GanTrainer::new),
-        LessonId::Rbm => from_query(query, crate::rbm::RbmTrainer::new),
-        LessonId::Transport => from_query(query, crate::transport::TransportTrainer::new),
-        LessonId::Vae => from_query(query, crate::vae::VaeTrainer::new),
-        LessonId::RbmMnist => from_query(query, crate::rbm_mnist::RbmMnistTrainer::new),
-        other => Err(crate::msg!("msg.lesson.not_built", format!("{other:?}"))),
-    }
-}
-
-/// Parses the settings `S` (app keys allowed) and builds a trainer from them.
-fn from_query<S: Settings, T: Trainer + 'static>(
-    query: &str,
-    new: fn(S) -> T,
-) -> Result<Built, Msg> {
-    let (s, notices) = settings::parse_query::<S>(query, APP_KEYS);
-    Ok(Built {
-        trainer: Box::new(new(s)),
-        notices,
-    })
-}
-
-/// Two settings strings a host may run through a throwaway session right after `lesson` starts:
-/// browsers compile wasm lazily, and without a rehearsal the first interaction pays for that.
-/// Only lessons whose interactions must land within a frame have one.
-pub fn rehearsal(lesson: LessonId) -> Option<[String; 2]> {
-    match lesson {
-        LessonId::Transport => Some([
-            crate::transport::warm_up_query(0),
-            crate::transport::warm_up_query(1),
-        ]),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

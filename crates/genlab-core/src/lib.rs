@@ -15,6 +15,7 @@ pub mod nn;
 pub mod protocol;
 pub mod rbm;
 pub mod rbm_mnist;
+pub mod registry;
 pub mod rng;
 pub mod runfile;
 pub mod session;

@@ -8,13 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::gan::GanView;
 use crate::lesson::{LessonId, StepPart};
 use crate::msg::Msg;
-use crate::rbm::{RbmAction, RbmAnswer, RbmView};
+pub use crate::registry::{LessonAction, LessonAnswer, LessonView};
 use crate::settings::Notice;
-use crate::transport::TransportView;
-use crate::vae::{VaeAction, VaeAnswer, VaeView};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ToWorker {
@@ -161,27 +158,6 @@ pub struct Snapshot {
     /// Rows recorded since the previous snapshot.
     pub history: Vec<HistoryRow>,
     pub view: LessonView,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum LessonView {
-    Gan(GanView),
-    Rbm(RbmView),
-    RbmMnist(crate::rbm_mnist::RbmMnistView),
-    Transport(TransportView),
-    Vae(VaeView),
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum LessonAction {
-    Rbm(RbmAction),
-    Vae(VaeAction),
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum LessonAnswer {
-    Rbm(RbmAnswer),
-    Vae(VaeAnswer),
 }
 
 /// A block of f32 numbers that travels outside the serialised message (see the module docs).

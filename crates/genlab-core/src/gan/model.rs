@@ -348,6 +348,17 @@ struct GanState {
     last: Vec<f64>,
 }
 
+impl crate::lesson::LessonDef for GanTrainer {
+    type Settings = GanSettings;
+    type View = GanView;
+    type Action = crate::lesson::NoAction;
+    type Answer = crate::lesson::NoAction;
+    const METRICS: &'static [&'static str] = METRICS;
+    fn new(settings: GanSettings) -> Self {
+        GanTrainer::new(settings)
+    }
+}
+
 impl Trainer for GanTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS

@@ -708,6 +708,17 @@ impl Lane {
     }
 }
 
+impl crate::lesson::LessonDef for RbmTrainer {
+    type Settings = RbmSettings;
+    type View = RbmView;
+    type Action = RbmAction;
+    type Answer = RbmAnswer;
+    const METRICS: &'static [&'static str] = METRICS;
+    fn new(settings: RbmSettings) -> Self {
+        RbmTrainer::new(settings)
+    }
+}
+
 impl Trainer for RbmTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS

@@ -266,6 +266,18 @@ struct RbmMnistState {
     images_seen: u64,
 }
 
+impl crate::lesson::LessonDef for RbmMnistTrainer {
+    type Settings = RbmMnistSettings;
+    type View = RbmMnistView;
+    type Action = crate::lesson::NoAction;
+    type Answer = crate::lesson::NoAction;
+    const METRICS: &'static [&'static str] = METRICS;
+    const ASSETS: &'static [crate::lesson::Asset] = &[crate::lesson::Asset::Digits];
+    fn new(settings: RbmMnistSettings) -> Self {
+        RbmMnistTrainer::new(settings)
+    }
+}
+
 impl Trainer for RbmMnistTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS

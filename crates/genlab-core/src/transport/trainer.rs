@@ -256,6 +256,20 @@ struct TransportState {
     errors: Vec<f64>,
 }
 
+impl crate::lesson::LessonDef for TransportTrainer {
+    type Settings = TransportSettings;
+    type View = TransportView;
+    type Action = crate::lesson::NoAction;
+    type Answer = crate::lesson::NoAction;
+    const METRICS: &'static [&'static str] = METRICS;
+    fn new(settings: TransportSettings) -> Self {
+        TransportTrainer::new(settings)
+    }
+    fn rehearsal() -> Option<[String; 2]> {
+        Some([warm_up_query(0), warm_up_query(1)])
+    }
+}
+
 impl Trainer for TransportTrainer {
     fn metric_names(&self) -> &'static [&'static str] {
         METRICS

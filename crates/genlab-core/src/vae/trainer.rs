@@ -190,7 +190,10 @@ struct Mark {
     images_seen: u64,
 }
 
-/// The test split scored at one step (for the history).
+/// The test split scored at one step (for the history). It travels in an exported run: the
+/// view shows the last scoring until the next, and it was made from parameters a file no longer
+/// holds.
+#[derive(Clone, Serialize, Deserialize)]
 struct Scored {
     step: u64,
     rec: f64,
@@ -638,6 +641,21 @@ struct VaeState {
     since_record: Vec<f64>,
     since_record_images: u64,
     sample_draw: u32,
+    /// The last scoring of the test split (files from before it was saved lack it).
+    #[serde(default)]
+    scored: Option<Scored>,
+}
+
+impl crate::lesson::LessonDef for VaeTrainer {
+    type Settings = VaeSettings;
+    type View = VaeView;
+    type Action = VaeAction;
+    type Answer = VaeAnswer;
+    const METRICS: &'static [&'static str] = METRICS;
+    const ASSETS: &'static [crate::lesson::Asset] = &[crate::lesson::Asset::Digits];
+    fn new(settings: VaeSettings) -> Self {
+        VaeTrainer::new(settings)
+    }
 }
 
 impl Trainer for VaeTrainer {
@@ -764,6 +782,7 @@ impl Trainer for VaeTrainer {
             since_record: vec![self.since_record.0.rec, self.since_record.0.kl],
             since_record_images: self.since_record.1,
             sample_draw: self.sample_draw,
+            scored: self.scored.clone(),
         })
     }
 
@@ -792,8 +811,16 @@ impl Trainer for VaeTrainer {
             st.since_record_images,
         );
         self.sample_draw = st.sample_draw;
-        // Everything cached was made from the old parameters.
-        self.scored = None;
+        // The last scoring comes with the run; every other cache was made from the old
+        // parameters.
+        if let Some(sc) = &st.scored {
+            let finite = [sc.rec, sc.kl, sc.knn, sc.std.0, sc.std.1];
+            expect_finite("test scores", &finite)?;
+            if sc.step > st.steps {
+                return Err(msg!("msg.run.scores_ahead"));
+            }
+        }
+        self.scored = st.scored;
         self.codes = None;
         self.images_key = None;
         Ok(())
