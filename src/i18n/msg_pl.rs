@@ -28,6 +28,10 @@ pub const MSG_PL: &[(&str, &str)] = &[
     ("msg.ot.sinkhorn_blocked", "algorytm Sinkhorna nie może działać na tych chmurach: {0}"),
     ("msg.ot.masses_zeroed", "ujemne lub nieliczbowe masy ustawiono na 0"),
     ("msg.ot.bad_points", "pominięto nieczytelne punkty: {0}"),
+    ("msg.ot.bins_cut", "użyto tylko pierwszych {0} przedziałów: pominięto {1}"),
+    ("msg.ot.masses_capped", "masy większe niż {0} ustawiono na {0}"),
+    ("msg.ot.points_clamped", "współrzędne spoza ±{0} przesunięto na brzeg"),
+    ("msg.rbm.exact_too_big", "dokładny gradient sumuje po 2^d stanach, najwyżej dla {0} filmów: te dane mają {1}, więc przebieg używa CD-k"),
     ("msg.ot.bad_covariance", "ustawiono {0}: kowariancja wymaga |s_xy| < √(s_xx·s_yy)"),
     ("msg.rbm.bad_rows", "wiersze {0} nie mają po jednym 0/1 na film: ich nieczytelne oceny ustawiono na 0"),
     ("msg.rbm.no_users", "W danych nie ma użytkowników: dodaj co najmniej jednego (lub przywróć dane z wykładu), aby trenować."),
@@ -80,5 +84,6 @@ pub const MSG_PL: &[(&str, &str)] = &[
     ("msg.run.chains", "trwałe łańcuchy w pliku nie pasują do tych ustawień"),
     ("msg.run.order_rbm", "kolejność mini-batchy w pliku nie pasuje do tych danych"),
     ("msg.run.order_vae", "kolejność mini-batchy w pliku nie pasuje do tych cyfr"),
+    ("msg.run.scores_ahead", "wyniki testowe w pliku pochodzą z późniejszego kroku niż sam przebieg"),
     ("msg.run.sinkhorn", "algorytm Sinkhorna nie może działać na chmurach z pliku: {0}"),
 ];

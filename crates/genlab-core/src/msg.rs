@@ -128,6 +128,10 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.ot.sinkhorn_blocked", "Sinkhorn cannot run on these clouds: {0}"),
     ("msg.ot.masses_zeroed", "negative or non-numeric masses were set to 0"),
     ("msg.ot.bad_points", "{0} unreadable point(s) left out"),
+    ("msg.ot.bins_cut", "only the first {0} bins are used: {1} more left out"),
+    ("msg.ot.masses_capped", "masses above {0} were set to {0}"),
+    ("msg.ot.points_clamped", "coordinates outside ±{0} were moved to the edge"),
+    ("msg.rbm.exact_too_big", "the exact gradient sums over 2^d states, at most {0} movies: this data has {1}, so the run uses CD-k"),
     ("msg.ot.bad_covariance", "set to {0}: a covariance needs |s_xy| < √(s_xx·s_yy)"),
     // RBM
     ("msg.rbm.bad_rows", "rows {0} do not have one 0/1 per movie: their unreadable ratings were set to 0"),
@@ -183,6 +187,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.run.chains", "the file's persistent chains do not fit these settings"),
     ("msg.run.order_rbm", "the file's batch order does not fit this data"),
     ("msg.run.order_vae", "the file's batch order does not fit these digits"),
+    ("msg.run.scores_ahead", "the file's test scores are from a later step than its run"),
     ("msg.run.sinkhorn", "Sinkhorn cannot run on the file's clouds: {0}"),
 ];
 

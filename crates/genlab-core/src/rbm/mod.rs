@@ -17,7 +17,7 @@ pub use trainer::{RbmAction, RbmAnswer, RbmTrainer, RbmView, LANES, METRICS};
 use crate::choice_enum;
 use crate::nn::OptimizerKind;
 use crate::param;
-use crate::settings::{Notice, Param, Settings};
+use crate::settings::{Notice, NoticeKind, Param, Settings};
 
 choice_enum! {
     /// How the negative (model) phase of the gradient is obtained.
@@ -112,6 +112,18 @@ impl Settings for RbmSettings {
         match key {
             "movies" => self.data.parse_movies(raw, notices),
             _ => self.data.parse_users(raw, notices),
+        }
+    }
+    fn reconcile(&mut self, notices: &mut Vec<Notice>) {
+        let d = self.data.d();
+        if d > data::EXACT_MAX_D && self.method == Method::Exact {
+            self.method = Method::Cd;
+            notices.push(Notice {
+                key: "method".into(),
+                kind: NoticeKind::Adjusted {
+                    why: crate::msg!("msg.rbm.exact_too_big", data::EXACT_MAX_D as u64, d as u64),
+                },
+            });
         }
     }
     fn format_extra(&self) -> Vec<(&'static str, String)> {

@@ -5,6 +5,10 @@ use crate::param;
 use crate::settings::{Notice, NoticeKind, Param, Settings};
 
 pub const MAX_BINS: usize = 12;
+/// The largest mass one bin or point carries.
+pub const MAX_MASS: f64 = 1e6;
+/// Points live in [−50, 50]² (the plot shows far less; a pasted outlier stays reachable).
+pub const MAX_COORD: f64 = 50.0;
 pub const MAX_POINTS: usize = 50;
 
 /// A weighted 2-D point.
@@ -110,35 +114,50 @@ const PARAMS: &[Param<TransportSettings>] = &[
 ];
 
 fn parse_masses(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Option<Vec<f64>> {
+    let parts: Vec<&str> = raw.split(',').filter(|p| !p.trim().is_empty()).collect();
     let mut out = Vec::new();
-    let mut bad = false;
-    for part in raw
-        .split(',')
-        .filter(|p| !p.trim().is_empty())
-        .take(MAX_BINS)
-    {
+    let (mut bad, mut capped) = (false, false);
+    for part in parts.iter().take(MAX_BINS) {
         match part.trim().parse::<f64>() {
-            Ok(x) if x.is_finite() && x >= 0.0 => out.push(x.min(1e6)),
+            Ok(x) if x.is_finite() && x >= 0.0 => {
+                capped |= x > MAX_MASS;
+                out.push(x.min(MAX_MASS));
+            }
             _ => {
                 bad = true;
                 out.push(0.0);
             }
         }
     }
-    if bad {
+    let mut adjusted = |why| {
         notices.push(Notice {
             key: key.into(),
-            kind: NoticeKind::Adjusted {
-                why: crate::msg!("msg.ot.masses_zeroed"),
-            },
-        });
+            kind: NoticeKind::Adjusted { why },
+        })
+    };
+    if parts.len() > MAX_BINS {
+        adjusted(crate::msg!(
+            "msg.ot.bins_cut",
+            MAX_BINS as u64,
+            (parts.len() - MAX_BINS) as u64
+        ));
+    }
+    if bad {
+        adjusted(crate::msg!("msg.ot.masses_zeroed"));
+    }
+    if capped {
+        adjusted(crate::msg!("msg.ot.masses_capped", MAX_MASS));
     }
     (!out.is_empty()).then_some(out)
 }
 
 fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
     let mut out = Vec::new();
-    let mut bad = 0;
+    let (mut bad, mut moved) = (0, false);
+    let mut coord = |v: f64| {
+        moved |= v.abs() > MAX_COORD;
+        v.clamp(-MAX_COORD, MAX_COORD)
+    };
     for part in raw.split(';').filter(|p| !p.trim().is_empty()) {
         let nums: Vec<Option<f64>> = part
             .split(',')
@@ -146,25 +165,36 @@ fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
             .collect();
         match nums.as_slice() {
             [Some(x), Some(y)] => out.push(Point {
-                x: x.clamp(-50.0, 50.0),
-                y: y.clamp(-50.0, 50.0),
+                x: coord(*x),
+                y: coord(*y),
                 w: 1.0,
             }),
             [Some(x), Some(y), Some(w)] if *w >= 0.0 => out.push(Point {
-                x: x.clamp(-50.0, 50.0),
-                y: y.clamp(-50.0, 50.0),
-                w: w.min(1e6),
+                x: coord(*x),
+                y: coord(*y),
+                w: *w,
             }),
             _ => bad += 1,
         }
     }
-    if bad > 0 {
+    let capped = out.iter().any(|p| p.w > MAX_MASS);
+    for p in &mut out {
+        p.w = p.w.min(MAX_MASS);
+    }
+    let mut adjusted = |why| {
         notices.push(Notice {
             key: key.into(),
-            kind: NoticeKind::Adjusted {
-                why: crate::msg!("msg.ot.bad_points", bad as u64),
-            },
-        });
+            kind: NoticeKind::Adjusted { why },
+        })
+    };
+    if bad > 0 {
+        adjusted(crate::msg!("msg.ot.bad_points", bad as u64));
+    }
+    if moved {
+        adjusted(crate::msg!("msg.ot.points_clamped", MAX_COORD));
+    }
+    if capped {
+        adjusted(crate::msg!("msg.ot.masses_capped", MAX_MASS));
     }
     if out.len() > MAX_POINTS {
         notices.push(Notice {
