@@ -1,49 +1,142 @@
 //! genlab's headless runner. It reads the same settings string as the page's URL, drives the same
 //! session as the web worker, and prints JSON lines — for benchmarks, slide figures and checks.
 //!
+//!   genlab-cli lessons                                  (every lesson, built or planned)
 //!   genlab-cli run 'gan?seed=3&lr_g=0.002' --steps 5000 [--every 100]
 //!   genlab-cli view 'gan?seed=3' --steps 2000          (the charts' data as JSON)
 //!   genlab-cli bench [--seconds 3] [gan ...]            (steps/s per lesson)
 
 use std::time::Instant;
 
-use genlab_core::lesson::{parse_route, LessonId};
+use clap::{Parser, Subcommand};
+use genlab_core::lesson::{parse_route, Asset, LessonId};
 use genlab_core::protocol::{FromWorker, HistoryRow, PauseReason, ToWorker};
 use genlab_core::session::Session;
 use genlab_core::settings::ChoiceEnum;
 use serde_json::{json, Map, Value};
 
-mod gpu_bench;
-
-fn usage() -> ! {
-    eprintln!(
-        "usage:\n  genlab-cli run ROUTE [--steps N] [--every K]\n  genlab-cli view ROUTE [--steps N]\n  genlab-cli bench [--seconds S] [LESSON ...]\n  genlab-cli bench-gpu [--seconds S]\n  genlab-cli gpu-follow [--steps N] [--hidden H]\n\
-         ROUTE is the page's URL hash without '#/', e.g. 'gan?seed=3&lr_g=0.002'"
-    );
-    std::process::exit(2)
+/// Prints a line on stdout; a reader that has gone (`| head`) ends the program quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(0)
+        }
+    }};
 }
 
-fn flag(args: &[String], name: &str) -> Option<f64> {
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| {
-            v.parse().unwrap_or_else(|_| {
-                eprintln!("{name} needs a number, got {v:?}");
-                std::process::exit(2)
-            })
-        })
+mod gpu_bench;
+
+/// Runs any lesson from the settings string its page's address holds.
+#[derive(Parser)]
+#[command(
+    name = "genlab-cli",
+    about = "genlab's headless runner: the page's lessons, from the same settings string as the URL",
+    after_help = "ROUTE is the page's URL hash without '#/', e.g. 'gan?seed=3&lr_g=0.002'. \
+                  `genlab-cli lessons` lists the lessons."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Trains a lesson and prints its metric history as JSON lines.
+    Run {
+        /// The lesson and its settings, e.g. 'gan?seed=3'.
+        route: String,
+        /// Steps to run.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(..=MAX_STEPS))]
+        steps: u64,
+        /// Print every K-th recorded row (K ≥ 1).
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..))]
+        every: u64,
+    },
+    /// Trains a lesson and prints what its charts show, as JSON.
+    View {
+        route: String,
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(..=MAX_STEPS))]
+        steps: u64,
+    },
+    /// Steps per second of each lesson (all built lessons if none is named).
+    Bench {
+        #[arg(long, default_value_t = 3.0, value_parser = seconds)]
+        seconds: f64,
+        /// Lesson keys, e.g. gan vae.
+        #[arg(value_parser = lesson_key)]
+        lessons: Vec<LessonId>,
+    },
+    /// The GPU kernels and the digit lessons on this machine's GPU against its CPU.
+    BenchGpu {
+        #[arg(long, default_value_t = 3.0, value_parser = seconds)]
+        seconds: f64,
+    },
+    /// How long a GPU VAE run follows the CPU run of the same seed.
+    GpuFollow {
+        #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=100_000))]
+        steps: u64,
+        #[arg(long, default_value_t = 256, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        hidden: u64,
+    },
+    /// Lists every lesson: its key, whether it is built, and what it needs.
+    Lessons,
+}
+
+/// More steps than any lesson needs (a billion GAN steps is a month on one core).
+const MAX_STEPS: u64 = 1_000_000_000;
+
+fn seconds(raw: &str) -> Result<f64, String> {
+    match raw.parse::<f64>() {
+        Ok(s) if s.is_finite() && (0.1..=3600.0).contains(&s) => Ok(s),
+        _ => Err(format!(
+            "{raw:?} is not a number of seconds from 0.1 to 3600"
+        )),
+    }
+}
+
+fn lesson_key(raw: &str) -> Result<LessonId, String> {
+    LessonId::from_key(raw)
+        .filter(|l| l.is_built())
+        .ok_or_else(|| format!("no built lesson {raw:?}; lessons: {}", built_keys()))
+}
+
+fn built_keys() -> String {
+    LessonId::all_built()
+        .map(|l| l.key())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Notices printed one by one before the rest are counted: 30,000 unknown keys are one line.
+const NOTICES_SHOWN: usize = 20;
+
+fn print_notices(notices: &[genlab_core::settings::Notice]) {
+    for n in notices.iter().take(NOTICES_SHOWN) {
+        let text = n.to_string();
+        let cut: String = text.chars().take(200).collect();
+        let more = if cut.len() < text.len() { "…" } else { "" };
+        eprintln!("notice: {cut}{more}");
+    }
+    if notices.len() > NOTICES_SHOWN {
+        eprintln!("notice: … and {} more", notices.len() - NOTICES_SHOWN);
+    }
 }
 
 pub(crate) fn start(route: &str) -> (Session, Vec<String>) {
     let Some((lesson, query)) = parse_route(route) else {
-        eprintln!(
-            "unknown lesson in {route:?}; lessons: {}",
-            LessonId::KEYS.join(", ")
-        );
+        eprintln!("unknown lesson in {route:?}; lessons: {}", built_keys());
         std::process::exit(2)
     };
-    if matches!(lesson, LessonId::Vae | LessonId::RbmMnist) {
+    if !lesson.is_built() {
+        eprintln!(
+            "the {} lesson is not built yet; built lessons: {}",
+            lesson.key(),
+            built_keys()
+        );
+        std::process::exit(2)
+    }
+    if lesson.needs(Asset::Digits) {
         install_digits();
     }
     let mut session = Session::new();
@@ -56,10 +149,8 @@ pub(crate) fn start(route: &str) -> (Session, Vec<String>) {
                 metric_names,
                 ..
             } => {
-                for n in &notices {
-                    eprintln!("notice: {n}");
-                }
-                println!("{}", json!({ "lesson": lesson.key(), "query": query }));
+                print_notices(&notices);
+                out!("{}", json!({ "lesson": lesson.key(), "query": query }));
                 names = metric_names;
             }
             FromWorker::Failed { message } => {
@@ -72,9 +163,10 @@ pub(crate) fn start(route: &str) -> (Session, Vec<String>) {
     (session, names)
 }
 
-fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64) {
+/// Prints every `every`-th row, and the row at `last` (the run's end) whatever its number.
+fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64, last: u64) {
     for row in rows {
-        if row.step % every == 0 {
+        if row.step % every == 0 || row.step == last {
             let mut obj = Map::new();
             obj.insert("step".into(), json!(row.step));
             for (n, v) in names.iter().zip(&row.values) {
@@ -83,7 +175,7 @@ fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64) {
                     if v.is_finite() { json!(v) } else { Value::Null },
                 );
             }
-            println!("{}", Value::Object(obj));
+            out!("{}", Value::Object(obj));
         }
     }
 }
@@ -92,7 +184,12 @@ fn print_rows(rows: Vec<HistoryRow>, names: &[String], every: u64) {
 /// the run diverged.
 fn run_to(session: &mut Session, steps: u64, mut on_rows: impl FnMut(Vec<HistoryRow>)) -> bool {
     if steps > 0 {
-        session.handle(ToWorker::RunTo { step: steps });
+        for reply in session.handle(ToWorker::RunTo { step: steps }) {
+            if let FromWorker::Rejected { why, .. } = reply {
+                eprintln!("cannot run: {why}");
+                std::process::exit(1)
+            }
+        }
     }
     let mut ok = true;
     while session.has_work() {
@@ -156,7 +253,7 @@ fn bench_vae_widths(seconds: f64) {
             }
         }
         let images = session.step() as f64 * 100.0 / t0.elapsed().as_secs_f64();
-        println!(
+        out!(
             "{}",
             json!({ "bench": "native", "lesson": "vae", "hidden": hidden, "images_per_sec": images.round(), "steps": session.step() })
         );
@@ -197,7 +294,7 @@ fn bench_rbm_mnist(seconds: f64) {
         steps += 1;
     }
     let images = (steps * batch) as f64 / t0.elapsed().as_secs_f64();
-    println!(
+    out!(
         "{}",
         json!({ "bench": "native", "lesson": "rbm-mnist-lesson-code", "hidden": h, "images_per_sec": images.round(), "steps": steps })
     );
@@ -215,7 +312,7 @@ fn bench_rbm_mnist(seconds: f64) {
         steps += 1;
     }
     let images = (steps * batch) as f64 / t0.elapsed().as_secs_f64();
-    println!(
+    out!(
         "{}",
         json!({ "bench": "native", "lesson": "rbm-mnist", "hidden": h, "images_per_sec": images.round(), "steps": steps })
     );
@@ -244,93 +341,92 @@ fn bench_transport_interaction() {
         let _ = built.trainer.view();
     }
     let ms = t0.elapsed().as_secs_f64() * 1000.0 / reps as f64;
-    println!(
+    out!(
         "{}",
         json!({ "bench": "native", "lesson": "transport", "interaction_ms_50_points": (ms * 100.0).round() / 100.0 })
     );
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.first().map(String::as_str) {
-        Some("run") => {
-            let route = args.get(1).unwrap_or_else(|| usage());
-            let steps = flag(&args, "--steps").unwrap_or(1000.0) as u64;
-            let every = (flag(&args, "--every").unwrap_or(100.0) as u64).max(1);
-            let (mut session, names) = start(route);
-            let ok = run_to(&mut session, steps, |rows| print_rows(rows, &names, every));
+    match Cli::parse().command {
+        Command::Run {
+            route,
+            steps,
+            every,
+        } => {
+            let (mut session, names) = start(&route);
+            let ok = run_to(&mut session, steps, |rows| {
+                print_rows(rows, &names, every, steps)
+            });
             std::process::exit(if ok { 0 } else { 3 });
         }
-        Some("view") => {
-            let route = args.get(1).unwrap_or_else(|| usage());
-            let steps = flag(&args, "--steps").unwrap_or(1000.0) as u64;
-            let (mut session, _) = start(route);
+        Command::View { route, steps } => {
+            let (mut session, _) = start(&route);
             run_to(&mut session, steps, drop);
             if let FromWorker::Snapshot(snap) = session.snapshot(0.0) {
-                println!(
+                out!(
                     "{}",
                     serde_json::to_string(&snap.view).expect("views serialise")
                 );
             }
         }
-        Some("bench") => {
-            let seconds = flag(&args, "--seconds").unwrap_or(3.0);
-            let named: Vec<LessonId> = args[1..]
-                .iter()
-                .filter_map(|a| LessonId::from_key(a))
-                .collect();
-            let lessons: Vec<LessonId> = if named.is_empty() {
-                LessonId::ALL
-                    .iter()
-                    .copied()
-                    .filter(|l| l.is_built())
-                    .collect()
+        Command::Bench { seconds, lessons } => {
+            let lessons: Vec<LessonId> = if lessons.is_empty() {
+                LessonId::all_built().collect()
             } else {
-                named
+                lessons
             };
-            for lesson in lessons.iter().copied() {
-                let (mut session, _) = start(lesson.key());
-                session.handle(ToWorker::Play);
-                let t0 = Instant::now();
-                // As the worker runs it: a snapshot (history and view) every 33 ms.
-                let mut last_snapshot = 0.0;
-                while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
-                    session.run(1);
-                    let t = t0.elapsed().as_secs_f64();
-                    if t - last_snapshot >= 0.033 {
-                        let _ = session.snapshot(0.0);
-                        last_snapshot = t;
-                    }
-                }
-                let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
-                println!(
-                    "{}",
-                    json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
-                );
-            }
-            if lessons.contains(&LessonId::Vae) {
-                bench_vae_widths(seconds);
-            }
-            if lessons.contains(&LessonId::Transport) {
-                bench_transport_interaction();
-            }
-            if lessons.contains(&LessonId::Rbm) {
-                bench_rbm_mnist(seconds);
-            }
+            bench(&lessons, seconds);
         }
-        Some("bench-gpu") => gpu_bench::bench(flag(&args, "--seconds").unwrap_or(3.0)),
-        Some("gpu-follow") => {
+        Command::BenchGpu { seconds } => gpu_bench::bench(seconds),
+        Command::GpuFollow { steps, hidden } => {
             let digits = genlab_core::vae::data::load_repo_asset().unwrap_or_else(|e| {
                 eprintln!("{e}");
                 std::process::exit(1)
             });
-            let hidden = flag(&args, "--hidden").unwrap_or(256.0) as usize;
-            gpu_bench::follow(
-                &digits,
-                hidden,
-                flag(&args, "--steps").unwrap_or(300.0) as usize,
-            );
+            gpu_bench::follow(&digits, hidden as usize, steps as usize);
         }
-        _ => usage(),
+        Command::Lessons => {
+            for &l in LessonId::ALL {
+                let needs: Vec<String> = l.assets().iter().map(|a| format!("{a:?}")).collect();
+                out!(
+                    "{}",
+                    json!({ "lesson": l.key(), "built": l.is_built(), "needs": needs })
+                );
+            }
+        }
+    }
+}
+
+/// Steps per second of each lesson as the worker runs it: a snapshot (history and view) every
+/// 33 ms.
+fn bench(lessons: &[LessonId], seconds: f64) {
+    for &lesson in lessons {
+        let (mut session, _) = start(lesson.key());
+        session.handle(ToWorker::Play);
+        let t0 = Instant::now();
+        let mut last_snapshot = 0.0;
+        while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
+            session.run(1);
+            let t = t0.elapsed().as_secs_f64();
+            if t - last_snapshot >= 0.033 {
+                let _ = session.snapshot(0.0);
+                last_snapshot = t;
+            }
+        }
+        let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
+        out!(
+            "{}",
+            json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
+        );
+    }
+    if lessons.contains(&LessonId::Vae) {
+        bench_vae_widths(seconds);
+    }
+    if lessons.contains(&LessonId::Transport) {
+        bench_transport_interaction();
+    }
+    if lessons.contains(&LessonId::Rbm) {
+        bench_rbm_mnist(seconds);
     }
 }

@@ -1,0 +1,130 @@
+//! The command line as a person types it: bad input is refused or reported, never passed over in
+//! silence.
+
+use std::process::{Command, Output};
+
+fn cli(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_genlab-cli"))
+        .args(args)
+        .output()
+        .expect("genlab-cli runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn a_lesson_that_cannot_run_says_why_and_fails() {
+    for route in ["rbm?users=", "transport?ys=", "transport?xs=&ys="] {
+        let out = cli(&["run", route, "--steps", "20"]);
+        assert_eq!(out.status.code(), Some(1), "{route}");
+        let err = text(&out.stderr);
+        assert!(err.contains("cannot run: "), "{route}: {err}");
+    }
+    let err = text(&cli(&["run", "rbm?users=", "--steps", "3"]).stderr);
+    assert!(err.contains("no users"), "{err}");
+}
+
+#[test]
+fn bad_flags_are_refused_with_a_message() {
+    for args in [
+        &["run", "gan", "--steps", "-5"][..],
+        &["run", "gan", "--steps", "NaN"],
+        &["run", "gan", "--steps", "1e30"],
+        &["run", "gan", "--steps"],
+        &["run", "gan", "--every", "0"],
+        &["view", "gan", "--steps", "2.5"],
+        &["bench", "--seconds", "inf"],
+        &["bench", "nolesson"],
+        &["run"],
+    ] {
+        let out = cli(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("error"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn unknown_and_planned_lessons_are_named() {
+    let out = cli(&["run", "nonsense?seed=1", "--steps", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("gan"), "lists the lessons");
+    let out = cli(&["run", "dbn", "--steps", "1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("not built"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn values_changed_on_the_way_in_get_a_notice() {
+    let bins = (1..=20)
+        .map(|i| i.to_string())
+        .collect::<Vec<_>>()
+        .join(",");
+    let out = cli(&["run", &format!("transport?mu={bins}"), "--steps", "1"]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("mu: only the first 12 bins are used: 8 more left out"),
+        "{err}"
+    );
+
+    let movies = (1..=18)
+        .map(|i| format!("m{i}"))
+        .collect::<Vec<_>>()
+        .join(",");
+    let out = cli(&[
+        "run",
+        &format!("rbm?movies={movies}&method=exact"),
+        "--steps",
+        "1",
+    ]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("method:") && err.contains("CD-k"), "{err}");
+    assert!(text(&out.stdout).contains("method=cd"));
+}
+
+#[test]
+fn thousands_of_notices_are_counted_not_listed() {
+    let keys = (0..12_000)
+        .map(|i| format!("k{i}=1"))
+        .collect::<Vec<_>>()
+        .join("&");
+    let out = cli(&["run", &format!("gan?{keys}"), "--steps", "1"]);
+    assert!(out.status.success());
+    let err = text(&out.stderr);
+    let lines = err.lines().filter(|l| l.starts_with("notice: ")).count();
+    assert!(lines <= 21, "{lines} notice lines");
+    assert!(err.contains("… and 11980 more"), "{err}");
+}
+
+#[test]
+fn a_short_run_still_prints_its_last_row() {
+    let out = cli(&["run", "gan?seed=2", "--steps", "20"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.contains("\"step\":20"), "{stdout}");
+}
+
+#[test]
+fn the_lesson_list_comes_from_the_registry() {
+    let out = cli(&["lessons"]);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains(r#""lesson":"vae""#) && stdout.contains(r#""needs":["Digits"]"#));
+    assert!(
+        stdout.contains(r#""built":false,"lesson":"dbn""#),
+        "{stdout}"
+    );
+}
