@@ -111,6 +111,14 @@ pub fn RbmMnistLesson(
             <h2>{t("lesson.rbm-mnist.title")}</h2>
             <p class="explain">{t("rbmm.explain")}</p>
             <StatusBanners lesson=lesson />
+            <super::theory::TheoryPanel source="theory.rbm-mnist.source"
+                rows=Signal::derive(move || {
+                    let s = settings.get();
+                    let (train, test) = lesson.history.with(|h| (h.last("free_energy_train"), h.last("free_energy_test")));
+                    let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
+                    super::theory::rbm_mnist_rows(finite(train), finite(test), s.lr, s.k,
+                        s.chains == genlab_core::rbm_mnist::Chains::Pcd)
+                }) />
             <super::device::ComputePathLine path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone()))) />
             <TransportBar lesson=lesson />
             <div class="lesson-grid">

@@ -100,6 +100,41 @@ pub fn rbm_rows(user: Option<(String, f64, f64)>, ll: Option<f64>) -> Vec<String
     ]
 }
 
+/// RBM on MNIST (lecture 004's CD slide, lecture 000's gradient): the energy in the slide's
+/// letters (a visible, b hidden biases), the factorised conditionals, the free energy with the
+/// run's mean on train and test digits, the likelihood gradient, and the CD-k update at the
+/// current ε and k.
+pub fn rbm_mnist_rows(
+    free_train: Option<f64>,
+    free_test: Option<f64>,
+    lr: f64,
+    k: u32,
+    persistent: bool,
+) -> Vec<String> {
+    let opt = |x: Option<f64>| x.map(mn).unwrap_or_else(|| "<mi>…</mi>".into());
+    let chain = if persistent { "PCD" } else { "CD" };
+    vec![
+        block(
+            "<mi>E</mi><mo>(</mo><mi>x</mi><mo>,</mo><mi>h</mi><mo>)</mo><mo>=</mo><mo>−</mo>             <munder><mo>∑</mo><mi>i</mi></munder><msub><mi>a</mi><mi>i</mi></msub><msub><mi>x</mi><mi>i</mi></msub><mo>−</mo>             <munder><mo>∑</mo><mi>j</mi></munder><msub><mi>b</mi><mi>j</mi></msub><msub><mi>h</mi><mi>j</mi></msub><mo>−</mo>             <munder><mo>∑</mo><mrow><mi>i</mi><mo>,</mo><mi>j</mi></mrow></munder><msub><mi>x</mi><mi>i</mi></msub><msub><mi>w</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub><msub><mi>h</mi><mi>j</mi></msub>             <mo>,</mo><mspace width=\"1em\"/><mi>p</mi><mo>(</mo><mi>x</mi><mo>,</mo><mi>h</mi><mo>)</mo><mo>=</mo>             <mfrac><mn>1</mn><mi>Z</mi></mfrac><msup><mi>e</mi><mrow><mo>−</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>,</mo><mi>h</mi><mo>)</mo></mrow></msup>",
+        ),
+        block(
+            "<mi>P</mi><mo>(</mo><msub><mi>h</mi><mi>j</mi></msub><mo>=</mo><mn>1</mn><mo>|</mo><mi>x</mi><mo>)</mo><mo>=</mo>             <mi>σ</mi><mo>(</mo><msubsup><mi>w</mi><mi>j</mi><mi>T</mi></msubsup><mi>x</mi><mo>+</mo><msub><mi>b</mi><mi>j</mi></msub><mo>)</mo><mo>,</mo><mspace width=\"1em\"/>             <mi>P</mi><mo>(</mo><msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mn>1</mn><mo>|</mo><mi>h</mi><mo>)</mo><mo>=</mo>             <mi>σ</mi><mo>(</mo><msub><mi>w</mi><mi>i</mi></msub><mi>h</mi><mo>+</mo><msub><mi>a</mi><mi>i</mi></msub><mo>)</mo>",
+        ),
+        block(&format!(
+            "<mi>F</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mo>−</mo><msup><mi>a</mi><mi>T</mi></msup><mi>x</mi><mo>−</mo>             <munder><mo>∑</mo><mi>j</mi></munder><mi>log</mi><mo>(</mo><mn>1</mn><mo>+</mo>             <msup><mi>e</mi><mrow><msubsup><mi>w</mi><mi>j</mi><mi>T</mi></msubsup><mi>x</mi><mo>+</mo><msub><mi>b</mi><mi>j</mi></msub></mrow></msup><mo>)</mo>             <mo>,</mo><mspace width=\"0.5em\"/><mi>p</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><msup><mi>e</mi><mrow><mo>−</mo><mi>F</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow></msup><mi>Z</mi></mfrac>             <mo>;</mo><mspace width=\"1em\"/><mover><mi>F</mi><mo>‾</mo></mover><mtext> train</mtext><mo>=</mo><mrow data-testid=\"theory-free-train\">{}</mrow><mo>,</mo>             <mspace width=\"0.5em\"/><mover><mi>F</mi><mo>‾</mo></mover><mtext> test</mtext><mo>=</mo>{}",
+            opt(free_train),
+            opt(free_test)
+        )),
+        block(
+            "<mfrac><mrow><mo>∂</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mrow><mo>∂</mo><msub><mi>w</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub></mrow></mfrac><mo>=</mo>             <msub><mrow><mo>⟨</mo><msub><mi>x</mi><mi>i</mi></msub><msub><mi>h</mi><mi>j</mi></msub><mo>⟩</mo></mrow><mtext>data</mtext></msub><mo>−</mo>             <msub><mrow><mo>⟨</mo><msub><mi>x</mi><mi>i</mi></msub><msub><mi>h</mi><mi>j</mi></msub><mo>⟩</mo></mrow><mtext>model</mtext></msub>",
+        ),
+        block(&format!(
+            "<mi>Δ</mi><mi>W</mi><mo>=</mo><mi>ε</mi><mo>(</mo><mi>x</mi><msup><mi>h</mi><mi>T</mi></msup><mo>−</mo>             <msup><mi>x</mi><mo>′</mo></msup><msup><mi>h</mi><mrow><mo>′</mo><mi>T</mi></mrow></msup><mo>)</mo><mo>,</mo>             <mspace width=\"0.5em\"/><mi>Δ</mi><mi>a</mi><mo>=</mo><mi>ε</mi><mo>(</mo><mi>x</mi><mo>−</mo><msup><mi>x</mi><mo>′</mo></msup><mo>)</mo><mo>,</mo>             <mspace width=\"0.5em\"/><mi>Δ</mi><mi>b</mi><mo>=</mo><mi>ε</mi><mo>(</mo><mi>h</mi><mo>−</mo><msup><mi>h</mi><mo>′</mo></msup><mo>)</mo>             <mo>;</mo><mspace width=\"1em\"/><mtext>{chain}-</mtext><mi>k</mi><mo>,</mo><mspace width=\"0.5em\"/><mi>k</mi><mo>=</mo><mn>{k}</mn><mo>,</mo>             <mspace width=\"0.5em\"/><mi>ε</mi><mo>=</mo>{}",
+            mn(lr)
+        )),
+    ]
+}
+
 /// VAE (lectures 003, 004): the ELBO split into reconstruction and KL for the hovered digit;
 /// the KL closed form; the reparameterisation.
 pub fn vae_rows(digit: Option<(f64, f64, (f64, f64), (f64, f64))>) -> Vec<String> {

@@ -220,6 +220,7 @@ pub const EN: &[(&str, &str)] = &[
     ("theory.rbm.source", "Follows lecture 000 (AGH), “Restricted Boltzmann Machine”: energy, free energy and the contrastive-divergence update; values for the first user of the data."),
     ("theory.vae.source", "Follows lecture 003 (SPbPU), “Variational autoencoder” (ELBO, KL in closed form, reparameterisation) and lecture 004, “VAE na MNIST”; values for the digit last hovered."),
     ("theory.transport.source", "Follows lecture 000 (AGH), “Odległość Wassersteina”: the definition, Sinkhorn's scalings and the Gaussian closed form (corrected: it is W2)."),
+    ("theory.rbm-mnist.source", "Follows lecture 004, “Restricted Boltzmann Machine” and “Contrastive divergence CD” (energy, conditionals, the CD update with k = 1 as in practice), and lecture 000 (AGH) for the likelihood gradient and the free energy; F̄ is the mean free energy of the scored train and test digits at the last history row — a test F̄ rising above the train F̄ is the RBM starting to overfit."),
     ("settings.title", "Settings"),
     ("settings.restart_note", "Settings marked ↻ restart the run; the others apply live."),
     // Shared parameters and choices
@@ -458,20 +459,20 @@ pub const EN: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use genlab_core::gan::{GanSettings, Preset};
+    use genlab_core::gan::Preset;
     use genlab_core::lesson::LessonId;
-    use genlab_core::settings::{ChoiceEnum, Kind, Settings};
+    use genlab_core::settings::{ChoiceEnum, Kind};
 
-    /// Every parameter of `S` has a label, and every option of its choices too
-    /// (key `choice.<enum family>.<option>`).
-    fn assert_labels<S: Settings>() {
-        for p in S::params() {
+    /// Every parameter of `lesson` has a label, and every option of its choices too.
+    fn assert_labels(lesson: LessonId) {
+        let spec = lesson.built().expect("built");
+        for p in (spec.params)() {
             let key = format!("param.{}", p.key);
-            assert!(has(Lang::En, &key), "missing {key}");
+            assert!(has(Lang::En, &key), "{lesson:?}: missing {key}");
             if let Kind::Choice { options } = p.kind {
                 for o in options {
                     let label = crate::choice_label_key(p.key, o);
-                    assert!(label.is_some_and(|k| has(Lang::En, &k)), "{}: {o}", p.key);
+                    assert!(has(Lang::En, &label), "{lesson:?}: missing {label}");
                 }
             }
         }
@@ -555,18 +556,25 @@ mod tests {
         assert_eq!(Lang::from_browser(""), None);
     }
 
+    /// For every lesson in the registry: its title and blurb; for every built one, the label of
+    /// each parameter and choice, and its theory panel's source. (Every language has every
+    /// English key: `every_language_has_every_key`.)
     #[test]
     fn every_key_the_page_builds_exists() {
-        for lesson in LessonId::ALL {
+        for &lesson in LessonId::ALL {
             for part in ["title", "blurb"] {
                 let key = format!("lesson.{}.{part}", lesson.key());
                 assert!(has(Lang::En, &key), "missing {key}");
             }
         }
-        assert_labels::<GanSettings>();
-        assert_labels::<genlab_core::rbm::RbmSettings>();
-        assert_labels::<genlab_core::transport::TransportSettings>();
-        assert_labels::<genlab_core::vae::VaeSettings>();
+        for lesson in LessonId::all_built() {
+            assert_labels(lesson);
+            let source = format!("theory.{}.source", lesson.key());
+            assert!(
+                has(Lang::En, &source),
+                "{lesson:?} has no theory panel source: {source}"
+            );
+        }
         for preset in Preset::ALL {
             assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));
             assert!(has(Lang::En, &format!("gan.preset_help.{}", preset.key())));

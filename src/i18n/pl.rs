@@ -143,6 +143,7 @@ pub const PL: &[(&str, &str)] = &[
     ("theory.rbm.source", "Według wykładu 000 (AGH), „Ograniczona Maszyna Boltzmanna”: energia, energia swobodna i reguła kontrastywnej dywergencji; wartości dla pierwszego użytkownika danych."),
     ("theory.vae.source", "Według wykładu 003 (SPbPU), „Autoenkoder wariacyjny” (ELBO, KL w postaci zamkniętej, reparametryzacja) i wykładu 004, „VAE na MNIST”; wartości dla ostatnio wskazanej cyfry."),
     ("theory.transport.source", "Według wykładu 000 (AGH), „Odległość Wassersteina”: definicja, skalowania Sinkhorna i postać zamknięta dla rozkładów normalnych (poprawiona: to W2)."),
+    ("theory.rbm-mnist.source", "Według wykładu 004, „Restricted Boltzmann Machine” i „Contrastive divergence CD” (energia, rozkłady warunkowe, reguła CD z k = 1, jak w praktyce), oraz wykładu 000 (AGH): gradient wiarygodności i energia swobodna; F̄ to średnia energia swobodna ocenianych cyfr treningowych i testowych w ostatnim wierszu historii — testowa F̄ rosnąca ponad treningową oznacza, że RBM zaczyna się przeuczać."),
     ("settings.title", "Ustawienia"),
     ("settings.restart_note", "Ustawienia oznaczone ↻ restartują przebieg; pozostałe działają na bieżąco."),
     ("param.seed", "Ziarno"),
