@@ -5,6 +5,7 @@
 //! worker protocol in [`protocol`].
 
 pub mod device;
+pub mod digits;
 pub mod gan;
 pub mod golden;
 pub mod gradcheck;

@@ -14,6 +14,7 @@ use crate::device::{
     Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
     RbmDevice,
 };
+use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::softplus;
 use crate::msg;
@@ -79,13 +80,10 @@ pub struct RbmMnistTrainer {
     work: CdWork<f32>,
     /// PCD's persistent chains (B × 784), empty until the first update.
     chains: Option<Vec<f32>>,
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    batcher: EpochBatcher,
     sampler: CounterRng,
     batch: Vec<f32>,
     steps: u64,
-    images_seen: u64,
     train_eval: Vec<f32>,
     test_eval: Vec<f32>,
     /// Positions in `test_eval` of one digit per class.
@@ -97,12 +95,9 @@ pub struct RbmMnistTrainer {
 
 /// The counters a lost device rewinds to (the parameters and chains hold the rest).
 struct Mark {
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    batcher: EpochBatcher,
     sampler: CounterRng,
     steps: u64,
-    images_seen: u64,
 }
 
 impl RbmMnistTrainer {
@@ -120,7 +115,7 @@ impl RbmMnistTrainer {
                 .flat_map(|&i| d.image(i).iter().map(|&p| binary(p)))
                 .collect()
         };
-        let (order, train_eval, test_eval, recon_rows) = match &digits {
+        let (train, train_eval, test_eval, recon_rows) = match &digits {
             Ok(d) => {
                 // The test split is ordered by class: spread the scored digits over it.
                 let step = (d.test.len() / SCORED).max(1);
@@ -132,17 +127,14 @@ impl RbmMnistTrainer {
             }
             Err(_) => (vec![], vec![], vec![], vec![]),
         };
-        let mut t = RbmMnistTrainer {
+        RbmMnistTrainer {
             chains: (s.chains == Chains::Pcd).then(Vec::new),
             rbm,
             work: CdWork::default(),
-            order,
-            cursor: usize::MAX,
-            batch_rng: Rng::stream(s.seed as u64, 1),
+            batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
             sampler: CounterRng::new(s.seed),
             batch: vec![],
             steps: 0,
-            images_seen: 0,
             train_eval,
             test_eval,
             recon_rows,
@@ -150,26 +142,11 @@ impl RbmMnistTrainer {
             device: OnDevice::new(s.device),
             digits,
             s,
-        };
-        t.cursor = t.order.len();
-        t
-    }
-
-    fn next_index(&mut self) -> usize {
-        if self.cursor >= self.order.len() {
-            self.batch_rng.shuffle(&mut self.order);
-            self.cursor = 0;
         }
-        self.cursor += 1;
-        self.order[self.cursor - 1]
     }
 
     fn epoch(&self) -> f64 {
-        if self.order.is_empty() {
-            0.0
-        } else {
-            self.images_seen as f64 / self.order.len() as f64
-        }
+        self.batcher.epoch()
     }
 
     /// Mean-field reconstructions p(v | h = p(h | v)) of `n` images (n × 784).
@@ -209,12 +186,9 @@ impl RbmMnistTrainer {
 
     fn mark(&self) -> Mark {
         Mark {
-            order: self.order.clone(),
-            cursor: self.cursor,
-            batch_rng: self.batch_rng.clone(),
+            batcher: self.batcher.clone(),
             sampler: self.sampler.clone(),
             steps: self.steps,
-            images_seen: self.images_seen,
         }
     }
 
@@ -258,12 +232,10 @@ struct RbmMnistState {
     params: Vec<f32>,
     #[serde(with = "packed")]
     chains: Vec<f32>,
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    #[serde(flatten)]
+    batcher: EpochBatcher,
     sampler: CounterRng,
     steps: u64,
-    images_seen: u64,
 }
 
 impl crate::lesson::LessonDef for RbmMnistTrainer {
@@ -295,19 +267,18 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
-        if self.order.is_empty() {
+        if self.batcher.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
         let n = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.batch.clear();
         for _ in 0..n {
-            let i = self.next_index();
+            let i = self.batcher.next_index();
             self.batch
                 .extend(digits.image(i).iter().map(|&p| binary(p)));
         }
         self.steps += 1;
-        self.images_seen += n as u64;
         if let Some(device) = self.device.device() {
             device.step(&self.batch, self.s.lr, &mut self.sampler);
             self.device.count_step();
@@ -380,12 +351,9 @@ impl Trainer for RbmMnistTrainer {
         runfile::save(&RbmMnistState {
             params: self.rbm.params.clone(),
             chains: self.chains.clone().unwrap_or_default(),
-            order: self.order.clone(),
-            cursor: self.cursor,
-            batch_rng: self.batch_rng.clone(),
+            batcher: self.batcher.clone(),
             sampler: self.sampler.clone(),
             steps: self.steps,
-            images_seen: self.images_seen,
         })
     }
 
@@ -399,19 +367,14 @@ impl Trainer for RbmMnistTrainer {
             Some(_) => {}
             None => expect_len("PCD chains", st.chains.len(), 0)?,
         }
-        if !runfile::is_reordering(&st.order, &self.order) || st.cursor > self.order.len() {
-            return Err(msg!("msg.run.order_vae"));
-        }
+        st.batcher.check_fits(&self.batcher)?;
         self.rbm.params = st.params;
         if self.chains.is_some() {
             self.chains = Some(st.chains);
         }
-        self.order = st.order;
-        self.cursor = st.cursor;
-        self.batch_rng = st.batch_rng;
+        self.batcher = st.batcher;
         self.sampler = st.sampler;
         self.steps = st.steps;
-        self.images_seen = st.images_seen;
         Ok(())
     }
 
@@ -442,12 +405,9 @@ impl Trainer for RbmMnistTrainer {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 if let Some(mark) = self.device.lost(|m| m.steps) {
-                    self.order = mark.order;
-                    self.cursor = mark.cursor;
-                    self.batch_rng = mark.batch_rng;
+                    self.batcher = mark.batcher;
                     self.sampler = mark.sampler;
                     self.steps = mark.steps;
-                    self.images_seen = mark.images_seen;
                 }
                 return Ok(());
             }

@@ -1,7 +1,8 @@
 //! The VAE of lecture 004 on real MNIST digits with a 2-D latent space (lecture 003: ELBO, the
 //! KL closed form, the reparameterisation trick; lecture 000: latent space and interpolation).
 
-pub mod data;
+/// The digits, as every lesson on them reads them ([`crate::digits`]).
+pub use crate::digits::data;
 pub mod model;
 mod trainer;
 

@@ -14,6 +14,7 @@ use crate::device::{
     Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
     VaeDevice,
 };
+use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
 use crate::msg;
@@ -153,14 +154,11 @@ pub struct VaeTrainer {
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
     /// Training order: a fresh shuffle of the training split every epoch.
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    batcher: EpochBatcher,
     eps_rng: Rng,
     x: Vec<f32>,
     eps: Vec<f32>,
     steps: u64,
-    images_seen: u64,
     /// Training loss since the last history row (sums over images).
     since_record: (BatchLoss, u64),
     /// Test split as values in [0, 1], its labels, and its fixed ε (the test loss is a function
@@ -182,12 +180,9 @@ pub struct VaeTrainer {
 
 /// The counters a lost device rewinds to (the net and the optimiser hold the rest).
 struct Mark {
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    batcher: EpochBatcher,
     eps_rng: Rng,
     steps: u64,
-    images_seen: u64,
 }
 
 /// The test split scored at one step (for the history). It travels in an exported run: the
@@ -212,7 +207,7 @@ impl VaeTrainer {
         let net = VaeNet::<f32>::new(s.hidden.width(), &mut init);
         let mut opt = Optimizer::new(OptimizerKind::Adam, net.n_params(), 0.9);
         opt.eps = 1e-7;
-        let (order, test_x, test_labels) = match &digits {
+        let (train, test_x, test_labels) = match &digits {
             Ok(d) => (
                 d.train.clone(),
                 d.test
@@ -227,20 +222,17 @@ impl VaeTrainer {
         let test_eps = (0..test_labels.len() * LATENT)
             .map(|_| eps_init.normal() as f32)
             .collect();
-        let mut t = VaeTrainer {
+        VaeTrainer {
             d_params: vec![0.0; net.n_params()],
             net,
             opt,
             ws: Workspace::default(),
             eval_ws: Workspace::default(),
-            order,
-            cursor: usize::MAX,
-            batch_rng: Rng::stream(s.seed as u64, 1),
+            batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
             eps_rng: Rng::stream(s.seed as u64, 2),
             x: vec![],
             eps: vec![],
             steps: 0,
-            images_seen: 0,
             since_record: (BatchLoss::default(), 0),
             test_x,
             test_labels,
@@ -252,9 +244,7 @@ impl VaeTrainer {
             device: OnDevice::new(s.device),
             digits,
             s,
-        };
-        t.cursor = t.order.len();
-        t
+        }
     }
 
     pub fn settings(&self) -> &VaeSettings {
@@ -267,16 +257,6 @@ impl VaeTrainer {
 
     fn n_test(&self) -> usize {
         self.test_labels.len()
-    }
-
-    /// The next training index; a new shuffle at each epoch's start.
-    fn next_index(&mut self) -> usize {
-        if self.cursor >= self.order.len() {
-            self.batch_rng.shuffle(&mut self.order);
-            self.cursor = 0;
-        }
-        self.cursor += 1;
-        self.order[self.cursor - 1]
     }
 
     /// Scores the test split at the current parameters: loss terms, μ, 5-NN accuracy, spread.
@@ -517,12 +497,9 @@ impl VaeTrainer {
 
     fn mark(&self) -> Mark {
         Mark {
-            order: self.order.clone(),
-            cursor: self.cursor,
-            batch_rng: self.batch_rng.clone(),
+            batcher: self.batcher.clone(),
             eps_rng: self.eps_rng.clone(),
             steps: self.steps,
-            images_seen: self.images_seen,
         }
     }
 
@@ -540,11 +517,7 @@ impl VaeTrainer {
     }
 
     fn epoch(&self) -> f64 {
-        if self.order.is_empty() {
-            0.0
-        } else {
-            self.images_seen as f64 / self.order.len() as f64
-        }
+        self.batcher.epoch()
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -630,12 +603,10 @@ struct VaeState {
     #[serde(with = "packed")]
     params: Vec<f32>,
     opt: Optimizer<f32>,
-    order: Vec<usize>,
-    cursor: usize,
-    batch_rng: Rng,
+    #[serde(flatten)]
+    batcher: EpochBatcher,
     eps_rng: Rng,
     steps: u64,
-    images_seen: u64,
     /// Summed reconstruction and KL since the last history row, and over how many images.
     #[serde(with = "packed")]
     since_record: Vec<f64>,
@@ -675,14 +646,14 @@ impl Trainer for VaeTrainer {
     }
 
     fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
-        if self.order.is_empty() {
+        if self.batcher.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
         let batch = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.x.clear();
         for _ in 0..batch {
-            let i = self.next_index();
+            let i = self.batcher.next_index();
             self.x.extend(digits.image(i).iter().map(|&p| grey(p)));
         }
         self.eps.clear();
@@ -696,7 +667,6 @@ impl Trainer for VaeTrainer {
             device.step(&self.x, &self.eps, self.s.lr);
             self.device.count_step();
             self.steps += 1;
-            self.images_seen += batch as u64;
             return Ok(());
         }
         let loss = self
@@ -720,7 +690,6 @@ impl Trainer for VaeTrainer {
         self.opt
             .step(&mut self.net.params, &self.d_params, self.s.lr);
         self.steps += 1;
-        self.images_seen += batch as u64;
         self.since_record.0.rec += loss.rec;
         self.since_record.0.kl += loss.kl;
         self.since_record.1 += batch as u64;
@@ -773,12 +742,9 @@ impl Trainer for VaeTrainer {
         runfile::save(&VaeState {
             params: self.net.params.clone(),
             opt: self.opt.clone(),
-            order: self.order.clone(),
-            cursor: self.cursor,
-            batch_rng: self.batch_rng.clone(),
+            batcher: self.batcher.clone(),
             eps_rng: self.eps_rng.clone(),
             steps: self.steps,
-            images_seen: self.images_seen,
             since_record: vec![self.since_record.0.rec, self.since_record.0.kl],
             since_record_images: self.since_record.1,
             sample_draw: self.sample_draw,
@@ -792,17 +758,12 @@ impl Trainer for VaeTrainer {
         expect_finite("VAE parameters", &st.params)?;
         expect_len("running loss", st.since_record.len(), 2)?;
         // The cursor may sit at the order's end (a new shuffle is due).
-        if !runfile::is_reordering(&st.order, &self.order) || st.cursor > self.order.len() {
-            return Err(msg!("msg.run.order_vae"));
-        }
+        st.batcher.check_fits(&self.batcher)?;
         self.opt.restore(st.opt, "VAE")?;
         self.net.params = st.params;
-        self.order = st.order;
-        self.cursor = st.cursor;
-        self.batch_rng = st.batch_rng;
+        self.batcher = st.batcher;
         self.eps_rng = st.eps_rng;
         self.steps = st.steps;
-        self.images_seen = st.images_seen;
         self.since_record = (
             BatchLoss {
                 rec: st.since_record[0],
@@ -870,17 +831,14 @@ impl Trainer for VaeTrainer {
                 // Back to the last read — parameters, moments, batch order, noise — and on
                 // with the CPU: the steps since are run again, the same ones.
                 if let Some(mark) = self.device.lost(|m| m.steps) {
-                    self.order = mark.order;
-                    self.cursor = mark.cursor;
-                    self.batch_rng = mark.batch_rng;
+                    self.batcher = mark.batcher;
                     self.eps_rng = mark.eps_rng;
                     self.steps = mark.steps;
-                    self.images_seen = mark.images_seen;
                 }
                 return Ok(());
             }
         };
-        let Some(seen_at_mark) = self.device.mark().map(|m| m.images_seen) else {
+        let Some(seen_at_mark) = self.device.mark().map(|m| m.batcher.images_seen()) else {
             return Ok(());
         };
         let (rec, kl) = (
@@ -901,7 +859,7 @@ impl Trainer for VaeTrainer {
         self.opt.set_moments(copy.m, copy.v, copy.t);
         self.since_record.0.rec += rec;
         self.since_record.0.kl += kl;
-        self.since_record.1 += self.images_seen - seen_at_mark;
+        self.since_record.1 += self.batcher.images_seen() - seen_at_mark;
         let mark = self.mark();
         self.device.read_taken(mark);
         Ok(())
