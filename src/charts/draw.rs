@@ -1,0 +1,355 @@
+//! Drawing a [`ChartSpec`] onto a canvas with plotters (large scatters through the Rust raster).
+
+#[allow(unused_imports)]
+use super::prelude::*;
+
+fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
+    if !p.0.is_finite() || !p.1.is_finite() {
+        return None;
+    }
+    let (y0, y1) = spec.y_range;
+    Some((p.0.clamp(spec.x_range.0, spec.x_range.1), p.1.clamp(y0, y1)))
+}
+
+/// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
+/// and lines (projector mode); `comma` writes tick labels with a decimal comma (Polish, Russian).
+pub fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    spec: &ChartSpec,
+    scale: f64,
+    comma: bool,
+) -> Result<(), String> {
+    let dpr = web_sys::window()
+        .map(|w| w.device_pixel_ratio())
+        .unwrap_or(1.0)
+        .max(1.0);
+    let (w, h) = (
+        canvas.client_width().max(50) as f64,
+        canvas.client_height().max(50) as f64,
+    );
+    set_size(canvas, (w * dpr).round() as u32, (h * dpr).round() as u32);
+    let ctx = context_2d(canvas)?;
+    let backend = Canvas2d::new(canvas, ctx.clone()).ok_or("this browser gave no 2-D canvas")?;
+    let root = backend.into_drawing_area();
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let px = dpr * scale;
+    let mut spec = spec.clone();
+    if spec.x_range.0 >= spec.x_range.1
+        || !spec.x_range.0.is_finite()
+        || !spec.x_range.1.is_finite()
+    {
+        spec.x_range = (0.0, 1.0);
+    }
+    if !(spec.y_range.0 < spec.y_range.1)
+        || !spec.y_range.0.is_finite()
+        || !spec.y_range.1.is_finite()
+    {
+        spec.y_range = (0.0, 1.0);
+    }
+    if spec.log_y && spec.y_range.0 <= 0.0 {
+        spec.y_range.0 = spec.y_range.1.min(1.0) * 1e-4;
+    }
+    let mut builder = ChartBuilder::on(&root);
+    builder
+        .margin((10.0 * px) as u32)
+        .x_label_area_size((34.0 * px) as u32)
+        .y_label_area_size((56.0 * px) as u32);
+    let (x0, x1) = spec.x_range;
+    let (y0, y1) = spec.y_range;
+    if spec.log_y {
+        let chart = builder
+            .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
+            .map_err(|e| e.to_string())?;
+        draw_into(chart, &root, &ctx, &spec, px, comma)
+    } else {
+        let chart = builder
+            .build_cartesian_2d(x0..x1, y0..y1)
+            .map_err(|e| e.to_string())?;
+        draw_into(chart, &root, &ctx, &spec, px, comma)
+    }
+}
+
+/// A number as text with a decimal comma where the language writes one.
+fn decimal(text: String, comma: bool) -> String {
+    if comma {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+/// Scatters from this many points up are rasterised in Rust and blitted in one call (the VAE's
+/// test digits: thousands); smaller ones (transport clouds, markers) are drawn dot by dot, which
+/// costs less than a picture the size of the plot area.
+const RASTER_DOTS: usize = 256;
+
+fn draw_into<Y>(
+    mut chart: ChartContext<'_, Canvas2d, Cartesian2d<RangedCoordf64, Y>>,
+    root: &DrawingArea<Canvas2d, Shift>,
+    ctx: &web_sys::CanvasRenderingContext2d,
+    spec: &ChartSpec,
+    px: f64,
+    comma: bool,
+) -> Result<(), String>
+where
+    Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
+{
+    let font = ("sans-serif", 12.0 * px).into_font();
+    let line_w = (2.0 * px).round().max(1.0) as u32;
+    chart
+        .configure_mesh()
+        .x_desc(spec.x_label.as_str())
+        .y_desc(spec.y_label.as_str())
+        .label_style(font.clone())
+        .axis_desc_style(font.clone())
+        .light_line_style(RGBColor(238, 238, 238))
+        .bold_line_style(RGBColor(220, 220, 220))
+        .x_labels(8)
+        .y_labels(6)
+        .x_label_formatter(&|x: &f64| {
+            decimal(
+                if spec.x_integer {
+                    format!("{x:.0}")
+                } else {
+                    format!("{x:.1}")
+                },
+                comma,
+            )
+        })
+        .y_label_formatter(&|y: &f64| decimal(Y::format(y), comma))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    let mut legend: Vec<Entry> = Vec::new();
+    // Dots of consecutive large scatter layers gather in one picture, drawn over the plot area
+    // before the next layer of another kind (so the layers keep their order) or the legend.
+    let area = chart.plotting_area().get_pixel_range();
+    let (area_w, area_h) = (
+        (area.0.end - area.0.start).max(1) as usize,
+        (area.1.end - area.1.start).max(1) as usize,
+    );
+    let mut dots: Option<DotLayer> = None;
+    let flush = |dots: &mut Option<DotLayer>| -> Result<(), String> {
+        match dots.take() {
+            Some(d) if !d.is_empty() => blit(
+                ctx,
+                &d.rgba,
+                (d.width, d.height),
+                (
+                    area.0.start as f64,
+                    area.1.start as f64,
+                    d.width as f64,
+                    d.height as f64,
+                ),
+            ),
+            _ => Ok(()),
+        }
+    };
+    for layer in &spec.layers {
+        if !matches!(layer, Layer::Points { points, .. } if points.len() >= RASTER_DOTS) {
+            flush(&mut dots)?;
+        }
+        match layer {
+            Layer::Bars {
+                name,
+                color,
+                lo,
+                hi,
+                heights,
+            } => {
+                let width = (hi - lo) / heights.len().max(1) as f64;
+                let base = if spec.log_y {
+                    spec.y_range.0
+                } else {
+                    0.0f64.max(spec.y_range.0)
+                };
+                let style = color.mix(0.35).filled();
+                chart
+                    .draw_series(
+                        heights
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, h)| h.is_finite() && **h > 0.0)
+                            .map(|(i, &h)| {
+                                let a = lo + i as f64 * width;
+                                Rectangle::new(
+                                    [(a, base), (a + width, h.min(spec.y_range.1))],
+                                    style,
+                                )
+                            }),
+                    )
+                    .map_err(|e| e.to_string())?;
+                legend.push(Entry {
+                    name: name.clone(),
+                    mark: Mark::Bar { color: *color },
+                });
+            }
+            Layer::Line {
+                name,
+                color,
+                points,
+                dashed,
+            } => {
+                let pts: Vec<(f64, f64)> = points
+                    .iter()
+                    .filter_map(|&p| clamp_point(p, spec))
+                    .collect();
+                let style = color.stroke_width(line_w);
+                if *dashed {
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            pts,
+                            (6.0 * px) as u32,
+                            (4.0 * px) as u32,
+                            style,
+                        ))
+                        .map_err(|e| e.to_string())?;
+                } else {
+                    chart
+                        .draw_series(LineSeries::new(pts, style))
+                        .map_err(|e| e.to_string())?;
+                }
+                if !name.is_empty() {
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Line {
+                            color: *color,
+                            dashed: *dashed,
+                        },
+                    });
+                }
+            }
+            Layer::HLine { name, color, y } => {
+                if y.is_finite() && *y >= spec.y_range.0 && *y <= spec.y_range.1 {
+                    let style = color.stroke_width(line_w);
+                    chart
+                        .draw_series(DashedLineSeries::new(
+                            vec![(spec.x_range.0, *y), (spec.x_range.1, *y)],
+                            (8.0 * px) as u32,
+                            (5.0 * px) as u32,
+                            style,
+                        ))
+                        .map_err(|e| e.to_string())?;
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Line {
+                            color: *color,
+                            dashed: true,
+                        },
+                    });
+                }
+            }
+            Layer::Points {
+                name,
+                color,
+                points,
+                radius,
+            } => {
+                let r = (radius * px).round().max(1.0) as i32;
+                let visible = points.iter().filter_map(|&p| clamp_point(p, spec));
+                if points.len() >= RASTER_DOTS {
+                    let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
+                    for p in visible {
+                        let (x, y) = chart.backend_coord(&p);
+                        dots.dot(
+                            x - area.0.start,
+                            y - area.1.start,
+                            r as f64,
+                            [color.0, color.1, color.2],
+                        );
+                    }
+                } else {
+                    chart
+                        .draw_series(visible.map(|p| Circle::new(p, r, color.filled())))
+                        .map_err(|e| e.to_string())?;
+                }
+                // Unnamed scatters (the VAE's ten digit classes) carry their legend in the page.
+                if !name.is_empty() {
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Dot {
+                            color: *color,
+                            radius: r as f64,
+                        },
+                    });
+                }
+            }
+            Layer::Heatmap {
+                nx,
+                ny,
+                values,
+                lo,
+                hi,
+            } => {
+                let (x0, x1) = spec.x_range;
+                let (y0, y1) = spec.y_range;
+                let (dx, dy) = ((x1 - x0) / *nx as f64, (y1 - y0) / *ny as f64);
+                let span = if hi > lo { hi - lo } else { 1.0 };
+                chart
+                    .draw_series(
+                        (0..*ny)
+                            .flat_map(|r| (0..*nx).map(move |c| (r, c)))
+                            .filter_map(|(r, c)| {
+                                let v = *values.get(r * nx + c)?;
+                                let color = if v.is_finite() {
+                                    viridis((v - lo) / span)
+                                } else {
+                                    RGBColor(200, 200, 200)
+                                };
+                                let (a, b) = (x0 + c as f64 * dx, y0 + r as f64 * dy);
+                                Some(Rectangle::new([(a, b), (a + dx, b + dy)], color.filled()))
+                            }),
+                    )
+                    .map_err(|e| e.to_string())?;
+            }
+            Layer::Arrows {
+                name,
+                color,
+                from,
+                to,
+            } => {
+                let style = color.stroke_width(line_w);
+                for (a, b) in from.iter().zip(to) {
+                    let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else {
+                        continue;
+                    };
+                    let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
+                    let (dx, dy) = ((pb.0 - pa.0) as f64, (pb.1 - pa.1) as f64);
+                    let len = (dx * dx + dy * dy).sqrt();
+                    root.draw(&PathElement::new(vec![pa, pb], style))
+                        .map_err(|e| e.to_string())?;
+                    if len > 3.0 {
+                        let head = (6.0 * px).min(len * 0.6);
+                        let (ux, uy) = (dx / len, dy / len);
+                        for side in [-1.0, 1.0] {
+                            let hx = pb.0 as f64 - head * (ux - side * 0.5 * uy);
+                            let hy = pb.1 as f64 - head * (uy + side * 0.5 * ux);
+                            root.draw(&PathElement::new(vec![pb, (hx as i32, hy as i32)], style))
+                                .map_err(|e| e.to_string())?;
+                        }
+                    }
+                }
+                legend.push(Entry {
+                    name: name.clone(),
+                    mark: Mark::Line {
+                        color: *color,
+                        dashed: false,
+                    },
+                });
+            }
+        }
+    }
+    flush(&mut dots)?;
+    chart_legend::draw(
+        ctx,
+        &legend,
+        spec.legend,
+        (
+            area.0.start as f64,
+            area.1.start as f64,
+            area.0.end as f64,
+            area.1.end as f64,
+        ),
+        px,
+    );
+    root.present().map_err(|e| e.to_string())
+}
