@@ -6,7 +6,7 @@ use genlab_core::protocol::LessonView;
 use genlab_core::settings::{parse_query, to_query, ChoiceEnum};
 use leptos::prelude::*;
 
-use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_num, settings_panel};
 use super::lesson::{History, Lesson};
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt};
@@ -276,13 +276,8 @@ pub fn GanLesson(
     let t = move |k: &'static str| move || tr(lang.get(), k);
 
     view! {
-        <article class="lesson gan" data-testid="lesson-gan">
-            <h2>{t("lesson.gan.title")}</h2>
-            <p class="explain">{t("gan.explain")}</p>
-            <StatusBanners lesson=lesson />
-            <super::theory::TheoryPanel source="theory.gan.source"
-                rows=Signal::derive(move || super::theory::gan_rows(lesson.history.with(|h| h.last("game_value")))) />
-            <TransportBar lesson=lesson />
+        <super::frame::LessonFrame lesson=lesson explain="gan.explain"
+                theory=Signal::derive(move || super::theory::gan_rows(lesson.history.with(|h| h.last("game_value"))))>
             <div class="toolbar">
                 <button data-testid="step-d" on:click=move |_| lesson.step_once(StepPart::Discriminator)
                     disabled=move || lesson.running.get()>{t("gan.step_d")}</button>
@@ -329,6 +324,6 @@ pub fn GanLesson(
                     <ChartCanvas spec=value testid="chart-value" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "gan.chart.value").to_string()) size="chart-short" />
                 </div>
             </div>
-        </article>
+        </super::frame::LessonFrame>
     }
 }

@@ -3,6 +3,7 @@
 
 pub(crate) mod controls;
 mod device;
+mod frame;
 mod gan;
 mod lesson;
 mod link;

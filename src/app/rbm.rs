@@ -7,7 +7,7 @@ use genlab_core::rbm::{Dataset, RbmAction, RbmAnswer, RbmSettings, RbmView};
 use genlab_core::settings::{parse_query, to_query};
 use leptos::prelude::*;
 
-use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_fixed, fmt_num, settings_panel};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{palette, ChartCanvas, ChartSpec, Layer, LegendAt};
@@ -158,20 +158,15 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
     };
 
     view! {
-        <article class="lesson rbm" data-testid="lesson-rbm">
-            <h2>{t("lesson.rbm.title")}</h2>
-            <p class="explain">{t("rbm.explain")}</p>
-            <StatusBanners lesson=lesson />
-            <super::theory::TheoryPanel source="theory.rbm.source"
-                rows=Signal::derive(move || {
+        <super::frame::LessonFrame lesson=lesson explain="rbm.explain"
+                theory=Signal::derive(move || {
                     let user = lesson.view.with(|v| match v {
                         Some(LessonView::Rbm(r)) => r.users.first().cloned().zip(r.energy.first().copied()).zip(r.free_energy.first().copied()).map(|((n, e), f)| (n, e, f)),
                         _ => None,
                     });
                     super::theory::rbm_rows(user, lesson.history.with(|h| h.last("ll")))
-                }) />
+                })>
             {move || rbm_view(lesson).and_then(|v| v.problem).map(|p| view! { <div class="banner error" data-testid="data-problem">{message(lang.get(), &p)}</div> })}
-            <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("rbm.chart.ll")}</h3>
@@ -201,7 +196,7 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
                 <ClampDemo lesson=lesson />
                 <FillInDemo lesson=lesson />
             </div>
-        </article>
+        </super::frame::LessonFrame>
     }
 }
 

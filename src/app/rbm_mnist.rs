@@ -8,7 +8,7 @@ use genlab_core::rbm_mnist::{RbmMnistSettings, RbmMnistView};
 use genlab_core::settings::parse_query;
 use leptos::prelude::*;
 
-use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_fixed, fmt_num, settings_panel};
 use super::lesson::Lesson;
 use super::plots::live_history;
 use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
@@ -107,20 +107,15 @@ pub fn RbmMnistLesson(
     };
 
     view! {
-        <article class="lesson rbm-mnist" data-testid="lesson-rbm-mnist">
-            <h2>{t("lesson.rbm-mnist.title")}</h2>
-            <p class="explain">{t("rbmm.explain")}</p>
-            <StatusBanners lesson=lesson />
-            <super::theory::TheoryPanel source="theory.rbm-mnist.source"
-                rows=Signal::derive(move || {
+        <super::frame::LessonFrame lesson=lesson explain="rbmm.explain"
+                theory=Signal::derive(move || {
                     let s = settings.get();
                     let (train, test) = lesson.history.with(|h| (h.last("free_energy_train"), h.last("free_energy_test")));
                     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
                     super::theory::rbm_mnist_rows(finite(train), finite(test), s.lr, s.k,
                         s.chains == genlab_core::rbm_mnist::Chains::Pcd)
-                }) />
-            <super::device::ComputePathLine path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone()))) />
-            <TransportBar lesson=lesson />
+                })
+                path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone())))>
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("rbmm.chart.filters")}</h3>
@@ -155,6 +150,6 @@ pub fn RbmMnistLesson(
                     <ChartCanvas spec=free_chart testid="chart-free-energy" min_interval_ms=250.0 label=label("rbmm.chart.free_energy") size="chart-short" />
                 </div>
             </div>
-        </article>
+        </super::frame::LessonFrame>
     }
 }

@@ -21,7 +21,7 @@ fn block(inner: &str) -> String {
 #[component]
 pub fn TheoryPanel(
     /// Catalog key of the lecture reference (e.g. "theory.gan.source").
-    source: &'static str,
+    source: String,
     /// MathML rows (one `<math>` each) with the current values.
     rows: Signal<Vec<String>>,
 ) -> impl IntoView {
@@ -40,7 +40,7 @@ pub fn TheoryPanel(
         <details class="theory" data-testid="theory"
             on:toggle=move |e| open.set(crate::charts::details_open(&e))>
             <summary>{move || tr(lang.get(), "theory.title")}</summary>
-            <p class="hint">{move || tr(lang.get(), source)}</p>
+            <p class="hint">{move || tr(lang.get(), &source)}</p>
             <div class="formulas" inner_html=move || html.get()></div>
         </details>
     }

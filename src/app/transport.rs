@@ -8,7 +8,7 @@ use genlab_core::settings::{parse_query, to_query};
 use genlab_core::transport::{Point, TransportSettings, TransportView};
 use leptos::prelude::*;
 
-use super::controls::{fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_num, settings_panel};
 use super::lesson::Lesson;
 use super::plots::{history_chart, SeriesSpec};
 use crate::charts::{
@@ -554,13 +554,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
     let plan_1d = Memo::new(move |_| tv(lesson, |v| (v.mu.len(), v.plan_1d.clone())));
 
     view! {
-        <article class="lesson transport" data-testid="lesson-transport">
-            <h2>{t("lesson.transport.title")}</h2>
-            <p class="explain">{t("ot.explain")}</p>
-            <StatusBanners lesson=lesson />
-            <super::theory::TheoryPanel source="theory.transport.source"
-                rows=Signal::derive(move || tv(lesson, |v| super::theory::transport_rows(v.eps, v.iterations, v.sinkhorn_cost, v.exact_cost, v.w2_closed)).unwrap_or_default()) />
-            <TransportBar lesson=lesson />
+        <super::frame::LessonFrame lesson=lesson explain="ot.explain"
+                theory=Signal::derive(move || tv(lesson, |v| super::theory::transport_rows(v.eps, v.iterations, v.sinkhorn_cost, v.exact_cost, v.w2_closed)).unwrap_or_default())>
             <div class="lesson-grid">
                 <div class="charts">
                     <section class="ot-part">
@@ -703,6 +698,6 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     {settings_panel::<TransportSettings>(lesson)}
                 </aside>
             </div>
-        </article>
+        </super::frame::LessonFrame>
     }
 }

@@ -10,7 +10,7 @@ use genlab_core::vae::{
 };
 use leptos::prelude::*;
 
-use super::controls::{fmt_fixed, fmt_num, settings_panel, StatusBanners, TransportBar};
+use super::controls::{fmt_fixed, fmt_num, settings_panel};
 use super::lesson::Lesson;
 use super::plots::live_history;
 use crate::charts::{
@@ -401,17 +401,12 @@ pub fn VaeLesson(
     };
 
     view! {
-        <article class="lesson vae" data-testid="lesson-vae">
-            <h2>{t("lesson.vae.title")}</h2>
-            <p class="explain">{t("vae.explain")}</p>
-            <StatusBanners lesson=lesson />
-            <super::device::ComputePathLine path=Signal::from(Memo::new(move |_| vae_view(lesson, |v| v.path.clone()))) />
-            <super::theory::TheoryPanel source="theory.vae.source"
-                rows=Signal::derive(move || super::theory::vae_rows(inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma))))) />
+        <super::frame::LessonFrame lesson=lesson explain="vae.explain"
+                theory=Signal::derive(move || super::theory::vae_rows(inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma)))))
+                path=Signal::from(Memo::new(move |_| vae_view(lesson, |v| v.path.clone())))>
             {move || vae_view(lesson, |v| v.collapsed).unwrap_or(false).then(|| view! {
                 <div class="banner notice" role="status" data-testid="collapsed">{t("vae.collapsed")}</div>
             })}
-            <TransportBar lesson=lesson />
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("vae.chart.latent")}</h3>
@@ -526,6 +521,6 @@ pub fn VaeLesson(
                     <ChartCanvas spec=knn_chart testid="chart-knn" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.knn").to_string()) size="chart-short" />
                 </div>
             </div>
-        </article>
+        </super::frame::LessonFrame>
     }
 }

@@ -1,0 +1,47 @@
+//! The frame every lesson page sits in. It always renders, in this order: the title and the
+//! one-paragraph explanation, the status banners and notices, the compute path (for lessons
+//! with a device setting), the theory panel, and the transport bar (play, step, reset, run to,
+//! speed, CSV, export and import). A lesson page gives only what is its own: its charts, demos,
+//! readouts and where its settings panel sits — so no lesson can forget a banner, the theory or
+//! the run file buttons.
+
+use genlab_core::device::ComputePath;
+use genlab_core::settings::ChoiceEnum;
+use leptos::prelude::*;
+
+use super::controls::{StatusBanners, TransportBar};
+use super::lesson::Lesson;
+use super::theory::TheoryPanel;
+use crate::i18n::{tr, Lang};
+
+#[component]
+pub fn LessonFrame(
+    /// The running lesson: its id names the title (`lesson.<key>.title`), the theory panel's
+    /// source (`theory.<key>.source`) and the frame's test id (`lesson-<key>`).
+    lesson: Lesson,
+    /// Catalog key of the explanation under the title.
+    explain: &'static str,
+    /// The theory panel's formulas with the run's current values (see `super::theory`).
+    theory: Signal<Vec<String>>,
+    /// Where the steps run, for a lesson with a compute-device setting (`None` before the first
+    /// view arrives).
+    #[prop(optional)]
+    path: Option<Signal<Option<ComputePath>>>,
+    /// The lesson's own part: banners of its own, toolbars, charts, readouts, settings.
+    children: Children,
+) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let key = lesson.id.key();
+    let title = format!("lesson.{key}.title");
+    view! {
+        <article class=format!("lesson {key}") data-testid=format!("lesson-{key}")>
+            <h2>{move || tr(lang.get(), &title)}</h2>
+            <p class="explain">{move || tr(lang.get(), explain)}</p>
+            <StatusBanners lesson=lesson />
+            {path.map(|path| view! { <super::device::ComputePathLine path=path /> })}
+            <TheoryPanel source=format!("theory.{key}.source") rows=theory />
+            <TransportBar lesson=lesson />
+            {children()}
+        </article>
+    }
+}
