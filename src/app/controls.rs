@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::lesson::Lesson;
-use crate::i18n::{message, tr, Lang};
+use crate::i18n::{message, tr, tr_with, Lang};
 
 /// A short human form of a number: 4 significant digits, exponent for tiny or huge values.
 pub fn fmt_num(x: f64) -> String {
@@ -185,19 +185,24 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
 /// A settings notice in the reader's language; the key and values stay as the address has them.
 fn notice_text(n: &Notice, l: Lang) -> String {
     use genlab_core::settings::NoticeKind;
-    let fill = |template: &str, given: &str, used: &str| {
-        template
-            .replace("{key}", &n.key)
-            .replace("{given}", given)
-            .replace("{used}", used)
-    };
+    let key = n.key.as_str();
     match &n.kind {
-        NoticeKind::Clamped { given, used } => fill(tr(l, "notice.clamped"), given, used),
-        NoticeKind::Invalid { given, used } => fill(tr(l, "notice.invalid"), given, used),
-        NoticeKind::Unknown => fill(tr(l, "notice.unknown"), "", ""),
-        NoticeKind::Adjusted { why } => {
-            fill(tr(l, "notice.adjusted"), "", "").replace("{why}", &message(l, why))
-        }
+        NoticeKind::Clamped { given, used } => tr_with(
+            l,
+            "notice.clamped",
+            &[("key", key), ("given", given), ("used", used)],
+        ),
+        NoticeKind::Invalid { given, used } => tr_with(
+            l,
+            "notice.invalid",
+            &[("key", key), ("given", given), ("used", used)],
+        ),
+        NoticeKind::Unknown => tr_with(l, "notice.unknown", &[("key", key)]),
+        NoticeKind::Adjusted { why } => tr_with(
+            l,
+            "notice.adjusted",
+            &[("key", key), ("why", &message(l, why))],
+        ),
     }
 }
 

@@ -1,0 +1,68 @@
+# The vae lesson.
+
+lesson-vae-title = Variational autoencoder on MNIST
+lesson-vae-blurb = A 2-D latent space of real digits: drag through it, interpolate, watch the clusters form.
+vae-latent-keys = Keyboard: focus the chart, then arrows move the decoded point (Shift: faster), Home returns to the origin, [ and ] inspect the previous / next test digit.
+vae-explain = An encoder maps each 28×28 digit to a Gaussian q(z|x) = N(μ, σ²) in a 2-D latent space; z = μ + σ ⊙ ε (the reparameterisation trick) goes through the decoder back to 784 pixel probabilities. The loss per image is the Bernoulli cross-entropy of the reconstruction plus β · KL(q(z|x) ‖ N(0, I)), in closed form — the negative ELBO when β = 1. Architecture as in the lecture: Input–H–2·(μ, σ)–2–H–Output. β = 0 is a plain autoencoder: watch its codes spread out.
+vae-chart-latent = Latent space: μ of the test digits
+vae-latent-hint = Click or drag anywhere to decode that point; hover a dot to encode that digit (right).
+vae-legend = Digit colours
+vae-collapsed = Every digit now gets the same code: the encoder's ReLUs have died (no input reaches them any more), usually from too large a learning rate. Training cannot bring them back — lower the learning rate and press Reset.
+vae-explore-title = Decoded at the pointer
+vae-series-path = interpolation path
+vae-series-alpha = z at α
+vae-series-explore = explored z
+vae-chart-grid = Decoded grid, 15 × 15
+vae-grid-prior = At the N(0, 1) quantiles 5 %…95 % on each axis, as in the lecture
+vae-grid-codes = β = 0 has no prior: the grid spans the codes' mean ± std quantiles
+vae-readout-epoch = Epochs
+vae-readout-test_loss = Test −ELBO (nats / digit)
+vae-readout-test_rec = … reconstruction
+vae-readout-test_kl = … KL
+vae-readout-knn = 5-NN accuracy from 2-D μ
+vae-readout-spread = Spread of μ (std z₁ / z₂)
+vae-readout-images_per_sec = Images / s
+vae-reparam-title = The reparameterisation step
+vae-reparam-hint = Hover a dot in the latent space to take one test digit through the network.
+vae-reparam-digit = Test digit
+vae-reparam-label = label
+vae-reparam-rec = −log p(x|z) (nats)
+vae-reparam-kl = KL(q(z|x) ‖ p(z)) (nats)
+vae-reparam-images = The digit, decoded at μ, decoded at z
+vae-reparam-new_eps = Draw another ε
+vae-interp-set_from = Interpolate from this digit
+vae-interp-set_to = … to this digit
+vae-interp-between = z = (1 − α) z₁ + α z₂ between test digits
+vae-interp-at_alpha = Decoded at the chosen α
+vae-chart-interp = Interpolation in the latent space
+vae-chart-samples = Samples: z ~ N(0, I), decoded
+vae-samples-new = New samples
+vae-chart-recon = Test digits (top) and their reconstructions (bottom)
+vae-chart-rec = Reconstruction −log p(x|z) per digit (nats); −ELBO = this + KL
+vae-chart-kl = KL(q(z|x) ‖ N(0, I)) per digit (nats)
+vae-chart-knn = 5-NN accuracy of the test labels from their μ
+vae-series-train = train (running mean)
+vae-series-test = test
+vae-series-train_kl = train KL
+vae-series-test_kl = test KL
+vae-series-knn = 5-NN accuracy
+vae-axis-step = step (batches)
+param-beta = β (weight of the KL term)
+param-from = Interpolate from test digit #
+param-to = … to test digit #
+param-alpha = α
+param-ends = Interpolate between
+choice-ends-digits = two test digits
+choice-ends-points = two latent points
+param-ax = z₁ x
+param-ay = z₁ y
+param-bx = z₂ x
+param-by = z₂ y
+vae-interp-between_points = z = (1 − α) z₁ + α z₂ between the points
+vae-interp-point_from = Interpolate from this point
+vae-interp-point_to = … to this point
+choice-hidden-64 = 64 units
+choice-hidden-128 = 128 units
+choice-hidden-256 = 256 units
+choice-hidden-512 = 512 units (the lecture's)
+theory-vae-source = Follows lecture 003 (SPbPU), “Variational autoencoder” (ELBO, KL in closed form, reparameterisation) and lecture 004, “VAE na MNIST”; values for the digit last hovered.

@@ -1,0 +1,68 @@
+# The vae lesson.
+
+lesson-vae-title = Autoenkoder wariacyjny na MNIST
+lesson-vae-blurb = Dwuwymiarowa przestrzeń zmiennych utajonych prawdziwych cyfr: przeciągaj po niej, interpoluj, patrz, jak tworzą się skupiska.
+vae-latent-keys = Klawiatura: zaznacz wykres, strzałki przesuwają dekodowany punkt (Shift: szybciej), Home wraca do początku układu, [ i ] pokazują poprzednią / następną cyfrę testową.
+vae-explain = Koder odwzorowuje każdą cyfrę 28×28 na rozkład normalny q(z|x) = N(μ, σ²) w dwuwymiarowej przestrzeni zmiennych utajonych; z = μ + σ ⊙ ε (sztuczka z reparametryzacją) przechodzi przez dekoder z powrotem do 784 prawdopodobieństw pikseli. Koszt na obraz to entropia krzyżowa Bernoulliego rekonstrukcji plus β · KL(q(z|x) ‖ N(0, I)) w postaci zamkniętej — ujemne ELBO przy β = 1. Architektura jak na wykładzie: Input–H–2·(μ, σ)–2–H–Output. β = 0 to zwykły autoenkoder: zobacz, jak rozjeżdżają się jego kody.
+vae-chart-latent = Przestrzeń zmiennych utajonych: μ cyfr testowych
+vae-latent-hint = Kliknij lub przeciągnij w dowolnym miejscu, aby zdekodować ten punkt; najedź na kropkę, aby zakodować tę cyfrę (po prawej).
+vae-legend = Kolory cyfr
+vae-collapsed = Każda cyfra dostaje teraz ten sam kod: neurony ReLU kodera obumarły (żadne wejście już do nich nie dociera), zwykle przez zbyt duży współczynnik uczenia. Trening ich nie ożywi — zmniejsz współczynnik uczenia i naciśnij Reset.
+vae-explore-title = Zdekodowane pod kursorem
+vae-series-path = ścieżka interpolacji
+vae-series-alpha = z przy α
+vae-series-explore = badane z
+vae-chart-grid = Zdekodowana siatka 15 × 15
+vae-grid-prior = W kwantylach N(0, 1) od 5 % do 95 % na każdej osi, jak na wykładzie
+vae-grid-codes = β = 0 nie ma rozkładu a priori: siatka obejmuje kwantyle średnia ± odchylenie kodów
+vae-readout-epoch = Epoki
+vae-readout-test_loss = Testowe −ELBO (naty / cyfrę)
+vae-readout-test_rec = … rekonstrukcja
+vae-readout-test_kl = … KL
+vae-readout-knn = Trafność 5-NN z dwuwymiarowych μ
+vae-readout-spread = Rozrzut μ (odch. std. z₁ / z₂)
+vae-readout-images_per_sec = Obrazy / s
+vae-reparam-title = Krok reparametryzacji
+vae-reparam-hint = Najedź na kropkę w przestrzeni zmiennych utajonych, aby przepuścić jedną cyfrę testową przez sieć.
+vae-reparam-digit = Cyfra testowa
+vae-reparam-label = etykieta
+vae-reparam-rec = −log p(x|z) (naty)
+vae-reparam-kl = KL(q(z|x) ‖ p(z)) (naty)
+vae-reparam-images = Cyfra, zdekodowana w μ, zdekodowana w z
+vae-reparam-new_eps = Wylosuj inne ε
+vae-interp-set_from = Interpoluj od tej cyfry
+vae-interp-set_to = … do tej cyfry
+vae-interp-between = z = (1 − α) z₁ + α z₂ między cyframi testowymi
+vae-interp-at_alpha = Zdekodowane przy wybranym α
+vae-chart-interp = Interpolacja w przestrzeni zmiennych utajonych
+vae-chart-samples = Próbki: z ~ N(0, I), zdekodowane
+vae-samples-new = Nowe próbki
+vae-chart-recon = Cyfry testowe (u góry) i ich rekonstrukcje (na dole)
+vae-chart-rec = Rekonstrukcja −log p(x|z) na cyfrę (naty); −ELBO = to + KL
+vae-chart-kl = KL(q(z|x) ‖ N(0, I)) na cyfrę (naty)
+vae-chart-knn = Trafność 5-NN etykiet testowych z ich μ
+vae-series-train = trening (średnia bieżąca)
+vae-series-test = test
+vae-series-train_kl = KL treningowe
+vae-series-test_kl = KL testowe
+vae-series-knn = trafność 5-NN
+vae-axis-step = krok (minipakiety)
+param-beta = β (waga członu KL)
+param-from = Interpoluj od cyfry testowej nr
+param-to = … do cyfry testowej nr
+param-alpha = α
+param-ends = Interpoluj między
+choice-ends-digits = dwiema cyframi testowymi
+choice-ends-points = dwoma punktami przestrzeni utajonej
+param-ax = z₁ x
+param-ay = z₁ y
+param-bx = z₂ x
+param-by = z₂ y
+vae-interp-between_points = z = (1 − α) z₁ + α z₂ między punktami
+vae-interp-point_from = Interpoluj od tego punktu
+vae-interp-point_to = … do tego punktu
+choice-hidden-64 = 64 neurony
+choice-hidden-128 = 128 neuronów
+choice-hidden-256 = 256 neuronów
+choice-hidden-512 = 512 neuronów (jak na wykładzie)
+theory-vae-source = Według wykładu 003 (SPbPU), „Autoenkoder wariacyjny” (ELBO, KL w postaci zamkniętej, reparametryzacja) i wykładu 004, „VAE na MNIST”; wartości dla ostatnio wskazanej cyfry.
