@@ -389,9 +389,14 @@ fn main() {
         Command::Lessons => {
             for &l in LessonId::ALL {
                 let needs: Vec<String> = l.assets().iter().map(|a| format!("{a:?}")).collect();
+                let built = l.built();
+                let params: Vec<&str> = built
+                    .map(|b| (b.params)().iter().map(|p| p.key).collect())
+                    .unwrap_or_default();
+                let data: &[&str] = built.map_or(&[], |b| (b.extra_keys)());
                 out!(
                     "{}",
-                    json!({ "lesson": l.key(), "built": l.is_built(), "needs": needs })
+                    json!({ "lesson": l.key(), "built": l.is_built(), "needs": needs, "settings": params, "data": data })
                 );
             }
         }
