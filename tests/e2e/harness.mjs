@@ -133,3 +133,46 @@ export async function lessonReady(page, lesson) {
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }
+
+// Marks every control a keyboard user should reach (one per radio group, as Tab does), presses
+// Tab until focus has gone round the page, and returns the descriptions of the ones never reached.
+export async function unreachedByTab(page) {
+  const total = await page.evaluate(() => {
+    const seenGroups = new Set();
+    const all = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')]
+      .filter((el) => !el.disabled && el.tabIndex >= 0)
+      .filter((el) => el.type === 'file' || el.checkVisibility({ visibilityProperty: true }))
+      .filter((el) => {
+        if (el.type !== 'radio') return true;
+        if (seenGroups.has(el.name)) return false;
+        seenGroups.add(el.name);
+        return true;
+      });
+    all.forEach((el, i) => { el.dataset.kbd = String(i); });
+    window.__reached = new Set();
+    document.addEventListener('focusin', (e) => {
+      const el = e.target.type === 'radio'
+        ? document.querySelector(`[name="${e.target.name}"][data-kbd]`) : e.target;
+      if (el?.dataset.kbd) window.__reached.add(el.dataset.kbd);
+    });
+    return all.length;
+  });
+  await page.locator('body').click({ position: { x: 2, y: 2 } });
+  for (let i = 0; i < total + 10; i++) await page.keyboard.press('Tab');
+  const missed = await page.evaluate(() => [...document.querySelectorAll('[data-kbd]')]
+    .filter((el) => !window.__reached.has(el.dataset.kbd))
+    .map((el) => `${el.tagName} ${el.dataset.testid ?? el.id ?? ''} ${el.textContent.trim().slice(0, 30)}`));
+  return { total, missed };
+}
+
+/// The lessons as the landing page lists them: key and whether it is built (ready) or planned.
+/// The tests read the list from the page, so a lesson added to the registry is tested without
+/// editing them.
+export async function lessonsFromLanding(browser, base) {
+  const page = await openPage(browser, base);
+  await page.getByTestId('landing').waitFor();
+  const cards = await page.locator('[data-testid^="card-"]').evaluateAll((els) =>
+    els.map((el) => ({ key: el.dataset.testid.slice('card-'.length), built: el.dataset.status === 'ready' })));
+  await page.close();
+  return cards;
+}
