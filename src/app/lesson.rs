@@ -111,7 +111,13 @@ pub struct Lesson {
 impl Lesson {
     /// Starts the lesson for the component being built: its worker stops when the component is
     /// dropped, and its children find the lesson as context.
+    /// `speed` is the address's (0: none named), else the lesson's own default.
     pub fn mount(id: LessonId, query: String, speed: f64) -> Lesson {
+        let speed = if speed > 0.0 {
+            speed
+        } else {
+            id.default_speed()
+        };
         let lesson = Lesson::start(id, query, speed);
         on_cleanup(move || lesson.stop());
         provide_context(lesson);

@@ -267,13 +267,7 @@ fn shift_chart(v: &TransportView, lang: Lang) -> ChartSpec {
 
 #[component]
 pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
-    // Sinkhorn converges in a few hundred iterations: at full speed that is a blink, so this
-    // lesson plays at 20 iterations a second unless the address says otherwise.
-    let lesson = Lesson::mount(
-        LessonId::Transport,
-        query,
-        if speed > 0.0 { speed } else { 20.0 },
-    );
+    let lesson = Lesson::mount(LessonId::Transport, query, speed);
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let projector = use_context::<Projector>().map(|p| p.0);
     let settings = Memo::new(move |_| parse_query::<TransportSettings>(&lesson.query.get(), &[]).0);

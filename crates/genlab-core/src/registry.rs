@@ -34,6 +34,9 @@ pub trait LessonDef: Trainer + Sized + 'static {
     type Answer;
     /// Names of the metrics in every history row (what [`Trainer::metric_names`] returns).
     const METRICS: &'static [&'static str];
+    /// Steps per second the page plays at unless the address names a speed; 0 is as fast as
+    /// possible.
+    const DEFAULT_SPEED: f64 = 0.0;
     /// Loaded by the host before the first `Init`.
     const ASSETS: &'static [Asset] = &[];
     fn new(settings: Self::Settings) -> Self;
@@ -76,6 +79,7 @@ fn build_from<L: LessonDef>(query: &str) -> Built {
 pub struct BuiltLesson {
     pub build: fn(&str) -> Built,
     pub assets: &'static [Asset],
+    pub default_speed: f64,
     pub rehearsal: fn() -> Option<[String; 2]>,
     /// The lesson's parameters (URL keys, kinds).
     pub params: fn() -> Vec<ParamInfo>,
@@ -89,6 +93,7 @@ impl BuiltLesson {
         BuiltLesson {
             build: build_from::<L>,
             assets: L::ASSETS,
+            default_speed: L::DEFAULT_SPEED,
             rehearsal: L::rehearsal,
             params: params_of::<L::Settings>,
             extra_keys: <L::Settings as Settings>::extra_keys,
@@ -158,6 +163,11 @@ impl LessonId {
     /// The assets the lesson needs (none for a planned lesson).
     pub fn assets(self) -> &'static [Asset] {
         self.built().map_or(&[], |b| b.assets)
+    }
+
+    /// Steps per second the page plays the lesson at when the address names no speed.
+    pub fn default_speed(self) -> f64 {
+        self.built().map_or(0.0, |b| b.default_speed)
     }
 
     pub fn needs(self, asset: Asset) -> bool {

@@ -28,6 +28,8 @@ fn the_registry_lists_every_lesson_once_with_its_facts() {
     assert!(built.windows(2).all(|w| w[0] || !w[1]), "{built:?}");
     assert!(LessonId::Vae.needs(Asset::Digits) && LessonId::RbmMnist.needs(Asset::Digits));
     assert!(!LessonId::Gan.needs(Asset::Digits));
+    assert_eq!(LessonId::Transport.default_speed(), 20.0);
+    assert_eq!(LessonId::Gan.default_speed(), 0.0);
     assert!(!LessonId::Dbn.is_built() && LessonId::Dbn.assets().is_empty());
     assert!(build(LessonId::Dbn, "").is_err());
 }

@@ -262,6 +262,9 @@ impl crate::lesson::LessonDef for TransportTrainer {
     type Action = crate::lesson::NoAction;
     type Answer = crate::lesson::NoAction;
     const METRICS: &'static [&'static str] = METRICS;
+    /// Sinkhorn converges in a few hundred iterations: at full speed that is a blink, so the
+    /// lesson plays at 20 iterations a second unless the address says otherwise.
+    const DEFAULT_SPEED: f64 = 20.0;
     fn new(settings: TransportSettings) -> Self {
         TransportTrainer::new(settings)
     }
