@@ -80,21 +80,22 @@ pub struct RbmMnistTrainer {
     work: CdWork<f32>,
     /// PCD's persistent chains (B × 784), empty until the first update.
     chains: Option<Vec<f32>>,
-    batcher: EpochBatcher,
-    sampler: CounterRng,
+    progress: Progress,
     batch: Vec<f32>,
-    steps: u64,
     train_eval: Vec<f32>,
     test_eval: Vec<f32>,
     /// Positions in `test_eval` of one digit per class.
     recon_rows: Vec<usize>,
     /// The chains as of the last device read (the CPU path reads its own work buffers).
     read_chains: Vec<f32>,
-    device: OnDevice<dyn RbmDevice, Mark>,
+    device: OnDevice<dyn RbmDevice, Progress>,
 }
 
-/// The counters a lost device rewinds to (the parameters and chains hold the rest).
-struct Mark {
+/// Where the run stands besides the model (its parameters and chains): what a step changes,
+/// what an exported run saves beside the parameters, and what a lost device rewinds to.
+#[derive(Clone, Serialize, Deserialize)]
+struct Progress {
+    #[serde(flatten)]
     batcher: EpochBatcher,
     sampler: CounterRng,
     steps: u64,
@@ -131,10 +132,12 @@ impl RbmMnistTrainer {
             chains: (s.chains == Chains::Pcd).then(Vec::new),
             rbm,
             work: CdWork::default(),
-            batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
-            sampler: CounterRng::new(s.seed),
+            progress: Progress {
+                batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
+                sampler: CounterRng::new(s.seed),
+                steps: 0,
+            },
             batch: vec![],
-            steps: 0,
             train_eval,
             test_eval,
             recon_rows,
@@ -146,7 +149,7 @@ impl RbmMnistTrainer {
     }
 
     fn epoch(&self) -> f64 {
-        self.batcher.epoch()
+        self.progress.batcher.epoch()
     }
 
     /// Mean-field reconstructions p(v | h = p(h | v)) of `n` images (n × 784).
@@ -184,14 +187,6 @@ impl RbmMnistTrainer {
         (recon, free / n as f64)
     }
 
-    fn mark(&self) -> Mark {
-        Mark {
-            batcher: self.batcher.clone(),
-            sampler: self.sampler.clone(),
-            steps: self.steps,
-        }
-    }
-
     fn start_device(&mut self) {
         let Some(accelerator) = self.device.accelerator.clone() else {
             return;
@@ -212,7 +207,7 @@ impl RbmMnistTrainer {
             self.s.k,
             chains,
         );
-        let mark = self.mark();
+        let mark = self.progress.clone();
         self.device.start(device, batch, wanted, mark);
     }
 
@@ -226,6 +221,7 @@ impl RbmMnistTrainer {
     }
 }
 
+/// An exported run: the model and the progress (field names as files have always had them).
 #[derive(Serialize, Deserialize)]
 struct RbmMnistState {
     #[serde(with = "packed")]
@@ -233,9 +229,7 @@ struct RbmMnistState {
     #[serde(with = "packed")]
     chains: Vec<f32>,
     #[serde(flatten)]
-    batcher: EpochBatcher,
-    sampler: CounterRng,
-    steps: u64,
+    progress: Progress,
 }
 
 impl crate::lesson::LessonDef for RbmMnistTrainer {
@@ -256,7 +250,7 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn steps(&self) -> u64 {
-        self.steps
+        self.progress.steps
     }
 
     fn blocked(&self) -> Option<Msg> {
@@ -267,20 +261,20 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
-        if self.batcher.is_empty() {
+        if self.progress.batcher.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
         let n = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.batch.clear();
         for _ in 0..n {
-            let i = self.batcher.next_index();
+            let i = self.progress.batcher.next_index();
             self.batch
                 .extend(digits.image(i).iter().map(|&p| binary(p)));
         }
-        self.steps += 1;
+        self.progress.steps += 1;
         if let Some(device) = self.device.device() {
-            device.step(&self.batch, self.s.lr, &mut self.sampler);
+            device.step(&self.batch, self.s.lr, &mut self.progress.sampler);
             self.device.count_step();
             return Ok(());
         }
@@ -289,11 +283,11 @@ impl Trainer for RbmMnistTrainer {
             self.s.k,
             self.s.lr,
             self.chains.as_mut(),
-            &mut self.sampler,
+            &mut self.progress.sampler,
             &mut self.work,
         );
         if !recon.is_finite() {
-            return Err(msg!("msg.rbm_mnist.nan", self.steps, self.s.lr));
+            return Err(msg!("msg.rbm_mnist.nan", self.progress.steps, self.s.lr));
         }
         Ok(())
     }
@@ -351,9 +345,7 @@ impl Trainer for RbmMnistTrainer {
         runfile::save(&RbmMnistState {
             params: self.rbm.params.clone(),
             chains: self.chains.clone().unwrap_or_default(),
-            batcher: self.batcher.clone(),
-            sampler: self.sampler.clone(),
-            steps: self.steps,
+            progress: self.progress.clone(),
         })
     }
 
@@ -367,14 +359,12 @@ impl Trainer for RbmMnistTrainer {
             Some(_) => {}
             None => expect_len("PCD chains", st.chains.len(), 0)?,
         }
-        st.batcher.check_fits(&self.batcher)?;
+        st.progress.batcher.check_fits(&self.progress.batcher)?;
         self.rbm.params = st.params;
         if self.chains.is_some() {
             self.chains = Some(st.chains);
         }
-        self.batcher = st.batcher;
-        self.sampler = st.sampler;
-        self.steps = st.steps;
+        self.progress = st.progress;
         Ok(())
     }
 
@@ -405,9 +395,7 @@ impl Trainer for RbmMnistTrainer {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 if let Some(mark) = self.device.lost(|m| m.steps) {
-                    self.batcher = mark.batcher;
-                    self.sampler = mark.sampler;
-                    self.steps = mark.steps;
+                    self.progress = mark;
                 }
                 return Ok(());
             }
@@ -417,14 +405,14 @@ impl Trainer for RbmMnistTrainer {
         }
         if copy.params.len() != self.rbm.params.len() || copy.params.iter().any(|p| !p.is_finite())
         {
-            return Err(msg!("msg.rbm_mnist.nan", self.steps, self.s.lr));
+            return Err(msg!("msg.rbm_mnist.nan", self.progress.steps, self.s.lr));
         }
         self.rbm.params = copy.params;
         if let Some(chains) = self.chains.as_mut() {
             chains.clone_from(&copy.extra);
         }
         self.read_chains = copy.extra;
-        let mark = self.mark();
+        let mark = self.progress.clone();
         self.device.read_taken(mark);
         Ok(())
     }

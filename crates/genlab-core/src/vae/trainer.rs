@@ -153,12 +153,9 @@ pub struct VaeTrainer {
     opt: Optimizer<f32>,
     ws: Workspace<f32>,
     eval_ws: Workspace<f32>,
-    /// Training order: a fresh shuffle of the training split every epoch.
-    batcher: EpochBatcher,
-    eps_rng: Rng,
+    progress: Progress,
     x: Vec<f32>,
     eps: Vec<f32>,
-    steps: u64,
     /// Training loss since the last history row (sums over images).
     since_record: (BatchLoss, u64),
     /// Test split as values in [0, 1], its labels, and its fixed ε (the test loss is a function
@@ -175,11 +172,16 @@ pub struct VaeTrainer {
     /// What the last pictures were made from: they are resent only when this changes.
     images_key: Option<(u64, String, u32)>,
     /// The device the steps may run on (the CPU net then holds the state of the last read).
-    device: OnDevice<dyn VaeDevice, Mark>,
+    device: OnDevice<dyn VaeDevice, Progress>,
 }
 
-/// The counters a lost device rewinds to (the net and the optimiser hold the rest).
-struct Mark {
+/// Where the run stands besides the model (the net and the optimiser): the batch order, the
+/// noise stream and the step count — what an exported run saves beside the parameters and what
+/// a lost device rewinds to.
+#[derive(Clone, Serialize, Deserialize)]
+struct Progress {
+    /// Training order: a fresh shuffle of the training split every epoch.
+    #[serde(flatten)]
     batcher: EpochBatcher,
     eps_rng: Rng,
     steps: u64,
@@ -228,11 +230,13 @@ impl VaeTrainer {
             opt,
             ws: Workspace::default(),
             eval_ws: Workspace::default(),
-            batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
-            eps_rng: Rng::stream(s.seed as u64, 2),
+            progress: Progress {
+                batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
+                eps_rng: Rng::stream(s.seed as u64, 2),
+                steps: 0,
+            },
             x: vec![],
             eps: vec![],
-            steps: 0,
             since_record: (BatchLoss::default(), 0),
             test_x,
             test_labels,
@@ -261,7 +265,12 @@ impl VaeTrainer {
 
     /// Scores the test split at the current parameters: loss terms, μ, 5-NN accuracy, spread.
     fn score(&mut self) {
-        if self.scored.as_ref().is_some_and(|s| s.step == self.steps) || self.n_test() == 0 {
+        if self
+            .scored
+            .as_ref()
+            .is_some_and(|s| s.step == self.progress.steps)
+            || self.n_test() == 0
+        {
             return;
         }
         let n = self.n_test();
@@ -294,19 +303,24 @@ impl VaeTrainer {
             crate::stats::mean_std(&vals).1
         };
         self.scored = Some(Scored {
-            step: self.steps,
+            step: self.progress.steps,
             rec: rec / n as f64,
             kl: kl / n as f64,
             knn,
             std: (std(0), std(1)),
         });
-        self.codes = Some((self.steps, mu));
+        self.codes = Some((self.progress.steps, mu));
     }
 
     /// μ of the test digits at the current parameters, by the encoder alone (a fifth of the
     /// cost of scoring: no decoder, and most input pixels are zero).
     fn encode_codes(&mut self) {
-        if self.codes.as_ref().is_some_and(|c| c.0 == self.steps) || self.n_test() == 0 {
+        if self
+            .codes
+            .as_ref()
+            .is_some_and(|c| c.0 == self.progress.steps)
+            || self.n_test() == 0
+        {
             return;
         }
         let n = self.n_test();
@@ -320,7 +334,7 @@ impl VaeTrainer {
                 mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(&m);
             }
         }
-        self.codes = Some((self.steps, mu));
+        self.codes = Some((self.progress.steps, mu));
     }
 
     /// Decodes latent points (n × 2) into images in [0, 1] (n × 784).
@@ -433,11 +447,14 @@ impl VaeTrainer {
     }
 
     fn build_view(&mut self, live: bool) -> LessonView {
-        let stale = self.codes.as_ref().is_none_or(|c| c.0 != self.steps);
+        let stale = self
+            .codes
+            .as_ref()
+            .is_none_or(|c| c.0 != self.progress.steps);
         let due = self
             .codes
             .as_ref()
-            .is_none_or(|c| self.steps >= c.0 + REFRESH_EVERY);
+            .is_none_or(|c| self.progress.steps >= c.0 + REFRESH_EVERY);
         if stale && (!live || due) {
             self.encode_codes();
         }
@@ -474,7 +491,8 @@ impl VaeTrainer {
             });
             (hi - lo) as f64
         };
-        let collapsed = self.steps > 0 && !mu.is_empty() && spread(0).max(spread(1)) < 1e-3;
+        let collapsed =
+            self.progress.steps > 0 && !mu.is_empty() && spread(0).max(spread(1)) < 1e-3;
         LessonView::Vae(VaeView {
             hidden: self.s.hidden.width() as u32,
             beta: self.s.beta,
@@ -495,14 +513,6 @@ impl VaeTrainer {
         })
     }
 
-    fn mark(&self) -> Mark {
-        Mark {
-            batcher: self.batcher.clone(),
-            eps_rng: self.eps_rng.clone(),
-            steps: self.steps,
-        }
-    }
-
     /// A device twin of the CPU copy (parameters and Adam's moments), for the batch the device
     /// can hold.
     fn start_device(&mut self) {
@@ -512,12 +522,12 @@ impl VaeTrainer {
         let wanted = self.s.batch as usize;
         let batch = accelerator.fit_batch(wanted, PIXELS.max(self.net.hidden));
         let device = accelerator.vae(&self.net, &self.opt, batch, self.s.beta);
-        let mark = self.mark();
+        let mark = self.progress.clone();
         self.device.start(device, batch, wanted, mark);
     }
 
     fn epoch(&self) -> f64 {
-        self.batcher.epoch()
+        self.progress.batcher.epoch()
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -604,9 +614,7 @@ struct VaeState {
     params: Vec<f32>,
     opt: Optimizer<f32>,
     #[serde(flatten)]
-    batcher: EpochBatcher,
-    eps_rng: Rng,
-    steps: u64,
+    progress: Progress,
     /// Summed reconstruction and KL since the last history row, and over how many images.
     #[serde(with = "packed")]
     since_record: Vec<f64>,
@@ -635,7 +643,7 @@ impl Trainer for VaeTrainer {
     }
 
     fn steps(&self) -> u64 {
-        self.steps
+        self.progress.steps
     }
 
     fn blocked(&self) -> Option<Msg> {
@@ -646,27 +654,27 @@ impl Trainer for VaeTrainer {
     }
 
     fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
-        if self.batcher.is_empty() {
+        if self.progress.batcher.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
         let batch = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.x.clear();
         for _ in 0..batch {
-            let i = self.batcher.next_index();
+            let i = self.progress.batcher.next_index();
             self.x.extend(digits.image(i).iter().map(|&p| grey(p)));
         }
         self.eps.clear();
         for _ in 0..batch * LATENT {
             // A plain autoencoder (β = 0) is deterministic: z = μ.
-            let e = self.eps_rng.normal() as f32;
+            let e = self.progress.eps_rng.normal() as f32;
             self.eps.push(if self.s.beta == 0.0 { 0.0 } else { e });
         }
         if let Some(device) = self.device.device() {
             // Its losses arrive with the next read (`take_read`).
             device.step(&self.x, &self.eps, self.s.lr);
             self.device.count_step();
-            self.steps += 1;
+            self.progress.steps += 1;
             return Ok(());
         }
         let loss = self
@@ -675,9 +683,9 @@ impl Trainer for VaeTrainer {
         if !(loss.rec.is_finite() && loss.kl.is_finite()) {
             let nan = loss.rec.is_nan() || loss.kl.is_nan();
             return Err(if nan {
-                msg!("msg.vae.nan", self.steps + 1, self.s.lr)
+                msg!("msg.vae.nan", self.progress.steps + 1, self.s.lr)
             } else {
-                msg!("msg.vae.infinite", self.steps + 1, self.s.lr)
+                msg!("msg.vae.infinite", self.progress.steps + 1, self.s.lr)
             });
         }
         self.net.backward(
@@ -689,7 +697,7 @@ impl Trainer for VaeTrainer {
         );
         self.opt
             .step(&mut self.net.params, &self.d_params, self.s.lr);
-        self.steps += 1;
+        self.progress.steps += 1;
         self.since_record.0.rec += loss.rec;
         self.since_record.0.kl += loss.kl;
         self.since_record.1 += batch as u64;
@@ -742,9 +750,7 @@ impl Trainer for VaeTrainer {
         runfile::save(&VaeState {
             params: self.net.params.clone(),
             opt: self.opt.clone(),
-            batcher: self.batcher.clone(),
-            eps_rng: self.eps_rng.clone(),
-            steps: self.steps,
+            progress: self.progress.clone(),
             since_record: vec![self.since_record.0.rec, self.since_record.0.kl],
             since_record_images: self.since_record.1,
             sample_draw: self.sample_draw,
@@ -758,12 +764,17 @@ impl Trainer for VaeTrainer {
         expect_finite("VAE parameters", &st.params)?;
         expect_len("running loss", st.since_record.len(), 2)?;
         // The cursor may sit at the order's end (a new shuffle is due).
-        st.batcher.check_fits(&self.batcher)?;
+        st.progress.batcher.check_fits(&self.progress.batcher)?;
+        if let Some(sc) = &st.scored {
+            let finite = [sc.rec, sc.kl, sc.knn, sc.std.0, sc.std.1];
+            expect_finite("test scores", &finite)?;
+            if sc.step > st.progress.steps {
+                return Err(msg!("msg.run.scores_ahead"));
+            }
+        }
         self.opt.restore(st.opt, "VAE")?;
         self.net.params = st.params;
-        self.batcher = st.batcher;
-        self.eps_rng = st.eps_rng;
-        self.steps = st.steps;
+        self.progress = st.progress;
         self.since_record = (
             BatchLoss {
                 rec: st.since_record[0],
@@ -774,13 +785,6 @@ impl Trainer for VaeTrainer {
         self.sample_draw = st.sample_draw;
         // The last scoring comes with the run; every other cache was made from the old
         // parameters.
-        if let Some(sc) = &st.scored {
-            let finite = [sc.rec, sc.kl, sc.knn, sc.std.0, sc.std.1];
-            expect_finite("test scores", &finite)?;
-            if sc.step > st.steps {
-                return Err(msg!("msg.run.scores_ahead"));
-            }
-        }
         self.scored = st.scored;
         self.codes = None;
         self.images_key = None;
@@ -831,9 +835,7 @@ impl Trainer for VaeTrainer {
                 // Back to the last read — parameters, moments, batch order, noise — and on
                 // with the CPU: the steps since are run again, the same ones.
                 if let Some(mark) = self.device.lost(|m| m.steps) {
-                    self.batcher = mark.batcher;
-                    self.eps_rng = mark.eps_rng;
-                    self.steps = mark.steps;
+                    self.progress = mark;
                 }
                 return Ok(());
             }
@@ -850,17 +852,17 @@ impl Trainer for VaeTrainer {
             // The CPU copy keeps the last good parameters; the page keeps their pictures.
             let nan = rec.is_nan() || kl.is_nan() || copy.params.iter().any(|p| p.is_nan());
             return Err(if nan {
-                msg!("msg.vae.nan", self.steps, self.s.lr)
+                msg!("msg.vae.nan", self.progress.steps, self.s.lr)
             } else {
-                msg!("msg.vae.infinite", self.steps, self.s.lr)
+                msg!("msg.vae.infinite", self.progress.steps, self.s.lr)
             });
         }
         self.net.params = copy.params;
         self.opt.set_moments(copy.m, copy.v, copy.t);
         self.since_record.0.rec += rec;
         self.since_record.0.kl += kl;
-        self.since_record.1 += self.batcher.images_seen() - seen_at_mark;
-        let mark = self.mark();
+        self.since_record.1 += self.progress.batcher.images_seen() - seen_at_mark;
+        let mark = self.progress.clone();
         self.device.read_taken(mark);
         Ok(())
     }
