@@ -2,6 +2,9 @@
 //! any point, hover a digit to see it encoded), the decoded 15×15 grid, interpolation, samples,
 //! reconstructions and the reparameterisation step of one digit.
 
+mod charts;
+use charts::*;
+
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::{LessonAction, LessonAnswer, LessonView};
 use genlab_core::settings::{parse_query, to_query};
@@ -39,57 +42,6 @@ fn vae_view<T>(lesson: Lesson, f: impl FnOnce(&VaeView) -> T) -> Option<T> {
         Some(LessonView::Vae(v)) => Some(f(v)),
         _ => None,
     })
-}
-
-/// The test digits' μ coloured by class, the interpolation path, and the explored point.
-fn scatter_spec(v: &VaeView, explore: Option<(f64, f64)>, lang: Lang) -> ChartSpec {
-    let r = v.half_width;
-    let mut by_class: Vec<Vec<(f64, f64)>> = vec![vec![]; 10];
-    for (m, &l) in v.test_mu.0.chunks_exact(2).zip(&v.test_labels.0) {
-        if let Some(c) = by_class.get_mut(l as usize) {
-            c.push((m[0] as f64, m[1] as f64));
-        }
-    }
-    let mut layers: Vec<Layer> = by_class
-        .into_iter()
-        .enumerate()
-        .map(|(c, points)| Layer::Points {
-            name: String::new(),
-            color: palette::DIGITS[c],
-            points,
-            radius: 2.2,
-        })
-        .collect();
-    layers.push(Layer::Line {
-        name: tr(lang, "vae.series.path").into(),
-        color: palette::VERMILION,
-        points: vec![v.from_z, v.to_z],
-        dashed: true,
-    });
-    layers.push(Layer::Points {
-        name: tr(lang, "vae.series.alpha").into(),
-        color: palette::VERMILION,
-        points: vec![v.alpha_z],
-        radius: 5.0,
-    });
-    if let Some(z) = explore {
-        layers.push(Layer::Points {
-            name: tr(lang, "vae.series.explore").into(),
-            color: palette::ORANGE,
-            points: vec![z],
-            radius: 6.0,
-        });
-    }
-    ChartSpec {
-        x_range: (-r, r),
-        y_range: (-r, r),
-        log_y: false,
-        x_label: "z₁".into(),
-        x_integer: false,
-        y_label: "z₂".into(),
-        legend: LegendAt::UpperRight,
-        layers,
-    }
 }
 
 #[component]
