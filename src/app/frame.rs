@@ -9,7 +9,7 @@ use genlab_core::device::ComputePath;
 use genlab_core::settings::ChoiceEnum;
 use leptos::prelude::*;
 
-use super::controls::{StatusBanners, TransportBar};
+use super::controls::{fmt_num, StatusBanners, TransportBar};
 use super::lesson::Lesson;
 use super::theory::TheoryPanel;
 use crate::i18n::{tr, Lang};
@@ -42,6 +42,52 @@ pub fn LessonFrame(
             <TheoryPanel source=format!("theory.{key}.source") rows=theory />
             <TransportBar lesson=lesson />
             {children()}
+            <MetricsPanel lesson=lesson />
         </article>
+    }
+}
+
+/// Every metric of the last history row, each named in the reader's language
+/// (`metric.<lesson>.<name>`): the numbers the charts draw, and those no chart shows (epochs, the
+/// generator's mean, the swap rate). Folded, it builds nothing.
+#[component]
+fn MetricsPanel(lesson: Lesson) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let open = RwSignal::new(false);
+    let key = lesson.id.key();
+    let rows = move || {
+        if !open.get() {
+            return None;
+        }
+        let l = lang.get();
+        lesson.history.with(|h| {
+            let step = h.steps.last()?;
+            let values = h.rows.last()?;
+            let cells: Vec<_> = h
+                .names
+                .iter()
+                .zip(values)
+                .map(|(name, v)| {
+                    let label = tr(l, &format!("metric.{key}.{name}"));
+                    let value = if v.is_finite() { fmt_num(*v) } else { "—".to_string() };
+                    view! { <tr data-metric=name.clone()><th scope="row">{label}</th><td>{value}</td></tr> }
+                })
+                .collect();
+            Some(view! {
+                <table class="metrics">
+                    <caption>{format!("{} {step}", tr(l, "transport.step"))}</caption>
+                    <tbody>{cells}</tbody>
+                </table>
+            })
+        })
+    };
+    view! {
+        <details class="metrics-panel" data-testid="metrics"
+            on:toggle=move |e| open.set(crate::charts::details_open(&e))>
+            <summary>{move || tr(lang.get(), "metrics.title")}</summary>
+            {move || rows().map(|t| t.into_any()).unwrap_or_else(|| {
+                view! { <p class="hint">{tr(lang.get(), "metrics.none")}</p> }.into_any()
+            })}
+        </details>
     }
 }

@@ -253,7 +253,7 @@ fn assert_labels(lesson: LessonId) {
 }
 
 /// For every lesson in the registry: its title and blurb; for every built one, the label of each
-/// parameter and choice, and its theory panel's source.
+/// parameter, choice and metric, and its theory panel's source.
 #[test]
 fn every_key_the_page_builds_exists() {
     for &lesson in LessonId::ALL {
@@ -269,6 +269,14 @@ fn every_key_the_page_builds_exists() {
             has(Lang::En, &source),
             "{lesson:?} has no theory panel source: {source}"
         );
+        // The "All metrics" panel names each column of the history.
+        for name in lesson.built().expect("built").metric_names {
+            let key = format!("metric.{}.{name}", lesson.key());
+            assert!(
+                has(Lang::En, &key),
+                "{lesson:?}: metric {name} has no label {key}"
+            );
+        }
     }
     for preset in Preset::ALL {
         assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));

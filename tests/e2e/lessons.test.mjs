@@ -1,7 +1,7 @@
 // What every built lesson must do, for each lesson the landing page lists as ready — the list is
 // read from the page, not written here, so a new lesson is covered the day it is registered:
 // it opens, Tab reaches every control, it has a theory panel with formulas, it plays and its
-// numbers and pictures change, and 10 s of training at full speed leave no main-thread task over
+// numbers and pictures change, its "All metrics" panel names every metric, and 10 s of training at full speed leave no main-thread task over
 // 50 ms (a lone one earns a second window that must be clean — harness.mjs assertNoLongTasks).
 // Planned lessons say plainly that they are not built.
 import { test, after } from 'node:test';
@@ -82,6 +82,15 @@ for (const { key, built } of lessons) {
       const changed = Object.keys(before).filter((id) => after[id] !== before[id]);
       assert.ok(changed.length >= 1, 'a chart or picture changed while training');
       assert.notEqual(await page.locator('main').innerText(), readouts, 'the numbers on the page changed');
+
+      // Every metric of the last row, each with a label in the page's language.
+      const metrics = page.getByTestId('metrics');
+      await metrics.locator('summary').click();
+      await waitFor(async () => (await metrics.locator('tr[data-metric]').count()) >= 3);
+      const rows = await metrics.locator('tr[data-metric]').evaluateAll((trs) =>
+        trs.map((tr) => [tr.dataset.metric, tr.querySelector('th').textContent, tr.querySelector('td').textContent]));
+      for (const [name, label] of rows) assert.ok(label && !label.startsWith('metric.') && label !== name, `${name}: ${label}`);
+      assert.ok(rows.some(([, , v]) => /\d/.test(v)), JSON.stringify(rows));
       await shot(page, `lesson-${key}`);
       assert.deepEqual(page.errors, []);
     } finally {

@@ -89,3 +89,5 @@ choice-method-pt = parallel tempering
 choice-method-gibbs = long Gibbs runs
 param-k = Gibbs steps k
 param-lr = Learning rate η
+metrics-title = All metrics at this step
+metrics-none = no row recorded yet

@@ -68,3 +68,14 @@ gan-axis-density = density / probability
 gan-axis-step = step
 gan-log_y = log scale
 gan-explain = The generator G maps one number z ~ uniform(0, 1) to x; the discriminator D says how likely x is real. For a fixed G the best D is D*(x) = p_data(x) / (p_data(x) + p_g(x)), and at D* the game's value is −log 4 + 2·JSD(p_data ‖ p_g): it reaches −log 4 only when p_g = p_data.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-gan-d_loss = D loss (binary cross-entropy)
+metric-gan-g_loss = G loss
+metric-gan-d_real = mean D(real)
+metric-gan-d_fake = mean D(fake)
+metric-gan-w1_raw = W1 to N(−1, 1), raw G
+metric-gan-w1_ema = W1 to N(−1, 1), EMA of G
+metric-gan-game_value = V(D, G)
+metric-gan-g_mean = mean of G(z)
+metric-gan-g_std = standard deviation of G(z)

@@ -20,3 +20,10 @@ rbmm-readout-test_recon = Reconstruction error (test)
 rbmm-readout-train_recon = ... (train)
 rbmm-readout-free_test = Free energy (test)
 rbmm-readout-free_train = ... (train)
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-mnist-train_recon = reconstruction error, train digits
+metric-rbm-mnist-test_recon = reconstruction error, test digits
+metric-rbm-mnist-free_energy_train = mean free energy F(v), train digits
+metric-rbm-mnist-free_energy_test = mean free energy F(v), test digits
+metric-rbm-mnist-epoch = epochs

@@ -59,3 +59,15 @@ rbm-demo-fill_hint = A new user with some ratings unknown (?): the exact conditi
 rbm-demo-fill_go = Fill in
 rbm-demo-exact = exact
 rbm-demo-sampled = sampled
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-ll = mean log-likelihood of the data (the chosen method), nats
+metric-rbm-ll_exact = log-likelihood, exact gradient
+metric-rbm-ll_cd1 = log-likelihood, CD-1
+metric-rbm-ll_cdk = log-likelihood, CD-k
+metric-rbm-ll_pcd = log-likelihood, persistent CD
+metric-rbm-ll_pt = log-likelihood, parallel tempering
+metric-rbm-ll_gibbs = log-likelihood, long Gibbs runs
+metric-rbm-recon_error = reconstruction error
+metric-rbm-kl = KL(data ‖ model), nats
+metric-rbm-swap_rate = swap acceptance rate (parallel tempering)

@@ -69,3 +69,8 @@ ot-readout-mmd_unbiased = MMD² unbiased
 ot-readout-w2_closed = W2, closed form
 ot-readout-w2_sample = W2 from samples (exact plan)
 ot-readout-slide = the slide's expression
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-transport-sinkhorn_cost = Sinkhorn cost ⟨γ_ε, C⟩
+metric-transport-exact_cost = exact cost ⟨γ*, C⟩
+metric-transport-marginal_error = marginal error Σ|γ1 − a|

@@ -66,3 +66,15 @@ choice-hidden-128 = 128 units
 choice-hidden-256 = 256 units
 choice-hidden-512 = 512 units (the lecture's)
 theory-vae-source = Follows lecture 003 (SPbPU), “Variational autoencoder” (ELBO, KL in closed form, reparameterisation) and lecture 004, “VAE na MNIST”; values for the digit last hovered.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-vae-train_rec = train reconstruction −log p(x|z), nats (running mean)
+metric-vae-train_kl = train KL(q(z|x) ‖ N(0, I)), nats
+metric-vae-train_loss = train −ELBO, nats
+metric-vae-test_rec = test reconstruction −log p(x|z), nats
+metric-vae-test_kl = test KL(q(z|x) ‖ N(0, I)), nats
+metric-vae-test_loss = test −ELBO, nats
+metric-vae-knn5 = 5-NN accuracy of the test labels from μ
+metric-vae-latent_std_1 = spread of μ₁ over the test digits (std)
+metric-vae-latent_std_2 = spread of μ₂ over the test digits (std)
+metric-vae-epoch = epochs

@@ -89,3 +89,5 @@ choice-method-pt = równoległe odpuszczanie (PT)
 choice-method-gibbs = długie łańcuchy Gibbsa
 param-k = Kroki Gibbsa k
 param-lr = Współczynnik uczenia η
+metrics-title = Wszystkie miary w tym kroku
+metrics-none = nie zapisano jeszcze żadnego wiersza

@@ -68,3 +68,14 @@ gan-axis-density = gęstość / prawdopodobieństwo
 gan-axis-step = krok
 gan-log_y = skala logarytmiczna
 gan-explain = Generator G odwzorowuje jedną liczbę z ~ jednostajny(0, 1) na x; dyskryminator D mówi, na ile x jest prawdziwe. Dla ustalonego G najlepszy D to D*(x) = p_data(x) / (p_data(x) + p_g(x)), a przy D* wartość gry wynosi −log 4 + 2·JSD(p_data ‖ p_g): osiąga −log 4 tylko gdy p_g = p_data.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-gan-d_loss = strata D (binarna entropia krzyżowa)
+metric-gan-g_loss = strata G
+metric-gan-d_real = średnie D(prawdziwe)
+metric-gan-d_fake = średnie D(fałszywe)
+metric-gan-w1_raw = W1 do N(−1, 1), surowy G
+metric-gan-w1_ema = W1 do N(−1, 1), EMA wag G
+metric-gan-game_value = V(D, G)
+metric-gan-g_mean = średnia G(z)
+metric-gan-g_std = odchylenie standardowe G(z)

@@ -20,3 +20,10 @@ rbmm-readout-test_recon = Błąd rekonstrukcji (test)
 rbmm-readout-train_recon = ... (trening)
 rbmm-readout-free_test = Energia swobodna (test)
 rbmm-readout-free_train = ... (trening)
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-mnist-train_recon = błąd rekonstrukcji, cyfry treningowe
+metric-rbm-mnist-test_recon = błąd rekonstrukcji, cyfry testowe
+metric-rbm-mnist-free_energy_train = średnia energia swobodna F(v), cyfry treningowe
+metric-rbm-mnist-free_energy_test = średnia energia swobodna F(v), cyfry testowe
+metric-rbm-mnist-epoch = epoki

@@ -59,3 +59,15 @@ rbm-demo-fill_hint = Nowy użytkownik z częścią ocen nieznaną (?): dokładne
 rbm-demo-fill_go = Uzupełnij
 rbm-demo-exact = dokładnie
 rbm-demo-sampled = z próbkowania
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-ll = średnia log-wiarygodność danych (wybrana metoda), naty
+metric-rbm-ll_exact = log-wiarygodność, dokładny gradient
+metric-rbm-ll_cd1 = log-wiarygodność, CD-1
+metric-rbm-ll_cdk = log-wiarygodność, CD-k
+metric-rbm-ll_pcd = log-wiarygodność, trwała CD (PCD)
+metric-rbm-ll_pt = log-wiarygodność, równoległe odpuszczanie
+metric-rbm-ll_gibbs = log-wiarygodność, długie łańcuchy Gibbsa
+metric-rbm-recon_error = błąd rekonstrukcji
+metric-rbm-kl = KL(dane ‖ model), naty
+metric-rbm-swap_rate = odsetek przyjętych zamian (równoległe odpuszczanie)

@@ -69,3 +69,8 @@ ot-readout-mmd_unbiased = MMD² nieobciążony
 ot-readout-w2_closed = W2, postać zamknięta
 ot-readout-w2_sample = W2 z próbek (plan dokładny)
 ot-readout-slide = wyrażenie ze slajdu
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-transport-sinkhorn_cost = koszt Sinkhorna ⟨γ_ε, C⟩
+metric-transport-exact_cost = dokładny koszt ⟨γ*, C⟩
+metric-transport-marginal_error = błąd brzegowy Σ|γ1 − a|

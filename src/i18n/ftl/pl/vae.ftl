@@ -66,3 +66,15 @@ choice-hidden-128 = 128 neuronów
 choice-hidden-256 = 256 neuronów
 choice-hidden-512 = 512 neuronów (jak na wykładzie)
 theory-vae-source = Według wykładu 003 (SPbPU), „Autoenkoder wariacyjny” (ELBO, KL w postaci zamkniętej, reparametryzacja) i wykładu 004, „VAE na MNIST”; wartości dla ostatnio wskazanej cyfry.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-vae-train_rec = rekonstrukcja −log p(x|z) na danych treningowych, naty (średnia bieżąca)
+metric-vae-train_kl = KL(q(z|x) ‖ N(0, I)) na danych treningowych, naty
+metric-vae-train_loss = −ELBO na danych treningowych, naty
+metric-vae-test_rec = rekonstrukcja −log p(x|z) na danych testowych, naty
+metric-vae-test_kl = KL(q(z|x) ‖ N(0, I)) na danych testowych, naty
+metric-vae-test_loss = −ELBO na danych testowych, naty
+metric-vae-knn5 = dokładność 5-NN etykiet testowych na podstawie μ
+metric-vae-latent_std_1 = rozrzut μ₁ cyfr testowych (odchylenie standardowe)
+metric-vae-latent_std_2 = rozrzut μ₂ cyfr testowych (odchylenie standardowe)
+metric-vae-epoch = epoki

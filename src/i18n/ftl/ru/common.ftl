@@ -89,3 +89,5 @@ choice-method-pt = параллельный отжиг (PT)
 choice-method-gibbs = длинные цепочки Гиббса
 param-k = Шагов Гиббса k
 param-lr = Скорость обучения η
+metrics-title = Все метрики на этом шаге
+metrics-none = ещё нет ни одной записанной строки

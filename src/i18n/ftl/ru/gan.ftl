@@ -68,3 +68,14 @@ gan-axis-density = плотность / вероятность
 gan-axis-step = шаг
 gan-log_y = логарифмическая шкала
 gan-explain = Генератор G переводит одно число z ~ равномерное(0, 1) в x; дискриминатор D говорит, насколько x похоже на настоящее. При фиксированном G лучший D — это D*(x) = p_data(x) / (p_data(x) + p_g(x)), и при D* значение игры равно −log 4 + 2·JSD(p_data ‖ p_g): оно достигает −log 4, только когда p_g = p_data.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-gan-d_loss = потери D (бинарная кросс-энтропия)
+metric-gan-g_loss = потери G
+metric-gan-d_real = среднее D(настоящие)
+metric-gan-d_fake = среднее D(поддельные)
+metric-gan-w1_raw = W1 до N(−1, 1), исходный G
+metric-gan-w1_ema = W1 до N(−1, 1), EMA весов G
+metric-gan-game_value = V(D, G)
+metric-gan-g_mean = среднее G(z)
+metric-gan-g_std = стандартное отклонение G(z)

@@ -20,3 +20,10 @@ rbmm-readout-test_recon = Ошибка реконструкции (тест)
 rbmm-readout-train_recon = ... (обучение)
 rbmm-readout-free_test = Свободная энергия (тест)
 rbmm-readout-free_train = ... (обучение)
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-mnist-train_recon = ошибка реконструкции, обучающие цифры
+metric-rbm-mnist-test_recon = ошибка реконструкции, тестовые цифры
+metric-rbm-mnist-free_energy_train = средняя свободная энергия F(v), обучающие цифры
+metric-rbm-mnist-free_energy_test = средняя свободная энергия F(v), тестовые цифры
+metric-rbm-mnist-epoch = эпохи

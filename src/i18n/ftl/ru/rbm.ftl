@@ -59,3 +59,15 @@ rbm-demo-fill_hint = Новый пользователь, часть оцено�
 rbm-demo-fill_go = Заполнить
 rbm-demo-exact = точно
 rbm-demo-sampled = по сэмплам
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-rbm-ll = среднее логарифмическое правдоподобие данных (выбранный метод), наты
+metric-rbm-ll_exact = логарифмическое правдоподобие, точный градиент
+metric-rbm-ll_cd1 = логарифмическое правдоподобие, CD-1
+metric-rbm-ll_cdk = логарифмическое правдоподобие, CD-k
+metric-rbm-ll_pcd = логарифмическое правдоподобие, устойчивая CD (PCD)
+metric-rbm-ll_pt = логарифмическое правдоподобие, параллельный отжиг
+metric-rbm-ll_gibbs = логарифмическое правдоподобие, длинные цепи Гиббса
+metric-rbm-recon_error = ошибка реконструкции
+metric-rbm-kl = KL(данные ‖ модель), наты
+metric-rbm-swap_rate = доля принятых обменов (параллельный отжиг)

@@ -69,3 +69,8 @@ ot-readout-mmd_unbiased = MMD² несмещённая
 ot-readout-w2_closed = W2, замкнутая формула
 ot-readout-w2_sample = W2 по сэмплам (точный план)
 ot-readout-slide = выражение со слайда
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-transport-sinkhorn_cost = стоимость Синкхорна ⟨γ_ε, C⟩
+metric-transport-exact_cost = точная стоимость ⟨γ*, C⟩
+metric-transport-marginal_error = ошибка маргиналов Σ|γ1 − a|

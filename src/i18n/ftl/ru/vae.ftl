@@ -66,3 +66,15 @@ choice-hidden-128 = 128 нейронов
 choice-hidden-256 = 256 нейронов
 choice-hidden-512 = 512 нейронов (как в лекции)
 theory-vae-source = По лекции 003 (СПбПУ), «Вариационный автокодировщик» (ELBO, KL в замкнутой форме, репараметризация) и лекции 004, «VAE na MNIST»; значения для последней цифры под указателем.
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-vae-train_rec = реконструкция −log p(x|z) на обучении, наты (скользящее среднее)
+metric-vae-train_kl = KL(q(z|x) ‖ N(0, I)) на обучении, наты
+metric-vae-train_loss = −ELBO на обучении, наты
+metric-vae-test_rec = реконструкция −log p(x|z) на тесте, наты
+metric-vae-test_kl = KL(q(z|x) ‖ N(0, I)) на тесте, наты
+metric-vae-test_loss = −ELBO на тесте, наты
+metric-vae-knn5 = точность 5-NN для меток тестовых цифр по μ
+metric-vae-latent_std_1 = разброс μ₁ по тестовым цифрам (ст. отклонение)
+metric-vae-latent_std_2 = разброс μ₂ по тестовым цифрам (ст. отклонение)
+metric-vae-epoch = эпохи
