@@ -3,7 +3,11 @@
 //! a sample estimate, and why Wasserstein (disjoint supports sliding apart).
 
 mod charts;
+mod input;
+mod warmup;
 use charts::*;
+use input::*;
+use warmup::*;
 
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::LessonView;
@@ -92,213 +96,18 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
         })
     });
 
-    // 2-D clouds: click to add to the chosen side, drag a point to move it.
+    // 2-D clouds: click to add to the chosen side, drag a point to move it; the keyboard path.
     let side_is_mu = RwSignal::new(true);
-    let dragging = StoredValue::new(None::<(bool, usize)>);
-    let scale = move || {
-        if projector.map(|p| p.get_untracked()).unwrap_or(false) {
-            1.6
-        } else {
-            1.0
-        }
-    };
-    let on_down = move |e: leptos::ev::PointerEvent| {
-        let Some((x, y, sx, sy)) = event_to_data(&e, scale(), CLOUD_X, CLOUD_Y) else {
-            return;
-        };
-        let s = settings.get_untracked();
-        let near = |ps: &[Point]| {
-            ps.iter()
-                .position(|p| ((p.x - x) * sx).hypot((p.y - y) * sy) < 12.0)
-        };
-        let hit = near(&s.xs)
-            .map(|i| (true, i))
-            .or_else(|| near(&s.ys).map(|i| (false, i)));
-        match hit {
-            Some(h) => {
-                dragging.set_value(Some(h));
-                selected.set(Some(h));
-            }
-            None => {
-                let mu = side_is_mu.get_untracked();
-                let (x, y) = ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0);
-                edit(Box::new(move |s: &mut TransportSettings| {
-                    let side = if mu { &mut s.xs } else { &mut s.ys };
-                    if side.len() < genlab_core::transport::settings::MAX_POINTS {
-                        side.push(Point { x, y, w: 1.0 });
-                    }
-                }));
-            }
-        }
-    };
-    let on_move = move |e: leptos::ev::PointerEvent| {
-        let Some((mu, i)) = dragging.get_value() else {
-            return;
-        };
-        let Some((x, y, _, _)) = event_to_data(&e, scale(), CLOUD_X, CLOUD_Y) else {
-            return;
-        };
-        let (x, y) = (
-            (x.clamp(CLOUD_X.0, CLOUD_X.1) * 100.0).round() / 100.0,
-            (y.clamp(CLOUD_Y.0, CLOUD_Y.1) * 100.0).round() / 100.0,
-        );
-        edit(Box::new(move |s: &mut TransportSettings| {
-            let side = if mu { &mut s.xs } else { &mut s.ys };
-            if let Some(p) = side.get_mut(i) {
-                p.x = x;
-                p.y = y;
-            }
-        }));
-    };
-    let on_up = move |_| dragging.set_value(None);
-    // The keyboard path through the clouds: Enter adds a point of the chosen side at the centre,
-    // [ and ] select the previous / next point, arrows move the selected one, Delete removes it.
-    let on_cloud_key = move |e: leptos::ev::KeyboardEvent| {
-        let s = settings.get_untracked();
-        // Both clouds in one cycle: μ's points, then ν's.
-        let all: Vec<(bool, usize)> = (0..s.xs.len())
-            .map(|i| (true, i))
-            .chain((0..s.ys.len()).map(|i| (false, i)))
-            .collect();
-        let at = selected
-            .get_untracked()
-            .and_then(|sel| all.iter().position(|&p| p == sel));
-        if let Some((dx, dy)) = arrow_nudge(&e, 0.1) {
-            if let Some((mu, i)) = selected.get_untracked() {
-                edit(Box::new(move |s: &mut TransportSettings| {
-                    let side = if mu { &mut s.xs } else { &mut s.ys };
-                    if let Some(p) = side.get_mut(i) {
-                        p.x = ((p.x + dx).clamp(CLOUD_X.0, CLOUD_X.1) * 100.0).round() / 100.0;
-                        p.y = ((p.y + dy).clamp(CLOUD_Y.0, CLOUD_Y.1) * 100.0).round() / 100.0;
-                    }
-                }));
-            } else if let Some(&first) = all.first() {
-                selected.set(Some(first));
-            }
-        } else {
-            match e.key().as_str() {
-                "Enter" | "+" => {
-                    let mu = side_is_mu.get_untracked();
-                    let side_len = if mu { s.xs.len() } else { s.ys.len() };
-                    if side_len < genlab_core::transport::settings::MAX_POINTS {
-                        selected.set(Some((mu, side_len)));
-                        edit(Box::new(move |s: &mut TransportSettings| {
-                            let side = if mu { &mut s.xs } else { &mut s.ys };
-                            side.push(Point {
-                                x: 0.0,
-                                y: 0.0,
-                                w: 1.0,
-                            });
-                        }));
-                    }
-                }
-                "]" if !all.is_empty() => {
-                    selected.set(Some(all[at.map_or(0, |k| (k + 1) % all.len())]))
-                }
-                "[" if !all.is_empty() => selected.set(Some(
-                    all[at.map_or(all.len() - 1, |k| (k + all.len() - 1) % all.len())],
-                )),
-                "Delete" | "Backspace" => {
-                    if let Some((mu, i)) = selected.get_untracked() {
-                        selected.set(None);
-                        edit(Box::new(move |s: &mut TransportSettings| {
-                            let side = if mu { &mut s.xs } else { &mut s.ys };
-                            if i < side.len() {
-                                side.remove(i);
-                            }
-                        }));
-                    }
-                }
-                _ => return,
-            }
-        }
-        e.prevent_default();
-        e.stop_propagation();
-    };
-
+    let CloudInput {
+        on_down,
+        on_move,
+        on_up,
+        on_key: on_cloud_key,
+    } = cloud_input(settings, edit, selected, side_is_mu, projector);
     // Gaussians: drag either centre (m₁ or m₂); the covariances change with the sliders.
-    let g_drag = StoredValue::new(None::<bool>);
-    let g_down = move |e: leptos::ev::PointerEvent| {
-        let Some((x, y, sx, sy)) = event_to_data(&e, scale(), GAUSS_X, GAUSS_Y) else {
-            return;
-        };
-        let s = settings.get_untracked();
-        let d1 = ((s.m1x - x) * sx).hypot((s.m1y - y) * sy);
-        let d2 = ((s.m2x - x) * sx).hypot((s.m2y - y) * sy);
-        if d1.min(d2) < 30.0 {
-            g_drag.set_value(Some(d1 <= d2));
-        }
-    };
-    let g_move = move |e: leptos::ev::PointerEvent| {
-        let Some(first) = g_drag.get_value() else {
-            return;
-        };
-        let Some((x, y, _, _)) = event_to_data(&e, scale(), GAUSS_X, GAUSS_Y) else {
-            return;
-        };
-        let (x, y) = (
-            (x.clamp(-6.0, 6.0) * 10.0).round() / 10.0,
-            (y.clamp(-6.0, 6.0) * 10.0).round() / 10.0,
-        );
-        edit(Box::new(move |s: &mut TransportSettings| {
-            if first {
-                (s.m1x, s.m1y) = (x, y);
-            } else {
-                (s.m2x, s.m2y) = (x, y);
-            }
-        }));
-    };
-    let g_up = move |_| g_drag.set_value(None);
+    let (g_down, g_move, g_up) = gauss_input(settings, edit, projector);
+    rehearse_page(lesson, lang);
 
-    // Warm-up. A browser runs freshly loaded wasm in a baseline tier and optimises what runs
-    // often, so the first edit after loading would take two or three frames where later ones take
-    // a third of one. Once the first view is in, the page's half of an edit is rehearsed a few
-    // times in idle moments: decode the worker's last message again, print and parse the
-    // settings, rebuild every chart from the view and draw it on a detached canvas. Nothing on
-    // screen changes; the worker rehearses its half itself (`lesson::rehearsal`).
-    let rehearsed = StoredValue::new(false);
-    Effect::new(move |_| {
-        if rehearsed.get_value() || lesson.view.with(|v| v.is_none()) {
-            return;
-        }
-        rehearsed.set_value(true);
-        for round in 0..8u32 {
-            set_timeout(
-                move || {
-                    let Some(l) = lang.try_get_untracked() else {
-                        return;
-                    };
-                    lesson.decode_last_again();
-                    let Some(q) = lesson.query.try_get_untracked() else {
-                        return;
-                    };
-                    let again = to_query(&parse_query::<TransportSettings>(&q, &[]).0);
-                    use wasm_bindgen::JsCast;
-                    let canvas = web_sys::window()
-                        .and_then(|w| w.document())
-                        .and_then(|d| d.create_element("canvas").ok())
-                        .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
-                    let specs = tv(lesson, |v| {
-                        vec![
-                            Some(bars_chart(v, l)),
-                            Some(cloud_chart(v, Some((true, 0)), l)),
-                            plan_chart(&v.exact_plan.0, v.xs.len(), v.ys.len(), l, "γ"),
-                        ]
-                    })
-                    .unwrap_or_default();
-                    if let Some(c) = canvas {
-                        for spec in specs.iter().flatten() {
-                            let _ = crate::charts::draw(&c, spec, 1.0, false);
-                        }
-                    }
-                    std::hint::black_box(again);
-                },
-                std::time::Duration::from_millis(150 + 60 * round as u64),
-            );
-        }
-    });
-
-    // The 1-D plan as a table: rebuilt only when the plan changes, not at every Sinkhorn step.
     let plan_1d = Memo::new(move |_| tv(lesson, |v| (v.mu.len(), v.plan_1d.clone())));
 
     view! {
