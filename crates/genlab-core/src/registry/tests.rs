@@ -207,3 +207,63 @@ fn a_planned_lesson_says_so_in_a_known_message() {
     assert!(crate::msg::english(&err.key).is_some(), "{}", err.key);
     assert!(err.to_string().contains("langevin"), "{err}");
 }
+
+/// Files exported before the digit lessons shared their skeleton still load: the saved states
+/// keep their field names (the batcher and the progress are flattened into them).
+#[test]
+fn digit_lessons_save_the_fields_earlier_files_have() {
+    let expect = [
+        (
+            LessonId::Vae,
+            &[
+                "params",
+                "opt",
+                "order",
+                "cursor",
+                "batch_rng",
+                "eps_rng",
+                "steps",
+                "images_seen",
+                "since_record",
+                "since_record_images",
+                "sample_draw",
+            ][..],
+        ),
+        (
+            LessonId::RbmMnist,
+            &[
+                "params",
+                "chains",
+                "order",
+                "cursor",
+                "batch_rng",
+                "sampler",
+                "steps",
+                "images_seen",
+            ][..],
+        ),
+    ];
+    for (lesson, keys) in expect {
+        install_assets(lesson);
+        let mut built = build(lesson, "hidden=64&batch=10").unwrap();
+        built.trainer.step(StepPart::Full).unwrap();
+        let state = built.trainer.save_state();
+        let object = state.as_object().expect("an object");
+        for k in keys {
+            assert!(
+                object.contains_key(*k),
+                "{lesson:?}: {k} missing from {:?}",
+                object.keys()
+            );
+        }
+        // And a state without the newer fields (the VAE's last scoring) loads.
+        let mut old = state.clone();
+        old.as_object_mut().unwrap().remove("scored");
+        let mut fresh = build(lesson, "hidden=64&batch=10").unwrap();
+        fresh
+            .trainer
+            .load_state(old)
+            .unwrap_or_else(|e| panic!("{lesson:?}: {e}"));
+        assert_eq!(fresh.trainer.steps(), 1);
+    }
+}
