@@ -2,7 +2,8 @@
 //! exactly what the CLI takes (`genlab-cli run 'LESSON?SETTINGS'`), parsed by the same code.
 
 use genlab_core::lesson::{parse_route, LessonId};
-use genlab_core::settings::{percent_encode, query_pairs, ChoiceEnum};
+use genlab_core::msg;
+use genlab_core::settings::{percent_encode, query_pairs, shown, ChoiceEnum, Notice, NoticeKind};
 
 use crate::i18n::Lang;
 
@@ -22,6 +23,8 @@ pub struct Route {
     pub speed: f64,
     /// The address named something that is not a lesson.
     pub unknown: bool,
+    /// App keys (`lang`, `projector`, `embed`, `speed`) that were not taken as written.
+    pub notices: Vec<Notice>,
 }
 
 impl Default for Route {
@@ -34,6 +37,7 @@ impl Default for Route {
             embed: None,
             speed: 0.0,
             unknown: false,
+            notices: Vec::new(),
         }
     }
 }
@@ -56,31 +60,108 @@ pub fn parse_hash(hash: &str) -> Route {
         }
     };
     let mut lesson_pairs = Vec::new();
+    let adjusted = |key: &str, why: genlab_core::msg::Msg| Notice {
+        key: key.into(),
+        kind: NoticeKind::Adjusted { why },
+    };
     for (k, v) in query_pairs(&query) {
         match k.as_str() {
-            "lang" => route.lang = Lang::from_key(&v),
-            "projector" => route.projector = matches!(v.as_str(), "1" | "true" | "on" | ""),
+            "lang" => {
+                route.lang = Lang::from_key(v.trim());
+                if route.lang.is_none() {
+                    let n = adjusted("lang", msg!("msg.app.lang_unknown", shown(&v)));
+                    route.notices.push(n);
+                }
+            }
+            "projector" => match v.trim() {
+                "1" | "true" | "on" | "" => route.projector = true,
+                "0" | "false" | "off" => route.projector = false,
+                other => {
+                    route.projector = false;
+                    let n = adjusted("projector", msg!("msg.app.projector_invalid", shown(other)));
+                    route.notices.push(n);
+                }
+            },
             "embed" => {
-                route.embed = Some(
-                    v.split(',')
-                        .map(|k| k.trim().to_string())
-                        .filter(|k| !k.is_empty() && !matches!(k.as_str(), "1" | "true" | "on"))
-                        .collect(),
-                )
+                let keys: Vec<String> = v
+                    .split(',')
+                    .map(|k| k.trim().to_string())
+                    .filter(|k| !k.is_empty() && !matches!(k.as_str(), "1" | "true" | "on"))
+                    .collect();
+                // Only settings the lesson has can be shown; with none of them, the lesson is
+                // shown whole rather than as a bare frame.
+                let known: Vec<String> = match route.lesson.and_then(|l| l.built()) {
+                    Some(b) => {
+                        let params = (b.params)();
+                        keys.iter()
+                            .filter(|k| params.iter().any(|p| p.key == k.as_str()))
+                            .cloned()
+                            .collect()
+                    }
+                    None => keys.clone(),
+                };
+                let unknown: Vec<&str> = keys
+                    .iter()
+                    .filter(|k| !known.contains(k))
+                    .map(String::as_str)
+                    .collect();
+                if unknown.is_empty() {
+                    route.embed = Some(keys);
+                } else {
+                    let list = shown(&unknown.join(","));
+                    let why = if known.is_empty() {
+                        route.embed = None;
+                        msg!("msg.app.embed_unknown", list)
+                    } else {
+                        route.embed = Some(known);
+                        msg!("msg.app.embed_some_unknown", list)
+                    };
+                    route.notices.push(adjusted("embed", why));
+                }
             }
             "speed" => {
-                route.speed = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|s| s.is_finite() && *s >= 0.0)
-                    .unwrap_or(0.0)
-                    .min(100_000.0)
+                let (speed, notice) = parse_speed(&v);
+                route.speed = speed;
+                route.notices.extend(notice);
             }
             _ => lesson_pairs.push(format!("{}={}", percent_encode(&k), percent_encode(&v))),
         }
     }
     route.query = lesson_pairs.join("&");
     route
+}
+
+/// Steps per second the speed slider can set.
+pub const SPEED_RANGE: (f64, f64) = (1.0, 1e4);
+
+/// `speed=` from an address: 0 is as fast as possible; a positive speed is clamped to the slider's
+/// range; anything else falls back to the lesson's default. Whatever was not taken as written
+/// gets a notice.
+pub fn parse_speed(raw: &str) -> (f64, Option<Notice>) {
+    let (lo, hi) = SPEED_RANGE;
+    match raw.trim().parse::<f64>() {
+        Ok(s) if s == 0.0 => (0.0, None),
+        Ok(s) if s.is_finite() && s > 0.0 => {
+            let used = s.clamp(lo, hi);
+            let notice = (used != s).then(|| Notice {
+                key: "speed".into(),
+                kind: NoticeKind::Clamped {
+                    given: shown(raw),
+                    used: format!("{used}"),
+                },
+            });
+            (used, notice)
+        }
+        _ => (
+            0.0,
+            Some(Notice {
+                key: "speed".into(),
+                kind: NoticeKind::Adjusted {
+                    why: msg!("msg.app.speed_invalid", shown(raw)),
+                },
+            }),
+        ),
+    }
 }
 
 pub fn format_hash(route: &Route) -> String {
@@ -119,6 +200,54 @@ pub fn format_hash(route: &Route) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every app key that is not taken as written is named (issue: lang=xx, projector=junk,
+    /// embed=nonsense and odd speeds passed in silence).
+    #[test]
+    fn bad_app_keys_get_notices() {
+        let keys = |hash: &str| -> Vec<String> {
+            parse_hash(hash)
+                .notices
+                .into_iter()
+                .map(|n| n.key)
+                .collect()
+        };
+        assert_eq!(keys("#/gan?lang=xx"), ["lang"]);
+        assert_eq!(keys("#/gan?projector=junk"), ["projector"]);
+        assert!(!parse_hash("#/gan?projector=junk").projector);
+        let r = parse_hash("#/gan?embed=nonsense");
+        assert_eq!(
+            (r.embed.clone(), keys("#/gan?embed=nonsense")),
+            (None, vec!["embed".to_string()])
+        );
+        let r = parse_hash("#/gan?embed=lr_g,nonsense");
+        assert_eq!(r.embed, Some(vec!["lr_g".to_string()]));
+        assert_eq!(r.notices.len(), 1);
+        assert!(parse_hash("#/gan?embed=1").notices.is_empty());
+        assert!(
+            parse_hash("#/gan?embed=lr_g,d_steps&lang=pl&projector=0&speed=120")
+                .notices
+                .is_empty()
+        );
+        for (raw, speed, noticed) in [
+            ("1e-9", 1.0, true),
+            ("0.001", 1.0, true),
+            ("1e-300", 1.0, true),
+            ("1e9", 1e4, true),
+            ("-5", 0.0, true),
+            ("abc", 0.0, true),
+            ("NaN", 0.0, true),
+            ("inf", 0.0, true),
+            ("0", 0.0, false),
+            ("120", 120.0, false),
+        ] {
+            let r = parse_hash(&format!("#/gan?speed={raw}"));
+            assert_eq!(r.speed, speed, "{raw}");
+            assert_eq!(!r.notices.is_empty(), noticed, "{raw}");
+            // What is written back is short: never a 300-digit decimal.
+            assert!(format_hash(&r).len() < 30, "{}", format_hash(&r));
+        }
+    }
 
     #[test]
     fn hash_round_trips() {

@@ -122,6 +122,8 @@ pub fn start() {
         Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| on_message(event.data()));
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     onmessage.forget();
+    // For scripts/soak.mjs: the worker's wasm memory, to watch for growth over a long run.
+    let _ = js_sys::Reflect::set(&scope, &"genlabWasmMemory".into(), &wasm_bindgen::memory());
     post(&scope, &FromWorker::Ready);
 }
 

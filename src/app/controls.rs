@@ -183,7 +183,7 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
 }
 
 /// A settings notice in the reader's language; the key and values stay as the address has them.
-fn notice_text(n: &Notice, l: Lang) -> String {
+pub(crate) fn notice_text(n: &Notice, l: Lang) -> String {
     use genlab_core::settings::NoticeKind;
     let key = n.key.as_str();
     match &n.kind {
@@ -357,15 +357,8 @@ fn number_control(
         };
         match kind {
             Kind::Int { .. } => x.round(),
-            // Keep slider values readable in the URL: 3 significant digits.
-            _ => {
-                let mag = 10f64.powi(x.abs().log10().floor() as i32 - 2);
-                if mag.is_finite() && mag > 0.0 {
-                    (x / mag).round() * mag
-                } else {
-                    x
-                }
-            }
+            // Keep slider values readable in the URL: 3 significant digits, no float noise.
+            _ => genlab_core::settings::round_significant(x, 3),
         }
     };
     let typed = move |raw: String| {

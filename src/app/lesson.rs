@@ -106,6 +106,11 @@ pub struct Lesson {
     /// The last import: the step of the run it brought in, or why it was refused.
     pub imported: RwSignal<Option<Result<u64, Msg>>>,
     link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
+    /// Settings the page sent (`Update`, `Reset` with settings) whose reply has not come back.
+    /// The page owns what the user set: while newer edits are on their way, an older reply's
+    /// settings must not replace them (dragging two sliders under a heavy run used to snap the
+    /// first back).
+    edits_in_flight: StoredValue<u32>,
 }
 
 impl Lesson {
@@ -145,6 +150,7 @@ impl Lesson {
             data_error: RwSignal::new(None),
             imported: RwSignal::new(None),
             link: StoredValue::new_local(None),
+            edits_in_flight: StoredValue::new(0),
         };
         lesson.spawn(query);
         lesson
@@ -152,6 +158,7 @@ impl Lesson {
 
     fn spawn(self, query: String) {
         self.link.set_value(None);
+        self.edits_in_flight.set_value(0);
         match WorkerLink::spawn(move |msg| self.receive(msg)) {
             Ok(link) => {
                 link.send(ToWorker::SetSpeed {
@@ -185,8 +192,10 @@ impl Lesson {
                     names: metric_names,
                     ..History::default()
                 });
-                self.query.set(query);
-                self.notices.set(notices);
+                if self.edit_answered() {
+                    self.query.set(query);
+                    self.notices.set(notices);
+                }
                 self.diverged.set(None);
                 self.running.set(false);
                 self.started.set(true);
@@ -211,13 +220,18 @@ impl Lesson {
                 }
             }
             FromWorker::Updated { query, notices } => {
-                self.query.set(query);
-                self.notices.set(notices);
+                if self.edit_answered() {
+                    self.query.set(query);
+                    self.notices.set(notices);
+                }
             }
             FromWorker::Rejected { command, why } => {
                 // Play and run-to set `running` optimistically; a refusal undoes that.
                 if matches!(command.as_str(), "play" | "run_to") {
                     self.running.set(false);
+                }
+                if matches!(command.as_str(), "update" | "reset") {
+                    self.edit_answered();
                 }
                 self.rejected.set(Some((command, why)));
             }
@@ -242,6 +256,14 @@ impl Lesson {
                 self.data_error.set(error);
             }
         }
+    }
+
+    /// One edit was answered. True when none is left on its way: the reply's settings (in
+    /// canonical form, with their notices) are then the user's latest and may be shown.
+    fn edit_answered(self) -> bool {
+        let left = self.edits_in_flight.get_value().saturating_sub(1);
+        self.edits_in_flight.set_value(left);
+        left == 0
     }
 
     pub fn send(self, cmd: ToWorker) {
@@ -292,6 +314,8 @@ impl Lesson {
             self.started.set(false);
             self.spawn(query);
         } else {
+            self.query.set(query.clone());
+            self.edits_in_flight.update_value(|n| *n += 1);
             self.send(ToWorker::Reset { query: Some(query) });
         }
     }
@@ -299,6 +323,7 @@ impl Lesson {
     /// New settings: the worker applies live ones and restarts for the rest.
     pub fn update(self, query: String) {
         self.query.set(query.clone());
+        self.edits_in_flight.update_value(|n| *n += 1);
         self.send(ToWorker::Update { query });
     }
 

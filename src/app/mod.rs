@@ -34,6 +34,10 @@ pub fn start() {
     }
     leptos::mount::mount_to_body(App);
     register_service_worker();
+    // For scripts/soak.mjs: the page's wasm memory, to watch for growth over a long run.
+    if let Some(window) = web_sys::window() {
+        let _ = js_sys::Reflect::set(&window, &"genlabWasmMemory".into(), &wasm_bindgen::memory());
+    }
 }
 
 /// After the first visit the app works offline (see assets/sw.js). Browsers without service
@@ -177,6 +181,15 @@ fn App() -> impl IntoView {
             </label>
         </header>
         <main>
+            // App keys the address got wrong (lang, projector, embed, speed), named once.
+            {move || {
+                let notices = route.with(|r| r.notices.clone());
+                (!notices.is_empty()).then(|| view! {
+                    <div class="banner notice" role="status" data-testid="address-notices">
+                        <ul>{notices.iter().map(|n| view! { <li>{controls::notice_text(n, lang.get())}</li> }).collect_view()}</ul>
+                    </div>
+                })
+            }}
             {move || match lesson_id.get() {
                 None => view! { <Landing /> }.into_any(),
                 Some(id) => {

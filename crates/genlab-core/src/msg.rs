@@ -188,6 +188,13 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.run.order_rbm", "the file's batch order does not fit this data"),
     ("msg.run.order_vae", "the file's batch order does not fit these digits"),
     ("msg.run.scores_ahead", "the file's test scores are from a later step than its run"),
+    ("msg.app.speed_invalid", "“{0}” is not a number of steps per second: the lesson plays at its default speed"),
+    ("msg.app.lang_unknown", "there is no language “{0}” here: genlab speaks en, pl and ru"),
+    ("msg.app.projector_invalid", "“{0}” is neither on (1) nor off (0): projector mode stays off"),
+    ("msg.app.embed_unknown", "this lesson has no setting {0}: the lesson is shown whole"),
+    ("msg.app.embed_some_unknown", "this lesson has no setting {0}: only the others are shown"),
+    ("msg.rbm.users_empty", "the list of users is empty: the table has no users to train on"),
+    ("msg.rbm.names_cut", "names longer than {0} characters were cut: {1}"),
     ("msg.run.sinkhorn", "Sinkhorn cannot run on the file's clouds: {0}"),
 ];
 

@@ -323,6 +323,39 @@ pub fn query_pairs(query: &str) -> Vec<(String, String)> {
 
 /// Parses a lesson's settings from query pairs. Keys in `foreign` belong to someone else (the
 /// app's language, projector mode...) and are skipped silently.
+/// Characters of a key or value a notice repeats: a 95 KB key makes a one-line notice, not a
+/// 95 KB one.
+pub const SHOWN_CHARS: usize = 40;
+
+/// `text` cut to [`SHOWN_CHARS`] characters, with "…" where it was cut.
+pub fn shown(text: &str) -> String {
+    let mut chars = text.chars();
+    let head: String = chars.by_ref().take(SHOWN_CHARS).collect();
+    if chars.next().is_some() {
+        head + "…"
+    } else {
+        head
+    }
+}
+
+/// `x` rounded to `digits` significant decimal digits, as the nearest double to that decimal:
+/// a slider's 4.56 is 456 / 100, never 456 · 0.01 = 4.5600000000000005, so the address and the
+/// text box show "4.56".
+pub fn round_significant(x: f64, digits: i32) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    let exponent = x.abs().log10().floor() as i32 - (digits - 1);
+    if exponent >= 0 {
+        let unit = 10f64.powi(exponent);
+        (x / unit).round() * unit
+    } else {
+        // 10^-exponent is an exact power of ten up to 10^22: dividing by it rounds once.
+        let per_unit = 10f64.powi(-exponent);
+        (x * per_unit).round() / per_unit
+    }
+}
+
 pub fn parse_pairs<S: Settings>(pairs: &[(String, String)], foreign: &[&str]) -> (S, Vec<Notice>) {
     let mut s = S::default();
     let mut notices = Vec::new();
@@ -335,7 +368,7 @@ pub fn parse_pairs<S: Settings>(pairs: &[(String, String)], foreign: &[&str]) ->
         }
         let Some(p) = S::params().iter().find(|p| p.key == key) else {
             notices.push(Notice {
-                key: key.clone(),
+                key: shown(key),
                 kind: NoticeKind::Unknown,
             });
             continue;
@@ -345,7 +378,7 @@ pub fn parse_pairs<S: Settings>(pairs: &[(String, String)], foreign: &[&str]) ->
             Ok(v) => (p.set)(&mut s, v),
             Err((v, clamped)) => {
                 (p.set)(&mut s, v);
-                let given = raw.chars().take(40).collect::<String>();
+                let given = shown(raw);
                 let used = format_value(v);
                 let kind = if clamped {
                     NoticeKind::Clamped { given, used }
@@ -497,6 +530,65 @@ pub(crate) mod tests {
 
     /// Fuzz-style: a thousand random settings strings — random keys, values, separators, escapes,
     /// unicode — never panic and always produce settings inside every range.
+    /// Slider values print as short decimals: every position of a few slider shapes (3
+    /// significant digits) prints in at most 3 significant digits and reads back to itself.
+    #[test]
+    fn rounded_slider_values_have_no_float_noise() {
+        let digits_of = |text: &str| {
+            text.trim_start_matches('-')
+                .replace('.', "")
+                .trim_start_matches('0')
+                .trim_end_matches('0')
+                .len()
+        };
+        for (min, max, log) in [
+            (-6.0, 6.0, false),
+            (0.0, 1.0, false),
+            (1e-4, 0.1, true),
+            (1e-3, 10.0, true),
+            (0.05, 5.0, false),
+        ] {
+            for pos in 0..=200 {
+                let t = pos as f64 / 200.0;
+                let x: f64 = if log {
+                    (f64::ln(min) + t * (f64::ln(max) - f64::ln(min))).exp()
+                } else {
+                    min + t * (max - min)
+                };
+                let r = round_significant(x, 3);
+                let text = format!("{r}");
+                assert!(digits_of(&text) <= 3, "{x} → {text}");
+                assert_eq!(text.parse::<f64>().unwrap(), r);
+                assert!((r - x).abs() <= x.abs() * 5e-3 + 1e-12, "{x} → {r}");
+            }
+        }
+        assert_eq!(
+            format!("{}", round_significant(4.5600000000000005, 3)),
+            "4.56"
+        );
+        assert_eq!(
+            format!("{}", round_significant(0.014100000000000001, 3)),
+            "0.0141"
+        );
+        assert_eq!(round_significant(1234.5, 3), 1230.0);
+        assert_eq!(round_significant(0.0, 3), 0.0);
+    }
+
+    #[test]
+    fn long_keys_and_values_are_cut_in_notices() {
+        let key = "k".repeat(95_000);
+        let (_, n) = parse_query::<Demo>(&format!("{key}=1&rate={}", "9".repeat(500)), &[]);
+        assert_eq!(n.len(), 2);
+        assert_eq!(
+            n[0].key.chars().count(),
+            SHOWN_CHARS + 1,
+            "cut, with an ellipsis"
+        );
+        assert!(n[0].key.ends_with('…'));
+        assert!(n[1].to_string().len() < 120, "{}", n[1]);
+        assert_eq!(shown("short"), "short");
+    }
+
     #[test]
     fn fuzz_parser_never_panics_and_stays_in_range() {
         let alphabet: Vec<char> = "=&%+ .-eE0123456789abcdefghrateswidthonround∞żё\u{0}NaNinf"

@@ -62,6 +62,24 @@ fn escape_name(name: &str) -> String {
         .replace(':', "%3A")
 }
 
+/// A name longer than [`MAX_NAME`] (after control characters are dropped), shown in a notice.
+fn cut_name(raw: &str) -> Option<String> {
+    let kept = raw.chars().filter(|c| !c.is_control()).count();
+    (kept > MAX_NAME).then(|| crate::settings::shown(raw.trim()))
+}
+
+/// Names the table cuts, in one notice on `key`.
+fn notice_cut(key: &str, cut: Vec<String>, notices: &mut Vec<Notice>) {
+    if !cut.is_empty() {
+        notices.push(Notice {
+            key: key.into(),
+            kind: NoticeKind::Adjusted {
+                why: crate::msg!("msg.rbm.names_cut", MAX_NAME as u64, cut.join("; ")),
+            },
+        });
+    }
+}
+
 fn clean_name(raw: &str) -> String {
     raw.chars()
         .filter(|c| !c.is_control())
@@ -114,10 +132,13 @@ impl Dataset {
     }
 
     pub fn parse_movies(&mut self, raw: &str, notices: &mut Vec<Notice>) {
-        let mut movies: Vec<String> = raw
-            .split(',')
-            .map(|m| clean_name(&percent_decode(m)))
-            .collect();
+        let decoded: Vec<String> = raw.split(',').map(percent_decode).collect();
+        notice_cut(
+            "movies",
+            decoded.iter().filter_map(|m| cut_name(m)).collect(),
+            notices,
+        );
+        let mut movies: Vec<String> = decoded.iter().map(|m| clean_name(m)).collect();
         if raw.trim().is_empty() || movies.is_empty() {
             notices.push(Notice {
                 key: "movies".into(),
@@ -154,6 +175,15 @@ impl Dataset {
     pub fn parse_users(&mut self, raw: &str, notices: &mut Vec<Notice>) {
         let mut users = Vec::new();
         let mut bad = Vec::new();
+        let mut cut = Vec::new();
+        if raw.trim().is_empty() {
+            notices.push(Notice {
+                key: "users".into(),
+                kind: NoticeKind::Adjusted {
+                    why: crate::msg!("msg.rbm.users_empty"),
+                },
+            });
+        }
         for item in raw.split(',').filter(|s| !s.trim().is_empty()) {
             let (name, bits) = item.rsplit_once(':').unwrap_or(("", item));
             let mut ratings: Vec<u8> = Vec::new();
@@ -167,7 +197,9 @@ impl Dataset {
                 bad.push(item.chars().take(30).collect::<String>());
             }
             ratings.resize(self.d(), 0);
-            let name = clean_name(&percent_decode(name));
+            let name = percent_decode(name);
+            cut.extend(cut_name(&name));
+            let name = clean_name(&name);
             let name = if name.is_empty() {
                 format!("User {}", users.len() + 1)
             } else {
@@ -175,6 +207,7 @@ impl Dataset {
             };
             users.push((name, ratings));
         }
+        notice_cut("users", cut, notices);
         if !bad.is_empty() {
             notices.push(Notice {
                 key: "users".into(),
