@@ -1,11 +1,12 @@
 //! Every string the page shows, in Project Fluent files: `ftl/<language>/<part>.ftl`, one part
 //! per lesson (named by its route key), `common` for what lessons share and `messages` for the
-//! model code's messages ([`genlab_core::msg`]). Components ask [`tr`] by key (`"gan.explain"`,
+//! model code's messages ([`genlab_core::msg`]); `ftl/notation.ftl` holds the symbols that read
+//! the same in every language (m₁ x, Σ₂ yy, V(D, G)). Components ask [`tr`] by key (`"gan.explain"`,
 //! whose Fluent id is `gan-explain`); they never hold prose of their own, so a language or a
 //! lesson's texts are added as files, without touching a component. Fluent gives translators
 //! plural rules (Polish and Russian have three forms) and named variables.
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
@@ -65,8 +66,11 @@ fn build_bundle(lang: Lang) -> Bundle {
     } else {
         number_with_point
     }));
-    for (file_lang, _, source) in FILES.iter().filter(|(l, _, _)| *l == lang.key()) {
-        debug_assert_eq!(*file_lang, lang.key());
+    // The language's own files, and the notation every language shares.
+    for (_, _, source) in FILES
+        .iter()
+        .filter(|(l, _, _)| *l == lang.key() || *l == "*")
+    {
         let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, _)| r);
         let _ = bundle.add_resource(resource);
     }
@@ -74,18 +78,16 @@ fn build_bundle(lang: Lang) -> Bundle {
 }
 
 thread_local! {
-    /// One bundle per language, built on first use and kept for the page's life.
-    static BUNDLES: [&'static Bundle; 3] = [
-        Box::leak(Box::new(build_bundle(Lang::En))),
-        Box::leak(Box::new(build_bundle(Lang::Pl))),
-        Box::leak(Box::new(build_bundle(Lang::Ru))),
-    ];
+    /// One bundle per language, parsed on first use (a page in Polish never parses Russian) and
+    /// kept for the page's life.
+    static BUNDLES: [OnceCell<&'static Bundle>; 3] =
+        const { [OnceCell::new(), OnceCell::new(), OnceCell::new()] };
     /// Texts that Fluent had to assemble (a message referring to another), kept once.
     static ASSEMBLED: RefCell<HashMap<(Lang, String), &'static str>> = RefCell::new(HashMap::new());
 }
 
 fn bundle(lang: Lang) -> &'static Bundle {
-    BUNDLES.with(|b| b[lang.index()])
+    BUNDLES.with(|b| *b[lang.index()].get_or_init(|| Box::leak(Box::new(build_bundle(lang)))))
 }
 
 /// The Fluent id of a catalog key: `lesson.rbm-mnist.title` → `lesson-rbm-mnist-title`.

@@ -120,6 +120,26 @@ fn every_language_has_every_key() {
     assert!(tr(Lang::Pl, "choice.method.cd").contains("kontrastywna dywergencja"));
 }
 
+/// The notation file parses, and none of its ids is also a language's: a symbol is written once.
+#[test]
+fn notation_is_shared_and_written_once() {
+    let notation: Vec<String> = FILES
+        .iter()
+        .filter(|(l, _, _)| *l == "*")
+        .flat_map(|(_, _, src)| entries(src).into_iter().map(|(id, _)| id))
+        .collect();
+    assert!(notation.len() >= 20, "{notation:?}");
+    for &lang in Lang::ALL {
+        for (part, src) in files_of(lang) {
+            for (id, _) in entries(src) {
+                assert!(!notation.contains(&id), "{lang:?} {part}: {id} is notation");
+            }
+        }
+    }
+    assert_eq!(tr(Lang::Ru, "param.s2xy"), "Σ₂ xy");
+    assert_eq!(tr(Lang::Pl, "gan.series.game_value"), "V(D, G)");
+}
+
 /// Each built lesson has its own file in every language (the recipe in docs/adding-a-lesson.md),
 /// holding at least its title.
 #[test]

@@ -1,7 +1,6 @@
 # Texts every lesson shares: the app shell, the transport bar, banners and notices, settings
 # used by more than one lesson, and the planned lessons' cards.
 
-app-title = genlab
 app-tagline = Generative models you can train, poke and take apart — in your browser, no server.
 app-home = All lessons
 app-projector = Projector mode
@@ -67,11 +66,6 @@ settings-restart_note = Settings marked ↻ restart the run; the others apply li
 param-seed = Seed
 param-optimizer = Optimiser
 param-batch = Batch size
-choice-optimizer-sgd = SGD
-choice-optimizer-momentum = Momentum
-choice-optimizer-adagrad = AdaGrad
-choice-optimizer-rmsprop = RMSProp
-choice-optimizer-adam = Adam
 param-hidden = Hidden units H
 param-device = Compute device
 choice-device-cpu = CPU (worker)

@@ -8,16 +8,6 @@ theory-transport-source = Follows lecture 000 (AGH), “Odległość Wasserstein
 param-p = Cost exponent p in |x − y|^p
 param-eps = Sinkhorn ε
 param-sigma = MMD bandwidth σ
-param-m1x = m₁ x
-param-m1y = m₁ y
-param-s1xx = Σ₁ xx
-param-s1xy = Σ₁ xy
-param-s1yy = Σ₁ yy
-param-m2x = m₂ x
-param-m2y = m₂ y
-param-s2xx = Σ₂ xx
-param-s2xy = Σ₂ xy
-param-s2yy = Σ₂ yy
 param-samples = Samples per Gaussian
 param-shift = Shift θ
 ot-explain = W_p(μ, ν) = (inf over couplings γ of ∫ c(x, y)^p dγ)^(1/p): the cheapest way to move the mass of μ onto ν. Every number here is exact — a min-cost-flow solver for the plans, closed forms for 1-D and for Gaussians — and the Play button runs Sinkhorn's iterations one by one.
@@ -35,8 +25,6 @@ ot-slide_note = The slide writes W1 = ‖m₁ − m₂‖ + tr(Σ₁ + Σ₂ −
 ot-axis-mass = mass
 ot-plan_matrix = The optimal plan γ as a matrix: row i sends γᵢⱼ of μ's mass at i to j
 ot-part5_hint = Drag either centre; reshape the covariances with the Σ sliders. The sample estimate uses the exact plan between two samples of the chosen size: it tightens as the samples grow.
-ot-axis-x1 = x₁
-ot-axis-x2 = x₂
 ot-axis-plan_cols = target points ν
 ot-axis-plan_rows = source points μ
 ot-axis-iteration = iteration

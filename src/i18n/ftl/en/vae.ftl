@@ -50,14 +50,9 @@ vae-axis-step = step (batches)
 param-beta = β (weight of the KL term)
 param-from = Interpolate from test digit #
 param-to = … to test digit #
-param-alpha = α
 param-ends = Interpolate between
 choice-ends-digits = two test digits
 choice-ends-points = two latent points
-param-ax = z₁ x
-param-ay = z₁ y
-param-bx = z₂ x
-param-by = z₂ y
 vae-interp-between_points = z = (1 − α) z₁ + α z₂ between the points
 vae-interp-point_from = Interpolate from this point
 vae-interp-point_to = … to this point

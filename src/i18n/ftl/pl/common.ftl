@@ -1,7 +1,6 @@
 # Texts every lesson shares: the app shell, the transport bar, banners and notices, settings
 # used by more than one lesson, and the planned lessons' cards.
 
-app-title = genlab
 app-tagline = Modele generatywne, które można trenować, szturchać i rozbierać na części — w przeglądarce, bez serwera.
 app-home = Wszystkie lekcje
 app-projector = Tryb rzutnika
@@ -67,11 +66,6 @@ settings-restart_note = Ustawienia oznaczone ↻ restartują przebieg; pozostał
 param-seed = Ziarno
 param-optimizer = Optymalizator
 param-batch = Rozmiar minipakietu
-choice-optimizer-sgd = SGD
-choice-optimizer-momentum = Momentum
-choice-optimizer-adagrad = AdaGrad
-choice-optimizer-rmsprop = RMSProp
-choice-optimizer-adam = Adam
 param-hidden = Neurony ukryte H
 param-device = Urządzenie obliczeniowe
 choice-device-cpu = CPU (w tle)

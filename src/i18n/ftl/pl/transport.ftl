@@ -8,16 +8,6 @@ theory-transport-source = Według wykładu 000 (AGH), „Odległość Wasserstei
 param-p = Wykładnik kosztu p w |x − y|^p
 param-eps = ε Sinkhorna
 param-sigma = Szerokość jądra MMD σ
-param-m1x = m₁ x
-param-m1y = m₁ y
-param-s1xx = Σ₁ xx
-param-s1xy = Σ₁ xy
-param-s1yy = Σ₁ yy
-param-m2x = m₂ x
-param-m2y = m₂ y
-param-s2xx = Σ₂ xx
-param-s2xy = Σ₂ xy
-param-s2yy = Σ₂ yy
 param-samples = Próbki z każdego rozkładu
 param-shift = Przesunięcie θ
 ot-explain = W_p(μ, ν) = (inf po sprzężeniach γ z ∫ c(x, y)^p dγ)^(1/p): najtańszy sposób przeniesienia masy μ na ν. Każda liczba tutaj jest dokładna — solver przepływu o minimalnym koszcie dla planów, postaci zamknięte dla 1-D i rozkładów normalnych — a przycisk Start wykonuje iteracje Sinkhorna jedna po drugiej.
@@ -35,8 +25,6 @@ ot-slide_note = Slajd pisze W1 = ‖m₁ − m₂‖ + tr(Σ₁ + Σ₂ − 2(Σ
 ot-axis-mass = masa
 ot-plan_matrix = Plan optymalny γ jako macierz: wiersz i przenosi γᵢⱼ masy μ z i do j
 ot-part5_hint = Przeciągnij dowolny środek; zmieniaj kowariancje suwakami Σ. Estymator z próbek używa dokładnego planu między dwiema próbkami wybranego rozmiaru: zacieśnia się, gdy próbki rosną.
-ot-axis-x1 = x₁
-ot-axis-x2 = x₂
 ot-axis-plan_cols = punkty docelowe ν
 ot-axis-plan_rows = punkty źródłowe μ
 ot-axis-iteration = iteracja

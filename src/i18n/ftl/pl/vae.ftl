@@ -50,14 +50,9 @@ vae-axis-step = krok (minipakiety)
 param-beta = β (waga członu KL)
 param-from = Interpoluj od cyfry testowej nr
 param-to = … do cyfry testowej nr
-param-alpha = α
 param-ends = Interpoluj między
 choice-ends-digits = dwiema cyframi testowymi
 choice-ends-points = dwoma punktami przestrzeni utajonej
-param-ax = z₁ x
-param-ay = z₁ y
-param-bx = z₂ x
-param-by = z₂ y
 vae-interp-between_points = z = (1 − α) z₁ + α z₂ między punktami
 vae-interp-point_from = Interpoluj od tego punktu
 vae-interp-point_to = … do tego punktu

@@ -1,7 +1,6 @@
 # Texts every lesson shares: the app shell, the transport bar, banners and notices, settings
 # used by more than one lesson, and the planned lessons' cards.
 
-app-title = genlab
 app-tagline = Генеративные модели, которые можно обучать, трогать и разбирать на части — в браузере, без сервера.
 app-home = Все уроки
 app-projector = Режим проектора
@@ -67,11 +66,6 @@ settings-restart_note = Настройки с пометкой ↻ переза�
 param-seed = Зерно
 param-optimizer = Оптимизатор
 param-batch = Размер мини-батча
-choice-optimizer-sgd = SGD
-choice-optimizer-momentum = Momentum
-choice-optimizer-adagrad = AdaGrad
-choice-optimizer-rmsprop = RMSProp
-choice-optimizer-adam = Adam
 param-hidden = Скрытые нейроны H
 param-device = Вычислительное устройство
 choice-device-cpu = CPU (фоновый поток)

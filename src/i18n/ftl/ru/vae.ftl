@@ -50,14 +50,9 @@ vae-axis-step = шаг (мини-батчи)
 param-beta = β (вес слагаемого KL)
 param-from = Интерполировать от тестовой цифры №
 param-to = … до тестовой цифры №
-param-alpha = α
 param-ends = Интерполировать между
 choice-ends-digits = двумя тестовыми цифрами
 choice-ends-points = двумя латентными точками
-param-ax = z₁ x
-param-ay = z₁ y
-param-bx = z₂ x
-param-by = z₂ y
 vae-interp-between_points = z = (1 − α) z₁ + α z₂ между точками
 vae-interp-point_from = Интерполировать от этой точки
 vae-interp-point_to = … до этой точки
