@@ -40,7 +40,8 @@ times=()
 
 if want native; then
   stage "native tests (cargo test)"
-  if cargo test --locked 2>&1 | tee test-output/native.log; then :; else broken+=("native"); fi
+  # --no-fail-fast: one failing test binary must not hide the results of the others.
+  if cargo test --locked --no-fail-fast 2>&1 | tee test-output/native.log; then :; else broken+=("native"); fi
   count_cargo test-output/native.log
   timed native
 fi

@@ -124,7 +124,10 @@ fn the_lesson_list_comes_from_the_registry() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains(r#""lesson":"vae""#) && stdout.contains(r#""needs":["Digits"]"#));
     assert!(
-        stdout.contains(r#""built":false,"lesson":"dbn""#),
+        stdout.contains(r#""built":false,"data":[],"lesson":"dbn""#),
         "{stdout}"
     );
+    // Each lesson's settings and data keys, from its parameter table.
+    assert!(stdout.contains(r#""data":["mu","nu","xs","ys"]"#), "{stdout}");
+    assert!(stdout.contains(r#""settings":["seed","hidden","method","k","lr","batch","device"]"#));
 }
