@@ -1,9 +1,10 @@
 //! The frame every lesson page sits in. It always renders, in this order: the title and the
 //! one-paragraph explanation, the status banners and notices, the compute path (for lessons
-//! with a device setting), the theory panel, and the transport bar (play, step, reset, run to,
-//! speed, CSV, export and import). A lesson page gives only what is its own: its charts, demos,
-//! readouts and where its settings panel sits — so no lesson can forget a banner, the theory or
-//! the run file buttons.
+//! with a device setting), the theory panel, the transport bar (play, step, reset, run to,
+//! speed, CSV, export and import), the lesson's settings panel (where the page puts a
+//! [`SettingsSlot`], else at the end) and the "All metrics" panel. A lesson page gives only what
+//! is its own: its charts, demos and readouts — so no lesson can forget a banner, the theory, its
+//! settings or the run file buttons.
 
 use genlab_core::device::ComputePath;
 use genlab_core::settings::ChoiceEnum;
@@ -27,12 +28,25 @@ pub fn LessonFrame(
     /// view arrives).
     #[prop(optional)]
     path: Option<Signal<Option<ComputePath>>>,
-    /// The lesson's own part: banners of its own, toolbars, charts, readouts, settings.
+    /// The lesson's settings panel (`|l| settings_panel::<S>(l).into_any()`): the frame renders
+    /// it where the page puts a [`SettingsSlot`], or at the end if the page puts none.
+    settings: fn(Lesson) -> AnyView,
+    /// The lesson's own part: banners of its own, toolbars, charts, readouts.
     children: Children,
 ) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let key = lesson.id.key();
     let title = format!("lesson.{key}.title");
+    let slot = SettingsPanel {
+        lesson,
+        render: settings,
+        placed: StoredValue::new(false),
+    };
+    provide_context(slot);
+    // Built before the frame's view so that it is known whether the page placed the panel.
+    let own = children();
+    let fallback = (!slot.placed.get_value())
+        .then(|| view! { <aside class="side">{(slot.render)(lesson)}</aside> });
     view! {
         <article class=format!("lesson {key}") data-testid=format!("lesson-{key}")>
             <h2>{move || tr(lang.get(), &title)}</h2>
@@ -41,10 +55,27 @@ pub fn LessonFrame(
             {path.map(|path| view! { <super::device::ComputePathLine path=path /> })}
             <TheoryPanel source=format!("theory.{key}.source") rows=theory />
             <TransportBar lesson=lesson />
-            {children()}
+            {own}
+            {fallback}
             <MetricsPanel lesson=lesson />
         </article>
     }
+}
+
+/// The settings panel the frame was given, for the page to place (see [`SettingsSlot`]).
+#[derive(Clone, Copy)]
+struct SettingsPanel {
+    lesson: Lesson,
+    render: fn(Lesson) -> AnyView,
+    placed: StoredValue<bool>,
+}
+
+/// Where a page wants the frame's settings panel (in its side column, under its readouts).
+#[component]
+pub fn SettingsSlot() -> impl IntoView {
+    let slot = expect_context::<SettingsPanel>();
+    slot.placed.set_value(true);
+    (slot.render)(slot.lesson)
 }
 
 /// Every metric of the last history row, each named in the reader's language

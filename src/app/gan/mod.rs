@@ -118,6 +118,7 @@ pub fn GanLesson(
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="gan.explain"
+                settings={|l: Lesson| settings_panel::<GanSettings>(l).into_any()}
                 theory=Signal::derive(move || super::theory::gan_rows(lesson.history.with(|h| h.last("game_value"))))>
             <div class="toolbar">
                 <button data-testid="step-d" on:click=move |_| lesson.step_once(StepPart::Discriminator)
@@ -145,7 +146,7 @@ pub fn GanLesson(
                         <dt>{t("gan.readout.value")}</dt><dd data-testid="game-value">{game}</dd>
                         <dt>{t("gan.readout.updates")}</dt><dd data-testid="updates">{updates}</dd>
                     </dl>
-                    {settings_panel::<GanSettings>(lesson)}
+                    <super::frame::SettingsSlot />
                 </aside>
             </div>
             <div class="metric-grid">

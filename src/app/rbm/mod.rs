@@ -166,6 +166,7 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="rbm.explain"
+                settings={|l: Lesson| settings_panel::<RbmSettings>(l).into_any()}
                 theory=Signal::derive(move || {
                     let user = lesson.view.with(|v| match v {
                         Some(LessonView::Rbm(r)) => r.users.first().cloned().zip(r.energy.first().copied()).zip(r.free_energy.first().copied()).map(|((n, e), f)| (n, e, f)),
@@ -194,7 +195,7 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
                         }).unwrap_or_default()}</dd>
                     </dl>
                     {move || rbm_view(lesson).filter(|v| !v.exact_available).map(|_| view! { <p class="banner notice">{tr(lang.get(), "rbm.exact_off")}</p> })}
-                    {settings_panel::<RbmSettings>(lesson)}
+                    <super::frame::SettingsSlot />
                 </aside>
             </div>
             <DataEditor lesson=lesson settings=settings />

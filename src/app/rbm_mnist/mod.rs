@@ -108,6 +108,7 @@ pub fn RbmMnistLesson(
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="rbmm.explain"
+                settings={|l: Lesson| settings_panel::<RbmMnistSettings>(l).into_any()}
                 theory=Signal::derive(move || {
                     let s = settings.get();
                     let (train, test) = lesson.history.with(|h| (h.last("free_energy_train"), h.last("free_energy_test")));
@@ -136,7 +137,7 @@ pub fn RbmMnistLesson(
                         <dt>{t("rbmm.readout.free_train")}</dt><dd data-testid="free-train">{last("free_energy_train")}</dd>
                         <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
-                    {settings_panel::<RbmMnistSettings>(lesson)}
+                    <super::frame::SettingsSlot />
                 </aside>
             </div>
             <div class="metric-grid">

@@ -112,6 +112,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="ot.explain"
+                settings={|l: Lesson| settings_panel::<TransportSettings>(l).into_any()}
                 theory=Signal::derive(move || tv(lesson, |v| super::theory::transport_rows(v.eps, v.iterations, v.sinkhorn_cost, v.exact_cost, v.w2_closed)).unwrap_or_default())>
             <div class="lesson-grid">
                 <div class="charts">
@@ -252,7 +253,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                     </section>
                 </div>
                 <aside class="side">
-                    {settings_panel::<TransportSettings>(lesson)}
+                    <super::frame::SettingsSlot />
                 </aside>
             </div>
         </super::frame::LessonFrame>

@@ -276,6 +276,7 @@ pub fn VaeLesson(
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="vae.explain"
+                settings={|l: Lesson| settings_panel::<VaeSettings>(l).into_any()}
                 theory=Signal::derive(move || super::theory::vae_rows(inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma)))))
                 path=Signal::from(Memo::new(move |_| vae_view(lesson, |v| v.path.clone())))>
             {move || vae_view(lesson, |v| v.collapsed).unwrap_or(false).then(|| view! {
@@ -351,7 +352,7 @@ pub fn VaeLesson(
                             }>{t("vae.interp.set_to")}</button>
                         </div>
                     </section>
-                    {settings_panel::<VaeSettings>(lesson)}
+                    <super::frame::SettingsSlot />
                 </aside>
             </div>
             <section class="interp">
