@@ -128,6 +128,9 @@ fn the_lesson_list_comes_from_the_registry() {
         "{stdout}"
     );
     // Each lesson's settings and data keys, from its parameter table.
-    assert!(stdout.contains(r#""data":["mu","nu","xs","ys"]"#), "{stdout}");
+    assert!(
+        stdout.contains(r#""data":["mu","nu","xs","ys"]"#),
+        "{stdout}"
+    );
     assert!(stdout.contains(r#""settings":["seed","hidden","method","k","lr","batch","device"]"#));
 }
