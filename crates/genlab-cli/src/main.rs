@@ -236,23 +236,30 @@ fn install_digits() {
     }
 }
 
+/// Plays `session` for `seconds` as the page's worker does — a snapshot (history and view) every
+/// 33 ms — and returns the seconds it took.
+fn play_like_the_worker(session: &mut Session, seconds: f64) -> f64 {
+    session.handle(ToWorker::Play);
+    let t0 = Instant::now();
+    let mut last_snapshot = 0.0;
+    while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
+        session.run(1);
+        let t = t0.elapsed().as_secs_f64();
+        if t - last_snapshot >= 0.033 {
+            let _ = session.snapshot(0.0);
+            last_snapshot = t;
+        }
+    }
+    t0.elapsed().as_secs_f64()
+}
+
 /// VAE training speed per hidden width (batch 100), as the page's worker runs it: test scoring
 /// every 30 steps and a snapshot (the view: codes and pictures) every 33 ms.
 fn bench_vae_widths(seconds: f64) {
     for hidden in ["64", "128", "256", "512"] {
         let (mut session, _) = start(&format!("vae?hidden={hidden}"));
-        session.handle(ToWorker::Play);
-        let t0 = Instant::now();
-        let mut last_snapshot = 0.0;
-        while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
-            session.run(1);
-            let t = t0.elapsed().as_secs_f64();
-            if t - last_snapshot >= 0.033 {
-                let _ = session.snapshot(0.0);
-                last_snapshot = t;
-            }
-        }
-        let images = session.step() as f64 * 100.0 / t0.elapsed().as_secs_f64();
+        let elapsed = play_like_the_worker(&mut session, seconds);
+        let images = session.step() as f64 * 100.0 / elapsed;
         out!(
             "{}",
             json!({ "bench": "native", "lesson": "vae", "hidden": hidden, "images_per_sec": images.round(), "steps": session.step() })
@@ -408,18 +415,8 @@ fn main() {
 fn bench(lessons: &[LessonId], seconds: f64) {
     for &lesson in lessons {
         let (mut session, _) = start(lesson.key());
-        session.handle(ToWorker::Play);
-        let t0 = Instant::now();
-        let mut last_snapshot = 0.0;
-        while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
-            session.run(1);
-            let t = t0.elapsed().as_secs_f64();
-            if t - last_snapshot >= 0.033 {
-                let _ = session.snapshot(0.0);
-                last_snapshot = t;
-            }
-        }
-        let rate = session.step() as f64 / t0.elapsed().as_secs_f64();
+        let elapsed = play_like_the_worker(&mut session, seconds);
+        let rate = session.step() as f64 / elapsed;
         out!(
             "{}",
             json!({ "bench": "native", "lesson": lesson.key(), "steps_per_sec": (rate * 10.0).round() / 10.0, "steps": session.step() })
