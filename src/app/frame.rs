@@ -12,6 +12,7 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_num, StatusBanners, TransportBar};
 use super::lesson::Lesson;
+use super::staged::Staged;
 use super::theory::TheoryPanel;
 use crate::i18n::{tr, Lang};
 
@@ -43,10 +44,14 @@ pub fn LessonFrame(
         placed: StoredValue::new(false),
     };
     provide_context(slot);
-    // Built before the frame's view so that it is known whether the page placed the panel.
-    let own = children();
-    let fallback = (!slot.placed.get_value())
-        .then(|| view! { <aside class="side">{(slot.render)(lesson)}</aside> });
+    // The lesson's own part is built in a later task than the frame's top (see `staged`); the
+    // settings panel goes where the page placed it, or after the page's part if it placed none.
+    let own = move || {
+        let own = children();
+        let fallback = (!slot.placed.get_value())
+            .then(|| view! { <aside class="side">{(slot.render)(lesson)}</aside> });
+        (own, fallback)
+    };
     view! {
         <article class=format!("lesson {key}") data-testid=format!("lesson-{key}")>
             <h2>{move || tr(lang.get(), &title)}</h2>
@@ -55,9 +60,8 @@ pub fn LessonFrame(
             {path.map(|path| view! { <super::device::ComputePathLine path=path /> })}
             <TheoryPanel source=format!("theory.{key}.source") rows=theory />
             <TransportBar lesson=lesson />
-            {own}
-            {fallback}
-            <MetricsPanel lesson=lesson />
+            <Staged>{own()}</Staged>
+            <Staged><MetricsPanel lesson=lesson /></Staged>
         </article>
     }
 }
@@ -75,7 +79,7 @@ struct SettingsPanel {
 pub fn SettingsSlot() -> impl IntoView {
     let slot = expect_context::<SettingsPanel>();
     slot.placed.set_value(true);
-    (slot.render)(slot.lesson)
+    view! { <Staged>{(slot.render)(slot.lesson)}</Staged> }
 }
 
 /// Every metric of the last history row, each named in the reader's language

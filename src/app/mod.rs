@@ -10,6 +10,7 @@ mod link;
 mod plots;
 mod rbm;
 mod rbm_mnist;
+mod staged;
 mod theory;
 mod transport;
 mod vae;
@@ -145,6 +146,8 @@ fn App() -> impl IntoView {
         }
     });
     let lesson_id = Memo::new(move |_| route.with(|r| r.lesson));
+    let shell_painted = RwSignal::new(false);
+    staged::stage(move || shell_painted.set(true));
     let t = move |k: &'static str| move || tr(lang.get(), k);
 
     view! {
@@ -191,6 +194,10 @@ fn App() -> impl IntoView {
                 })
             }}
             {move || match lesson_id.get() {
+                // The first render is the header alone: the lesson's page follows in a task of
+                // its own, so the module's instantiation and the lesson's first render (each
+                // tens of milliseconds of first-call compilation) are not one long task.
+                _ if !shell_painted.get() => ().into_any(),
                 None => view! { <Landing /> }.into_any(),
                 Some(id) => {
                     let r = route.get_untracked();

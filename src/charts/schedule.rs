@@ -1,4 +1,5 @@
-//! When charts draw: on animation frames, within a per-frame budget, never inside a training step.
+//! When charts draw: once per animation frame, right after it, within a per-frame budget, never
+//! inside a training step.
 
 #[allow(unused_imports)]
 use super::prelude::*;
@@ -37,8 +38,17 @@ fn request_frame() {
     if FRAME_REQUESTED.with(|f| f.replace(true)) {
         return;
     }
+    // Drawn in a task of its own just after the frame, not inside the frame's callbacks: a chart
+    // reads its box's size, and inside an animation-frame callback that read would pull the
+    // browser's whole style and layout pass (after a page first renders, 40–100 ms on this
+    // machine) into the same task as the drawing.
     if let Some(w) = web_sys::window() {
-        let cb = Closure::once_into_js(run_frame);
+        let cb = Closure::once_into_js(move || {
+            let draw = Closure::once_into_js(run_frame);
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback(draw.unchecked_ref());
+            }
+        });
         let _ = w.request_animation_frame(cb.unchecked_ref());
     }
 }

@@ -149,6 +149,7 @@ pub fn GanLesson(
                     <super::frame::SettingsSlot />
                 </aside>
             </div>
+            <super::staged::Staged>
             <div class="metric-grid">
                 <div>
                     <h3>{t("gan.chart.losses")}</h3>
@@ -166,6 +167,7 @@ pub fn GanLesson(
                     <ChartCanvas spec=value testid="chart-value" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "gan.chart.value").to_string()) size="chart-short" />
                 </div>
             </div>
+            </super::staged::Staged>
         </super::frame::LessonFrame>
     }
 }

@@ -198,12 +198,14 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
                     <super::frame::SettingsSlot />
                 </aside>
             </div>
-            <DataEditor lesson=lesson settings=settings />
+            <super::staged::Staged><DataEditor lesson=lesson settings=settings /></super::staged::Staged>
+            <super::staged::Staged>
             <div class="demos">
                 <GibbsDemo lesson=lesson />
                 <ClampDemo lesson=lesson />
                 <FillInDemo lesson=lesson />
             </div>
+            </super::staged::Staged>
         </super::frame::LessonFrame>
     }
 }

@@ -140,6 +140,7 @@ pub fn RbmMnistLesson(
                     <super::frame::SettingsSlot />
                 </aside>
             </div>
+            <super::staged::Staged>
             <div class="metric-grid">
                 <div>
                     <h3>{t("rbmm.chart.recon_error")}</h3>
@@ -151,6 +152,7 @@ pub fn RbmMnistLesson(
                     <ChartCanvas spec=free_chart testid="chart-free-energy" min_interval_ms=250.0 label=label("rbmm.chart.free_energy") size="chart-short" />
                 </div>
             </div>
+            </super::staged::Staged>
         </super::frame::LessonFrame>
     }
 }

@@ -202,6 +202,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <dt>{t("ot.readout.points")}</dt><dd data-testid="point-counts">{move || tv(lesson, |v| format!("{} / {}", v.xs.len(), v.ys.len())).unwrap_or_default()}</dd>
                         </dl>
                     </section>
+                    <super::staged::Staged>
                     <section class="ot-part">
                         <h3>{t("ot.part3")}</h3>
                         <p class="hint">{t("ot.part3_hint")}</p>
@@ -219,6 +220,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <ChartCanvas spec=marginal testid="chart-marginal" size="chart-short" min_interval_ms=150.0 label=Signal::derive(move || tr(lang.get(), "ot.series.marginal_error").to_string()) />
                         </div>
                     </section>
+                    </super::staged::Staged>
+                    <super::staged::Staged>
                     <section class="ot-part">
                         <h3>{t("ot.part4")}</h3>
                         <p class="hint">{t("ot.part4_hint")}</p>
@@ -228,6 +231,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <dt>{t("ot.readout.mmd_unbiased")}</dt><dd data-testid="mmd-unbiased">{move || tv(lesson, |v| opt(v.mmd_unbiased)).unwrap_or_default()}</dd>
                         </dl>
                     </section>
+                    </super::staged::Staged>
+                    <super::staged::Staged>
                     <section class="ot-part">
                         <h3>{t("ot.part5")}</h3>
                         <p class="hint">{t("ot.part5_hint")}</p>
@@ -241,6 +246,8 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                         </dl>
                         <p class="hint">{t("ot.slide_note")}</p>
                     </section>
+                    </super::staged::Staged>
+                    <super::staged::Staged>
                     <section class="ot-part">
                         <h3>{t("ot.part6")}</h3>
                         <p class="hint">{t("ot.part6_hint")}</p>
@@ -251,6 +258,7 @@ pub fn TransportLesson(query: String, speed: f64) -> impl IntoView {
                             <dt>"W1"</dt><dd data-testid="w1-shift">{move || tv(lesson, |v| fmt_num(v.w1_shift)).unwrap_or_default()}</dd>
                         </dl>
                     </section>
+                    </super::staged::Staged>
                 </div>
                 <aside class="side">
                     <super::frame::SettingsSlot />

@@ -355,6 +355,7 @@ pub fn VaeLesson(
                     <super::frame::SettingsSlot />
                 </aside>
             </div>
+            <super::staged::Staged>
             <section class="interp">
                 <h3>{t("vae.chart.interp")}</h3>
                 <p class="hint" data-testid="interp-endpoints">{endpoints}</p>
@@ -382,6 +383,8 @@ pub fn VaeLesson(
                     <ImageCanvas grid=recon testid="recon-image" label=Signal::derive(move || tr(lang.get(), "vae.chart.recon").to_string()) />
                 </div>
             </div>
+            </super::staged::Staged>
+            <super::staged::Staged>
             <div class="metric-grid">
                 <div>
                     <h3>{t("vae.chart.rec")}</h3>
@@ -396,6 +399,7 @@ pub fn VaeLesson(
                     <ChartCanvas spec=knn_chart testid="chart-knn" min_interval_ms=250.0 label=Signal::derive(move || tr(lang.get(), "vae.chart.knn").to_string()) size="chart-short" />
                 </div>
             </div>
+            </super::staged::Staged>
         </super::frame::LessonFrame>
     }
 }
