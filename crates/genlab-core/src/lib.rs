@@ -4,8 +4,10 @@
 //! Nothing here may depend on a web or UI crate: the page can only reach the math through the
 //! worker protocol in [`protocol`].
 
+pub mod autoencoder;
 pub mod device;
 pub mod digits;
+pub mod eigen;
 pub mod gan;
 pub mod golden;
 pub mod gradcheck;
