@@ -290,7 +290,10 @@ mod tests {
                 let v = eig.vector(i);
                 for r in 0..n {
                     let av: f64 = (0..n).map(|c| a[r * n + c] * v[c]).sum();
-                    assert!((av - eig.values[i] * v[r]).abs() < 1e-9, "n = {n}, A v = λ v");
+                    assert!(
+                        (av - eig.values[i] * v[r]).abs() < 1e-9,
+                        "n = {n}, A v = λ v"
+                    );
                 }
                 for j in 0..n {
                     let dot: f64 = v.iter().zip(eig.vector(j)).map(|(a, b)| a * b).sum();
@@ -325,7 +328,11 @@ mod tests {
             lambda = norm;
             v = w.iter().map(|x| x / norm).collect();
         }
-        assert!((lambda - eig.values[0]).abs() < 1e-9 * lambda, "{lambda} vs {}", eig.values[0]);
+        assert!(
+            (lambda - eig.values[0]).abs() < 1e-9 * lambda,
+            "{lambda} vs {}",
+            eig.values[0]
+        );
         let dot: f64 = v.iter().zip(eig.vector(0)).map(|(a, b)| a * b).sum();
         assert!(dot.abs() > 1.0 - 1e-9, "same direction up to sign: {dot}");
     }
@@ -333,10 +340,15 @@ mod tests {
     #[test]
     fn reports_progress_to_the_end() {
         let mut seen = vec![];
-        let a: Vec<f64> = (0..200 * 200).map(|i| ((i % 200) == (i / 200)) as u8 as f64).collect();
+        let a: Vec<f64> = (0..200 * 200)
+            .map(|i| ((i % 200) == (i / 200)) as u8 as f64)
+            .collect();
         let eig = SymmetricEigen::new(&a, 200, |done, total| seen.push((done, total)));
         assert!(eig.values.iter().all(|&v| (v - 1.0).abs() < 1e-12));
         assert_eq!(seen.last(), Some(&(200, 200)));
-        assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "progress only goes forward");
+        assert!(
+            seen.windows(2).all(|w| w[0].0 <= w[1].0),
+            "progress only goes forward"
+        );
     }
 }

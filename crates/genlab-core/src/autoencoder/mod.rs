@@ -1,6 +1,10 @@
 //! The autoencoder family of lecture 004 (undercomplete and overcomplete, tied weights, sparse,
-//! denoising and contractive) and its exact answer, PCA. Built piece by piece: [`pca`] is the
+//! denoising and contractive) and its exact answer, PCA: [`model`] is the network, [`penalty`]
+//! the regularisers on the code, [`corrupt`] the denoising autoencoder's corruption, [`pca`] the
 //! exact answer the lesson draws beside every learned one. The lesson itself (`#/autoencoders`)
-//! is still listed as planned in the registry.
+//! is still listed as planned in the registry: its trainer, page and GPU path come next.
 
+pub mod corrupt;
+pub mod model;
 pub mod pca;
+pub mod penalty;

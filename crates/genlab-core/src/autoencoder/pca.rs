@@ -60,7 +60,10 @@ impl Pca {
             }
         }
         let eigen = SymmetricEigen::new(&cov, PIXELS, |done, total| {
-            progress(indices.len() + done * indices.len() / total, 2 * indices.len())
+            progress(
+                indices.len() + done * indices.len() / total,
+                2 * indices.len(),
+            )
         });
         progress(2 * indices.len(), 2 * indices.len());
         Pca {
