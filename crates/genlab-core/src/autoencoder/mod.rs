@@ -5,6 +5,7 @@
 //! is still listed as planned in the registry: its trainer, page and GPU path come next.
 
 pub mod corrupt;
+pub mod lane;
 pub mod model;
 pub mod pca;
 pub mod penalty;

@@ -229,6 +229,21 @@ impl<T: Real> AeNet<T> {
         (&self.params[l.w..l.w + l.n_in * l.n_out], l.n_out)
     }
 
+    /// The output layer's weights as one row of `input` values per unit feeding it (the code
+    /// units, for an encoder without hidden layers): the directions a linear decoder spans.
+    pub fn output_basis(&self) -> Vec<f64> {
+        let l = *self.layers.last().expect("a decoder layer");
+        let w = &self.params[l.w..l.w + l.n_in * l.n_out];
+        if l.transposed {
+            // Stored as n_out × n_in: its columns are the rows wanted.
+            (0..l.n_in)
+                .flat_map(|r| (0..l.n_out).map(move |c| w[c * l.n_in + r].to_f64()))
+                .collect()
+        } else {
+            w.iter().map(|v| v.to_f64()).collect()
+        }
+    }
+
     fn layer_forward(&self, l: Layer, x: &[T], batch: usize, pre: &mut Vec<T>, y: &mut Vec<T>) {
         let w = &self.params[l.w..l.w + l.n_in * l.n_out];
         let b = &self.params[l.b..l.b + l.n_out];

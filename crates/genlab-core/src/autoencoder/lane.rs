@@ -1,0 +1,186 @@
+//! One variant in training: a network, its optimiser, its regulariser and its corruption, fed the
+//! digits a batch at a time — what the lesson runs once per lane when "every variant side by
+//! side" trains from the same initial weights and batches. Also the lesson's measurements of a
+//! trained network: reconstruction error on chosen digits (clean or corrupted), the code's
+//! sensitivity ‖h(x + δ) − h(x)‖ / ‖δ‖, and the principal angles between a linear decoder's
+//! subspace and PCA's.
+
+use super::corrupt::Corrupt;
+use super::model::{AeNet, AeShape, BatchLoss, Workspace};
+use super::pca::Pca;
+use super::penalty::Penalty;
+use crate::digits::data::{Digits, PIXELS};
+use crate::eigen::SymmetricEigen;
+use crate::nn::{Optimizer, OptimizerKind};
+use crate::rng::Rng;
+
+pub struct Lane {
+    pub net: AeNet<f32>,
+    pub penalty: Penalty,
+    pub corrupt: Corrupt,
+    optimizer: Optimizer<f32>,
+    /// Draws the corruption, apart from the batches' order (shared by every lane).
+    noise: Rng,
+    ws: Workspace<f32>,
+    clean: Vec<f32>,
+    input: Vec<f32>,
+    grad: Vec<f32>,
+}
+
+impl Lane {
+    /// A lane whose weights come from `init` (equal seeds give equal starting weights, so lanes
+    /// that differ only in their regulariser start alike) and whose corruption from `noise`.
+    pub fn new(
+        shape: AeShape,
+        penalty: Penalty,
+        corrupt: Corrupt,
+        init: &mut Rng,
+        noise: Rng,
+    ) -> Lane {
+        let net = AeNet::new(shape, init);
+        let n = net.n_params();
+        Lane {
+            optimizer: Optimizer::new(OptimizerKind::Adam, n, 0.9),
+            net,
+            penalty,
+            corrupt,
+            noise,
+            ws: Workspace::default(),
+            clean: vec![],
+            input: vec![],
+            grad: vec![0.0; n],
+        }
+    }
+
+    /// One optimiser step on the digits at `batch`; returns the batch's summed losses.
+    pub fn step(&mut self, digits: &Digits, batch: &[usize], lr: f64) -> BatchLoss {
+        fill_batch(digits, batch, &mut self.clean);
+        self.corrupt
+            .apply(&self.clean, &mut self.input, &mut self.noise);
+        let loss = self.net.forward_loss(
+            &self.input,
+            &self.clean,
+            batch.len(),
+            &self.penalty,
+            &mut self.ws,
+        );
+        self.net
+            .backward(&self.clean, &self.penalty, &mut self.ws, &mut self.grad);
+        self.optimizer.step(&mut self.net.params, &self.grad, lr);
+        loss
+    }
+}
+
+/// The digits at `indices`, pixels in [0, 1], one row each.
+pub fn fill_batch(digits: &Digits, indices: &[usize], out: &mut Vec<f32>) {
+    out.clear();
+    for &i in indices {
+        out.extend(digits.image(i).iter().map(|&p| p as f32 / 255.0));
+    }
+}
+
+/// Mean reconstruction loss per image over `indices` (in the net's own measure), the inputs
+/// corrupted by `corrupt` drawn from `rng` — `Corrupt::NONE` for the clean error.
+pub fn mean_loss(
+    net: &AeNet<f32>,
+    digits: &Digits,
+    indices: &[usize],
+    corrupt: Corrupt,
+    rng: &mut Rng,
+) -> f64 {
+    let (mut clean, mut input, mut ws) = (vec![], vec![], Workspace::default());
+    let mut total = 0.0;
+    for chunk in indices.chunks(256) {
+        fill_batch(digits, chunk, &mut clean);
+        corrupt.apply(&clean, &mut input, rng);
+        total += net
+            .forward_loss(&input, &clean, chunk.len(), &Penalty::NONE, &mut ws)
+            .rec;
+    }
+    total / indices.len().max(1) as f64
+}
+
+/// The mean of ‖h(x + δ) − h(x)‖ / ‖δ‖ over `indices`, δ ~ N(0, scale² I): how much the code
+/// moves per unit of input change — what the contractive penalty is meant to shrink.
+pub fn sensitivity(
+    net: &AeNet<f32>,
+    digits: &Digits,
+    indices: &[usize],
+    scale: f64,
+    rng: &mut Rng,
+) -> f64 {
+    let (mut clean, mut moved, mut ws) = (vec![], vec![], Workspace::default());
+    let mut total = 0.0;
+    for &i in indices {
+        fill_batch(digits, &[i], &mut clean);
+        moved.clear();
+        let mut delta_sq = 0.0;
+        for &x in &clean {
+            let d = scale * rng.normal();
+            delta_sq += d * d;
+            moved.push(x + d as f32);
+        }
+        net.forward_loss(&clean, &clean, 1, &Penalty::NONE, &mut ws);
+        let h0 = ws.code(net).to_vec();
+        net.forward_loss(&moved, &clean, 1, &Penalty::NONE, &mut ws);
+        let dh: f64 = ws
+            .code(net)
+            .iter()
+            .zip(&h0)
+            .map(|(a, b)| ((a - b) as f64).powi(2))
+            .sum();
+        total += (dh / delta_sq).sqrt();
+    }
+    total / indices.len().max(1) as f64
+}
+
+/// The principal angles (radians, ascending) between the span of `basis` (rows of 784 values,
+/// e.g. a linear decoder's rows) and PCA's first `basis.len() / 784` directions: all 0 when a
+/// linear autoencoder has found PCA's subspace.
+pub fn principal_angles(basis: &[f64], pca: &Pca) -> Vec<f64> {
+    let k = basis.len() / PIXELS;
+    // An orthonormal basis of the rows (Gram–Schmidt, twice for stability).
+    let mut q: Vec<Vec<f64>> = Vec::with_capacity(k);
+    for r in 0..k {
+        let mut v = basis[r * PIXELS..(r + 1) * PIXELS].to_vec();
+        for _ in 0..2 {
+            for u in &q {
+                let dot: f64 = v.iter().zip(u).map(|(a, b)| a * b).sum();
+                for (x, y) in v.iter_mut().zip(u) {
+                    *x -= dot * y;
+                }
+            }
+        }
+        let norm = v.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm > 1e-12 {
+            q.push(v.iter().map(|x| x / norm).collect());
+        }
+    }
+    let k = q.len();
+    // M = Q · Pᵀ (k × k); the singular values of M are the angles' cosines: eigenvalues of MᵀM.
+    let m: Vec<f64> = q
+        .iter()
+        .flat_map(|u| {
+            (0..k).map(move |j| {
+                u.iter()
+                    .zip(pca.eigen.vector(j))
+                    .map(|(a, b)| a * b)
+                    .sum::<f64>()
+            })
+        })
+        .collect();
+    let mut mtm = vec![0.0; k * k];
+    for a in 0..k {
+        for b in 0..k {
+            mtm[a * k + b] = (0..k).map(|r| m[r * k + a] * m[r * k + b]).sum();
+        }
+    }
+    let eig = SymmetricEigen::new(&mtm, k, |_, _| {});
+    eig.values
+        .iter()
+        .map(|&c2| c2.clamp(0.0, 1.0).sqrt().acos())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
