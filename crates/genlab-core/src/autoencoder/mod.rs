@@ -9,3 +9,4 @@ pub mod lane;
 pub mod model;
 pub mod pca;
 pub mod penalty;
+pub mod settings;

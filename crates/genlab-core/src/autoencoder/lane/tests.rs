@@ -113,7 +113,10 @@ fn the_denoising_autoencoder_repairs_corrupted_digits_better() {
     // Measured: masked 138.3 (plain) vs 131.4 (denoising); clean 135.5 vs 130.5. Masking costs
     // the plain net 2.8 nats and the denoising one 0.9.
     assert!(on_masked[1] < on_masked[0] - 3.0, "{on_masked:?}");
-    assert!(on_masked[1] - on_clean[1] < on_masked[0] - on_clean[0], "{on_masked:?} {on_clean:?}");
+    assert!(
+        on_masked[1] - on_clean[1] < on_masked[0] - on_clean[0],
+        "{on_masked:?} {on_clean:?}"
+    );
 }
 
 /// The contractive penalty makes the code less sensitive to small changes of the input.
@@ -190,5 +193,8 @@ fn the_sparse_penalty_silences_code_units() {
         near_zero[0], near_zero[1]
     );
     // Measured: 0.05 (plain) vs 0.16 (sparse, λ = 0.05).
-    assert!(near_zero[1] > 2.0 * near_zero[0] && near_zero[1] > near_zero[0] + 0.05, "{near_zero:?}");
+    assert!(
+        near_zero[1] > 2.0 * near_zero[0] && near_zero[1] > near_zero[0] + 0.05,
+        "{near_zero:?}"
+    );
 }

@@ -1,0 +1,192 @@
+//! The autoencoder lesson's settings: one typed struct, its defaults and its parameter table
+//! (every field lives in the URL). The variant a student picks is the network's shape, the
+//! regulariser on the code and the corruption of the input.
+
+use super::corrupt::{Corrupt, Corruption};
+use super::model::{Act, AeShape, Output};
+use super::penalty::{Penalty, PenaltyKind};
+use crate::choice_enum;
+use crate::device::DeviceChoice;
+use crate::digits::data::PIXELS;
+use crate::param;
+use crate::settings::{Param, Settings};
+
+choice_enum! {
+    /// Hidden layers between the pixels and the code (the decoder mirrors them). With none, the
+    /// encoder's filters are 28 × 28 pictures and the contractive penalty is the Jacobian with
+    /// respect to the pixels.
+    pub enum Depth { Zero = "0", One = "1", Two = "2" }
+}
+
+choice_enum! {
+    /// Width of each hidden layer.
+    pub enum Width { W64 = "64", W128 = "128", W256 = "256", W512 = "512", W1000 = "1000" }
+}
+
+impl Width {
+    pub fn units(self) -> usize {
+        match self {
+            Width::W64 => 64,
+            Width::W128 => 128,
+            Width::W256 => 256,
+            Width::W512 => 512,
+            Width::W1000 => 1000,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AutoencoderSettings {
+    pub seed: u32,
+    /// Code size: below 784 undercomplete, above it overcomplete.
+    pub code: u32,
+    pub depth: Depth,
+    pub width: Width,
+    pub act: Act,
+    pub code_act: Act,
+    pub tied: bool,
+    pub output: Output,
+    pub penalty: PenaltyKind,
+    /// The penalty's weight λ.
+    pub lambda: f64,
+    pub corruption: Corruption,
+    /// σ of the Gaussian noise, or p of masking and salt and pepper.
+    pub noise: f64,
+    pub lr: f64,
+    pub batch: u32,
+    /// Train every variant side by side (plain, sparse, denoising, contractive, linear) from the
+    /// same initial weights and batches.
+    pub lanes: bool,
+    pub device: DeviceChoice,
+}
+
+impl Default for AutoencoderSettings {
+    fn default() -> Self {
+        AutoencoderSettings {
+            seed: 1,
+            code: 32,
+            depth: Depth::Zero,
+            width: Width::W256,
+            act: Act::Sigmoid,
+            code_act: Act::Sigmoid,
+            tied: false,
+            output: Output::Bernoulli,
+            penalty: PenaltyKind::None,
+            // Measured on the digits (../shared/FINDINGS.md): λ = 0.1 cuts a sigmoid code's
+            // sensitivity by about 30 % for under 2 nats of reconstruction.
+            lambda: 0.1,
+            corruption: Corruption::None,
+            noise: 0.3,
+            lr: 2e-3,
+            batch: 64,
+            lanes: false,
+            device: DeviceChoice::Cpu,
+        }
+    }
+}
+
+const PARAMS: &[Param<AutoencoderSettings>] = &[
+    param!(int AutoencoderSettings, "seed", seed, 0, 4_294_967_295, Restart),
+    param!(int AutoencoderSettings, "code", code, 1, 1024, Restart),
+    param!(choice AutoencoderSettings, "depth", depth, Depth, Restart),
+    param!(choice AutoencoderSettings, "width", width, Width, Restart),
+    param!(choice AutoencoderSettings, "act", act, Act, Restart),
+    param!(choice AutoencoderSettings, "code_act", code_act, Act, Restart),
+    param!(flag AutoencoderSettings, "tied", tied, Restart),
+    param!(choice AutoencoderSettings, "output", output, Output, Restart),
+    param!(choice AutoencoderSettings, "penalty", penalty, PenaltyKind, Live),
+    param!(float AutoencoderSettings, "lambda", lambda, 0.0, 10.0, Live),
+    param!(choice AutoencoderSettings, "corruption", corruption, Corruption, Live),
+    param!(float AutoencoderSettings, "noise", noise, 0.0, 1.0, Live),
+    param!(logfloat AutoencoderSettings, "lr", lr, 1e-5, 0.1, Live),
+    param!(int AutoencoderSettings, "batch", batch, 1, 1000, Live),
+    param!(flag AutoencoderSettings, "lanes", lanes, Restart),
+    param!(choice AutoencoderSettings, "device", device, DeviceChoice, Restart),
+];
+
+impl Settings for AutoencoderSettings {
+    fn params() -> &'static [Param<Self>] {
+        PARAMS
+    }
+}
+
+impl AutoencoderSettings {
+    pub fn shape(&self) -> AeShape {
+        let hidden = vec![self.width.units(); self.depth as usize];
+        AeShape {
+            input: PIXELS,
+            hidden,
+            code: self.code as usize,
+            act: self.act,
+            code_act: self.code_act,
+            tied: self.tied,
+            output: self.output,
+        }
+    }
+
+    pub fn penalty(&self) -> Penalty {
+        Penalty {
+            kind: self.penalty,
+            lambda: self.lambda,
+        }
+    }
+
+    pub fn corrupt(&self) -> Corrupt {
+        Corrupt {
+            kind: self.corruption,
+            level: self.noise,
+        }
+    }
+
+    /// Whether the code is wider than the input.
+    pub fn overcomplete(&self) -> bool {
+        self.code as usize > PIXELS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::{parse_query, to_query, NoticeKind};
+
+    #[test]
+    fn defaults_round_trip_through_the_address() {
+        let s = AutoencoderSettings::default();
+        let (back, notices) = parse_query::<AutoencoderSettings>(&to_query(&s), &[]);
+        assert_eq!(back, s);
+        assert!(notices.is_empty(), "{notices:?}");
+    }
+
+    #[test]
+    fn out_of_range_values_are_clamped_and_named() {
+        let (s, notices) =
+            parse_query::<AutoencoderSettings>("code=5000&noise=3&lambda=-1&depth=7", &[]);
+        assert_eq!((s.code, s.noise, s.lambda), (1024, 1.0, 0.0));
+        assert_eq!(s.depth, Depth::Zero);
+        let named: Vec<_> = notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(named, ["code", "noise", "lambda", "depth"]);
+        assert!(matches!(notices[0].kind, NoticeKind::Clamped { .. }));
+        assert!(matches!(notices[3].kind, NoticeKind::Invalid { .. }));
+        assert!(s.overcomplete());
+    }
+
+    #[test]
+    fn the_settings_build_the_network_they_name() {
+        let (s, _) = parse_query::<AutoencoderSettings>(
+            "depth=2&width=128&code=30&tied=1&output=squared&act=relu&code_act=linear",
+            &[],
+        );
+        assert_eq!(
+            s.shape(),
+            AeShape {
+                input: PIXELS,
+                hidden: vec![128, 128],
+                code: 30,
+                act: Act::Relu,
+                code_act: Act::Linear,
+                tied: true,
+                output: Output::Squared,
+            }
+        );
+    }
+}
