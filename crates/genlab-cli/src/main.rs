@@ -267,6 +267,81 @@ fn bench_vae_widths(seconds: f64) {
     }
 }
 
+/// Training speed of each autoencoder variant (#17) at code 32 with two hidden layers of each
+/// of the VAE's widths, batch 100 on the digits, on the CPU: the bare lane steps (the lesson's
+/// page, views and scoring come with its trainer), beside the VAE's figures above.
+fn bench_autoencoder_variants(seconds: f64) {
+    use genlab_core::autoencoder::corrupt::{Corrupt, Corruption};
+    use genlab_core::autoencoder::lane::Lane;
+    use genlab_core::autoencoder::penalty::{Penalty, PenaltyKind};
+    use genlab_core::autoencoder::settings::AutoencoderSettings;
+    use genlab_core::rng::Rng;
+    let digits = match genlab_core::digits::data::load_repo_asset() {
+        Ok(d) => d,
+        Err(e) => return eprintln!("autoencoder bench skipped: {e:?}"),
+    };
+    let batch: Vec<usize> = digits.train[..100].to_vec();
+    for width in ["64", "128", "256", "512"] {
+        let (s, _) = genlab_core::settings::parse_query::<AutoencoderSettings>(
+            &format!("depth=2&width={width}&code=32&act=relu"),
+            &[],
+        );
+        let variants = [
+            ("plain", s.shape(), Penalty::NONE, Corrupt::NONE),
+            (
+                "sparse",
+                s.shape(),
+                Penalty {
+                    kind: PenaltyKind::Sparse,
+                    lambda: 0.05,
+                },
+                Corrupt::NONE,
+            ),
+            (
+                "denoising",
+                s.shape(),
+                Penalty::NONE,
+                Corrupt {
+                    kind: Corruption::Masking,
+                    level: 0.3,
+                },
+            ),
+            (
+                "contractive",
+                s.shape(),
+                Penalty {
+                    kind: PenaltyKind::Contractive,
+                    lambda: 0.1,
+                },
+                Corrupt::NONE,
+            ),
+            (
+                "tied",
+                genlab_core::autoencoder::model::AeShape {
+                    tied: true,
+                    ..s.shape()
+                },
+                Penalty::NONE,
+                Corrupt::NONE,
+            ),
+        ];
+        for (name, shape, penalty, corrupt) in variants {
+            let mut lane = Lane::new(shape, penalty, corrupt, &mut Rng::new(1), Rng::new(2));
+            let t0 = Instant::now();
+            let mut steps = 0u64;
+            while t0.elapsed().as_secs_f64() < seconds {
+                lane.step(&digits, &batch, 1e-3);
+                steps += 1;
+            }
+            let images = steps as f64 * 100.0 / t0.elapsed().as_secs_f64();
+            out!(
+                "{}",
+                json!({ "bench": "native", "lesson": "autoencoders", "variant": name, "hidden": width, "code": 32, "images_per_sec": images.round(), "steps": steps })
+            );
+        }
+    }
+}
+
 /// A CD-1 update at MNIST size (784 visible, 256 hidden, batch 100, random binary images) with
 /// the RBM lesson's model code — the update the speed comparison writes in TensorFlow.js ops.
 /// The lesson's code is written for six movies (f64, one vector per image); the MNIST-sized RBM
@@ -424,6 +499,7 @@ fn bench(lessons: &[LessonId], seconds: f64) {
     }
     if lessons.contains(&LessonId::Vae) {
         bench_vae_widths(seconds);
+        bench_autoencoder_variants(seconds);
     }
     if lessons.contains(&LessonId::Transport) {
         bench_transport_interaction();
