@@ -145,9 +145,9 @@ lessons! {
         Gan = "gan" => crate::gan::GanTrainer;
         Transport = "transport" => crate::transport::TransportTrainer;
         RbmMnist = "rbm-mnist" => crate::rbm_mnist::RbmMnistTrainer;
+        Autoencoders = "autoencoders" => crate::autoencoder::AutoencoderTrainer;
     }
     planned {
-        Autoencoders = "autoencoders";
         ConditionalVae = "cvae";
         Langevin = "langevin";
         Dbn = "dbn";

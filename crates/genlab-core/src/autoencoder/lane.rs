@@ -37,10 +37,22 @@ impl Lane {
         init: &mut Rng,
         noise: Rng,
     ) -> Lane {
+        Self::with_optimizer(shape, penalty, corrupt, OptimizerKind::Adam, init, noise)
+    }
+
+    /// As [`Lane::new`], trained by `kind` (Adam's β₁ and momentum's coefficient 0.9).
+    pub fn with_optimizer(
+        shape: AeShape,
+        penalty: Penalty,
+        corrupt: Corrupt,
+        kind: OptimizerKind,
+        init: &mut Rng,
+        noise: Rng,
+    ) -> Lane {
         let net = AeNet::new(shape, init);
         let n = net.n_params();
         Lane {
-            optimizer: Optimizer::new(OptimizerKind::Adam, n, 0.9),
+            optimizer: Optimizer::new(kind, n, 0.9),
             net,
             penalty,
             corrupt,
@@ -68,6 +80,42 @@ impl Lane {
             .backward(&self.clean, &self.penalty, &mut self.ws, &mut self.grad);
         self.optimizer.step(&mut self.net.params, &self.grad, lr);
         loss
+    }
+}
+
+/// What a step changes in a lane, for an exported run: the weights, the optimiser's moments and
+/// the corruption's random stream (the shape, penalty and corruption follow from the settings).
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct LaneState {
+    #[serde(with = "crate::runfile::packed")]
+    params: Vec<f32>,
+    optimizer: Optimizer<f32>,
+    noise: Rng,
+}
+
+impl Lane {
+    pub fn save(&self) -> LaneState {
+        LaneState {
+            params: self.net.params.clone(),
+            optimizer: self.optimizer.clone(),
+            noise: self.noise.clone(),
+        }
+    }
+
+    /// Takes a saved lane into this one, built from the same settings, checking every shape.
+    pub fn load(&mut self, state: LaneState) -> Result<(), crate::msg::Msg> {
+        use crate::runfile::{expect_finite, expect_len};
+        expect_len(
+            "autoencoder weights",
+            state.params.len(),
+            self.net.params.len(),
+        )?;
+        expect_finite("autoencoder weights", &state.params)?;
+        self.optimizer
+            .restore(state.optimizer, "autoencoder optimiser")?;
+        self.net.params = state.params;
+        self.noise = state.noise;
+        Ok(())
     }
 }
 

@@ -10,3 +10,10 @@ pub mod model;
 pub mod pca;
 pub mod penalty;
 pub mod settings;
+mod trainer;
+
+pub use settings::AutoencoderSettings;
+pub use trainer::{
+    AutoencoderAction, AutoencoderAnswer, AutoencoderTrainer, AutoencoderView, LaneFilters,
+    Variant, METRICS,
+};

@@ -6,8 +6,8 @@ use super::corrupt::{Corrupt, Corruption};
 use super::model::{Act, AeShape, Output};
 use super::penalty::{Penalty, PenaltyKind};
 use crate::choice_enum;
-use crate::device::DeviceChoice;
 use crate::digits::data::PIXELS;
+use crate::nn::OptimizerKind;
 use crate::param;
 use crate::settings::{Param, Settings};
 
@@ -35,6 +35,8 @@ impl Width {
     }
 }
 
+/// No `device` yet: the lesson trains on the CPU until its GPU path (through the digit lessons'
+/// shared skeleton) is built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoencoderSettings {
     pub seed: u32,
@@ -52,12 +54,12 @@ pub struct AutoencoderSettings {
     pub corruption: Corruption,
     /// σ of the Gaussian noise, or p of masking and salt and pepper.
     pub noise: f64,
+    pub optimizer: OptimizerKind,
     pub lr: f64,
     pub batch: u32,
     /// Train every variant side by side (plain, sparse, denoising, contractive, linear) from the
     /// same initial weights and batches.
     pub lanes: bool,
-    pub device: DeviceChoice,
 }
 
 impl Default for AutoencoderSettings {
@@ -77,10 +79,10 @@ impl Default for AutoencoderSettings {
             lambda: 0.1,
             corruption: Corruption::None,
             noise: 0.3,
+            optimizer: OptimizerKind::Adam,
             lr: 2e-3,
             batch: 64,
             lanes: false,
-            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -98,10 +100,10 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(float AutoencoderSettings, "lambda", lambda, 0.0, 10.0, Live),
     param!(choice AutoencoderSettings, "corruption", corruption, Corruption, Live),
     param!(float AutoencoderSettings, "noise", noise, 0.0, 1.0, Live),
+    param!(choice AutoencoderSettings, "optimizer", optimizer, OptimizerKind, Restart),
     param!(logfloat AutoencoderSettings, "lr", lr, 1e-5, 0.1, Live),
     param!(int AutoencoderSettings, "batch", batch, 1, 1000, Live),
     param!(flag AutoencoderSettings, "lanes", lanes, Restart),
-    param!(choice AutoencoderSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl Settings for AutoencoderSettings {

@@ -9,7 +9,7 @@ mod trainer;
 pub use data::Digits;
 pub use model::{VaeNet, LATENT};
 pub use trainer::{
-    Inspection, VaeAction, VaeAnswer, VaeImages, VaeTrainer, VaeView, GRID, METRICS,
+    knn_accuracy, Inspection, VaeAction, VaeAnswer, VaeImages, VaeTrainer, VaeView, GRID, METRICS,
 };
 
 use crate::choice_enum;
