@@ -26,7 +26,7 @@ pub mod worker;
 /// catalog tests require the key for every option of every built lesson.
 pub fn choice_label_key(param: &str, option: &str) -> String {
     let family = match param {
-        "g_act" | "d_act" => "activation",
+        "g_act" | "d_act" | "act" | "code_act" => "activation",
         _ => param,
     };
     format!("choice.{family}.{option}")

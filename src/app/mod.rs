@@ -1,6 +1,7 @@
 //! The page: header, landing page and one route per lesson. The address holds the whole state
 //! (see [`crate::route`]); the page rewrites it as controls change, without reloading.
 
+mod autoencoders;
 pub(crate) mod controls;
 mod device;
 mod frame;
@@ -218,7 +219,10 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
         LessonId::Rbm => view! { <rbm::RbmLesson query speed /> }.into_any(),
         LessonId::Vae => view! { <vae::VaeLesson query speed /> }.into_any(),
         LessonId::RbmMnist => view! { <rbm_mnist::RbmMnistLesson query speed /> }.into_any(),
-        LessonId::Autoencoders | LessonId::ConditionalVae | LessonId::Langevin | LessonId::Dbn => {
+        LessonId::Autoencoders => {
+            view! { <autoencoders::AutoencodersLesson query speed /> }.into_any()
+        }
+        LessonId::ConditionalVae | LessonId::Langevin | LessonId::Dbn => {
             return view! { <NotBuilt lesson=id /> }.into_any()
         }
     };

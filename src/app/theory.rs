@@ -202,3 +202,44 @@ pub fn transport_rows(
         )),
     ]
 }
+
+/// Autoencoders (lecture 004): the two losses, the sparse and the contractive penalty with its
+/// closed form for a sigmoid code, and the PCA statement with the run's numbers (the linear
+/// autoencoder's error, PCA's at the same code size).
+pub fn autoencoder_rows(
+    lambda: f64,
+    code: u32,
+    ae_error: Option<f64>,
+    pca_error: Option<f64>,
+) -> Vec<String> {
+    let opt = |x: Option<f64>| x.map(mn).unwrap_or_else(|| "<mi>…</mi>".into());
+    vec![
+        block(
+            "<mi>h</mi><mo>=</mo><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>,</mo><mspace width=\"0.5em\"/>\
+             <mi>r</mi><mo>=</mo><mi>g</mi><mo>(</mo><mi>h</mi><mo>)</mo><mo>;</mo><mspace width=\"1em\"/>\
+             <msub><mi>L</mi><mtext>MSE</mtext></msub><mo>=</mo><munder><mo>∑</mo><mi>i</mi></munder><msup><mrow><mo>(</mo><msub><mi>x</mi><mi>i</mi></msub><mo>−</mo><msub><mi>r</mi><mi>i</mi></msub><mo>)</mo></mrow><mn>2</mn></msup>\
+             <mo>,</mo><mspace width=\"0.5em\"/>\
+             <msub><mi>L</mi><mtext>CE</mtext></msub><mo>=</mo><mo>−</mo><munder><mo>∑</mo><mi>i</mi></munder><mo>[</mo><msub><mi>x</mi><mi>i</mi></msub><mi>log</mi><msub><mi>r</mi><mi>i</mi></msub><mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>x</mi><mi>i</mi></msub><mo>)</mo><mi>log</mi><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>r</mi><mi>i</mi></msub><mo>)</mo><mo>]</mo>",
+        ),
+        block(&format!(
+            "<msub><mi>L</mi><mtext>sparse</mtext></msub><mo>=</mo><mi>L</mi><mo>+</mo><mi>λ</mi><munder><mo>∑</mo><mi>j</mi></munder><mo>|</mo><msub><mi>h</mi><mi>j</mi></msub><mo>|</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>λ</mi><mo>=</mo>{}",
+            mn(lambda)
+        )),
+        block(
+            "<msub><mi>L</mi><mtext>contractive</mtext></msub><mo>=</mo><mi>L</mi><mo>+</mo><mi>λ</mi><msubsup><mrow><mo>‖</mo><msub><mo>∇</mo><mi>x</mi></msub><mi>h</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>‖</mo></mrow><mi>F</mi><mn>2</mn></msubsup>\
+             <mo>=</mo><mi>L</mi><mo>+</mo><mi>λ</mi><munder><mo>∑</mo><mi>j</mi></munder><msup><mrow><mo>(</mo><msub><mi>h</mi><mi>j</mi></msub><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>h</mi><mi>j</mi></msub><mo>)</mo><mo>)</mo></mrow><mn>2</mn></msup><munder><mo>∑</mo><mi>i</mi></munder><msubsup><mi>W</mi><mrow><mi>j</mi><mi>i</mi></mrow><mn>2</mn></msubsup>",
+        ),
+        block(
+            "<mtext>denoising: </mtext><mi>L</mi><mo>(</mo><mi>x</mi><mo>,</mo><mi>g</mi><mo>(</mo><mi>f</mi><mo>(</mo><mover><mi>x</mi><mo>~</mo></mover><mo>)</mo><mo>)</mo><mo>)</mo><mo>,</mo><mspace width=\"0.5em\"/>\
+             <mover><mi>x</mi><mo>~</mo></mover><mo>∼</mo><mi>C</mi><mo>(</mo><mover><mi>x</mi><mo>~</mo></mover><mo>|</mo><mi>x</mi><mo>)</mo>",
+        ),
+        block(&format!(
+            "<munder><mi>min</mi><mrow><mtext>rank</mtext><mo>≤</mo><mi>k</mi></mrow></munder><mfrac><mn>1</mn><mi>N</mi></mfrac><munder><mo>∑</mo><mi>n</mi></munder><msup><mrow><mo>‖</mo><msub><mi>x</mi><mi>n</mi></msub><mo>−</mo><msub><mi>r</mi><mi>n</mi></msub><mo>‖</mo></mrow><mn>2</mn></msup>\
+             <mo>=</mo><munder><mo>∑</mo><mrow><mi>i</mi><mo>&gt;</mo><mi>k</mi></mrow></munder><msub><mi>λ</mi><mi>i</mi></msub><mo>;</mo><mspace width=\"1em\"/>\
+             <mi>k</mi><mo>=</mo><mn>{code}</mn><mo>:</mo><mspace width=\"0.5em\"/><mtext>PCA </mtext>{}<mo>,</mo><mspace width=\"0.5em\"/><mtext>AE </mtext><mrow data-testid=\"theory-ae-error\">{}</mrow>",
+            opt(pca_error),
+            opt(ae_error)
+        )),
+    ]
+}

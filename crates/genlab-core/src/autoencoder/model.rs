@@ -244,6 +244,24 @@ impl<T: Real> AeNet<T> {
         }
     }
 
+    /// Starts the output at the data's mean image `mean` (values in [0, 1]): the output bias
+    /// becomes logit(mean) for a sigmoid output, the mean itself for a linear one. Without it a
+    /// sigmoid code under a sigmoid output first learns to act as the output's bias — every unit
+    /// saturated at 1 — and sits on that plateau of the mean image for thousands of steps.
+    pub fn start_at_mean(&mut self, mean: &[f64]) {
+        let l = *self.layers.last().expect("a decoder layer");
+        let bias = &mut self.params[l.b..l.b + l.n_out];
+        for (b, &m) in bias.iter_mut().zip(mean) {
+            *b = T::from_f64(match self.shape.output {
+                Output::Bernoulli => {
+                    let m = m.clamp(1e-3, 1.0 - 1e-3);
+                    (m / (1.0 - m)).ln()
+                }
+                Output::Squared => m,
+            });
+        }
+    }
+
     fn layer_forward(&self, l: Layer, x: &[T], batch: usize, pre: &mut Vec<T>, y: &mut Vec<T>) {
         let w = &self.params[l.w..l.w + l.n_in * l.n_out];
         let b = &self.params[l.b..l.b + l.n_out];

@@ -99,11 +99,11 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(choice AutoencoderSettings, "penalty", penalty, PenaltyKind, Live),
     param!(float AutoencoderSettings, "lambda", lambda, 0.0, 10.0, Live),
     param!(choice AutoencoderSettings, "corruption", corruption, Corruption, Live),
-    param!(float AutoencoderSettings, "noise", noise, 0.0, 1.0, Live),
+    param!(float AutoencoderSettings, "level", noise, 0.0, 1.0, Live),
     param!(choice AutoencoderSettings, "optimizer", optimizer, OptimizerKind, Restart),
     param!(logfloat AutoencoderSettings, "lr", lr, 1e-5, 0.1, Live),
     param!(int AutoencoderSettings, "batch", batch, 1, 1000, Live),
-    param!(flag AutoencoderSettings, "lanes", lanes, Restart),
+    param!(flag AutoencoderSettings, "compare", lanes, Restart),
 ];
 
 impl Settings for AutoencoderSettings {
@@ -162,11 +162,11 @@ mod tests {
     #[test]
     fn out_of_range_values_are_clamped_and_named() {
         let (s, notices) =
-            parse_query::<AutoencoderSettings>("code=5000&noise=3&lambda=-1&depth=7", &[]);
+            parse_query::<AutoencoderSettings>("code=5000&level=3&lambda=-1&depth=7", &[]);
         assert_eq!((s.code, s.noise, s.lambda), (1024, 1.0, 0.0));
         assert_eq!(s.depth, Depth::Zero);
         let named: Vec<_> = notices.iter().map(|n| n.key.as_str()).collect();
-        assert_eq!(named, ["code", "noise", "lambda", "depth"]);
+        assert_eq!(named, ["code", "level", "lambda", "depth"]);
         assert!(matches!(notices[0].kind, NoticeKind::Clamped { .. }));
         assert!(matches!(notices[3].kind, NoticeKind::Invalid { .. }));
         assert!(s.overcomplete());

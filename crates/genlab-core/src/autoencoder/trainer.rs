@@ -261,6 +261,9 @@ impl AutoencoderTrainer {
                 })
                 .collect();
             t.pca_knn = knn_accuracy(&t.pca_plane, &t.labels(&t.scored_test), 5);
+            for run in &mut t.runs {
+                run.lane.net.start_at_mean(&pca.mean);
+            }
             t.pca = Some(pca);
         }
         t

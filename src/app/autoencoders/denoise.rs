@@ -1,0 +1,153 @@
+//! The denoising demo: a test digit, corrupted as chosen, with the student's scribble on top,
+//! through the lesson's network — the digit, what the network sees, and what it makes of it.
+
+use genlab_core::autoencoder::corrupt::Corruption;
+use genlab_core::autoencoder::{AutoencoderAction, AutoencoderAnswer};
+use genlab_core::protocol::{LessonAction, LessonAnswer};
+use genlab_core::settings::ChoiceEnum;
+use leptos::prelude::*;
+
+use super::super::controls::fmt_num;
+use super::super::lesson::Lesson;
+use super::pictures;
+use crate::charts::ImageCanvas;
+use crate::i18n::{message, tr, Lang};
+
+const SIDE: u32 = 28;
+/// The bundled test split holds 1,005 digits; the worker brings larger positions into range.
+const LAST_TEST_DIGIT: u32 = 1004;
+
+#[component]
+pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let index = RwSignal::new(0u32);
+    let corruption = RwSignal::new(Corruption::Masking);
+    let level = RwSignal::new(0.3f64);
+    let scribble = RwSignal::new(Vec::<u32>::new());
+    let drawing = RwSignal::new(false);
+    let ask = move || {
+        lesson.act(LessonAction::Autoencoders(AutoencoderAction::Denoise {
+            index: index.get_untracked(),
+            corruption: corruption.get_untracked(),
+            level: level.get_untracked(),
+            scribble: scribble.get_untracked(),
+        }))
+    };
+    let answer = Memo::new(move |_| match lesson.answer.get() {
+        Some(LessonAnswer::Autoencoders(a)) => Some(a),
+        _ => None,
+    });
+    let grid = Signal::derive(move || {
+        answer.get().and_then(|a| match a {
+            AutoencoderAnswer::Denoised {
+                clean,
+                input,
+                output,
+                ..
+            } => {
+                let mut px = clean.0;
+                px.extend_from_slice(&input.0);
+                px.extend_from_slice(&output.0);
+                Some(pictures(&px, 3, 0.0, 1.0, false))
+            }
+            AutoencoderAnswer::Refused { .. } => None,
+        })
+    });
+    let errors = move || {
+        answer.get().map(|a| match a {
+            AutoencoderAnswer::Denoised {
+                error_in,
+                error_out,
+                ..
+            } => format!(
+                "{} {} → {} {}",
+                tr(lang.get(), "ae.denoise.error_in"),
+                fmt_num(error_in),
+                tr(lang.get(), "ae.denoise.error_out"),
+                fmt_num(error_out)
+            ),
+            AutoencoderAnswer::Refused { why } => message(lang.get(), &why),
+        })
+    };
+    // A pointer on the middle picture (the input) scribbles a 2 × 2 brush onto it.
+    let paint = move |e: &leptos::ev::PointerEvent| {
+        use wasm_bindgen::JsCast;
+        let Some(target) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
+            return;
+        };
+        let rect = target.get_bounding_client_rect();
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
+            return;
+        }
+        // Three pictures side by side: the input is the middle third.
+        let fx = (e.client_x() as f64 - rect.left()) / rect.width() * 3.0 - 1.0;
+        let fy = (e.client_y() as f64 - rect.top()) / rect.height();
+        if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
+            return;
+        }
+        let (x, y) = ((fx * SIDE as f64) as u32, (fy * SIDE as f64) as u32);
+        scribble.update(|s| {
+            for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+                let (px, py) = (x + dx, y + dy);
+                if px < SIDE && py < SIDE && !s.contains(&(py * SIDE + px)) {
+                    s.push(py * SIDE + px);
+                }
+            }
+        });
+        ask();
+    };
+    view! {
+        <section class="denoise" data-testid="denoise-demo">
+            <h3>{move || tr(lang.get(), "ae.denoise.title")}</h3>
+            <p class="hint">{move || tr(lang.get(), "ae.denoise.hint")}</p>
+            <div class="toolbar">
+                <label>{move || tr(lang.get(), "ae.denoise.digit")} " "
+                    <input type="number" min="0" max=LAST_TEST_DIGIT.to_string() step="1" data-testid="denoise-digit"
+                        prop:value=move || index.get().to_string()
+                        on:change=move |e| {
+                            if let Ok(i) = event_target_value(&e).trim().parse::<f64>() {
+                                if i.is_finite() {
+                                    index.set(i.clamp(0.0, LAST_TEST_DIGIT as f64) as u32);
+                                    scribble.set(vec![]);
+                                    ask();
+                                }
+                            }
+                        } /></label>
+                <label>{move || tr(lang.get(), "param.corruption")} " "
+                    <select data-testid="denoise-corruption" on:change=move |e| {
+                        if let Some(c) = Corruption::from_key(&event_target_value(&e)) {
+                            corruption.set(c);
+                            ask();
+                        }
+                    }>
+                        {Corruption::ALL.iter().map(|&c| view! {
+                            <option value=c.key() selected=move || corruption.get() == c>{move || tr(lang.get(), &crate::choice_label_key("corruption", c.key()))}</option>
+                        }).collect_view()}
+                    </select></label>
+                <label>{move || tr(lang.get(), "param.level")} " "
+                    <input type="range" min="0" max="1" step="0.05" data-testid="denoise-level"
+                        prop:value=move || level.get().to_string()
+                        on:input=move |e| {
+                            if let Ok(l) = event_target_value(&e).parse::<f64>() {
+                                level.set(l);
+                                ask();
+                            }
+                        } /></label>
+                <button data-testid="denoise-run" on:click=move |_| ask()>{move || tr(lang.get(), "ae.denoise.run")}</button>
+                <button data-testid="denoise-clear" on:click=move |_| { scribble.set(vec![]); ask(); }>{move || tr(lang.get(), "ae.denoise.clear")}</button>
+            </div>
+            <div class="denoise-pad"
+                on:pointerdown=move |e| { drawing.set(true); paint(&e); }
+                on:pointermove=move |e| if drawing.get_untracked() { paint(&e) }
+                on:pointerup=move |_| drawing.set(false)
+                on:pointerleave=move |_| drawing.set(false)>
+                <ImageCanvas grid=grid testid="denoise-image" class="digit-grid"
+                    label=Signal::derive(move || tr(lang.get(), "ae.denoise.title").to_string()) />
+            </div>
+            <p class="hint" data-testid="denoise-errors">{errors}</p>
+        </section>
+    }
+}

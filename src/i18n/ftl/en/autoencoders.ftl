@@ -1,0 +1,96 @@
+# The autoencoders lesson.
+
+lesson-autoencoders-title = Autoencoder variants
+lesson-autoencoders-blurb = Undercomplete, sparse, denoising and contractive autoencoders on the digits, side by side, with exact PCA as the answer a linear one cannot beat.
+theory-autoencoders-source = Follows lecture 004: “Niekompletny AE (undercomplete)” (a linear decoder gives PCA), “Nadkompletny AE (overcomplete)”, “Rzadki autoencoder” (L + λΣ|hⱼ|), “Autoenkoder z odszumianiem (DAE)”, “Kurczliwy AE” (L + λ‖∇ₓh‖²_F, here in closed form for a sigmoid code) and “Kompresja obrazów: Deep AE vs. PCA” (Hinton & Salakhutdinov 2006); lecture 000 for the four kinds. The last row's numbers are this run's squared error per test digit beside PCA's at the same code size.
+ae-explain = An autoencoder h = f(x), r = g(h) learns to give back its input through a code h. With a code smaller than the 784 pixels it must compress; with a linear decoder and squared error the best it can do is PCA (Eckart–Young), computed here exactly from the 784 × 784 pixel covariance. The penalties make a code useful in other ways: sparse, robust to noise, or insensitive to small changes of the input.
+ae-contractive_deep = This encoder has hidden layers: the contractive penalty here is the Jacobian of the code layer with respect to the last hidden layer (its closed form), not with respect to the pixels.
+ae-chart-recon = Test digits (top), what the network sees (middle: corrupted for a denoising autoencoder) and its reconstruction (bottom)
+ae-recon-hint = One test digit of each class; the corruption is drawn once, so the pictures change only as the network learns.
+ae-chart-error = Squared error per test digit, against PCA at the same code size
+ae-chart-pca_plane = PCA: the first two principal components
+ae-chart-code_plane = The code's first two units
+ae-readout-test_loss = Reconstruction loss (test)
+ae-readout-sq_error = Squared error (test)
+ae-readout-pca_test = PCA, same code size (test)
+ae-readout-pca_train = ... (train, exact: Σ of the discarded eigenvalues)
+ae-readout-pca30 = PCA at 30 components, train / test
+ae-readout-sensitivity = Sensitivity ‖h(x+δ) − h(x)‖ / ‖δ‖
+ae-readout-sparsity = Share of code values below 0.05
+ae-readout-angle = Largest principal angle to PCA (linear lane), rad
+ae-pca30-hint = Hinton & Salakhutdinov (2006) report 13.87 for PCA with 30 components on MNIST's own test set; the two numbers here are the same computation on these 10,000 digits.
+ae-chart-filters = The first layer's filters: each unit's weights over the pixels
+ae-chart-loss = Reconstruction loss per digit (the network's own measure)
+ae-chart-penalty = Penalty per digit (λ included)
+ae-chart-code = Sensitivity and sparsity of the code
+ae-chart-histogram = The code's values over the scored test digits
+ae-series-this = this network
+ae-series-pca = PCA (exact)
+ae-series-train = train digits
+ae-series-test = test digits
+ae-series-penalty = penalty
+ae-series-sensitivity = sensitivity
+ae-series-sparsity = share below 0.05
+ae-axis-sq_error = squared error
+ae-axis-code_value = code value
+ae-axis-count = count
+ae-denoise-title = Denoising: corrupt a digit, scribble on it, see what comes back
+ae-denoise-hint = Draw on the middle picture with the mouse or a finger; the network's answer appears on the right. Train a denoising autoencoder (corruption on) and compare with a plain one.
+ae-denoise-digit = Test digit #
+ae-denoise-run = Reconstruct
+ae-denoise-clear = Clear the scribble
+ae-denoise-error_in = squared error of the input
+ae-denoise-error_out = of the output
+
+param-code = Code size
+param-depth = Hidden layers
+param-width = Hidden width
+param-act = Hidden activation
+param-code_act = Code activation
+param-tied = Tied weights W′ = Wᵀ
+param-output = Output and loss
+param-penalty = Penalty on the code
+param-lambda = Penalty weight λ
+param-corruption = Input corruption
+param-level = Corruption level (σ or p)
+
+choice-depth-0 = none (one layer each way)
+choice-depth-1 = one
+choice-depth-2 = two
+choice-width-64 = 64 units
+choice-width-128 = 128 units
+choice-width-256 = 256 units
+choice-width-512 = 512 units
+choice-width-1000 = 1000 units
+choice-activation-sigmoid = sigmoid
+choice-activation-linear = linear
+choice-output-bernoulli = sigmoid, cross-entropy
+choice-output-squared = linear, squared error
+choice-penalty-none = none
+choice-penalty-sparse = sparse (L1)
+choice-penalty-contractive = contractive
+choice-corruption-none = none
+choice-corruption-gaussian = Gaussian noise
+choice-corruption-masking = masking
+choice-corruption-salt_pepper = salt and pepper
+choice-variant-plain = plain
+choice-variant-sparse = sparse
+choice-variant-denoising = denoising
+choice-variant-contractive = contractive
+choice-variant-linear = linear (the PCA point)
+
+## The metrics of every history row, as the "All metrics" panel names them.
+metric-autoencoders-train_loss = reconstruction loss, train digits
+metric-autoencoders-test_loss = reconstruction loss, test digits
+metric-autoencoders-penalty = penalty per test digit
+metric-autoencoders-test_sq_error = squared error per test digit
+metric-autoencoders-pca_sq_error = PCA's squared error, same code size
+metric-autoencoders-sensitivity = sensitivity of the code
+metric-autoencoders-sparsity = share of code values below 0.05
+metric-autoencoders-angle = largest principal angle to PCA (rad)
+metric-autoencoders-epoch = epochs
+metric-autoencoders-lane_plain = squared error, plain lane
+metric-autoencoders-lane_sparse = squared error, sparse lane
+metric-autoencoders-lane_denoising = squared error, denoising lane
+metric-autoencoders-lane_contractive = squared error, contractive lane
+metric-autoencoders-lane_linear = squared error, linear lane

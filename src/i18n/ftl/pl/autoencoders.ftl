@@ -1,0 +1,96 @@
+# Lekcja o autoenkoderach.
+
+lesson-autoencoders-title = Odmiany autoenkoderów
+lesson-autoencoders-blurb = Autoenkodery niekompletne, rzadkie, z odszumianiem i kurczliwe na cyfrach, obok siebie, z dokładnym PCA jako odpowiedzią, której liniowy autoenkoder nie pobije.
+theory-autoencoders-source = Według wykładu 004: „Niekompletny AE (undercomplete)” (liniowy dekoder daje PCA), „Nadkompletny AE (overcomplete)”, „Rzadki autoencoder” (L + λΣ|hⱼ|), „Autoenkoder z odszumianiem (DAE)”, „Kurczliwy AE” (L + λ‖∇ₓh‖²_F, tu w postaci zamkniętej dla kodu sigmoidalnego) i „Kompresja obrazów: Deep AE vs. PCA” (Hinton i Salakhutdinov 2006); wykład 000 o czterech rodzajach. Liczby w ostatnim wierszu to błąd kwadratowy na cyfrę testową tego przebiegu obok błędu PCA przy tym samym rozmiarze kodu.
+ae-explain = Autoenkoder h = f(x), r = g(h) uczy się oddawać wejście przez kod h. Gdy kod jest mniejszy niż 784 piksele, musi kompresować; z liniowym dekoderem i błędem kwadratowym najlepsze, co może osiągnąć, to PCA (Eckart–Young), liczone tu dokładnie z macierzy kowariancji pikseli 784 × 784. Kary nadają kodowi inne zalety: rzadkość, odporność na szum albo niewrażliwość na małe zmiany wejścia.
+ae-contractive_deep = Ten enkoder ma warstwy ukryte: kara kurczliwa to tutaj jakobian warstwy kodu względem ostatniej warstwy ukrytej (jego postać zamknięta), a nie względem pikseli.
+ae-chart-recon = Cyfry testowe (u góry), to, co widzi sieć (w środku: zaszumione dla autoenkodera z odszumianiem) i rekonstrukcja (na dole)
+ae-recon-hint = Po jednej cyfrze testowej z każdej klasy; szum jest losowany raz, więc obrazy zmieniają się tylko wtedy, gdy sieć się uczy.
+ae-chart-error = Błąd kwadratowy na cyfrę testową na tle PCA przy tym samym rozmiarze kodu
+ae-chart-pca_plane = PCA: dwie pierwsze składowe główne
+ae-chart-code_plane = Dwie pierwsze jednostki kodu
+ae-readout-test_loss = Strata rekonstrukcji (test)
+ae-readout-sq_error = Błąd kwadratowy (test)
+ae-readout-pca_test = PCA, ten sam rozmiar kodu (test)
+ae-readout-pca_train = ... (trening, dokładnie: Σ odrzuconych wartości własnych)
+ae-readout-pca30 = PCA przy 30 składowych, trening / test
+ae-readout-sensitivity = Wrażliwość ‖h(x+δ) − h(x)‖ / ‖δ‖
+ae-readout-sparsity = Odsetek wartości kodu poniżej 0,05
+ae-readout-angle = Największy kąt główny do PCA (tor liniowy), rad
+ae-pca30-hint = Hinton i Salakhutdinov (2006) podają 13,87 dla PCA z 30 składowymi na zbiorze testowym MNIST; obie liczby tutaj to te same obliczenia na tych 10 000 cyfr.
+ae-chart-filters = Filtry pierwszej warstwy: wagi każdej jednostki na pikselach
+ae-chart-loss = Strata rekonstrukcji na cyfrę (miara samej sieci)
+ae-chart-penalty = Kara na cyfrę (z λ)
+ae-chart-code = Wrażliwość i rzadkość kodu
+ae-chart-histogram = Wartości kodu na ocenianych cyfrach testowych
+ae-series-this = ta sieć
+ae-series-pca = PCA (dokładnie)
+ae-series-train = cyfry treningowe
+ae-series-test = cyfry testowe
+ae-series-penalty = kara
+ae-series-sensitivity = wrażliwość
+ae-series-sparsity = odsetek poniżej 0,05
+ae-axis-sq_error = błąd kwadratowy
+ae-axis-code_value = wartość kodu
+ae-axis-count = liczba
+ae-denoise-title = Odszumianie: zaszum cyfrę, pobazgraj po niej, zobacz, co wraca
+ae-denoise-hint = Rysuj myszą lub palcem po środkowym obrazie; odpowiedź sieci pojawia się po prawej. Wytrenuj autoenkoder z odszumianiem (włączony szum) i porównaj ze zwykłym.
+ae-denoise-digit = Cyfra testowa nr
+ae-denoise-run = Rekonstruuj
+ae-denoise-clear = Wyczyść bazgroły
+ae-denoise-error_in = błąd kwadratowy wejścia
+ae-denoise-error_out = wyjścia
+
+param-code = Rozmiar kodu
+param-depth = Warstwy ukryte
+param-width = Szerokość warstwy ukrytej
+param-act = Aktywacja warstw ukrytych
+param-code_act = Aktywacja kodu
+param-tied = Wagi wiązane W′ = Wᵀ
+param-output = Wyjście i strata
+param-penalty = Kara na kod
+param-lambda = Waga kary λ
+param-corruption = Zaszumienie wejścia
+param-level = Poziom szumu (σ lub p)
+
+choice-depth-0 = brak (jedna warstwa w każdą stronę)
+choice-depth-1 = jedna
+choice-depth-2 = dwie
+choice-width-64 = 64 jednostki
+choice-width-128 = 128 jednostek
+choice-width-256 = 256 jednostek
+choice-width-512 = 512 jednostek
+choice-width-1000 = 1000 jednostek
+choice-activation-sigmoid = sigmoida
+choice-activation-linear = liniowa
+choice-output-bernoulli = sigmoida, entropia krzyżowa
+choice-output-squared = liniowe, błąd kwadratowy
+choice-penalty-none = brak
+choice-penalty-sparse = rzadka (L1)
+choice-penalty-contractive = kurczliwa
+choice-corruption-none = brak
+choice-corruption-gaussian = szum gaussowski
+choice-corruption-masking = maskowanie
+choice-corruption-salt_pepper = sól i pieprz
+choice-variant-plain = zwykły
+choice-variant-sparse = rzadki
+choice-variant-denoising = z odszumianiem
+choice-variant-contractive = kurczliwy
+choice-variant-linear = liniowy (punkt PCA)
+
+## Metryki każdego wiersza historii, tak jak nazywa je panel „Wszystkie metryki”.
+metric-autoencoders-train_loss = strata rekonstrukcji, cyfry treningowe
+metric-autoencoders-test_loss = strata rekonstrukcji, cyfry testowe
+metric-autoencoders-penalty = kara na cyfrę testową
+metric-autoencoders-test_sq_error = błąd kwadratowy na cyfrę testową
+metric-autoencoders-pca_sq_error = błąd kwadratowy PCA, ten sam rozmiar kodu
+metric-autoencoders-sensitivity = wrażliwość kodu
+metric-autoencoders-sparsity = odsetek wartości kodu poniżej 0,05
+metric-autoencoders-angle = największy kąt główny do PCA (rad)
+metric-autoencoders-epoch = epoki
+metric-autoencoders-lane_plain = błąd kwadratowy, tor zwykły
+metric-autoencoders-lane_sparse = błąd kwadratowy, tor rzadki
+metric-autoencoders-lane_denoising = błąd kwadratowy, tor z odszumianiem
+metric-autoencoders-lane_contractive = błąd kwadratowy, tor kurczliwy
+metric-autoencoders-lane_linear = błąd kwadratowy, tor liniowy

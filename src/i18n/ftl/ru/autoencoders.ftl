@@ -1,0 +1,96 @@
+# Урок об автокодировщиках.
+
+lesson-autoencoders-title = Разновидности автокодировщиков
+lesson-autoencoders-blurb = Неполные, разреженные, шумоподавляющие и сжимающие автокодировщики на цифрах, рядом, с точным PCA как ответом, который линейный автокодировщик не превзойдёт.
+theory-autoencoders-source = По лекции 004: «Niekompletny AE (undercomplete)» (линейный декодер даёт PCA), «Nadkompletny AE (overcomplete)», «Rzadki autoencoder» (L + λΣ|hⱼ|), «Autoenkoder z odszumianiem (DAE)», «Kurczliwy AE» (L + λ‖∇ₓh‖²_F, здесь в замкнутой форме для сигмоидного кода) и «Kompresja obrazów: Deep AE vs. PCA» (Хинтон и Салахутдинов, 2006); лекция 000 — о четырёх видах. Числа в последней строке — квадратичная ошибка этого запуска на тестовую цифру рядом с ошибкой PCA при том же размере кода.
+ae-explain = Автокодировщик h = f(x), r = g(h) учится возвращать свой вход через код h. Если код меньше 784 пикселей, он вынужден сжимать; с линейным декодером и квадратичной ошибкой лучшее, чего он может достичь, — это PCA (Эккарт–Янг), вычисленный здесь точно по ковариационной матрице пикселей 784 × 784. Штрафы делают код полезным иначе: разреженным, устойчивым к шуму или нечувствительным к малым изменениям входа.
+ae-contractive_deep = У этого кодировщика есть скрытые слои: сжимающий штраф здесь — якобиан слоя кода по последнему скрытому слою (его замкнутая форма), а не по пикселям.
+ae-chart-recon = Тестовые цифры (сверху), то, что видит сеть (посередине: зашумлённые для шумоподавляющего автокодировщика), и реконструкция (снизу)
+ae-recon-hint = По одной тестовой цифре каждого класса; шум выбирается один раз, так что картинки меняются только по мере обучения сети.
+ae-chart-error = Квадратичная ошибка на тестовую цифру рядом с PCA при том же размере кода
+ae-chart-pca_plane = PCA: первые две главные компоненты
+ae-chart-code_plane = Первые две единицы кода
+ae-readout-test_loss = Потеря реконструкции (тест)
+ae-readout-sq_error = Квадратичная ошибка (тест)
+ae-readout-pca_test = PCA, тот же размер кода (тест)
+ae-readout-pca_train = ... (обучение, точно: Σ отброшенных собственных значений)
+ae-readout-pca30 = PCA с 30 компонентами, обучение / тест
+ae-readout-sensitivity = Чувствительность ‖h(x+δ) − h(x)‖ / ‖δ‖
+ae-readout-sparsity = Доля значений кода меньше 0,05
+ae-readout-angle = Наибольший главный угол к PCA (линейная дорожка), рад
+ae-pca30-hint = Хинтон и Салахутдинов (2006) приводят 13,87 для PCA с 30 компонентами на тестовой выборке MNIST; оба числа здесь — то же вычисление на этих 10 000 цифр.
+ae-chart-filters = Фильтры первого слоя: веса каждой единицы по пикселям
+ae-chart-loss = Потеря реконструкции на цифру (мера самой сети)
+ae-chart-penalty = Штраф на цифру (с λ)
+ae-chart-code = Чувствительность и разреженность кода
+ae-chart-histogram = Значения кода на оцениваемых тестовых цифрах
+ae-series-this = эта сеть
+ae-series-pca = PCA (точно)
+ae-series-train = обучающие цифры
+ae-series-test = тестовые цифры
+ae-series-penalty = штраф
+ae-series-sensitivity = чувствительность
+ae-series-sparsity = доля меньше 0,05
+ae-axis-sq_error = квадратичная ошибка
+ae-axis-code_value = значение кода
+ae-axis-count = количество
+ae-denoise-title = Шумоподавление: зашумите цифру, порисуйте на ней и посмотрите, что вернётся
+ae-denoise-hint = Рисуйте мышью или пальцем на средней картинке; ответ сети появляется справа. Обучите шумоподавляющий автокодировщик (с включённым шумом) и сравните с обычным.
+ae-denoise-digit = Тестовая цифра №
+ae-denoise-run = Восстановить
+ae-denoise-clear = Стереть рисунок
+ae-denoise-error_in = квадратичная ошибка входа
+ae-denoise-error_out = выхода
+
+param-code = Размер кода
+param-depth = Скрытые слои
+param-width = Ширина скрытого слоя
+param-act = Активация скрытых слоёв
+param-code_act = Активация кода
+param-tied = Связанные веса W′ = Wᵀ
+param-output = Выход и потеря
+param-penalty = Штраф на код
+param-lambda = Вес штрафа λ
+param-corruption = Зашумление входа
+param-level = Уровень шума (σ или p)
+
+choice-depth-0 = нет (по одному слою в каждую сторону)
+choice-depth-1 = один
+choice-depth-2 = два
+choice-width-64 = 64 единицы
+choice-width-128 = 128 единиц
+choice-width-256 = 256 единиц
+choice-width-512 = 512 единиц
+choice-width-1000 = 1000 единиц
+choice-activation-sigmoid = сигмоида
+choice-activation-linear = линейная
+choice-output-bernoulli = сигмоида, перекрёстная энтропия
+choice-output-squared = линейный, квадратичная ошибка
+choice-penalty-none = нет
+choice-penalty-sparse = разреживающий (L1)
+choice-penalty-contractive = сжимающий
+choice-corruption-none = нет
+choice-corruption-gaussian = гауссов шум
+choice-corruption-masking = маскирование
+choice-corruption-salt_pepper = соль и перец
+choice-variant-plain = обычный
+choice-variant-sparse = разреженный
+choice-variant-denoising = шумоподавляющий
+choice-variant-contractive = сжимающий
+choice-variant-linear = линейный (точка PCA)
+
+## Метрики каждой строки истории, как их называет панель «Все метрики».
+metric-autoencoders-train_loss = потеря реконструкции, обучающие цифры
+metric-autoencoders-test_loss = потеря реконструкции, тестовые цифры
+metric-autoencoders-penalty = штраф на тестовую цифру
+metric-autoencoders-test_sq_error = квадратичная ошибка на тестовую цифру
+metric-autoencoders-pca_sq_error = квадратичная ошибка PCA, тот же размер кода
+metric-autoencoders-sensitivity = чувствительность кода
+metric-autoencoders-sparsity = доля значений кода меньше 0,05
+metric-autoencoders-angle = наибольший главный угол к PCA (рад)
+metric-autoencoders-epoch = эпохи
+metric-autoencoders-lane_plain = квадратичная ошибка, обычная дорожка
+metric-autoencoders-lane_sparse = квадратичная ошибка, разреженная дорожка
+metric-autoencoders-lane_denoising = квадратичная ошибка, шумоподавляющая дорожка
+metric-autoencoders-lane_contractive = квадратичная ошибка, сжимающая дорожка
+metric-autoencoders-lane_linear = квадратичная ошибка, линейная дорожка
