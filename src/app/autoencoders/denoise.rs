@@ -33,6 +33,14 @@ pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
             scribble: scribble.get_untracked(),
         }))
     };
+    // The demo shows the network from the start, and again whenever training pauses: a blank
+    // pad would read as broken.
+    let has_view = Memo::new(move |_| lesson.view.with(|v| v.is_some()));
+    Effect::new(move |_| {
+        if has_view.get() && !lesson.running.get() {
+            ask();
+        }
+    });
     let answer = Memo::new(move |_| match lesson.answer.get() {
         Some(LessonAnswer::Autoencoders(a)) => Some(a),
         _ => None,

@@ -5,7 +5,7 @@
 mod charts;
 mod denoise;
 
-use genlab_core::autoencoder::{AutoencoderSettings, AutoencoderView};
+use genlab_core::autoencoder::{AutoencoderSettings, AutoencoderView, Variant};
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::LessonView;
 use genlab_core::settings::{parse_query, ChoiceEnum};
@@ -97,7 +97,16 @@ pub fn AutoencodersLesson(
         ("train_loss", "ae.series.train", palette::BLUE),
         ("test_loss", "ae.series.test", palette::VERMILION),
     ]);
-    let penalty_chart = history(&[("penalty", "ae.series.penalty", palette::PURPLE)]);
+    // With no penalty the curve is 0 throughout: a unit axis, not a degenerate one.
+    let penalty_line = history(&[("penalty", "ae.series.penalty", palette::PURPLE)]);
+    let penalty_chart = Signal::derive(move || {
+        penalty_line.get().map(|mut spec| {
+            if spec.y_range.1 - spec.y_range.0 < 1e-3 {
+                spec.y_range = (0.0, 1.0);
+            }
+            spec
+        })
+    });
     let code_chart = history(&[
         ("sensitivity", "ae.series.sensitivity", palette::GREEN),
         ("sparsity", "ae.series.sparsity", palette::ORANGE),
@@ -129,33 +138,32 @@ pub fn AutoencodersLesson(
             "—".into()
         }
     };
-    let lanes = move || {
-        view_of(lesson, |v| {
-            v.lanes
-                .iter()
-                .map(|l| {
+    // One slot per side-by-side lane, built once: snapshots only change the pictures.
+    let lane_slot = move |variant: Variant, testid: &'static str| {
+        let grid = Signal::derive(move || {
+            view_of(lesson, |v| {
+                v.lanes.iter().find(|l| l.variant == variant).map(|l| {
                     let r = l.range.max(1e-6) as f32;
-                    let grid = pictures(&l.filters.0, 8, -r, r, true);
-                    let key = crate::choice_label_key("variant", l.variant.key());
-                    let testid: &'static str = match l.variant.key() {
-                        "plain" => "lane-filters-plain",
-                        "sparse" => "lane-filters-sparse",
-                        "denoising" => "lane-filters-denoising",
-                        "contractive" => "lane-filters-contractive",
-                        "linear" => "lane-filters-linear",
-                        _ => "lane-filters-chosen",
-                    };
-                    let caption = tr(lang.get(), &key).to_string();
-                    view! {
-                        <figure class="lane-filters">
-                            <ImageCanvas grid=Signal::derive(move || Some(grid.clone())) testid=testid class="digit-grid"
-                                label=Signal::derive(move || caption.clone()) />
-                            <figcaption>{tr(lang.get(), &key)}</figcaption>
-                        </figure>
-                    }
+                    pictures(&l.filters.0, 8, -r, r, true)
                 })
-                .collect_view()
-        })
+            })
+            .flatten()
+        });
+        let key = crate::choice_label_key("variant", variant.key());
+        let caption = Signal::derive(move || tr(lang.get(), &key).to_string());
+        view! {
+            <figure class="lane-filters" style:display=move || if grid.with(|g| g.is_some()) { "" } else { "none" }>
+                <ImageCanvas grid=grid testid=testid class="digit-grid" label=caption />
+                <figcaption>{caption}</figcaption>
+            </figure>
+        }
+    };
+    let lanes = view! {
+        {lane_slot(Variant::Plain, "lane-filters-plain")}
+        {lane_slot(Variant::Sparse, "lane-filters-sparse")}
+        {lane_slot(Variant::Denoising, "lane-filters-denoising")}
+        {lane_slot(Variant::Contractive, "lane-filters-contractive")}
+        {lane_slot(Variant::Linear, "lane-filters-linear")}
     };
 
     view! {

@@ -184,6 +184,21 @@ pub struct AutoencoderTrainer {
     pca_test: f64,
     pca_plane: Vec<f32>,
     pca_knn: f64,
+    /// PCA at 30 components on the training and the whole test split (fixed for the process).
+    pca30: (f64, f64),
+    /// What the view shows of the code over the scored test digits, remade at most once per
+    /// history row while playing (snapshots come every 33 ms).
+    code_view: Option<CodeView>,
+}
+
+#[derive(Clone)]
+struct CodeView {
+    step: u64,
+    histogram: Vec<u32>,
+    lo: f64,
+    hi: f64,
+    plane: Vec<f32>,
+    knn: f64,
 }
 
 /// PCA of the training digits, computed once per process (the worker keeps it across restarts:
@@ -237,6 +252,8 @@ impl AutoencoderTrainer {
             pca_test: f64::NAN,
             pca_plane: vec![],
             pca_knn: f64::NAN,
+            pca30: (f64::NAN, f64::NAN),
+            code_view: None,
             digits,
             s,
         };
@@ -264,6 +281,7 @@ impl AutoencoderTrainer {
             for run in &mut t.runs {
                 run.lane.net.start_at_mean(&pca.mean);
             }
+            t.pca30 = (pca.discarded_variance(30), pca.mean_error(&d, &d.test, 30));
             t.pca = Some(pca);
         }
         t
@@ -407,6 +425,35 @@ impl AutoencoderTrainer {
         (filters, count, range)
     }
 
+    /// The code over the scored test digits: its histogram and its first two units' plane.
+    fn code_view_now(&self, d: &Digits) -> CodeView {
+        let code = self.code();
+        let (_, _, _, codes) = Self::score(self.main_net(), &Penalty::NONE, d, &self.scored_test);
+        let mut lo = codes.iter().fold(f32::INFINITY, |m, &v| m.min(v)) as f64;
+        let mut hi = codes.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) as f64;
+        if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
+            (lo, hi) = (lo.min(0.0), lo.max(0.0) + 1.0);
+        }
+        let mut histogram = vec![0u32; HISTOGRAM_BINS];
+        for &v in &codes {
+            let at = (((v as f64 - lo) / (hi - lo)) * HISTOGRAM_BINS as f64) as usize;
+            histogram[at.min(HISTOGRAM_BINS - 1)] += 1;
+        }
+        let plane: Vec<f32> = codes
+            .chunks_exact(code)
+            .flat_map(|c| [c[0], c[1.min(code - 1)]])
+            .collect();
+        let knn = knn_accuracy(&plane, &self.labels(&self.scored_test), 5);
+        CodeView {
+            step: self.progress.steps,
+            histogram,
+            lo,
+            hi,
+            plane,
+            knn,
+        }
+    }
+
     fn reconstruct(&self, input: &[f32]) -> Vec<f32> {
         let mut ws = Workspace::default();
         let n = input.len() / PIXELS;
@@ -512,34 +559,28 @@ impl Trainer for AutoencoderTrainer {
 
     fn view(&mut self) -> LessonView {
         let code = self.code();
+        let steps = self.progress.steps;
+        let stale = self
+            .code_view
+            .as_ref()
+            .is_none_or(|c| steps < c.step || steps - c.step >= RECORD_EVERY || steps == 0);
+        if stale {
+            self.code_view = self.digits.clone().ok().map(|d| self.code_view_now(&d));
+        }
         let main = &self.runs[0].lane;
         let (mut clean, mut input) = (vec![], vec![]);
-        let (mut hist, mut lo, mut hi) = (vec![0u32; HISTOGRAM_BINS], 0.0f64, 1.0f64);
-        let (mut code_plane, mut code_knn) = (vec![], f64::NAN);
-        let (mut pca30_train, mut pca30_test) = (f64::NAN, f64::NAN);
-        if let Ok(d) = self.digits.clone() {
-            fill_batch(&d, &self.shown, &mut clean);
+        if let Ok(d) = &self.digits {
+            fill_batch(d, &self.shown, &mut clean);
             main.corrupt.apply(&clean, &mut input, &mut Rng::new(11));
-            let (_, _, _, codes) = Self::score(&main.net, &Penalty::NONE, &d, &self.scored_test);
-            lo = codes.iter().fold(f32::INFINITY, |m, &v| m.min(v)) as f64;
-            hi = codes.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) as f64;
-            if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
-                (lo, hi) = (lo.min(0.0), lo.max(0.0) + 1.0);
-            }
-            for &v in &codes {
-                let at = (((v as f64 - lo) / (hi - lo)) * HISTOGRAM_BINS as f64) as usize;
-                hist[at.min(HISTOGRAM_BINS - 1)] += 1;
-            }
-            code_plane = codes
-                .chunks_exact(code)
-                .flat_map(|c| [c[0], c[1.min(code - 1)]])
-                .collect();
-            code_knn = knn_accuracy(&code_plane, &self.labels(&self.scored_test), 5);
-            if let Some(pca) = &self.pca {
-                pca30_train = pca.discarded_variance(30);
-                pca30_test = pca.mean_error(&d, &d.test, 30);
-            }
         }
+        let cv = self.code_view.clone().unwrap_or(CodeView {
+            step: 0,
+            histogram: vec![0; HISTOGRAM_BINS],
+            lo: 0.0,
+            hi: 1.0,
+            plane: vec![],
+            knn: f64::NAN,
+        });
         let out = self.reconstruct(&input);
         let (filters, filter_count, filter_range) = Self::filters_of(&main.net, FILTERS_SHOWN);
         let lanes = if self.runs.len() > 1 {
@@ -567,21 +608,21 @@ impl Trainer for AutoencoderTrainer {
             filters: Bulk(filters),
             filter_count: filter_count as u32,
             filter_range,
-            histogram: hist,
-            hist_lo: lo,
-            hist_hi: hi,
+            histogram: cv.histogram,
+            hist_lo: cv.lo,
+            hist_hi: cv.hi,
             plane_labels: self.labels(&self.scored_test),
             pca_plane: Bulk(self.pca_plane.clone()),
-            code_plane: Bulk(code_plane),
+            code_plane: Bulk(cv.plane),
             pca_knn: self.pca_knn,
-            code_knn,
+            code_knn: cv.knn,
             pca_train: self
                 .pca
                 .as_ref()
                 .map_or(f64::NAN, |p| p.discarded_variance(code.min(PIXELS))),
             pca_test: self.pca_test,
-            pca30_train,
-            pca30_test,
+            pca30_train: self.pca30.0,
+            pca30_test: self.pca30.1,
             lanes,
             contractive_of_last_hidden: self.s.depth != Depth::Zero
                 && self

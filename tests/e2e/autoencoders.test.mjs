@@ -1,0 +1,104 @@
+// The autoencoder lesson (issue 17): every variant trains side by side in the worker, the PCA
+// numbers the page shows are the native computation's, and the denoising demo answers a scribble.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, assertNoLongTasks } from './harness.mjs';
+
+let server, browser, native;
+before(async () => {
+  // The same view computed natively (release build of the command-line runner; a no-op when
+  // it is up to date), before any page opens: nothing competes with the pages for the CPU.
+  execFileSync('cargo', ['build', '--locked', '--release', '-q', '-p', 'genlab-cli'], { stdio: 'inherit' });
+  const out = execFileSync('target/release/genlab-cli', ['view', 'autoencoders?compare=1&code=16', '--steps', '0'], { encoding: 'utf8', maxBuffer: 256 << 20 });
+  native = JSON.parse(out.trim().split('\n').pop()).Autoencoders;
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => { await browser?.close(); server?.stop(); });
+
+const close = (a, b) => Math.abs(a - b) <= 1e-3 * Math.abs(b);
+
+test('every variant side by side, with PCA as the native computation gives it', async () => {
+  const page = await openPage(browser, `${server.base}#/autoencoders?compare=1&code=16`);
+  await page.getByTestId('lesson-autoencoders').waitFor();
+  await waitFor(async () => (await text(page, 'pca-test')) !== '—', { timeout: 60000 });
+  for (const [id, key] of [['pca-test', 'pca_test'], ['pca-train', 'pca_train'], ['pca30-train', 'pca30_train'], ['pca30-test', 'pca30_test']]) {
+    const shown = await number(page, id);
+    assert.ok(close(shown, native[key]), `${id}: page ${shown}, native ${native[key]}`);
+  }
+  // Hinton & Salakhutdinov's PCA column (13.87 on MNIST's own split), on these digits.
+  assert.ok(close(native.pca30_train, 13.878), `${native.pca30_train}`);
+
+  await assertNoLongTasks(page, 'autoencoders, five lanes', {
+    ms: 8000,
+    start: () => page.getByTestId('play-toggle').click(),
+  });
+  // Still playing: past 100 steps (a few history rows), then paused.
+  await waitFor(async () => (await number(page, 'step-counter')) >= 100, { timeout: 90000 });
+  await page.getByTestId('play-toggle').click();
+  await page.waitForTimeout(800);
+  // Each lane's filters are drawn; the linear lane's subspace has turned towards PCA's.
+  for (const lane of ['plain', 'sparse', 'denoising', 'contractive', 'linear']) {
+    assert.ok((await canvasInfo(page, `lane-filters-${lane}`)).ink > 0.2, `${lane} filters drawn`);
+  }
+  const angle = await number(page, 'angle');
+  assert.ok(angle > 0 && angle < Math.PI / 2, `largest principal angle ${angle}`);
+  // Every lane's squared error is in the All metrics panel, and above PCA's for the linear one.
+  await page.getByTestId('metrics').locator('summary').click();
+  const metric = async (name) => Number((await page.locator(`[data-metric=${name}] td`).textContent()).replace(',', '.'));
+  for (const lane of ['plain', 'sparse', 'denoising', 'contractive', 'linear']) {
+    assert.ok(Number.isFinite(await metric(`lane_${lane}`)), lane);
+  }
+  assert.ok(await metric('lane_linear') >= (await metric('pca_sq_error')) * 0.999, 'no linear code beats PCA');
+  for (const c of ['chart-ae-error', 'chart-pca-plane', 'chart-code-plane', 'chart-ae-histogram']) {
+    assert.ok((await canvasInfo(page, c)).ink > 0.002, `${c} drawn`);
+  }
+  const recon = await canvasInfo(page, 'ae-recon-image');
+  assert.ok(recon.dark > 0.01 && recon.dark < 0.8, `reconstructions: ${JSON.stringify(recon)}`);
+  await shot(page, 'autoencoders-lanes');
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the denoising demo answers a corruption and a scribble', async () => {
+  const page = await openPage(browser, `${server.base}#/autoencoders?corruption=masking&level=0.4`);
+  await page.getByTestId('lesson-autoencoders').waitFor();
+  await waitFor(async () => (await text(page, 'pca-test')) !== '—', { timeout: 60000 });
+  await page.getByTestId('run-to-input').fill('200');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 200, { timeout: 60000 });
+  const demo = page.getByTestId('denoise-demo');
+  await demo.scrollIntoViewIfNeeded();
+  await page.getByTestId('denoise-digit').fill('7');
+  await page.getByTestId('denoise-digit').dispatchEvent('change');
+  await waitFor(async () => /→/.test(await text(page, 'denoise-errors')));
+  const errorIn = async () => Number((await text(page, 'denoise-errors')).match(/[\d.,]+/)[0].replace(',', '.'));
+  const before = await errorIn();
+  // A stroke across the middle picture (the input) adds ink the clean digit does not have.
+  const box = await page.getByTestId('denoise-image').boundingBox();
+  const y = box.y + box.height * 0.15;
+  await page.mouse.move(box.x + box.width * 0.38, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + box.width * (0.38 + 0.025 * i), y, { steps: 2 });
+  await page.mouse.up();
+  await waitFor(async () => (await errorIn()) > before + 1, { timeout: 5000 });
+  assert.ok((await canvasInfo(page, 'denoise-image')).dark > 0.01, 'the pictures have ink');
+  await shot(page, 'autoencoders-denoise');
+  await page.getByTestId('denoise-clear').click();
+  await waitFor(async () => close(await errorIn(), before));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('bad values in the address are named and clamped', async () => {
+  const page = await openPage(browser, `${server.base}#/autoencoders?code=5000&level=7&lambda=-3&depth=9`);
+  await page.getByTestId('lesson-autoencoders').waitFor();
+  await waitFor(async () => (await text(page, 'notices')).length > 0, { timeout: 30000 });
+  const notices = await text(page, 'notices');
+  for (const k of ['code', 'level', 'lambda', 'depth']) assert.match(notices, new RegExp(k), notices);
+  assert.equal(await page.getByTestId('param-code').inputValue(), '1024');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
