@@ -68,8 +68,14 @@ test('switching between lessons while they train leaves no error behind', async 
   for (let round = 0; round < 3; round++) {
     for (const l of BUILT) {
       await page.goto(`${server.base}#/${l}`);
-      await page.getByTestId(`lesson-${l}`).waitFor();
-      await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
+      try {
+        await page.getByTestId(`lesson-${l}`).waitFor();
+        await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
+      } catch (e) {
+        // Say where it stuck and what the page reported (a panic stops every later render).
+        await shot(page, `switching-stuck-${l}`);
+        throw new Error(`round ${round}, ${l}: ${e.message.split('\n')[0]}; page errors ${JSON.stringify(page.errors)}; at ${page.url()}`);
+      }
       await page.getByTestId('play-toggle').click();
       await page.waitForTimeout(300);
     }

@@ -25,19 +25,29 @@ pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
     let level = RwSignal::new(0.3f64);
     let scribble = RwSignal::new(Vec::<u32>::new());
     let drawing = RwSignal::new(false);
+    // Also called from an effect that can still run while the page leaves the lesson: then the
+    // demo's own signals are gone and there is nothing to ask.
     let ask = move || {
+        let (Some(index), Some(corruption), Some(level), Some(scribble)) = (
+            index.try_get_untracked(),
+            corruption.try_get_untracked(),
+            level.try_get_untracked(),
+            scribble.try_get_untracked(),
+        ) else {
+            return;
+        };
         lesson.act(LessonAction::Autoencoders(AutoencoderAction::Denoise {
-            index: index.get_untracked(),
-            corruption: corruption.get_untracked(),
-            level: level.get_untracked(),
-            scribble: scribble.get_untracked(),
+            index,
+            corruption,
+            level,
+            scribble,
         }))
     };
     // The demo shows the network from the start, and again whenever training pauses: a blank
     // pad would read as broken.
     let has_view = Memo::new(move |_| lesson.view.with(|v| v.is_some()));
     Effect::new(move |_| {
-        if has_view.get() && !lesson.running.get() {
+        if has_view.try_get() == Some(true) && lesson.running.try_get() == Some(false) {
             ask();
         }
     });
