@@ -60,13 +60,33 @@ fn current_hash() -> String {
         .unwrap_or_default()
 }
 
+thread_local! {
+    /// The address as the page last wrote or took it. Anything else in the location bar came
+    /// from outside (a link, a pasted bookmark, the back button) and its `hashchange` is on its
+    /// way: until that arrives the page must not write, or a late worker reply would put the old
+    /// lesson back over the one the user asked for.
+    static LAST_SEEN_HASH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Takes the current address as the page's own (at start and on every `hashchange`).
+fn take_current_hash() -> String {
+    let hash = current_hash();
+    LAST_SEEN_HASH.with(|h| h.replace(hash.clone()));
+    hash
+}
+
 fn write_hash(hash: &str) {
-    if let Some(w) = web_sys::window() {
-        if w.location().hash().ok().as_deref() != Some(hash) {
-            if let Ok(h) = w.history() {
-                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
-            }
+    let Some(w) = web_sys::window() else { return };
+    let current = w.location().hash().unwrap_or_default();
+    if LAST_SEEN_HASH.with(|h| *h.borrow() != current) {
+        return;
+    }
+    if current != hash {
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(hash));
         }
+        // Read back: the browser may escape what was written.
+        take_current_hash();
     }
 }
 
@@ -82,7 +102,7 @@ struct ExternalNav(RwSignal<u32>);
 
 #[component]
 fn App() -> impl IntoView {
-    let route = RwSignal::new(parse_hash(&current_hash()));
+    let route = RwSignal::new(parse_hash(&take_current_hash()));
     // The address's language if it names one, else the browser's, else English.
     let browser_lang = web_sys::window()
         .and_then(|w| w.navigator().language())
@@ -103,7 +123,7 @@ fn App() -> impl IntoView {
     provide_context(route);
 
     let hash_handle = window_event_listener(ev::hashchange, move |_| {
-        let new = parse_hash(&current_hash());
+        let new = parse_hash(&take_current_hash());
         let old = route.get_untracked();
         projector.set(new.projector);
         chosen_lang.set(new.lang);

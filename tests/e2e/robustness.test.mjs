@@ -172,3 +172,24 @@ test('a huge unknown key makes a short notice', async () => {
     await page.close();
   }
 });
+
+// A link, a pasted bookmark or the back button changes the address; the page writes the address
+// too (each edit, each worker reply). A write that lands between the outside change and its
+// `hashchange` used to put the old lesson back over the new one (seen as a lesson switch that
+// never happened). Here the write is forced into that gap: an edit in the same task as the
+// navigation.
+test('the page never writes over an address that changed from outside', async () => {
+  const page = await openPage(browser, `${server.base}#/gan`);
+  await lessonReady(page, 'gan');
+  await page.evaluate(() => {
+    location.hash = '#/rbm';
+    const lr = document.querySelector('[data-testid=param-lr_g]');
+    lr.value = '0.002';
+    lr.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  await page.getByTestId('lesson-rbm').waitFor({ timeout: 10000 });
+  await page.waitForTimeout(500);
+  assert.match(page.url(), /#\/rbm/, page.url());
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
