@@ -557,13 +557,21 @@ impl Trainer for AutoencoderTrainer {
         row
     }
 
+    /// A paused view is made from the state alone (an imported run shows what the run that
+    /// never stopped shows).
     fn view(&mut self) -> LessonView {
+        self.code_view = None;
+        self.view_while_playing()
+    }
+
+    /// While playing, the code's histogram and plane are remade at most once per history row.
+    fn view_while_playing(&mut self) -> LessonView {
         let code = self.code();
         let steps = self.progress.steps;
         let stale = self
             .code_view
             .as_ref()
-            .is_none_or(|c| steps < c.step || steps - c.step >= RECORD_EVERY || steps == 0);
+            .is_none_or(|c| steps < c.step || steps - c.step >= RECORD_EVERY);
         if stale {
             self.code_view = self.digits.clone().ok().map(|d| self.code_view_now(&d));
         }
