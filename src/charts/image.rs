@@ -18,7 +18,35 @@ pub struct ImageGrid {
     pub diverging: bool,
 }
 
+/// The digits' side: every lesson on them shows 28 × 28 pictures.
+const DIGIT_SIDE: usize = 28;
+
 impl ImageGrid {
+    /// Digits (pixels in [0, 1], 784 per picture, as many as `pixels` holds) in `cols` columns.
+    pub fn digits(pixels: &[f32], cols: usize) -> Self {
+        ImageGrid {
+            pixels: pixels.to_vec(),
+            count: pixels.len() / (DIGIT_SIDE * DIGIT_SIDE),
+            width: DIGIT_SIDE,
+            height: DIGIT_SIDE,
+            cols,
+            lo: 0.0,
+            hi: 1.0,
+            diverging: false,
+        }
+    }
+
+    /// Weight filters over the pixels (784 per picture) in a diverging scale of ±`range`.
+    pub fn filters(pixels: &[f32], cols: usize, range: f64) -> Self {
+        let r = range.max(1e-6) as f32;
+        ImageGrid {
+            lo: -r,
+            hi: r,
+            diverging: true,
+            ..Self::digits(pixels, cols)
+        }
+    }
+
     /// The RGBA bytes of the whole grid (1 pixel gap between images, white), and its size.
     pub fn rgba(&self) -> (Vec<u8>, usize, usize) {
         let cols = self.cols.max(1);

@@ -9,8 +9,7 @@ use leptos::prelude::*;
 
 use super::super::controls::fmt_num;
 use super::super::lesson::Lesson;
-use super::pictures;
-use crate::charts::ImageCanvas;
+use crate::charts::{ImageCanvas, ImageGrid};
 use crate::i18n::{message, tr, Lang};
 
 const SIDE: u32 = 28;
@@ -66,7 +65,7 @@ pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
                 let mut px = clean.0;
                 px.extend_from_slice(&input.0);
                 px.extend_from_slice(&output.0);
-                Some(pictures(&px, 3, 0.0, 1.0, false))
+                Some(ImageGrid::digits(&px, 3))
             }
             AutoencoderAnswer::Refused { .. } => None,
         })

@@ -6,6 +6,7 @@ mod charts;
 mod denoise;
 
 use genlab_core::autoencoder::{AutoencoderSettings, AutoencoderView, Variant};
+use genlab_core::digits::data::PIXELS;
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::LessonView;
 use genlab_core::settings::{parse_query, ChoiceEnum};
@@ -17,32 +18,11 @@ use super::plots::live_history;
 use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
 use crate::i18n::{tr, Lang};
 
-const SIDE: usize = 28;
-
 fn view_of<T>(lesson: Lesson, f: impl FnOnce(&AutoencoderView) -> T) -> Option<T> {
     lesson.view.with(|v| match v {
         Some(LessonView::Autoencoders(v)) => Some(f(v)),
         _ => None,
     })
-}
-
-pub(super) fn pictures(
-    pixels: &[f32],
-    cols: usize,
-    lo: f32,
-    hi: f32,
-    diverging: bool,
-) -> ImageGrid {
-    ImageGrid {
-        pixels: pixels.to_vec(),
-        count: pixels.len() / (SIDE * SIDE),
-        width: SIDE,
-        height: SIDE,
-        cols,
-        lo,
-        hi,
-        diverging,
-    }
 }
 
 #[component]
@@ -64,13 +44,12 @@ pub fn AutoencodersLesson(
             let mut px = v.recon_clean.0.clone();
             px.extend_from_slice(&v.recon_input.0);
             px.extend_from_slice(&v.recon_out.0);
-            pictures(&px, v.recon_clean.0.len() / (SIDE * SIDE), 0.0, 1.0, false)
+            ImageGrid::digits(&px, v.recon_clean.0.len() / PIXELS)
         })
     });
     let filters = Signal::derive(move || {
         view_of(lesson, |v| {
-            let r = v.filter_range.max(1e-6) as f32;
-            pictures(&v.filters.0, 16, -r, r, true)
+            ImageGrid::filters(&v.filters.0, 16, v.filter_range)
         })
     });
     let error_chart = Signal::derive(move || {
@@ -142,10 +121,10 @@ pub fn AutoencodersLesson(
     let lane_slot = move |variant: Variant, testid: &'static str| {
         let grid = Signal::derive(move || {
             view_of(lesson, |v| {
-                v.lanes.iter().find(|l| l.variant == variant).map(|l| {
-                    let r = l.range.max(1e-6) as f32;
-                    pictures(&l.filters.0, 8, -r, r, true)
-                })
+                v.lanes
+                    .iter()
+                    .find(|l| l.variant == variant)
+                    .map(|l| ImageGrid::filters(&l.filters.0, 8, l.range))
             })
             .flatten()
         });

@@ -23,19 +23,6 @@ fn view_of<T>(lesson: Lesson, f: impl FnOnce(&RbmMnistView) -> T) -> Option<T> {
     })
 }
 
-fn pictures(pixels: &[f32], cols: usize, lo: f32, hi: f32, diverging: bool) -> ImageGrid {
-    ImageGrid {
-        pixels: pixels.to_vec(),
-        count: pixels.len() / (SIDE * SIDE),
-        width: SIDE,
-        height: SIDE,
-        cols,
-        lo,
-        hi,
-        diverging,
-    }
-}
-
 #[component]
 pub fn RbmMnistLesson(
     /// Settings from the address.
@@ -51,17 +38,15 @@ pub fn RbmMnistLesson(
 
     let filters = Signal::derive(move || {
         view_of(lesson, |v| {
-            let r = v.filter_range.max(1e-6) as f32;
-            pictures(&v.filters.0, 10, -r, r, true)
+            ImageGrid::filters(&v.filters.0, 10, v.filter_range)
         })
     });
-    let chains =
-        Signal::derive(move || view_of(lesson, |v| pictures(&v.chains.0, 16, 0.0, 1.0, false)));
+    let chains = Signal::derive(move || view_of(lesson, |v| ImageGrid::digits(&v.chains.0, 16)));
     let recon = Signal::derive(move || {
         view_of(lesson, |v| {
             let mut px = v.recon_in.0.clone();
             px.extend_from_slice(&v.recon_out.0);
-            pictures(&px, v.recon_in.0.len() / (SIDE * SIDE), 0.0, 1.0, false)
+            ImageGrid::digits(&px, v.recon_in.0.len() / (SIDE * SIDE))
         })
     });
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");

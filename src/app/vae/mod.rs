@@ -26,19 +26,6 @@ use crate::i18n::{tr, Lang};
 
 const SIDE: usize = 28;
 
-fn digits(pixels: &[f32], count: usize, cols: usize) -> ImageGrid {
-    ImageGrid {
-        pixels: pixels.to_vec(),
-        count,
-        width: SIDE,
-        height: SIDE,
-        cols,
-        lo: 0.0,
-        hi: 1.0,
-        diverging: false,
-    }
-}
-
 fn vae_view<T>(lesson: Lesson, f: impl FnOnce(&VaeView) -> T) -> Option<T> {
     lesson.view.with(|v| match v {
         Some(LessonView::Vae(v)) => Some(f(v)),
@@ -133,45 +120,36 @@ pub fn VaeLesson(
     let knn_chart = history(&[("knn5", "vae.series.knn", palette::GREEN)]);
 
     let grid = Signal::derive(move || {
-        images.with(|im| im.as_ref().map(|im| digits(&im.grid.0, GRID * GRID, GRID)))
+        images.with(|im| im.as_ref().map(|im| ImageGrid::digits(&im.grid.0, GRID)))
     });
     let strip = Signal::derive(move || {
-        images.with(|im| {
-            im.as_ref()
-                .map(|im| digits(&im.strip.0, im.strip.0.len() / (SIDE * SIDE), 11))
-        })
+        images.with(|im| im.as_ref().map(|im| ImageGrid::digits(&im.strip.0, 11)))
     });
     let at_alpha = Signal::derive(move || {
-        images.with(|im| im.as_ref().map(|im| digits(&im.at_alpha.0, 1, 1)))
+        images.with(|im| im.as_ref().map(|im| ImageGrid::digits(&im.at_alpha.0, 1)))
     });
     let samples = Signal::derive(move || {
-        images.with(|im| {
-            im.as_ref()
-                .map(|im| digits(&im.samples.0, im.samples.0.len() / (SIDE * SIDE), 8))
-        })
+        images.with(|im| im.as_ref().map(|im| ImageGrid::digits(&im.samples.0, 8)))
     });
     let recon = Signal::derive(move || {
         images.with(|im| {
             im.as_ref().map(|im| {
                 let mut px = im.recon_in.0.clone();
                 px.extend_from_slice(&im.recon_out.0);
-                digits(
-                    &px,
-                    px.len() / (SIDE * SIDE),
-                    im.recon_in.0.len() / (SIDE * SIDE),
-                )
+                ImageGrid::digits(&px, im.recon_in.0.len() / (SIDE * SIDE))
             })
         })
     });
-    let explored_image =
-        Signal::derive(move || explored.with(|e| e.as_ref().map(|(_, px)| digits(px, 1, 1))));
+    let explored_image = Signal::derive(move || {
+        explored.with(|e| e.as_ref().map(|(_, px)| ImageGrid::digits(px, 1)))
+    });
     let inspect_images = Signal::derive(move || {
         inspected.with(|i| {
             i.as_ref().map(|i| {
                 let mut px = i.image.0.clone();
                 px.extend_from_slice(&i.recon.0);
                 px.extend_from_slice(&i.sampled.0);
-                digits(&px, 3, 3)
+                ImageGrid::digits(&px, 3)
             })
         })
     });
