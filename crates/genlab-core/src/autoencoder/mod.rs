@@ -5,6 +5,8 @@
 //! is still listed as planned in the registry: its trainer, page and GPU path come next.
 
 pub mod corrupt;
+#[cfg(test)]
+mod fixtures;
 pub mod lane;
 pub mod model;
 pub mod pca;

@@ -129,18 +129,7 @@ pub fn scaled(image: &[u8]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::digits::data::load_repo_asset;
-    use std::sync::OnceLock;
-
-    fn digits() -> &'static Digits {
-        static D: OnceLock<Digits> = OnceLock::new();
-        D.get_or_init(|| load_repo_asset().expect("assets/mnist-10k.glds"))
-    }
-
-    fn pca() -> &'static Pca {
-        static P: OnceLock<Pca> = OnceLock::new();
-        P.get_or_init(|| Pca::fit(digits(), &digits().train, |_, _| {}))
-    }
+    use crate::autoencoder::fixtures::{digits, pca};
 
     /// Two independent computations of the same number: projecting every training digit and
     /// measuring, and summing the eigenvalues PCA leaves out.

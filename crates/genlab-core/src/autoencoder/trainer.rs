@@ -203,7 +203,7 @@ struct CodeView {
 
 /// PCA of the training digits, computed once per process (the worker keeps it across restarts:
 /// it depends on the data only).
-fn shared_pca(digits: &Digits) -> Arc<Pca> {
+pub(super) fn shared_pca(digits: &Digits) -> Arc<Pca> {
     static PCA: OnceLock<Arc<Pca>> = OnceLock::new();
     PCA.get_or_init(|| Arc::new(Pca::fit(digits, &digits.train, |_, _| {})))
         .clone()

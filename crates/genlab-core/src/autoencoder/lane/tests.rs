@@ -2,21 +2,10 @@
 
 use super::*;
 use crate::autoencoder::corrupt::Corruption;
+use crate::autoencoder::fixtures::{digits, pca};
 use crate::autoencoder::model::{Act, Output};
 use crate::autoencoder::penalty::PenaltyKind;
-use crate::digits::data::load_repo_asset;
 use crate::digits::EpochBatcher;
-use std::sync::OnceLock;
-
-fn digits() -> &'static Digits {
-    static D: OnceLock<Digits> = OnceLock::new();
-    D.get_or_init(|| load_repo_asset().expect("assets/mnist-10k.glds"))
-}
-
-fn pca() -> &'static Pca {
-    static P: OnceLock<Pca> = OnceLock::new();
-    P.get_or_init(|| Pca::fit(digits(), &digits().train, |_, _| {}))
-}
 
 /// Trains `lanes` side by side on the same batches for `steps` steps of 64 digits.
 fn train(lanes: &mut [Lane], steps: usize, lr: f64) {
@@ -30,6 +19,16 @@ fn train(lanes: &mut [Lane], steps: usize, lr: f64) {
             lane.step(d, &batch, lr);
         }
     }
+}
+
+/// A plain lane and one with `penalty` and `corrupt`, from the same weights, trained on the same
+/// 1,500 batches of 64 at 2e-3.
+fn plain_beside(s: AeShape, penalty: Penalty, corrupt: Corrupt) -> [Lane; 2] {
+    let lane =
+        |penalty, corrupt| Lane::new(s.clone(), penalty, corrupt, &mut Rng::new(5), Rng::new(6));
+    let mut lanes = [lane(Penalty::NONE, Corrupt::NONE), lane(penalty, corrupt)];
+    train(&mut lanes, 1500, 2e-3);
+    lanes
 }
 
 fn shape(code: usize, act: Act, output: Output) -> AeShape {
@@ -58,11 +57,11 @@ fn a_linear_autoencoder_approaches_pca() {
         &mut Rng::new(1),
         Rng::new(2),
     );
-    let before = principal_angles(&lane.net.output_basis(), p);
+    let before = principal_angles(&lane.net.output_basis(), &p);
     train(std::slice::from_mut(&mut lane), 3000, 1e-3);
     let err = mean_loss(&lane.net, d, &d.train, Corrupt::NONE, &mut Rng::new(3));
     let floor = p.discarded_variance(k);
-    let after = principal_angles(&lane.net.output_basis(), p);
+    let after = principal_angles(&lane.net.output_basis(), &p);
     let largest = |a: &[f64]| a.iter().cloned().fold(0.0, f64::max);
     println!(
         "linear AE, code {k}: error {err:.3} vs PCA {floor:.3} ({:+.2} %); largest principal angle {:.3} → {:.3} rad",
@@ -90,17 +89,7 @@ fn the_denoising_autoencoder_repairs_corrupted_digits_better() {
         level: 0.3,
     };
     let s = shape(64, Act::Sigmoid, Output::Bernoulli);
-    let mut lanes = [
-        Lane::new(
-            s.clone(),
-            Penalty::NONE,
-            Corrupt::NONE,
-            &mut Rng::new(5),
-            Rng::new(6),
-        ),
-        Lane::new(s, Penalty::NONE, masking, &mut Rng::new(5), Rng::new(6)),
-    ];
-    train(&mut lanes, 1500, 2e-3);
+    let lanes = plain_beside(s, Penalty::NONE, masking);
     let on_masked: Vec<f64> = lanes
         .iter()
         .map(|l| mean_loss(&l.net, d, &d.test, masking, &mut Rng::new(7)))
@@ -128,17 +117,7 @@ fn the_contractive_autoencoder_is_less_sensitive() {
         kind: PenaltyKind::Contractive,
         lambda: 0.1,
     };
-    let mut lanes = [
-        Lane::new(
-            s.clone(),
-            Penalty::NONE,
-            Corrupt::NONE,
-            &mut Rng::new(5),
-            Rng::new(6),
-        ),
-        Lane::new(s, contractive, Corrupt::NONE, &mut Rng::new(5), Rng::new(6)),
-    ];
-    train(&mut lanes, 1500, 2e-3);
+    let lanes = plain_beside(s, contractive, Corrupt::NONE);
     let sens: Vec<f64> = lanes
         .iter()
         .map(|l| sensitivity(&l.net, d, &d.test[..300], 0.01, &mut Rng::new(8)))
@@ -167,17 +146,7 @@ fn the_sparse_penalty_silences_code_units() {
         kind: PenaltyKind::Sparse,
         lambda: 0.05,
     };
-    let mut lanes = [
-        Lane::new(
-            s.clone(),
-            Penalty::NONE,
-            Corrupt::NONE,
-            &mut Rng::new(5),
-            Rng::new(6),
-        ),
-        Lane::new(s, sparse, Corrupt::NONE, &mut Rng::new(5), Rng::new(6)),
-    ];
-    train(&mut lanes, 1500, 2e-3);
+    let lanes = plain_beside(s, sparse, Corrupt::NONE);
     let near_zero: Vec<f64> = lanes
         .iter()
         .map(|l| {

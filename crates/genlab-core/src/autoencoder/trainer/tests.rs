@@ -1,11 +1,7 @@
 use super::*;
 use crate::settings::parse_query;
 
-fn digits() -> Arc<Digits> {
-    static D: OnceLock<Arc<Digits>> = OnceLock::new();
-    D.get_or_init(|| Arc::new(data::load_repo_asset().expect("the bundled digits")))
-        .clone()
-}
+use crate::autoencoder::fixtures::digits_arc as digits;
 
 fn trainer(q: &str) -> AutoencoderTrainer {
     AutoencoderTrainer::with_digits(parse_query::<AutoencoderSettings>(q, &[]).0, Ok(digits()))
