@@ -546,13 +546,15 @@ impl Trainer for AutoencoderTrainer {
             self.progress.batcher.epoch(),
         ];
         for variant in &SIDE_BY_SIDE {
-            row.push(
-                self.runs
-                    .iter()
-                    .find(|r| r.variant == *variant)
-                    .map(|r| Self::score(&r.lane.net, &Penalty::NONE, &d, &self.scored_test).2)
-                    .unwrap_or(f64::NAN),
-            );
+            row.push(match self.runs.iter().position(|r| r.variant == *variant) {
+                // The first lane (the plain one, comparing) was scored just above.
+                Some(0) => test_sq,
+                Some(i) => {
+                    let net = &self.runs[i].lane.net;
+                    Self::score(net, &Penalty::NONE, &d, &self.scored_test).2
+                }
+                None => f64::NAN,
+            });
         }
         row
     }
