@@ -80,3 +80,25 @@ pub fn history_chart(
     spec.fit_y(if log_y { Some(f64::MIN_POSITIVE) } else { None });
     spec
 }
+
+/// Labelled 2-D points (x, y pairs) as one scatter layer per digit class, in the classes'
+/// colours; points with a non-finite coordinate are left out.
+pub fn points_by_class(xy: &[f32], labels: impl IntoIterator<Item = usize>) -> Vec<Layer> {
+    let mut by_class: Vec<Vec<(f64, f64)>> = vec![vec![]; palette::DIGITS.len()];
+    for (p, l) in xy.chunks_exact(2).zip(labels) {
+        let (x, y) = (p[0] as f64, p[1] as f64);
+        if let (true, Some(c)) = (x.is_finite() && y.is_finite(), by_class.get_mut(l)) {
+            c.push((x, y));
+        }
+    }
+    by_class
+        .into_iter()
+        .enumerate()
+        .map(|(c, points)| Layer::Points {
+            name: String::new(),
+            color: palette::DIGITS[c],
+            points,
+            radius: 2.2,
+        })
+        .collect()
+}

@@ -4,7 +4,7 @@
 use genlab_core::autoencoder::AutoencoderView;
 
 use super::super::lesson::History;
-use super::super::plots::{history_chart, SeriesSpec};
+use super::super::plots::{history_chart, points_by_class, SeriesSpec};
 use crate::charts::{palette, ChartSpec, Layer, LegendAt};
 use crate::i18n::{tr, Lang};
 
@@ -79,20 +79,17 @@ pub fn histogram_spec(v: &AutoencoderView, lang: Lang) -> ChartSpec {
 
 /// Points of a plane (n × 2) coloured by class, axes fitted to them.
 pub fn plane_spec(points: &[f32], labels: &[u8], x_label: &str, y_label: &str) -> ChartSpec {
-    let mut by_class: Vec<Vec<(f64, f64)>> = vec![vec![]; 10];
+    let layers = points_by_class(points, labels.iter().map(|&l| l as usize));
     let (mut lo, mut hi) = (
         (f64::INFINITY, f64::INFINITY),
         (f64::NEG_INFINITY, f64::NEG_INFINITY),
     );
-    for (p, &l) in points.chunks_exact(2).zip(labels) {
-        let (x, y) = (p[0] as f64, p[1] as f64);
-        if !(x.is_finite() && y.is_finite()) {
-            continue;
-        }
-        lo = (lo.0.min(x), lo.1.min(y));
-        hi = (hi.0.max(x), hi.1.max(y));
-        if let Some(c) = by_class.get_mut(l as usize) {
-            c.push((x, y));
+    for layer in &layers {
+        if let Layer::Points { points, .. } = layer {
+            for &(x, y) in points {
+                lo = (lo.0.min(x), lo.1.min(y));
+                hi = (hi.0.max(x), hi.1.max(y));
+            }
         }
     }
     let pad = |a: f64, b: f64| {
@@ -111,15 +108,6 @@ pub fn plane_spec(points: &[f32], labels: &[u8], x_label: &str, y_label: &str) -
         x_integer: false,
         y_label: y_label.to_string(),
         legend: LegendAt::UpperRight,
-        layers: by_class
-            .into_iter()
-            .enumerate()
-            .map(|(c, points)| Layer::Points {
-                name: String::new(),
-                color: palette::DIGITS[c],
-                points,
-                radius: 2.2,
-            })
-            .collect(),
+        layers,
     }
 }

@@ -2,26 +2,12 @@
 //! explored point.
 
 use super::*;
+use crate::app::plots::points_by_class;
 
 /// The test digits' μ coloured by class, the interpolation path, and the explored point.
 pub(super) fn scatter_spec(v: &VaeView, explore: Option<(f64, f64)>, lang: Lang) -> ChartSpec {
     let r = v.half_width;
-    let mut by_class: Vec<Vec<(f64, f64)>> = vec![vec![]; 10];
-    for (m, &l) in v.test_mu.0.chunks_exact(2).zip(&v.test_labels.0) {
-        if let Some(c) = by_class.get_mut(l as usize) {
-            c.push((m[0] as f64, m[1] as f64));
-        }
-    }
-    let mut layers: Vec<Layer> = by_class
-        .into_iter()
-        .enumerate()
-        .map(|(c, points)| Layer::Points {
-            name: String::new(),
-            color: palette::DIGITS[c],
-            points,
-            radius: 2.2,
-        })
-        .collect();
+    let mut layers = points_by_class(&v.test_mu.0, v.test_labels.0.iter().map(|&l| l as usize));
     layers.push(Layer::Line {
         name: tr(lang, "vae.series.path").into(),
         color: palette::VERMILION,
