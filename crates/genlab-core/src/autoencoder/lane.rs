@@ -64,11 +64,18 @@ impl Lane {
         }
     }
 
-    /// One optimiser step on the digits at `batch`; returns the batch's summed losses.
-    pub fn step(&mut self, digits: &Digits, batch: &[usize], lr: f64) -> BatchLoss {
+    /// The digits at `batch` and what the network sees of them (corrupted by this lane's own
+    /// noise stream): (input, clean). A step on a device takes these; [`Lane::step`] runs it here.
+    pub fn prepare(&mut self, digits: &Digits, batch: &[usize]) -> (&[f32], &[f32]) {
         fill_batch(digits, batch, &mut self.clean);
         self.corrupt
             .apply(&self.clean, &mut self.input, &mut self.noise);
+        (&self.input, &self.clean)
+    }
+
+    /// One optimiser step on the digits at `batch`; returns the batch's summed losses.
+    pub fn step(&mut self, digits: &Digits, batch: &[usize], lr: f64) -> BatchLoss {
+        self.prepare(digits, batch);
         let loss = self.net.forward_loss(
             &self.input,
             &self.clean,
@@ -80,6 +87,27 @@ impl Lane {
             .backward(&self.clean, &self.penalty, &mut self.ws, &mut self.grad);
         self.optimizer.step(&mut self.net.params, &self.grad, lr);
         loss
+    }
+}
+
+impl Lane {
+    pub fn optimizer(&self) -> &Optimizer<f32> {
+        &self.optimizer
+    }
+
+    /// Takes a device's copy: its parameters and Adam's moments and step count.
+    pub fn take_copy(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u64) {
+        self.net.params = params;
+        self.optimizer.set_moments(m, v, t);
+    }
+
+    /// The corruption's stream: what a lost device rewinds along with the batches.
+    pub fn noise(&self) -> &Rng {
+        &self.noise
+    }
+
+    pub fn set_noise(&mut self, noise: Rng) {
+        self.noise = noise;
     }
 }
 

@@ -1,14 +1,16 @@
 //! The autoencoder family of lecture 004 (undercomplete and overcomplete, tied weights, sparse,
 //! denoising and contractive) and its exact answer, PCA: [`model`] is the network, [`penalty`]
 //! the regularisers on the code, [`corrupt`] the denoising autoencoder's corruption, [`pca`] the
-//! exact answer the lesson draws beside every learned one. The lesson itself (`#/autoencoders`)
-//! is still listed as planned in the registry: its trainer, page and GPU path come next.
+//! exact answer the lesson draws beside every learned one; [`lane`] trains one variant, the
+//! trainer runs the lesson (`#/autoencoders`) with its lanes on the CPU or, each lane through a
+//! device twin, on the GPU.
 
 pub mod corrupt;
 #[cfg(test)]
 mod fixtures;
 pub mod lane;
 pub mod model;
+mod on_device;
 pub mod pca;
 pub mod penalty;
 pub mod settings;

@@ -91,15 +91,16 @@ pub struct AeShape {
 }
 
 /// One layer: y = act(x · W + b), W at `w` (n_in × n_out, row-major), or with `transposed` the
-/// mirror encoder layer's W (n_out × n_in) used as Wᵀ.
+/// mirror encoder layer's W (n_out × n_in) used as Wᵀ. Offsets index [`AeNet::params`]; a device
+/// twin lays its buffers out by them.
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Layer {
-    n_in: usize,
-    n_out: usize,
-    w: usize,
-    transposed: bool,
-    b: usize,
-    act: Act,
+pub struct Layer {
+    pub n_in: usize,
+    pub n_out: usize,
+    pub w: usize,
+    pub transposed: bool,
+    pub b: usize,
+    pub act: Act,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -214,6 +215,16 @@ impl<T: Real> AeNet<T> {
 
     pub fn n_params(&self) -> usize {
         self.params.len()
+    }
+
+    /// The layers in the order a forward pass runs them: the encoder, then the decoder.
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// Index in [`AeNet::layers`] of the code layer (the encoder's last).
+    pub fn code_layer(&self) -> usize {
+        self.code_layer
     }
 
     /// The code layer's W (its input width × code, row-major): the encoder's filters when the

@@ -6,6 +6,7 @@ use super::corrupt::{Corrupt, Corruption};
 use super::model::{Act, AeShape, Output};
 use super::penalty::{Penalty, PenaltyKind};
 use crate::choice_enum;
+use crate::device::DeviceChoice;
 use crate::digits::data::PIXELS;
 use crate::nn::OptimizerKind;
 use crate::param;
@@ -35,8 +36,6 @@ impl Width {
     }
 }
 
-/// No `device` yet: the lesson trains on the CPU until its GPU path (through the digit lessons'
-/// shared skeleton) is built.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoencoderSettings {
     pub seed: u32,
@@ -60,6 +59,8 @@ pub struct AutoencoderSettings {
     /// Train every variant side by side (plain, sparse, denoising, contractive, linear) from the
     /// same initial weights and batches.
     pub lanes: bool,
+    /// Where the steps run; every variant (and every side-by-side lane) has a GPU twin.
+    pub device: DeviceChoice,
 }
 
 impl Default for AutoencoderSettings {
@@ -83,6 +84,7 @@ impl Default for AutoencoderSettings {
             lr: 2e-3,
             batch: 64,
             lanes: false,
+            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -104,6 +106,7 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(logfloat AutoencoderSettings, "lr", lr, 1e-5, 0.1, Live),
     param!(int AutoencoderSettings, "batch", batch, 1, 1000, Live),
     param!(flag AutoencoderSettings, "compare", lanes, Restart),
+    param!(choice AutoencoderSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl Settings for AutoencoderSettings {

@@ -2,6 +2,7 @@
 //! side (plain, sparse, denoising, contractive, linear) from the same initial weights and the
 //! same batches, with PCA — computed exactly once per worker — as the answer beside them.
 
+use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -9,10 +10,15 @@ use serde::{Deserialize, Serialize};
 use super::corrupt::{Corrupt, Corruption};
 use super::lane::{fill_batch, principal_angles, sensitivity, Lane, LaneState};
 use super::model::{Act, AeNet, AeShape, Output, Workspace};
+use super::on_device::{self, LaneDevices, Mark};
 use super::pca::{scaled, Pca};
 use super::penalty::{Penalty, PenaltyKind};
 use super::settings::{AutoencoderSettings, Depth};
 use crate::choice_enum;
+use crate::device::{
+    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
+};
+use crate::nn::OptimizerKind;
 use crate::digits::data::{self, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -74,6 +80,9 @@ const SILENT: f32 = 0.05;
 const FILTERS_SHOWN: usize = 64;
 const LANE_FILTERS_SHOWN: usize = 16;
 const HISTOGRAM_BINS: usize = 20;
+/// Device steps after which a playing view asks for a read (the pictures then show the
+/// parameters at most this many steps old).
+const REFRESH_EVERY: u64 = 10;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LaneFilters {
@@ -118,6 +127,8 @@ pub struct AutoencoderView {
     pub pca30_test: f64,
     /// The side-by-side lanes' filters (empty with one lane).
     pub lanes: Vec<LaneFilters>,
+    /// Where the steps run, for the page's device line.
+    pub path: ComputePath,
     /// The contractive penalty of an encoder with hidden layers is the code layer's Jacobian
     /// with respect to the last hidden layer, not the pixels: the page says so.
     pub contractive_of_last_hidden: bool,
@@ -157,7 +168,7 @@ struct Run {
 }
 
 #[derive(Clone, Serialize, Deserialize)]
-struct Progress {
+pub(super) struct Progress {
     #[serde(flatten)]
     batcher: EpochBatcher,
     steps: u64,
@@ -189,6 +200,8 @@ pub struct AutoencoderTrainer {
     /// What the view shows of the code over the scored test digits, remade at most once per
     /// history row while playing (snapshots come every 33 ms).
     code_view: Option<CodeView>,
+    /// The device the lanes may step on (their CPU nets then hold the state of the last read).
+    device: OnDevice<LaneDevices, Mark<Progress>>,
 }
 
 #[derive(Clone)]
@@ -254,6 +267,7 @@ impl AutoencoderTrainer {
             pca_knn: f64::NAN,
             pca30: (f64::NAN, f64::NAN),
             code_view: None,
+            device: OnDevice::new(s.device),
             digits,
             s,
         };
@@ -454,6 +468,52 @@ impl AutoencoderTrainer {
         }
     }
 
+    /// What a lost device would rewind to: the state now.
+    fn mark(&self) -> Mark<Progress> {
+        Mark {
+            progress: self.progress.clone(),
+            noises: self.runs.iter().map(|r| r.lane.noise().clone()).collect(),
+        }
+    }
+
+    fn rewind(&mut self, mark: Mark<Progress>) {
+        self.progress = mark.progress;
+        for (run, noise) in self.runs.iter_mut().zip(mark.noises) {
+            run.lane.set_noise(noise);
+        }
+        self.code_view = None;
+    }
+
+    /// Twins of every lane's CPU copy (weights and Adam's state) for the batch the device
+    /// holds. The device trains with Adam only: another optimiser keeps the run on the CPU.
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.device.accelerator.clone() else {
+            return;
+        };
+        if self.s.optimizer != OptimizerKind::Adam {
+            self.device.path = ComputePath::Fallback {
+                adapter: Some(accelerator.adapter()),
+                why: msg!("msg.gpu.adam_only", crate::settings::ChoiceEnum::key(self.s.optimizer)),
+            };
+            return;
+        }
+        let wanted = self.s.batch as usize;
+        // The biggest per-batch tensor: the widest layer's activations.
+        let shape = self.s.shape();
+        let widest = shape.hidden.iter().fold(PIXELS.max(shape.code), |m, &w| m.max(w));
+        let batch = accelerator.fit_batch(wanted, widest);
+        let devices = self
+            .runs
+            .iter()
+            .map(|r| {
+                accelerator.autoencoder(&r.lane.net, r.lane.penalty, r.lane.optimizer(), batch)
+            })
+            .collect();
+        let mark = self.mark();
+        self.device
+            .start(Box::new(LaneDevices(devices)), batch, wanted, mark);
+    }
+
     fn reconstruct(&self, input: &[f32]) -> Vec<f32> {
         let mut ws = Workspace::default();
         let n = input.len() / PIXELS;
@@ -496,11 +556,22 @@ impl Trainer for AutoencoderTrainer {
             return Err(msg!("msg.vae.no_training"));
         }
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
+        let batch = self.device.batch().unwrap_or(self.s.batch as usize);
         self.batch.clear();
-        for _ in 0..self.s.batch {
+        for _ in 0..batch {
             self.batch.push(self.progress.batcher.next_index());
         }
         self.progress.steps += 1;
+        if let Some(devices) = self.device.device() {
+            // Each lane corrupts its own copy of the batch here, from its own stream, as on
+            // the CPU; a diverging lane shows in the next read.
+            for (run, device) in self.runs.iter_mut().zip(&mut devices.0) {
+                let (input, clean) = run.lane.prepare(&digits, &self.batch);
+                device.step(input, clean, self.s.lr);
+            }
+            self.device.count_step();
+            return Ok(());
+        }
         for run in &mut self.runs {
             let loss = run.lane.step(&digits, &self.batch, self.s.lr);
             if !(loss.rec.is_finite() && loss.penalty.is_finite())
@@ -634,6 +705,7 @@ impl Trainer for AutoencoderTrainer {
             pca30_train: self.pca30.0,
             pca30_test: self.pca30.1,
             lanes,
+            path: self.device.path.clone(),
             contractive_of_last_hidden: self.s.depth != Depth::Zero
                 && self
                     .runs
@@ -647,9 +719,70 @@ impl Trainer for AutoencoderTrainer {
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
+        let batch = self.s.batch;
         let answer = update_settings(&mut self.s, query);
         self.configure();
+        if answer.0 && self.device.is_running() {
+            if self.s.batch != batch {
+                // The device's buffers are sized for a batch. The session defers commands
+                // until the device is read, so the CPU copies are current: start new twins.
+                self.start_device();
+            } else if let Some(devices) = self.device.device() {
+                for (run, device) in self.runs.iter().zip(&mut devices.0) {
+                    device.set_penalty(run.lane.penalty);
+                }
+            }
+        }
         answer
+    }
+
+    fn wants_device(&self) -> bool {
+        self.s.device == DeviceChoice::Gpu
+    }
+
+    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
+        if self.device.attach(device).is_some() {
+            self.start_device();
+        }
+    }
+
+    fn unread_steps(&self) -> u64 {
+        self.device.unread()
+    }
+
+    fn view_behind(&self) -> bool {
+        self.unread_steps() >= REFRESH_EVERY
+    }
+
+    fn read_device(&self) -> Option<DeviceRead> {
+        self.device.read()
+    }
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                // Back to the last read — weights, moments, batch order, every lane's noise —
+                // and on with the CPU: the steps since are run again, the same ones.
+                if let Some(mark) = self.device.lost(|m| m.progress.steps) {
+                    self.rewind(mark);
+                }
+                return Ok(());
+            }
+        };
+        let sizes: Vec<usize> = self.runs.iter().map(|r| r.lane.net.n_params()).collect();
+        let t = copy.t;
+        let lanes = match on_device::split(copy, &sizes) {
+            Some(lanes) if lanes.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => lanes,
+            // The CPU copies keep the last good weights; the page keeps their pictures.
+            _ => return Err(msg!("msg.rbm_mnist.nan", self.progress.steps, self.s.lr)),
+        };
+        for (run, lane) in self.runs.iter_mut().zip(lanes) {
+            run.lane.take_copy(lane.params, lane.m, lane.v, t);
+        }
+        let mark = self.mark();
+        self.device.read_taken(mark);
+        Ok(())
     }
 
     fn save_state(&self) -> serde_json::Value {

@@ -13,6 +13,8 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::autoencoder::model::AeNet;
+use crate::autoencoder::penalty::Penalty;
 use crate::msg::Msg;
 use crate::nn::Optimizer;
 use crate::rng::CounterRng;
@@ -95,6 +97,26 @@ pub trait Accelerator {
         k: u32,
         chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice>;
+    /// An autoencoder's twin (any member of the family: depth, tying, activations, output,
+    /// `penalty`), starting from `net` and Adam's state in `opt`, for batches of `batch`.
+    fn autoencoder(
+        &self,
+        net: &AeNet<f32>,
+        penalty: Penalty,
+        opt: &Optimizer<f32>,
+        batch: usize,
+    ) -> Box<dyn AutoencoderDevice>;
+}
+
+/// An autoencoder's Adam step on a device (`crate::autoencoder::model::AeNet<f32>` with
+/// `nn::Optimizer<f32>` is the CPU twin). Steps are queued, never awaited. `read` gives the
+/// parameters in `AeNet`'s layout and Adam's state; the lesson scores the copy itself.
+pub trait AutoencoderDevice: ReadDevice {
+    /// One step on the mean loss of the batch: `input` (B × input: corrupted for a denoising
+    /// autoencoder, else the clean digits) reconstructed against `clean`.
+    fn step(&mut self, input: &[f32], clean: &[f32], lr: f64);
+    /// The regulariser on the code (kind and λ) from the next step on.
+    fn set_penalty(&mut self, penalty: Penalty);
 }
 
 /// A binary RBM's CD-k / PCD-k update on a device (`crate::rbm::batched::BatchRbm` is the

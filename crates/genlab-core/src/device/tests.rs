@@ -9,6 +9,8 @@ use super::*;
 use crate::lesson::LessonId;
 use crate::protocol::{FromWorker, HistoryRow, LessonView, PauseReason, ToWorker};
 use crate::session::Session;
+use crate::autoencoder::model::AeNet;
+use crate::autoencoder::penalty::Penalty;
 use crate::vae::model::Workspace;
 
 /// What a test does to the fake device.
@@ -80,6 +82,72 @@ impl Accelerator for FakeAccelerator {
             k,
             chains: chains.map(|c| c.to_vec()),
             work: Default::default(),
+        })
+    }
+    fn autoencoder(
+        &self,
+        net: &AeNet<f32>,
+        penalty: Penalty,
+        opt: &Optimizer<f32>,
+        batch: usize,
+    ) -> Box<dyn AutoencoderDevice> {
+        Box::new(AeTwin {
+            control: self.0.clone(),
+            net: net.clone(),
+            penalty,
+            opt: opt.clone(),
+            batch,
+            ws: Default::default(),
+            d_params: vec![0.0; net.n_params()],
+        })
+    }
+}
+
+/// An autoencoder twin that runs the CPU lane's own step.
+struct AeTwin {
+    control: Rc<Control>,
+    net: AeNet<f32>,
+    penalty: Penalty,
+    opt: Optimizer<f32>,
+    batch: usize,
+    ws: crate::autoencoder::model::Workspace<f32>,
+    d_params: Vec<f32>,
+}
+
+impl AutoencoderDevice for AeTwin {
+    fn step(&mut self, input: &[f32], clean: &[f32], lr: f64) {
+        assert_eq!(clean.len(), self.batch * self.net.shape.input);
+        self.net
+            .forward_loss(input, clean, self.batch, &self.penalty, &mut self.ws);
+        self.net
+            .backward(clean, &self.penalty, &mut self.ws, &mut self.d_params);
+        self.opt.step(&mut self.net.params, &self.d_params, lr);
+    }
+    fn set_penalty(&mut self, penalty: Penalty) {
+        self.penalty = penalty;
+    }
+}
+
+impl ReadDevice for AeTwin {
+    fn read(&self) -> DeviceRead {
+        let c = &self.control;
+        c.reads.set(c.reads.get() + 1);
+        let lost = c.lose_at.get().is_some_and(|at| c.reads.get() >= at);
+        let (m, v, t) = self.opt.moments();
+        let copy = DeviceCopy {
+            params: self.net.params.clone(),
+            m: m.to_vec(),
+            v: v.to_vec(),
+            t,
+            extra: vec![],
+            sums: vec![],
+        };
+        Box::pin(async move {
+            if lost {
+                Err(DeviceFault::Lost)
+            } else {
+                Ok(copy)
+            }
         })
     }
 }
@@ -414,4 +482,82 @@ fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
         assert_same(&rows(Some(lossy.clone())), &cpu);
         assert_eq!(lossy.reads.get(), 3);
     }
+}
+
+/// The autoencoder lesson on the fake device — one lane, and five side by side — with λ and
+/// the corruption changed mid-run: the CPU run's rows bit for bit, through a lost device (its
+/// lanes' noise streams rewind with the batches).
+#[test]
+fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
+    for query in [
+        "seed=3&code=16&batch=20&penalty=contractive&lambda=0.3",
+        "seed=3&code=8&depth=1&width=64&batch=16&compare=1&corruption=gaussian",
+    ] {
+        let rows = |device: Option<Rc<Control>>| {
+            install_digits();
+            let mut s = Session::new();
+            let q = match device {
+                Some(_) => format!("{query}&device=gpu"),
+                None => query.to_string(),
+            };
+            s.handle(ToWorker::Init {
+                lesson: LessonId::Autoencoders,
+                query: q,
+            });
+            if let Some(c) = device.clone() {
+                s.set_accelerator(Ok(Rc::new(FakeAccelerator(c))));
+                assert!(matches!(ae_path(&mut s), ComputePath::Gpu { .. }));
+            }
+            run_to(&mut s, 60);
+            let q = format!(
+                "{}&lambda=0.05&level=0.5&penalty=sparse",
+                s.trainer().unwrap().query()
+            );
+            s.handle(ToWorker::Update { query: q });
+            s.run_blocking(7);
+            run_to(&mut s, 110);
+            if device.is_some_and(|c| c.lose_at.get().is_some()) {
+                assert!(matches!(ae_path(&mut s), ComputePath::Fallback { .. }));
+            }
+            s.recorded().to_vec()
+        };
+        let cpu = rows(None);
+        assert_same(&rows(Some(Rc::new(Control::default()))), &cpu);
+        // Lost at a row's read (step 50 with one lane; step 25 with five, whose twins count a
+        // read each), not at the pause's: a pause waiting on a lost read happens at the
+        // earlier step, by design, and the update would then land earlier than on the CPU.
+        let lossy = Rc::new(Control::default());
+        lossy.lose_at.set(Some(2));
+        assert_same(&rows(Some(lossy.clone())), &cpu);
+    }
+}
+
+fn ae_path(s: &mut Session) -> ComputePath {
+    match s.snapshot(0.0) {
+        FromWorker::Snapshot(snap) => match snap.view {
+            LessonView::Autoencoders(v) => v.path,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn the_autoencoder_on_the_gpu_needs_adam_and_says_so() {
+    install_digits();
+    let mut s = Session::new();
+    s.handle(ToWorker::Init {
+        lesson: LessonId::Autoencoders,
+        query: "code=8&optimizer=momentum&device=gpu".into(),
+    });
+    s.set_accelerator(Ok(Rc::new(FakeAccelerator(Rc::new(Control::default())))));
+    match ae_path(&mut s) {
+        ComputePath::Fallback { adapter, why } => {
+            assert_eq!(adapter.as_deref(), Some("fake twin"));
+            assert_eq!(why, crate::msg!("msg.gpu.adam_only", "momentum"));
+        }
+        other => panic!("{other:?}"),
+    }
+    run_to(&mut s, 30);
+    assert_eq!(s.step(), 30);
 }

@@ -46,6 +46,7 @@ msg-rbm-no_unit = there is no hidden unit { $a0 }
 msg-rbm-too_many_unknown = too many unknown ratings to sum over exactly
 msg-vae-not_loaded = the digits are not loaded
 msg-gpu-lost = the GPU device was lost; training went on from step { $a0 } on the CPU
+msg-gpu-adam_only = the GPU path trains with Adam only: optimiser { $a0 } runs on the CPU (choose adam to train on the GPU)
 msg-gpu-no_webgpu = this browser offers no WebGPU
 msg-gpu-no_adapter = no GPU adapter: { $a0 }
 msg-gpu-browser_no_adapter = this browser has WebGPU but gives no GPU adapter (WebGPU may be switched off, or the GPU blocklisted)

@@ -48,6 +48,7 @@ msg-rbm-no_unit = nie ma jednostki ukrytej { $a0 }
 msg-rbm-too_many_unknown = za dużo nieznanych ocen, by zsumować dokładnie
 msg-vae-not_loaded = cyfry nie są wczytane
 msg-gpu-lost = utracono urządzenie GPU; trening trwa dalej na CPU od kroku { $a0 }
+msg-gpu-adam_only = na GPU trening działa tylko z Adamem: optymalizator { $a0 } liczy się na CPU (wybierz adam, by trenować na GPU)
 msg-gpu-no_webgpu = ta przeglądarka nie udostępnia WebGPU
 msg-gpu-no_adapter = brak adaptera GPU: { $a0 }
 msg-gpu-browser_no_adapter = ta przeglądarka ma WebGPU, ale nie udostępnia adaptera GPU (WebGPU może być wyłączone albo GPU zablokowane)

@@ -48,6 +48,7 @@ msg-rbm-no_unit = нет скрытого нейрона { $a0 }
 msg-rbm-too_many_unknown = слишком много неизвестных оценок для точного суммирования
 msg-vae-not_loaded = цифры не загружены
 msg-gpu-lost = GPU-устройство потеряно; обучение продолжается на CPU с шага { $a0 }
+msg-gpu-adam_only = на GPU обучение идёт только с Adam: оптимизатор { $a0 } работает на CPU (выберите adam, чтобы обучать на GPU)
 msg-gpu-no_webgpu = этот браузер не поддерживает WebGPU
 msg-gpu-no_adapter = нет GPU-адаптера: { $a0 }
 msg-gpu-browser_no_adapter = в этом браузере есть WebGPU, но нет GPU-адаптера (WebGPU может быть отключён или GPU заблокирован)

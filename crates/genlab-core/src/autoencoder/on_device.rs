@@ -1,0 +1,94 @@
+//! The autoencoder lesson's lanes on a device: one twin per lane, all stepped on the same
+//! batch and read back together, so a history row scores every lane at the same step.
+
+use crate::device::{AutoencoderDevice, DeviceCopy, DeviceRead, ReadDevice};
+use crate::rng::Rng;
+
+/// Every lane's twin, in the lanes' order.
+pub(super) struct LaneDevices(pub Vec<Box<dyn AutoencoderDevice>>);
+
+impl ReadDevice for LaneDevices {
+    /// The lanes' copies one after another: parameters, then Adam's moments, concatenated in
+    /// lane order (each lane's step count is the same: they step together).
+    fn read(&self) -> DeviceRead {
+        let reads: Vec<DeviceRead> = self.0.iter().map(|d| d.read()).collect();
+        Box::pin(async move {
+            let mut all = DeviceCopy {
+                params: vec![],
+                m: vec![],
+                v: vec![],
+                t: 0,
+                extra: vec![],
+                sums: vec![],
+            };
+            for read in reads {
+                let copy = read.await?;
+                all.params.extend(copy.params);
+                all.m.extend(copy.m);
+                all.v.extend(copy.v);
+                all.t = copy.t;
+            }
+            Ok(all)
+        })
+    }
+}
+
+/// One lane's part of a [`LaneDevices`] copy.
+pub(super) struct LaneCopy {
+    pub params: Vec<f32>,
+    pub m: Vec<f32>,
+    pub v: Vec<f32>,
+}
+
+/// Cuts a concatenated copy into the lanes' parts, `sizes` parameters each; `None` if the
+/// copy does not hold exactly that many values.
+pub(super) fn split(copy: DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy>> {
+    let total: usize = sizes.iter().sum();
+    if [copy.params.len(), copy.m.len(), copy.v.len()] != [total; 3] {
+        return None;
+    }
+    let (mut params, mut m, mut v) = (copy.params, copy.m, copy.v);
+    let mut lanes = Vec::with_capacity(sizes.len());
+    // From the back, so each cut is a cheap `split_off` of the tail.
+    for &n in sizes.iter().rev() {
+        let at = params.len() - n;
+        lanes.push(LaneCopy {
+            params: params.split_off(at),
+            m: m.split_off(at),
+            v: v.split_off(at),
+        });
+    }
+    lanes.reverse();
+    Some(lanes)
+}
+
+/// What a lost device rewinds to besides the parameters of the last read: the batches' order
+/// and step count (`P`) and every lane's corruption stream.
+#[derive(Clone)]
+pub(super) struct Mark<P> {
+    pub progress: P,
+    pub noises: Vec<Rng>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_copy_splits_into_its_lanes_in_order() {
+        let copy = DeviceCopy {
+            params: vec![1.0, 2.0, 3.0, 4.0, 5.0],
+            m: vec![10.0, 20.0, 30.0, 40.0, 50.0],
+            v: vec![0.1, 0.2, 0.3, 0.4, 0.5],
+            t: 7,
+            extra: vec![],
+            sums: vec![],
+        };
+        let lanes = split(copy.clone(), &[2, 3]).expect("sizes add up");
+        assert_eq!(lanes[0].params, [1.0, 2.0]);
+        assert_eq!(lanes[1].params, [3.0, 4.0, 5.0]);
+        assert_eq!(lanes[1].m, [30.0, 40.0, 50.0]);
+        assert_eq!(lanes[0].v, [0.1, 0.2]);
+        assert!(split(copy, &[2, 2]).is_none(), "a copy of the wrong size is refused");
+    }
+}
