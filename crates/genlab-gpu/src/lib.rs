@@ -8,6 +8,7 @@
 
 pub mod accel;
 pub mod adam;
+pub mod autoencoder;
 pub mod elementwise;
 pub mod matmul;
 pub mod rbm;

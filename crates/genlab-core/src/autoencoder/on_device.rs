@@ -89,6 +89,9 @@ mod tests {
         assert_eq!(lanes[1].params, [3.0, 4.0, 5.0]);
         assert_eq!(lanes[1].m, [30.0, 40.0, 50.0]);
         assert_eq!(lanes[0].v, [0.1, 0.2]);
-        assert!(split(copy, &[2, 2]).is_none(), "a copy of the wrong size is refused");
+        assert!(
+            split(copy, &[2, 2]).is_none(),
+            "a copy of the wrong size is refused"
+        );
     }
 }

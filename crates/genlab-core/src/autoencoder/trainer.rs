@@ -18,12 +18,12 @@ use crate::choice_enum;
 use crate::device::{
     Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
 };
-use crate::nn::OptimizerKind;
 use crate::digits::data::{self, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
 use crate::msg::Msg;
+use crate::nn::OptimizerKind;
 use crate::protocol::{Bulk, LessonView};
 use crate::rng::Rng;
 use crate::runfile;
@@ -493,14 +493,20 @@ impl AutoencoderTrainer {
         if self.s.optimizer != OptimizerKind::Adam {
             self.device.path = ComputePath::Fallback {
                 adapter: Some(accelerator.adapter()),
-                why: msg!("msg.gpu.adam_only", crate::settings::ChoiceEnum::key(self.s.optimizer)),
+                why: msg!(
+                    "msg.gpu.adam_only",
+                    crate::settings::ChoiceEnum::key(self.s.optimizer)
+                ),
             };
             return;
         }
         let wanted = self.s.batch as usize;
         // The biggest per-batch tensor: the widest layer's activations.
         let shape = self.s.shape();
-        let widest = shape.hidden.iter().fold(PIXELS.max(shape.code), |m, &w| m.max(w));
+        let widest = shape
+            .hidden
+            .iter()
+            .fold(PIXELS.max(shape.code), |m, &w| m.max(w));
         let batch = accelerator.fit_batch(wanted, widest);
         let devices = self
             .runs

@@ -6,11 +6,11 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use super::*;
+use crate::autoencoder::model::AeNet;
+use crate::autoencoder::penalty::Penalty;
 use crate::lesson::LessonId;
 use crate::protocol::{FromWorker, HistoryRow, LessonView, PauseReason, ToWorker};
 use crate::session::Session;
-use crate::autoencoder::model::AeNet;
-use crate::autoencoder::penalty::Penalty;
 use crate::vae::model::Workspace;
 
 /// What a test does to the fake device.
