@@ -121,3 +121,37 @@ test('without WebGPU the page says why and trains on the CPU', async () => {
     await browser.close();
   }
 });
+
+test('with WebGPU the autoencoder lanes train on the GPU and score as on the CPU', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  // Five lanes (plain, sparse, denoising, contractive, linear): every kernel of the family.
+  const query = 'compare=1&code=16&batch=32&seed=4';
+  const trained = async (device) => {
+    const page = await openPage(browser, `${server.base}#/autoencoders?${query}&device=${device}`);
+    await page.getByTestId('lesson-autoencoders').waitFor();
+    await waitFor(async () => (await text(page, 'pca-test')) !== '—', { timeout: 60000 });
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === device, { timeout: 20000 });
+    await runTo(page, 50, 120000);
+    return { page, error: await number(page, 'sq-error') };
+  };
+  try {
+    const cpu = await trained('cpu');
+    await cpu.page.close();
+    const { page, error } = await trained('gpu');
+    assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
+    // Natively the rows of the two paths agree to 2e-6; the page shows four digits.
+    assert.ok(Math.abs(error - cpu.error) <= 1e-3 * cpu.error, `GPU ${error} vs CPU ${cpu.error}`);
+    for (const lane of ['plain', 'sparse', 'denoising', 'contractive', 'linear']) {
+      assert.ok((await canvasInfo(page, `lane-filters-${lane}`)).ink > 0.2, `${lane} filters drawn`);
+    }
+    const recon = await canvasInfo(page, 'ae-recon-image');
+    assert.ok(recon.dark > 0.01 && recon.dark < 0.8, `reconstructions: ${JSON.stringify(recon)}`);
+    await shot(page, 'autoencoders-gpu');
+    assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});

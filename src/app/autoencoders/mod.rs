@@ -153,7 +153,8 @@ pub fn AutoencodersLesson(
                     let (ae, pca) = lesson.history.with(|h| (h.last("test_sq_error"), h.last("pca_sq_error")));
                     let finite = |x: Option<f64>| x.filter(|v| v.is_finite());
                     super::theory::autoencoder_rows(s.lambda, s.code, finite(ae), finite(pca))
-                })>
+                })
+                path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone())))>
             {move || view_of(lesson, |v| v.contractive_of_last_hidden).unwrap_or(false).then(|| view! {
                 <p class="banner notice" data-testid="contractive-note">{t("ae.contractive_deep")}</p>
             })}
