@@ -27,6 +27,7 @@ pub mod worker;
 pub fn choice_label_key(param: &str, option: &str) -> String {
     let family = match param {
         "g_act" | "d_act" | "act" | "code_act" => "activation",
+        "demo_noise" => "corruption",
         _ => param,
     };
     format!("choice.{family}.{option}")

@@ -101,6 +101,26 @@ pub fn start() {
             },
         );
     }));
+    // A long computation before a lesson can start (the autoencoders' PCA) shows as a progress
+    // bar in the page, about ten reports a second and its end.
+    let progress_scope = scope.clone();
+    let last_report = std::cell::Cell::new(f64::NEG_INFINITY);
+    genlab_core::progress::set_reporter(move |what, done, total| {
+        let t = now(&progress_scope);
+        if done < total && t - last_report.get() < 100.0 {
+            return;
+        }
+        last_report.set(t);
+        post(
+            &progress_scope,
+            &FromWorker::Loading {
+                what: what.to_string(),
+                done,
+                total,
+                error: None,
+            },
+        );
+    });
     WORKER.with(|w| {
         *w.borrow_mut() = Some(Worker {
             session: Session::new(),

@@ -229,13 +229,19 @@ pub fn StatusBanners(lesson: Lesson) -> impl IntoView {
                 </div>
             })
         }}
-        {move || lesson.loading.get().map(|(done, total)| {
+        {move || lesson.loading.get().map(|(what, done, total)| {
             let mb = |b: u64| fmt_fixed(b as f64 / 1e6, 1);
+            // A computation (what = "pca") counts its own units: show a share; a download, MB.
+            let (label, amount) = if what == "pca" {
+                ("status.computing_pca", format!("{} %", fmt_fixed(100.0 * done as f64 / total.max(1) as f64, 0)))
+            } else {
+                ("status.loading", format!("{}{}", mb(done), if total > 0 { format!(" / {} MB", mb(total)) } else { " MB".into() }))
+            };
             view! {
-                <div class="banner notice" role="status" data-testid="loading">
-                    {tr(lang(), "status.loading")} " "
+                <div class="banner notice" role="status" data-testid="loading" data-what=what>
+                    {tr(lang(), label)} " "
                     <progress max=move || total.max(1) as f64 value=done as f64></progress>
-                    " " {mb(done)} {if total > 0 { format!(" / {} MB", mb(total)) } else { " MB".into() }}
+                    " " {amount}
                 </div>
             }
         })}

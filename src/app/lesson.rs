@@ -100,7 +100,9 @@ pub struct Lesson {
     /// The latest answer to a lesson action (clamp, fill in...).
     pub answer: RwSignal<Option<LessonAnswer>>,
     /// A download the lesson waits for: (bytes so far, bytes in all or 0).
-    pub loading: RwSignal<Option<(u64, u64)>>,
+    /// What the worker is fetching or computing before the lesson can start, and how far:
+    /// (what, done, total).
+    pub loading: RwSignal<Option<(String, u64, u64)>>,
     /// Why the lesson's data could not be had (it then starts blocked).
     pub data_error: RwSignal<Option<Msg>>,
     /// The last import: the step of the run it brought in, or why it was refused.
@@ -249,10 +251,13 @@ impl Lesson {
             FromWorker::Imported { step } => self.imported.set(Some(Ok(step))),
             FromWorker::ImportFailed { message } => self.imported.set(Some(Err(message))),
             FromWorker::Loading {
-                done, total, error, ..
+                what,
+                done,
+                total,
+                error,
             } => {
                 let finished = error.is_some() || (total > 0 && done >= total);
-                self.loading.set((!finished).then_some((done, total)));
+                self.loading.set((!finished).then_some((what, done, total)));
                 self.data_error.set(error);
             }
         }

@@ -178,10 +178,14 @@ where
                             }),
                     )
                     .map_err(|e| e.to_string())?;
-                legend.push(Entry {
-                    name: name.clone(),
-                    mark: Mark::Bar { color: *color },
-                });
+                // A lone unnamed histogram (the autoencoder's code values) needs no legend:
+                // its axis says what it counts.
+                if !name.is_empty() {
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Bar { color: *color },
+                    });
+                }
             }
             Layer::Line {
                 name,

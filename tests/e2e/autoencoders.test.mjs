@@ -21,8 +21,13 @@ const close = (a, b) => Math.abs(a - b) <= 1e-3 * Math.abs(b);
 
 test('every variant side by side, with PCA as the native computation gives it', async () => {
   const page = await openPage(browser, `${server.base}#/autoencoders?compare=1&code=16`);
+  // The eigendecomposition takes seconds in the worker: the page shows how far it is.
+  const progress = page.locator('[data-testid=loading][data-what=pca]');
+  await progress.waitFor({ timeout: 30000 });
+  assert.match(await progress.textContent(), /principal components.*\d+ %/);
   await page.getByTestId('lesson-autoencoders').waitFor();
   await waitFor(async () => (await text(page, 'pca-test')) !== '—', { timeout: 60000 });
+  await progress.waitFor({ state: 'detached', timeout: 30000 });
   for (const [id, key] of [['pca-test', 'pca_test'], ['pca-train', 'pca_train'], ['pca30-train', 'pca30_train'], ['pca30-test', 'pca30_test']]) {
     const shown = await number(page, id);
     assert.ok(close(shown, native[key]), `${id}: page ${shown}, native ${native[key]}`);
@@ -88,8 +93,18 @@ test('the denoising demo answers a corruption and a scribble', async () => {
   await shot(page, 'autoencoders-denoise');
   await page.getByTestId('denoise-clear').click();
   await waitFor(async () => close(await errorIn(), before));
-  assert.deepEqual(page.errors, []);
+  // The demo's controls are in the address, and the address brings them back.
+  await page.getByTestId('denoise-corruption').selectOption('gaussian');
+  await waitFor(async () => page.url().includes('digit=7') && page.url().includes('demo_noise=gaussian'));
+  const url = page.url();
   await page.close();
+  const again = await openPage(browser, url);
+  await again.getByTestId('denoise-demo').waitFor();
+  assert.equal(await again.getByTestId('denoise-digit').inputValue(), '7');
+  assert.equal(await again.getByTestId('denoise-corruption').inputValue(), 'gaussian');
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(again.errors, []);
+  await again.close();
 });
 
 test('bad values in the address are named and clamped', async () => {

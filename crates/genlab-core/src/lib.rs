@@ -15,6 +15,7 @@ pub mod lesson;
 pub mod math;
 pub mod msg;
 pub mod nn;
+pub mod progress;
 pub mod protocol;
 pub mod rbm;
 pub mod rbm_mnist;

@@ -2,9 +2,9 @@
 //! through the lesson's network — the digit, what the network sees, and what it makes of it.
 
 use genlab_core::autoencoder::corrupt::Corruption;
-use genlab_core::autoencoder::{AutoencoderAction, AutoencoderAnswer};
+use genlab_core::autoencoder::{AutoencoderAction, AutoencoderAnswer, AutoencoderSettings};
 use genlab_core::protocol::{LessonAction, LessonAnswer};
-use genlab_core::settings::ChoiceEnum;
+use genlab_core::settings::{to_query, ChoiceEnum};
 use leptos::prelude::*;
 
 use super::super::controls::fmt_num;
@@ -16,32 +16,46 @@ const SIDE: u32 = 28;
 /// The bundled test split holds 1,005 digits; the worker brings larger positions into range.
 const LAST_TEST_DIGIT: u32 = 1004;
 
+/// The demo's digit, corruption and level live in the lesson's settings (and so in the
+/// address); the scribble is the student's drawing and stays on the page.
+///
+/// `settings`: the lesson's settings as the address holds them.
 #[component]
-pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
+pub fn DenoiseDemo(lesson: Lesson, settings: Memo<AutoencoderSettings>) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
-    let index = RwSignal::new(0u32);
-    let corruption = RwSignal::new(Corruption::Masking);
-    let level = RwSignal::new(0.3f64);
     let scribble = RwSignal::new(Vec::<u32>::new());
     let drawing = RwSignal::new(false);
     // Also called from an effect that can still run while the page leaves the lesson: then the
-    // demo's own signals are gone and there is nothing to ask.
-    let ask = move || {
-        let (Some(index), Some(corruption), Some(level), Some(scribble)) = (
-            index.try_get_untracked(),
-            corruption.try_get_untracked(),
-            level.try_get_untracked(),
-            scribble.try_get_untracked(),
-        ) else {
+    // demo's own signals are gone and there is nothing to ask. `s`: the settings to ask with
+    // (an edit's own, before the address has caught up with it).
+    let ask_with = move |s: &AutoencoderSettings| {
+        let Some(scribble) = scribble.try_get_untracked() else {
             return;
         };
         lesson.act(LessonAction::Autoencoders(AutoencoderAction::Denoise {
-            index,
-            corruption,
-            level,
+            index: s.demo_digit,
+            corruption: s.demo_corruption,
+            level: s.demo_level,
             scribble,
         }))
     };
+    let ask = move || {
+        if let Some(s) = settings.try_get_untracked() {
+            ask_with(&s);
+        }
+    };
+    // A demo control changes the address (a live setting: training goes on) and asks at once.
+    let edit = move |f: &dyn Fn(&mut AutoencoderSettings)| {
+        let Some(mut s) = settings.try_get_untracked() else {
+            return;
+        };
+        f(&mut s);
+        lesson.update(to_query(&s));
+        ask_with(&s);
+    };
+    let digit = Memo::new(move |_| settings.get().demo_digit);
+    let corruption = Memo::new(move |_| settings.get().demo_corruption);
+    let level = Memo::new(move |_| settings.get().demo_level);
     // The demo shows the network from the start, and again whenever training pauses: a blank
     // pad would read as broken.
     let has_view = Memo::new(move |_| lesson.view.with(|v| v.is_some()));
@@ -123,21 +137,20 @@ pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
             <div class="toolbar">
                 <label>{move || tr(lang.get(), "ae.denoise.digit")} " "
                     <input type="number" min="0" max=LAST_TEST_DIGIT.to_string() step="1" data-testid="denoise-digit"
-                        prop:value=move || index.get().to_string()
+                        prop:value=move || digit.get().to_string()
                         on:change=move |e| {
                             if let Ok(i) = event_target_value(&e).trim().parse::<f64>() {
                                 if i.is_finite() {
-                                    index.set(i.clamp(0.0, LAST_TEST_DIGIT as f64) as u32);
                                     scribble.set(vec![]);
-                                    ask();
+                                    let i = i.clamp(0.0, LAST_TEST_DIGIT as f64) as u32;
+                                    edit(&|s| s.demo_digit = i);
                                 }
                             }
                         } /></label>
                 <label>{move || tr(lang.get(), "param.corruption")} " "
                     <select data-testid="denoise-corruption" on:change=move |e| {
                         if let Some(c) = Corruption::from_key(&event_target_value(&e)) {
-                            corruption.set(c);
-                            ask();
+                            edit(&|s| s.demo_corruption = c);
                         }
                     }>
                         {Corruption::ALL.iter().map(|&c| view! {
@@ -149,8 +162,9 @@ pub fn DenoiseDemo(lesson: Lesson) -> impl IntoView {
                         prop:value=move || level.get().to_string()
                         on:input=move |e| {
                             if let Ok(l) = event_target_value(&e).parse::<f64>() {
-                                level.set(l);
-                                ask();
+                                if l.is_finite() {
+                                    edit(&|s| s.demo_level = l.clamp(0.0, 1.0));
+                                }
                             }
                         } /></label>
                 <button data-testid="denoise-run" on:click=move |_| ask()>{move || tr(lang.get(), "ae.denoise.run")}</button>

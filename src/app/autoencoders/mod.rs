@@ -222,7 +222,7 @@ pub fn AutoencodersLesson(
                 </div>
             </super::staged::Staged>
             <super::staged::Staged>
-                <denoise::DenoiseDemo lesson=lesson />
+                <denoise::DenoiseDemo lesson=lesson settings=settings />
             </super::staged::Staged>
         </super::frame::LessonFrame>
     }

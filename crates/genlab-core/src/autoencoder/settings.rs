@@ -61,6 +61,11 @@ pub struct AutoencoderSettings {
     pub lanes: bool,
     /// Where the steps run; every variant (and every side-by-side lane) has a GPU twin.
     pub device: DeviceChoice,
+    /// The denoising demo: which test digit, corrupted how and how much. The page's own
+    /// controls — training never reads them — kept here so the address holds them too.
+    pub demo_digit: u32,
+    pub demo_corruption: Corruption,
+    pub demo_level: f64,
 }
 
 impl Default for AutoencoderSettings {
@@ -85,6 +90,9 @@ impl Default for AutoencoderSettings {
             batch: 64,
             lanes: false,
             device: DeviceChoice::Cpu,
+            demo_digit: 0,
+            demo_corruption: Corruption::Masking,
+            demo_level: 0.3,
         }
     }
 }
@@ -107,6 +115,10 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(int AutoencoderSettings, "batch", batch, 1, 1000, Live),
     param!(flag AutoencoderSettings, "compare", lanes, Restart),
     param!(choice AutoencoderSettings, "device", device, DeviceChoice, Restart),
+    // The bundled digits' test split holds 1,005 digits (positions beyond it use the last).
+    param!(int AutoencoderSettings, "digit", demo_digit, 0, 1004, Live),
+    param!(choice AutoencoderSettings, "demo_noise", demo_corruption, Corruption, Live),
+    param!(float AutoencoderSettings, "demo_level", demo_level, 0.0, 1.0, Live),
 ];
 
 impl Settings for AutoencoderSettings {

@@ -215,11 +215,16 @@ struct CodeView {
 }
 
 /// PCA of the training digits, computed once per process (the worker keeps it across restarts:
-/// it depends on the data only).
+/// it depends on the data only), reporting its progress to the host as "pca".
 pub(super) fn shared_pca(digits: &Digits) -> Arc<Pca> {
     static PCA: OnceLock<Arc<Pca>> = OnceLock::new();
-    PCA.get_or_init(|| Arc::new(Pca::fit(digits, &digits.train, |_, _| {})))
-        .clone()
+    PCA.get_or_init(|| {
+        let pca = Pca::fit(digits, &digits.train, |done, total| {
+            crate::progress::report("pca", done as u64, total as u64)
+        });
+        Arc::new(pca)
+    })
+    .clone()
 }
 
 /// `count` indices spread evenly over `split` (the test split is ordered by class).

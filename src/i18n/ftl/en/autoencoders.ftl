@@ -53,6 +53,9 @@ param-penalty = Penalty on the code
 param-lambda = Penalty weight λ
 param-corruption = Input corruption
 param-level = Corruption level (σ or p)
+param-digit = Denoising demo: test digit #
+param-demo_noise = Denoising demo: corruption
+param-demo_level = Denoising demo: level (σ or p)
 
 choice-depth-0 = none (one layer each way)
 choice-depth-1 = one

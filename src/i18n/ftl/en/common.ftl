@@ -56,6 +56,7 @@ status-diverged_hint = The last good state stays on screen. Lower the learning r
 status-notices = Some settings in the address were adjusted:
 status-rejected = Ignored
 status-loading = Loading the digits…
+status-computing_pca = Computing the digits' principal components (PCA, the exact answer: a 784 × 784 eigendecomposition)…
 status-data_error = The digits could not be loaded
 status-data_error_hint = Training needs them; everything else on this page still works. Reload to try again.
 theory-title = Theory: the formulas this demo runs, with its current values

@@ -53,6 +53,9 @@ param-penalty = Kara na kod
 param-lambda = Waga kary λ
 param-corruption = Zaszumienie wejścia
 param-level = Poziom szumu (σ lub p)
+param-digit = Demo odszumiania: cyfra testowa nr
+param-demo_noise = Demo odszumiania: zaszumienie
+param-demo_level = Demo odszumiania: poziom (σ lub p)
 
 choice-depth-0 = brak (jedna warstwa w każdą stronę)
 choice-depth-1 = jedna

@@ -56,6 +56,7 @@ status-diverged_hint = Ostatni dobry stan zostaje na ekranie. Zmniejsz współcz
 status-notices = Niektóre ustawienia z adresu zostały poprawione:
 status-rejected = Zignorowano
 status-loading = Wczytywanie cyfr…
+status-computing_pca = Liczenie składowych głównych cyfr (PCA, dokładna odpowiedź: rozkład własny macierzy 784 × 784)…
 status-data_error = Nie udało się wczytać cyfr
 status-data_error_hint = Trening ich potrzebuje; reszta tej strony działa. Odśwież, aby spróbować ponownie.
 theory-title = Teoria: wzory, które wykonuje ta demonstracja, z bieżącymi wartościami

@@ -53,6 +53,9 @@ param-penalty = Штраф на код
 param-lambda = Вес штрафа λ
 param-corruption = Зашумление входа
 param-level = Уровень шума (σ или p)
+param-digit = Демо очистки: тестовая цифра №
+param-demo_noise = Демо очистки: искажение
+param-demo_level = Демо очистки: уровень (σ или p)
 
 choice-depth-0 = нет (по одному слою в каждую сторону)
 choice-depth-1 = один
