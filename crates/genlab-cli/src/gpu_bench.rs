@@ -114,7 +114,10 @@ pub fn bench(seconds: f64) {
             gpu.wait();
         });
     print_paths("gpu-rbm", &gpu, h, batch, [gpu_rate, queued_rate], cpu_rate);
-    bench_vae(&gpu, seconds);
+    for hidden in [256, 512] {
+        bench_vae(&gpu, hidden, seconds);
+        bench_autoencoders(&gpu, hidden, seconds);
+    }
     bench_lessons(Rc::new(gpu), seconds);
 }
 
@@ -130,6 +133,8 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
         "vae?hidden=512",
         "rbm-mnist?hidden=256&k=1",
         "rbm-mnist?hidden=500&k=1",
+        "autoencoders?depth=2&width=256&code=32&act=relu",
+        "autoencoders?depth=2&width=256&code=32&act=relu&compare=1",
     ] {
         let mut figures = serde_json::Map::new();
         for device in ["cpu", "gpu"] {
@@ -172,13 +177,13 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
     }
 }
 
-/// The VAE at the lecture's size (784-512-2-512-784), batches of 100: one Adam step per batch on
+/// The VAE (784-H-2-H-784; the lecture's H is 512), batches of 100: one Adam step per batch on
 /// both paths, images/s.
-fn bench_vae(gpu: &Gpu, seconds: f64) {
+fn bench_vae(gpu: &Gpu, hidden: usize, seconds: f64) {
     use genlab_core::nn::{Optimizer, OptimizerKind};
     use genlab_core::vae::model::{VaeNet, Workspace};
     use genlab_gpu::vae::GpuVae;
-    let (hidden, batch) = (512, 100);
+    let batch = 100;
     let mut rng = Rng::new(2);
     let mut net = VaeNet::<f32>::new(hidden, &mut rng);
     let data: Vec<f32> = (0..1000 * 784)
@@ -218,6 +223,90 @@ fn bench_vae(gpu: &Gpu, seconds: f64) {
         [gpu_rate, queued_rate],
         cpu_rate,
     );
+}
+
+/// Each autoencoder variant at code 32 with two hidden layers of `hidden` ReLU units (the
+/// lesson's deep autoencoder), batches of 100: one Adam step per batch on both paths, images/s —
+/// beside the VAE's line at the same width.
+fn bench_autoencoders(gpu: &Gpu, hidden: usize, seconds: f64) {
+    use genlab_core::autoencoder::corrupt::{Corrupt, Corruption};
+    use genlab_core::autoencoder::lane::Lane;
+    use genlab_core::autoencoder::penalty::{Penalty, PenaltyKind};
+    use genlab_core::autoencoder::settings::AutoencoderSettings;
+    use genlab_gpu::autoencoder::GpuAutoencoder;
+    let digits = match genlab_core::digits::data::load_repo_asset() {
+        Ok(d) => d,
+        Err(e) => return eprintln!("autoencoder GPU bench skipped: {e:?}"),
+    };
+    let batch = 100;
+    let (s, _) = genlab_core::settings::parse_query::<AutoencoderSettings>(
+        &format!("depth=2&width={hidden}&code=32&act=relu"),
+        &[],
+    );
+    let shape = s.shape();
+    let sparse = Penalty {
+        kind: PenaltyKind::Sparse,
+        lambda: 0.05,
+    };
+    let contractive = Penalty {
+        kind: PenaltyKind::Contractive,
+        lambda: 0.1,
+    };
+    let masking = Corrupt {
+        kind: Corruption::Masking,
+        level: 0.3,
+    };
+    let tied = genlab_core::autoencoder::model::AeShape {
+        tied: true,
+        ..shape.clone()
+    };
+    let variants = [
+        ("plain", shape.clone(), Penalty::NONE, Corrupt::NONE),
+        ("sparse", shape.clone(), sparse, Corrupt::NONE),
+        ("denoising", shape.clone(), Penalty::NONE, masking),
+        ("contractive", shape.clone(), contractive, Corrupt::NONE),
+        ("tied", tied, Penalty::NONE, Corrupt::NONE),
+    ];
+    let batches: Vec<Vec<usize>> = digits.train[..1000]
+        .chunks(batch)
+        .map(|c| c.to_vec())
+        .collect();
+    for (name, shape, penalty, corrupt) in variants {
+        let mut lane = Lane::new(shape, penalty, corrupt, &mut Rng::new(1), Rng::new(2));
+        let mut g = GpuAutoencoder::new(gpu, &lane.net, penalty, lane.optimizer(), batch);
+        let mut at = 0;
+        let cpu_rate = rate(seconds, 3, || {
+            at = (at + 1) % batches.len();
+            lane.step(&digits, &batches[at], 1e-3);
+        });
+        // The lesson's own work per step on the GPU path: the batch and its corruption are
+        // drawn here, then uploaded.
+        let gpu_step = |lane: &mut Lane, g: &mut GpuAutoencoder, at: usize| {
+            let (input, clean) = lane.prepare(&digits, &batches[at]);
+            g.step(gpu, input, clean, 1e-3);
+        };
+        let gpu_rate = rate(seconds, 3, || {
+            at = (at + 1) % batches.len();
+            gpu_step(&mut lane, &mut g, at);
+            gpu.wait();
+        });
+        let queued_rate = 10.0
+            * rate(seconds, 3, || {
+                for _ in 0..10 {
+                    at = (at + 1) % batches.len();
+                    gpu_step(&mut lane, &mut g, at);
+                }
+                gpu.wait();
+            });
+        print_paths(
+            &format!("gpu-autoencoder-{name}"),
+            gpu,
+            hidden,
+            batch,
+            [gpu_rate, queued_rate],
+            cpu_rate,
+        );
+    }
 }
 
 /// One line with both paths' images/s, from their steps/s at `batch` images a step: the GPU's

@@ -153,7 +153,14 @@ async fn autoencoder_steps_match_the_cpu_in_the_browser() {
     let batch = 4;
     let mut g = GpuAutoencoder::new(&gpu, &net, first, &opt, batch);
     let (mut ws, mut grad) = (Workspace::default(), vec![0.0f32; net.n_params()]);
-    for penalty in [first, first, Penalty { kind: PenaltyKind::Sparse, lambda: 1.0 }] {
+    for penalty in [
+        first,
+        first,
+        Penalty {
+            kind: PenaltyKind::Sparse,
+            lambda: 1.0,
+        },
+    ] {
         g.set_penalty(&gpu, penalty);
         let x: Vec<f32> = (0..batch * 40).map(|_| rng.uniform() as f32).collect();
         net.forward_loss(&x, &x, batch, &penalty, &mut ws);
