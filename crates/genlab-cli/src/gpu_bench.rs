@@ -201,7 +201,7 @@ fn bench_vae(gpu: &Gpu, hidden: usize, seconds: f64) {
     let cpu_rate = rate(seconds, 3, || {
         let x = &data[next()];
         net.forward_loss(x, &eps, batch, &mut ws);
-        net.backward(x, &eps, 1.0, &mut ws, &mut d_params);
+        net.backward(x, 1.0, &mut ws, &mut d_params);
         opt.step(&mut net.params, &d_params, 1e-3);
     });
     let gpu_rate = rate(seconds, 3, || {

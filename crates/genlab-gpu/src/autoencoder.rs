@@ -48,7 +48,8 @@ fn act_mode(a: AeAct) -> u32 {
 
 fn penalty_mode(kind: PenaltyKind) -> u32 {
     match kind {
-        PenaltyKind::None => 0,
+        // A point code has no KL term (the VAE's Gaussian code trains through `GpuVae`).
+        PenaltyKind::None | PenaltyKind::Kl => 0,
         PenaltyKind::Sparse => 1,
         PenaltyKind::Contractive => 2,
     }
@@ -131,6 +132,11 @@ impl GpuAutoencoder {
         opt: &Optimizer<f32>,
         batch: usize,
     ) -> GpuAutoencoder {
+        assert_eq!(
+            net.shape.latent,
+            genlab_core::autoencoder::latent::Latent::Point,
+            "a point code (the VAE's Gaussian code has its own twin, GpuVae)"
+        );
         let layers = net.layers();
         let (n, c) = (layers.len(), net.code_layer());
         // The parameter blocks by offset: a tied decoder layer has only its bias.
@@ -467,7 +473,8 @@ mod tests {
                 for &output in Output::ALL {
                     for tied in [false, true] {
                         for hidden in [vec![], vec![11]] {
-                            for &kind in PenaltyKind::ALL {
+                            // The KL term belongs to a Gaussian code: GpuVae's.
+                            for &kind in &PenaltyKind::ALL[..3] {
                                 let shape = AeShape {
                                     input: 29,
                                     hidden: hidden.clone(),
@@ -476,6 +483,7 @@ mod tests {
                                     code_act,
                                     tied,
                                     output,
+                                    latent: genlab_core::autoencoder::latent::Latent::Point,
                                 };
                                 let penalty = Penalty { kind, lambda: 0.5 };
                                 let (code, params) = follow(shape.clone(), penalty, 3, 3, 7);
@@ -509,6 +517,7 @@ mod tests {
             code_act: AeAct::Sigmoid,
             tied: false,
             output: Output::Bernoulli,
+            latent: genlab_core::autoencoder::latent::Latent::Point,
         };
         for kind in [PenaltyKind::Contractive, PenaltyKind::Sparse] {
             let (code, params) = follow(shape.clone(), Penalty { kind, lambda: 0.1 }, 64, 2, 3);

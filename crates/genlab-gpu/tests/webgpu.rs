@@ -107,7 +107,7 @@ async fn rbm_and_vae_steps_match_the_cpu_in_the_browser() {
         let x: Vec<f32> = (0..batch * PIXELS).map(|_| rng.uniform() as f32).collect();
         let eps: Vec<f32> = (0..batch * 2).map(|_| rng.normal() as f32).collect();
         let loss = net.forward_loss(&x, &eps, batch, &mut ws);
-        net.backward(&x, &eps, 1.0, &mut ws, &mut d_params);
+        net.backward(&x, 1.0, &mut ws, &mut d_params);
         opt.step(&mut net.params, &d_params, 1e-3);
         g.step(&gpu, &x, &eps, 1e-3);
         let (rec, kl) = g.losses(&gpu).await.unwrap();
@@ -143,6 +143,7 @@ async fn autoencoder_steps_match_the_cpu_in_the_browser() {
         code_act: Act::Sigmoid,
         tied: true,
         output: Output::Bernoulli,
+        latent: genlab_core::autoencoder::latent::Latent::Point,
     };
     let mut net = AeNet::<f32>::new(shape, &mut rng);
     let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);

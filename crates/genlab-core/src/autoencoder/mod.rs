@@ -1,6 +1,8 @@
 //! The autoencoder family of lecture 004 (undercomplete and overcomplete, tied weights, sparse,
-//! denoising and contractive) and its exact answer, PCA: [`model`] is the network, [`penalty`]
-//! the regularisers on the code, [`corrupt`] the denoising autoencoder's corruption, [`pca`] the
+//! denoising and contractive, and variational: the VAE lesson's network is a member) and its
+//! exact answer, PCA: [`model`] is the network, [`penalty`] the regularisers on the code,
+//! [`latent`] the variational autoencoder's Gaussian code with its KL term, [`corrupt`] the
+//! denoising autoencoder's corruption, [`pca`] the
 //! exact answer the lesson draws beside every learned one; [`lane`] trains one variant, the
 //! trainer runs the lesson (`#/autoencoders`) with its lanes on the CPU or, each lane through a
 //! device twin, on the GPU.
@@ -9,6 +11,7 @@ pub mod corrupt;
 #[cfg(test)]
 mod fixtures;
 pub mod lane;
+pub mod latent;
 pub mod model;
 mod on_device;
 pub mod pca;

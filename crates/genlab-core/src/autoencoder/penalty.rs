@@ -9,8 +9,9 @@ use crate::choice_enum;
 use crate::nn::Real;
 
 choice_enum! {
-    /// Which regulariser the code carries.
-    pub enum PenaltyKind { None = "none", Sparse = "sparse", Contractive = "contractive" }
+    /// Which regulariser the code carries. `Kl` is the variational autoencoder's β·KL term: it
+    /// belongs to a Gaussian code (`super::latent`), where λ is β; a point code has no KL.
+    pub enum PenaltyKind { None = "none", Sparse = "sparse", Contractive = "contractive", Kl = "kl" }
 }
 
 /// A regulariser and its weight λ.
@@ -25,6 +26,15 @@ impl Penalty {
         kind: PenaltyKind::None,
         lambda: 0.0,
     };
+
+    /// The weight of the KL term (β) when this is the variational autoencoder's penalty.
+    pub fn kl_weight(&self) -> f64 {
+        if self.kind == PenaltyKind::Kl {
+            self.lambda
+        } else {
+            0.0
+        }
+    }
 
     /// Σᵢ Wᵢⱼ² for each code unit j (W: n_in × code).
     fn column_norms<T: Real>(w: &[T], n_in: usize) -> Vec<T> {
@@ -42,7 +52,8 @@ impl Penalty {
     /// layer's W (n_in × code).
     pub fn value<T: Real>(&self, h: &[T], pre: &[T], act: Act, w: &[T], n_in: usize) -> f64 {
         match self.kind {
-            PenaltyKind::None => 0.0,
+            // The KL term is the Gaussian code's own (`super::latent::reparameterise`).
+            PenaltyKind::None | PenaltyKind::Kl => 0.0,
             PenaltyKind::Sparse => self.lambda * h.iter().map(|v| v.abs().to_f64()).sum::<f64>(),
             PenaltyKind::Contractive => {
                 let q = Self::column_norms(w, n_in);
@@ -164,6 +175,7 @@ mod tests {
                 code_act,
                 tied: false,
                 output: Output::Bernoulli,
+                latent: crate::autoencoder::latent::Latent::Point,
             };
             let net = AeNet::<f64>::new(shape, &mut rng);
             let x: Vec<f64> = (0..input).map(|_| rng.uniform()).collect();

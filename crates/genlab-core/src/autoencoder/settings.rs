@@ -24,6 +24,22 @@ choice_enum! {
     pub enum Width { W64 = "64", W128 = "128", W256 = "256", W512 = "512", W1000 = "1000" }
 }
 
+choice_enum! {
+    /// The regulariser a student puts on the code: those of a point code (the KL term is the
+    /// VAE lesson's, on its Gaussian code).
+    pub enum CodePenalty { None = "none", Sparse = "sparse", Contractive = "contractive" }
+}
+
+impl CodePenalty {
+    pub fn kind(self) -> PenaltyKind {
+        match self {
+            CodePenalty::None => PenaltyKind::None,
+            CodePenalty::Sparse => PenaltyKind::Sparse,
+            CodePenalty::Contractive => PenaltyKind::Contractive,
+        }
+    }
+}
+
 impl Width {
     pub fn units(self) -> usize {
         match self {
@@ -47,7 +63,7 @@ pub struct AutoencoderSettings {
     pub code_act: Act,
     pub tied: bool,
     pub output: Output,
-    pub penalty: PenaltyKind,
+    pub penalty: CodePenalty,
     /// The penalty's weight λ.
     pub lambda: f64,
     pub corruption: Corruption,
@@ -79,7 +95,7 @@ impl Default for AutoencoderSettings {
             code_act: Act::Sigmoid,
             tied: false,
             output: Output::Bernoulli,
-            penalty: PenaltyKind::None,
+            penalty: CodePenalty::None,
             // Measured on the digits (../shared/FINDINGS.md): λ = 0.1 cuts a sigmoid code's
             // sensitivity by about 30 % for under 2 nats of reconstruction.
             lambda: 0.1,
@@ -106,7 +122,7 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(choice AutoencoderSettings, "code_act", code_act, Act, Restart),
     param!(flag AutoencoderSettings, "tied", tied, Restart),
     param!(choice AutoencoderSettings, "output", output, Output, Restart),
-    param!(choice AutoencoderSettings, "penalty", penalty, PenaltyKind, Live),
+    param!(choice AutoencoderSettings, "penalty", penalty, CodePenalty, Live),
     param!(float AutoencoderSettings, "lambda", lambda, 0.0, 10.0, Live),
     param!(choice AutoencoderSettings, "corruption", corruption, Corruption, Live),
     param!(float AutoencoderSettings, "level", noise, 0.0, 1.0, Live),
@@ -138,12 +154,13 @@ impl AutoencoderSettings {
             code_act: self.code_act,
             tied: self.tied,
             output: self.output,
+            latent: crate::autoencoder::latent::Latent::Point,
         }
     }
 
     pub fn penalty(&self) -> Penalty {
         Penalty {
-            kind: self.penalty,
+            kind: self.penalty.kind(),
             lambda: self.lambda,
         }
     }
@@ -203,6 +220,7 @@ mod tests {
                 code_act: Act::Linear,
                 tied: true,
                 output: Output::Squared,
+                latent: crate::autoencoder::latent::Latent::Point,
             }
         );
     }

@@ -195,7 +195,7 @@ impl VaeDevice for Twin {
         assert_eq!(x.len(), self.batch * crate::vae::data::PIXELS);
         let loss = self.net.forward_loss(x, eps, self.batch, &mut self.ws);
         self.net
-            .backward(x, eps, self.beta, &mut self.ws, &mut self.d_params);
+            .backward(x, self.beta, &mut self.ws, &mut self.d_params);
         self.opt.step(&mut self.net.params, &self.d_params, lr);
         let mut sums = self.sums.borrow_mut();
         sums.0 += loss.rec;

@@ -340,10 +340,10 @@ impl VaeTrainer {
     /// Decodes latent points (n × 2) into images in [0, 1] (n × 784).
     fn decode(&self, z: &[f32]) -> Vec<f32> {
         let mut out = Vec::with_capacity(z.len() / LATENT * PIXELS);
-        let (mut h, mut logits) = (vec![], vec![]);
+        let (mut ws, mut logits) = (Workspace::default(), vec![]);
         for chunk in z.chunks(EVAL_BATCH * LATENT) {
             self.net
-                .decode_logits(chunk, chunk.len() / LATENT, &mut h, &mut logits);
+                .decode_logits(chunk, chunk.len() / LATENT, &mut ws, &mut logits);
             out.extend(logits.iter().map(|&a| sigmoid(a)));
         }
         out
@@ -547,6 +547,7 @@ impl VaeTrainer {
         let mut ws = Workspace::default();
         let loss = self.net.forward_loss(x, &eps, 1, &mut ws);
         let (mu, log_var) = ws.encoding(0);
+        let (mu, log_var) = ([mu[0], mu[1]], [log_var[0], log_var[1]]);
         let sigma = [(0.5 * log_var[0]).exp(), (0.5 * log_var[1]).exp()];
         let z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
         let pair = |v: [f32; 2]| (v[0] as f64, v[1] as f64);
@@ -688,13 +689,8 @@ impl Trainer for VaeTrainer {
                 msg!("msg.vae.infinite", self.progress.steps + 1, self.s.lr)
             });
         }
-        self.net.backward(
-            &self.x,
-            &self.eps,
-            self.s.beta,
-            &mut self.ws,
-            &mut self.d_params,
-        );
+        self.net
+            .backward(&self.x, self.s.beta, &mut self.ws, &mut self.d_params);
         self.opt
             .step(&mut self.net.params, &self.d_params, self.s.lr);
         self.progress.steps += 1;

@@ -40,6 +40,7 @@ fn shape(code: usize, act: Act, output: Output) -> AeShape {
         code_act: act,
         tied: false,
         output,
+        latent: crate::autoencoder::latent::Latent::Point,
     }
 }
 
