@@ -294,7 +294,7 @@ impl VaeTrainer {
             kl += loss.kl;
             for i in 0..b {
                 let (m, _) = self.eval_ws.encoding(i);
-                mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(&m);
+                mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(m);
             }
         }
         let knn = knn_accuracy(&mu, &self.test_labels, K_NEAREST);
@@ -331,7 +331,7 @@ impl VaeTrainer {
             self.net.encode(x, b, &mut self.eval_ws);
             for i in 0..b {
                 let (m, _) = self.eval_ws.encoding(i);
-                mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(&m);
+                mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(m);
             }
         }
         self.codes = Some((self.progress.steps, mu));
