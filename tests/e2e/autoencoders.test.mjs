@@ -78,6 +78,8 @@ test('the denoising demo answers a corruption and a scribble', async () => {
   await demo.scrollIntoViewIfNeeded();
   await page.getByTestId('denoise-digit').fill('7');
   await page.getByTestId('denoise-digit').dispatchEvent('change');
+  // The answer for digit 7, not one for digit 0 still on its way.
+  await waitFor(async () => (await page.getByTestId('denoise-errors').getAttribute('data-index')) === '7');
   await waitFor(async () => /→/.test(await text(page, 'denoise-errors')));
   const errorIn = async () => Number((await text(page, 'denoise-errors')).match(/[\d.,]+/)[0].replace(',', '.'));
   const before = await errorIn();

@@ -84,6 +84,14 @@ pub fn DenoiseDemo(lesson: Lesson, settings: Memo<AutoencoderSettings>) -> impl 
             AutoencoderAnswer::Refused { .. } => None,
         })
     });
+    // Which test digit the shown answer is for (an answer for the previous digit can still
+    // be on its way when the digit changes).
+    let answered = move || {
+        answer.get().and_then(|a| match a {
+            AutoencoderAnswer::Denoised { index, .. } => Some(index.to_string()),
+            AutoencoderAnswer::Refused { .. } => None,
+        })
+    };
     let errors = move || {
         answer.get().map(|a| match a {
             AutoencoderAnswer::Denoised {
@@ -178,7 +186,7 @@ pub fn DenoiseDemo(lesson: Lesson, settings: Memo<AutoencoderSettings>) -> impl 
                 <ImageCanvas grid=grid testid="denoise-image" class="digit-grid"
                     label=Signal::derive(move || tr(lang.get(), "ae.denoise.title").to_string()) />
             </div>
-            <p class="hint" data-testid="denoise-errors">{errors}</p>
+            <p class="hint" data-testid="denoise-errors" data-index=answered>{errors}</p>
         </section>
     }
 }

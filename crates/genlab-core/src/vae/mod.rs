@@ -4,6 +4,7 @@
 /// The digits, as every lesson on them reads them ([`crate::digits`]).
 pub use crate::digits::data;
 pub mod model;
+pub mod posterior;
 mod trainer;
 
 pub use data::Digits;

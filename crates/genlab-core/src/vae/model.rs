@@ -126,6 +126,38 @@ impl<T: Real> VaeNet<T> {
     }
 }
 
+impl VaeNet<f32> {
+    /// log p(x|z) of the image `x` (784 values in [0, 1]) at each of a batch of latent points:
+    /// the decoder's Bernoulli likelihood, −Σ softplus(a) − x·a over the logits a, in f64 — what
+    /// the exact posterior ([`super::posterior`]) integrates.
+    pub fn log_likelihood<'a>(&'a self, x: &'a [f32]) -> impl FnMut(&[[f64; 2]]) -> Vec<f64> + 'a {
+        let (mut ws, mut logits) = (Workspace::default(), Vec::new());
+        move |zs: &[[f64; 2]]| {
+            let mut out = Vec::with_capacity(zs.len());
+            // Chunks keep the decoder's activations small (256 × H).
+            for chunk in zs.chunks(256) {
+                let z: Vec<f32> = chunk
+                    .iter()
+                    .flat_map(|p| [p[0] as f32, p[1] as f32])
+                    .collect();
+                self.decode_logits(&z, chunk.len(), &mut ws, &mut logits);
+                for row in logits.chunks_exact(PIXELS) {
+                    let nll: f64 = row
+                        .iter()
+                        .zip(x)
+                        .map(|(&a, &xp)| {
+                            let (a, xp) = (a as f64, xp as f64);
+                            a.max(0.0) + (-a.abs()).exp().ln_1p() - xp * a
+                        })
+                        .sum();
+                    out.push(-nll);
+                }
+            }
+            out
+        }
+    }
+}
+
 /// σ(a) as an image value in [0, 1].
 pub fn sigmoid<T: Real>(a: T) -> T {
     let e = (-a.abs()).exp();
