@@ -70,6 +70,22 @@ test('training sorts the digits; dragging in the latent plane decodes; hovering 
   await page.getByTestId('reparam-z').waitFor();
   assert.match(await text(page, 'reparam-mu'), /^\(-?[\d.]+, -?[\d.]+\)$/);
   const picked = (await text(page, 'reparam')).match(/#(\d+)/)[1];
+
+  // The inspected digit's exact posterior: log p(x) by quadrature, at or above the ELBO, the
+  // gap between them non-negative, both densities drawn.
+  await page.getByTestId('posterior-run').click();
+  await page.getByTestId('posterior-log-px').waitFor({ timeout: 30000 });
+  assert.match(await text(page, 'posterior-digit'), new RegExp(`#${picked} `));
+  const [logPx, elbo, gap, iwae] = [
+    await number(page, 'posterior-log-px'), await number(page, 'posterior-elbo'),
+    await number(page, 'posterior-gap'), await number(page, 'posterior-iwae'),
+  ];
+  assert.ok([logPx, elbo, gap, iwae].every(Number.isFinite), `${logPx} ${elbo} ${gap} ${iwae}`);
+  assert.ok(logPx < 0 && logPx >= elbo - 1e-3 && gap >= -1e-3, `log p(x) ${logPx}, ELBO ${elbo}, gap ${gap}`);
+  assert.ok(iwae >= elbo - 1e-3 && iwae <= logPx + 0.25, `IWAE ${iwae}`);
+  const pair = await canvasInfo(page, 'posterior-image');
+  assert.ok(pair.dark > 0.002 && pair.dark < 0.6, `densities drawn: ${JSON.stringify(pair)}`);
+  await page.getByTestId('posterior').screenshot({ path: 'test-output/screenshots/vae-posterior.png' });
   await page.getByTestId('set-from').click();
   await waitFor(async () => page.url().includes(`from=${picked}`));
   assert.match(await text(page, 'interp-endpoints'), new RegExp(`#${picked} \\(\\d\\)`));

@@ -143,6 +143,7 @@ pub const EN: &[(&str, &str)] = &[
     // VAE
     ("msg.vae.not_loaded", "the digits are not loaded"),
     ("msg.gpu.lost", "the GPU device was lost; training went on from step {0} on the CPU"),
+    ("msg.vae.posterior_failed", "the exact posterior could not be computed for this digit: the decoder gives it no finite likelihood anywhere on the grid"),
     ("msg.gpu.adam_only", "the GPU path trains with Adam only: optimiser {0} runs on the CPU (choose adam to train on the GPU)"),
     ("msg.gpu.no_webgpu", "this browser offers no WebGPU"),
     ("msg.gpu.no_adapter", "no GPU adapter: {0}"),

@@ -4,6 +4,7 @@
 
 mod charts;
 mod explorer;
+mod posterior;
 use charts::*;
 use explorer::*;
 
@@ -73,7 +74,8 @@ pub fn VaeLesson(
                         im.samples = s;
                     }
                 }),
-                VaeAnswer::Refused { .. } => {}
+                // The exact-posterior panel takes its own answers (and refusals it waits for).
+                VaeAnswer::Posterior(_) | VaeAnswer::Refused { .. } => {}
             }
         }
     });
@@ -330,6 +332,8 @@ pub fn VaeLesson(
                             }>{t("vae.interp.set_to")}</button>
                         </div>
                     </section>
+                    <posterior::ExactPosterior lesson=lesson
+                        index=Signal::derive(move || inspected.with(|i| i.as_ref().map(|i| i.index))) />
                     <super::frame::SettingsSlot />
                 </aside>
             </div>

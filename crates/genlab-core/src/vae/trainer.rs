@@ -104,6 +104,35 @@ pub enum VaeAction {
     Inspect { index: u32, draw: u32 },
     /// New z ~ N(0, I) for the samples.
     Resample,
+    /// One test digit's exact posterior p(z|x) on a grid, with the quadrature's log p(x)
+    /// beside its ELBO and the importance-weighted estimate.
+    Posterior { index: u32 },
+}
+
+/// Cells per side of the exact posterior's grid in the lesson (a coarse search first on half as
+/// many): about 3,000 decodes — a few hundred milliseconds in the worker at H = 256.
+const POSTERIOR_GRID: usize = 48;
+/// Samples of q for the importance-weighted estimate the page shows.
+const IWAE_K: u32 = 1000;
+
+/// The exact answer for one digit (issue #18): p(z|x) ∝ p(x|z) p(z) normalised on a grid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PosteriorView {
+    pub index: u32,
+    /// log p(x) by quadrature (nats), the ELBO of the encoder's q(z|x), the gap between them
+    /// (KL(q(z|x) ‖ p(z|x))), and the importance-weighted estimate with `k` samples of q.
+    pub log_px: f64,
+    pub elbo: f64,
+    pub gap: f64,
+    pub iwae: f64,
+    pub k: u32,
+    /// The grid: z from `lo` to `hi` in `n` × `n` cells (z₂ the row, lowest first).
+    pub lo: (f64, f64),
+    pub hi: (f64, f64),
+    pub n: u32,
+    /// p(z|x) and q(z|x) at the cells' centres.
+    pub exact: Bulk,
+    pub q: Bulk,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -131,6 +160,7 @@ pub enum VaeAnswer {
         image: Bulk,
     },
     Inspected(Box<Inspection>),
+    Posterior(Box<PosteriorView>),
     Samples {
         images: Bulk,
     },
@@ -530,6 +560,55 @@ impl VaeTrainer {
         self.progress.batcher.epoch()
     }
 
+    /// The exact posterior of test digit `index` under the current decoder, beside the
+    /// encoder's q(z|x) on the same grid.
+    fn posterior(&self, index: u32) -> VaeAnswer {
+        use super::posterior::{bound, exact_posterior, importance_weighted, DiagGaussian};
+        if self.n_test() == 0 {
+            return VaeAnswer::Refused {
+                why: msg!("msg.vae.not_loaded"),
+            };
+        }
+        let i = self.test_position(index);
+        let x = &self.test_x[i * PIXELS..(i + 1) * PIXELS];
+        let mut ws = Workspace::default();
+        self.net.encode(x, 1, &mut ws);
+        let (mu, log_var) = ws.encoding(0);
+        let q = DiagGaussian {
+            mu: [mu[0] as f64, mu[1] as f64],
+            log_var: [log_var[0] as f64, log_var[1] as f64],
+        };
+        let mut lik = self.net.log_likelihood(x);
+        let post = exact_posterior(&mut lik, Some(&q), POSTERIOR_GRID);
+        let b = bound(&mut lik, &q, &post, 10);
+        let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(i as u64));
+        let numbers = [post.log_px, b.elbo, b.gap, iwae];
+        if numbers.iter().any(|v| !v.is_finite()) {
+            return VaeAnswer::Refused {
+                why: msg!("msg.vae.posterior_failed"),
+            };
+        }
+        let g = post.grid;
+        let n = g.n;
+        let q_density = (0..n * n)
+            .map(|c| q.log_pdf(g.centre(c / n, c % n)).exp() as f32)
+            .collect();
+        let hi = g.hi();
+        VaeAnswer::Posterior(Box::new(PosteriorView {
+            index: i as u32,
+            log_px: post.log_px,
+            elbo: b.elbo,
+            gap: b.gap,
+            iwae,
+            k: IWAE_K,
+            lo: (g.lo[0], g.lo[1]),
+            hi: (hi[0], hi[1]),
+            n: n as u32,
+            exact: Bulk(post.log_density.iter().map(|v| v.exp() as f32).collect()),
+            q: Bulk(q_density),
+        }))
+    }
+
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
         if self.n_test() == 0 {
             return VaeAnswer::Refused {
@@ -883,6 +962,7 @@ impl Trainer for VaeTrainer {
                 }
             }
             VaeAction::Inspect { index, draw } => self.inspect(index, draw),
+            VaeAction::Posterior { index } => self.posterior(index),
             VaeAction::Resample => {
                 self.sample_draw = self.sample_draw.wrapping_add(1);
                 VaeAnswer::Samples {
@@ -1198,5 +1278,34 @@ mod posterior_tests {
             );
         }
         t.step(StepPart::Full).expect("the run goes on");
+    }
+
+    /// What the page is sent: a normalised exact density beside q on one grid, log p(x) ≥ ELBO,
+    /// and a clear refusal where nothing is loaded.
+    #[test]
+    fn the_lessons_posterior_answer() {
+        use crate::protocol::{LessonAction, LessonAnswer};
+        let mut t = trained("seed=3&hidden=64&batch=50", 150);
+        let answer = t.act(LessonAction::Vae(VaeAction::Posterior { index: 5000 }));
+        let Some(LessonAnswer::Vae(VaeAnswer::Posterior(p))) = answer else {
+            panic!("{answer:?}")
+        };
+        assert_eq!(p.index as usize, t.n_test() - 1, "a position past the split is the last");
+        let n = p.n as usize;
+        assert_eq!((p.exact.0.len(), p.q.0.len()), (n * n, n * n));
+        let cell = (p.hi.0 - p.lo.0) * (p.hi.1 - p.lo.1) / (n * n) as f64;
+        let mass: f64 = p.exact.0.iter().map(|&v| v as f64 * cell).sum();
+        assert!((mass - 1.0).abs() < 1e-4, "p(z|x) integrates to {mass}");
+        assert!(p.gap >= -1e-3 && p.log_px >= p.elbo - 1e-3, "{p:?}");
+        assert!(p.iwae > p.elbo && p.iwae < p.log_px + 0.25, "{p:?}");
+        let empty = VaeTrainer::with_digits(
+            parse_query::<VaeSettings>("", &[]).0,
+            Err(msg!("msg.vae.not_loaded")),
+        );
+        let mut empty = empty;
+        assert!(matches!(
+            empty.act(LessonAction::Vae(VaeAction::Posterior { index: 0 })),
+            Some(LessonAnswer::Vae(VaeAnswer::Refused { .. }))
+        ));
     }
 }

@@ -45,6 +45,7 @@ msg-rbm-fill_length = the new user needs { $a0 } ratings (1, 0 or ?), got { $a1 
 msg-rbm-no_unit = there is no hidden unit { $a0 }
 msg-rbm-too_many_unknown = too many unknown ratings to sum over exactly
 msg-vae-not_loaded = the digits are not loaded
+msg-vae-posterior_failed = the exact posterior could not be computed for this digit: the decoder gives it no finite likelihood anywhere on the grid
 msg-gpu-lost = the GPU device was lost; training went on from step { $a0 } on the CPU
 msg-gpu-adam_only = the GPU path trains with Adam only: optimiser { $a0 } runs on the CPU (choose adam to train on the GPU)
 msg-gpu-no_webgpu = this browser offers no WebGPU

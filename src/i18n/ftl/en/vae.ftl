@@ -73,3 +73,13 @@ metric-vae-knn5 = 5-NN accuracy of the test labels from μ
 metric-vae-latent_std_1 = spread of μ₁ over the test digits (std)
 metric-vae-latent_std_2 = spread of μ₂ over the test digits (std)
 metric-vae-epoch = epochs
+vae-posterior-title = The exact posterior p(z|x)
+vae-posterior-hint = With a 2-D latent the true posterior can be computed: p(x|z) p(z) on a grid in z, normalised numerically, so log p(x) is a quadrature, not a bound. The ELBO of the encoder's q(z|x) falls short of it by exactly KL(q(z|x) ‖ p(z|x)) — lecture 003's gap.
+vae-posterior-run = Compute the exact posterior of this digit
+vae-posterior-waiting = computing on the grid…
+vae-posterior-at_step = network at step
+vae-posterior-log_px = log p(x), quadrature (nats)
+vae-posterior-elbo = ELBO of q(z|x) (nats)
+vae-posterior-gap = gap = KL(q(z|x) ‖ p(z|x))
+vae-posterior-iwae = importance-weighted estimate
+vae-posterior-pictures = Left the exact p(z|x), right the encoder's q(z|x), each scaled to its peak, on

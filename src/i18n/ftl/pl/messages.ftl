@@ -47,6 +47,7 @@ msg-rbm-fill_length = nowy użytkownik potrzebuje { $a0 } ocen (1, 0 lub ?), pod
 msg-rbm-no_unit = nie ma jednostki ukrytej { $a0 }
 msg-rbm-too_many_unknown = za dużo nieznanych ocen, by zsumować dokładnie
 msg-vae-not_loaded = cyfry nie są wczytane
+msg-vae-posterior_failed = nie udało się policzyć dokładnego rozkładu a posteriori dla tej cyfry: dekoder nie daje jej skończonej wiarygodności w żadnym punkcie siatki
 msg-gpu-lost = utracono urządzenie GPU; trening trwa dalej na CPU od kroku { $a0 }
 msg-gpu-adam_only = na GPU trening działa tylko z Adamem: optymalizator { $a0 } liczy się na CPU (wybierz adam, by trenować na GPU)
 msg-gpu-no_webgpu = ta przeglądarka nie udostępnia WebGPU

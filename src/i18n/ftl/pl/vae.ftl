@@ -73,3 +73,13 @@ metric-vae-knn5 = dokładność 5-NN etykiet testowych na podstawie μ
 metric-vae-latent_std_1 = rozrzut μ₁ cyfr testowych (odchylenie standardowe)
 metric-vae-latent_std_2 = rozrzut μ₂ cyfr testowych (odchylenie standardowe)
 metric-vae-epoch = epoki
+vae-posterior-title = Dokładny rozkład a posteriori p(z|x)
+vae-posterior-hint = Przy dwuwymiarowej przestrzeni ukrytej prawdziwy rozkład a posteriori da się policzyć: p(x|z) p(z) na siatce w z, znormalizowane numerycznie, więc log p(x) to kwadratura, a nie ograniczenie. ELBO rozkładu q(z|x) kodera jest od niego mniejsze dokładnie o KL(q(z|x) ‖ p(z|x)) — lukę z wykładu 003.
+vae-posterior-run = Policz dokładny rozkład a posteriori tej cyfry
+vae-posterior-waiting = liczenie na siatce…
+vae-posterior-at_step = sieć po kroku
+vae-posterior-log_px = log p(x), kwadratura (naty)
+vae-posterior-elbo = ELBO rozkładu q(z|x) (naty)
+vae-posterior-gap = luka = KL(q(z|x) ‖ p(z|x))
+vae-posterior-iwae = estymator z ważeniem istotności
+vae-posterior-pictures = Po lewej dokładne p(z|x), po prawej q(z|x) kodera, każde w skali swojego maksimum, na

@@ -73,3 +73,13 @@ metric-vae-knn5 = точность 5-NN для меток тестовых ци�
 metric-vae-latent_std_1 = разброс μ₁ по тестовым цифрам (ст. отклонение)
 metric-vae-latent_std_2 = разброс μ₂ по тестовым цифрам (ст. отклонение)
 metric-vae-epoch = эпохи
+vae-posterior-title = Точное апостериорное распределение p(z|x)
+vae-posterior-hint = При двумерном латентном пространстве истинное апостериорное распределение можно вычислить: p(x|z) p(z) на сетке по z, нормированное численно, так что log p(x) — квадратура, а не оценка снизу. ELBO распределения q(z|x) энкодера меньше его ровно на KL(q(z|x) ‖ p(z|x)) — зазор из лекции 003.
+vae-posterior-run = Вычислить точное апостериорное распределение этой цифры
+vae-posterior-waiting = вычисление на сетке…
+vae-posterior-at_step = сеть на шаге
+vae-posterior-log_px = log p(x), квадратура (наты)
+vae-posterior-elbo = ELBO распределения q(z|x) (наты)
+vae-posterior-gap = зазор = KL(q(z|x) ‖ p(z|x))
+vae-posterior-iwae = оценка по значимости (importance weighting)
+vae-posterior-pictures = Слева точное p(z|x), справа q(z|x) энкодера, каждое в масштабе своего максимума, на

@@ -1,0 +1,105 @@
+//! The exact posterior of the digit under inspection (lecture 003; issue #18's first part): with
+//! a 2-D latent, p(z|x) ∝ p(x|z) p(z) is normalised on a grid in the worker, so log p(x) is a
+//! quadrature, not a bound. Shown beside the encoder's q(z|x) on the same grid, with the ELBO,
+//! the gap KL(q(z|x) ‖ p(z|x)) between them and the importance-weighted estimate.
+
+use genlab_core::msg::Msg;
+use genlab_core::protocol::{LessonAction, LessonAnswer};
+use genlab_core::vae::{PosteriorView, VaeAction, VaeAnswer};
+use leptos::prelude::*;
+
+use super::super::controls::fmt_num;
+use super::super::lesson::Lesson;
+use crate::charts::{ImageCanvas, ImageGrid};
+use crate::i18n::{message, tr, Lang};
+
+/// Two pictures on the answer's grid, z₂ upwards: p(z|x), then q(z|x), each scaled to its
+/// own peak (dark = likely).
+fn density_pair(p: &PosteriorView) -> ImageGrid {
+    let n = p.n as usize;
+    let mut pixels = Vec::with_capacity(2 * n * n);
+    for density in [&p.exact.0, &p.q.0] {
+        let peak = density
+            .iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .fold(0.0f32, f32::max)
+            .max(f32::MIN_POSITIVE);
+        for row in (0..n).rev() {
+            pixels.extend(density[row * n..(row + 1) * n].iter().map(|v| v / peak));
+        }
+    }
+    ImageGrid {
+        pixels,
+        count: 2,
+        width: n,
+        height: n,
+        cols: 2,
+        lo: 0.0,
+        hi: 1.0,
+        diverging: false,
+    }
+}
+
+/// The exact-posterior panel.
+///
+/// `index`: the test digit under inspection (none: the button waits for one).
+#[component]
+pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+    let shown = RwSignal::new(None::<(PosteriorView, u64)>);
+    // The step the network was at when asked: the answer is for that network.
+    let asked_at = RwSignal::new(None::<u64>);
+    let refused = RwSignal::new(None::<Msg>);
+    Effect::new(move |_| match lesson.answer.get() {
+        Some(LessonAnswer::Vae(VaeAnswer::Posterior(p))) => {
+            let step = asked_at.get_untracked().unwrap_or_default();
+            shown.set(Some((*p, step)));
+            asked_at.set(None);
+            refused.set(None);
+        }
+        Some(LessonAnswer::Vae(VaeAnswer::Refused { why })) if asked_at.get_untracked().is_some() => {
+            refused.set(Some(why));
+            asked_at.set(None);
+        }
+        _ => {}
+    });
+    let ask = move |_| {
+        if let Some(i) = index.get_untracked() {
+            asked_at.set(Some(lesson.step.get_untracked()));
+            lesson.act(LessonAction::Vae(VaeAction::Posterior { index: i }));
+        }
+    };
+    let grid = Signal::derive(move || shown.with(|p| p.as_ref().map(|(p, _)| density_pair(p))));
+    view! {
+        <section class="posterior" data-testid="posterior">
+            <h3>{t("vae.posterior.title")}</h3>
+            <p class="hint">{t("vae.posterior.hint")}</p>
+            <div class="toolbar">
+                <button data-testid="posterior-run" disabled=move || index.get().is_none() on:click=ask>
+                    {t("vae.posterior.run")}
+                </button>
+                {move || asked_at.get().is_some().then(|| view! {
+                    <span class="hint" data-testid="posterior-waiting">{t("vae.posterior.waiting")}</span>
+                })}
+            </div>
+            {move || refused.get().map(|m| view! {
+                <p class="error" role="alert" data-testid="posterior-refused">{message(lang.get(), &m)}</p>
+            })}
+            {move || shown.get().map(|(p, step)| view! {
+                <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index, tr(lang.get(), "vae.posterior.at_step"), step)}</p>
+                <table class="probs">
+                    <tr><th>{t("vae.posterior.log_px")}</th><td class="num" data-testid="posterior-log-px">{fmt_num(p.log_px)}</td></tr>
+                    <tr><th>{t("vae.posterior.elbo")}</th><td class="num" data-testid="posterior-elbo">{fmt_num(p.elbo)}</td></tr>
+                    <tr><th>{t("vae.posterior.gap")}</th><td class="num" data-testid="posterior-gap">{fmt_num(p.gap)}</td></tr>
+                    <tr><th>{format!("{} (K = {})", tr(lang.get(), "vae.posterior.iwae"), p.k)}</th><td class="num" data-testid="posterior-iwae">{fmt_num(p.iwae)}</td></tr>
+                </table>
+                <p class="hint">{format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), "vae.posterior.pictures"),
+                    fmt_num(p.lo.0), fmt_num(p.hi.0), fmt_num(p.lo.1), fmt_num(p.hi.1))}</p>
+            })}
+            <ImageCanvas grid=grid testid="posterior-image" class="posterior-pair"
+                label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+        </section>
+    }
+}
