@@ -59,7 +59,9 @@ pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoVi
             asked_at.set(None);
             refused.set(None);
         }
-        Some(LessonAnswer::Vae(VaeAnswer::Refused { why })) if asked_at.get_untracked().is_some() => {
+        Some(LessonAnswer::Vae(VaeAnswer::Refused { why }))
+            if asked_at.get_untracked().is_some() =>
+        {
             refused.set(Some(why));
             asked_at.set(None);
         }

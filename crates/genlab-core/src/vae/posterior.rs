@@ -69,7 +69,8 @@ pub struct Grid {
 }
 
 impl Grid {
-    fn over(lo: [f64; 2], hi: [f64; 2], n: usize) -> Grid {
+    /// `n` × `n` cells covering the box from `lo` to `hi`.
+    pub fn over(lo: [f64; 2], hi: [f64; 2], n: usize) -> Grid {
         Grid {
             lo,
             step: [(hi[0] - lo[0]) / n as f64, (hi[1] - lo[1]) / n as f64],
@@ -166,6 +167,36 @@ pub fn exact_posterior(
         }
     }
     posterior_on(log_lik, Grid::over(flo, fhi, n))
+}
+
+/// A box to look at the posterior and `q` in: the cells where p(z|x) is within `nats` of its
+/// peak, and q's μ ± 2.5σ, with a tenth of a margin. The quadrature's box must hold every tail;
+/// this one only what a picture can show.
+pub fn view_box(post: &Posterior, q: &DiagGaussian, nats: f64) -> ([f64; 2], [f64; 2]) {
+    let s = q.sigma();
+    let mut lo = [q.mu[0] - 2.5 * s[0], q.mu[1] - 2.5 * s[1]];
+    let mut hi = [q.mu[0] + 2.5 * s[0], q.mu[1] + 2.5 * s[1]];
+    let g = post.grid;
+    let peak = post
+        .log_density
+        .iter()
+        .copied()
+        .fold(f64::NEG_INFINITY, f64::max);
+    for (c, &v) in post.log_density.iter().enumerate() {
+        if v >= peak - nats {
+            let z = g.centre(c / g.n, c % g.n);
+            for j in 0..2 {
+                lo[j] = lo[j].min(z[j] - g.step[j]);
+                hi[j] = hi[j].max(z[j] + g.step[j]);
+            }
+        }
+    }
+    for j in 0..2 {
+        let pad = 0.1 * (hi[j] - lo[j]);
+        lo[j] -= pad;
+        hi[j] += pad;
+    }
+    (lo, hi)
 }
 
 /// p(z|x) and log p(x) on one given grid (midpoint rule).

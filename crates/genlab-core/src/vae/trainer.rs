@@ -126,7 +126,8 @@ pub struct PosteriorView {
     pub gap: f64,
     pub iwae: f64,
     pub k: u32,
-    /// The grid: z from `lo` to `hi` in `n` × `n` cells (z₂ the row, lowest first).
+    /// The pictures' grid, zoomed in on p(z|x) and q(z|x): z from `lo` to `hi` in `n` × `n`
+    /// cells (z₂ the row, lowest first).
     pub lo: (f64, f64),
     pub hi: (f64, f64),
     pub n: u32,
@@ -563,7 +564,9 @@ impl VaeTrainer {
     /// The exact posterior of test digit `index` under the current decoder, beside the
     /// encoder's q(z|x) on the same grid.
     fn posterior(&self, index: u32) -> VaeAnswer {
-        use super::posterior::{bound, exact_posterior, importance_weighted, DiagGaussian};
+        use super::posterior::{
+            bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
+        };
         if self.n_test() == 0 {
             return VaeAnswer::Refused {
                 why: msg!("msg.vae.not_loaded"),
@@ -588,12 +591,22 @@ impl VaeTrainer {
                 why: msg!("msg.vae.posterior_failed"),
             };
         }
-        let g = post.grid;
+        // The pictures zoom in on where p(z|x) and q(z|x) are (the quadrature's box holds
+        // every tail and is mostly empty), normalised by the quadrature's log p(x).
+        let (lo, hi) = view_box(&post, &q, 6.0);
+        let g = Grid::over(lo, hi, POSTERIOR_GRID);
         let n = g.n;
-        let q_density = (0..n * n)
-            .map(|c| q.log_pdf(g.centre(c / n, c % n)).exp() as f32)
+        let zs: Vec<[f64; 2]> = (0..n * n).map(|c| g.centre(c / n, c % n)).collect();
+        let exact = lik(&zs)
+            .iter()
+            .zip(&zs)
+            .map(|(l, z)| {
+                let log_prior =
+                    -(2.0 * std::f64::consts::PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1]);
+                (l + log_prior - post.log_px).exp() as f32
+            })
             .collect();
-        let hi = g.hi();
+        let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
         VaeAnswer::Posterior(Box::new(PosteriorView {
             index: i as u32,
             log_px: post.log_px,
@@ -601,10 +614,10 @@ impl VaeTrainer {
             gap: b.gap,
             iwae,
             k: IWAE_K,
-            lo: (g.lo[0], g.lo[1]),
+            lo: (lo[0], lo[1]),
             hi: (hi[0], hi[1]),
             n: n as u32,
-            exact: Bulk(post.log_density.iter().map(|v| v.exp() as f32).collect()),
+            exact: Bulk(exact),
             q: Bulk(q_density),
         }))
     }
@@ -1290,7 +1303,11 @@ mod posterior_tests {
         let Some(LessonAnswer::Vae(VaeAnswer::Posterior(p))) = answer else {
             panic!("{answer:?}")
         };
-        assert_eq!(p.index as usize, t.n_test() - 1, "a position past the split is the last");
+        assert_eq!(
+            p.index as usize,
+            t.n_test() - 1,
+            "a position past the split is the last"
+        );
         let n = p.n as usize;
         assert_eq!((p.exact.0.len(), p.q.0.len()), (n * n, n * n));
         let cell = (p.hi.0 - p.lo.0) * (p.hi.1 - p.lo.1) / (n * n) as f64;
