@@ -5,6 +5,7 @@
 //! batcher in the mark, so a rewind replays the same batches.
 
 pub mod data;
+pub mod drawing;
 
 use serde::{Deserialize, Serialize};
 
