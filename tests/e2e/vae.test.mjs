@@ -192,3 +192,35 @@ test('a bookmarked VAE address restores every new control', async () => {
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('a digit drawn with the mouse is encoded, with its exact posterior; an empty pad is refused', async () => {
+  const page = await openPage(browser, `${server.base}#/vae?hidden=128&seed=2`);
+  await ready(page);
+  await page.getByTestId('run-to-input').fill('150');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 150, { timeout: 90000 });
+  const padCanvas = page.getByTestId('draw-pad');
+  await padCanvas.scrollIntoViewIfNeeded();
+  const box = await padCanvas.boundingBox();
+  // A "1": one stroke down the middle, drawn off-centre on purpose (the worker centres it).
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.3 + 0.01 * i), box.y + box.height * (0.15 + 0.055 * i), { steps: 2 });
+  await page.mouse.up();
+  await page.getByTestId('draw-mu').waitFor({ timeout: 30000 });
+  assert.match(await text(page, 'draw-mu'), /^\(-?[\d.]+, -?[\d.]+\)$/);
+  const [logPx, elbo, gap] = [await number(page, 'draw-log-px'), await number(page, 'draw-elbo'), await number(page, 'draw-gap')];
+  assert.ok([logPx, elbo, gap].every(Number.isFinite), `${logPx} ${elbo} ${gap}`);
+  assert.ok(logPx >= elbo - 1e-3 && gap >= -1e-3, `log p(x) ${logPx}, ELBO ${elbo}`);
+  const pictures = await canvasInfo(page, 'draw-images');
+  assert.ok(pictures.dark > 0.01 && pictures.dark < 0.8, `the drawn digit and its reconstruction: ${JSON.stringify(pictures)}`);
+  assert.ok((await canvasInfo(page, 'draw-pad')).dark > 0.005, 'the stroke shows on the pad');
+  await page.getByTestId('drawing').screenshot({ path: 'test-output/screenshots/vae-drawing.png' });
+  // Cleared and encoded: the page says the pad is empty; nothing breaks.
+  await page.getByTestId('draw-clear').click();
+  await page.getByTestId('draw-encode').click();
+  await waitFor(async () => /empty/.test(await text(page, 'draw-refused')));
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

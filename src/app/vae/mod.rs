@@ -3,6 +3,7 @@
 //! reconstructions and the reparameterisation step of one digit.
 
 mod charts;
+mod drawing;
 mod explorer;
 mod posterior;
 use charts::*;
@@ -74,8 +75,9 @@ pub fn VaeLesson(
                         im.samples = s;
                     }
                 }),
-                // The exact-posterior panel takes its own answers (and refusals it waits for).
-                VaeAnswer::Posterior(_) | VaeAnswer::Refused { .. } => {}
+                // The exact-posterior panel and the drawing pad take their own answers (and the
+                // refusals they wait for).
+                VaeAnswer::Posterior(_) | VaeAnswer::Drawn(_) | VaeAnswer::Refused { .. } => {}
             }
         }
     });
@@ -334,6 +336,7 @@ pub fn VaeLesson(
                     </section>
                     <posterior::ExactPosterior lesson=lesson
                         index=Signal::derive(move || inspected.with(|i| i.as_ref().map(|i| i.index))) />
+                    <drawing::DrawingPad lesson=lesson />
                     <super::frame::SettingsSlot />
                 </aside>
             </div>

@@ -15,7 +15,7 @@ use crate::i18n::{message, tr, Lang};
 
 /// Two pictures on the answer's grid, z₂ upwards: p(z|x), then q(z|x), each scaled to its
 /// own peak (dark = likely).
-fn density_pair(p: &PosteriorView) -> ImageGrid {
+pub fn density_pair(p: &PosteriorView) -> ImageGrid {
     let n = p.n as usize;
     let mut pixels = Vec::with_capacity(2 * n * n);
     for density in [&p.exact.0, &p.q.0] {
@@ -90,18 +90,29 @@ pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoVi
                 <p class="error" role="alert" data-testid="posterior-refused">{message(lang.get(), &m)}</p>
             })}
             {move || shown.get().map(|(p, step)| view! {
-                <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index, tr(lang.get(), "vae.posterior.at_step"), step)}</p>
-                <table class="probs">
-                    <tr><th>{t("vae.posterior.log_px")}</th><td class="num" data-testid="posterior-log-px">{fmt_num(p.log_px)}</td></tr>
-                    <tr><th>{t("vae.posterior.elbo")}</th><td class="num" data-testid="posterior-elbo">{fmt_num(p.elbo)}</td></tr>
-                    <tr><th>{t("vae.posterior.gap")}</th><td class="num" data-testid="posterior-gap">{fmt_num(p.gap)}</td></tr>
-                    <tr><th>{format!("{} (K = {})", tr(lang.get(), "vae.posterior.iwae"), p.k)}</th><td class="num" data-testid="posterior-iwae">{fmt_num(p.iwae)}</td></tr>
-                </table>
-                <p class="hint">{format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), "vae.posterior.pictures"),
-                    fmt_num(p.lo.0), fmt_num(p.hi.0), fmt_num(p.lo.1), fmt_num(p.hi.1))}</p>
+                <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index.unwrap_or_default(), tr(lang.get(), "vae.posterior.at_step"), step)}</p>
+                <PosteriorNumbers p=p testid="posterior" />
             })}
             <ImageCanvas grid=grid testid="posterior-image" class="posterior-pair"
                 label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
         </section>
+    }
+}
+
+/// log p(x), the ELBO, the gap and the importance-weighted estimate of one posterior answer,
+/// and the pictures' ranges. `testid`: the prefix of the cells' test ids.
+#[component]
+pub fn PosteriorNumbers(p: PosteriorView, testid: &'static str) -> impl IntoView {
+    let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
+    let t = move |k: &'static str| move || tr(lang.get(), k);
+    view! {
+        <table class="probs">
+            <tr><th>{t("vae.posterior.log_px")}</th><td class="num" data-testid=format!("{testid}-log-px")>{fmt_num(p.log_px)}</td></tr>
+            <tr><th>{t("vae.posterior.elbo")}</th><td class="num" data-testid=format!("{testid}-elbo")>{fmt_num(p.elbo)}</td></tr>
+            <tr><th>{t("vae.posterior.gap")}</th><td class="num" data-testid=format!("{testid}-gap")>{fmt_num(p.gap)}</td></tr>
+            <tr><th>{move || format!("{} (K = {})", tr(lang.get(), "vae.posterior.iwae"), p.k)}</th><td class="num" data-testid=format!("{testid}-iwae")>{fmt_num(p.iwae)}</td></tr>
+        </table>
+        <p class="hint">{move || format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), "vae.posterior.pictures"),
+            fmt_num(p.lo.0), fmt_num(p.hi.0), fmt_num(p.lo.1), fmt_num(p.hi.1))}</p>
     }
 }

@@ -10,8 +10,8 @@ mod trainer;
 pub use data::Digits;
 pub use model::{VaeNet, LATENT};
 pub use trainer::{
-    knn_accuracy, Inspection, PosteriorView, VaeAction, VaeAnswer, VaeImages, VaeTrainer, VaeView,
-    GRID, METRICS,
+    knn_accuracy, DrawnView, Inspection, PosteriorView, VaeAction, VaeAnswer, VaeImages,
+    VaeTrainer, VaeView, GRID, METRICS,
 };
 
 use crate::choice_enum;

@@ -107,6 +107,23 @@ pub enum VaeAction {
     /// One test digit's exact posterior p(z|x) on a grid, with the quadrature's log p(x)
     /// beside its ELBO and the importance-weighted estimate.
     Posterior { index: u32 },
+    /// A digit drawn on the page's pad (`width` × `height` values in [0, 1]): made to look like
+    /// an MNIST digit, encoded, decoded, and its exact posterior computed.
+    Drawn { pad: Bulk, width: u32, height: u32 },
+}
+
+/// A drawn digit through the network.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DrawnView {
+    /// The pad scaled and centred as MNIST digits are (784), and its reconstruction from μ.
+    pub digit: Bulk,
+    pub recon: Bulk,
+    pub mu: (f64, f64),
+    pub sigma: (f64, f64),
+    /// −log p(x|z) at z = μ and KL(q(z|x) ‖ p(z)), in nats.
+    pub rec: f64,
+    pub kl: f64,
+    pub posterior: PosteriorView,
 }
 
 /// Cells per side of the exact posterior's grid in the lesson (a coarse search first on half as
@@ -118,7 +135,8 @@ const IWAE_K: u32 = 1000;
 /// The exact answer for one digit (issue #18): p(z|x) ∝ p(x|z) p(z) normalised on a grid.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PosteriorView {
-    pub index: u32,
+    /// The test digit (none for a drawn one).
+    pub index: Option<u32>,
     /// log p(x) by quadrature (nats), the ELBO of the encoder's q(z|x), the gap between them
     /// (KL(q(z|x) ‖ p(z|x))), and the importance-weighted estimate with `k` samples of q.
     pub log_px: f64,
@@ -162,6 +180,7 @@ pub enum VaeAnswer {
     },
     Inspected(Box<Inspection>),
     Posterior(Box<PosteriorView>),
+    Drawn(Box<DrawnView>),
     Samples {
         images: Bulk,
     },
@@ -564,9 +583,6 @@ impl VaeTrainer {
     /// The exact posterior of test digit `index` under the current decoder, beside the
     /// encoder's q(z|x) on the same grid.
     fn posterior(&self, index: u32) -> VaeAnswer {
-        use super::posterior::{
-            bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
-        };
         if self.n_test() == 0 {
             return VaeAnswer::Refused {
                 why: msg!("msg.vae.not_loaded"),
@@ -574,6 +590,53 @@ impl VaeTrainer {
         }
         let i = self.test_position(index);
         let x = &self.test_x[i * PIXELS..(i + 1) * PIXELS];
+        match self.posterior_of(x, i as u64) {
+            Ok(mut p) => {
+                p.index = Some(i as u32);
+                VaeAnswer::Posterior(Box::new(p))
+            }
+            Err(why) => VaeAnswer::Refused { why },
+        }
+    }
+
+    /// A pad's drawing through the network: normalised, encoded, decoded from μ, and its exact
+    /// posterior.
+    fn drawn(&self, pad: &[f32], width: u32, height: u32) -> VaeAnswer {
+        let digit = match crate::digits::drawing::normalise(pad, width as usize, height as usize) {
+            Ok(d) => d,
+            Err(why) => return VaeAnswer::Refused { why },
+        };
+        let mut ws = Workspace::default();
+        let loss = self.net.forward_loss(&digit, &[0.0; LATENT], 1, &mut ws);
+        let (mu, log_var) = ws.encoding(0);
+        let (mu, sigma) = (
+            (mu[0] as f64, mu[1] as f64),
+            (
+                (0.5 * log_var[0] as f64).exp(),
+                (0.5 * log_var[1] as f64).exp(),
+            ),
+        );
+        let recon = self.decode(&[mu.0 as f32, mu.1 as f32]);
+        match self.posterior_of(&digit, 0) {
+            Ok(posterior) => VaeAnswer::Drawn(Box::new(DrawnView {
+                digit: Bulk(digit),
+                recon: Bulk(recon),
+                mu,
+                sigma,
+                rec: loss.rec,
+                kl: loss.kl,
+                posterior,
+            })),
+            Err(why) => VaeAnswer::Refused { why },
+        }
+    }
+
+    /// The exact posterior of image `x` under the current decoder, beside the encoder's q(z|x)
+    /// on the same grid; `seed` draws the importance samples.
+    fn posterior_of(&self, x: &[f32], seed: u64) -> Result<PosteriorView, Msg> {
+        use super::posterior::{
+            bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
+        };
         let mut ws = Workspace::default();
         self.net.encode(x, 1, &mut ws);
         let (mu, log_var) = ws.encoding(0);
@@ -584,12 +647,10 @@ impl VaeTrainer {
         let mut lik = self.net.log_likelihood(x);
         let post = exact_posterior(&mut lik, Some(&q), POSTERIOR_GRID);
         let b = bound(&mut lik, &q, &post, 10);
-        let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(i as u64));
+        let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(seed));
         let numbers = [post.log_px, b.elbo, b.gap, iwae];
         if numbers.iter().any(|v| !v.is_finite()) {
-            return VaeAnswer::Refused {
-                why: msg!("msg.vae.posterior_failed"),
-            };
+            return Err(msg!("msg.vae.posterior_failed"));
         }
         // The pictures zoom in on where p(z|x) and q(z|x) are (the quadrature's box holds
         // every tail and is mostly empty), normalised by the quadrature's log p(x).
@@ -607,8 +668,8 @@ impl VaeTrainer {
             })
             .collect();
         let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
-        VaeAnswer::Posterior(Box::new(PosteriorView {
-            index: i as u32,
+        Ok(PosteriorView {
+            index: None,
             log_px: post.log_px,
             elbo: b.elbo,
             gap: b.gap,
@@ -619,7 +680,7 @@ impl VaeTrainer {
             n: n as u32,
             exact: Bulk(exact),
             q: Bulk(q_density),
-        }))
+        })
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -976,6 +1037,7 @@ impl Trainer for VaeTrainer {
             }
             VaeAction::Inspect { index, draw } => self.inspect(index, draw),
             VaeAction::Posterior { index } => self.posterior(index),
+            VaeAction::Drawn { pad, width, height } => self.drawn(&pad.0, width, height),
             VaeAction::Resample => {
                 self.sample_draw = self.sample_draw.wrapping_add(1);
                 VaeAnswer::Samples {
@@ -1304,8 +1366,8 @@ mod posterior_tests {
             panic!("{answer:?}")
         };
         assert_eq!(
-            p.index as usize,
-            t.n_test() - 1,
+            p.index,
+            Some(t.n_test() as u32 - 1),
             "a position past the split is the last"
         );
         let n = p.n as usize;
@@ -1315,6 +1377,31 @@ mod posterior_tests {
         assert!((mass - 1.0).abs() < 1e-4, "p(z|x) integrates to {mass}");
         assert!(p.gap >= -1e-3 && p.log_px >= p.elbo - 1e-3, "{p:?}");
         assert!(p.iwae > p.elbo && p.iwae < p.log_px + 0.25, "{p:?}");
+        // A "1" drawn on a 112 × 112 pad: scaled and centred, encoded, its exact posterior.
+        let mut pad = vec![0.0f32; 112 * 112];
+        for y in 20..90 {
+            for x in 50..58 {
+                pad[y * 112 + x] = 1.0;
+            }
+        }
+        let drawn = |t: &mut VaeTrainer, pad: Vec<f32>| {
+            t.act(LessonAction::Vae(VaeAction::Drawn {
+                pad: Bulk(pad),
+                width: 112,
+                height: 112,
+            }))
+        };
+        let Some(LessonAnswer::Vae(VaeAnswer::Drawn(d))) = drawn(&mut t, pad) else {
+            panic!("a drawing is encoded")
+        };
+        assert_eq!((d.digit.0.len(), d.recon.0.len()), (PIXELS, PIXELS));
+        assert!(d.mu.0.is_finite() && d.sigma.0 > 0.0 && d.rec.is_finite() && d.kl >= 0.0);
+        let p = &d.posterior;
+        assert!(p.index.is_none() && p.log_px >= p.elbo - 1e-3, "{p:?}");
+        assert!(matches!(
+            drawn(&mut t, vec![0.0; 112 * 112]),
+            Some(LessonAnswer::Vae(VaeAnswer::Refused { why })) if why == msg!("msg.drawing.empty")
+        ));
         let empty = VaeTrainer::with_digits(
             parse_query::<VaeSettings>("", &[]).0,
             Err(msg!("msg.vae.not_loaded")),

@@ -83,3 +83,9 @@ vae-posterior-elbo = ELBO rozkładu q(z|x) (naty)
 vae-posterior-gap = luka = KL(q(z|x) ‖ p(z|x))
 vae-posterior-iwae = estymator z ważeniem istotności
 vae-posterior-pictures = Po lewej dokładne p(z|x), po prawej q(z|x) kodera, każde w skali swojego maksimum, na
+vae-draw-title = Narysuj cyfrę
+vae-draw-hint = Rysuj myszą, palcem lub rysikiem; po oderwaniu rysunek jest skalowany i centrowany jak cyfry MNIST, kodowany, a jego dokładny rozkład a posteriori — liczony.
+vae-draw-brush = Pędzel
+vae-draw-encode = Koduj
+vae-draw-clear = Wyczyść
+vae-draw-pictures = Twoja cyfra tak, jak widzi ją sieć (przeskalowana i wyśrodkowana), i jej rekonstrukcja z μ
