@@ -69,13 +69,21 @@ pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
     let ink_at = move |x: f64, y: f64| {
         let r = brush.get_untracked() as f64;
         let from = last.get_untracked().unwrap_or((x, y));
-        let steps = ((x - from.0).hypot(y - from.1) / (r / 2.0).max(0.5)).ceil().max(1.0) as usize;
+        let steps = ((x - from.0).hypot(y - from.1) / (r / 2.0).max(0.5))
+            .ceil()
+            .max(1.0) as usize;
         pad.update(|p| {
             for s in 0..=steps {
                 let f = s as f64 / steps as f64;
                 let (cx, cy) = (from.0 + f * (x - from.0), from.1 + f * (y - from.1));
-                let (x0, x1) = ((cx - r).floor().max(0.0) as usize, ((cx + r).ceil() as usize).min(PAD - 1));
-                let (y0, y1) = ((cy - r).floor().max(0.0) as usize, ((cy + r).ceil() as usize).min(PAD - 1));
+                let (x0, x1) = (
+                    (cx - r).floor().max(0.0) as usize,
+                    ((cx + r).ceil() as usize).min(PAD - 1),
+                );
+                let (y0, y1) = (
+                    (cy - r).floor().max(0.0) as usize,
+                    ((cy + r).ceil() as usize).min(PAD - 1),
+                );
                 for py in y0..=y1 {
                     for px in x0..=x1 {
                         if (px as f64 + 0.5 - cx).hypot(py as f64 + 0.5 - cy) <= r {
@@ -89,7 +97,10 @@ pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
     };
     let paint = move |e: &leptos::ev::PointerEvent| {
         use wasm_bindgen::JsCast;
-        let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        let Some(target) = e
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        else {
             return;
         };
         let rect = target.get_bounding_client_rect();
@@ -119,7 +130,8 @@ pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
             })
         })
     });
-    let densities = Signal::derive(move || shown.with(|d| d.as_ref().map(|d| density_pair(&d.posterior))));
+    let densities =
+        Signal::derive(move || shown.with(|d| d.as_ref().map(|d| density_pair(&d.posterior))));
     let pair = |(a, b): (f64, f64)| format!("({}, {})", fmt_num(a), fmt_num(b));
     view! {
         <section class="drawing" data-testid="drawing">
