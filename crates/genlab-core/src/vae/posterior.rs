@@ -36,9 +36,9 @@ impl DiagGaussian {
 
     pub fn log_pdf(&self, z: [f64; 2]) -> f64 {
         let mut lp = -LOG_2PI;
-        for j in 0..2 {
-            let d = z[j] - self.mu[j];
-            lp -= 0.5 * (self.log_var[j] + d * d / self.log_var[j].exp());
+        for ((z, mu), log_var) in z.iter().zip(self.mu).zip(self.log_var) {
+            let d = z - mu;
+            lp -= 0.5 * (log_var + d * d / log_var.exp());
         }
         lp
     }
