@@ -199,6 +199,8 @@ test('a digit drawn with the mouse is encoded, with its exact posterior; an empt
   await page.getByTestId('run-to-input').fill('150');
   await page.getByTestId('run-to').click();
   await waitFor(async () => (await number(page, 'step-counter')) === 150, { timeout: 90000 });
+  await page.waitForTimeout(500);
+  const scatterBefore = await canvasInfo(page, 'chart-latent');
   const padCanvas = page.getByTestId('draw-pad');
   await padCanvas.scrollIntoViewIfNeeded();
   const box = await padCanvas.boundingBox();
@@ -216,6 +218,9 @@ test('a digit drawn with the mouse is encoded, with its exact posterior; an empt
   assert.ok(pictures.dark > 0.01 && pictures.dark < 0.8, `the drawn digit and its reconstruction: ${JSON.stringify(pictures)}`);
   assert.ok((await canvasInfo(page, 'draw-pad')).dark > 0.005, 'the stroke shows on the pad');
   await page.getByTestId('drawing').screenshot({ path: 'test-output/screenshots/vae-drawing.png' });
+  // The drawing's q(z|x) joins the latent scatter as an ellipse.
+  await waitFor(async () => (await canvasInfo(page, 'chart-latent')).hash !== scatterBefore.hash);
+  await page.getByTestId('chart-latent').screenshot({ path: 'test-output/screenshots/vae-drawn-ellipse.png' });
   // Cleared and encoded: the page says the pad is empty; nothing breaks.
   await page.getByTestId('draw-clear').click();
   await page.getByTestId('draw-encode').click();

@@ -1,11 +1,30 @@
-//! The latent scatter of the test digits, coloured by class, with the interpolation path and the
-//! explored point.
+//! The latent scatter of the test digits, coloured by class, with the interpolation path, the
+//! explored point, and the encoder's q(z|x) of the inspected and the drawn digit as ellipses.
 
 use super::*;
 use crate::app::plots::points_by_class;
 
-/// The test digits' μ coloured by class, the interpolation path, and the explored point.
-pub(super) fn scatter_spec(v: &VaeView, explore: Option<(f64, f64)>, lang: Lang) -> ChartSpec {
+/// A q(z|x) to draw on the scatter: its legend name, colour, μ and σ.
+pub(super) type QEllipse = (String, plotters::style::RGBColor, (f64, f64), (f64, f64));
+
+/// The points of μ ± σ's ellipse (one σ along each axis), closed.
+fn ellipse(mu: (f64, f64), sigma: (f64, f64)) -> Vec<(f64, f64)> {
+    (0..=48)
+        .map(|i| {
+            let t = i as f64 / 48.0 * std::f64::consts::TAU;
+            (mu.0 + sigma.0 * t.cos(), mu.1 + sigma.1 * t.sin())
+        })
+        .collect()
+}
+
+/// The test digits' μ coloured by class, the interpolation path, the explored point, and the
+/// q(z|x) ellipses given.
+pub(super) fn scatter_spec(
+    v: &VaeView,
+    explore: Option<(f64, f64)>,
+    ellipses: &[QEllipse],
+    lang: Lang,
+) -> ChartSpec {
     let r = v.half_width;
     let mut layers = points_by_class(&v.test_mu.0, v.test_labels.0.iter().map(|&l| l as usize));
     layers.push(Layer::Line {
@@ -27,6 +46,17 @@ pub(super) fn scatter_spec(v: &VaeView, explore: Option<(f64, f64)>, lang: Lang)
             points: vec![z],
             radius: 6.0,
         });
+    }
+    for (name, color, mu, sigma) in ellipses {
+        let finite = [mu.0, mu.1, sigma.0, sigma.1].iter().all(|v| v.is_finite());
+        if finite {
+            layers.push(Layer::Line {
+                name: name.clone(),
+                color: *color,
+                points: ellipse(*mu, *sigma),
+                dashed: false,
+            });
+        }
     }
     ChartSpec {
         x_range: (-r, r),

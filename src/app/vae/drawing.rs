@@ -30,8 +30,11 @@ fn pad_grid(pad: &[f32]) -> ImageGrid {
     }
 }
 
+/// The pad and what the network makes of the drawing.
+///
+/// `encoded`: where the drawn digit's q(z|x) is (μ, σ), for the latent scatter's ellipse.
 #[component]
-pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
+pub fn DrawingPad(lesson: Lesson, encoded: RwSignal<Option<((f64, f64), (f64, f64))>>) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let pad = RwSignal::new(vec![0.0f32; PAD * PAD]);
@@ -43,6 +46,7 @@ pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
     let refused = RwSignal::new(None::<Msg>);
     Effect::new(move |_| match lesson.answer.get() {
         Some(LessonAnswer::Vae(VaeAnswer::Drawn(d))) => {
+            encoded.set(Some((d.mu, d.sigma)));
             shown.set(Some(*d));
             refused.set(None);
             waiting.set(false);
@@ -147,7 +151,7 @@ pub fn DrawingPad(lesson: Lesson) -> impl IntoView {
                             }
                         } /></label>
                 <button data-testid="draw-encode" on:click=move |_| encode()>{t("vae.draw.encode")}</button>
-                <button data-testid="draw-clear" on:click=move |_| { pad.set(vec![0.0; PAD * PAD]); shown.set(None); refused.set(None); }>{t("vae.draw.clear")}</button>
+                <button data-testid="draw-clear" on:click=move |_| { pad.set(vec![0.0; PAD * PAD]); shown.set(None); refused.set(None); encoded.set(None); }>{t("vae.draw.clear")}</button>
                 {move || waiting.get().then(|| view! { <span class="hint" data-testid="draw-waiting">{t("vae.posterior.waiting")}</span> })}
             </div>
             <div class="draw-row">

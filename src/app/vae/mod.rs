@@ -107,10 +107,19 @@ pub fn VaeLesson(
 
     // A memo: snapshots arrive at 30 Hz but the codes change only when the test split is
     // re-scored, and an unchanged spec must not redraw 1,000 dots.
+    // The drawn digit's q(z|x) (μ, σ), from the drawing pad.
+    let drawn_q = RwSignal::new(None::<((f64, f64), (f64, f64))>);
     let scatter = Memo::new(move |_| {
         let e = explore.get();
         let l = lang.get();
-        vae_view(lesson, |v| scatter_spec(v, e, l))
+        let mut ellipses: Vec<QEllipse> = vec![];
+        if let Some((mu, sigma)) = inspected.with(|i| i.as_ref().map(|i| (i.mu, i.sigma))) {
+            ellipses.push((tr(l, "vae.series.q_inspected").into(), palette::BLACK, mu, sigma));
+        }
+        if let Some((mu, sigma)) = drawn_q.get() {
+            ellipses.push((tr(l, "vae.series.q_drawn").into(), palette::PURPLE, mu, sigma));
+        }
+        vae_view(lesson, |v| scatter_spec(v, e, &ellipses, l))
     });
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
     let rec_chart = history(&[
@@ -336,7 +345,7 @@ pub fn VaeLesson(
                     </section>
                     <posterior::ExactPosterior lesson=lesson
                         index=Signal::derive(move || inspected.with(|i| i.as_ref().map(|i| i.index))) />
-                    <drawing::DrawingPad lesson=lesson />
+                    <drawing::DrawingPad lesson=lesson encoded=drawn_q />
                     <super::frame::SettingsSlot />
                 </aside>
             </div>

@@ -89,3 +89,5 @@ vae-draw-brush = Brush
 vae-draw-encode = Encode
 vae-draw-clear = Clear
 vae-draw-pictures = Your digit as the network sees it (scaled and centred), and its reconstruction from μ
+vae-series-q_inspected = q(z|x), inspected digit (μ ± σ)
+vae-series-q_drawn = q(z|x), your drawing (μ ± σ)

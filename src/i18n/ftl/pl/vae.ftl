@@ -89,3 +89,5 @@ vae-draw-brush = Pędzel
 vae-draw-encode = Koduj
 vae-draw-clear = Wyczyść
 vae-draw-pictures = Twoja cyfra tak, jak widzi ją sieć (przeskalowana i wyśrodkowana), i jej rekonstrukcja z μ
+vae-series-q_inspected = q(z|x), badana cyfra (μ ± σ)
+vae-series-q_drawn = q(z|x), twój rysunek (μ ± σ)

@@ -89,3 +89,5 @@ vae-draw-brush = Кисть
 vae-draw-encode = Закодировать
 vae-draw-clear = Очистить
 vae-draw-pictures = Ваша цифра, как её видит сеть (масштабированная и центрированная), и её реконструкция из μ
+vae-series-q_inspected = q(z|x), выбранная цифра (μ ± σ)
+vae-series-q_drawn = q(z|x), ваш рисунок (μ ± σ)
