@@ -34,7 +34,10 @@ fn pad_grid(pad: &[f32]) -> ImageGrid {
 ///
 /// `encoded`: where the drawn digit's q(z|x) is (μ, σ), for the latent scatter's ellipse.
 #[component]
-pub fn DrawingPad(lesson: Lesson, encoded: RwSignal<Option<((f64, f64), (f64, f64))>>) -> impl IntoView {
+pub fn DrawingPad(
+    lesson: Lesson,
+    encoded: RwSignal<Option<((f64, f64), (f64, f64))>>,
+) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let pad = RwSignal::new(vec![0.0f32; PAD * PAD]);

@@ -114,10 +114,20 @@ pub fn VaeLesson(
         let l = lang.get();
         let mut ellipses: Vec<QEllipse> = vec![];
         if let Some((mu, sigma)) = inspected.with(|i| i.as_ref().map(|i| (i.mu, i.sigma))) {
-            ellipses.push((tr(l, "vae.series.q_inspected").into(), palette::BLACK, mu, sigma));
+            ellipses.push((
+                tr(l, "vae.series.q_inspected").into(),
+                palette::BLACK,
+                mu,
+                sigma,
+            ));
         }
         if let Some((mu, sigma)) = drawn_q.get() {
-            ellipses.push((tr(l, "vae.series.q_drawn").into(), palette::PURPLE, mu, sigma));
+            ellipses.push((
+                tr(l, "vae.series.q_drawn").into(),
+                palette::PURPLE,
+                mu,
+                sigma,
+            ));
         }
         vae_view(lesson, |v| scatter_spec(v, e, &ellipses, l))
     });
