@@ -127,6 +127,7 @@ pub fn DrawingPad(
             encode();
         }
     };
+    let answered = Memo::new(move |_| shown.with(|d| d.is_some()));
     let pad_picture = Signal::derive(move || Some(pad_grid(&pad.get())));
     let pictures = Signal::derive(move || {
         shown.with(|d| {
@@ -166,8 +167,11 @@ pub fn DrawingPad(
                     <ImageCanvas grid=pad_picture testid="draw-pad" class="drawing-pad"
                         label=Signal::derive(move || tr(lang.get(), "vae.draw.title").to_string()) />
                 </div>
-                <ImageCanvas grid=pictures testid="draw-images" class="digit-row"
-                    label=Signal::derive(move || tr(lang.get(), "vae.draw.pictures").to_string()) />
+                // Mounted once there is an answer: an empty picture would read as broken.
+                {move || answered.get().then(|| view! {
+                    <ImageCanvas grid=pictures testid="draw-images" class="digit-row"
+                        label=Signal::derive(move || tr(lang.get(), "vae.draw.pictures").to_string()) />
+                })}
             </div>
             {move || refused.get().map(|m| view! {
                 <p class="error" role="alert" data-testid="draw-refused">{message(lang.get(), &m)}</p>
@@ -182,8 +186,10 @@ pub fn DrawingPad(
                 </table>
                 <PosteriorNumbers p=d.posterior.clone() testid="draw" />
             })}
-            <ImageCanvas grid=densities testid="draw-posterior" class="posterior-pair"
-                label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+            {move || answered.get().then(|| view! {
+                <ImageCanvas grid=densities testid="draw-posterior" class="posterior-pair"
+                    label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+            })}
         </section>
     }
 }

@@ -73,6 +73,7 @@ pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoVi
             lesson.act(LessonAction::Vae(VaeAction::Posterior { index: i }));
         }
     };
+    let answered = Memo::new(move |_| shown.with(|p| p.is_some()));
     let grid = Signal::derive(move || shown.with(|p| p.as_ref().map(|(p, _)| density_pair(p))));
     view! {
         <section class="posterior" data-testid="posterior">
@@ -93,8 +94,11 @@ pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoVi
                 <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index.unwrap_or_default(), tr(lang.get(), "vae.posterior.at_step"), step)}</p>
                 <PosteriorNumbers p=p testid="posterior" />
             })}
-            <ImageCanvas grid=grid testid="posterior-image" class="posterior-pair"
-                label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+            // Mounted once there is an answer: an empty picture would read as broken.
+            {move || answered.get().then(|| view! {
+                <ImageCanvas grid=grid testid="posterior-image" class="posterior-pair"
+                    label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+            })}
         </section>
     }
 }
