@@ -4,6 +4,20 @@
 #[allow(unused_imports)]
 use super::prelude::*;
 
+/// Where a pointer event falls on its target (a picture), as fractions of its width and height
+/// from the top left; `None` for a target with no size.
+pub fn event_to_fraction(e: &leptos::ev::PointerEvent) -> Option<(f64, f64)> {
+    let target: web_sys::Element = e.target()?.dyn_into().ok()?;
+    let rect = target.get_bounding_client_rect();
+    if rect.width() <= 0.0 || rect.height() <= 0.0 {
+        return None;
+    }
+    Some((
+        (e.client_x() as f64 - rect.left()) / rect.width(),
+        (e.client_y() as f64 - rect.top()) / rect.height(),
+    ))
+}
+
 /// Where a pointer event on a chart canvas falls in data coordinates, and the pixels per data
 /// unit on each axis (to find the point under the pointer). The chart lays out its plot area
 /// with fixed margins (see `charts::draw`): 10 px around, 56 px for y labels, 34 px for x labels,

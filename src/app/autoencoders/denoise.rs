@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 use super::super::controls::fmt_num;
 use super::super::lesson::Lesson;
-use crate::charts::{ImageCanvas, ImageGrid};
+use crate::charts::{event_to_fraction, ImageCanvas, ImageGrid};
 use crate::i18n::{message, tr, Lang};
 
 const SIDE: u32 = 28;
@@ -110,20 +110,11 @@ pub fn DenoiseDemo(lesson: Lesson, settings: Memo<AutoencoderSettings>) -> impl 
     };
     // A pointer on the middle picture (the input) scribbles a 2 × 2 brush onto it.
     let paint = move |e: &leptos::ev::PointerEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(target) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
+        let Some((fx, fy)) = event_to_fraction(e) else {
             return;
         };
-        let rect = target.get_bounding_client_rect();
-        if rect.width() <= 0.0 || rect.height() <= 0.0 {
-            return;
-        }
         // Three pictures side by side: the input is the middle third.
-        let fx = (e.client_x() as f64 - rect.left()) / rect.width() * 3.0 - 1.0;
-        let fy = (e.client_y() as f64 - rect.top()) / rect.height();
+        let fx = fx * 3.0 - 1.0;
         if !(0.0..1.0).contains(&fx) || !(0.0..1.0).contains(&fy) {
             return;
         }

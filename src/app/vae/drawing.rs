@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use super::super::controls::fmt_num;
 use super::super::lesson::Lesson;
 use super::posterior::{density_pair, PosteriorNumbers};
-use crate::charts::{ImageCanvas, ImageGrid};
+use crate::charts::{event_to_fraction, ImageCanvas, ImageGrid};
 use crate::i18n::{message, tr, Lang};
 
 /// The pad's side in its own pixels (four per digit pixel).
@@ -103,19 +103,10 @@ pub fn DrawingPad(
         last.set(Some((x, y)));
     };
     let paint = move |e: &leptos::ev::PointerEvent| {
-        use wasm_bindgen::JsCast;
-        let Some(target) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        else {
+        let Some((fx, fy)) = event_to_fraction(e) else {
             return;
         };
-        let rect = target.get_bounding_client_rect();
-        if rect.width() <= 0.0 || rect.height() <= 0.0 {
-            return;
-        }
-        let x = (e.client_x() as f64 - rect.left()) / rect.width() * PAD as f64;
-        let y = (e.client_y() as f64 - rect.top()) / rect.height() * PAD as f64;
+        let (x, y) = (fx * PAD as f64, fy * PAD as f64);
         if (0.0..PAD as f64).contains(&x) && (0.0..PAD as f64).contains(&y) {
             ink_at(x, y);
         }
