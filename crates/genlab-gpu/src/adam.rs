@@ -3,7 +3,10 @@
 
 use genlab_core::nn::Optimizer;
 
-use crate::{groups_1d, Dispatch, Gpu, Record, Tensor};
+use genlab_core::device::DeviceCopy;
+
+use crate::tensor::ReadBack;
+use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
@@ -76,6 +79,62 @@ impl Adam {
         self.params.bc1 = (1.0 - libm::pow(self.beta1, self.t as f64)) as f32;
         self.params.bc2 = (1.0 - libm::pow(self.beta2, self.t as f64)) as f32;
         gpu.write_uniform(&self.uniform, &self.params);
+    }
+}
+
+/// Adam for each parameter block (`params[i]` with gradient `grads[i]`), continuing `opt`'s run:
+/// its constants, its moments (the blocks' concatenation, in order) and its step count.
+pub fn continue_run(
+    gpu: &Gpu,
+    params: &[Tensor],
+    grads: &[Tensor],
+    opt: &Optimizer<f32>,
+) -> Vec<Adam> {
+    let (m, v, t) = opt.moments();
+    let mut at = 0;
+    params
+        .iter()
+        .zip(grads)
+        .map(|(p, g)| {
+            let mut adam = Adam::new(gpu, p, g, opt);
+            adam.m.write(gpu, &m[at..at + p.len]);
+            adam.v.write(gpu, &v[at..at + p.len]);
+            adam.t = t;
+            at += p.len;
+            adam
+        })
+        .collect()
+}
+
+/// Starts copying the parameter blocks and their Adam moments back, then `extra` tensors; the
+/// copy has the blocks concatenated in order (a CPU model's layout) and no sums, the extra
+/// tensors come beside it.
+pub fn read_run(
+    gpu: &Gpu,
+    params: &[Tensor],
+    adam: &[Adam],
+    extra: &[&Tensor],
+) -> impl std::future::Future<Output = Result<(DeviceCopy, Vec<Vec<f32>>), GpuError>> + 'static {
+    let mut tensors: Vec<&Tensor> = params.iter().collect();
+    tensors.extend(adam.iter().map(|a| &a.m));
+    tensors.extend(adam.iter().map(|a| &a.v));
+    tensors.extend(extra);
+    let read = ReadBack::start(gpu, &tensors);
+    let blocks = params.len();
+    let t = adam.first().map_or(0, |a| a.t);
+    async move {
+        let mut parts = read.finish().await?;
+        let extra = parts.split_off(3 * blocks);
+        let cat = |range: std::ops::Range<usize>| parts[range].concat();
+        let copy = DeviceCopy {
+            params: cat(0..blocks),
+            m: cat(blocks..2 * blocks),
+            v: cat(2 * blocks..3 * blocks),
+            t,
+            extra: vec![],
+            sums: vec![],
+        };
+        Ok((copy, extra))
     }
 }
 

@@ -14,7 +14,6 @@ use genlab_core::nn::Optimizer;
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
-use crate::tensor::ReadBack;
 use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
 
 #[repr(C)]
@@ -168,19 +167,7 @@ impl GpuAutoencoder {
             .iter()
             .map(|&(_, len)| Tensor::zeros(gpu, len))
             .collect();
-        let (m, v, t) = opt.moments();
-        let adam = params
-            .iter()
-            .zip(&grads)
-            .zip(&blocks)
-            .map(|((p, g), &(at, len))| {
-                let mut adam = Adam::new(gpu, p, g, opt);
-                adam.m.write(gpu, &m[at..at + len]);
-                adam.v.write(gpu, &v[at..at + len]);
-                adam.t = t;
-                adam
-            })
-            .collect();
+        let adam = crate::adam::continue_run(gpu, &params, &grads, opt);
 
         let b = batch;
         let t = |len: usize| Tensor::zeros(gpu, len);
@@ -389,24 +376,8 @@ impl GpuAutoencoder {
         &self,
         gpu: &Gpu,
     ) -> impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static {
-        let mut tensors: Vec<&Tensor> = self.params.iter().collect();
-        tensors.extend(self.adam.iter().map(|a| &a.m));
-        tensors.extend(self.adam.iter().map(|a| &a.v));
-        let read = ReadBack::start(gpu, &tensors);
-        let blocks = self.params.len();
-        let t = self.adam[0].t;
-        async move {
-            let parts = read.finish().await?;
-            let cat = |range: std::ops::Range<usize>| parts[range].concat();
-            Ok(DeviceCopy {
-                params: cat(0..blocks),
-                m: cat(blocks..2 * blocks),
-                v: cat(2 * blocks..3 * blocks),
-                t,
-                extra: vec![],
-                sums: vec![],
-            })
-        }
+        let read = crate::adam::read_run(gpu, &self.params, &self.adam, &[]);
+        async move { Ok(read.await?.0) }
     }
 }
 

@@ -11,7 +11,6 @@ use genlab_core::vae::model::VaeNet;
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
-use crate::tensor::ReadBack;
 use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
 use genlab_core::device::DeviceCopy;
 
@@ -91,20 +90,7 @@ impl GpuVae {
                 grads.push(Tensor::zeros(gpu, part.len()));
             }
         }
-        let (m, v, t) = opt.moments();
-        let mut at = 0;
-        let adam = params
-            .iter()
-            .zip(&grads)
-            .map(|(p, g)| {
-                let mut adam = Adam::new(gpu, p, g, opt);
-                adam.m.write(gpu, &m[at..at + p.len]);
-                adam.v.write(gpu, &v[at..at + p.len]);
-                adam.t = t;
-                at += p.len;
-                adam
-            })
-            .collect();
+        let adam = crate::adam::continue_run(gpu, &params, &grads, opt);
         let t = |len: usize| Tensor::zeros(gpu, len);
         let (b, h) = (batch, hidden);
         let (x, eps, rec, kl, enc) = (t(b * PIXELS), t(b * 2), t(b), t(b), t(b * 4));
@@ -219,27 +205,13 @@ impl GpuVae {
         &self,
         gpu: &Gpu,
     ) -> impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static {
-        let mut tensors: Vec<&Tensor> = self.params.iter().collect();
-        tensors.extend(self.adam.iter().map(|a| &a.m));
-        tensors.extend(self.adam.iter().map(|a| &a.v));
-        tensors.push(&self.sums);
-        let read = ReadBack::start(gpu, &tensors);
+        let read = crate::adam::read_run(gpu, &self.params, &self.adam, &[&self.sums]);
         // Queued behind the copy: the next sums start from zero.
         self.sums.write(gpu, &[0.0, 0.0]);
-        let blocks = self.params.len();
-        let t = self.adam[0].t;
         async move {
-            let parts = read.finish().await?;
-            let cat = |range: std::ops::Range<usize>| parts[range].concat();
-            let sums = &parts[3 * blocks];
-            Ok(DeviceCopy {
-                params: cat(0..blocks),
-                m: cat(blocks..2 * blocks),
-                v: cat(2 * blocks..3 * blocks),
-                t,
-                extra: vec![],
-                sums: vec![sums[0] as f64, sums[1] as f64],
-            })
+            let (mut copy, extra) = read.await?;
+            copy.sums = extra[0].iter().map(|&s| s as f64).collect();
+            Ok(copy)
         }
     }
 
