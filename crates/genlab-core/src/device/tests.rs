@@ -25,6 +25,21 @@ struct Control {
     max_batch: Cell<Option<usize>>,
 }
 
+impl Control {
+    /// A read of `copy`: counted, and `Lost` from the `lose_at`-th read on.
+    fn read(&self, copy: DeviceCopy) -> DeviceRead {
+        self.reads.set(self.reads.get() + 1);
+        let lost = self.lose_at.get().is_some_and(|at| self.reads.get() >= at);
+        Box::pin(async move {
+            if lost {
+                Err(DeviceFault::Lost)
+            } else {
+                Ok(copy)
+            }
+        })
+    }
+}
+
 struct FakeAccelerator(Rc<Control>);
 
 struct Twin {
@@ -130,24 +145,14 @@ impl AutoencoderDevice for AeTwin {
 
 impl ReadDevice for AeTwin {
     fn read(&self) -> DeviceRead {
-        let c = &self.control;
-        c.reads.set(c.reads.get() + 1);
-        let lost = c.lose_at.get().is_some_and(|at| c.reads.get() >= at);
         let (m, v, t) = self.opt.moments();
-        let copy = DeviceCopy {
+        self.control.read(DeviceCopy {
             params: self.net.params.clone(),
             m: m.to_vec(),
             v: v.to_vec(),
             t,
             extra: vec![],
             sums: vec![],
-        };
-        Box::pin(async move {
-            if lost {
-                Err(DeviceFault::Lost)
-            } else {
-                Ok(copy)
-            }
         })
     }
 }
@@ -169,23 +174,13 @@ impl RbmDevice for RbmTwin {
 
 impl ReadDevice for RbmTwin {
     fn read(&self) -> DeviceRead {
-        let c = &self.control;
-        c.reads.set(c.reads.get() + 1);
-        let lost = c.lose_at.get().is_some_and(|at| c.reads.get() >= at);
-        let copy = DeviceCopy {
+        self.control.read(DeviceCopy {
             params: self.rbm.params.clone(),
             m: vec![],
             v: vec![],
             t: 0,
             extra: self.work.chain().to_vec(),
             sums: vec![],
-        };
-        Box::pin(async move {
-            if lost {
-                Err(DeviceFault::Lost)
-            } else {
-                Ok(copy)
-            }
         })
     }
 }
@@ -209,9 +204,8 @@ impl VaeDevice for Twin {
 impl ReadDevice for Twin {
     fn read(&self) -> DeviceRead {
         let c = &self.control;
-        c.reads.set(c.reads.get() + 1);
-        let n = c.reads.get();
-        let lost = c.lose_at.get().is_some_and(|at| n >= at);
+        // The read about to be counted.
+        let n = c.reads.get() + 1;
         let (m, v, t) = self.opt.moments();
         let mut params = self.net.params.clone();
         if c.poison_at.get() == Some(n) {
@@ -226,13 +220,7 @@ impl ReadDevice for Twin {
             extra: vec![],
             sums: vec![rec, kl],
         };
-        Box::pin(async move {
-            if lost {
-                Err(DeviceFault::Lost)
-            } else {
-                Ok(copy)
-            }
-        })
+        c.read(copy)
     }
 }
 
@@ -452,6 +440,22 @@ fn live_settings_reach_the_device() {
     assert!(dev.trainer().unwrap().query().contains("batch=12"));
 }
 
+/// A session of `lesson` at `query`; with `device`, the same URL asking for the GPU and the
+/// fake twin offered.
+fn lesson_session(lesson: LessonId, query: &str, device: Option<&Rc<Control>>) -> Session {
+    install_digits();
+    let mut s = Session::new();
+    let query = match device {
+        Some(_) => format!("{query}&device=gpu"),
+        None => query.to_string(),
+    };
+    s.handle(ToWorker::Init { lesson, query });
+    if let Some(c) = device {
+        s.set_accelerator(Ok(Rc::new(FakeAccelerator(c.clone()))));
+    }
+    s
+}
+
 /// The MNIST RBM on the fake device: the CPU run's rows bit for bit, CD and PCD, through a
 /// lost device.
 #[test]
@@ -459,19 +463,7 @@ fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
     for chains in ["cd", "pcd"] {
         let query = format!("seed=5&hidden=20&batch=30&k=2&method={chains}");
         let rows = |device: Option<Rc<Control>>| {
-            install_digits();
-            let mut s = Session::new();
-            let q = match device {
-                Some(_) => format!("{query}&device=gpu"),
-                None => query.clone(),
-            };
-            s.handle(ToWorker::Init {
-                lesson: LessonId::RbmMnist,
-                query: q,
-            });
-            if let Some(c) = device {
-                s.set_accelerator(Ok(Rc::new(FakeAccelerator(c))));
-            }
+            let mut s = lesson_session(LessonId::RbmMnist, &query, device.as_ref());
             run_to(&mut s, 160);
             s.recorded().to_vec()
         };
@@ -494,18 +486,8 @@ fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
         "seed=3&code=8&depth=1&width=64&batch=16&compare=1&corruption=gaussian",
     ] {
         let rows = |device: Option<Rc<Control>>| {
-            install_digits();
-            let mut s = Session::new();
-            let q = match device {
-                Some(_) => format!("{query}&device=gpu"),
-                None => query.to_string(),
-            };
-            s.handle(ToWorker::Init {
-                lesson: LessonId::Autoencoders,
-                query: q,
-            });
-            if let Some(c) = device.clone() {
-                s.set_accelerator(Ok(Rc::new(FakeAccelerator(c))));
+            let mut s = lesson_session(LessonId::Autoencoders, query, device.as_ref());
+            if device.is_some() {
                 assert!(matches!(ae_path(&mut s), ComputePath::Gpu { .. }));
             }
             run_to(&mut s, 60);
@@ -544,13 +526,12 @@ fn ae_path(s: &mut Session) -> ComputePath {
 
 #[test]
 fn the_autoencoder_on_the_gpu_needs_adam_and_says_so() {
-    install_digits();
-    let mut s = Session::new();
-    s.handle(ToWorker::Init {
-        lesson: LessonId::Autoencoders,
-        query: "code=8&optimizer=momentum&device=gpu".into(),
-    });
-    s.set_accelerator(Ok(Rc::new(FakeAccelerator(Rc::new(Control::default())))));
+    let control = Rc::new(Control::default());
+    let mut s = lesson_session(
+        LessonId::Autoencoders,
+        "code=8&optimizer=momentum",
+        Some(&control),
+    );
     match ae_path(&mut s) {
         ComputePath::Fallback { adapter, why } => {
             assert_eq!(adapter.as_deref(), Some("fake twin"));
