@@ -289,6 +289,31 @@ mod tests {
         assert!(diff < 1e-4, "{diff}");
     }
 
+    /// `lesson` at `query` — on `gpu` when given (the same URL asking for it) — run to step 50,
+    /// `change` added to its address, run on to step 100.
+    fn run_with_change(
+        lesson: LessonId,
+        query: &str,
+        gpu: Option<&Rc<Gpu>>,
+        change: &str,
+    ) -> Session {
+        session("", None); // installs the digits
+        let mut s = Session::new();
+        let query = match gpu {
+            Some(_) => format!("{query}&device=gpu"),
+            None => query.to_string(),
+        };
+        s.handle(ToWorker::Init { lesson, query });
+        if let Some(gpu) = gpu {
+            s.set_accelerator(Ok(Rc::new(GpuAccelerator::new(gpu.clone()))));
+        }
+        run_to(&mut s, 50);
+        let q = format!("{}&{change}", s.trainer().unwrap().query());
+        s.handle(ToWorker::Update { query: q });
+        run_to(&mut s, 100);
+        s
+    }
+
     /// The MNIST RBM lesson on the GPU against the same URL on the CPU, CD-1 and PCD-2, with
     /// the learning rate changed mid-run: both paths draw their samples from one counter
     /// generator, so they agree to f32 rounding until a sample flips (a uniform within
@@ -302,25 +327,10 @@ mod tests {
             "seed=2&hidden=32&batch=40&method=pcd&k=2",
         ] {
             let run = |device: Option<&Rc<Gpu>>| {
-                let mut s = Session::new();
-                let q = match device {
-                    Some(_) => format!("{query}&device=gpu"),
-                    None => query.to_string(),
-                };
-                s.handle(ToWorker::Init {
-                    lesson: LessonId::RbmMnist,
-                    query: q,
-                });
-                if let Some(gpu) = device {
-                    s.set_accelerator(Ok(Rc::new(GpuAccelerator::new(gpu.clone()))));
-                }
-                run_to(&mut s, 50);
-                let q = format!("{}&lr=0.02", s.trainer().unwrap().query());
-                s.handle(ToWorker::Update { query: q });
-                run_to(&mut s, 100);
-                s.recorded().to_vec()
+                run_with_change(LessonId::RbmMnist, query, device, "lr=0.02")
+                    .recorded()
+                    .to_vec()
             };
-            session("", None); // installs the digits
             let diff = worst(&run(Some(&gpu)), &run(None));
             eprintln!("{query}: GPU vs CPU rows, worst relative difference {diff:e}");
             assert!(diff < 1e-4, "{query}: {diff}");
@@ -337,28 +347,12 @@ mod tests {
     #[test]
     fn the_autoencoder_lanes_on_the_gpu_follow_the_cpu_run() {
         let gpu = Rc::new(pollster::block_on(Gpu::request()).expect("a device"));
-        session("", None); // installs the digits
         for query in [
             "seed=2&code=24&batch=32&penalty=contractive&lambda=0.2",
             "seed=2&code=16&depth=1&width=64&tied=1&batch=24&compare=1",
         ] {
             let run = |device: Option<&Rc<Gpu>>| {
-                let mut s = Session::new();
-                let q = match device {
-                    Some(_) => format!("{query}&device=gpu"),
-                    None => query.to_string(),
-                };
-                s.handle(ToWorker::Init {
-                    lesson: LessonId::Autoencoders,
-                    query: q,
-                });
-                if let Some(gpu) = device {
-                    s.set_accelerator(Ok(Rc::new(GpuAccelerator::new(gpu.clone()))));
-                }
-                run_to(&mut s, 50);
-                let q = format!("{}&lambda=0.5", s.trainer().unwrap().query());
-                s.handle(ToWorker::Update { query: q });
-                run_to(&mut s, 100);
+                let mut s = run_with_change(LessonId::Autoencoders, query, device, "lambda=0.5");
                 if device.is_some() {
                     match s.snapshot(0.0) {
                         FromWorker::Snapshot(snap) => match snap.view {
