@@ -2,7 +2,6 @@
 //! side (plain, sparse, denoising, contractive, linear) from the same initial weights and the
 //! same batches, with PCA — computed exactly once per worker — as the answer beside them.
 
-use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 
 use serde::{Deserialize, Serialize};
@@ -15,9 +14,7 @@ use super::pca::{scaled, Pca};
 use super::penalty::{Penalty, PenaltyKind};
 use super::settings::{AutoencoderSettings, Depth};
 use crate::choice_enum;
-use crate::device::{
-    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
-};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice};
 use crate::digits::data::{self, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -747,27 +744,7 @@ impl Trainer for AutoencoderTrainer {
         answer
     }
 
-    fn wants_device(&self) -> bool {
-        self.s.device == DeviceChoice::Gpu
-    }
-
-    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
-        if self.device.attach(device).is_some() {
-            self.start_device();
-        }
-    }
-
-    fn unread_steps(&self) -> u64 {
-        self.device.unread()
-    }
-
-    fn view_behind(&self) -> bool {
-        self.unread_steps() >= REFRESH_EVERY
-    }
-
-    fn read_device(&self) -> Option<DeviceRead> {
-        self.device.read()
-    }
+    crate::device::on_device_hooks!(REFRESH_EVERY);
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {

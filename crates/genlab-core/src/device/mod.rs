@@ -265,6 +265,40 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
     }
 }
 
+/// The `Trainer` device hooks every digit lesson with an [`OnDevice`] fills the same way, written
+/// once: the lesson's settings are `self.s` (with a `device` choice), its link is `self.device`,
+/// `self.start_device()` builds its twins, and a playing view asks for a read once `$refresh`
+/// steps are unread. Used inside `impl Trainer for …`; `take_read` stays the lesson's own.
+macro_rules! on_device_hooks {
+    ($refresh:expr) => {
+        fn wants_device(&self) -> bool {
+            self.s.device == $crate::device::DeviceChoice::Gpu
+        }
+
+        fn attach(
+            &mut self,
+            device: Result<std::rc::Rc<dyn $crate::device::Accelerator>, $crate::msg::Msg>,
+        ) {
+            if self.device.attach(device).is_some() {
+                self.start_device();
+            }
+        }
+
+        fn unread_steps(&self) -> u64 {
+            self.device.unread()
+        }
+
+        fn view_behind(&self) -> bool {
+            self.unread_steps() >= $refresh
+        }
+
+        fn read_device(&self) -> Option<$crate::device::DeviceRead> {
+            self.device.read()
+        }
+    };
+}
+pub(crate) use on_device_hooks;
+
 /// Waits for `future` by parking this thread: the native hosts' way to await a read (the CLI,
 /// tests). The page's worker awaits on the browser's event loop instead.
 #[cfg(not(target_arch = "wasm32"))]

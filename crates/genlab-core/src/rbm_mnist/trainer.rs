@@ -4,16 +4,12 @@
 //! What it reports needs only the parameters: reconstruction errors and mean free energies of
 //! fixed digits from each split (their gap is the overfitting monitor of Hinton's guide).
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::{Chains, RbmMnistSettings};
-use crate::device::{
-    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
-    RbmDevice,
-};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, RbmDevice};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::softplus;
@@ -368,27 +364,7 @@ impl Trainer for RbmMnistTrainer {
         Ok(())
     }
 
-    fn wants_device(&self) -> bool {
-        self.s.device == DeviceChoice::Gpu
-    }
-
-    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
-        if self.device.attach(device).is_some() {
-            self.start_device();
-        }
-    }
-
-    fn unread_steps(&self) -> u64 {
-        self.device.unread()
-    }
-
-    fn view_behind(&self) -> bool {
-        self.unread_steps() >= REFRESH_EVERY
-    }
-
-    fn read_device(&self) -> Option<DeviceRead> {
-        self.device.read()
-    }
+    crate::device::on_device_hooks!(REFRESH_EVERY);
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {

@@ -2,7 +2,6 @@
 //! and encoded for the scatter, and the decoded pictures (grid, reconstructions, samples,
 //! interpolation) the page shows.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -10,10 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::data::{self, Digits, CLASSES, PIXELS};
 use super::model::{sigmoid, BatchLoss, VaeNet, Workspace, LATENT};
 use super::{Ends, VaeSettings};
-use crate::device::{
-    Accelerator, ComputePath, DeviceChoice, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
-    VaeDevice,
-};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
@@ -955,27 +951,7 @@ impl Trainer for VaeTrainer {
         (applied, notices)
     }
 
-    fn wants_device(&self) -> bool {
-        self.s.device == DeviceChoice::Gpu
-    }
-
-    fn attach(&mut self, device: Result<Rc<dyn Accelerator>, Msg>) {
-        if self.device.attach(device).is_some() {
-            self.start_device();
-        }
-    }
-
-    fn unread_steps(&self) -> u64 {
-        self.device.unread()
-    }
-
-    fn view_behind(&self) -> bool {
-        self.unread_steps() >= REFRESH_EVERY
-    }
-
-    fn read_device(&self) -> Option<DeviceRead> {
-        self.device.read()
-    }
+    crate::device::on_device_hooks!(REFRESH_EVERY);
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {
