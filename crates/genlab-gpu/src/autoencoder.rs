@@ -386,6 +386,7 @@ mod tests {
     use super::*;
     use crate::testing::{gpu, max_rel_diff};
     use genlab_core::autoencoder::model::{AeShape, Workspace};
+    use genlab_core::autoencoder::settings::CodePenalty;
     use genlab_core::nn::OptimizerKind;
     use genlab_core::rng::Rng;
     use genlab_core::settings::ChoiceEnum;
@@ -444,8 +445,9 @@ mod tests {
                 for &output in Output::ALL {
                     for tied in [false, true] {
                         for hidden in [vec![], vec![11]] {
-                            // The KL term belongs to a Gaussian code: GpuVae's.
-                            for &kind in &PenaltyKind::ALL[..3] {
+                            // A point code's penalties (the KL term belongs to a
+                            // Gaussian code: GpuVae's).
+                            for kind in CodePenalty::ALL.iter().map(|p| p.kind()) {
                                 let shape = AeShape {
                                     input: 29,
                                     hidden: hidden.clone(),

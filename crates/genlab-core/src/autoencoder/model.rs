@@ -614,6 +614,7 @@ impl<T: Real> AeNet<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::autoencoder::settings::CodePenalty;
     use crate::gradcheck::max_error_with_floor;
     use crate::settings::ChoiceEnum;
 
@@ -631,7 +632,7 @@ mod tests {
         let mut worst = 0.0f64;
         let mut cases = vec![];
         for tied in [false, true] {
-            for &kind in &PenaltyKind::ALL[..3] {
+            for kind in CodePenalty::ALL.iter().map(|p| p.kind()) {
                 cases.push((Latent::Point, tied, kind));
             }
         }
