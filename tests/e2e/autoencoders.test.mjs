@@ -110,12 +110,17 @@ test('the denoising demo answers a corruption and a scribble', async () => {
 });
 
 test('bad values in the address are named and clamped', async () => {
-  const page = await openPage(browser, `${server.base}#/autoencoders?code=5000&level=7&lambda=-3&depth=9`);
+  const page = await openPage(browser, `${server.base}#/autoencoders?code=5000&level=7&lambda=-3&depth=9&digit=99999&demo_noise=banana&demo_level=-2&device=quantum`);
   await page.getByTestId('lesson-autoencoders').waitFor();
   await waitFor(async () => (await text(page, 'notices')).length > 0, { timeout: 30000 });
   const notices = await text(page, 'notices');
-  for (const k of ['code', 'level', 'lambda', 'depth']) assert.match(notices, new RegExp(k), notices);
+  for (const k of ['code', 'level', 'lambda', 'depth', 'digit', 'demo_noise', 'demo_level', 'device']) {
+    assert.match(notices, new RegExp(k), notices);
+  }
   assert.equal(await page.getByTestId('param-code').inputValue(), '1024');
+  // The demo's controls show the clamped values, and the demo still answers.
+  assert.equal(await page.getByTestId('denoise-digit').inputValue(), '1004');
+  await waitFor(async () => /→/.test(await text(page, 'denoise-errors')), { timeout: 30000 });
   assert.deepEqual(page.errors, []);
   await page.close();
 });
