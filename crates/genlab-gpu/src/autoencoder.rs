@@ -227,15 +227,20 @@ impl GpuAutoencoder {
                 a,
             ))));
         }
-        let out_mode = match net.shape.output {
-            Output::Bernoulli => 0,
-            Output::Squared => 1,
+        let (out_mode, inv_var) = match net.shape.output {
+            Output::Bernoulli => (0, 0.0),
+            Output::Squared => (1, 0.0),
+            Output::Gaussian { sigma } => (2, 1.0 / (sigma * sigma)),
         };
         let pixels = net.shape.input;
         ops.push(Op::Always(Box::new(Kernel::new(
             gpu,
             "output_grad",
-            uniform(b * pixels, pixels, b, out_mode),
+            // A Gaussian's 1/σ² rides in λ's slot: this kernel has no penalty.
+            Params {
+                lambda: inv_var as f32,
+                ..uniform(b * pixels, pixels, b, out_mode)
+            },
             &[&acts[n - 1], &clean],
         ))));
         // Backward, last layer first; a tied W gets its decoder's gradient first, then adds
@@ -442,7 +447,7 @@ mod tests {
         let mut worst = (0.0f32, 0.0f32);
         for &a in AeAct::ALL {
             for &code_act in AeAct::ALL {
-                for &output in Output::ALL {
+                for output in Output::all(0.7) {
                     for tied in [false, true] {
                         for hidden in [vec![], vec![11]] {
                             // A point code's penalties (the KL term belongs to a
@@ -457,6 +462,7 @@ mod tests {
                                     tied,
                                     output,
                                     latent: genlab_core::autoencoder::latent::Latent::Point,
+                                    condition: 0,
                                 };
                                 let penalty = Penalty { kind, lambda: 0.5 };
                                 let (code, params) = follow(shape.clone(), penalty, 3, 3, 7);
@@ -491,6 +497,7 @@ mod tests {
             tied: false,
             output: Output::Bernoulli,
             latent: genlab_core::autoencoder::latent::Latent::Point,
+            condition: 0,
         };
         for kind in [PenaltyKind::Contractive, PenaltyKind::Sparse] {
             let (code, params) = follow(shape.clone(), Penalty { kind, lambda: 0.1 }, 64, 2, 3);

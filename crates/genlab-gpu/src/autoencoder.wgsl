@@ -8,7 +8,7 @@ struct Params {
     n: u32,       // threads that do work: elements, or columns
     cols: u32,    // row length: the code's width (or the pixels for output_grad)
     rows: u32,    // rows a column sum runs over
-    mode: u32,    // output_grad: 0 Bernoulli, 1 squared error; else the code's activation:
+    mode: u32,    // output_grad: 0 Bernoulli, 1 squared error, 2 Gaussian; else the code's activation:
                   // 0 identity, 1 ReLU, 2 sigmoid
     inv_b: f32,   // 1 / batch: the losses are batch means
     lambda: f32,  // the penalty's weight
@@ -44,7 +44,8 @@ fn curvature(h: f32) -> f32 {
 
 // One thread per output value. s1 the output layer's pre-activations (B × pixels) → in place
 // the gradient of the batch mean loss with respect to them, s2 the clean digits:
-// σ(a) − x for a sigmoid with cross-entropy, 2 (a − x) for a linear output with squared error.
+// σ(a) − x for a sigmoid with cross-entropy, 2 (a − x) for a linear output with squared error,
+// (y − x) y (1 − y) / σ² for a Gaussian around y = σ(a) (mode 2, 1/σ² in λ's slot).
 @compute @workgroup_size(256)
 fn output_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = index(id, groups);
@@ -56,6 +57,10 @@ fn output_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgr
         let e = exp(-abs(a));
         let y = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
         s1[i] = (y - s2[i]) * params.inv_b;
+    } else if (params.mode == 2u) {
+        let e = exp(-abs(a));
+        let y = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
+        s1[i] = (y - s2[i]) * y * (1.0 - y) * params.lambda * params.inv_b;
     } else {
         s1[i] = 2.0 * (a - s2[i]) * params.inv_b;
     }

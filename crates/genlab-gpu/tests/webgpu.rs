@@ -144,6 +144,7 @@ async fn autoencoder_steps_match_the_cpu_in_the_browser() {
         tied: true,
         output: Output::Bernoulli,
         latent: genlab_core::autoencoder::latent::Latent::Point,
+        condition: 0,
     };
     let mut net = AeNet::<f32>::new(shape, &mut rng);
     let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);

@@ -176,6 +176,7 @@ mod tests {
                 tied: false,
                 output: Output::Bernoulli,
                 latent: crate::autoencoder::latent::Latent::Point,
+                condition: 0,
             };
             let net = AeNet::<f64>::new(shape, &mut rng);
             let x: Vec<f64> = (0..input).map(|_| rng.uniform()).collect();

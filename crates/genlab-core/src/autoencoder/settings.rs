@@ -52,6 +52,26 @@ impl Width {
     }
 }
 
+choice_enum! {
+    /// The lesson's two outputs (lecture 004's pairs): the family's Gaussian likelihood is the
+    /// VAE lessons' choice.
+    pub enum AeOutput {
+        /// Sigmoid output, Bernoulli cross-entropy.
+        Bernoulli = "bernoulli",
+        /// Linear output, squared error (PCA's measure).
+        Squared = "squared",
+    }
+}
+
+impl AeOutput {
+    pub fn output(self) -> Output {
+        match self {
+            AeOutput::Bernoulli => Output::Bernoulli,
+            AeOutput::Squared => Output::Squared,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct AutoencoderSettings {
     pub seed: u32,
@@ -62,7 +82,7 @@ pub struct AutoencoderSettings {
     pub act: Act,
     pub code_act: Act,
     pub tied: bool,
-    pub output: Output,
+    pub output: AeOutput,
     pub penalty: CodePenalty,
     /// The penalty's weight λ.
     pub lambda: f64,
@@ -94,7 +114,7 @@ impl Default for AutoencoderSettings {
             act: Act::Sigmoid,
             code_act: Act::Sigmoid,
             tied: false,
-            output: Output::Bernoulli,
+            output: AeOutput::Bernoulli,
             penalty: CodePenalty::None,
             // Measured on the digits (../shared/FINDINGS.md): λ = 0.1 cuts a sigmoid code's
             // sensitivity by about 30 % for under 2 nats of reconstruction.
@@ -121,7 +141,7 @@ const PARAMS: &[Param<AutoencoderSettings>] = &[
     param!(choice AutoencoderSettings, "act", act, Act, Restart),
     param!(choice AutoencoderSettings, "code_act", code_act, Act, Restart),
     param!(flag AutoencoderSettings, "tied", tied, Restart),
-    param!(choice AutoencoderSettings, "output", output, Output, Restart),
+    param!(choice AutoencoderSettings, "output", output, AeOutput, Restart),
     param!(choice AutoencoderSettings, "penalty", penalty, CodePenalty, Live),
     param!(float AutoencoderSettings, "lambda", lambda, 0.0, 10.0, Live),
     param!(choice AutoencoderSettings, "corruption", corruption, Corruption, Live),
@@ -153,8 +173,9 @@ impl AutoencoderSettings {
             act: self.act,
             code_act: self.code_act,
             tied: self.tied,
-            output: self.output,
+            output: self.output.output(),
             latent: crate::autoencoder::latent::Latent::Point,
+            condition: 0,
         }
     }
 
@@ -221,6 +242,7 @@ mod tests {
                 tied: true,
                 output: Output::Squared,
                 latent: crate::autoencoder::latent::Latent::Point,
+                condition: 0,
             }
         );
     }

@@ -70,6 +70,7 @@ impl<T: Real> VaeNet<T> {
             tied: false,
             output: Output::Bernoulli,
             latent: Latent::Gaussian,
+            condition: 0,
         }
     }
 

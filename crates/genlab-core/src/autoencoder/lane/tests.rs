@@ -41,6 +41,7 @@ fn shape(code: usize, act: Act, output: Output) -> AeShape {
         tied: false,
         output,
         latent: crate::autoencoder::latent::Latent::Point,
+        condition: 0,
     }
 }
 
