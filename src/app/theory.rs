@@ -137,7 +137,27 @@ pub fn rbm_mnist_rows(
 
 /// VAE (lectures 003, 004): the ELBO split into reconstruction and KL for the hovered digit;
 /// the KL closed form; the reparameterisation.
-pub fn vae_rows(digit: Option<(f64, f64, (f64, f64), (f64, f64))>) -> Vec<String> {
+/// `gaussian`: the Gaussian likelihood's σ, `None` for Bernoulli pixels.
+pub fn vae_rows(
+    digit: Option<(f64, f64, (f64, f64), (f64, f64))>,
+    gaussian: Option<f64>,
+) -> Vec<String> {
+    let likelihood = match gaussian {
+        // Lecture 000: log p(x|z) = −½‖x − DEC(z)‖² + const, with σ and the constant written out.
+        Some(sigma) => format!(
+            "<mo>−</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>)</mo><mo>=</mo>\
+             <mfrac><mrow><msup><mrow><mo>‖</mo><mi>x</mi><mo>−</mo><mtext>DEC</mtext><mo>(</mo><mi>z</mi><mo>)</mo><mo>‖</mo></mrow><mn>2</mn></msup></mrow>\
+             <mrow><mn>2</mn><msup><mi>σ</mi><mn>2</mn></msup></mrow></mfrac><mo>+</mo>\
+             <mfrac><mi>D</mi><mn>2</mn></mfrac><mi>log</mi><mn>2</mn><mi>π</mi><msup><mi>σ</mi><mn>2</mn></msup>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>σ</mi><mo>=</mo>{}<mo>,</mo><mi>D</mi><mo>=</mo><mn>784</mn>",
+            mn(sigma)
+        ),
+        None => "<mo>−</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>)</mo><mo>=</mo>\
+             <mo>−</mo><munder><mo>∑</mo><mi>i</mi></munder><mo>[</mo><msub><mi>x</mi><mi>i</mi></msub><mi>log</mi><msub><mi>y</mi><mi>i</mi></msub>\
+             <mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>x</mi><mi>i</mi></msub><mo>)</mo><mi>log</mi><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>y</mi><mi>i</mi></msub><mo>)</mo><mo>]</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>y</mi><mo>=</mo><mtext>DEC</mtext><mo>(</mo><mi>z</mi><mo>)</mo>"
+            .into(),
+    };
     let (rec, kl, mu, sigma) = match digit {
         Some((r, k, m, s)) => (mn(r), mn(k), m, s),
         None => (
@@ -155,6 +175,7 @@ pub fn vae_rows(digit: Option<(f64, f64, (f64, f64), (f64, f64))>) -> Vec<String
              <mtext>KL</mtext><mo>(</mo><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>)</mo><mo>‖</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mi>I</mi><mo>)</mo><mo>)</mo>\
              <mo>≈</mo><mrow data-testid=\"theory-rec\">{rec}</mrow><mo>+</mo>{kl}"
         )),
+        block(&likelihood),
         block(&format!(
             "<mtext>KL</mtext><mo>=</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><munder><mo>∑</mo><mi>j</mi></munder>\
              <mo>(</mo><msubsup><mi>μ</mi><mi>j</mi><mn>2</mn></msubsup><mo>+</mo><msubsup><mi>σ</mi><mi>j</mi><mn>2</mn></msubsup><mo>−</mo><mn>1</mn><mo>−</mo><mi>log</mi><msubsup><mi>σ</mi><mi>j</mi><mn>2</mn></msubsup><mo>)</mo>\

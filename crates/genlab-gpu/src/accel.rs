@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::rc::Rc;
 
-use genlab_core::autoencoder::model::AeNet;
+use genlab_core::autoencoder::model::{AeNet, Output};
 use genlab_core::autoencoder::penalty::Penalty;
 use genlab_core::device::{
     Accelerator, AutoencoderDevice, DeviceFault, DeviceRead, RbmDevice, ReadDevice, VaeDevice,
@@ -173,8 +173,8 @@ impl VaeDevice for VaeOnGpu {
         self.vae.step(&self.gpu, x, eps, lr);
     }
 
-    fn set_beta(&mut self, beta: f64) {
-        self.vae.set_beta(&self.gpu, beta);
+    fn set_loss(&mut self, beta: f64, output: Output) {
+        self.vae.set_loss(&self.gpu, beta, output);
     }
 }
 
@@ -263,6 +263,21 @@ mod tests {
         run_to(&mut on_cpu, 90);
         let diff = worst(on_gpu.recorded(), on_cpu.recorded());
         eprintln!("GPU vs CPU rows over 90 steps: worst relative difference {diff:e}");
+        assert!(on_gpu.recorded().len() == 4);
+        assert!(diff < 1e-4, "{diff}");
+    }
+
+    /// The likelihood switched to a Gaussian mid-run (a uniform write on the running twin):
+    /// the GPU's rows still follow the CPU's. Bound as above.
+    #[test]
+    fn a_likelihood_change_on_the_gpu_follows_the_cpu_run() {
+        let gpu = Rc::new(pollster::block_on(Gpu::request()).expect("a device"));
+        let change = "likelihood=gaussian&sigma_x=0.3";
+        let mut on_gpu = run_with_change(LessonId::Vae, QUERY, Some(&gpu), change);
+        let on_cpu = run_with_change(LessonId::Vae, QUERY, None, change);
+        assert!(on_gpu.trainer().unwrap().query().contains("sigma_x=0.3"));
+        let diff = worst(on_gpu.recorded(), on_cpu.recorded());
+        eprintln!("Gaussian likelihood from step 50: worst relative difference {diff:e}");
         assert!(on_gpu.recorded().len() == 4);
         assert!(diff < 1e-4, "{diff}");
     }

@@ -4,6 +4,7 @@
 //! with `nn::Optimizer<f32>`: same parameters, same batch, same ε → the same step, to f32
 //! rounding in another summation order.
 
+use genlab_core::autoencoder::model::Output;
 use genlab_core::nn::Optimizer;
 use genlab_core::vae::data::PIXELS;
 use genlab_core::vae::model::VaeNet;
@@ -19,10 +20,26 @@ use genlab_core::device::DeviceCopy;
 struct Params {
     rows: u32,
     pixels: u32,
-    pad: [u32; 2],
+    /// 0 Bernoulli, 1 Gaussian with 1/σ² `inv_var` and log-normaliser `log_norm` per pixel.
+    gaussian: u32,
+    pad: u32,
     beta: f32,
     inv_b: f32,
-    pad2: [f32; 2],
+    inv_var: f32,
+    log_norm: f32,
+}
+
+impl Params {
+    fn set_output(&mut self, output: Output) {
+        (self.gaussian, self.inv_var, self.log_norm) = match output {
+            Output::Gaussian { sigma } => (
+                1,
+                (1.0 / (sigma * sigma)) as f32,
+                (0.5 * (2.0 * std::f64::consts::PI * sigma * sigma).ln()) as f32,
+            ),
+            _ => (0, 0.0, 0.0),
+        };
+    }
 }
 
 /// One of `vae.wgsl`'s entry points bound to the shared uniform and its buffers.
@@ -97,14 +114,17 @@ impl GpuVae {
         let sums = t(2);
         let (h1, sigma, z, h3, logits) = (t(b * h), t(b * 2), t(b * 2), t(b * h), t(b * PIXELS));
         let (d_h3, d_z, d_h1, d_enc) = (t(b * h), t(b * 2), t(b * h), t(b * 4));
-        let uniform_values = Params {
+        let mut uniform_values = Params {
             rows: b as u32,
             pixels: PIXELS as u32,
-            pad: [0; 2],
+            gaussian: 0,
+            pad: 0,
             beta,
             inv_b: 1.0 / b as f32,
-            pad2: [0.0; 2],
+            inv_var: 0.0,
+            log_norm: 0.0,
         };
+        uniform_values.set_output(net.shape.output);
         let uniform = gpu.uniform(&uniform_values);
         let p = &params;
         let g = &grads;
@@ -135,10 +155,10 @@ impl GpuVae {
             act(&h3, &p[5], Act::Relu),
             mm(&h3, &p[6], &logits, (b, h, PIXELS), Plain), // B × 784
             act(&logits, &p[7], Act::Identity),
-            kernel("bce_loss", &[&logits, &x, &rec], b),
+            kernel("rec_loss", &[&logits, &x, &rec], b),
             kernel("accumulate", &[&rec, &kl, &sums], 1),
             // Backward; the logits become ∂L/∂logits.
-            kernel("bce_grad", &[&logits, &x], b * PIXELS),
+            kernel("rec_grad", &[&logits, &x], b * PIXELS),
             mm(&h3, &logits, &g[6], (h, b, PIXELS), TransA), // H × 784
             sum(&g[7], &logits),
             mm(&logits, &p[6], &d_h3, (b, PIXELS, h), TransB), // B × H
@@ -192,9 +212,10 @@ impl GpuVae {
         });
     }
 
-    /// The KL term's weight from the next step on.
-    pub fn set_beta(&mut self, gpu: &Gpu, beta: f64) {
+    /// The KL term's weight and the likelihood (its σ) from the next step on.
+    pub fn set_loss(&mut self, gpu: &Gpu, beta: f64, output: Output) {
         self.uniform_values.beta = beta as f32;
+        self.uniform_values.set_output(output);
         gpu.write_uniform(&self.uniform, &self.uniform_values);
     }
 
@@ -305,9 +326,19 @@ mod tests {
     #[test]
     fn training_steps_match_the_cpu_model() {
         let gpu = gpu();
-        for (hidden, batch, steps) in [(7, 3, 4), (512, 64, 3)] {
+        let gaussian = Output::Gaussian { sigma: 0.3 };
+        for (hidden, batch, steps, output) in [
+            (7, 3, 4, Output::Bernoulli),
+            (512, 64, 3, Output::Bernoulli),
+            (7, 3, 4, gaussian),
+            (512, 64, 3, gaussian),
+        ] {
             let mut rng = Rng::new(9);
-            let mut net = VaeNet::<f32>::new(hidden, &mut rng);
+            let shape = genlab_core::vae::VaeShape {
+                output,
+                ..genlab_core::vae::VaeShape::plain(hidden)
+            };
+            let mut net = VaeNet::<f32>::with_shape(shape, &mut rng);
             let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
             let mut g = GpuVae::new(gpu, &net, batch, 1.0, &opt);
             let mut ws = Workspace::default();
@@ -321,7 +352,7 @@ mod tests {
                 opt.step(&mut net.params, &d_params, 1e-3);
                 g.step(gpu, &x, &eps, 1e-3);
                 let (rec, kl) = pollster::block_on(g.losses(gpu)).unwrap();
-                let what = format!("H = {hidden}, B = {batch}, step {step}");
+                let what = format!("H = {hidden}, B = {batch}, {output:?}, step {step}");
                 assert!(
                     (rec - loss.rec).abs() < 1e-5 * loss.rec.abs(),
                     "{what}: rec {rec} vs {}",

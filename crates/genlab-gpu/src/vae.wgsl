@@ -1,17 +1,22 @@
 // The VAE's own kernels between its dense layers (genlab_core::vae::model::VaeNet is the twin):
-// the reparameterisation with the closed-form KL, its backward, and the Bernoulli
-// cross-entropy's loss and gradient. Every buffer is bound read-write at 1..5 in the order
+// the reparameterisation with the closed-form KL, its backward, and the reconstruction's loss
+// and gradient — the Bernoulli cross-entropy, or a Gaussian with fixed σ around σ(a). Every buffer is bound read-write at 1..5 in the order
 // each entry point's comment gives; `rows` is the batch size B.
 
 struct Params {
     rows: u32,
     pixels: u32,
-    pad0: u32,
+    gaussian: u32,  // 0 Bernoulli, 1 Gaussian
     pad1: u32,
     beta: f32,
     inv_b: f32,
-    pad2: f32,
-    pad3: f32,
+    inv_var: f32,   // the Gaussian's 1 / σ²
+    log_norm: f32,  // and ½ log 2πσ² per pixel
+}
+
+fn sigmoid(a: f32) -> f32 {
+    let e = exp(-abs(a));
+    return select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -66,14 +71,23 @@ fn latent_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wo
 }
 
 // One thread per image. s1 logits (B × pixels), s2 x → s3 −log p(x | z) per image (B):
-// Σ softplus(a) − x a, softplus(a) = max(a, 0) + log(1 + e^{−|a|}).
+// Σ softplus(a) − x a, softplus(a) = max(a, 0) + log(1 + e^{−|a|}); for a Gaussian
+// Σ (x − σ(a))² / 2σ² + ½ log 2πσ².
 @compute @workgroup_size(256)
-fn bce_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+fn rec_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let b = index(id, groups);
     if (b >= params.rows) {
         return;
     }
     var sum = 0.0;
+    if (params.gaussian == 1u) {
+        for (var p = 0u; p < params.pixels; p = p + 1u) {
+            let r = sigmoid(s1[b * params.pixels + p]) - s2[b * params.pixels + p];
+            sum = sum + r * r;
+        }
+        s3[b] = 0.5 * sum * params.inv_var + f32(params.pixels) * params.log_norm;
+        return;
+    }
     for (var p = 0u; p < params.pixels; p = p + 1u) {
         let a = s1[b * params.pixels + p];
         sum = sum + max(a, 0.0) + log(1.0 + exp(-abs(a))) - s2[b * params.pixels + p] * a;
@@ -82,17 +96,19 @@ fn bce_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
 }
 
 // One thread per pixel. s1 logits → (σ(a) − x) / B in place, s2 x: the cross-entropy's
-// gradient for the batch mean.
+// gradient for the batch mean; a Gaussian's is (y − x) y (1 − y) / σ² / B with y = σ(a).
 @compute @workgroup_size(256)
-fn bce_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+fn rec_grad(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let i = index(id, groups);
     if (i >= params.rows * params.pixels) {
         return;
     }
-    let a = s1[i];
-    let e = exp(-abs(a));
-    let s = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
-    s1[i] = (s - s2[i]) * params.inv_b;
+    let y = sigmoid(s1[i]);
+    if (params.gaussian == 1u) {
+        s1[i] = (y - s2[i]) * y * (1.0 - y) * params.inv_var * params.inv_b;
+        return;
+    }
+    s1[i] = (y - s2[i]) * params.inv_b;
 }
 
 // One thread. s1 the reconstruction terms (B), s2 the KL terms (B) → s3[0], s3[1] += their

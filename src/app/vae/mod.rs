@@ -13,7 +13,7 @@ use genlab_core::lesson::LessonId;
 use genlab_core::protocol::{LessonAction, LessonAnswer, LessonView};
 use genlab_core::settings::{parse_query, to_query};
 use genlab_core::vae::{
-    Ends, Inspection, VaeAction, VaeAnswer, VaeImages, VaeSettings, VaeView, GRID,
+    Ends, Inspection, Likelihood, VaeAction, VaeAnswer, VaeImages, VaeSettings, VaeView, GRID,
 };
 use leptos::prelude::*;
 
@@ -278,8 +278,13 @@ pub fn VaeLesson(
     view! {
         <super::frame::LessonFrame lesson=lesson explain="vae.explain"
                 settings={|l: Lesson| settings_panel::<VaeSettings>(l).into_any()}
-                theory=Signal::derive(move || super::theory::vae_rows(inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma)))))
+                theory=Signal::derive(move || super::theory::vae_rows(
+                    inspected.with(|i| i.as_ref().map(|i| (i.rec, i.kl, i.mu, i.sigma))),
+                    settings.with(|s| (s.likelihood == Likelihood::Gaussian).then_some(s.sigma))))
                 path=Signal::from(Memo::new(move |_| vae_view(lesson, |v| v.path.clone())))>
+            {move || vae_view(lesson, |v| v.on_prior).unwrap_or(false).then(|| view! {
+                <div class="banner notice" role="status" data-testid="on-prior">{t("vae.on_prior")}</div>
+            })}
             {move || vae_view(lesson, |v| v.collapsed).unwrap_or(false).then(|| view! {
                 <div class="banner notice" role="status" data-testid="collapsed">{t("vae.collapsed")}</div>
             })}
@@ -320,6 +325,9 @@ pub fn VaeLesson(
                         <dt>{t("vae.readout.spread")}</dt><dd data-testid="spread">{spread}</dd>
                         <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
+                    {move || (settings.with(|s| s.likelihood) == Likelihood::Gaussian).then(|| view! {
+                        <p class="hint" data-testid="likelihood-note">{t("vae.likelihood_note")}</p>
+                    })}
                     <section class="reparam" data-testid="reparam">
                         <h3>{t("vae.reparam.title")}</h3>
                         {move || match inspected.get() {

@@ -40,7 +40,11 @@ pub enum Output {
 impl Output {
     /// Every kind, with a Gaussian's σ at `sigma` (for tests that cover the family).
     pub fn all(sigma: f64) -> [Output; 3] {
-        [Output::Bernoulli, Output::Squared, Output::Gaussian { sigma }]
+        [
+            Output::Bernoulli,
+            Output::Squared,
+            Output::Gaussian { sigma },
+        ]
     }
 
     /// Whether the output layer ends in a sigmoid (its pre-activations are logits).
@@ -51,7 +55,10 @@ impl Output {
     /// −log p(x|y) of one image from its logits (or linear outputs for `Squared`, where it is
     /// the squared error), in f64 whatever the network's precision.
     pub fn nll<T: Real>(self, logits: &[T], x: &[T]) -> f64 {
-        let pairs = logits.iter().zip(x).map(|(&a, &x)| (a.to_f64(), x.to_f64()));
+        let pairs = logits
+            .iter()
+            .zip(x)
+            .map(|(&a, &x)| (a.to_f64(), x.to_f64()));
         match self {
             Output::Bernoulli => pairs
                 .map(|(a, x)| a.max(0.0) + (-a.abs()).exp().ln_1p() - x * a)
@@ -514,11 +521,23 @@ impl<T: Real> AeNet<T> {
         let out = &ws.acts[n];
         let mut rec = 0.0;
         match self.shape.output {
-            Output::Gaussian { .. } => {
+            // Σ (y − x)² / 2σ² + (D/2) log 2πσ², in the network's precision like the
+            // cross-entropy: a device twin's sums then match the CPU's bit for bit.
+            Output::Gaussian { sigma } => {
                 let width = self.shape.input;
-                for (row_a, row_x) in logits.chunks_exact(width).zip(clean.chunks_exact(width)) {
-                    rec += self.shape.output.nll(row_a, row_x);
+                let scale = T::from_f64(0.5 / (sigma * sigma));
+                let norm = T::from_f64(
+                    0.5 * width as f64 * (2.0 * std::f64::consts::PI * sigma * sigma).ln(),
+                );
+                let mut total = T::ZERO;
+                for (row_y, row_x) in out.chunks_exact(width).zip(clean.chunks_exact(width)) {
+                    let mut sq = T::ZERO;
+                    for (&y, &x) in row_y.iter().zip(row_x) {
+                        sq += (y - x) * (y - x);
+                    }
+                    total += sq * scale + norm;
                 }
+                rec = total.to_f64();
             }
             // −log p(x|y) = Σ softplus(a) − x·a on the logits a, stable for any a; summed per
             // image in the network's own precision (as the VAE lesson always has).

@@ -139,7 +139,8 @@ pub trait ReadDevice {
 pub trait VaeDevice: ReadDevice {
     /// One Adam step on batch `x` (B × 784) with noise `eps` (B × 2).
     fn step(&mut self, x: &[f32], eps: &[f32], lr: f64);
-    fn set_beta(&mut self, beta: f64);
+    /// The KL weight and the reconstruction's likelihood (a Gaussian's σ) from the next step.
+    fn set_loss(&mut self, beta: f64, output: crate::autoencoder::model::Output);
 }
 
 /// What a lesson that can train on a device keeps about it: the path the page shows, the

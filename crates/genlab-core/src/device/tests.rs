@@ -196,8 +196,9 @@ impl VaeDevice for Twin {
         sums.0 += loss.rec;
         sums.1 += loss.kl;
     }
-    fn set_beta(&mut self, beta: f64) {
+    fn set_loss(&mut self, beta: f64, output: crate::autoencoder::model::Output) {
         self.beta = beta;
+        self.net.net.shape.output = output;
     }
 }
 
@@ -425,7 +426,8 @@ fn a_non_finite_read_is_a_divergence() {
 
 #[test]
 fn live_settings_reach_the_device() {
-    // β and the batch size change mid-run on both paths, at the same step.
+    // β and the batch size change mid-run on both paths, at the same step; later the
+    // likelihood (a new twin is not needed: the loss changes on the running one).
     let control = Rc::new(Control::default());
     let mut dev = session(&gpu_query(), Some(Ok(control)));
     let mut cpu = session(QUERY, None);
@@ -434,7 +436,14 @@ fn live_settings_reach_the_device() {
         let query = format!("{}&beta=0.5&batch=12", s.trainer().unwrap().query());
         s.handle(ToWorker::Update { query });
         s.run_blocking(7);
-        run_to(s, 95);
+        run_to(s, 70);
+        let query = format!(
+            "{}&likelihood=gaussian&sigma_x=0.3",
+            s.trainer().unwrap().query()
+        );
+        s.handle(ToWorker::Update { query });
+        s.run_blocking(7);
+        run_to(s, 125);
     }
     assert_same(dev.recorded(), cpu.recorded());
     assert!(dev.trainer().unwrap().query().contains("batch=12"));

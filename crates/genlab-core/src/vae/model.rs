@@ -57,29 +57,73 @@ fn kl_term(beta: f64) -> Penalty {
     }
 }
 
-impl<T: Real> VaeNet<T> {
-    /// 784-H-(2 + 2) encoder, 2-H-784 decoder, ReLU hidden layers, linear μ and log σ², a
-    /// sigmoid output with cross-entropy.
-    pub fn shape(hidden: usize) -> AeShape {
+/// What varies between the VAE lessons' networks.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct VaeShape {
+    pub hidden: usize,
+    /// The dimension of z (2 for the pictures of the plane).
+    pub latent: usize,
+    /// One-hot label units read by the encoder and the decoder: 0 for the VAE, 10 for the
+    /// conditional VAE on the digits.
+    pub classes: usize,
+    /// The reconstruction's likelihood: Bernoulli, or Gaussian with fixed σ.
+    pub output: Output,
+}
+
+impl VaeShape {
+    /// The VAE lesson's network: 2-D latent, no label, Bernoulli pixels.
+    pub fn plain(hidden: usize) -> Self {
+        VaeShape {
+            hidden,
+            latent: LATENT,
+            classes: 0,
+            output: Output::Bernoulli,
+        }
+    }
+
+    /// (784 [+ classes])-H-(latent + latent) encoder, (latent [+ classes])-H-784 decoder, ReLU
+    /// hidden layers, linear μ and log σ², a sigmoid output.
+    pub fn family(self) -> AeShape {
         AeShape {
             input: PIXELS,
-            hidden: vec![hidden],
-            code: LATENT,
+            hidden: vec![self.hidden],
+            code: self.latent,
             act: Act::Relu,
             code_act: Act::Linear,
             tied: false,
-            output: Output::Bernoulli,
+            output: self.output,
             latent: Latent::Gaussian,
-            condition: 0,
+            condition: self.classes,
         }
+    }
+}
+
+impl<T: Real> VaeNet<T> {
+    /// 784-H-(2 + 2) encoder, 2-H-784 decoder with Bernoulli pixels.
+    pub fn shape(hidden: usize) -> AeShape {
+        VaeShape::plain(hidden).family()
     }
 
     /// Glorot-uniform weights (Keras' default, as in the lecture's source), zero biases.
     pub fn new(hidden: usize, rng: &mut Rng) -> Self {
+        Self::with_shape(VaeShape::plain(hidden), rng)
+    }
+
+    pub fn with_shape(shape: VaeShape, rng: &mut Rng) -> Self {
         VaeNet {
-            hidden,
-            net: AeNet::new(Self::shape(hidden), rng),
+            hidden: shape.hidden,
+            net: AeNet::new(shape.family(), rng),
         }
+    }
+
+    /// The dimension of z.
+    pub fn latent(&self) -> usize {
+        self.net.shape.code
+    }
+
+    /// The label units (0 without a condition).
+    pub fn classes(&self) -> usize {
+        self.net.shape.condition
     }
 
     /// The four layers in parameter order: encoder hidden, encoder output (μ, log σ²), decoder
@@ -95,14 +139,15 @@ impl<T: Real> VaeNet<T> {
         [dense(0), dense(1), dense(2), dense(3)]
     }
 
-    /// Decoder logits for latent points z (batch × 2), into `logits` (batch × 784).
+    /// Decoder logits for latent points z (batch × latent, then the one-hot label for a
+    /// conditional net), into `logits` (batch × 784).
     pub fn decode_logits(&self, z: &[T], batch: usize, ws: &mut Workspace<T>, logits: &mut Vec<T>) {
         self.net.decode(z, batch, ws);
         logits.clear();
         logits.extend_from_slice(ws.logits());
     }
 
-    /// The forward pass with the loss: z = μ + σ ⊙ ε (ε: batch × 2, all zero for a plain
+    /// The forward pass with the loss: z = μ + σ ⊙ ε (ε: batch × latent, all zero for a plain
     /// autoencoder), then the decoder. Returns the loss terms summed over the batch.
     pub fn forward_loss(
         &self,
@@ -111,9 +156,22 @@ impl<T: Real> VaeNet<T> {
         batch: usize,
         ws: &mut Workspace<T>,
     ) -> BatchLoss {
+        self.forward_loss_given(x, x, eps, batch, ws)
+    }
+
+    /// [`VaeNet::forward_loss`] of a conditional net: `input` holds each image with its
+    /// one-hot label after it (batch × (784 + classes)), `x` the images alone.
+    pub fn forward_loss_given(
+        &self,
+        input: &[T],
+        x: &[T],
+        eps: &[T],
+        batch: usize,
+        ws: &mut Workspace<T>,
+    ) -> BatchLoss {
         let loss = self
             .net
-            .forward_loss_noisy(x, x, eps, batch, &kl_term(1.0), ws);
+            .forward_loss_noisy(input, x, eps, batch, &kl_term(1.0), ws);
         BatchLoss {
             rec: loss.rec,
             kl: loss.kl,
@@ -128,30 +186,33 @@ impl<T: Real> VaeNet<T> {
 }
 
 impl VaeNet<f32> {
-    /// log p(x|z) of the image `x` (784 values in [0, 1]) at each of a batch of latent points:
-    /// the decoder's Bernoulli likelihood, −Σ softplus(a) − x·a over the logits a, in f64 — what
-    /// the exact posterior ([`super::posterior`]) integrates.
-    pub fn log_likelihood<'a>(&'a self, x: &'a [f32]) -> impl FnMut(&[[f64; 2]]) -> Vec<f64> + 'a {
+    /// log p(x|z) of the image `x` (784 values in [0, 1]) at each of a batch of points of a
+    /// 2-D latent plane: the decoder's likelihood (Bernoulli, −Σ softplus(a) − x·a over the
+    /// logits a, or the Gaussian's) in f64 — what the exact posterior ([`super::posterior`])
+    /// integrates. A conditional net decodes every point with the one-hot `label`; a latent
+    /// wider than 2 holds its other dimensions at `rest` (latent − 2 values).
+    pub fn log_likelihood<'a>(
+        &'a self,
+        x: &'a [f32],
+        label: Option<u8>,
+        rest: &'a [f32],
+    ) -> impl FnMut(&[[f64; 2]]) -> Vec<f64> + 'a {
         let (mut ws, mut logits) = (Workspace::default(), Vec::new());
+        let classes = self.classes();
+        let output = self.net.shape.output;
         move |zs: &[[f64; 2]]| {
             let mut out = Vec::with_capacity(zs.len());
             // Chunks keep the decoder's activations small (256 × H).
             for chunk in zs.chunks(256) {
-                let z: Vec<f32> = chunk
-                    .iter()
-                    .flat_map(|p| [p[0] as f32, p[1] as f32])
-                    .collect();
+                let mut z = Vec::with_capacity(chunk.len() * (2 + rest.len() + classes));
+                for p in chunk {
+                    z.extend([p[0] as f32, p[1] as f32]);
+                    z.extend_from_slice(rest);
+                    z.extend((0..classes).map(|c| f32::from(label == Some(c as u8))));
+                }
                 self.decode_logits(&z, chunk.len(), &mut ws, &mut logits);
                 for row in logits.chunks_exact(PIXELS) {
-                    let nll: f64 = row
-                        .iter()
-                        .zip(x)
-                        .map(|(&a, &xp)| {
-                            let (a, xp) = (a as f64, xp as f64);
-                            a.max(0.0) + (-a.abs()).exp().ln_1p() - xp * a
-                        })
-                        .sum();
-                    out.push(-nll);
+                    out.push(-output.nll(row, x));
                 }
             }
             out

@@ -7,6 +7,7 @@ vae-explain = An encoder maps each 28×28 digit to a Gaussian q(z|x) = N(μ, σ�
 vae-chart-latent = Latent space: μ of the test digits
 vae-latent-hint = Click or drag anywhere to decode that point; hover a dot to encode that digit (right).
 vae-legend = Digit colours
+vae-on_prior = Posterior collapse: every digit's q(z|x) is now the prior N(0, I) (the test KL is below 0.05 nats), so z says nothing about the digit and the decoder draws one average digit. The likelihood is too flat to pay for information in z — lower σ (Gaussian likelihood) or β.
 vae-collapsed = Every digit now gets the same code: the encoder's ReLUs have died (no input reaches them any more), usually from too large a learning rate. Training cannot bring them back — lower the learning rate and press Reset.
 vae-explore-title = Decoded at the pointer
 vae-series-path = interpolation path
@@ -56,6 +57,11 @@ choice-ends-points = two latent points
 vae-interp-between_points = z = (1 − α) z₁ + α z₂ between the points
 vae-interp-point_from = Interpolate from this point
 vae-interp-point_to = … to this point
+param-likelihood = Reconstruction likelihood p(x|z)
+choice-likelihood-bernoulli = Bernoulli pixels (cross-entropy)
+choice-likelihood-gaussian = Gaussian with fixed σ (½‖x − DEC(z)‖²/σ²)
+param-sigma_x = σ of the Gaussian likelihood
+vae-likelihood-note = Both likelihoods are in nats, so runs compare. The Bernoulli's −log p(x|z) is a probability (never below 0); the Gaussian's is a density over [0, 1] pixel values, so it can go below 0 when σ is small — compare Gaussian runs with each other across σ. At σ = 1 (the lecture's ½‖x − DEC(z)‖²) the likelihood is flat, the KL wins more often and the codes crowd the prior; at σ = 10 every code sits on it.
 choice-hidden-64 = 64 units
 choice-hidden-128 = 128 units
 choice-hidden-256 = 256 units

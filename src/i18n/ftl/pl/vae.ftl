@@ -7,6 +7,7 @@ vae-explain = Koder odwzorowuje każdą cyfrę 28×28 na rozkład normalny q(z|x
 vae-chart-latent = Przestrzeń zmiennych utajonych: μ cyfr testowych
 vae-latent-hint = Kliknij lub przeciągnij w dowolnym miejscu, aby zdekodować ten punkt; najedź na kropkę, aby zakodować tę cyfrę (po prawej).
 vae-legend = Kolory cyfr
+vae-on_prior = Zapaść rozkładu a posteriori: q(z|x) każdej cyfry jest teraz rozkładem a priori N(0, I) (KL na zbiorze testowym poniżej 0,05 nata), więc z nic nie mówi o cyfrze, a dekoder rysuje jedną uśrednioną cyfrę. Wiarygodność jest zbyt płaska, by opłacało się przenosić informację w z — zmniejsz σ (wiarygodność normalna) lub β.
 vae-collapsed = Każda cyfra dostaje teraz ten sam kod: neurony ReLU kodera obumarły (żadne wejście już do nich nie dociera), zwykle przez zbyt duży współczynnik uczenia. Trening ich nie ożywi — zmniejsz współczynnik uczenia i naciśnij Reset.
 vae-explore-title = Zdekodowane pod kursorem
 vae-series-path = ścieżka interpolacji
@@ -56,6 +57,11 @@ choice-ends-points = dwoma punktami przestrzeni utajonej
 vae-interp-between_points = z = (1 − α) z₁ + α z₂ między punktami
 vae-interp-point_from = Interpoluj od tego punktu
 vae-interp-point_to = … do tego punktu
+param-likelihood = Wiarygodność rekonstrukcji p(x|z)
+choice-likelihood-bernoulli = piksele Bernoulliego (entropia krzyżowa)
+choice-likelihood-gaussian = rozkład normalny o stałym σ (½‖x − DEC(z)‖²/σ²)
+param-sigma_x = σ wiarygodności normalnej
+vae-likelihood-note = Obie wiarygodności są w natach, więc przebiegi można porównywać. −log p(x|z) Bernoulliego to prawdopodobieństwo (nigdy poniżej 0); normalnej — gęstość na wartościach pikseli z [0, 1], więc przy małym σ może spaść poniżej 0 — przebiegi normalne porównuj między sobą przy różnych σ. Przy σ = 1 (½‖x − DEC(z)‖² z wykładu) wiarygodność jest płaska, KL częściej wygrywa i kody tłoczą się przy rozkładzie a priori; przy σ = 10 wszystkie na nim leżą.
 choice-hidden-64 = 64 neurony
 choice-hidden-128 = 128 neuronów
 choice-hidden-256 = 256 neuronów
