@@ -146,9 +146,9 @@ lessons! {
         Transport = "transport" => crate::transport::TransportTrainer;
         RbmMnist = "rbm-mnist" => crate::rbm_mnist::RbmMnistTrainer;
         Autoencoders = "autoencoders" => crate::autoencoder::AutoencoderTrainer;
+        ConditionalVae = "cvae" => crate::cvae::CvaeTrainer;
     }
     planned {
-        ConditionalVae = "cvae";
         Langevin = "langevin";
         Dbn = "dbn";
     }

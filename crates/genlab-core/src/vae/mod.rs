@@ -10,9 +10,10 @@ mod trainer;
 pub use data::Digits;
 pub use model::VaeShape;
 pub use model::{VaeNet, LATENT};
+pub(crate) use trainer::{exact_posterior_view, with_label};
 pub use trainer::{
-    knn_accuracy, DrawnView, Inspection, PosteriorView, VaeAction, VaeAnswer, VaeImages,
-    VaeTrainer, VaeView, GRID, METRICS,
+    knn_accuracy, knn_accuracy_in, DrawnView, Inspection, PosteriorView, VaeAction, VaeAnswer,
+    VaeImages, VaeTrainer, VaeView, GRID, METRICS,
 };
 
 use crate::choice_enum;

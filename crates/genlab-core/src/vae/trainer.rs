@@ -649,53 +649,7 @@ impl VaeTrainer {
     /// The exact posterior of image `x` under the current decoder, beside the encoder's q(z|x)
     /// on the same grid; `seed` draws the importance samples.
     fn posterior_of(&self, x: &[f32], seed: u64) -> Result<PosteriorView, Msg> {
-        use super::posterior::{
-            bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
-        };
-        let mut ws = Workspace::default();
-        self.net.encode(x, 1, &mut ws);
-        let (mu, log_var) = ws.encoding(0);
-        let q = DiagGaussian {
-            mu: [mu[0] as f64, mu[1] as f64],
-            log_var: [log_var[0] as f64, log_var[1] as f64],
-        };
-        let mut lik = self.net.log_likelihood(x, None, &[]);
-        let post = exact_posterior(&mut lik, Some(&q), POSTERIOR_GRID);
-        let b = bound(&mut lik, &q, &post, 10);
-        let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(seed));
-        let numbers = [post.log_px, b.elbo, b.gap, iwae];
-        if numbers.iter().any(|v| !v.is_finite()) {
-            return Err(msg!("msg.vae.posterior_failed"));
-        }
-        // The pictures zoom in on where p(z|x) and q(z|x) are (the quadrature's box holds
-        // every tail and is mostly empty), normalised by the quadrature's log p(x).
-        let (lo, hi) = view_box(&post, &q, 6.0);
-        let g = Grid::over(lo, hi, POSTERIOR_GRID);
-        let n = g.n;
-        let zs: Vec<[f64; 2]> = (0..n * n).map(|c| g.centre(c / n, c % n)).collect();
-        let exact = lik(&zs)
-            .iter()
-            .zip(&zs)
-            .map(|(l, z)| {
-                let log_prior =
-                    -(2.0 * std::f64::consts::PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1]);
-                (l + log_prior - post.log_px).exp() as f32
-            })
-            .collect();
-        let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
-        Ok(PosteriorView {
-            index: None,
-            log_px: post.log_px,
-            elbo: b.elbo,
-            gap: b.gap,
-            iwae,
-            k: IWAE_K,
-            lo: (lo[0], lo[1]),
-            hi: (hi[0], hi[1]),
-            n: n as u32,
-            exact: Bulk(exact),
-            q: Bulk(q_density),
-        })
+        exact_posterior_view(&self.net, x, None, seed)
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -736,9 +690,79 @@ impl VaeTrainer {
     }
 }
 
+/// The exact posterior of image `x` (with its `label` for a conditional net: p(z|x, y))
+/// under `net`'s decoder, beside the encoder's q(z|x[, y]) on the same grid; `seed` draws the
+/// importance samples. For a 2-D latent.
+pub(crate) fn exact_posterior_view(
+    net: &VaeNet<f32>,
+    x: &[f32],
+    label: Option<u8>,
+    seed: u64,
+) -> Result<PosteriorView, Msg> {
+    use super::posterior::{
+        bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
+    };
+    let mut ws = Workspace::default();
+    net.encode(&with_label(x, label, net.classes()), 1, &mut ws);
+    let (mu, log_var) = ws.encoding(0);
+    let q = DiagGaussian {
+        mu: [mu[0] as f64, mu[1] as f64],
+        log_var: [log_var[0] as f64, log_var[1] as f64],
+    };
+    let mut lik = net.log_likelihood(x, label, &[]);
+    let post = exact_posterior(&mut lik, Some(&q), POSTERIOR_GRID);
+    let b = bound(&mut lik, &q, &post, 10);
+    let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(seed));
+    let numbers = [post.log_px, b.elbo, b.gap, iwae];
+    if numbers.iter().any(|v| !v.is_finite()) {
+        return Err(msg!("msg.vae.posterior_failed"));
+    }
+    // The pictures zoom in on where p(z|x) and q(z|x) are (the quadrature's box holds
+    // every tail and is mostly empty), normalised by the quadrature's log p(x).
+    let (lo, hi) = view_box(&post, &q, 6.0);
+    let g = Grid::over(lo, hi, POSTERIOR_GRID);
+    let n = g.n;
+    let zs: Vec<[f64; 2]> = (0..n * n).map(|c| g.centre(c / n, c % n)).collect();
+    let exact = lik(&zs)
+        .iter()
+        .zip(&zs)
+        .map(|(l, z)| {
+            let log_prior = -(2.0 * std::f64::consts::PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1]);
+            (l + log_prior - post.log_px).exp() as f32
+        })
+        .collect();
+    let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
+    Ok(PosteriorView {
+        index: None,
+        log_px: post.log_px,
+        elbo: b.elbo,
+        gap: b.gap,
+        iwae,
+        k: IWAE_K,
+        lo: (lo[0], lo[1]),
+        hi: (hi[0], hi[1]),
+        n: n as u32,
+        exact: Bulk(exact),
+        q: Bulk(q_density),
+    })
+}
+
+/// The encoder's input for image `x`: the image, then its one-hot `label` when the net reads
+/// `classes` label units.
+pub(crate) fn with_label(x: &[f32], label: Option<u8>, classes: usize) -> Vec<f32> {
+    let mut input = x.to_vec();
+    input.extend((0..classes).map(|c| f32::from(label == Some(c as u8))));
+    input
+}
+
 /// Leave-one-out k-nearest-neighbour accuracy of the labels from the 2-D codes: how well the
 /// map has sorted the digits (ties go to the class of the nearest neighbour among them).
 pub fn knn_accuracy(codes: &[f32], labels: &[u8], k: usize) -> f64 {
+    knn_accuracy_in(codes, 2, labels, k)
+}
+
+/// [`knn_accuracy`] of codes with `dims` coordinates each (n × dims).
+pub fn knn_accuracy_in(codes: &[f32], dims: usize, labels: &[u8], k: usize) -> f64 {
     let n = labels.len();
     if n <= k {
         return f64::NAN;
@@ -747,13 +771,13 @@ pub fn knn_accuracy(codes: &[f32], labels: &[u8], k: usize) -> f64 {
     let mut best: Vec<(f32, u8)> = Vec::with_capacity(k + 1);
     for i in 0..n {
         best.clear();
-        let (xi, yi) = (codes[2 * i], codes[2 * i + 1]);
+        let ci = &codes[dims * i..dims * (i + 1)];
         for j in 0..n {
             if j == i {
                 continue;
             }
-            let (dx, dy) = (codes[2 * j] - xi, codes[2 * j + 1] - yi);
-            let d = dx * dx + dy * dy;
+            let cj = &codes[dims * j..dims * (j + 1)];
+            let d: f32 = ci.iter().zip(cj).map(|(a, b)| (a - b) * (a - b)).sum();
             if best.len() < k || d < best[k - 1].0 {
                 let at = best.partition_point(|b| b.0 <= d);
                 best.insert(at, (d, labels[j]));

@@ -103,3 +103,6 @@ msg-app-embed_some_unknown = this lesson has no setting { $a0 }: only the others
 msg-rbm-users_empty = the list of users is empty: the table has no users to train on
 msg-rbm-names_cut = names longer than { $a0 } characters were cut: { $a1 }
 msg-run-sinkhorn = Sinkhorn cannot run on the file's clouds: { $a0 }
+msg-cvae-dim_past_latent = set to { $0 }: z has { $1 } dimensions, numbered from 0 to { $0 }
+msg-cvae-same_dims = set to { $0 }: the two dimensions shown must differ
+msg-cvae-posterior_2d = the exact posterior is summed on a grid over a 2-D latent space; this run's z has { $0 } dimensions (set the latent size to 2)

@@ -105,3 +105,6 @@ msg-app-embed_some_unknown = ta lekcja nie ma ustawienia { $a0 }: pokazano tylko
 msg-rbm-users_empty = lista użytkowników jest pusta: tabela nie ma użytkowników do nauki
 msg-rbm-names_cut = nazwy dłuższe niż { $a0 } znaków zostały skrócone: { $a1 }
 msg-run-sinkhorn = algorytm Sinkhorna nie może działać na chmurach z pliku: { $a0 }
+msg-cvae-dim_past_latent = ustawiono { $0 }: z ma { $1 } wymiarów, numerowanych od 0 do { $0 }
+msg-cvae-same_dims = ustawiono { $0 }: dwa pokazywane wymiary muszą się różnić
+msg-cvae-posterior_2d = dokładny rozkład a posteriori sumuje się na siatce w dwuwymiarowej przestrzeni utajonej; w tym przebiegu z ma { $0 } wymiarów (ustaw rozmiar przestrzeni utajonej na 2)
