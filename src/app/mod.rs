@@ -3,9 +3,11 @@
 
 mod autoencoders;
 pub(crate) mod controls;
+mod cvae;
 mod device;
 mod frame;
 mod gan;
+mod latent;
 mod lesson;
 mod link;
 mod plots;
@@ -242,9 +244,8 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
         LessonId::Autoencoders => {
             view! { <autoencoders::AutoencodersLesson query speed /> }.into_any()
         }
-        LessonId::ConditionalVae | LessonId::Langevin | LessonId::Dbn => {
-            return view! { <NotBuilt lesson=id /> }.into_any()
-        }
+        LessonId::ConditionalVae => view! { <cvae::CvaeLesson query speed /> }.into_any(),
+        LessonId::Langevin | LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
     };
     debug_assert!(
         id.is_built(),

@@ -102,3 +102,14 @@ pub fn points_by_class(xy: &[f32], labels: impl IntoIterator<Item = usize>) -> V
         })
         .collect()
 }
+
+/// The points of μ ± σ's ellipse (one σ along each axis), closed: a Gaussian q(z|x) on a
+/// latent scatter.
+pub fn ellipse(mu: (f64, f64), sigma: (f64, f64)) -> Vec<(f64, f64)> {
+    (0..=48)
+        .map(|i| {
+            let t = i as f64 / 48.0 * std::f64::consts::TAU;
+            (mu.0 + sigma.0 * t.cos(), mu.1 + sigma.1 * t.sin())
+        })
+        .collect()
+}

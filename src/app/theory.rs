@@ -189,6 +189,43 @@ pub fn vae_rows(
     ]
 }
 
+/// The conditional VAE (lecture 000): its loss with the label in both networks, the
+/// likelihood's form, interpolation and latent arithmetic. `gaussian`: the Gaussian's σ.
+pub fn cvae_rows(gaussian: Option<f64>) -> Vec<String> {
+    let likelihood = match gaussian {
+        Some(sigma) => format!(
+            "<mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>=</mo>\
+             <mo>−</mo><mfrac><mn>1</mn><mrow><mn>2</mn><msup><mi>σ</mi><mn>2</mn></msup></mrow></mfrac>\
+             <msup><mrow><mo>‖</mo><mi>x</mi><mo>−</mo><mtext>DEC</mtext><mo>(</mo><mi>z</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>‖</mo></mrow><mn>2</mn></msup>\
+             <mo>+</mo><mtext>const</mtext><mo>,</mo><mspace width=\"1em\"/><mi>σ</mi><mo>=</mo>{}",
+            mn(sigma)
+        ),
+        None => "<mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>=</mo>\
+             <munder><mo>∑</mo><mi>i</mi></munder><msub><mi>x</mi><mi>i</mi></msub><mi>log</mi><msub><mi>y</mi><mi>i</mi></msub>\
+             <mo>+</mo><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>x</mi><mi>i</mi></msub><mo>)</mo><mi>log</mi><mo>(</mo><mn>1</mn><mo>−</mo><msub><mi>y</mi><mi>i</mi></msub><mo>)</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>y</mi><mo>=</mo><mtext>DEC</mtext><mo>(</mo><mi>z</mi><mo>,</mo><mi>y</mi><mo>)</mo>"
+            .into(),
+    };
+    vec![
+        block(
+            "<mi>L</mi><mo>=</mo>\
+             <msub><mi>𝔼</mi><mrow><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>)</mo></mrow></msub>\
+             <mo>[</mo><mo>−</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>z</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>]</mo><mo>+</mo>\
+             <mi>β</mi><mtext>KL</mtext><mo>(</mo><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>‖</mo><mi>p</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>y</mi><mo>)</mo><mo>)</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>p</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>y</mi><mo>)</mo><mo>=</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mi>I</mi><mo>)</mo>",
+        ),
+        block(&likelihood),
+        block(
+            "<mi>z</mi><mo>=</mo><mo>(</mo><mn>1</mn><mo>−</mo><mi>α</mi><mo>)</mo><msub><mi>z</mi><mn>1</mn></msub><mo>+</mo><mi>α</mi><msub><mi>z</mi><mn>2</mn></msub>\
+             <mo>,</mo><mspace width=\"2em\"/><mi>z</mi><mo>=</mo><msub><mi>z</mi><mi>c</mi></msub><mo>+</mo><mo>(</mo><msub><mi>z</mi><mi>a</mi></msub><mo>−</mo><msub><mi>z</mi><mi>b</mi></msub><mo>)</mo>",
+        ),
+        block(
+            "<mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>y</mi><mo>)</mo><mo>=</mo><mtext>ELBO</mtext><mo>+</mo>\
+             <mtext>KL</mtext><mo>(</mo><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>‖</mo><mi>p</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>)</mo>",
+        ),
+    ]
+}
+
 /// Transport (lecture 000): W_p, the Sinkhorn scalings at the current ε, the Gaussian W2.
 pub fn transport_rows(
     eps: f64,

@@ -2,20 +2,10 @@
 //! explored point, and the encoder's q(z|x) of the inspected and the drawn digit as ellipses.
 
 use super::*;
-use crate::app::plots::points_by_class;
+use crate::app::plots::{ellipse, points_by_class};
 
 /// A q(z|x) to draw on the scatter: its legend name, colour, μ and σ.
 pub(super) type QEllipse = (String, plotters::style::RGBColor, (f64, f64), (f64, f64));
-
-/// The points of μ ± σ's ellipse (one σ along each axis), closed.
-fn ellipse(mu: (f64, f64), sigma: (f64, f64)) -> Vec<(f64, f64)> {
-    (0..=48)
-        .map(|i| {
-            let t = i as f64 / 48.0 * std::f64::consts::TAU;
-            (mu.0 + sigma.0 * t.cos(), mu.1 + sigma.1 * t.sin())
-        })
-        .collect()
-}
 
 /// The test digits' μ coloured by class, the interpolation path, the explored point, and the
 /// q(z|x) ellipses given.

@@ -5,7 +5,6 @@
 mod charts;
 mod drawing;
 mod explorer;
-mod posterior;
 use charts::*;
 use explorer::*;
 
@@ -18,6 +17,7 @@ use genlab_core::vae::{
 use leptos::prelude::*;
 
 use super::controls::{fmt_fixed, fmt_num, settings_panel};
+use super::latent::posterior::ExactPosterior;
 use super::lesson::Lesson;
 use super::plots::live_history;
 use crate::charts::{
@@ -361,8 +361,14 @@ pub fn VaeLesson(
                             }>{t("vae.interp.set_to")}</button>
                         </div>
                     </section>
-                    <posterior::ExactPosterior lesson=lesson
-                        index=Signal::derive(move || inspected.with(|i| i.as_ref().map(|i| i.index))) />
+                    <ExactPosterior lesson=lesson
+                        index=Signal::derive(move || inspected.with(|i| i.as_ref().map(|i| i.index)))
+                        request=|index| LessonAction::Vae(VaeAction::Posterior { index })
+                        reply=|a| match a {
+                            LessonAnswer::Vae(VaeAnswer::Posterior(p)) => Some(Ok((**p).clone())),
+                            LessonAnswer::Vae(VaeAnswer::Refused { why }) => Some(Err(why.clone())),
+                            _ => None,
+                        } />
                     <drawing::DrawingPad lesson=lesson encoded=drawn_q />
                     <super::frame::SettingsSlot />
                 </aside>

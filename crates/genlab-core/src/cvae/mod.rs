@@ -46,6 +46,14 @@ pub struct CvaeSettings {
     pub from: u32,
     pub to: u32,
     pub alpha: f64,
+    /// Latent arithmetic z_c + (z_a − z_b): each operand a test digit, or (with its `*_mean`)
+    /// the mean code of that digit's class.
+    pub a: u32,
+    pub b: u32,
+    pub c: u32,
+    pub a_mean: bool,
+    pub b_mean: bool,
+    pub c_mean: bool,
 }
 
 impl Default for CvaeSettings {
@@ -69,6 +77,14 @@ impl Default for CvaeSettings {
             from: 50,
             to: 150,
             alpha: 0.5,
+            // A thick 0 minus a thin one, added to a 6 (positions in the test split, which
+            // is ordered by class).
+            a: 20,
+            b: 3,
+            c: 650,
+            a_mean: false,
+            b_mean: false,
+            c_mean: false,
         }
     }
 }
@@ -90,6 +106,12 @@ const PARAMS: &[Param<CvaeSettings>] = &[
     param!(int CvaeSettings, "from", from, 0, 1004, Live),
     param!(int CvaeSettings, "to", to, 0, 1004, Live),
     param!(float CvaeSettings, "alpha", alpha, 0.0, 1.0, Live),
+    param!(int CvaeSettings, "a", a, 0, 1004, Live),
+    param!(int CvaeSettings, "b", b, 0, 1004, Live),
+    param!(int CvaeSettings, "c", c, 0, 1004, Live),
+    param!(flag CvaeSettings, "a_mean", a_mean, Live),
+    param!(flag CvaeSettings, "b_mean", b_mean, Live),
+    param!(flag CvaeSettings, "c_mean", c_mean, Live),
 ];
 
 impl CvaeSettings {

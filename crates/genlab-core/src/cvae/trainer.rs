@@ -90,6 +90,8 @@ pub struct CvaeImages {
     /// The interpolation at α = 0, 0.1, …, 1 and at the chosen α.
     pub strip: Bulk,
     pub at_alpha: Bulk,
+    /// The settings' latent arithmetic (`None` before the digits load).
+    pub arithmetic: Option<ArithmeticView>,
 }
 
 /// One operand of latent arithmetic: a test digit (its μ and label) or a class mean (the mean
@@ -107,9 +109,6 @@ pub enum CvaeAction {
     /// A digit drawn on the pad (`width` × `height` values in [0, 1]): made to look like an
     /// MNIST digit and reconstructed under every label; its exact posterior under `class`.
     Drawn { pad: Bulk, width: u32, height: u32 },
-    /// Decode z_c + (z_a − z_b) with c's label: lecture 004's "the difference between two
-    /// concepts can be added to a third".
-    Arithmetic { a: Pick, b: Pick, c: Pick },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -144,7 +143,6 @@ pub struct ArithmeticView {
 pub enum CvaeAnswer {
     Posterior(Box<PosteriorView>),
     Drawn(Box<CvaeDrawn>),
-    Arithmetic(Box<ArithmeticView>),
     Refused { why: Msg },
 }
 
@@ -549,6 +547,7 @@ impl CvaeTrainer {
             per_class: Bulk(self.decode(&sample_z, &sample_y)),
             strip: Bulk(self.decode(&strip_z, &strip_y)),
             at_alpha: Bulk(self.decode(&az, &ay)),
+            arithmetic: self.settings_arithmetic(),
         }
     }
 
@@ -699,23 +698,41 @@ impl CvaeTrainer {
         }
     }
 
-    fn arithmetic(&self, a: Pick, b: Pick, c: Pick) -> CvaeAnswer {
-        if self.n_test() == 0 {
-            return refused(msg!("msg.vae.not_loaded"));
-        }
+    /// z_c + (z_a − z_b) of the settings' operands, decoded with c's label.
+    fn settings_arithmetic(&self) -> Option<ArithmeticView> {
+        let pick = |i: u32, mean: bool| {
+            if mean {
+                Pick::Mean(self.test_labels[self.test_position(i)])
+            } else {
+                Pick::Digit(i)
+            }
+        };
+        let s = &self.s;
+        (self.n_test() > 0).then(|| {
+            self.arithmetic(
+                pick(s.a, s.a_mean),
+                pick(s.b, s.b_mean),
+                pick(s.c, s.c_mean),
+            )
+        })
+    }
+
+    /// Decode z_c + (z_a − z_b) with c's label: lecture 004's "the difference between two
+    /// concepts can be added to a third".
+    fn arithmetic(&self, a: Pick, b: Pick, c: Pick) -> ArithmeticView {
         let ((za, _), (zb, _), (zc, label)) = (self.operand(a), self.operand(b), self.operand(c));
         let z: Vec<f32> = (0..self.latent())
             .map(|j| zc[j] + (za[j] - zb[j]))
             .collect();
         let image = self.decode(&z, &one_hot(label));
-        CvaeAnswer::Arithmetic(Box::new(ArithmeticView {
+        ArithmeticView {
             za: self.shown(&za),
             zb: self.shown(&zb),
             zc: self.shown(&zc),
             z: self.shown(&z),
             label,
             image: Bulk(image),
-        }))
+        }
     }
 }
 
@@ -919,7 +936,6 @@ impl Trainer for CvaeTrainer {
         let answer = match action {
             CvaeAction::Posterior { index } => self.posterior(index),
             CvaeAction::Drawn { pad, width, height } => self.drawn(&pad.0, width, height),
-            CvaeAction::Arithmetic { a, b, c } => self.arithmetic(a, b, c),
         };
         Some(LessonAnswer::ConditionalVae(answer))
     }

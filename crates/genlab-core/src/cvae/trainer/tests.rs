@@ -252,30 +252,12 @@ fn a_drawing_is_reconstructed_under_every_label() {
 fn latent_arithmetic_adds_a_difference_to_a_third_code() {
     let mut t = trained("seed=2&hidden=64&batch=50&latent=3&dim_x=2&dim_y=0", 100);
     t.encode_codes();
-    let CvaeAnswer::Arithmetic(same) = act(
-        &mut t,
-        CvaeAction::Arithmetic {
-            a: Pick::Digit(10),
-            b: Pick::Digit(10),
-            c: Pick::Digit(700),
-        },
-    ) else {
-        panic!()
-    };
+    let same = t.arithmetic(Pick::Digit(10), Pick::Digit(10), Pick::Digit(700));
     let mu = t.mu_of(700);
     assert_eq!(same.z, (mu[2] as f64, mu[0] as f64));
     assert_eq!(same.label, t.test_labels[700]);
     assert_eq!(same.image.0, t.decode(&mu, &one_hot(same.label)));
-    let CvaeAnswer::Arithmetic(means) = act(
-        &mut t,
-        CvaeAction::Arithmetic {
-            a: Pick::Mean(7),
-            b: Pick::Mean(1),
-            c: Pick::Mean(4),
-        },
-    ) else {
-        panic!()
-    };
+    let means = t.arithmetic(Pick::Mean(7), Pick::Mean(1), Pick::Mean(4));
     let (codes, labels) = (&t.codes.as_ref().unwrap().1, &t.test_labels);
     let mean = |c: u8, j: usize| {
         let v: Vec<f64> = labels
@@ -289,6 +271,20 @@ fn latent_arithmetic_adds_a_difference_to_a_third_code() {
     let want = mean(4, 2) + mean(7, 2) - mean(1, 2);
     assert!((means.z.0 - want).abs() < 1e-4, "{} vs {want}", means.z.0);
     assert_eq!(means.label, 4);
+    // The settings' operands reach the pictures: "a_mean" takes a's class mean.
+    let (applied, _) =
+        t.update("seed=2&hidden=64&batch=50&latent=3&dim_x=2&dim_y=0&a=905&b=900&c=700&a_mean=1");
+    assert!(applied);
+    let LessonView::ConditionalVae(v) = t.view() else {
+        unreachable!()
+    };
+    let shown = v.images.unwrap().arithmetic.unwrap();
+    let want = t.arithmetic(
+        Pick::Mean(t.test_labels[905]),
+        Pick::Digit(900),
+        Pick::Digit(700),
+    );
+    assert_eq!(shown, want);
 }
 
 /// Same URL, same run; an exported run loads back into the same state, and a damaged one is

@@ -1,11 +1,12 @@
-//! The exact posterior of the digit under inspection (lecture 003; issue #18's first part): with
-//! a 2-D latent, p(z|x) ∝ p(x|z) p(z) is normalised on a grid in the worker, so log p(x) is a
+//! The exact posterior of the digit under inspection (lecture 003; issue #18): with a 2-D
+//! latent, p(z|x) ∝ p(x|z) p(z) is normalised on a grid in the worker, so log p(x) is a
 //! quadrature, not a bound. Shown beside the encoder's q(z|x) on the same grid, with the ELBO,
-//! the gap KL(q(z|x) ‖ p(z|x)) between them and the importance-weighted estimate.
+//! the gap KL(q(z|x) ‖ p(z|x)) between them and the importance-weighted estimate. Used by both
+//! VAE lessons: each says how to ask and how to read its answer.
 
 use genlab_core::msg::Msg;
 use genlab_core::protocol::{LessonAction, LessonAnswer};
-use genlab_core::vae::{PosteriorView, VaeAction, VaeAnswer};
+use genlab_core::vae::PosteriorView;
 use leptos::prelude::*;
 
 use super::super::controls::fmt_num;
@@ -41,36 +42,48 @@ pub fn density_pair(p: &PosteriorView) -> ImageGrid {
     }
 }
 
+/// How a lesson reads an answer: a posterior, a refusal (`Err`), or not for this panel (`None`).
+pub type PosteriorReply = fn(&LessonAnswer) -> Option<Result<PosteriorView, Msg>>;
+
 /// The exact-posterior panel.
 ///
-/// `index`: the test digit under inspection (none: the button waits for one).
+/// `index`: the test digit under inspection (none: the button waits for one). `request`: the
+/// lesson's action asking for test digit `index`'s posterior; `reply`: how its answer reads.
 #[component]
-pub fn ExactPosterior(lesson: Lesson, index: Signal<Option<u32>>) -> impl IntoView {
+pub fn ExactPosterior(
+    lesson: Lesson,
+    index: Signal<Option<u32>>,
+    request: fn(u32) -> LessonAction,
+    reply: PosteriorReply,
+) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let shown = RwSignal::new(None::<(PosteriorView, u64)>);
     // The step the network was at when asked: the answer is for that network.
     let asked_at = RwSignal::new(None::<u64>);
     let refused = RwSignal::new(None::<Msg>);
-    Effect::new(move |_| match lesson.answer.get() {
-        Some(LessonAnswer::Vae(VaeAnswer::Posterior(p))) => {
-            let step = asked_at.get_untracked().unwrap_or_default();
-            shown.set(Some((*p, step)));
-            asked_at.set(None);
-            refused.set(None);
+    Effect::new(move |_| {
+        let answer = lesson.answer.with(|a| a.as_ref().and_then(reply));
+        match answer {
+            Some(Ok(p)) => {
+                let step = asked_at.get_untracked().unwrap_or_default();
+                shown.set(Some((p, step)));
+                asked_at.set(None);
+                refused.set(None);
+            }
+            // Refusals are shared by every request of the lesson: only one this panel waits
+            // for is its own.
+            Some(Err(why)) if asked_at.get_untracked().is_some() => {
+                refused.set(Some(why));
+                asked_at.set(None);
+            }
+            _ => {}
         }
-        Some(LessonAnswer::Vae(VaeAnswer::Refused { why }))
-            if asked_at.get_untracked().is_some() =>
-        {
-            refused.set(Some(why));
-            asked_at.set(None);
-        }
-        _ => {}
     });
     let ask = move |_| {
         if let Some(i) = index.get_untracked() {
             asked_at.set(Some(lesson.step.get_untracked()));
-            lesson.act(LessonAction::Vae(VaeAction::Posterior { index: i }));
+            lesson.act(request(i));
         }
     };
     let answered = Memo::new(move |_| shown.with(|p| p.is_some()));
