@@ -309,3 +309,64 @@ fn every_key_the_page_builds_exists() {
         );
     }
 }
+
+/// Every key the page's code names as a literal — `t("…")`, `tr(lang, "…")`, `explain="…"` —
+/// exists in English: a renamed or misspelt key would otherwise show as its raw id.
+#[test]
+fn every_literal_key_in_the_page_exists() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("a source folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let looks_like_key = |s: &str| {
+        s.contains('.')
+            && s.split('.').all(|part| {
+                !part.is_empty()
+                    && part.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-'
+                    })
+            })
+    };
+    let mut files = vec![];
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &mut files,
+    );
+    let (mut checked, mut missing) = (0, vec![]);
+    for file in files {
+        let source = std::fs::read_to_string(&file).expect("readable");
+        for line in source.lines() {
+            let mut rest = line;
+            while let Some(open) = rest.find('"') {
+                let before = &rest[..open];
+                let Some(len) = rest[open + 1..].find('"') else {
+                    break;
+                };
+                let literal = &rest[open + 1..open + 1 + len];
+                let call = before.trim_end();
+                let translated = call.ends_with("t(")
+                    || call.ends_with("explain=")
+                    || (call.ends_with(',') && before.rfind("tr(").is_some());
+                if translated && looks_like_key(literal) {
+                    checked += 1;
+                    if !has(Lang::En, literal) {
+                        missing.push(format!("{}: {literal}", file.display()));
+                    }
+                }
+                rest = &rest[open + len + 2..];
+            }
+        }
+    }
+    assert!(checked > 300, "the scan found only {checked} keys");
+    assert!(
+        missing.is_empty(),
+        "keys with no English text:\n{}",
+        missing.join("\n")
+    );
+}

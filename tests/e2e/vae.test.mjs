@@ -229,3 +229,27 @@ test('a digit drawn with the mouse is encoded, with its exact posterior; an empt
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('the Gaussian likelihood trains in nats, says how to read them, and an extreme σ is clamped', async () => {
+  const page = await openPage(browser, `${server.base}#/vae?hidden=64&likelihood=gaussian&sigma_x=50`);
+  await ready(page);
+  assert.match(await text(page, 'notices'), /sigma_x/);
+  assert.match(page.url(), /sigma_x=10(&|$)/);
+  assert.match(await text(page, 'likelihood-note'), /nats/);
+  // The theory panel writes the Gaussian's −log p(x|z) with the run's σ.
+  await page.getByTestId('theory').locator('summary').click();
+  assert.match(await page.getByTestId('theory').textContent(), /DEC.*σ\s*=\s*10/s);
+  // σ = 0.3 live: the run goes on, finite, and the reconstruction term is a density (nats).
+  await page.getByTestId('param-sigma_x').fill('0.3');
+  await page.getByTestId('param-sigma_x').press('Enter');
+  await waitFor(async () => /sigma_x=0.3/.test(page.url()));
+  await page.getByTestId('run-to-input').fill('60');
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === 60, { timeout: 60000 });
+  await waitFor(async () => Number.isFinite(await number(page, 'test-rec')) && (await text(page, 'step-counter')) === '60');
+  const rec = await number(page, 'test-rec');
+  assert.ok(Number.isFinite(rec) && rec < 2000, `−log p(x|z) ${rec}`);
+  assert.doesNotMatch(await page.textContent('main'), /NaN/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

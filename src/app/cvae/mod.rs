@@ -164,8 +164,15 @@ pub fn CvaeLesson(
     let at_alpha = Signal::derive(move || {
         images.with(|im| im.as_ref().map(|im| ImageGrid::digits(&im.at_alpha.0, 1)))
     });
+    // a, b, c as decoded, then the result.
     let arith_image = Signal::derive(move || {
-        arithmetic.with(|a| a.as_ref().map(|a| ImageGrid::digits(&a.image.0, 1)))
+        arithmetic.with(|a| {
+            a.as_ref().map(|a| {
+                let mut px = a.operands.0.clone();
+                px.extend_from_slice(&a.image.0);
+                ImageGrid::digits(&px, 4)
+            })
+        })
     });
 
     let last = move |name: &'static str| {
@@ -373,7 +380,8 @@ pub fn CvaeLesson(
                                 } />{move || format!(" {} {name}", tr(lang.get(), "cvae.arith.use_mean"))}</label>
                         }).collect_view()}
                     </div>
-                    <ImageCanvas grid=arith_image testid="arith-image" label=Signal::derive(move || tr(lang.get(), "cvae.chart.arith").to_string()) class="digit-medium" />
+                    <ImageCanvas grid=arith_image testid="arith-image" label=Signal::derive(move || tr(lang.get(), "cvae.chart.arith").to_string()) class="digit-strip" />
+                    <p class="hint">{t("cvae.arith.pictures")}</p>
                 </div>
             </div>
             <section class="interp">

@@ -137,6 +137,9 @@ pub struct ArithmeticView {
     /// The label the result is decoded with (c's), and the decoded image.
     pub label: u8,
     pub image: Bulk,
+    /// a, b and c decoded from their codes with their own labels (3 × 784): what the
+    /// arithmetic starts from.
+    pub operands: Bulk,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -720,12 +723,16 @@ impl CvaeTrainer {
     /// Decode z_c + (z_a − z_b) with c's label: lecture 004's "the difference between two
     /// concepts can be added to a third".
     fn arithmetic(&self, a: Pick, b: Pick, c: Pick) -> ArithmeticView {
-        let ((za, _), (zb, _), (zc, label)) = (self.operand(a), self.operand(b), self.operand(c));
+        let ((za, la), (zb, lb), (zc, label)) = (self.operand(a), self.operand(b), self.operand(c));
         let z: Vec<f32> = (0..self.latent())
             .map(|j| zc[j] + (za[j] - zb[j]))
             .collect();
         let image = self.decode(&z, &one_hot(label));
+        let codes: Vec<f32> = [&za, &zb, &zc].into_iter().flatten().copied().collect();
+        let labels: Vec<f32> = [la, lb, label].into_iter().flat_map(one_hot).collect();
+        let operands = self.decode(&codes, &labels);
         ArithmeticView {
+            operands: Bulk(operands),
             za: self.shown(&za),
             zb: self.shown(&zb),
             zc: self.shown(&zc),

@@ -29,6 +29,7 @@ cvae-per_class-hint = Row = label 0–9; each column decodes one z ~ N(0, I) wit
 cvae-chart-arith = Latent arithmetic: z_c + (z_a − z_b)
 cvae-arith-mean_of = mean code of class
 cvae-arith-use_mean = class mean for
+cvae-arith-pictures = a, b and c as the decoder draws them from their codes, then z_c + (z_a − z_b) decoded with c's label.
 cvae-chart-interp = Interpolation
 cvae-interp-style = z from one digit to the other, label held:
 cvae-interp-label = label from one digit's to the other's, z held:

@@ -61,7 +61,7 @@ param-likelihood = Reconstruction likelihood p(x|z)
 choice-likelihood-bernoulli = Bernoulli pixels (cross-entropy)
 choice-likelihood-gaussian = Gaussian with fixed σ (½‖x − DEC(z)‖²/σ²)
 param-sigma_x = σ of the Gaussian likelihood
-vae-likelihood-note = Both likelihoods are in nats, so runs compare. The Bernoulli's −log p(x|z) is a probability (never below 0); the Gaussian's is a density over [0, 1] pixel values, so it can go below 0 when σ is small — compare Gaussian runs with each other across σ. At σ = 1 (the lecture's ½‖x − DEC(z)‖²) the likelihood is flat, the KL wins more often and the codes crowd the prior; at σ = 10 every code sits on it.
+vae-likelihood_note = Both likelihoods are in nats, so runs compare. The Bernoulli's −log p(x|z) is a probability (never below 0); the Gaussian's is a density over [0, 1] pixel values, so it can go below 0 when σ is small — compare Gaussian runs with each other across σ. At σ = 1 (the lecture's ½‖x − DEC(z)‖²) the likelihood is flat, the KL wins more often and the codes crowd the prior; at σ = 10 every code sits on it.
 choice-hidden-64 = 64 units
 choice-hidden-128 = 128 units
 choice-hidden-256 = 256 units

@@ -29,6 +29,7 @@ cvae-per_class-hint = Wiersz = etykieta 0–9; każda kolumna dekoduje jedno z ~
 cvae-chart-arith = Arytmetyka w przestrzeni utajonej: z_c + (z_a − z_b)
 cvae-arith-mean_of = średni kod klasy
 cvae-arith-use_mean = średnia klasy dla
+cvae-arith-pictures = a, b i c tak, jak dekoder rysuje je z ich kodów, potem z_c + (z_a − z_b) zdekodowane z etykietą c.
 cvae-chart-interp = Interpolacja
 cvae-interp-style = z od jednej cyfry do drugiej, etykieta stała:
 cvae-interp-label = etykieta od jednej cyfry do drugiej, z stałe:

@@ -61,7 +61,7 @@ param-likelihood = Wiarygodność rekonstrukcji p(x|z)
 choice-likelihood-bernoulli = piksele Bernoulliego (entropia krzyżowa)
 choice-likelihood-gaussian = rozkład normalny o stałym σ (½‖x − DEC(z)‖²/σ²)
 param-sigma_x = σ wiarygodności normalnej
-vae-likelihood-note = Obie wiarygodności są w natach, więc przebiegi można porównywać. −log p(x|z) Bernoulliego to prawdopodobieństwo (nigdy poniżej 0); normalnej — gęstość na wartościach pikseli z [0, 1], więc przy małym σ może spaść poniżej 0 — przebiegi normalne porównuj między sobą przy różnych σ. Przy σ = 1 (½‖x − DEC(z)‖² z wykładu) wiarygodność jest płaska, KL częściej wygrywa i kody tłoczą się przy rozkładzie a priori; przy σ = 10 wszystkie na nim leżą.
+vae-likelihood_note = Obie wiarygodności są w natach, więc przebiegi można porównywać. −log p(x|z) Bernoulliego to prawdopodobieństwo (nigdy poniżej 0); normalnej — gęstość na wartościach pikseli z [0, 1], więc przy małym σ może spaść poniżej 0 — przebiegi normalne porównuj między sobą przy różnych σ. Przy σ = 1 (½‖x − DEC(z)‖² z wykładu) wiarygodność jest płaska, KL częściej wygrywa i kody tłoczą się przy rozkładzie a priori; przy σ = 10 wszystkie na nim leżą.
 choice-hidden-64 = 64 neurony
 choice-hidden-128 = 128 neuronów
 choice-hidden-256 = 256 neuronów

@@ -29,6 +29,7 @@ cvae-per_class-hint = Строка = метка 0–9; каждый столбе
 cvae-chart-arith = Арифметика в латентном пространстве: z_c + (z_a − z_b)
 cvae-arith-mean_of = средний код класса
 cvae-arith-use_mean = среднее класса для
+cvae-arith-pictures = a, b и c, как их рисует декодер по их кодам, затем z_c + (z_a − z_b), декодированное с меткой c.
 cvae-chart-interp = Интерполяция
 cvae-interp-style = z от одной цифры к другой, метка фиксирована:
 cvae-interp-label = метка от одной цифры к другой, z фиксировано:

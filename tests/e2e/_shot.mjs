@@ -1,0 +1,10 @@
+import { startServer, launch, openPage, text, number, waitFor } from './harness.mjs';
+const server = await startServer('/work/main/dist'); const browser = await launch();
+const page = await openPage(browser, `${server.base}#/cvae?hidden=128`, { width: 1400, height: 1000 });
+await page.getByTestId('lesson-cvae').waitFor();
+await waitFor(async () => (await text(page, 'neg-elbo')) !== '—', { timeout: 30000 });
+await page.getByTestId('run-to-input').fill('300'); await page.getByTestId('run-to').click();
+await waitFor(async () => (await number(page, 'step-counter')) === 300, { timeout: 120000 });
+await page.waitForTimeout(1500);
+await page.screenshot({ path: '/tmp/cvae-full.png', fullPage: true });
+await browser.close(); server.stop();
