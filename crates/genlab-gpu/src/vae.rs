@@ -1,8 +1,11 @@
-//! The lecture's VAE (784-H-2-(μ, log σ²)-2-H-784) trained on the GPU: its dense layers through
-//! the matmul and element-wise kernels, its reparameterisation, KL and cross-entropy through
-//! `vae.wgsl`, Adam through `adam.wgsl`. The CPU twin is `genlab_core::vae::model::VaeNet<f32>`
-//! with `nn::Optimizer<f32>`: same parameters, same batch, same ε → the same step, to f32
-//! rounding in another summation order.
+//! The lecture's VAE (784-H-2-(μ, log σ²)-2-H-784) trained on the GPU — and its conditional
+//! form (the one-hot label beside the image and beside z) with any latent size: its dense
+//! layers through the matmul and element-wise kernels, its reparameterisation, KL and
+//! reconstruction loss through `vae.wgsl`, Adam through `adam.wgsl`. The CPU twin is
+//! `genlab_core::vae::model::VaeNet<f32>` with `nn::Optimizer<f32>`: same parameters, same
+//! batch, same ε → the same step, to f32 rounding in another summation order. The decoder's
+//! first matrix of a conditional net is two blocks, the rows z reads and the rows the label
+//! reads, so z and the label need not be copied side by side.
 
 use genlab_core::autoencoder::model::Output;
 use genlab_core::nn::Optimizer;
@@ -22,7 +25,8 @@ struct Params {
     pixels: u32,
     /// 0 Bernoulli, 1 Gaussian with 1/σ² `inv_var` and log-normaliser `log_norm` per pixel.
     gaussian: u32,
-    pad: u32,
+    /// The dimension of z.
+    latent: u32,
     beta: f32,
     inv_b: f32,
     inv_var: f32,
@@ -64,15 +68,22 @@ fn kernel(
 pub struct GpuVae {
     pub batch: usize,
     pub hidden: usize,
-    /// W₁ b₁ W₂ b₂ W₃ b₃ W₄ b₄: `VaeNet`'s parameter blocks in its order.
+    pub latent: usize,
+    /// Label units (0 for the plain VAE).
+    pub classes: usize,
+    /// W₁ b₁ W₂ b₂ W₃ [W₃ʸ] b₃ W₄ b₄: `VaeNet`'s parameter blocks in its order.
     pub params: Vec<Tensor>,
-    /// The batch (B × 784) and its noise ε (B × 2): write them with [`GpuVae::step`].
+    /// The batch (B × 784) and its noise ε (B × latent): write them with [`GpuVae::step`].
     pub x: Tensor,
     pub eps: Tensor,
+    /// A conditional net's encoder input (B × (784 + classes)) and the labels alone
+    /// (B × classes).
+    input: Option<Tensor>,
+    y: Option<Tensor>,
     /// Per image of the last step: −log p(x | z) and KL, read only when shown.
     pub rec: Tensor,
     pub kl: Tensor,
-    /// μ and log σ² of the last batch (B × 4).
+    /// μ and log σ² of the last batch (B × 2·latent).
     pub enc: Tensor,
     /// The reconstruction and KL terms summed over every step since the last [`GpuVae::read`]:
     /// a history row reports their mean without a read per step.
@@ -96,13 +107,21 @@ impl GpuVae {
         opt: &Optimizer<f32>,
     ) -> GpuVae {
         let hidden = net.hidden;
+        let (l, c) = (net.latent(), net.classes());
         let mut params = Vec::new();
         let mut grads = Vec::new();
-        for layer in net.layers() {
+        for (i, layer) in net.layers().iter().enumerate() {
             let w_len = layer.n_in * layer.n_out;
             let block = &net.params[layer.offset..layer.offset + w_len + layer.n_out];
             let (w, b) = block.split_at(w_len);
-            for part in [w, b] {
+            // The decoder's first W: the rows z reads, then the rows the label reads.
+            let parts: Vec<&[f32]> = if i == 2 && c > 0 {
+                let (wz, wy) = w.split_at(l * layer.n_out);
+                vec![wz, wy, b]
+            } else {
+                vec![w, b]
+            };
+            for part in parts {
                 params.push(Tensor::from_slice(gpu, part));
                 grads.push(Tensor::zeros(gpu, part.len()));
             }
@@ -110,15 +129,20 @@ impl GpuVae {
         let adam = crate::adam::continue_run(gpu, &params, &grads, opt);
         let t = |len: usize| Tensor::zeros(gpu, len);
         let (b, h) = (batch, hidden);
-        let (x, eps, rec, kl, enc) = (t(b * PIXELS), t(b * 2), t(b), t(b), t(b * 4));
+        let (x, eps, rec, kl, enc) = (t(b * PIXELS), t(b * l), t(b), t(b), t(b * 2 * l));
+        let (input, y) = if c > 0 {
+            (Some(t(b * (PIXELS + c))), Some(t(b * c)))
+        } else {
+            (None, None)
+        };
         let sums = t(2);
-        let (h1, sigma, z, h3, logits) = (t(b * h), t(b * 2), t(b * 2), t(b * h), t(b * PIXELS));
-        let (d_h3, d_z, d_h1, d_enc) = (t(b * h), t(b * 2), t(b * h), t(b * 4));
+        let (h1, sigma, z, h3, logits) = (t(b * h), t(b * l), t(b * l), t(b * h), t(b * PIXELS));
+        let (d_h3, d_z, d_h1, d_enc) = (t(b * h), t(b * l), t(b * h), t(b * 2 * l));
         let mut uniform_values = Params {
             rows: b as u32,
             pixels: PIXELS as u32,
             gaussian: 0,
-            pad: 0,
+            latent: l as u32,
             beta,
             inv_b: 1.0 / b as f32,
             inv_var: 0.0,
@@ -128,8 +152,8 @@ impl GpuVae {
         let uniform = gpu.uniform(&uniform_values);
         let p = &params;
         let g = &grads;
-        let mm = |a: &Tensor, w: &Tensor, c: &Tensor, shape, layout| -> Box<dyn Record> {
-            Box::new(Matmul::new(gpu, a, w, c, shape, layout, 1.0, 0.0))
+        let mm = |a: &Tensor, w: &Tensor, c: &Tensor, shape, layout, beta| -> Box<dyn Record> {
+            Box::new(Matmul::new(gpu, a, w, c, shape, layout, 1.0, beta))
         };
         let act = |x: &Tensor, bias: &Tensor, act| -> Box<dyn Record> {
             Box::new(Elementwise::bias_act(gpu, x, bias, act))
@@ -144,44 +168,62 @@ impl GpuVae {
             Box::new(kernel(gpu, entry, &uniform, buffers, threads))
         };
         use Layout::{Plain, TransA, TransB};
-        let ops: Vec<Box<dyn Record>> = vec![
+        let enc_in = input.as_ref().unwrap_or(&x);
+        let n_in = PIXELS + c;
+        // Parameter blocks from the decoder's on: a label block shifts them by one.
+        let (w3, b3, w4, b4) = if c > 0 { (4, 6, 7, 8) } else { (4, 5, 6, 7) };
+        let mut ops: Vec<Box<dyn Record>> = vec![
             // Forward.
-            mm(&x, &p[0], &h1, (b, PIXELS, h), Plain), // B × H
+            mm(enc_in, &p[0], &h1, (b, n_in, h), Plain, 0.0), // B × H
             act(&h1, &p[1], Act::Relu),
-            mm(&h1, &p[2], &enc, (b, h, 4), Plain), // B × 4
+            mm(&h1, &p[2], &enc, (b, h, 2 * l), Plain, 0.0), // B × 2L
             act(&enc, &p[3], Act::Identity),
             kernel("reparam", &[&enc, &eps, &sigma, &z, &kl], b),
-            mm(&z, &p[4], &h3, (b, 2, h), Plain), // B × H
-            act(&h3, &p[5], Act::Relu),
-            mm(&h3, &p[6], &logits, (b, h, PIXELS), Plain), // B × 784
-            act(&logits, &p[7], Act::Identity),
+            mm(&z, &p[w3], &h3, (b, l, h), Plain, 0.0), // B × H
+        ];
+        if let Some(y) = &y {
+            ops.push(mm(y, &p[5], &h3, (b, c, h), Plain, 1.0)); // += y · W₃ʸ
+        }
+        ops.extend([
+            act(&h3, &p[b3], Act::Relu),
+            mm(&h3, &p[w4], &logits, (b, h, PIXELS), Plain, 0.0), // B × 784
+            act(&logits, &p[b4], Act::Identity),
             kernel("rec_loss", &[&logits, &x, &rec], b),
             kernel("accumulate", &[&rec, &kl, &sums], 1),
             // Backward; the logits become ∂L/∂logits.
             kernel("rec_grad", &[&logits, &x], b * PIXELS),
-            mm(&h3, &logits, &g[6], (h, b, PIXELS), TransA), // H × 784
-            sum(&g[7], &logits),
-            mm(&logits, &p[6], &d_h3, (b, PIXELS, h), TransB), // B × H
+            mm(&h3, &logits, &g[w4], (h, b, PIXELS), TransA, 0.0), // H × 784
+            sum(&g[b4], &logits),
+            mm(&logits, &p[w4], &d_h3, (b, PIXELS, h), TransB, 0.0), // B × H
             back(&d_h3, &h3),
-            mm(&z, &d_h3, &g[4], (2, b, h), TransA), // 2 × H
-            sum(&g[5], &d_h3),
-            mm(&d_h3, &p[4], &d_z, (b, h, 2), TransB), // B × 2
+            mm(&z, &d_h3, &g[w3], (l, b, h), TransA, 0.0), // L × H
+        ]);
+        if let Some(y) = &y {
+            ops.push(mm(y, &d_h3, &g[5], (c, b, h), TransA, 0.0)); // C × H
+        }
+        ops.extend([
+            sum(&g[b3], &d_h3),
+            mm(&d_h3, &p[w3], &d_z, (b, h, l), TransB, 0.0), // B × L
             kernel("latent_backward", &[&enc, &eps, &sigma, &d_z, &d_enc], b),
-            mm(&h1, &d_enc, &g[2], (h, b, 4), TransA), // H × 4
+            mm(&h1, &d_enc, &g[2], (h, b, 2 * l), TransA, 0.0), // H × 2L
             sum(&g[3], &d_enc),
-            mm(&d_enc, &p[2], &d_h1, (b, 4, h), TransB), // B × H
+            mm(&d_enc, &p[2], &d_h1, (b, 2 * l, h), TransB, 0.0), // B × H
             back(&d_h1, &h1),
-            mm(&x, &d_h1, &g[0], (PIXELS, b, h), TransA), // 784 × H
+            mm(enc_in, &d_h1, &g[0], (n_in, b, h), TransA, 0.0), // (784 + C) × H
             sum(&g[1], &d_h1),
-        ];
+        ]);
         let mut buffers = grads;
         buffers.extend([h1, sigma, z, h3, logits, d_h3, d_z, d_h1, d_enc]);
         GpuVae {
             batch,
             hidden,
+            latent: l,
+            classes: c,
             params,
             x,
             eps,
+            input,
+            y,
             rec,
             kl,
             enc,
@@ -194,11 +236,26 @@ impl GpuVae {
         }
     }
 
-    /// One Adam step on the mean loss of batch `x` (B × 784) with noise `eps` (B × 2).
+    /// One Adam step on the mean loss of batch `x` (B × 784) with noise `eps` (B × latent).
     /// Submitted, not awaited.
     pub fn step(&mut self, gpu: &Gpu, x: &[f32], eps: &[f32], lr: f64) {
+        self.step_given(gpu, x, x, eps, lr);
+    }
+
+    /// [`GpuVae::step`] of a conditional net: `input` holds each image with its one-hot label
+    /// after it (B × (784 + classes)), `x` the images alone.
+    pub fn step_given(&mut self, gpu: &Gpu, input: &[f32], x: &[f32], eps: &[f32], lr: f64) {
         self.x.write(gpu, x);
         self.eps.write(gpu, eps);
+        if let (Some(enc_in), Some(y)) = (&self.input, &self.y) {
+            let width = PIXELS + self.classes;
+            let labels: Vec<f32> = input
+                .chunks_exact(width)
+                .flat_map(|row| row[PIXELS..].iter().copied())
+                .collect();
+            enc_in.write(gpu, input);
+            y.write(gpu, &labels);
+        }
         for adam in &mut self.adam {
             adam.prepare(gpu, lr);
         }
@@ -327,16 +384,23 @@ mod tests {
     fn training_steps_match_the_cpu_model() {
         let gpu = gpu();
         let gaussian = Output::Gaussian { sigma: 0.3 };
-        for (hidden, batch, steps, output) in [
-            (7, 3, 4, Output::Bernoulli),
-            (512, 64, 3, Output::Bernoulli),
-            (7, 3, 4, gaussian),
-            (512, 64, 3, gaussian),
+        // (H, B, steps, likelihood, latent, label units): the VAE lesson's nets and the
+        // conditional VAE's, at an odd size and a lesson size, 2-D and wider latents.
+        for (hidden, batch, steps, output, latent, classes) in [
+            (7, 3, 4, Output::Bernoulli, 2, 0),
+            (512, 64, 3, Output::Bernoulli, 2, 0),
+            (7, 3, 4, gaussian, 2, 0),
+            (512, 64, 3, gaussian, 2, 0),
+            (7, 3, 4, Output::Bernoulli, 3, 10),
+            (256, 32, 3, gaussian, 16, 10),
+            (256, 32, 3, Output::Bernoulli, 2, 10),
         ] {
             let mut rng = Rng::new(9);
             let shape = genlab_core::vae::VaeShape {
+                hidden,
+                latent,
+                classes,
                 output,
-                ..genlab_core::vae::VaeShape::plain(hidden)
             };
             let mut net = VaeNet::<f32>::with_shape(shape, &mut rng);
             let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
@@ -345,14 +409,25 @@ mod tests {
             let mut d_params = vec![0.0f32; net.n_params()];
             for step in 0..steps {
                 let x: Vec<f32> = (0..batch * PIXELS).map(|_| rng.uniform() as f32).collect();
-                let eps: Vec<f32> = (0..batch * 2).map(|_| rng.normal() as f32).collect();
-                let loss = net.forward_loss(&x, &eps, batch, &mut ws);
-                let cpu_enc = encodings(&ws, batch); // backward overwrites them
+                let eps: Vec<f32> = (0..batch * latent).map(|_| rng.normal() as f32).collect();
+                let input: Vec<f32> = x
+                    .chunks_exact(PIXELS)
+                    .flat_map(|row| {
+                        let label = rng.below(10);
+                        row.iter()
+                            .copied()
+                            .chain((0..classes).map(move |k| f32::from(k == label)))
+                    })
+                    .collect();
+                let loss = net.forward_loss_given(&input, &x, &eps, batch, &mut ws);
+                let cpu_enc = encodings(&ws, batch, latent); // backward overwrites them
                 net.backward(&x, 1.0, &mut ws, &mut d_params);
                 opt.step(&mut net.params, &d_params, 1e-3);
-                g.step(gpu, &x, &eps, 1e-3);
+                g.step_given(gpu, &input, &x, &eps, 1e-3);
                 let (rec, kl) = pollster::block_on(g.losses(gpu)).unwrap();
-                let what = format!("H = {hidden}, B = {batch}, {output:?}, step {step}");
+                let what = format!(
+                    "H = {hidden}, B = {batch}, {output:?}, L = {latent}, C = {classes}, step {step}"
+                );
                 assert!(
                     (rec - loss.rec).abs() < 1e-5 * loss.rec.abs(),
                     "{what}: rec {rec} vs {}",
@@ -378,11 +453,12 @@ mod tests {
         }
     }
 
-    fn encodings(ws: &Workspace<f32>, batch: usize) -> Vec<f32> {
+    fn encodings(ws: &Workspace<f32>, batch: usize, latent: usize) -> Vec<f32> {
         (0..batch)
             .flat_map(|b| {
                 let (mu, log_var) = ws.encoding(b);
-                [mu[0], mu[1], log_var[0], log_var[1]]
+                assert_eq!(mu.len(), latent);
+                mu.iter().chain(log_var).copied().collect::<Vec<_>>()
             })
             .collect()
     }

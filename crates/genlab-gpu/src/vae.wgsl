@@ -7,7 +7,7 @@ struct Params {
     rows: u32,
     pixels: u32,
     gaussian: u32,  // 0 Bernoulli, 1 Gaussian
-    pad1: u32,
+    latent: u32,    // L, the dimension of z
     beta: f32,
     inv_b: f32,
     inv_var: f32,   // the Gaussian's 1 / σ²
@@ -30,8 +30,8 @@ fn index(id: vec3<u32>, groups: vec3<u32>) -> u32 {
     return id.x + id.y * groups.x * 256u;
 }
 
-// One thread per image. s1 enc (B × 4: μ₁, μ₂, log σ₁², log σ₂²), s2 ε (B × 2) →
-// s3 σ (B × 2), s4 z = μ + σ ε (B × 2), s5 KL(N(μ, σ²) ‖ N(0, I)) per image (B).
+// One thread per image. s1 enc (B × 2L: μ, then log σ²), s2 ε (B × L) →
+// s3 σ (B × L), s4 z = μ + σ ε (B × L), s5 KL(N(μ, σ²) ‖ N(0, I)) per image (B).
 @compute @workgroup_size(256)
 fn reparam(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let b = index(id, groups);
@@ -39,18 +39,19 @@ fn reparam(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups
         return;
     }
     var kl = 0.0;
-    for (var j = 0u; j < 2u; j = j + 1u) {
-        let mu = s1[b * 4u + j];
-        let log_var = s1[b * 4u + 2u + j];
+    let l = params.latent;
+    for (var j = 0u; j < l; j = j + 1u) {
+        let mu = s1[b * 2u * l + j];
+        let log_var = s1[b * 2u * l + l + j];
         let sigma = exp(log_var * 0.5);
-        s3[b * 2u + j] = sigma;
-        s4[b * 2u + j] = mu + sigma * s2[b * 2u + j];
+        s3[b * l + j] = sigma;
+        s4[b * l + j] = mu + sigma * s2[b * l + j];
         kl = kl + 0.5 * (mu * mu + sigma * sigma - 1.0 - log_var);
     }
     s5[b] = kl;
 }
 
-// One thread per image. s1 enc, s2 ε, s3 σ, s4 ∂L/∂z (B × 2) → s5 ∂L/∂(μ, log σ²) (B × 4),
+// One thread per image. s1 enc, s2 ε, s3 σ, s4 ∂L/∂z (B × L) → s5 ∂L/∂(μ, log σ²) (B × 2L),
 // with the β-weighted KL term of the batch mean: ∂z/∂μ = 1, ∂z/∂log σ² = ½ σ ε,
 // ∂KL/∂μ = μ, ∂KL/∂log σ² = ½ (σ² − 1).
 @compute @workgroup_size(256)
@@ -59,13 +60,14 @@ fn latent_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wo
     if (b >= params.rows) {
         return;
     }
-    for (var j = 0u; j < 2u; j = j + 1u) {
-        let i = b * 2u + j;
-        let mu = s1[b * 4u + j];
+    let l = params.latent;
+    for (var j = 0u; j < l; j = j + 1u) {
+        let i = b * l + j;
+        let mu = s1[b * 2u * l + j];
         let sigma = s3[i];
         let d_z = s4[i];
-        s5[b * 4u + j] = d_z + params.beta * mu * params.inv_b;
-        s5[b * 4u + 2u + j] = d_z * s2[i] * 0.5 * sigma
+        s5[b * 2u * l + j] = d_z + params.beta * mu * params.inv_b;
+        s5[b * 2u * l + l + j] = d_z * s2[i] * 0.5 * sigma
             + params.beta * 0.5 * (sigma * sigma - 1.0) * params.inv_b;
     }
 }
