@@ -169,8 +169,8 @@ struct VaeOnGpu {
 }
 
 impl VaeDevice for VaeOnGpu {
-    fn step(&mut self, x: &[f32], eps: &[f32], lr: f64) {
-        self.vae.step(&self.gpu, x, eps, lr);
+    fn step(&mut self, input: &[f32], x: &[f32], eps: &[f32], lr: f64) {
+        self.vae.step_given(&self.gpu, input, x, eps, lr);
     }
 
     fn set_loss(&mut self, beta: f64, output: Output) {
@@ -279,6 +279,23 @@ mod tests {
         let diff = worst(on_gpu.recorded(), on_cpu.recorded());
         eprintln!("Gaussian likelihood from step 50: worst relative difference {diff:e}");
         assert!(on_gpu.recorded().len() == 4);
+        assert!(diff < 1e-4, "{diff}");
+    }
+
+    /// The conditional VAE lesson (the CVAE and the VAE beside it, a 3-D latent) on the GPU
+    /// against the same URL on the CPU, with the likelihood changed mid-run. Bound as above.
+    #[test]
+    fn the_cvae_lesson_on_the_gpu_follows_the_cpu_run() {
+        let gpu = Rc::new(pollster::block_on(Gpu::request()).expect("a device"));
+        let (query, change) = (
+            "seed=2&hidden=64&batch=40&latent=3",
+            "likelihood=gaussian&sigma_x=0.4",
+        );
+        let on_gpu = run_with_change(LessonId::ConditionalVae, query, Some(&gpu), change);
+        let on_cpu = run_with_change(LessonId::ConditionalVae, query, None, change);
+        let diff = worst(on_gpu.recorded(), on_cpu.recorded());
+        eprintln!("CVAE pair on the GPU over 100 steps: worst relative difference {diff:e}");
+        assert_eq!(on_gpu.recorded().len(), 4);
         assert!(diff < 1e-4, "{diff}");
     }
 

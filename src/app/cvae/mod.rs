@@ -270,7 +270,8 @@ pub fn CvaeLesson(
         <super::frame::LessonFrame lesson=lesson explain="cvae.explain"
                 settings={|l: Lesson| settings_panel::<CvaeSettings>(l).into_any()}
                 theory=Signal::derive(move || super::theory::cvae_rows(
-                    settings.with(|s| (s.likelihood == Likelihood::Gaussian).then_some(s.sigma))))>
+                    settings.with(|s| (s.likelihood == Likelihood::Gaussian).then_some(s.sigma))))
+                path=Signal::from(Memo::new(move |_| cvae_view(lesson, |v| v.path.clone())))>
             <div class="lesson-grid">
                 <div class="charts">
                     <div class="latent-pair">

@@ -5,6 +5,7 @@
 //! the same batches so the page can show what conditioning takes out of z (the 5-NN accuracy of
 //! the labels from the codes falls towards chance).
 
+mod on_device;
 mod trainer;
 
 pub use trainer::{
@@ -13,6 +14,7 @@ pub use trainer::{
 };
 
 use crate::choice_enum;
+use crate::device::DeviceChoice;
 use crate::param;
 use crate::settings::{Notice, NoticeKind, Param, Settings};
 use crate::vae::{Hidden, Likelihood};
@@ -54,6 +56,8 @@ pub struct CvaeSettings {
     pub a_mean: bool,
     pub b_mean: bool,
     pub c_mean: bool,
+    /// Where the steps run: the GPU (WebGPU in the page) when the browser offers one.
+    pub device: DeviceChoice,
 }
 
 impl Default for CvaeSettings {
@@ -85,6 +89,7 @@ impl Default for CvaeSettings {
             a_mean: false,
             b_mean: false,
             c_mean: false,
+            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -112,6 +117,8 @@ const PARAMS: &[Param<CvaeSettings>] = &[
     param!(flag CvaeSettings, "a_mean", a_mean, Live),
     param!(flag CvaeSettings, "b_mean", b_mean, Live),
     param!(flag CvaeSettings, "c_mean", c_mean, Live),
+    // A new path is a new run from step 0: the curves of both paths can be compared.
+    param!(choice CvaeSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl CvaeSettings {

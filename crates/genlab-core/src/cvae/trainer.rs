@@ -8,7 +8,9 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::on_device::{split, VaePair};
 use super::{CvaeSettings, Interp};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice};
 use crate::digits::data::{self, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -62,6 +64,8 @@ pub struct CvaeView {
     /// 5-NN accuracy of the labels from the full codes z (chance is 0.1).
     pub knn: f64,
     pub vae_knn: f64,
+    /// Where the steps run (CPU, GPU and its adapter, or the CPU as a fallback and why).
+    pub path: ComputePath,
     /// The shown dimensions and the value the others are held at.
     pub dims: (u32, u32),
     pub hold: f64,
@@ -217,8 +221,12 @@ pub struct CvaeTrainer {
     /// μ of every test digit under the CVAE and the VAE (n × latent each), and their step.
     codes: Option<(u64, Vec<f32>, Vec<f32>)>,
     images_key: Option<(u64, String)>,
+    /// Both nets on a device (the CPU nets then hold the state of the last read).
+    device: OnDevice<dyn VaeDevice, Progress>,
 }
 
+/// Where the run stands besides the nets: the batch order, the noise stream and the step
+/// count — what an exported run saves and what a lost device rewinds to.
 #[derive(Clone, Serialize, Deserialize)]
 struct Progress {
     #[serde(flatten)]
@@ -297,9 +305,24 @@ impl CvaeTrainer {
             scored: None,
             codes: None,
             images_key: None,
+            device: OnDevice::new(s.device),
             digits,
             s,
         }
+    }
+
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.device.accelerator.clone() else {
+            return;
+        };
+        let wanted = self.s.batch as usize;
+        let batch = accelerator.fit_batch(wanted, (PIXELS + CLASSES).max(self.cvae.net.hidden));
+        let pair = VaePair {
+            cvae: accelerator.vae(&self.cvae.net, &self.cvae.opt, batch, self.s.beta),
+            vae: accelerator.vae(&self.vae.net, &self.vae.opt, batch, self.s.beta),
+        };
+        let mark = self.progress.clone();
+        self.device.start(Box::new(pair), batch, wanted, mark);
     }
 
     pub fn net(&self) -> &VaeNet<f32> {
@@ -611,6 +634,7 @@ impl CvaeTrainer {
             to_label: label(b),
             from_z: self.shown(&self.mu_of(a)),
             to_z: self.shown(&self.mu_of(b)),
+            path: self.device.path.clone(),
             images,
         })
     }
@@ -791,7 +815,7 @@ impl Trainer for CvaeTrainer {
         if self.progress.batcher.is_empty() {
             return Err(msg!("msg.vae.no_training"));
         }
-        let batch = self.s.batch as usize;
+        let batch = self.device.batch().unwrap_or(self.s.batch as usize);
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
         self.x.clear();
         self.input.clear();
@@ -808,6 +832,13 @@ impl Trainer for CvaeTrainer {
             self.eps.push(if self.s.beta == 0.0 { 0.0 } else { e });
         }
         let (beta, lr) = (self.s.beta, self.s.lr);
+        if let Some(device) = self.device.device() {
+            // Its losses arrive with the next read (`take_read`).
+            device.step(&self.input, &self.x, &self.eps, lr);
+            self.device.count_step();
+            self.progress.steps += 1;
+            return Ok(());
+        }
         let loss = self
             .cvae
             .step(&self.input, &self.x, &self.eps, batch, beta, lr);
@@ -926,11 +957,69 @@ impl Trainer for CvaeTrainer {
     }
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
-        let out = update_settings(&mut self.s, query);
+        let batch = self.s.batch;
+        let (applied, notices) = update_settings(&mut self.s, query);
         // The likelihood is the loss alone (both decoders end in a sigmoid): it changes live.
         self.cvae.net.net.shape.output = self.s.output();
         self.vae.net.net.shape.output = self.s.output();
-        out
+        if applied && self.device.is_running() {
+            if self.s.batch != batch {
+                // The device's buffers are sized for a batch; the session defers commands
+                // until the device is read, so the CPU copies are current.
+                self.start_device();
+            } else if let Some(device) = self.device.device() {
+                device.set_loss(self.s.beta, self.s.output());
+            }
+        }
+        (applied, notices)
+    }
+
+    crate::device::on_device_hooks!(REFRESH_EVERY);
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                // Back to the last read — parameters, moments, batch order, noise — and on
+                // with the CPU: the steps since are run again, the same ones.
+                if let Some(mark) = self.device.lost(|m| m.steps) {
+                    self.progress = mark;
+                }
+                return Ok(());
+            }
+        };
+        let Some(seen_at_mark) = self.device.mark().map(|m| m.batcher.images_seen()) else {
+            return Ok(());
+        };
+        let fits = split(copy, self.cvae.net.n_params()).filter(|(c, v)| {
+            c.params.len() == self.cvae.net.n_params() && v.params.len() == self.vae.net.n_params()
+        });
+        let Some((c, v)) = fits else {
+            return Err(msg!("msg.vae.nan", self.progress.steps, self.s.lr));
+        };
+        let sums = [c.sums[0], c.sums[1], v.sums[0], v.sums[1]];
+        let finite = sums.iter().all(|s| s.is_finite())
+            && c.params.iter().chain(&v.params).all(|p| p.is_finite());
+        if !finite {
+            // The CPU copies keep the last good parameters; the page keeps their pictures.
+            let nan = sums.iter().any(|s| s.is_nan())
+                || c.params.iter().chain(&v.params).any(|p| p.is_nan());
+            return Err(if nan {
+                msg!("msg.vae.nan", self.progress.steps, self.s.lr)
+            } else {
+                msg!("msg.vae.infinite", self.progress.steps, self.s.lr)
+            });
+        }
+        self.cvae.net.params = c.params;
+        self.cvae.opt.set_moments(c.m, c.v, c.t);
+        self.vae.net.params = v.params;
+        self.vae.opt.set_moments(v.m, v.v, v.t);
+        self.since_record.0.rec += sums[0];
+        self.since_record.0.kl += sums[1];
+        self.since_record.1 += self.progress.batcher.images_seen() - seen_at_mark;
+        let mark = self.progress.clone();
+        self.device.read_taken(mark);
+        Ok(())
     }
 
     fn act(&mut self, action: LessonAction) -> Option<LessonAnswer> {

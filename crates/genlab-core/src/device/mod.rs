@@ -137,8 +137,10 @@ pub trait ReadDevice {
 /// A VAE training step on a device. Steps are queued, never awaited. `read` gives the
 /// parameters, Adam's state, and [reconstruction, KL] summed since the previous read.
 pub trait VaeDevice: ReadDevice {
-    /// One Adam step on batch `x` (B × 784) with noise `eps` (B × 2).
-    fn step(&mut self, x: &[f32], eps: &[f32], lr: f64);
+    /// One Adam step on batch `x` (B × 784) with noise `eps` (B × latent); `input` is what
+    /// the encoder reads: `x` itself, or each image with its one-hot label after it for a
+    /// conditional net.
+    fn step(&mut self, input: &[f32], x: &[f32], eps: &[f32], lr: f64);
     /// The KL weight and the reconstruction's likelihood (a Gaussian's σ) from the next step.
     fn set_loss(&mut self, beta: f64, output: crate::autoencoder::model::Output);
 }

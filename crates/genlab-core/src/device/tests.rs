@@ -186,9 +186,11 @@ impl ReadDevice for RbmTwin {
 }
 
 impl VaeDevice for Twin {
-    fn step(&mut self, x: &[f32], eps: &[f32], lr: f64) {
+    fn step(&mut self, input: &[f32], x: &[f32], eps: &[f32], lr: f64) {
         assert_eq!(x.len(), self.batch * crate::vae::data::PIXELS);
-        let loss = self.net.forward_loss(x, eps, self.batch, &mut self.ws);
+        let loss = self
+            .net
+            .forward_loss_given(input, x, eps, self.batch, &mut self.ws);
         self.net
             .backward(x, self.beta, &mut self.ws, &mut self.d_params);
         self.opt.step(&mut self.net.params, &self.d_params, lr);
@@ -521,6 +523,33 @@ fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
         lossy.lose_at.set(Some(2));
         assert_same(&rows(Some(lossy.clone())), &cpu);
     }
+}
+
+/// The conditional VAE and the VAE beside it on the fake device (two twins read as one): the
+/// CPU run's rows bit for bit, through a change of likelihood and β mid-run and a lost device.
+#[test]
+fn the_cvae_pair_on_a_device_is_the_cpu_run() {
+    let query = "seed=3&hidden=64&batch=20&latent=3";
+    let rows = |device: Option<Rc<Control>>| {
+        let mut s = lesson_session(LessonId::ConditionalVae, query, device.as_ref());
+        run_to(&mut s, 60);
+        let q = format!(
+            "{}&likelihood=gaussian&sigma_x=0.5&beta=2",
+            s.trainer().unwrap().query()
+        );
+        s.handle(ToWorker::Update { query: q });
+        s.run_blocking(7);
+        run_to(&mut s, 125);
+        s.recorded().to_vec()
+    };
+    let cpu = rows(None);
+    let steady = Rc::new(Control::default());
+    assert_same(&rows(Some(steady.clone())), &cpu);
+    assert!(steady.reads.get() >= 8, "both twins read at every row");
+    // The pair's first read finds the second twin lost: back to step 0, on with the CPU.
+    let lossy = Rc::new(Control::default());
+    lossy.lose_at.set(Some(2));
+    assert_same(&rows(Some(lossy)), &cpu);
 }
 
 fn ae_path(s: &mut Session) -> ComputePath {

@@ -865,7 +865,7 @@ impl Trainer for VaeTrainer {
         }
         if let Some(device) = self.device.device() {
             // Its losses arrive with the next read (`take_read`).
-            device.step(&self.x, &self.eps, self.s.lr);
+            device.step(&self.x, &self.x, &self.eps, self.s.lr);
             self.device.count_step();
             self.progress.steps += 1;
             return Ok(());
