@@ -155,3 +155,36 @@ test('with WebGPU the autoencoder lanes train on the GPU and score as on the CPU
     await browser.close();
   }
 });
+
+test('with WebGPU the conditional VAE and the VAE beside it train on the GPU and score as on the CPU', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  const query = 'seed=2&hidden=64&batch=40&latent=3';
+  const trained = async (device) => {
+    const page = await openPage(browser, `${server.base}#/cvae?${query}&device=${device}`);
+    await page.getByTestId('lesson-cvae').waitFor();
+    await waitFor(async () => (await text(page, 'neg-elbo')) !== '—', { timeout: 30000 });
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === device, { timeout: 20000 });
+    await runTo(page, 60, 120000);
+    return { page, cvae: await number(page, 'neg-elbo'), vae: await number(page, 'vae-neg-elbo') };
+  };
+  try {
+    const cpu = await trained('cpu');
+    await cpu.page.close();
+    const { page, cvae, vae } = await trained('gpu');
+    assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
+    // Natively the rows of the two paths agree to 1.4e-7; the page shows four digits.
+    assert.ok(Math.abs(cvae - cpu.cvae) <= 1e-3 * cpu.cvae, `CVAE: GPU ${cvae} vs CPU ${cpu.cvae}`);
+    assert.ok(Math.abs(vae - cpu.vae) <= 1e-3 * cpu.vae, `VAE: GPU ${vae} vs CPU ${cpu.vae}`);
+    for (const c of ['grid-image', 'swap-image']) {
+      await page.getByTestId(c).scrollIntoViewIfNeeded();
+      await waitFor(() => digitsDrawn(page, c));
+    }
+    await shot(page, 'cvae-gpu');
+    assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
