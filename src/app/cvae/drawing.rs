@@ -21,7 +21,7 @@ use crate::i18n::{message, tr, Lang};
 #[component]
 pub fn CvaeDrawing(
     lesson: Lesson,
-    encoded: RwSignal<Option<((f64, f64), (f64, f64))>>,
+    encoded: RwSignal<Option<super::super::latent::QShown>>,
 ) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);

@@ -68,7 +68,7 @@ pub fn CvaeLesson(
     });
     // The test digit chosen on the scatter (or typed), and the drawn digit's q(z|x, y).
     let chosen = RwSignal::new(None::<u32>);
-    let drawn_q = RwSignal::new(None::<((f64, f64), (f64, f64))>);
+    let drawn_q = RwSignal::new(None::<super::latent::QShown>);
     let arithmetic =
         Memo::new(move |_| images.with(|im| im.as_ref().and_then(|im| im.arithmetic.clone())));
     let scatter = Memo::new(move |_| {

@@ -108,7 +108,7 @@ pub fn VaeLesson(
     // A memo: snapshots arrive at 30 Hz but the codes change only when the test split is
     // re-scored, and an unchanged spec must not redraw 1,000 dots.
     // The drawn digit's q(z|x) (μ, σ), from the drawing pad.
-    let drawn_q = RwSignal::new(None::<((f64, f64), (f64, f64))>);
+    let drawn_q = RwSignal::new(None::<super::latent::QShown>);
     let scatter = Memo::new(move |_| {
         let e = explore.get();
         let l = lang.get();

@@ -20,7 +20,7 @@ fn run(t: &mut CvaeTrainer, steps: u64) -> Vec<f64> {
     let mut last = t.metrics();
     for _ in 0..steps {
         t.step(StepPart::Full).expect("finite");
-        if t.steps() % t.record_every() == 0 {
+        if t.steps().is_multiple_of(t.record_every()) {
             last = t.metrics();
         }
     }
