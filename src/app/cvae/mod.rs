@@ -228,7 +228,13 @@ pub fn CvaeLesson(
     };
     let grid_caption = move || {
         let s = settings.get();
-        let others = if s.latent > 2 {
+        let others = if s.latent > 2 && s.hold_mu {
+            format!(
+                "; {} #{}",
+                tr(lang.get(), "cvae.grid.others_digit"),
+                s.hold_digit
+            )
+        } else if s.latent > 2 {
             format!(
                 "; {} {}",
                 tr(lang.get(), "cvae.grid.others"),
@@ -331,14 +337,16 @@ pub fn CvaeLesson(
                         <p data-testid="chosen-label">{move || chosen.get().and_then(label_of).map(|l| format!("{} {l}", tr(lang.get(), "vae.reparam.label"))).unwrap_or_default()}</p>
                         <div class="toolbar">
                             {[("a", "cvae.chosen.as_a"), ("b", "cvae.chosen.as_b"), ("c", "cvae.chosen.as_c"),
-                              ("from", "cvae.chosen.from"), ("to", "cvae.chosen.to")].into_iter().map(|(role, key)| view! {
-                                <button class="small" data-testid=format!("use-{role}") disabled=move || chosen.get().is_none()
+                              ("from", "cvae.chosen.from"), ("to", "cvae.chosen.to"), ("hold", "cvae.chosen.hold")].into_iter().map(|(role, key)| view! {
+                                <button class="small" data-testid=format!("use-{role}")
+                                    disabled=move || chosen.get().is_none() || (role == "hold" && settings.with(|s| s.latent) <= 2)
                                     on:click=move |_| if let Some(i) = chosen.get_untracked() {
                                         edit(Box::new(move |s| match role {
                                             "a" => { s.a = i; s.a_mean = false }
                                             "b" => { s.b = i; s.b_mean = false }
                                             "c" => { s.c = i; s.c_mean = false }
                                             "from" => s.from = i,
+                                            "hold" => { s.hold_mu = true; s.hold_digit = i }
                                             _ => s.to = i,
                                         }))
                                     }>{t(key)}</button>

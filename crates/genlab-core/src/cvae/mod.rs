@@ -30,7 +30,8 @@ pub struct CvaeSettings {
     pub seed: u32,
     pub hidden: Hidden,
     /// The dimension of z: 2 draws the plane itself; above it the views show two chosen
-    /// dimensions with the others held at `hold`.
+    /// dimensions with the others held at `hold`, or (`hold_mu`) at the code μ of test digit
+    /// `hold_digit` — a point the user picks on the page.
     pub latent: u32,
     pub beta: f64,
     pub lr: f64,
@@ -44,6 +45,8 @@ pub struct CvaeSettings {
     pub dim_x: u32,
     pub dim_y: u32,
     pub hold: f64,
+    pub hold_mu: bool,
+    pub hold_digit: u32,
     pub interp: Interp,
     pub from: u32,
     pub to: u32,
@@ -76,6 +79,8 @@ impl Default for CvaeSettings {
             dim_x: 0,
             dim_y: 1,
             hold: 0.0,
+            hold_mu: false,
+            hold_digit: 0,
             interp: Interp::Style,
             // A 0 and a 1 of the test split (it is ordered by class), as in the VAE lesson.
             from: 50,
@@ -107,6 +112,8 @@ const PARAMS: &[Param<CvaeSettings>] = &[
     param!(int CvaeSettings, "dim_x", dim_x, 0, 15, Live),
     param!(int CvaeSettings, "dim_y", dim_y, 0, 15, Live),
     param!(float CvaeSettings, "hold", hold, -4.0, 4.0, Live),
+    param!(flag CvaeSettings, "hold_mu", hold_mu, Live),
+    param!(int CvaeSettings, "hold_digit", hold_digit, 0, 1004, Live),
     param!(choice CvaeSettings, "interp", interp, Interp, Live),
     param!(int CvaeSettings, "from", from, 0, 1004, Live),
     param!(int CvaeSettings, "to", to, 0, 1004, Live),

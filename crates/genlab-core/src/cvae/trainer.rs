@@ -461,7 +461,11 @@ impl CvaeTrainer {
 
     /// A full latent vector from a point of the shown plane: the other dimensions at `hold`.
     fn lift(&self, p: (f64, f64)) -> Vec<f32> {
-        let mut z = vec![self.s.hold as f32; self.latent()];
+        let mut z = if self.s.hold_mu {
+            self.mu_of(self.test_position(self.s.hold_digit))
+        } else {
+            vec![self.s.hold as f32; self.latent()]
+        };
         z[self.s.dim_x as usize] = p.0 as f32;
         z[self.s.dim_y as usize] = p.1 as f32;
         z

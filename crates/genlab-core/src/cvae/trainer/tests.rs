@@ -271,6 +271,13 @@ fn latent_arithmetic_adds_a_difference_to_a_third_code() {
     let want = mean(4, 2) + mean(7, 2) - mean(1, 2);
     assert!((means.z.0 - want).abs() < 1e-4, "{} vs {want}", means.z.0);
     assert_eq!(means.label, 4);
+    // The grid's other dimension held at a test digit's code: every grid point carries it.
+    let q = "seed=2&hidden=64&batch=50&latent=3&dim_x=2&dim_y=0";
+    assert!(t.update(&format!("{q}&hold_mu=1&hold_digit=444")).0);
+    let held = t.mu_of(444)[1];
+    assert_eq!(t.lift((0.5, -0.5)), vec![-0.5, held, 0.5]);
+    assert!(t.update(&format!("{q}&hold=1.5")).0);
+    assert_eq!(t.lift((0.5, -0.5)), vec![-0.5, 1.5, 0.5]);
     // The settings' operands reach the pictures: "a_mean" takes a's class mean.
     let (applied, _) =
         t.update("seed=2&hidden=64&batch=50&latent=3&dim_x=2&dim_y=0&a=905&b=900&c=700&a_mean=1");
