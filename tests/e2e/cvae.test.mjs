@@ -134,6 +134,12 @@ test('a drawn digit is reconstructed under every label; wide latents and bad add
   await wide.getByTestId('chosen-index').press('Enter');
   await wide.getByTestId('posterior-run').click();
   await waitFor(async () => /2-D latent/.test(await text(wide, 'posterior-refused')));
+  // The other dimensions held at the chosen digit's code: the grid says so and is redrawn.
+  const grid = await canvasInfo(wide, 'grid-image');
+  await wide.getByTestId('use-hold').click();
+  await waitFor(async () => /held at the code of test digit #12/.test(await text(wide, 'grid-caption')));
+  await waitFor(async () => (await canvasInfo(wide, 'grid-image')).hash !== grid.hash);
+  assert.match(wide.url(), /hold_mu=1/);
   await runTo(wide, 30);
   assert.doesNotMatch(await wide.textContent('main'), /NaN/);
   assert.deepEqual(wide.errors, []);
