@@ -298,6 +298,16 @@ fn every_key_the_page_builds_exists() {
             );
         }
     }
+    // The shared exact-posterior panel builds its keys from the lesson's name.
+    for lesson in ["vae", "cvae"] {
+        for k in [
+            "title", "hint", "run", "waiting", "at_step", "log_px", "elbo", "gap", "iwae",
+            "pictures",
+        ] {
+            let key = format!("{lesson}.posterior.{k}");
+            assert!(has(Lang::En, &key), "missing {key}");
+        }
+    }
     for preset in Preset::ALL {
         assert!(has(Lang::En, &format!("gan.preset.{}", preset.key())));
         assert!(has(Lang::En, &format!("gan.preset_help.{}", preset.key())));

@@ -61,7 +61,7 @@ pub fn CvaeDrawing(
         shown.with(|d| d.as_ref().map(|d| ImageGrid::digits(&d.digit.0, 1)))
     });
     let by_label = Signal::derive(move || {
-        shown.with(|d| d.as_ref().map(|d| ImageGrid::digits(&d.by_label.0, 10)))
+        shown.with(|d| d.as_ref().map(|d| ImageGrid::digits(&d.by_label.0, 5)))
     });
     let densities = Signal::derive(move || {
         shown.with(|d| {
@@ -96,14 +96,14 @@ pub fn CvaeDrawing(
                 <table class="probs">
                     <tr><th>"μ"</th><td class="num" data-testid="draw-mu">{pair(d.mu)}</td></tr>
                     <tr><th>"σ"</th><td class="num">{pair(d.sigma)}</td></tr>
-                    <tr><th>{t("vae.reparam.rec")}</th><td class="num">{fmt_num(d.rec)}</td></tr>
-                    <tr><th>{t("vae.reparam.kl")}</th><td class="num">{fmt_num(d.kl)}</td></tr>
+                    <tr><th>{t("cvae.draw.rec")}</th><td class="num">{fmt_num(d.rec)}</td></tr>
+                    <tr><th>{t("cvae.draw.kl")}</th><td class="num">{fmt_num(d.kl)}</td></tr>
                 </table>
-                {d.posterior.clone().map(|p| view! { <PosteriorNumbers p=p testid="draw" /> })}
+                {d.posterior.clone().map(|p| view! { <PosteriorNumbers p=p testid="draw" texts="cvae" /> })}
             })}
             {move || densities.with(|d| d.is_some()).then(|| view! {
                 <ImageCanvas grid=densities testid="draw-posterior" class="posterior-pair"
-                    label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+                    label=Signal::derive(move || tr(lang.get(), "cvae.posterior.title").to_string()) />
             })}
         </section>
     }

@@ -359,7 +359,8 @@ pub fn CvaeLesson(
                             LessonAnswer::ConditionalVae(CvaeAnswer::Posterior(p)) => Some(Ok((**p).clone())),
                             LessonAnswer::ConditionalVae(CvaeAnswer::Refused { why }) => Some(Err(why.clone())),
                             _ => None,
-                        } />
+                        }
+                        texts="cvae" />
                     <drawing::CvaeDrawing lesson=lesson encoded=drawn_q />
                     <super::frame::SettingsSlot />
                 </aside>

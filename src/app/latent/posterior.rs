@@ -49,15 +49,17 @@ pub type PosteriorReply = fn(&LessonAnswer) -> Option<Result<PosteriorView, Msg>
 ///
 /// `index`: the test digit under inspection (none: the button waits for one). `request`: the
 /// lesson's action asking for test digit `index`'s posterior; `reply`: how its answer reads.
+/// `texts`: the lesson whose words it uses ("vae": p(z|x); "cvae": p(z|x, y)).
 #[component]
 pub fn ExactPosterior(
     lesson: Lesson,
     index: Signal<Option<u32>>,
     request: fn(u32) -> LessonAction,
     reply: PosteriorReply,
+    texts: &'static str,
 ) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
-    let t = move |k: &'static str| move || tr(lang.get(), k);
+    let t = move |k: &'static str| move || tr(lang.get(), &format!("{texts}.posterior.{k}"));
     let shown = RwSignal::new(None::<(PosteriorView, u64)>);
     // The step the network was at when asked: the answer is for that network.
     let asked_at = RwSignal::new(None::<u64>);
@@ -90,46 +92,51 @@ pub fn ExactPosterior(
     let grid = Signal::derive(move || shown.with(|p| p.as_ref().map(|(p, _)| density_pair(p))));
     view! {
         <section class="posterior" data-testid="posterior">
-            <h3>{t("vae.posterior.title")}</h3>
-            <p class="hint">{t("vae.posterior.hint")}</p>
+            <h3>{t("title")}</h3>
+            <p class="hint">{t("hint")}</p>
             <div class="toolbar">
                 <button data-testid="posterior-run" disabled=move || index.get().is_none() on:click=ask>
-                    {t("vae.posterior.run")}
+                    {t("run")}
                 </button>
                 {move || asked_at.get().is_some().then(|| view! {
-                    <span class="hint" data-testid="posterior-waiting">{t("vae.posterior.waiting")}</span>
+                    <span class="hint" data-testid="posterior-waiting">{t("waiting")}</span>
                 })}
             </div>
             {move || refused.get().map(|m| view! {
                 <p class="error" role="alert" data-testid="posterior-refused">{message(lang.get(), &m)}</p>
             })}
             {move || shown.get().map(|(p, step)| view! {
-                <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index.unwrap_or_default(), tr(lang.get(), "vae.posterior.at_step"), step)}</p>
-                <PosteriorNumbers p=p testid="posterior" />
+                <p data-testid="posterior-digit">{format!("{} #{} · {} {}", tr(lang.get(), "vae.reparam.digit"), p.index.unwrap_or_default(), tr(lang.get(), &format!("{texts}.posterior.at_step")), step)}</p>
+                <PosteriorNumbers p=p testid="posterior" texts=texts />
             })}
             // Mounted once there is an answer: an empty picture would read as broken.
             {move || answered.get().then(|| view! {
                 <ImageCanvas grid=grid testid="posterior-image" class="posterior-pair"
-                    label=Signal::derive(move || tr(lang.get(), "vae.posterior.title").to_string()) />
+                    label=Signal::derive(move || tr(lang.get(), &format!("{texts}.posterior.title")).to_string()) />
             })}
         </section>
     }
 }
 
 /// log p(x), the ELBO, the gap and the importance-weighted estimate of one posterior answer,
-/// and the pictures' ranges. `testid`: the prefix of the cells' test ids.
+/// and the pictures' ranges. `testid`: the prefix of the cells' test ids; `texts`: the
+/// lesson whose words it uses (see [`ExactPosterior`]).
 #[component]
-pub fn PosteriorNumbers(p: PosteriorView, testid: &'static str) -> impl IntoView {
+pub fn PosteriorNumbers(
+    p: PosteriorView,
+    testid: &'static str,
+    texts: &'static str,
+) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
-    let t = move |k: &'static str| move || tr(lang.get(), k);
+    let t = move |k: &'static str| move || tr(lang.get(), &format!("{texts}.posterior.{k}"));
     view! {
         <table class="probs">
-            <tr><th>{t("vae.posterior.log_px")}</th><td class="num" data-testid=format!("{testid}-log-px")>{fmt_num(p.log_px)}</td></tr>
-            <tr><th>{t("vae.posterior.elbo")}</th><td class="num" data-testid=format!("{testid}-elbo")>{fmt_num(p.elbo)}</td></tr>
-            <tr><th>{t("vae.posterior.gap")}</th><td class="num" data-testid=format!("{testid}-gap")>{fmt_num(p.gap)}</td></tr>
-            <tr><th>{move || format!("{} (K = {})", tr(lang.get(), "vae.posterior.iwae"), p.k)}</th><td class="num" data-testid=format!("{testid}-iwae")>{fmt_num(p.iwae)}</td></tr>
+            <tr><th>{t("log_px")}</th><td class="num" data-testid=format!("{testid}-log-px")>{fmt_num(p.log_px)}</td></tr>
+            <tr><th>{t("elbo")}</th><td class="num" data-testid=format!("{testid}-elbo")>{fmt_num(p.elbo)}</td></tr>
+            <tr><th>{t("gap")}</th><td class="num" data-testid=format!("{testid}-gap")>{fmt_num(p.gap)}</td></tr>
+            <tr><th>{move || format!("{} (K = {})", tr(lang.get(), &format!("{texts}.posterior.iwae")), p.k)}</th><td class="num" data-testid=format!("{testid}-iwae")>{fmt_num(p.iwae)}</td></tr>
         </table>
-        <p class="hint">{move || format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), "vae.posterior.pictures"),
+        <p class="hint">{move || format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), &format!("{texts}.posterior.pictures")),
             fmt_num(p.lo.0), fmt_num(p.hi.0), fmt_num(p.lo.1), fmt_num(p.hi.1))}</p>
     }
 }

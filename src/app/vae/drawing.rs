@@ -92,7 +92,7 @@ pub fn DrawingPad(
                     <tr><th>{t("vae.reparam.rec")}</th><td class="num">{fmt_num(d.rec)}</td></tr>
                     <tr><th>{t("vae.reparam.kl")}</th><td class="num">{fmt_num(d.kl)}</td></tr>
                 </table>
-                <PosteriorNumbers p=d.posterior.clone() testid="draw" />
+                <PosteriorNumbers p=d.posterior.clone() testid="draw" texts="vae" />
             })}
             {move || answered.get().then(|| view! {
                 <ImageCanvas grid=densities testid="draw-posterior" class="posterior-pair"

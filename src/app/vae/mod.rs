@@ -368,7 +368,8 @@ pub fn VaeLesson(
                             LessonAnswer::Vae(VaeAnswer::Posterior(p)) => Some(Ok((**p).clone())),
                             LessonAnswer::Vae(VaeAnswer::Refused { why }) => Some(Err(why.clone())),
                             _ => None,
-                        } />
+                        }
+                        texts="vae" />
                     <drawing::DrawingPad lesson=lesson encoded=drawn_q />
                     <super::frame::SettingsSlot />
                 </aside>
