@@ -124,6 +124,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.ot.bad_point", "a point has a coordinate that is not a number"),
     ("msg.ot.bad_eps", "ε must be a positive number (ε = 0 is the exact problem: use the exact solver)"),
     ("msg.ot.bad_sigma", "the bandwidth σ must be a positive number"),
+    ("msg.ot.bad_imq_scale", "the inverse multiquadric kernel's scale C must be a positive number"),
     ("msg.ot.mmd_two_points", "the unbiased estimate needs at least two points on each side"),
     ("msg.ot.sinkhorn_blocked", "Sinkhorn cannot run on these clouds: {0}"),
     ("msg.ot.masses_zeroed", "negative or non-numeric masses were set to 0"),

@@ -106,3 +106,4 @@ msg-run-sinkhorn = Sinkhorn cannot run on the file's clouds: { $a0 }
 msg-cvae-dim_past_latent = set to { $a0 }: z has { $a1 } dimensions, numbered from 0 to { $a0 }
 msg-cvae-same_dims = set to { $a0 }: the two dimensions shown must differ
 msg-cvae-posterior_2d = the exact posterior is summed on a grid over a 2-D latent space; this run's z has { $a0 } dimensions (set the latent size to 2)
+msg-ot-bad_imq_scale = the inverse multiquadric kernel's scale C must be a positive number

@@ -108,3 +108,4 @@ msg-run-sinkhorn = algorytm Sinkhorna nie może działać na chmurach z pliku: {
 msg-cvae-dim_past_latent = ustawiono { $a0 }: z ma { $a1 } wymiarów, numerowanych od 0 do { $a0 }
 msg-cvae-same_dims = ustawiono { $a0 }: dwa pokazywane wymiary muszą się różnić
 msg-cvae-posterior_2d = dokładny rozkład a posteriori sumuje się na siatce w dwuwymiarowej przestrzeni utajonej; w tym przebiegu z ma { $a0 } wymiarów (ustaw rozmiar przestrzeni utajonej na 2)
+msg-ot-bad_imq_scale = skala C jądra odwrotnie wielokwadratowego musi być liczbą dodatnią
