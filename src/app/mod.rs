@@ -245,7 +245,9 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
             view! { <autoencoders::AutoencodersLesson query speed /> }.into_any()
         }
         LessonId::ConditionalVae => view! { <cvae::CvaeLesson query speed /> }.into_any(),
-        LessonId::Langevin | LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
+        LessonId::Wae | LessonId::Boltzmann | LessonId::Langevin | LessonId::Dbn => {
+            return view! { <NotBuilt lesson=id /> }.into_any()
+        }
     };
     debug_assert!(
         id.is_built(),

@@ -149,6 +149,8 @@ lessons! {
         ConditionalVae = "cvae" => crate::cvae::CvaeTrainer;
     }
     planned {
+        Wae = "wae";
+        Boltzmann = "boltzmann";
         Langevin = "langevin";
         Dbn = "dbn";
     }
