@@ -29,3 +29,4 @@ pub mod stats;
 pub mod transport;
 pub mod vae;
 pub mod w1;
+pub mod wae;
