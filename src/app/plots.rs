@@ -113,3 +113,19 @@ pub fn ellipse(mu: (f64, f64), sigma: (f64, f64)) -> Vec<(f64, f64)> {
         })
         .collect()
 }
+
+/// The point of `xy` (x, y pairs) nearest to data point (x, y) and its distance in CSS pixels
+/// (`sx`, `sy`: pixels per data unit), when it is within `reach` pixels: what a pointer picks.
+pub fn nearest_within(
+    xy: &[f32],
+    (x, y): (f64, f64),
+    (sx, sy): (f64, f64),
+    reach: f64,
+) -> Option<usize> {
+    xy.chunks_exact(2)
+        .enumerate()
+        .map(|(i, m)| (i, ((m[0] as f64 - x) * sx).hypot((m[1] as f64 - y) * sy)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .filter(|&(_, d)| d < reach)
+        .map(|(i, _)| i)
+}

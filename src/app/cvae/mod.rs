@@ -105,18 +105,11 @@ pub fn CvaeLesson(
             return;
         };
         let nearest = cvae_view(lesson, |v| {
-            v.test_mu
-                .0
-                .chunks_exact(2)
-                .enumerate()
-                .map(|(i, m)| (i, ((m[0] as f64 - x) * sx).hypot((m[1] as f64 - y) * sy)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
+            super::plots::nearest_within(&v.test_mu.0, (x, y), (sx, sy), 10.0)
         })
         .flatten();
-        if let Some((i, d)) = nearest {
-            if d < 10.0 {
-                chosen.set(Some(i as u32));
-            }
+        if let Some(i) = nearest {
+            chosen.set(Some(i as u32));
         }
     };
     let n_test = move || cvae_view(lesson, |v| v.test_labels.0.len()).unwrap_or(0);

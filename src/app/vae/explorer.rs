@@ -56,16 +56,11 @@ pub(super) fn latent_input(
             return;
         };
         let nearest = vae_view(lesson, |v| {
-            v.test_mu
-                .0
-                .chunks_exact(2)
-                .enumerate()
-                .map(|(i, m)| (i, ((m[0] as f64 - x) * sx).hypot((m[1] as f64 - y) * sy)))
-                .min_by(|a, b| a.1.total_cmp(&b.1))
+            crate::app::plots::nearest_within(&v.test_mu.0, (x, y), (sx, sy), 10.0)
         })
         .flatten();
-        if let Some((i, d)) = nearest {
-            if d < 10.0 && inspect_at.get_untracked().map(|p| p.0) != Some(i as u32) {
+        if let Some(i) = nearest {
+            if inspect_at.get_untracked().map(|p| p.0) != Some(i as u32) {
                 inspect_at.set(Some((i as u32, 0)));
                 lesson.act(LessonAction::Vae(VaeAction::Inspect {
                     index: i as u32,

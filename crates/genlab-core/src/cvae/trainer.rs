@@ -20,10 +20,14 @@ use crate::msg::Msg;
 use crate::nn::{Optimizer, OptimizerKind};
 use crate::protocol::{Bulk, LessonAction, LessonAnswer, LessonView};
 use crate::rng::Rng;
-use crate::runfile::{self, expect_finite, expect_len};
+use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
 use crate::vae::model::{sigmoid, BatchLoss, VaeNet, VaeShape, Workspace};
-use crate::vae::{exact_posterior_view, knn_accuracy_in, with_label, PosteriorView, GRID};
+// The VAE lesson's batch order, noise stream and step count: what an exported run saves and a
+// lost device rewinds to.
+use crate::vae::{
+    exact_posterior_view, grey, knn_accuracy_in, with_label, PosteriorView, Progress, GRID,
+};
 
 pub const METRICS: &[&str] = &[
     "train_rec",
@@ -153,10 +157,6 @@ pub enum CvaeAnswer {
     Refused { why: Msg },
 }
 
-fn grey(p: u8) -> f32 {
-    p as f32 / 255.0
-}
-
 fn one_hot(label: u8) -> [f32; CLASSES] {
     let mut y = [0.0; CLASSES];
     y[label as usize % CLASSES] = 1.0;
@@ -223,16 +223,6 @@ pub struct CvaeTrainer {
     images_key: Option<(u64, String)>,
     /// Both nets on a device (the CPU nets then hold the state of the last read).
     device: OnDevice<dyn VaeDevice, Progress>,
-}
-
-/// Where the run stands besides the nets: the batch order, the noise stream and the step
-/// count — what an exported run saves and what a lost device rewinds to.
-#[derive(Clone, Serialize, Deserialize)]
-struct Progress {
-    #[serde(flatten)]
-    batcher: EpochBatcher,
-    eps_rng: Rng,
-    steps: u64,
 }
 
 #[derive(Clone, Serialize, Deserialize)]
@@ -777,11 +767,15 @@ fn refused(why: Msg) -> CvaeAnswer {
 
 #[derive(Serialize, Deserialize)]
 struct CvaeState {
+    #[serde(with = "packed")]
     params: Vec<f32>,
     opt: Optimizer<f32>,
+    #[serde(with = "packed")]
     vae_params: Vec<f32>,
     vae_opt: Optimizer<f32>,
+    #[serde(flatten)]
     progress: Progress,
+    #[serde(with = "packed")]
     since_record: Vec<f64>,
     since_record_images: u64,
     scored: Option<Scored>,

@@ -192,7 +192,7 @@ pub enum VaeAnswer {
 }
 
 /// Grey byte → value in [0, 1].
-fn grey(p: u8) -> f32 {
+pub(crate) fn grey(p: u8) -> f32 {
     p as f32 / 255.0
 }
 
@@ -230,12 +230,12 @@ pub struct VaeTrainer {
 /// noise stream and the step count — what an exported run saves beside the parameters and what
 /// a lost device rewinds to.
 #[derive(Clone, Serialize, Deserialize)]
-struct Progress {
+pub(crate) struct Progress {
     /// Training order: a fresh shuffle of the training split every epoch.
     #[serde(flatten)]
-    batcher: EpochBatcher,
-    eps_rng: Rng,
-    steps: u64,
+    pub(crate) batcher: EpochBatcher,
+    pub(crate) eps_rng: Rng,
+    pub(crate) steps: u64,
 }
 
 /// The test split scored at one step (for the history). It travels in an exported run: the
