@@ -145,3 +145,28 @@ test('a drawn digit is reconstructed under every label; wide latents and bad add
   assert.deepEqual(wide.errors, []);
   await wide.close();
 });
+
+test('a bookmarked CVAE address restores every control after a reload', async () => {
+  const q = 'hidden=64&latent=3&beta=2&lr=0.002&batch=40&likelihood=gaussian&sigma_x=0.4&class=7&dim_x=2&dim_y=0'
+    + '&hold=1.5&hold_mu=1&hold_digit=321&interp=label&from=60&to=700&alpha=0.3&a=5&b=6&c=7&b_mean=1';
+  const page = await openPage(browser, `${server.base}#/cvae?${q}`);
+  await ready(page);
+  const value = (id) => page.getByTestId(`param-${id}`).inputValue();
+  const want = { hidden: '64', latent: '3', beta: '2', lr: '0.002', batch: '40', likelihood: 'gaussian', sigma_x: '0.4',
+    class: '7', dim_x: '2', dim_y: '0', hold: '1.5', hold_digit: '321', interp: 'label', from: '60', to: '700',
+    alpha: '0.3', a: '5', b: '6', c: '7' };
+  const check = async () => {
+    for (const [k, v] of Object.entries(want)) assert.equal(await value(k), v, k);
+    assert.ok(await page.getByTestId('param-hold_mu').isChecked());
+    assert.ok(await page.getByTestId('param-b_mean').isChecked());
+    assert.ok(!(await page.getByTestId('param-a_mean').isChecked()));
+  };
+  await check();
+  assert.equal(await page.getByTestId('notices').count(), 0);
+  assert.match(await text(page, 'grid-caption'), /y = 7 \(z3, z1\).*#321/);
+  await page.reload();
+  await ready(page);
+  await check();
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});

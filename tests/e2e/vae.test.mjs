@@ -173,11 +173,13 @@ test('bad address values are named; a learning rate that kills the encoder is ex
 });
 
 test('a bookmarked VAE address restores every new control', async () => {
-  const page = await openPage(browser, `${server.base}#/vae?hidden=128&beta=2&lr=0.002&batch=50&ends=points&ax=1.5&ay=-1&bx=-2&by=0.5&alpha=0.3&device=gpu`);
+  const page = await openPage(browser, `${server.base}#/vae?hidden=128&beta=2&lr=0.002&batch=50&ends=points&ax=1.5&ay=-1&bx=-2&by=0.5&alpha=0.3&likelihood=gaussian&sigma_x=0.5&device=gpu`);
   await ready(page);
   const value = (id) => page.getByTestId(`param-${id}`).inputValue();
   assert.equal(await value('hidden'), '128');
   assert.equal(await value('ends'), 'points');
+  assert.equal(await value('likelihood'), 'gaussian');
+  assert.equal(await value('sigma_x'), '0.5');
   for (const [k, v] of [['beta', '2'], ['lr', '0.002'], ['batch', '50'], ['ax', '1.5'], ['ay', '-1'], ['bx', '-2'], ['by', '0.5'], ['alpha', '0.3']]) {
     assert.equal(await value(k), v, k);
   }
@@ -186,6 +188,7 @@ test('a bookmarked VAE address restores every new control', async () => {
   await page.reload();
   await ready(page);
   assert.equal(await value('ax'), '1.5');
+  assert.equal(await value('sigma_x'), '0.5');
   // This browser has no WebGPU: the device choice stays, the page says the CPU stands in.
   assert.equal(await value('device'), 'gpu');
   await waitFor(async () => (await page.getByTestId('compute-path').getAttribute('data-path')) === 'fallback');
