@@ -211,14 +211,26 @@ fn handle(w: &mut Worker, cmd: ToWorker) {
     schedule(w, 0);
 }
 
-/// What the session needs from the GPU: a device the first time a lesson asks for one, and a
-/// read whenever a history row, a pause or a command waits for the device's numbers.
+/// What the session needs from the GPU: a device the first time a lesson asks for one, a read
+/// whenever a history row, a pause or a command waits for the device's numbers, and the answers
+/// it computes.
 fn serve_device(w: &mut Worker) {
     if w.session.wants_accelerator() && !w.asking_for_gpu {
         w.asking_for_gpu = true;
         wasm_bindgen_futures::spawn_local(offer_gpu(w.scope.clone()));
     }
+    for later in w.session.take_answers_due() {
+        wasm_bindgen_futures::spawn_local(send_answer(w.scope.clone(), later));
+    }
     read_if_due(w, false);
+}
+
+/// Awaits an answer the device computes (the exact posterior's grid) while training goes on,
+/// and sends it: answers come back in the order they were asked for, since each waits on reads
+/// queued behind the earlier ones.
+async fn send_answer(scope: DedicatedWorkerGlobalScope, later: genlab_core::device::AnswerLater) {
+    let answer = later.await;
+    post_all(&scope, &[FromWorker::Answer(answer)]);
 }
 
 /// Starts the read the session waits for — at once when a command or a pause waits, otherwise

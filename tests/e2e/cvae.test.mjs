@@ -5,7 +5,7 @@
 // under every label; bad addresses are named.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, text, number, canvasInfo, waitFor, drawOne } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -102,14 +102,7 @@ test('a drawn digit is reconstructed under every label; wide latents and bad add
   const page = await openPage(browser, `${server.base}#/cvae?hidden=64&seed=2`);
   await ready(page);
   await runTo(page, 150);
-  const pad = page.getByTestId('draw-pad');
-  await pad.scrollIntoViewIfNeeded();
-  const box = await pad.boundingBox();
-  // A "1" drawn off-centre (the worker centres it).
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.3 + 0.01 * i), box.y + box.height * (0.15 + 0.055 * i), { steps: 2 });
-  await page.mouse.up();
+  await drawOne(page);
   await page.getByTestId('draw-mu').waitFor({ timeout: 30000 });
   await waitFor(() => digitsDrawn(page, 'draw-by-label'));
   await waitFor(() => digitsDrawn(page, 'draw-digit'));

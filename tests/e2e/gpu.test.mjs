@@ -4,7 +4,7 @@
 // WebGPU: the page says why it falls back and trains on the CPU.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, assertNoLongTasks } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, assertNoLongTasks, drawOne } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -30,21 +30,31 @@ async function digitsDrawn(page, testid) {
   return c.dark > 0.01 && c.dark < 0.8;
 }
 
-/// −ELBO on the test digits at 60 steps, on the CPU path (the reference for the GPU run).
+/// A "1" drawn on the pad: its exact log p(x) and ELBO, and where the grid ran.
+async function drawnPosterior(page) {
+  await drawOne(page);
+  await page.getByTestId('draw-where').waitFor({ timeout: 60000 });
+  return { logPx: await number(page, 'draw-log-px'), elbo: await number(page, 'draw-elbo'), where: await text(page, 'draw-where') };
+}
+
+/// −ELBO on the test digits at 60 steps and a drawn digit's exact posterior, on the CPU path
+/// (the reference for the GPU run).
 async function cpuReference(browser) {
   const page = await openPage(browser, `${server.base}#/vae?${QUERY}`);
   await ready(page);
   assert.equal(await page.getByTestId('compute-path').getAttribute('data-path'), 'cpu');
   await runTo(page, 60);
   const score = await number(page, 'neg-elbo');
+  const drawn = await drawnPosterior(page);
+  assert.match(drawn.where, /on the CPU/);
   await page.close();
-  return score;
+  return { score, drawn };
 }
 
 test('with WebGPU the VAE trains on the GPU, follows the CPU curve, and survives losing the device', async () => {
   const browser = await launch(['--enable-unsafe-webgpu']);
   try {
-    const reference = await cpuReference(browser);
+    const { score: reference, drawn: cpuDrawn } = await cpuReference(browser);
     const page = await openPage(browser, `${server.base}#/vae?${QUERY}&device=gpu`);
     await ready(page);
     const path = page.getByTestId('compute-path');
@@ -63,6 +73,15 @@ test('with WebGPU the VAE trains on the GPU, follows the CPU curve, and survives
     }
     assert.ok((await canvasInfo(page, 'chart-rec')).ink > 0.002, 'the loss curves are drawn');
     assert.ok((await canvasInfo(page, 'chart-latent')).ink > 0.002, 'the scatter is drawn');
+    // The exact posterior of a drawn digit: its grid runs on the GPU too (issue 18), and gives
+    // the CPU run's numbers (natively they agree to 5e-5 nats; the page shows four digits).
+    const drawn = await drawnPosterior(page);
+    assert.match(drawn.where, /\d+ decodes ran on the GPU/);
+    assert.ok(drawn.logPx >= drawn.elbo - 1e-3, `log p(x) ${drawn.logPx} vs ELBO ${drawn.elbo}`);
+    for (const k of ['logPx', 'elbo']) {
+      assert.ok(Math.abs(drawn[k] - cpuDrawn[k]) <= 1e-3 * Math.abs(cpuDrawn[k]), `${k}: GPU ${drawn[k]} vs CPU ${cpuDrawn[k]}`);
+    }
+    await waitFor(() => digitsDrawn(page, 'draw-images'));
     await shot(page, 'vae-gpu');
 
     // The device goes away mid-run: the lesson says so and carries on on the CPU.

@@ -130,6 +130,18 @@ export async function lessonReady(page, lesson) {
   await waitFor(async () => !(await page.getByTestId('play-toggle').isDisabled()));
 }
 
+/// Draws a "1" on the drawing pad with the mouse: one stroke down the middle, off-centre on
+/// purpose (the worker centres it as MNIST digits are).
+export async function drawOne(page) {
+  const pad = page.getByTestId('draw-pad');
+  await pad.scrollIntoViewIfNeeded();
+  const box = await pad.boundingBox();
+  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.15);
+  await page.mouse.down();
+  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.3 + 0.01 * i), box.y + box.height * (0.15 + 0.055 * i), { steps: 2 });
+  await page.mouse.up();
+}
+
 export async function shot(page, name) {
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, drawOne } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -204,19 +204,14 @@ test('a digit drawn with the mouse is encoded, with its exact posterior; an empt
   await waitFor(async () => (await number(page, 'step-counter')) === 150, { timeout: 90000 });
   await page.waitForTimeout(500);
   const scatterBefore = await canvasInfo(page, 'chart-latent');
-  const padCanvas = page.getByTestId('draw-pad');
-  await padCanvas.scrollIntoViewIfNeeded();
-  const box = await padCanvas.boundingBox();
-  // A "1": one stroke down the middle, drawn off-centre on purpose (the worker centres it).
-  await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.15);
-  await page.mouse.down();
-  for (let i = 1; i <= 12; i++) await page.mouse.move(box.x + box.width * (0.3 + 0.01 * i), box.y + box.height * (0.15 + 0.055 * i), { steps: 2 });
-  await page.mouse.up();
+  await drawOne(page);
   await page.getByTestId('draw-mu').waitFor({ timeout: 30000 });
   assert.match(await text(page, 'draw-mu'), /^\(-?[\d.]+, -?[\d.]+\)$/);
   const [logPx, elbo, gap] = [await number(page, 'draw-log-px'), await number(page, 'draw-elbo'), await number(page, 'draw-gap')];
   assert.ok([logPx, elbo, gap].every(Number.isFinite), `${logPx} ${elbo} ${gap}`);
   assert.ok(logPx >= elbo - 1e-3 && gap >= -1e-3, `log p(x) ${logPx}, ELBO ${elbo}`);
+  // The lesson trains on the CPU, and so does the posterior's grid; the page says how many decodes.
+  assert.match(await text(page, 'draw-where'), /\d+ decodes ran on the CPU/);
   const pictures = await canvasInfo(page, 'draw-images');
   assert.ok(pictures.dark > 0.01 && pictures.dark < 0.8, `the drawn digit and its reconstruction: ${JSON.stringify(pictures)}`);
   assert.ok((await canvasInfo(page, 'draw-pad')).dark > 0.005, 'the stroke shows on the pad');

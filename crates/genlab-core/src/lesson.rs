@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use crate::device::{Accelerator, DeviceCopy, DeviceFault, DeviceRead};
+use crate::device::{Accelerator, AnswerLater, DeviceCopy, DeviceFault, DeviceRead};
 use crate::msg::Msg;
 use crate::protocol::{LessonAction, LessonAnswer, LessonView};
 use crate::settings::{self, Notice, Settings};
@@ -54,6 +54,12 @@ pub trait Trainer {
     fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg>;
     /// A lesson-specific request (clamp a unit, fill in a rating...).
     fn act(&mut self, _action: LessonAction) -> Option<LessonAnswer> {
+        None
+    }
+    /// An action this lesson answers on its device (the exact posterior's grid on the GPU):
+    /// the answer as a future the host awaits, instead of [`Trainer::act`]'s. `None`: `act`
+    /// answers it now.
+    fn act_later(&mut self, _action: &LessonAction) -> Option<AnswerLater> {
         None
     }
 

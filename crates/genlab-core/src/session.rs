@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use crate::device::{Accelerator, DeviceCopy, DeviceFault, DeviceRead};
+use crate::device::{Accelerator, AnswerLater, DeviceCopy, DeviceFault, DeviceRead};
 use crate::lesson::{self, LessonId, StepPart, Trainer};
 use crate::msg;
 use crate::msg::Msg;
@@ -47,6 +47,8 @@ pub struct Session {
     deferred: Vec<ToWorker>,
     /// A read is on its way: no steps until it arrives.
     reading: bool,
+    /// Answers a device computes (see [`Trainer::act_later`]), for the host to await and send.
+    answers_due: Vec<AnswerLater>,
 }
 
 /// Rows an exported history holds at most (a Sinkhorn run at full speed records ≈145,000 a
@@ -81,6 +83,7 @@ impl Default for Session {
             held: Vec::new(),
             deferred: Vec::new(),
             reading: false,
+            answers_due: Vec::new(),
         }
     }
 }
@@ -165,6 +168,13 @@ impl Session {
         let read = trainer.read_device()?;
         self.reading = true;
         Some(read)
+    }
+
+    /// Answers a device is computing: the host awaits each and sends it as
+    /// [`FromWorker::Answer`]. Training goes on meanwhile — each answer holds its own copy of
+    /// what it needs.
+    pub fn take_answers_due(&mut self) -> Vec<AnswerLater> {
+        std::mem::take(&mut self.answers_due)
     }
 
     /// Takes an awaited read: records the waiting row, sends the held messages behind a fresh
@@ -463,10 +473,16 @@ impl Session {
                 self.mode = Mode::Playing;
                 vec![]
             }
-            ToWorker::Act(action) => match trainer.act(action) {
-                Some(answer) => vec![FromWorker::Answer(answer)],
-                None => vec![],
-            },
+            ToWorker::Act(action) => {
+                if let Some(later) = trainer.act_later(&action) {
+                    self.answers_due.push(later);
+                    return vec![];
+                }
+                match trainer.act(action) {
+                    Some(answer) => vec![FromWorker::Answer(answer)],
+                    None => vec![],
+                }
+            }
         }
     }
 
@@ -571,6 +587,9 @@ impl Session {
     pub fn run_blocking(&mut self, chunk: u64) -> Vec<FromWorker> {
         let mut out = Vec::new();
         loop {
+            for later in self.take_answers_due() {
+                out.push(FromWorker::Answer(crate::device::block_on(later)));
+            }
             if let Some(read) = self.read_due(false) {
                 let read = crate::device::block_on(read);
                 out.extend(self.take_read(read));

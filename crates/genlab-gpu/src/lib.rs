@@ -14,6 +14,7 @@ pub mod matmul;
 pub mod rbm;
 pub mod tensor;
 pub mod vae;
+pub mod vae_likelihood;
 
 pub use tensor::Tensor;
 

@@ -20,7 +20,7 @@ use genlab_core::device::DeviceCopy;
 
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-struct Params {
+pub(crate) struct Params {
     rows: u32,
     pixels: u32,
     /// 0 Bernoulli, 1 Gaussian with 1/σ² `inv_var` and log-normaliser `log_norm` per pixel.
@@ -34,6 +34,23 @@ struct Params {
 }
 
 impl Params {
+    /// Batches of `rows` images through a net with a `latent`-dimensional z, KL weight `beta`
+    /// and likelihood `output`.
+    pub(crate) fn new(rows: usize, latent: usize, beta: f32, output: Output) -> Params {
+        let mut values = Params {
+            rows: rows as u32,
+            pixels: PIXELS as u32,
+            gaussian: 0,
+            latent: latent as u32,
+            beta,
+            inv_b: 1.0 / rows as f32,
+            inv_var: 0.0,
+            log_norm: 0.0,
+        };
+        values.set_output(output);
+        values
+    }
+
     fn set_output(&mut self, output: Output) {
         (self.gaussian, self.inv_var, self.log_norm) = match output {
             Output::Gaussian { sigma } => (
@@ -47,7 +64,7 @@ impl Params {
 }
 
 /// One of `vae.wgsl`'s entry points bound to the shared uniform and its buffers.
-fn kernel(
+pub(crate) fn kernel(
     gpu: &Gpu,
     entry: &str,
     uniform: &wgpu::Buffer,
@@ -138,17 +155,7 @@ impl GpuVae {
         let sums = t(2);
         let (h1, sigma, z, h3, logits) = (t(b * h), t(b * l), t(b * l), t(b * h), t(b * PIXELS));
         let (d_h3, d_z, d_h1, d_enc) = (t(b * h), t(b * l), t(b * h), t(b * 2 * l));
-        let mut uniform_values = Params {
-            rows: b as u32,
-            pixels: PIXELS as u32,
-            gaussian: 0,
-            latent: l as u32,
-            beta,
-            inv_b: 1.0 / b as f32,
-            inv_var: 0.0,
-            log_norm: 0.0,
-        };
-        uniform_values.set_output(net.shape.output);
+        let uniform_values = Params::new(b, l, beta, net.shape.output);
         let uniform = gpu.uniform(&uniform_values);
         let p = &params;
         let g = &grads;

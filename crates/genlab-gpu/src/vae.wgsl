@@ -1,7 +1,8 @@
 // The VAE's own kernels between its dense layers (genlab_core::vae::model::VaeNet is the twin):
 // the reparameterisation with the closed-form KL, its backward, and the reconstruction's loss
-// and gradient — the Bernoulli cross-entropy, or a Gaussian with fixed σ around σ(a). Every buffer is bound read-write at 1..5 in the order
-// each entry point's comment gives; `rows` is the batch size B.
+// and gradient — the Bernoulli cross-entropy, or a Gaussian with fixed σ around σ(a) — and that
+// loss of one image under many latent points, for the exact posterior. Every buffer is bound
+// read-write at 1..5 in the order each entry point's comment gives; `rows` is the batch size B.
 
 struct Params {
     rows: u32,
@@ -72,29 +73,45 @@ fn latent_backward(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wo
     }
 }
 
-// One thread per image. s1 logits (B × pixels), s2 x → s3 −log p(x | z) per image (B):
+// −log p(x | z) of the logits at s1[a ..] against the image at s2[xs ..]:
 // Σ softplus(a) − x a, softplus(a) = max(a, 0) + log(1 + e^{−|a|}); for a Gaussian
 // Σ (x − σ(a))² / 2σ² + ½ log 2πσ².
+fn row_nll(a: u32, xs: u32) -> f32 {
+    var sum = 0.0;
+    if (params.gaussian == 1u) {
+        for (var p = 0u; p < params.pixels; p = p + 1u) {
+            let r = sigmoid(s1[a + p]) - s2[xs + p];
+            sum = sum + r * r;
+        }
+        return 0.5 * sum * params.inv_var + f32(params.pixels) * params.log_norm;
+    }
+    for (var p = 0u; p < params.pixels; p = p + 1u) {
+        let logit = s1[a + p];
+        sum = sum + max(logit, 0.0) + log(1.0 + exp(-abs(logit))) - s2[xs + p] * logit;
+    }
+    return sum;
+}
+
+// One thread per image. s1 logits (B × pixels), s2 x (B × pixels) → s3 −log p(x | z) per
+// image (B).
 @compute @workgroup_size(256)
 fn rec_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
     let b = index(id, groups);
     if (b >= params.rows) {
         return;
     }
-    var sum = 0.0;
-    if (params.gaussian == 1u) {
-        for (var p = 0u; p < params.pixels; p = p + 1u) {
-            let r = sigmoid(s1[b * params.pixels + p]) - s2[b * params.pixels + p];
-            sum = sum + r * r;
-        }
-        s3[b] = 0.5 * sum * params.inv_var + f32(params.pixels) * params.log_norm;
+    s3[b] = row_nll(b * params.pixels, b * params.pixels);
+}
+
+// One thread per latent point. s1 logits (rows × pixels), s2 one image x (pixels) →
+// s3 −log p(x | z) per point (rows): the exact posterior's grid, one x under many z.
+@compute @workgroup_size(256)
+fn rec_loss_one_x(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let b = index(id, groups);
+    if (b >= params.rows) {
         return;
     }
-    for (var p = 0u; p < params.pixels; p = p + 1u) {
-        let a = s1[b * params.pixels + p];
-        sum = sum + max(a, 0.0) + log(1.0 + exp(-abs(a))) - s2[b * params.pixels + p] * a;
-    }
-    s3[b] = sum;
+    s3[b] = row_nll(b * params.pixels, 0u);
 }
 
 // One thread per pixel. s1 logits → (σ(a) − x) / B in place, s2 x: the cross-entropy's

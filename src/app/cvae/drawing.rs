@@ -26,10 +26,13 @@ pub fn CvaeDrawing(
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let waiting = RwSignal::new(false);
+    // Cleared since the last drawing was sent: an answer still on its way (the GPU's grid
+    // takes a moment) is for a drawing the user has wiped, and must not bring it back.
+    let cleared = RwSignal::new(false);
     let shown = RwSignal::new(None::<CvaeDrawn>);
     let refused = RwSignal::new(None::<Msg>);
     Effect::new(move |_| match lesson.answer.get() {
-        Some(LessonAnswer::ConditionalVae(CvaeAnswer::Drawn(d))) => {
+        Some(LessonAnswer::ConditionalVae(CvaeAnswer::Drawn(d))) if !cleared.get_untracked() => {
             encoded.set(Some((d.mu, d.sigma)));
             shown.set(Some(*d));
             refused.set(None);
@@ -45,6 +48,7 @@ pub fn CvaeDrawing(
     });
     let encode = Callback::new(move |p: Vec<f32>| {
         waiting.set(true);
+        cleared.set(false);
         lesson.act(LessonAction::ConditionalVae(CvaeAction::Drawn {
             pad: Bulk(p),
             width: PAD as u32,
@@ -52,6 +56,8 @@ pub fn CvaeDrawing(
         }));
     });
     let clear = Callback::new(move |_| {
+        cleared.set(true);
+        waiting.set(false);
         shown.set(None);
         refused.set(None);
         encoded.set(None);

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use super::super::controls::fmt_num;
 use super::super::lesson::Lesson;
 use crate::charts::{ImageCanvas, ImageGrid};
-use crate::i18n::{message, tr, Lang};
+use crate::i18n::{message, tr, tr_with, Lang};
 
 /// Two pictures on the answer's grid, z₂ upwards: p(z|x), then q(z|x), each scaled to its
 /// own peak (dark = likely).
@@ -138,5 +138,9 @@ pub fn PosteriorNumbers(
         </table>
         <p class="hint">{move || format!("{} z₁ ∈ [{}, {}], z₂ ∈ [{}, {}]", tr(lang.get(), &format!("{texts}.posterior.pictures")),
             fmt_num(p.lo.0), fmt_num(p.hi.0), fmt_num(p.lo.1), fmt_num(p.hi.1))}</p>
+        <p class="hint" data-testid=format!("{testid}-where")>{move || {
+            let key = if p.on_gpu { "vae.posterior.on_gpu" } else { "vae.posterior.on_cpu" };
+            tr_with(lang.get(), key, &[("n", &p.decodes.to_string())])
+        }}</p>
     }
 }

@@ -4,13 +4,16 @@
 //! style under every label, samples per label, the interpolation — and the requests: a test
 //! digit's exact posterior p(z|x, y), a drawn digit under every label, latent arithmetic.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::on_device::{split, VaePair};
 use super::{CvaeSettings, Interp};
-use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice};
+use crate::device::{
+    Accelerator, AnswerLater, ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice,
+};
 use crate::digits::data::{self, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -23,10 +26,11 @@ use crate::rng::Rng;
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::{to_query, Notice};
 use crate::vae::model::{sigmoid, BatchLoss, VaeNet, VaeShape, Workspace};
+use crate::vae::posterior::at_once;
 // The VAE lesson's batch order, noise stream and step count: what an exported run saves and a
 // lost device rewinds to.
 use crate::vae::{
-    exact_posterior_view, grey, knn_accuracy_in, with_label, PosteriorView, Progress, GRID,
+    grey, knn_accuracy_in, posterior_later, with_label, Later, PosteriorView, Progress, GRID,
 };
 
 pub const METRICS: &[&str] = &[
@@ -633,28 +637,42 @@ impl CvaeTrainer {
         })
     }
 
-    fn posterior(&self, index: u32) -> CvaeAnswer {
+    /// Test digit `index`'s exact posterior p(z|x, y) with its own label, the grid on `on` when
+    /// given.
+    fn posterior(&self, index: u32, on: Option<&dyn Accelerator>) -> Later<CvaeAnswer> {
         if self.n_test() == 0 {
-            return refused(msg!("msg.vae.not_loaded"));
+            return now(refused(msg!("msg.vae.not_loaded")));
         }
         if self.latent() != 2 {
-            return refused(msg!("msg.cvae.posterior_2d", self.s.latent as u64));
+            return now(refused(msg!("msg.cvae.posterior_2d", self.s.latent as u64)));
         }
         let i = self.test_position(index);
-        let x = &self.test_x[i * PIXELS..(i + 1) * PIXELS];
-        match exact_posterior_view(&self.cvae.net, x, Some(self.test_labels[i]), i as u64) {
-            Ok(mut p) => {
-                p.index = Some(i as u32);
-                CvaeAnswer::Posterior(Box::new(p))
+        let x = self.test_x[i * PIXELS..(i + 1) * PIXELS].to_vec();
+        let label = Some(self.test_labels[i]);
+        let posterior = posterior_later(on, &self.cvae.net, x, label, i as u64);
+        Box::pin(async move {
+            match posterior.await {
+                Ok(p) => CvaeAnswer::Posterior(Box::new(PosteriorView {
+                    index: Some(i as u32),
+                    ..p
+                })),
+                Err(why) => refused(why),
             }
-            Err(why) => refused(why),
-        }
+        })
     }
 
-    fn drawn(&self, pad: &[f32], width: u32, height: u32) -> CvaeAnswer {
+    /// The pad's drawing encoded under the chosen label and decoded under every label, with
+    /// its exact posterior for a 2-D latent (the grid on `on` when given).
+    fn drawn(
+        &self,
+        pad: &[f32],
+        width: u32,
+        height: u32,
+        on: Option<&dyn Accelerator>,
+    ) -> Later<CvaeAnswer> {
         let digit = match crate::digits::drawing::normalise(pad, width as usize, height as usize) {
             Ok(d) => d,
-            Err(why) => return refused(why),
+            Err(why) => return now(refused(why)),
         };
         let l = self.latent();
         let mut z = vec![];
@@ -672,15 +690,9 @@ impl CvaeTrainer {
             .forward_loss_given(&input, &digit, &vec![0.0; l], 1, &mut ws);
         let (mu, log_var) = self.encode_one(&digit, class);
         let sigma: Vec<f32> = log_var.iter().map(|v| (0.5 * v).exp()).collect();
-        let posterior = if l == 2 {
-            match exact_posterior_view(&self.cvae.net, &digit, Some(class), 0) {
-                Ok(p) => Some(p),
-                Err(why) => return refused(why),
-            }
-        } else {
-            None
-        };
-        CvaeAnswer::Drawn(Box::new(CvaeDrawn {
+        let posterior =
+            (l == 2).then(|| posterior_later(on, &self.cvae.net, digit.clone(), Some(class), 0));
+        let drawn = CvaeDrawn {
             by_label: Bulk(self.decode(&z, &y)),
             digit: Bulk(digit),
             class,
@@ -688,8 +700,26 @@ impl CvaeTrainer {
             sigma: self.shown(&sigma),
             rec: loss.rec,
             kl: loss.kl,
-            posterior,
-        }))
+            posterior: None,
+        };
+        Box::pin(async move {
+            let posterior = match posterior {
+                Some(p) => match p.await {
+                    Ok(p) => Some(p),
+                    Err(why) => return refused(why),
+                },
+                None => None,
+            };
+            CvaeAnswer::Drawn(Box::new(CvaeDrawn { posterior, ..drawn }))
+        })
+    }
+
+    /// The accelerator both nets train on, if they do.
+    fn training_on(&self) -> Option<Rc<dyn Accelerator>> {
+        self.device
+            .is_running()
+            .then(|| self.device.accelerator.clone())
+            .flatten()
     }
 
     /// The code and label of an operand (class means from the current test codes).
@@ -759,6 +789,11 @@ impl CvaeTrainer {
             image: Bulk(image),
         }
     }
+}
+
+/// An answer ready now, where a later one may be given.
+fn now(answer: CvaeAnswer) -> Later<CvaeAnswer> {
+    Box::pin(std::future::ready(answer))
 }
 
 fn refused(why: Msg) -> CvaeAnswer {
@@ -1028,10 +1063,29 @@ impl Trainer for CvaeTrainer {
             self.encode_codes();
         }
         let answer = match action {
-            CvaeAction::Posterior { index } => self.posterior(index),
-            CvaeAction::Drawn { pad, width, height } => self.drawn(&pad.0, width, height),
+            CvaeAction::Posterior { index } => at_once(self.posterior(index, None)),
+            CvaeAction::Drawn { pad, width, height } => {
+                at_once(self.drawn(&pad.0, width, height, None))
+            }
         };
         Some(LessonAnswer::ConditionalVae(answer))
+    }
+
+    /// The exact posterior's grid runs on the GPU when the lesson trains there.
+    fn act_later(&mut self, action: &LessonAction) -> Option<AnswerLater> {
+        let on = self.training_on()?;
+        let answer = match action {
+            LessonAction::ConditionalVae(CvaeAction::Posterior { index }) => {
+                self.posterior(*index, Some(&*on))
+            }
+            LessonAction::ConditionalVae(CvaeAction::Drawn { pad, width, height }) => {
+                self.drawn(&pad.0, *width, *height, Some(&*on))
+            }
+            _ => return None,
+        };
+        Some(Box::pin(async move {
+            LessonAnswer::ConditionalVae(answer.await)
+        }))
     }
 }
 

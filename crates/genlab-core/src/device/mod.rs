@@ -17,7 +17,9 @@ use crate::autoencoder::model::AeNet;
 use crate::autoencoder::penalty::Penalty;
 use crate::msg::Msg;
 use crate::nn::Optimizer;
+use crate::protocol::LessonAnswer;
 use crate::rng::CounterRng;
+use crate::vae::posterior::BatchLikelihood;
 use crate::vae::VaeNet;
 
 /// A read from the device, awaited by the host outside every borrow of the session.
@@ -106,7 +108,23 @@ pub trait Accelerator {
         opt: &Optimizer<f32>,
         batch: usize,
     ) -> Box<dyn AutoencoderDevice>;
+    /// `net`'s decoder as a batch likelihood log p(x|z) of image `x` (with one-hot `label` for a
+    /// conditional net) at 2-D latent points, for the exact posterior's grid. The parameters
+    /// are copied now: training steps queued later do not reach it. `None`: the device has no
+    /// such pass, and the grid runs on the CPU.
+    fn vae_likelihood(
+        &self,
+        _net: &VaeNet<f32>,
+        _x: &[f32],
+        _label: Option<u8>,
+    ) -> Option<Box<dyn BatchLikelihood>> {
+        None
+    }
 }
+
+/// A lesson's answer to an action that a device computes: the host awaits it off the session
+/// and sends it on when it comes (see [`crate::lesson::Trainer::act_later`]).
+pub type AnswerLater = Pin<Box<dyn Future<Output = LessonAnswer>>>;
 
 /// An autoencoder's Adam step on a device (`crate::autoencoder::model::AeNet<f32>` with
 /// `nn::Optimizer<f32>` is the CPU twin). Steps are queued, never awaited. `read` gives the

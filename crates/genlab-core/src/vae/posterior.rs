@@ -5,15 +5,53 @@
 //! prior in closed form), the gap log p(x) − ELBO = KL(q(z|x) ‖ p(z|x)), and the importance-
 //! weighted estimate from K samples of q, which climbs from the ELBO towards log p(x) as K grows.
 //!
-//! The model enters as a closure giving log p(x|z) for a batch of points, so the VAE's decoder
-//! (or, in the tests, a linear-Gaussian model with a closed-form answer) runs once per chunk.
+//! The model enters as a [`BatchLikelihood`] giving log p(x|z) for a batch of points, so the
+//! VAE's decoder (or, in the tests, a linear-Gaussian model with a closed-form answer) runs once
+//! per chunk — on the CPU, where a closure answers at once, or on a device, whose answer is a
+//! read to await. The computation is written once, as `async` functions over that likelihood;
+//! [`exact_posterior`], [`bound`] and [`importance_weighted`] run it on a closure.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll, Waker};
+
+use crate::device::DeviceFault;
 use crate::eigen::SymmetricEigen;
 use crate::math::log_sum_exp;
 use crate::rng::Rng;
 
 /// log p(x|z) for each of a batch of latent points.
 pub type LogLikelihood<'a> = dyn FnMut(&[[f64; 2]]) -> Vec<f64> + 'a;
+
+/// A batch of log p(x|z), now or once a device has been read.
+pub type LikelihoodFuture = Pin<Box<dyn Future<Output = Result<Vec<f64>, DeviceFault>>>>;
+
+/// log p(x|z) for a batch of latent points, wherever the decoder runs. Every closure over
+/// points is one, answering at once; a device's decoder answers with a read (the GPU's pass is
+/// `genlab_gpu::vae_likelihood`). The future owns what it needs: later batches may be asked for
+/// before it is awaited.
+pub trait BatchLikelihood {
+    fn log_lik(&mut self, zs: &[[f64; 2]]) -> LikelihoodFuture;
+}
+
+impl<F: ?Sized + FnMut(&[[f64; 2]]) -> Vec<f64>> BatchLikelihood for F {
+    fn log_lik(&mut self, zs: &[[f64; 2]]) -> LikelihoodFuture {
+        Box::pin(std::future::ready(Ok(self(zs))))
+    }
+}
+
+/// The value of a computation over a CPU likelihood, which never waits: each of its futures is
+/// ready when made.
+pub fn at_once<T>(future: impl Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(value) => value,
+        Poll::Pending => unreachable!("a likelihood computed on the CPU is ready at once"),
+    }
+}
 
 const LOG_2PI: f64 = 1.837_877_066_409_345_5;
 
@@ -128,6 +166,15 @@ pub fn exact_posterior(
     q: Option<&DiagGaussian>,
     n: usize,
 ) -> Posterior {
+    at_once(exact_posterior_of(log_lik, q, n)).expect("the CPU is never lost")
+}
+
+/// [`exact_posterior`] over any likelihood: `Err` when its device is lost on the way.
+pub async fn exact_posterior_of<L: BatchLikelihood + ?Sized>(
+    log_lik: &mut L,
+    q: Option<&DiagGaussian>,
+    n: usize,
+) -> Result<Posterior, DeviceFault> {
     let n = n.max(8);
     let (mut lo, mut hi) = ([-PRIOR_REACH; 2], [PRIOR_REACH; 2]);
     let q_box = q.map(|q| {
@@ -144,7 +191,7 @@ pub fn exact_posterior(
         }
     }
     let coarse = Grid::over(lo, hi, n / 2);
-    let joint = log_joint(log_lik, &coarse.points());
+    let joint = log_joint(log_lik, &coarse.points()).await?;
     let top = joint.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let (mut flo, mut fhi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
     for (i, &v) in joint.iter().enumerate() {
@@ -166,7 +213,7 @@ pub fn exact_posterior(
             fhi[j] = fhi[j].max(qhi[j]);
         }
     }
-    posterior_on(log_lik, Grid::over(flo, fhi, n))
+    posterior_on(log_lik, Grid::over(flo, fhi, n)).await
 }
 
 /// A box to look at the posterior and `q` in: the cells where p(z|x) is within `nats` of its
@@ -200,18 +247,21 @@ pub fn view_box(post: &Posterior, q: &DiagGaussian, nats: f64) -> ([f64; 2], [f6
 }
 
 /// p(z|x) and log p(x) on one given grid (midpoint rule).
-pub fn posterior_on(log_lik: &mut LogLikelihood<'_>, grid: Grid) -> Posterior {
+pub async fn posterior_on<L: BatchLikelihood + ?Sized>(
+    log_lik: &mut L,
+    grid: Grid,
+) -> Result<Posterior, DeviceFault> {
     let points = grid.points();
-    let joint = log_joint(log_lik, &points);
+    let joint = log_joint(log_lik, &points).await?;
     let log_px = log_sum_exp(&joint) + (grid.step[0] * grid.step[1]).ln();
     if !log_px.is_finite() {
         // No point of the grid explains x at all: nothing to normalise.
-        return Posterior {
+        return Ok(Posterior {
             grid,
             log_density: vec![f64::NEG_INFINITY; joint.len()],
             log_px,
             mean: [f64::NAN; 2],
-        };
+        });
     }
     let log_density: Vec<f64> = joint.iter().map(|v| v - log_px).collect();
     let cell = grid.step[0] * grid.step[1];
@@ -221,17 +271,21 @@ pub fn posterior_on(log_lik: &mut LogLikelihood<'_>, grid: Grid) -> Posterior {
         mean[0] += w * z[0];
         mean[1] += w * z[1];
     }
-    Posterior {
+    Ok(Posterior {
         grid,
         log_density,
         log_px,
         mean,
-    }
+    })
 }
 
-fn log_joint(log_lik: &mut LogLikelihood<'_>, points: &[[f64; 2]]) -> Vec<f64> {
-    let lik = log_lik(points);
-    lik.iter()
+async fn log_joint<L: BatchLikelihood + ?Sized>(
+    log_lik: &mut L,
+    points: &[[f64; 2]],
+) -> Result<Vec<f64>, DeviceFault> {
+    let lik = log_lik.log_lik(points).await?;
+    Ok(lik
+        .iter()
         .zip(points)
         .map(|(l, &z)| {
             let v = l + log_prior(z);
@@ -241,7 +295,7 @@ fn log_joint(log_lik: &mut LogLikelihood<'_>, points: &[[f64; 2]]) -> Vec<f64> {
                 v
             }
         })
-        .collect()
+        .collect())
 }
 
 /// Nodes and weights of Gauss–Hermite quadrature for E[f(u)], u ~ N(0, 1), with `m` nodes
@@ -280,6 +334,16 @@ pub fn bound(
     posterior: &Posterior,
     nodes: usize,
 ) -> Bound {
+    at_once(bound_of(log_lik, q, posterior, nodes)).expect("the CPU is never lost")
+}
+
+/// [`bound`] over any likelihood.
+pub async fn bound_of<L: BatchLikelihood + ?Sized>(
+    log_lik: &mut L,
+    q: &DiagGaussian,
+    posterior: &Posterior,
+    nodes: usize,
+) -> Result<Bound, DeviceFault> {
     let rule = gauss_hermite(nodes);
     let s = q.sigma();
     let mut points = Vec::with_capacity(nodes * nodes);
@@ -290,16 +354,16 @@ pub fn bound(
             weights.push(wu * wv);
         }
     }
-    let lik = log_lik(&points);
+    let lik = log_lik.log_lik(&points).await?;
     let expected_log_lik = lik.iter().zip(&weights).map(|(l, w)| l * w).sum::<f64>();
     let kl_to_prior = q.kl_to_prior();
     let elbo = expected_log_lik - kl_to_prior;
-    Bound {
+    Ok(Bound {
         expected_log_lik,
         kl_to_prior,
         elbo,
         gap: posterior.log_px - elbo,
-    }
+    })
 }
 
 /// The importance-weighted estimate log (1/K) Σₖ p(x, zₖ) / q(zₖ), zₖ ~ q: a lower bound on
@@ -310,15 +374,25 @@ pub fn importance_weighted(
     k: usize,
     rng: &mut Rng,
 ) -> f64 {
+    at_once(importance_weighted_of(log_lik, q, k, rng)).expect("the CPU is never lost")
+}
+
+/// [`importance_weighted`] over any likelihood.
+pub async fn importance_weighted_of<L: BatchLikelihood + ?Sized>(
+    log_lik: &mut L,
+    q: &DiagGaussian,
+    k: usize,
+    rng: &mut Rng,
+) -> Result<f64, DeviceFault> {
     let k = k.max(1);
     let zs: Vec<[f64; 2]> = (0..k).map(|_| q.sample(rng)).collect();
-    let lik = log_lik(&zs);
+    let lik = log_lik.log_lik(&zs).await?;
     let terms: Vec<f64> = lik
         .iter()
         .zip(&zs)
         .map(|(l, &z)| l + log_prior(z) - q.log_pdf(z))
         .collect();
-    log_sum_exp(&terms) - (k as f64).ln()
+    Ok(log_sum_exp(&terms) - (k as f64).ln())
 }
 
 #[cfg(test)]

@@ -2,14 +2,18 @@
 //! and encoded for the scatter, and the decoded pictures (grid, reconstructions, samples,
 //! interpolation) the page shows.
 
+use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::data::{self, Digits, CLASSES, PIXELS};
 use super::model::{sigmoid, BatchLoss, VaeNet, VaeShape, Workspace, LATENT};
+use super::posterior::{at_once, BatchLikelihood};
 use super::{Ends, VaeSettings};
-use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice};
+use crate::device::{
+    Accelerator, AnswerLater, ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice,
+};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
@@ -153,6 +157,11 @@ pub struct PosteriorView {
     /// p(z|x) and q(z|x) at the cells' centres.
     pub exact: Bulk,
     pub q: Bulk,
+    /// Points the decoder scored for this answer (both grids, the Gauss–Hermite nodes, the
+    /// importance samples, the pictures), and whether that ran on the GPU (the lesson trains
+    /// there) or on the CPU.
+    pub decodes: u32,
+    pub on_gpu: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -596,30 +605,39 @@ impl VaeTrainer {
     }
 
     /// The exact posterior of test digit `index` under the current decoder, beside the
-    /// encoder's q(z|x) on the same grid.
-    fn posterior(&self, index: u32) -> VaeAnswer {
+    /// encoder's q(z|x) on the same grid; the grid on `on` when given (see [`posterior_later`]).
+    fn posterior(&self, index: u32, on: Option<&dyn Accelerator>) -> Later<VaeAnswer> {
         if self.n_test() == 0 {
-            return VaeAnswer::Refused {
+            return Box::pin(std::future::ready(VaeAnswer::Refused {
                 why: msg!("msg.vae.not_loaded"),
-            };
+            }));
         }
         let i = self.test_position(index);
-        let x = &self.test_x[i * PIXELS..(i + 1) * PIXELS];
-        match self.posterior_of(x, i as u64) {
-            Ok(mut p) => {
-                p.index = Some(i as u32);
-                VaeAnswer::Posterior(Box::new(p))
+        let x = self.test_x[i * PIXELS..(i + 1) * PIXELS].to_vec();
+        let posterior = posterior_later(on, &self.net, x, None, i as u64);
+        Box::pin(async move {
+            match posterior.await {
+                Ok(p) => VaeAnswer::Posterior(Box::new(PosteriorView {
+                    index: Some(i as u32),
+                    ..p
+                })),
+                Err(why) => VaeAnswer::Refused { why },
             }
-            Err(why) => VaeAnswer::Refused { why },
-        }
+        })
     }
 
     /// A pad's drawing through the network: normalised, encoded, decoded from μ, and its exact
-    /// posterior.
-    fn drawn(&self, pad: &[f32], width: u32, height: u32) -> VaeAnswer {
+    /// posterior (its grid on `on` when given).
+    fn drawn(
+        &self,
+        pad: &[f32],
+        width: u32,
+        height: u32,
+        on: Option<&dyn Accelerator>,
+    ) -> Later<VaeAnswer> {
         let digit = match crate::digits::drawing::normalise(pad, width as usize, height as usize) {
             Ok(d) => d,
-            Err(why) => return VaeAnswer::Refused { why },
+            Err(why) => return Box::pin(std::future::ready(VaeAnswer::Refused { why })),
         };
         let mut ws = Workspace::default();
         let loss = self.net.forward_loss(&digit, &[0.0; LATENT], 1, &mut ws);
@@ -632,24 +650,29 @@ impl VaeTrainer {
             ),
         );
         let recon = self.decode(&[mu.0 as f32, mu.1 as f32]);
-        match self.posterior_of(&digit, 0) {
-            Ok(posterior) => VaeAnswer::Drawn(Box::new(DrawnView {
-                digit: Bulk(digit),
-                recon: Bulk(recon),
-                mu,
-                sigma,
-                rec: loss.rec,
-                kl: loss.kl,
-                posterior,
-            })),
-            Err(why) => VaeAnswer::Refused { why },
-        }
+        let posterior = posterior_later(on, &self.net, digit.clone(), None, 0);
+        Box::pin(async move {
+            match posterior.await {
+                Ok(posterior) => VaeAnswer::Drawn(Box::new(DrawnView {
+                    digit: Bulk(digit),
+                    recon: Bulk(recon),
+                    mu,
+                    sigma,
+                    rec: loss.rec,
+                    kl: loss.kl,
+                    posterior,
+                })),
+                Err(why) => VaeAnswer::Refused { why },
+            }
+        })
     }
 
-    /// The exact posterior of image `x` under the current decoder, beside the encoder's q(z|x)
-    /// on the same grid; `seed` draws the importance samples.
-    fn posterior_of(&self, x: &[f32], seed: u64) -> Result<PosteriorView, Msg> {
-        exact_posterior_view(&self.net, x, None, seed)
+    /// The accelerator the lesson trains on, if it does.
+    fn training_on(&self) -> Option<Rc<dyn Accelerator>> {
+        self.device
+            .is_running()
+            .then(|| self.device.accelerator.clone())
+            .flatten()
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -692,30 +715,80 @@ impl VaeTrainer {
 
 /// The exact posterior of image `x` (with its `label` for a conditional net: p(z|x, y))
 /// under `net`'s decoder, beside the encoder's q(z|x[, y]) on the same grid; `seed` draws the
-/// importance samples. For a 2-D latent.
+/// importance samples. For a 2-D latent; the grid's decodes on the CPU.
 pub(crate) fn exact_posterior_view(
     net: &VaeNet<f32>,
     x: &[f32],
     label: Option<u8>,
     seed: u64,
 ) -> Result<PosteriorView, Msg> {
-    use super::posterior::{
-        bound, exact_posterior, importance_weighted, view_box, DiagGaussian, Grid,
+    let q = encoder_q(net, x, label);
+    let mut lik = net.log_likelihood(x, label, &[]);
+    at_once(posterior_view(&mut lik, q, seed))
+        .unwrap_or_else(|_| unreachable!("the CPU is never lost"))
+}
+
+/// An answer that may wait for a device.
+pub(crate) type Later<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
+
+/// [`exact_posterior_view`] with the grid's decodes on `on` (issue #18: the grid runs on the
+/// GPU when the lesson does), as a future the host awaits off the session; on the CPU, and
+/// ready at once, when `on` is `None` or has no decoder pass. The decoder is uploaded as `net`
+/// is now — the session reads a device run into the CPU copy before it hands over an action —
+/// so training steps queued later do not reach the answer. A device lost on the way: the same
+/// numbers on the CPU.
+pub(crate) fn posterior_later(
+    on: Option<&dyn Accelerator>,
+    net: &VaeNet<f32>,
+    x: Vec<f32>,
+    label: Option<u8>,
+    seed: u64,
+) -> Later<Result<PosteriorView, Msg>> {
+    let Some(mut lik) = on.and_then(|a| a.vae_likelihood(net, &x, label)) else {
+        return Box::pin(std::future::ready(exact_posterior_view(
+            net, &x, label, seed,
+        )));
     };
+    let q = encoder_q(net, &x, label);
+    let fallback = net.clone();
+    Box::pin(async move {
+        match posterior_view(&mut *lik, q, seed).await {
+            Ok(view) => view.map(|v| PosteriorView { on_gpu: true, ..v }),
+            Err(_lost) => exact_posterior_view(&fallback, &x, label, seed),
+        }
+    })
+}
+
+/// The encoder's q(z|x[, y]) of one image, in f64.
+fn encoder_q(net: &VaeNet<f32>, x: &[f32], label: Option<u8>) -> super::posterior::DiagGaussian {
     let mut ws = Workspace::default();
     net.encode(&with_label(x, label, net.classes()), 1, &mut ws);
     let (mu, log_var) = ws.encoding(0);
-    let q = DiagGaussian {
+    super::posterior::DiagGaussian {
         mu: [mu[0] as f64, mu[1] as f64],
         log_var: [log_var[0] as f64, log_var[1] as f64],
+    }
+}
+
+/// The posterior view of `q`'s image under `lik`, written once for every likelihood: the
+/// quadrature's log p(x), the ELBO, the gap and the importance-weighted estimate, then the
+/// pictures on a grid zoomed in on p(z|x) and q(z|x). `Err`: the likelihood's device was lost.
+async fn posterior_view<L: BatchLikelihood + ?Sized>(
+    lik: &mut L,
+    q: super::posterior::DiagGaussian,
+    seed: u64,
+) -> Result<Result<PosteriorView, Msg>, DeviceFault> {
+    use super::posterior::{bound_of, exact_posterior_of, importance_weighted_of, view_box, Grid};
+    let lik = &mut Counted {
+        inner: lik,
+        points: 0,
     };
-    let mut lik = net.log_likelihood(x, label, &[]);
-    let post = exact_posterior(&mut lik, Some(&q), POSTERIOR_GRID);
-    let b = bound(&mut lik, &q, &post, 10);
-    let iwae = importance_weighted(&mut lik, &q, IWAE_K as usize, &mut Rng::new(seed));
+    let post = exact_posterior_of(lik, Some(&q), POSTERIOR_GRID).await?;
+    let b = bound_of(lik, &q, &post, 10).await?;
+    let iwae = importance_weighted_of(lik, &q, IWAE_K as usize, &mut Rng::new(seed)).await?;
     let numbers = [post.log_px, b.elbo, b.gap, iwae];
     if numbers.iter().any(|v| !v.is_finite()) {
-        return Err(msg!("msg.vae.posterior_failed"));
+        return Ok(Err(msg!("msg.vae.posterior_failed")));
     }
     // The pictures zoom in on where p(z|x) and q(z|x) are (the quadrature's box holds
     // every tail and is mostly empty), normalised by the quadrature's log p(x).
@@ -723,7 +796,9 @@ pub(crate) fn exact_posterior_view(
     let g = Grid::over(lo, hi, POSTERIOR_GRID);
     let n = g.n;
     let zs: Vec<[f64; 2]> = (0..n * n).map(|c| g.centre(c / n, c % n)).collect();
-    let exact = lik(&zs)
+    let exact = lik
+        .log_lik(&zs)
+        .await?
         .iter()
         .zip(&zs)
         .map(|(l, z)| {
@@ -732,7 +807,7 @@ pub(crate) fn exact_posterior_view(
         })
         .collect();
     let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
-    Ok(PosteriorView {
+    Ok(Ok(PosteriorView {
         index: None,
         log_px: post.log_px,
         elbo: b.elbo,
@@ -744,7 +819,22 @@ pub(crate) fn exact_posterior_view(
         n: n as u32,
         exact: Bulk(exact),
         q: Bulk(q_density),
-    })
+        decodes: lik.points as u32,
+        on_gpu: false,
+    }))
+}
+
+/// A likelihood that counts the points it is asked for: the decodes the page reports.
+struct Counted<'a, L: ?Sized> {
+    inner: &'a mut L,
+    points: usize,
+}
+
+impl<L: BatchLikelihood + ?Sized> BatchLikelihood for Counted<'_, L> {
+    fn log_lik(&mut self, zs: &[[f64; 2]]) -> super::posterior::LikelihoodFuture {
+        self.points += zs.len();
+        self.inner.log_lik(zs)
+    }
 }
 
 /// The encoder's input for image `x`: the image, then its one-hot `label` when the net reads
@@ -1058,8 +1148,10 @@ impl Trainer for VaeTrainer {
                 }
             }
             VaeAction::Inspect { index, draw } => self.inspect(index, draw),
-            VaeAction::Posterior { index } => self.posterior(index),
-            VaeAction::Drawn { pad, width, height } => self.drawn(&pad.0, width, height),
+            VaeAction::Posterior { index } => at_once(self.posterior(index, None)),
+            VaeAction::Drawn { pad, width, height } => {
+                at_once(self.drawn(&pad.0, width, height, None))
+            }
             VaeAction::Resample => {
                 self.sample_draw = self.sample_draw.wrapping_add(1);
                 VaeAnswer::Samples {
@@ -1068,6 +1160,19 @@ impl Trainer for VaeTrainer {
             }
         };
         Some(LessonAnswer::Vae(answer))
+    }
+
+    /// The exact posterior's grid runs on the GPU when the lesson trains there.
+    fn act_later(&mut self, action: &LessonAction) -> Option<AnswerLater> {
+        let on = self.training_on()?;
+        let answer = match action {
+            LessonAction::Vae(VaeAction::Posterior { index }) => self.posterior(*index, Some(&*on)),
+            LessonAction::Vae(VaeAction::Drawn { pad, width, height }) => {
+                self.drawn(&pad.0, *width, *height, Some(&*on))
+            }
+            _ => return None,
+        };
+        Some(Box::pin(async move { LessonAnswer::Vae(answer.await) }))
     }
 }
 

@@ -89,6 +89,8 @@ vae-posterior-elbo = ELBO of q(z|x) (nats)
 vae-posterior-gap = gap = KL(q(z|x) ‖ p(z|x))
 vae-posterior-iwae = importance-weighted estimate
 vae-posterior-pictures = Left the exact p(z|x), right the encoder's q(z|x), each scaled to its peak, on
+vae-posterior-on_gpu = The grid's { $n } decodes ran on the GPU, where the lesson trains.
+vae-posterior-on_cpu = The grid's { $n } decodes ran on the CPU, in the worker.
 vae-draw-title = Draw a digit
 vae-draw-hint = Draw with the mouse, a finger or a pen; when you lift it, the drawing is scaled and centred as MNIST digits are, encoded, and its exact posterior computed.
 vae-draw-brush = Brush

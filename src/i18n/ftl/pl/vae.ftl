@@ -89,6 +89,8 @@ vae-posterior-elbo = ELBO rozkładu q(z|x) (naty)
 vae-posterior-gap = luka = KL(q(z|x) ‖ p(z|x))
 vae-posterior-iwae = estymator z ważeniem istotności
 vae-posterior-pictures = Po lewej dokładne p(z|x), po prawej q(z|x) kodera, każde w skali swojego maksimum, na
+vae-posterior-on_gpu = { $n } dekodowań siatki policzyło GPU, na którym uczy się lekcja.
+vae-posterior-on_cpu = { $n } dekodowań siatki policzył CPU, w wątku roboczym.
 vae-draw-title = Narysuj cyfrę
 vae-draw-hint = Rysuj myszą, palcem lub rysikiem; po oderwaniu rysunek jest skalowany i centrowany jak cyfry MNIST, kodowany, a jego dokładny rozkład a posteriori — liczony.
 vae-draw-brush = Pędzel

@@ -89,6 +89,8 @@ vae-posterior-elbo = ELBO распределения q(z|x) (наты)
 vae-posterior-gap = зазор = KL(q(z|x) ‖ p(z|x))
 vae-posterior-iwae = оценка по значимости (importance weighting)
 vae-posterior-pictures = Слева точное p(z|x), справа q(z|x) энкодера, каждое в масштабе своего максимума, на
+vae-posterior-on_gpu = { $n } декодирований сетки выполнены на GPU, где обучается урок.
+vae-posterior-on_cpu = { $n } декодирований сетки выполнены на CPU, в фоновом потоке.
 vae-draw-title = Нарисуйте цифру
 vae-draw-hint = Рисуйте мышью, пальцем или пером; когда вы отпустите, рисунок масштабируется и центрируется как цифры MNIST, кодируется, и для него вычисляется точное апостериорное распределение.
 vae-draw-brush = Кисть
