@@ -118,6 +118,20 @@ impl Prior {
         }
     }
 
+    /// The ring's component whose centre is nearest to `z` (the class a supervised adversarial
+    /// autoencoder ties to it).
+    pub fn nearest_ring_component(z: [f64; 2]) -> usize {
+        (0..RING_COMPONENTS)
+            .min_by(|&a, &b| {
+                let d = |k| {
+                    let c = ring_centre(k);
+                    (z[0] - c[0]).powi(2) + (z[1] - c[1]).powi(2)
+                };
+                d(a).total_cmp(&d(b))
+            })
+            .unwrap_or(0)
+    }
+
     /// Whether [`Prior::log_density`] is a closed form (else a quadrature along the curve).
     pub fn density_is_closed_form(self) -> bool {
         self != Prior::SwissRoll
