@@ -17,6 +17,7 @@ mod staged;
 mod theory;
 mod transport;
 mod vae;
+mod wae;
 
 use genlab_core::lesson::LessonId;
 use genlab_core::settings::ChoiceEnum;
@@ -245,7 +246,8 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
             view! { <autoencoders::AutoencodersLesson query speed /> }.into_any()
         }
         LessonId::ConditionalVae => view! { <cvae::CvaeLesson query speed /> }.into_any(),
-        LessonId::Wae | LessonId::Boltzmann | LessonId::Langevin | LessonId::Dbn => {
+        LessonId::Wae => view! { <wae::WaeLesson query speed /> }.into_any(),
+        LessonId::Boltzmann | LessonId::Langevin | LessonId::Dbn => {
             return view! { <NotBuilt lesson=id /> }.into_any()
         }
     };

@@ -263,6 +263,39 @@ pub fn transport_rows(
 
 /// Autoencoders (lecture 004): the two losses, the sparse and the contractive penalty with its
 /// closed form for a sigmoid code, and the PCA statement with the run's numbers (the linear
+/// Shaping the latent space (lectures 000, 003): the WAE's objective with MMD, the MMD² the
+/// lanes are penalised and measured by, the adversarial autoencoder's phases and the optimal
+/// discriminator, the VAE's KL — with the run's weights.
+pub fn wae_rows(beta: f64, mmd_lambda: f64, adv_lambda: f64) -> Vec<String> {
+    vec![
+        block(&format!(
+            "<mi>L</mi><mo>=</mo><msub><mi>𝔼</mi><mi>x</mi></msub><mo>[</mo><mo>−</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>x</mi><mo>|</mo><mi>G</mi><mo>(</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo><mo>)</mo><mo>]</mo>\
+             <mo>+</mo><mi>λ</mi><mo>·</mo><msubsup><mtext>MMD</mtext><mi>k</mi><mn>2</mn></msubsup><mo>(</mo><msub><mi>q</mi><mi>Z</mi></msub><mo>,</mo><msub><mi>p</mi><mi>Z</mi></msub><mo>)</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><mi>λ</mi><mo>=</mo>{}",
+            mn(mmd_lambda)
+        )),
+        block(
+            "<msubsup><mtext>MMD</mtext><mi>k</mi><mn>2</mn></msubsup><mo>=</mo>\
+             <mfrac><mn>1</mn><mrow><mi>n</mi><mo>(</mo><mi>n</mi><mo>−</mo><mn>1</mn><mo>)</mo></mrow></mfrac><munder><mo>∑</mo><mrow><mi>i</mi><mo>≠</mo><mi>j</mi></mrow></munder><mi>k</mi><mo>(</mo><msub><mi>z</mi><mi>i</mi></msub><mo>,</mo><msub><mi>z</mi><mi>j</mi></msub><mo>)</mo>\
+             <mo>+</mo><mfrac><mn>1</mn><mrow><mi>n</mi><mo>(</mo><mi>n</mi><mo>−</mo><mn>1</mn><mo>)</mo></mrow></mfrac><munder><mo>∑</mo><mrow><mi>i</mi><mo>≠</mo><mi>j</mi></mrow></munder><mi>k</mi><mo>(</mo><msub><mover><mi>z</mi><mo>~</mo></mover><mi>i</mi></msub><mo>,</mo><msub><mover><mi>z</mi><mo>~</mo></mover><mi>j</mi></msub><mo>)</mo>\
+             <mo>−</mo><mfrac><mn>2</mn><msup><mi>n</mi><mn>2</mn></msup></mfrac><munder><mo>∑</mo><mrow><mi>i</mi><mo>,</mo><mi>j</mi></mrow></munder><mi>k</mi><mo>(</mo><msub><mi>z</mi><mi>i</mi></msub><mo>,</mo><msub><mover><mi>z</mi><mo>~</mo></mover><mi>j</mi></msub><mo>)</mo>\
+             <mo>,</mo><mspace width=\"0.5em\"/><msub><mi>z</mi><mi>i</mi></msub><mo>=</mo><mi>E</mi><mo>(</mo><msub><mi>x</mi><mi>i</mi></msub><mo>)</mo><mo>,</mo><mspace width=\"0.5em\"/><msub><mover><mi>z</mi><mo>~</mo></mover><mi>j</mi></msub><mo>∼</mo><msub><mi>p</mi><mi>Z</mi></msub>",
+        ),
+        block(
+            "<munder><mi>max</mi><mi>D</mi></munder><msub><mi>𝔼</mi><mrow><mover><mi>z</mi><mo>~</mo></mover><mo>∼</mo><msub><mi>p</mi><mi>Z</mi></msub></mrow></msub><mi>log</mi><mi>D</mi><mo>(</mo><mover><mi>z</mi><mo>~</mo></mover><mo>)</mo>\
+             <mo>+</mo><msub><mi>𝔼</mi><mi>x</mi></msub><mi>log</mi><mo>(</mo><mn>1</mn><mo>−</mo><mi>D</mi><mo>(</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo><mo>)</mo>\
+             <mo>,</mo><mspace width=\"1em\"/><msup><mi>D</mi><mo>*</mo></msup><mo>(</mo><mi>z</mi><mo>)</mo><mo>=</mo><mfrac><mrow><msub><mi>p</mi><mi>Z</mi></msub><mo>(</mo><mi>z</mi><mo>)</mo></mrow><mrow><msub><mi>p</mi><mi>Z</mi></msub><mo>(</mo><mi>z</mi><mo>)</mo><mo>+</mo><msub><mi>q</mi><mi>Z</mi></msub><mo>(</mo><mi>z</mi><mo>)</mo></mrow></mfrac>",
+        ),
+        block(&format!(
+            "<munder><mi>min</mi><mi>E</mi></munder><mi>λ</mi><mo>·</mo><msub><mi>𝔼</mi><mi>x</mi></msub><mo>[</mo><mo>−</mo><mi>log</mi><mi>D</mi><mo>(</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>)</mo><mo>]</mo>\
+             <mo>,</mo><mspace width=\"0.5em\"/><mi>λ</mi><mo>=</mo>{}<mo>;</mo><mspace width=\"1em\"/>\
+             <mtext>VAE: </mtext><mi>β</mi><mo>·</mo><mtext>KL</mtext><mo>(</mo><mi>q</mi><mo>(</mo><mi>z</mi><mo>|</mo><mi>x</mi><mo>)</mo><mo>‖</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mi>I</mi><mo>)</mo><mo>)</mo><mo>,</mo><mspace width=\"0.5em\"/><mi>β</mi><mo>=</mo>{}",
+            mn(adv_lambda),
+            mn(beta)
+        )),
+    ]
+}
+
 /// autoencoder's error, PCA's at the same code size).
 pub fn autoencoder_rows(
     lambda: f64,

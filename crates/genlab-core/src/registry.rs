@@ -147,9 +147,9 @@ lessons! {
         RbmMnist = "rbm-mnist" => crate::rbm_mnist::RbmMnistTrainer;
         Autoencoders = "autoencoders" => crate::autoencoder::AutoencoderTrainer;
         ConditionalVae = "cvae" => crate::cvae::CvaeTrainer;
+        Wae = "wae" => crate::wae::WaeTrainer;
     }
     planned {
-        Wae = "wae";
         Boltzmann = "boltzmann";
         Langevin = "langevin";
         Dbn = "dbn";

@@ -120,6 +120,26 @@ impl Discriminator {
     }
 }
 
+impl Discriminator {
+    /// Its weights and Adam's state, for an exported run.
+    pub fn save(&self) -> (Vec<f64>, Optimizer<f64>) {
+        (self.mlp.params.clone(), self.opt.clone())
+    }
+
+    /// Takes saved weights and Adam's state, checking they fit.
+    pub fn load(
+        &mut self,
+        (params, opt): (Vec<f64>, Optimizer<f64>),
+    ) -> Result<(), crate::msg::Msg> {
+        use crate::runfile::{expect_finite, expect_len};
+        expect_len("discriminator weights", params.len(), self.mlp.params.len())?;
+        expect_finite("discriminator weights", &params)?;
+        self.opt.restore(opt, "discriminator optimiser")?;
+        self.mlp.params = params;
+        Ok(())
+    }
+}
+
 /// The optimal discriminator D*(z) = p(z) / (p(z) + q(z)) at `points`, the answer a trained D
 /// is compared with: p is the prior's own density (closed form, or the swiss roll's quadrature),
 /// q the codes' density *estimated* by a Gaussian kernel density estimate with Scott's bandwidth
