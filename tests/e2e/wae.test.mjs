@@ -67,6 +67,10 @@ test('every regulariser trains side by side; MMD and the discriminator pull the 
   await runTo(page, 450);
   for (const lane of LANES) assert.ok((await canvasInfo(page, `lane-${lane}`)).ink > 0.01, lane);
   await page.getByTestId('lanes').screenshot({ path: 'test-output/screenshots/wae-ring.png' });
+  // Playing, the page reports images/s per lane and for all four.
+  await page.getByTestId('play-toggle').click();
+  await waitFor(async () => /^\d+ \(\d+\)$/.test(await text(page, 'images-per-sec')), { timeout: 30000 });
+  await page.getByTestId('play-toggle').click();
   assert.doesNotMatch(await page.textContent('main'), /NaN/);
   assert.deepEqual(page.errors, []);
   await page.close();

@@ -87,13 +87,12 @@ pub fn WaeLesson(
             )
         })
     });
+    // Every lane steps on the same batch: per lane it is the steps' rate times the batch.
     let images_per_sec = move || {
         let r = lesson.rate.get();
         if r > 0.0 {
-            format!(
-                "{:.0}",
-                r * settings.get().batch as f64 * lanes.get().len() as f64
-            )
+            let per_lane = r * settings.get().batch as f64;
+            format!("{per_lane:.0} ({:.0})", per_lane * lanes.get().len() as f64)
         } else {
             "—".into()
         }
@@ -134,7 +133,7 @@ pub fn WaeLesson(
                         <dt>{t("vae.readout.epoch")}</dt><dd data-testid="epoch">{epoch}</dd>
                         <dt>{t("wae.readout.floor")}</dt><dd data-testid="floor">{floor}</dd>
                         <dt>{t("wae.readout.real_sharpness")}</dt><dd data-testid="real-sharpness">{real_sharpness}</dd>
-                        <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
+                        <dt>{t("wae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
                     <p class="hint">{t("wae.device.cpu")}</p>
                     <super::frame::SettingsSlot />

@@ -224,6 +224,71 @@ mod tests {
     }
 
     #[test]
+    fn moments_and_ring_weights_are_within_sampling_bounds() {
+        // Each prior's exact mean and per-axis variance: N(0, I) and the unit-variance square
+        // (0, 1); the ring (0, R²/2 + σ²); the swiss roll by the mean of the curve over t
+        // (midpoints, fine) plus the blur's σ².
+        let roll = |f: &dyn Fn([f64; 2]) -> f64| {
+            let m = 100_000;
+            (0..m)
+                .map(|i| {
+                    f(roll_point(
+                        ROLL_T0 + (i as f64 + 0.5) * (ROLL_T1 - ROLL_T0) / m as f64,
+                    ))
+                })
+                .sum::<f64>()
+                / m as f64
+        };
+        let roll_mean = [roll(&|c| c[0]), roll(&|c| c[1])];
+        let roll_var = [
+            roll(&|c| c[0] * c[0]) - roll_mean[0].powi(2) + ROLL_SIGMA.powi(2),
+            roll(&|c| c[1] * c[1]) - roll_mean[1].powi(2) + ROLL_SIGMA.powi(2),
+        ];
+        let ring_var = RING_RADIUS.powi(2) / 2.0 + RING_SIGMA.powi(2);
+        let n = 40_000;
+        let mut rng = Rng::new(21);
+        for (prior, mean, var) in [
+            (Prior::Normal, [0.0, 0.0], [1.0, 1.0]),
+            (Prior::Square, [0.0, 0.0], [1.0, 1.0]),
+            (Prior::Ring, [0.0, 0.0], [ring_var, ring_var]),
+            (Prior::SwissRoll, roll_mean, roll_var),
+        ] {
+            let z = prior.sample(&mut rng, n);
+            for d in 0..2 {
+                let m = z.iter().map(|p| p[d]).sum::<f64>() / n as f64;
+                let v = z.iter().map(|p| (p[d] - m).powi(2)).sum::<f64>() / (n - 1) as f64;
+                // Five standard errors: of the mean √(var/n); of the variance ≈ var·√(2/n)
+                // (the ring's and the roll's fourth moments are below 3var², a Gaussian's).
+                let (se_m, se_v) = ((var[d] / n as f64).sqrt(), var[d] * (2.0 / n as f64).sqrt());
+                assert!(
+                    (m - mean[d]).abs() < 5.0 * se_m,
+                    "{prior:?} axis {d}: mean {m} vs {}",
+                    mean[d]
+                );
+                assert!(
+                    (v - var[d]).abs() < 5.0 * se_v,
+                    "{prior:?} axis {d}: variance {v} vs {}",
+                    var[d]
+                );
+            }
+            if prior == Prior::Ring {
+                // Each component holds a tenth of the samples: within five binomial sd.
+                let mut counts = [0usize; RING_COMPONENTS];
+                for p in &z {
+                    counts[Prior::nearest_ring_component(*p)] += 1;
+                }
+                let (share, sd) = (n as f64 / 10.0, (n as f64 * 0.1 * 0.9).sqrt());
+                for (k, &c) in counts.iter().enumerate() {
+                    assert!(
+                        (c as f64 - share).abs() < 5.0 * sd,
+                        "component {k}: {c} of {n}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn ring_components_sit_on_their_centres() {
         let mut rng = Rng::new(3);
         for k in [0, 3, 9] {

@@ -8,6 +8,7 @@ wae-supports-note = The WAE's first claim: it needs no overlapping supports. A K
 wae-supports-link = Open the transport lesson
 wae-readout-floor = Two prior samples apart
 wae-readout-real_sharpness = Sharpness of real digits
+wae-readout-images_per_sec = Images/s per lane (all lanes)
 wae-device-cpu = This lesson trains in the worker on the CPU: the GPU kernels of the autoencoder family take no gradient from a batch's codes yet.
 wae-chart-samples = The same prior points decoded by every lane
 wae-samples-hint = Lecture 000's claim that a WAE's samples are less blurry, as a number: sharpness is the mean squared difference between neighbouring pixels (a blur spreads each stroke's edge over more pixels and lowers it); compare each lane with real digits'.

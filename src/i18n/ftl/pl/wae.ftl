@@ -8,6 +8,7 @@ wae-supports-note = Pierwsza teza o WAE: nie potrzebuje nakładających się no�
 wae-supports-link = Otwórz lekcję o transporcie
 wae-readout-floor = Odległość dwóch próbek z p(z)
 wae-readout-real_sharpness = Ostrość prawdziwych cyfr
+wae-readout-images_per_sec = Obrazy/s na tor (wszystkie tory)
 wae-device-cpu = Ta lekcja uczy się w wątku roboczym na CPU: jądra GPU rodziny autoenkoderów nie przyjmują jeszcze gradientu od kodów całego batcha.
 wae-chart-samples = Te same punkty z p(z) zdekodowane przez każdy tor
 wae-samples-hint = Teza z wykładu 000, że próbki WAE są mniej rozmyte, jako liczba: ostrość to średni kwadrat różnicy sąsiednich pikseli (rozmycie rozciąga krawędź kreski na więcej pikseli i ją obniża); porównaj każdy tor z prawdziwymi cyframi.
