@@ -56,6 +56,9 @@ test('every regulariser trains side by side; MMD and the discriminator pull the 
     await waitFor(async () => (await canvasInfo(page, `samples-${lane}`)).dark > 0.01);
     assert.match(await text(page, `samples-${lane}-caption`), /sharpness \d/);
   }
+  // Every lane on one chart: reconstruction against distance to the prior.
+  await page.getByTestId('chart-tradeoff').scrollIntoViewIfNeeded();
+  await waitFor(async () => (await canvasInfo(page, 'chart-tradeoff')).ink > 0.002);
   await page.screenshot({ path: 'test-output/screenshots/wae-lanes.png', fullPage: true });
   await page.getByTestId('discriminator').screenshot({ path: 'test-output/screenshots/wae-discriminator.png' });
 

@@ -1,11 +1,13 @@
 //! The latent-shaping lesson's pictures as chart specs: a lane's test codes over the prior's
 //! sample, and the discriminator's verdict over the latent plane.
 
-use genlab_core::wae::{DiscriminatorView, LaneView, WaeView};
+use genlab_core::settings::ChoiceEnum;
+use genlab_core::wae::{DiscriminatorView, LaneView, Shaping, WaeView};
 
 use super::super::plots::points_by_class;
 use crate::charts::{palette, ChartSpec, Layer, LegendAt};
 use crate::i18n::{tr, Lang};
+use plotters::style::RGBColor;
 
 /// A lane's test codes (coloured by digit) over the reference prior sample (grey).
 pub fn lane_spec(v: &WaeView, lane: &LaneView, lang: Lang) -> ChartSpec {
@@ -75,4 +77,67 @@ pub fn disc_spec(d: &DiscriminatorView, values: &[f32], codes: &[f32]) -> ChartS
             },
         ],
     }
+}
+
+/// A lane's colour on the charts that put lanes side by side.
+pub fn lane_color(s: Shaping) -> RGBColor {
+    match s {
+        Shaping::Kl => palette::BLUE,
+        Shaping::Mmd => palette::VERMILION,
+        Shaping::Adversarial => palette::GREEN,
+        Shaping::None => palette::GREY,
+    }
+}
+
+/// The trade-off on one chart: each lane's reconstruction loss against its codes' exact W₁ to
+/// the prior, now; the floor two prior samples reach as a dashed line.
+pub fn tradeoff_spec(v: &WaeView, lang: Lang) -> Option<ChartSpec> {
+    let points: Vec<(Shaping, f64, f64)> = v
+        .lanes
+        .iter()
+        .filter(|l| l.emd.is_finite() && l.rec.is_finite())
+        .map(|l| (l.shaping, l.emd, l.rec))
+        .collect();
+    if points.is_empty() {
+        return None;
+    }
+    let x_hi = points
+        .iter()
+        .map(|p| p.1)
+        .fold(v.floor_emd.max(0.0), f64::max)
+        * 1.15;
+    let mut layers: Vec<Layer> = points
+        .iter()
+        .map(|&(s, emd, rec)| Layer::Points {
+            name: tr(lang, &format!("wae.lane.{}", s.key())).into(),
+            color: lane_color(s),
+            points: vec![(emd, rec)],
+            radius: 6.0,
+        })
+        .collect();
+    if v.floor_emd.is_finite() {
+        let (lo, hi) = points
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+                (a.min(p.2), b.max(p.2))
+            });
+        layers.push(Layer::Line {
+            name: tr(lang, "wae.series.floor").into(),
+            color: palette::BLACK,
+            points: vec![(v.floor_emd, lo), (v.floor_emd, hi)],
+            dashed: true,
+        });
+    }
+    let mut spec = ChartSpec {
+        x_range: (0.0, x_hi.max(1e-3)),
+        y_range: (0.0, 1.0),
+        log_y: false,
+        x_label: tr(lang, "wae.axis.emd").into(),
+        x_integer: false,
+        y_label: tr(lang, "wae.axis.rec").into(),
+        legend: LegendAt::UpperRight,
+        layers,
+    };
+    spec.fit_y(None);
+    Some(spec)
 }

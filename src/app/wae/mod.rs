@@ -51,6 +51,7 @@ pub fn WaeLesson(
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let label = move |k: &'static str| Signal::derive(move || tr(lang.get(), k).to_string());
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
+    // Lane colours as in `charts::lane_color`.
     let rec_chart = history(&[
         ("rec_kl", "wae.lane.kl", palette::BLUE),
         ("rec_mmd", "wae.lane.mmd", palette::VERMILION),
@@ -110,6 +111,8 @@ pub fn WaeLesson(
     };
     let epoch = move || view_of(lesson, |v| fmt_fixed(v.epoch, 2)).unwrap_or_default();
     let real_sharpness = move || view_of(lesson, |v| fmt_num(v.real_sharpness)).unwrap_or_default();
+    let tradeoff =
+        Signal::derive(move || view_of(lesson, |v| charts::tradeoff_spec(v, lang.get())).flatten());
     let has_disc = Memo::new(move |_| view_of(lesson, |v| v.disc.is_some()).unwrap_or(false));
 
     view! {
@@ -146,6 +149,9 @@ pub fn WaeLesson(
             <div class="lane-grid">
                 {move || lanes.get().into_iter().map(|s| view! { <SamplesPanel lesson=lesson shaping=s /> }).collect_view()}
             </div>
+            <h3>{t("wae.chart.tradeoff")}</h3>
+            <p class="hint">{t("wae.tradeoff.hint")}</p>
+            <ChartCanvas spec=tradeoff testid="chart-tradeoff" label=label("wae.chart.tradeoff") size="chart-short" />
             <div class="metric-grid">
                 <div>
                     <h3>{t("wae.chart.rec")}</h3>
