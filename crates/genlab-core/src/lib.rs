@@ -5,6 +5,7 @@
 //! worker protocol in [`protocol`].
 
 pub mod autoencoder;
+pub mod boltzmann;
 pub mod cvae;
 pub mod device;
 pub mod digits;
