@@ -16,7 +16,7 @@ fn run(t: &mut WaeTrainer, steps: u64) -> Vec<Vec<f64>> {
     let mut rows = vec![];
     for _ in 0..steps {
         t.step(StepPart::Full).expect("finite");
-        if t.steps() % t.record_every() == 0 {
+        if t.steps().is_multiple_of(t.record_every()) {
             rows.push(t.metrics());
         }
     }
@@ -89,10 +89,8 @@ fn switching_the_prior_measures_against_the_new_one() {
     let LessonView::Wae(before) = t.view() else {
         panic!()
     };
-    let (changed, notices) = t.update(&format!(
-        "{}",
-        t.query().replace("prior=normal", "prior=ring")
-    ));
+    let ring = t.query().replace("prior=normal", "prior=ring");
+    let (changed, notices) = t.update(&ring);
     assert!(changed && notices.is_empty(), "{notices:?}");
     let LessonView::Wae(after) = t.view() else {
         panic!()
