@@ -1,5 +1,6 @@
 //! The Boltzmann family beyond the RBM (issue #22, lectures 000–002): the general machine with
-//! every family of couplings, all enumerated exactly ([`machine`]). The lesson's trainer and
+//! every family of couplings — a deep machine (two hidden layers) among them — all enumerated
+//! exactly ([`machine`]). The lesson's trainer and
 //! page are still to come (the route is planned).
 
 pub mod machine;
