@@ -125,6 +125,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.ot.bad_eps", "ε must be a positive number (ε = 0 is the exact problem: use the exact solver)"),
     ("msg.ot.bad_sigma", "the bandwidth σ must be a positive number"),
     ("msg.ot.bad_imq_scale", "the inverse multiquadric kernel's scale C must be a positive number"),
+    ("msg.boltzmann.too_many_units", "{0} units are too many to enumerate every state exactly; at most {1}"),
     ("msg.wae.supervised_ring", "the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off"),
     ("msg.wae.diverged", "a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset"),
     ("msg.ot.mmd_two_points", "the unbiased estimate needs at least two points on each side"),

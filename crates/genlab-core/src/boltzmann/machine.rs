@@ -7,6 +7,8 @@
 //! units of one layer are coupled.
 
 use crate::math::{exp, log_sum_exp, sigmoid};
+use crate::msg;
+use crate::msg::Msg;
 use crate::rng::Rng;
 
 crate::choice_enum! {
@@ -52,7 +54,7 @@ impl Machine {
     /// Weights N(0, 0.1²), zero biases; a machine with visible–visible couplings only has no
     /// hidden units; a deep one has two hidden layers, ⌈k/2⌉ then the rest (see
     /// [`Machine::deep`] for other sizes).
-    pub fn new(d: usize, k: usize, couplings: Couplings, rng: &mut Rng) -> Machine {
+    pub fn new(d: usize, k: usize, couplings: Couplings, rng: &mut Rng) -> Result<Machine, Msg> {
         let k = if couplings == Couplings::VisibleOnly {
             0
         } else {
@@ -68,16 +70,26 @@ impl Machine {
 
     /// A deep Boltzmann machine d − h1 − h2 (lecture 001: one visible and several hidden
     /// layers, undirected).
-    pub fn deep(d: usize, h1: usize, h2: usize, rng: &mut Rng) -> Machine {
+    pub fn deep(d: usize, h1: usize, h2: usize, rng: &mut Rng) -> Result<Machine, Msg> {
         Self::with_layers(d, h1, h2, Couplings::Deep, rng)
     }
 
-    fn with_layers(d: usize, h1: usize, h2: usize, couplings: Couplings, rng: &mut Rng) -> Machine {
+    fn with_layers(
+        d: usize,
+        h1: usize,
+        h2: usize,
+        couplings: Couplings,
+        rng: &mut Rng,
+    ) -> Result<Machine, Msg> {
         let k = h1 + h2;
-        assert!(
-            d + k <= MAX_UNITS,
-            "{d} + {k} units: past the enumeration limit"
-        );
+        if d + k > MAX_UNITS {
+            // Every number is exact by enumerating 2^(d + k) states: past the limit, say so.
+            return Err(msg!(
+                "msg.boltzmann.too_many_units",
+                (d + k) as u64,
+                MAX_UNITS as u64
+            ));
+        }
         let n = d + k;
         let allowed = |i: usize, j: usize| {
             let (vi, vj) = (i < d, j < d);
@@ -97,14 +109,14 @@ impl Machine {
             .collect();
         let mut params: Vec<f64> = pairs.iter().map(|_| 0.1 * rng.normal()).collect();
         params.extend(std::iter::repeat_n(0.0, n));
-        Machine {
+        Ok(Machine {
             d,
             k,
             layer1: h1,
             couplings,
             pairs,
             params,
-        }
+        })
     }
 
     /// Sets the weight of a coupled pair (i < j); `false` if the family does not couple it.
@@ -390,7 +402,7 @@ mod tests {
 
     fn random(couplings: Couplings, d: usize, k: usize, seed: u64) -> Machine {
         let mut rng = Rng::new(seed);
-        let mut m = Machine::new(d, k, couplings, &mut rng);
+        let mut m = Machine::new(d, k, couplings, &mut rng).unwrap();
         for p in m.params.iter_mut() {
             *p = 0.8 * rng.normal();
         }
@@ -518,10 +530,10 @@ mod tests {
                 }
             }
         };
-        let mut joint = Machine::deep(6, 4, 2, &mut Rng::new(1));
+        let mut joint = Machine::deep(6, 4, 2, &mut Rng::new(1)).unwrap();
         assert_eq!(joint.pairs().len(), 6 * 4 + 4 * 2);
         ascend(&mut joint, &data, 2000);
-        let mut first = Machine::new(6, 4, Couplings::Rbm, &mut Rng::new(1));
+        let mut first = Machine::new(6, 4, Couplings::Rbm, &mut Rng::new(1)).unwrap();
         ascend(&mut first, &data, 2000);
         // p(h1_j = 1 | v) for each user: the second RBM's data.
         let layer1: Vec<Vec<f64>> = data
@@ -536,9 +548,9 @@ mod tests {
                     .collect()
             })
             .collect();
-        let mut second = Machine::new(4, 2, Couplings::Rbm, &mut Rng::new(2));
+        let mut second = Machine::new(4, 2, Couplings::Rbm, &mut Rng::new(2)).unwrap();
         ascend(&mut second, &layer1, 2000);
-        let mut greedy = Machine::deep(6, 4, 2, &mut Rng::new(3));
+        let mut greedy = Machine::deep(6, 4, 2, &mut Rng::new(3)).unwrap();
         for &(i, j) in first.pairs() {
             let w = first.params[first.pairs().iter().position(|&p| p == (i, j)).unwrap()];
             assert!(greedy.set_weight(i, j, w));
@@ -582,7 +594,7 @@ mod tests {
     #[test]
     fn persistent_sequential_gibbs_trains_the_full_machine() {
         let data = movie_goers();
-        let mut exact = Machine::new(6, 2, Couplings::Full, &mut Rng::new(1));
+        let mut exact = Machine::new(6, 2, Couplings::Full, &mut Rng::new(1)).unwrap();
         let mut sampled = exact.clone();
         let mut rng = Rng::new(5);
         let mut chains = vec![vec![0.0; 8]; 20];
@@ -604,6 +616,15 @@ mod tests {
             s.is_finite() && (e - s).abs() < 0.1,
             "exact {e} vs sampled {s}"
         );
+    }
+
+    /// Past the enumeration limit a machine is refused with a message naming the limit.
+    #[test]
+    fn a_machine_past_the_enumeration_limit_is_refused() {
+        let err = Machine::new(10, 4, Couplings::Full, &mut Rng::new(1)).unwrap_err();
+        assert_eq!(err, msg!("msg.boltzmann.too_many_units", 14u64, 12u64));
+        assert!(Machine::new(8, 4, Couplings::Full, &mut Rng::new(1)).is_ok());
+        assert!(Machine::deep(6, 4, 3, &mut Rng::new(1)).is_err());
     }
 
     /// log Z of every family against a sum over every state written out independently.
@@ -640,7 +661,7 @@ mod tests {
         let best = crate::rbm::model::best_log_likelihood(&data);
         // One hidden layer of two units: the deep machine has its own test.
         for &c in Couplings::ALL.iter().filter(|&&c| c != Couplings::Deep) {
-            let mut m = Machine::new(6, 2, c, &mut Rng::new(1));
+            let mut m = Machine::new(6, 2, c, &mut Rng::new(1)).unwrap();
             let before = m.mean_log_likelihood(&data);
             for _ in 0..2000 {
                 let g = m.exact_gradient(&data);

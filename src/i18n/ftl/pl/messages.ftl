@@ -109,5 +109,6 @@ msg-cvae-dim_past_latent = ustawiono { $a0 }: z ma { $a1 } wymiarów, numerowany
 msg-cvae-same_dims = ustawiono { $a0 }: dwa pokazywane wymiary muszą się różnić
 msg-cvae-posterior_2d = dokładny rozkład a posteriori sumuje się na siatce w dwuwymiarowej przestrzeni utajonej; w tym przebiegu z ma { $a0 } wymiarów (ustaw rozmiar przestrzeni utajonej na 2)
 msg-ot-bad_imq_scale = skala C jądra odwrotnie wielokwadratowego musi być liczbą dodatnią
+msg-boltzmann-too_many_units = { $a0 } jednostek to za dużo, by dokładnie przejść po wszystkich stanach; najwyżej { $a1 }
 msg-wae-supervised_ring = rozkład a priori z etykietami wiąże każdą klasę z jedną z dziesięciu składowych pierścienia: wymaga pierścienia, więc jest wyłączony
 msg-wae-diverged = tor jednego z regularyzatorów dał wartości nieskończone (dyskryminator lub waga λ za silne przy tej stałej uczenia): zmniejsz stałą uczenia lub λ i zacznij od nowa
