@@ -216,6 +216,16 @@ impl Machine {
         let neg = self.neg_energies();
         let lz = log_sum_exp(&neg);
         let model = self.stats((0..1usize << n).map(|s| (units(s, n), exp(neg[s] - lz))));
+        self.data_stats(data)
+            .iter()
+            .zip(model)
+            .map(|(p, m)| p - m)
+            .collect()
+    }
+
+    /// ⟨x_i x_j⟩ and ⟨x_i⟩ over the data, each v's hidden units from p(h|v) by enumerating the
+    /// 2^k hidden states: the positive phase of both the exact and the sampled gradient.
+    fn data_stats(&self, data: &[Vec<f64>]) -> Vec<f64> {
         let mut positive = vec![0.0; self.params.len()];
         for v in data {
             let joint: Vec<(Vec<f64>, f64)> = (0..1usize << self.k)
@@ -232,7 +242,7 @@ impl Machine {
                 *p += s / data.len() as f64;
             }
         }
-        positive.iter().zip(model).map(|(p, m)| p - m).collect()
+        positive
     }
 
     /// p(x_i = 1 | every other unit) = σ(b_i + Σ_j w_ij x_j).
@@ -268,38 +278,19 @@ impl Machine {
         lr: f64,
         rng: &mut Rng,
     ) {
-        let n = self.n();
-        let m = self.pairs.len();
-        let mut grad = vec![0.0; self.params.len()];
-        for v in data {
-            let joint: Vec<(Vec<f64>, f64)> = (0..1usize << self.k)
-                .map(|s| {
-                    let mut x = v.clone();
-                    x.extend((0..self.k).map(|j| ((s >> j) & 1) as f64));
-                    let e = -self.energy(&x);
-                    (x, e)
-                })
-                .collect();
-            let lv = log_sum_exp(&joint.iter().map(|(_, e)| *e).collect::<Vec<_>>());
-            let s = self.stats(joint.into_iter().map(|(x, e)| (x, exp(e - lv))));
-            for (g, s) in grad.iter_mut().zip(s) {
-                *g += s / data.len() as f64;
-            }
-        }
         for x in chains.iter_mut() {
             for _ in 0..sweeps {
                 self.gibbs_sweep(x, 0, rng);
             }
         }
         let w = 1.0 / chains.len().max(1) as f64;
-        for x in chains.iter() {
-            for (g, &(i, j)) in grad.iter_mut().zip(&self.pairs) {
-                *g -= w * x[i] * x[j];
-            }
-            for i in 0..n {
-                grad[m + i] -= w * x[i];
-            }
-        }
+        let model = self.stats(chains.iter().map(|x| (x.clone(), w)));
+        let grad: Vec<f64> = self
+            .data_stats(data)
+            .iter()
+            .zip(model)
+            .map(|(p, m)| p - m)
+            .collect();
         for (p, g) in self.params.iter_mut().zip(grad) {
             *p += lr * g;
         }

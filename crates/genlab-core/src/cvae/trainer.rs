@@ -4,7 +4,6 @@
 //! style under every label, samples per label, the interpolation — and the requests: a test
 //! digit's exact posterior p(z|x, y), a drawn digit under every label, latent arithmetic.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -30,7 +29,7 @@ use crate::vae::posterior::at_once;
 // The VAE lesson's batch order, noise stream and step count: what an exported run saves and a
 // lost device rewinds to.
 use crate::vae::{
-    grey, knn_accuracy_in, posterior_later, with_label, Later, PosteriorView, Progress, GRID,
+    grey, knn_accuracy_in, posterior_later, ready, with_label, Later, PosteriorView, Progress, GRID,
 };
 
 pub const METRICS: &[&str] = &[
@@ -641,10 +640,10 @@ impl CvaeTrainer {
     /// given.
     fn posterior(&self, index: u32, on: Option<&dyn Accelerator>) -> Later<CvaeAnswer> {
         if self.n_test() == 0 {
-            return now(refused(msg!("msg.vae.not_loaded")));
+            return ready(refused(msg!("msg.vae.not_loaded")));
         }
         if self.latent() != 2 {
-            return now(refused(msg!("msg.cvae.posterior_2d", self.s.latent as u64)));
+            return ready(refused(msg!("msg.cvae.posterior_2d", self.s.latent as u64)));
         }
         let i = self.test_position(index);
         let x = self.test_x[i * PIXELS..(i + 1) * PIXELS].to_vec();
@@ -672,7 +671,7 @@ impl CvaeTrainer {
     ) -> Later<CvaeAnswer> {
         let digit = match crate::digits::drawing::normalise(pad, width as usize, height as usize) {
             Ok(d) => d,
-            Err(why) => return now(refused(why)),
+            Err(why) => return ready(refused(why)),
         };
         let l = self.latent();
         let mut z = vec![];
@@ -712,14 +711,6 @@ impl CvaeTrainer {
             };
             CvaeAnswer::Drawn(Box::new(CvaeDrawn { posterior, ..drawn }))
         })
-    }
-
-    /// The accelerator both nets train on, if they do.
-    fn training_on(&self) -> Option<Rc<dyn Accelerator>> {
-        self.device
-            .is_running()
-            .then(|| self.device.accelerator.clone())
-            .flatten()
     }
 
     /// The code and label of an operand (class means from the current test codes).
@@ -789,11 +780,6 @@ impl CvaeTrainer {
             image: Bulk(image),
         }
     }
-}
-
-/// An answer ready now, where a later one may be given.
-fn now(answer: CvaeAnswer) -> Later<CvaeAnswer> {
-    Box::pin(std::future::ready(answer))
 }
 
 fn refused(why: Msg) -> CvaeAnswer {
@@ -1073,7 +1059,7 @@ impl Trainer for CvaeTrainer {
 
     /// The exact posterior's grid runs on the GPU when the lesson trains there.
     fn act_later(&mut self, action: &LessonAction) -> Option<AnswerLater> {
-        let on = self.training_on()?;
+        let on = self.device.training_on()?;
         let answer = match action {
             LessonAction::ConditionalVae(CvaeAction::Posterior { index }) => {
                 self.posterior(*index, Some(&*on))

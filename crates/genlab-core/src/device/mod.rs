@@ -236,6 +236,11 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
         self.run.is_some()
     }
 
+    /// The accelerator steps run on, if they run on one (a lesson answers on it too).
+    pub fn training_on(&self) -> Option<Rc<dyn Accelerator>> {
+        self.run.as_ref().and(self.accelerator.clone())
+    }
+
     /// The batch the device holds.
     pub fn batch(&self) -> Option<usize> {
         self.run.as_ref().map(|r| r.batch)

@@ -2,7 +2,6 @@
 //! and encoded for the scatter, and the decoded pictures (grid, reconstructions, samples,
 //! interpolation) the page shows.
 
-use std::rc::Rc;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -608,9 +607,9 @@ impl VaeTrainer {
     /// encoder's q(z|x) on the same grid; the grid on `on` when given (see [`posterior_later`]).
     fn posterior(&self, index: u32, on: Option<&dyn Accelerator>) -> Later<VaeAnswer> {
         if self.n_test() == 0 {
-            return Box::pin(std::future::ready(VaeAnswer::Refused {
+            return ready(VaeAnswer::Refused {
                 why: msg!("msg.vae.not_loaded"),
-            }));
+            });
         }
         let i = self.test_position(index);
         let x = self.test_x[i * PIXELS..(i + 1) * PIXELS].to_vec();
@@ -637,7 +636,7 @@ impl VaeTrainer {
     ) -> Later<VaeAnswer> {
         let digit = match crate::digits::drawing::normalise(pad, width as usize, height as usize) {
             Ok(d) => d,
-            Err(why) => return Box::pin(std::future::ready(VaeAnswer::Refused { why })),
+            Err(why) => return ready(VaeAnswer::Refused { why }),
         };
         let mut ws = Workspace::default();
         let loss = self.net.forward_loss(&digit, &[0.0; LATENT], 1, &mut ws);
@@ -665,14 +664,6 @@ impl VaeTrainer {
                 Err(why) => VaeAnswer::Refused { why },
             }
         })
-    }
-
-    /// The accelerator the lesson trains on, if it does.
-    fn training_on(&self) -> Option<Rc<dyn Accelerator>> {
-        self.device
-            .is_running()
-            .then(|| self.device.accelerator.clone())
-            .flatten()
     }
 
     fn inspect(&self, index: u32, draw: u32) -> VaeAnswer {
@@ -731,6 +722,11 @@ pub(crate) fn exact_posterior_view(
 /// An answer that may wait for a device.
 pub(crate) type Later<T> = std::pin::Pin<Box<dyn std::future::Future<Output = T>>>;
 
+/// An answer ready now, where a later one may be given.
+pub(crate) fn ready<T: 'static>(answer: T) -> Later<T> {
+    Box::pin(std::future::ready(answer))
+}
+
 /// [`exact_posterior_view`] with the grid's decodes on `on` (issue #18: the grid runs on the
 /// GPU when the lesson does), as a future the host awaits off the session; on the CPU, and
 /// ready at once, when `on` is `None` or has no decoder pass. The decoder is uploaded as `net`
@@ -745,9 +741,7 @@ pub(crate) fn posterior_later(
     seed: u64,
 ) -> Later<Result<PosteriorView, Msg>> {
     let Some(mut lik) = on.and_then(|a| a.vae_likelihood(net, &x, label)) else {
-        return Box::pin(std::future::ready(exact_posterior_view(
-            net, &x, label, seed,
-        )));
+        return ready(exact_posterior_view(net, &x, label, seed));
     };
     let q = encoder_q(net, &x, label);
     let fallback = net.clone();
@@ -1164,7 +1158,7 @@ impl Trainer for VaeTrainer {
 
     /// The exact posterior's grid runs on the GPU when the lesson trains there.
     fn act_later(&mut self, action: &LessonAction) -> Option<AnswerLater> {
-        let on = self.training_on()?;
+        let on = self.device.training_on()?;
         let answer = match action {
             LessonAction::Vae(VaeAction::Posterior { index }) => self.posterior(*index, Some(&*on)),
             LessonAction::Vae(VaeAction::Drawn { pad, width, height }) => {

@@ -293,6 +293,18 @@ mod tests {
     use crate::wae::distance::distance_to_prior;
     use crate::wae::prior::Prior;
 
+    /// The lesson's default weights (see `WaeSettings::default`).
+    fn lesson_knobs() -> Knobs {
+        Knobs {
+            beta: 1.0,
+            mmd_lambda: 1000.0,
+            adv_lambda: 10.0,
+            kernel: Kernel::Imq { c: 4.0 },
+            disc_lr: 1e-3,
+            disc_steps: 1,
+        }
+    }
+
     /// `n` digits spread over a split (the test split is ordered by class).
     fn spread(split: &[usize], n: usize) -> Vec<usize> {
         split
@@ -311,14 +323,7 @@ mod tests {
     #[test]
     fn each_regulariser_pulls_the_codes_to_the_prior_and_the_plain_autoencoder_does_not() {
         let digits = crate::digits::data::load_repo_asset().expect("the bundled digits");
-        let knobs = Knobs {
-            beta: 1.0,
-            mmd_lambda: 1000.0,
-            adv_lambda: 10.0,
-            kernel: Kernel::Imq { c: 4.0 },
-            disc_lr: 1e-3,
-            disc_steps: 1,
-        };
+        let knobs = lesson_knobs();
         let (hidden, batch, steps) = (64, 64, 400);
         for prior in [Prior::Normal, Prior::Ring] {
             let mut data_rng = Rng::new(5);
@@ -376,14 +381,7 @@ mod tests {
     #[test]
     fn the_supervised_adversarial_autoencoder_puts_each_class_on_its_component() {
         let digits = crate::digits::data::load_repo_asset().expect("the bundled digits");
-        let knobs = Knobs {
-            beta: 1.0,
-            mmd_lambda: 1000.0,
-            adv_lambda: 10.0,
-            kernel: Kernel::Imq { c: 4.0 },
-            disc_lr: 1e-3,
-            disc_steps: 1,
-        };
+        let knobs = lesson_knobs();
         let (prior, batch) = (Prior::Ring, 64);
         let mut rng = Rng::new(5);
         let mut lane = ShapingLane::new(
