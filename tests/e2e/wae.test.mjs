@@ -103,6 +103,16 @@ test('bad addresses are named, and a bookmarked address restores every control',
   await page.reload();
   await page.getByTestId('lesson-wae').waitFor();
   await check();
+  // The supervised prior (it needs the ring) survives a reload too.
+  const ring = await openPage(browser, `${server.base}#/wae?prior=ring&supervised=1&compare=0&shaping=adversarial`);
+  await ring.getByTestId('lesson-wae').waitFor();
+  assert.ok(await ring.getByTestId('param-supervised').isChecked());
+  await ring.reload();
+  await ring.getByTestId('lesson-wae').waitFor();
+  assert.ok(await ring.getByTestId('param-supervised').isChecked());
+  assert.equal(await ring.getByTestId('param-prior').inputValue(), 'ring');
+  assert.equal(await ring.getByTestId('notices').count(), 0);
+  await ring.close();
   // The swiss roll's density is a quadrature: the discriminator panel says so.
   await runTo(page, 50);
   await page.getByTestId('discriminator').scrollIntoViewIfNeeded();
