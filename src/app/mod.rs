@@ -2,6 +2,7 @@
 //! (see [`crate::route`]); the page rewrites it as controls change, without reloading.
 
 mod autoencoders;
+mod boltzmann;
 pub(crate) mod controls;
 mod cvae;
 mod device;
@@ -247,9 +248,8 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
         }
         LessonId::ConditionalVae => view! { <cvae::CvaeLesson query speed /> }.into_any(),
         LessonId::Wae => view! { <wae::WaeLesson query speed /> }.into_any(),
-        LessonId::Boltzmann | LessonId::Langevin | LessonId::Dbn => {
-            return view! { <NotBuilt lesson=id /> }.into_any()
-        }
+        LessonId::Boltzmann => view! { <boltzmann::BoltzmannLesson query speed /> }.into_any(),
+        LessonId::Langevin | LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
     };
     debug_assert!(
         id.is_built(),

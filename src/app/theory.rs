@@ -261,8 +261,6 @@ pub fn transport_rows(
     ]
 }
 
-/// Autoencoders (lecture 004): the two losses, the sparse and the contractive penalty with its
-/// closed form for a sigmoid code, and the PCA statement with the run's numbers (the linear
 /// Shaping the latent space (lectures 000, 003): the WAE's objective with MMD, the MMD² the
 /// lanes are penalised and measured by, the adversarial autoencoder's phases and the optimal
 /// discriminator, the VAE's KL — with the run's weights.
@@ -296,6 +294,8 @@ pub fn wae_rows(beta: f64, mmd_lambda: f64, adv_lambda: f64) -> Vec<String> {
     ]
 }
 
+/// Autoencoders (lecture 004): the two losses, the sparse and the contractive penalty with its
+/// closed form for a sigmoid code, and the PCA statement with the run's numbers (the linear
 /// autoencoder's error, PCA's at the same code size).
 pub fn autoencoder_rows(
     lambda: f64,
@@ -331,6 +331,49 @@ pub fn autoencoder_rows(
              <mi>k</mi><mo>=</mo><mn>{code}</mn><mo>:</mo><mspace width=\"0.5em\"/><mtext>PCA </mtext>{}<mo>,</mo><mspace width=\"0.5em\"/><mtext>AE </mtext><mrow data-testid=\"theory-ae-error\">{}</mrow>",
             opt(pca_error),
             opt(ae_error)
+        )),
+    ]
+}
+
+/// The Boltzmann family (lectures 000–002): the general machine's energy and exact
+/// log-likelihood, its gradient's two phases, the single-unit conditional sequential Gibbs
+/// samples, the deep machine's energy, the RBM as a product of experts and the
+/// Gaussian–Bernoulli RBM's mixture — with the run's sizes and the full machine's exact
+/// log-likelihood.
+pub fn boltzmann_rows(units: u32, full_ll: Option<f64>, gb_hidden: u32) -> Vec<String> {
+    let ll = full_ll.map(mn).unwrap_or_else(|| "<mi>…</mi>".into());
+    vec![
+        block(&format!(
+            "<mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mo>−</mo><munder><mo>∑</mo><mrow><mi>i</mi><mo>&lt;</mo><mi>j</mi></mrow></munder><msub><mi>w</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub><msub><mi>x</mi><mi>i</mi></msub><msub><mi>x</mi><mi>j</mi></msub>\
+             <mo>−</mo><munder><mo>∑</mo><mi>i</mi></munder><msub><mi>b</mi><mi>i</mi></msub><msub><mi>x</mi><mi>i</mi></msub><mo>,</mo><mspace width=\"0.5em\"/>\
+             <mi>Z</mi><mo>=</mo><munder><mo>∑</mo><mi>x</mi></munder><msup><mi>e</mi><mrow><mo>−</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow></msup><mo>,</mo><mspace width=\"0.5em\"/><mi>x</mi><mo>∈</mo><msup><mrow><mo>{{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>}}</mo></mrow><mn>{units}</mn></msup>"
+        )),
+        block(&format!(
+            "<mfrac><mn>1</mn><mi>N</mi></mfrac><munder><mo>∑</mo><mi>n</mi></munder><mi>log</mi><mi>p</mi><mo>(</mo><msub><mi>v</mi><mi>n</mi></msub><mo>)</mo><mo>=</mo>\
+             <mfrac><mn>1</mn><mi>N</mi></mfrac><munder><mo>∑</mo><mi>n</mi></munder><mi>log</mi><munder><mo>∑</mo><mi>h</mi></munder><msup><mi>e</mi><mrow><mo>−</mo><mi>E</mi><mo>(</mo><msub><mi>v</mi><mi>n</mi></msub><mo>,</mo><mi>h</mi><mo>)</mo></mrow></msup><mo>−</mo><mi>log</mi><mi>Z</mi>\
+             <mo>;</mo><mspace width=\"1em\"/><msub><mi>ℓ</mi><mtext>full</mtext></msub><mo>=</mo><mrow data-testid=\"theory-full-ll\">{ll}</mrow>"
+        )),
+        block(
+            "<mfrac><mrow><mo>∂</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>v</mi><mo>)</mo></mrow><mrow><mo>∂</mo><msub><mi>w</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub></mrow></mfrac><mo>=</mo>\
+             <msub><mrow><mo>⟨</mo><msub><mi>x</mi><mi>i</mi></msub><msub><mi>x</mi><mi>j</mi></msub><mo>⟩</mo></mrow><mtext>data</mtext></msub><mo>−</mo>\
+             <msub><mrow><mo>⟨</mo><msub><mi>x</mi><mi>i</mi></msub><msub><mi>x</mi><mi>j</mi></msub><mo>⟩</mo></mrow><mtext>model</mtext></msub>\
+             <mo>;</mo><mspace width=\"1em\"/>\
+             <mi>p</mi><mo>(</mo><msub><mi>x</mi><mi>i</mi></msub><mo>=</mo><mn>1</mn><mo>|</mo><msub><mi>x</mi><mrow><mo>−</mo><mi>i</mi></mrow></msub><mo>)</mo><mo>=</mo><mi>σ</mi><mo>(</mo><msub><mi>b</mi><mi>i</mi></msub><mo>+</mo><munder><mo>∑</mo><mi>j</mi></munder><msub><mi>w</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub><msub><mi>x</mi><mi>j</mi></msub><mo>)</mo>",
+        ),
+        block(
+            "<mtext>DBM: </mtext><mi>E</mi><mo>(</mo><mi>v</mi><mo>,</mo><msup><mi>h</mi><mn>1</mn></msup><mo>,</mo><msup><mi>h</mi><mn>2</mn></msup><mo>)</mo><mo>=</mo>\
+             <mo>−</mo><msup><mi>v</mi><mi>T</mi></msup><msup><mi>W</mi><mn>1</mn></msup><msup><mi>h</mi><mn>1</mn></msup><mo>−</mo><msup><mrow><msup><mi>h</mi><mn>1</mn></msup></mrow><mi>T</mi></msup><msup><mi>W</mi><mn>2</mn></msup><msup><mi>h</mi><mn>2</mn></msup>\
+             <mo>−</mo><msup><mi>b</mi><mi>T</mi></msup><mi>v</mi><mo>−</mo><msup><mrow><msup><mi>c</mi><mn>1</mn></msup></mrow><mi>T</mi></msup><msup><mi>h</mi><mn>1</mn></msup><mo>−</mo><msup><mrow><msup><mi>c</mi><mn>2</mn></msup></mrow><mi>T</mi></msup><msup><mi>h</mi><mn>2</mn></msup>",
+        ),
+        block(
+            "<mtext>RBM: </mtext><mi>p</mi><mo>(</mo><mi>v</mi><mo>)</mo><mo>=</mo><mfrac><mn>1</mn><mi>Z</mi></mfrac><msup><mi>e</mi><mrow><msup><mi>b</mi><mi>T</mi></msup><mi>v</mi></mrow></msup>\
+             <munder><mo>∏</mo><mi>j</mi></munder><mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><msub><mi>c</mi><mi>j</mi></msub><mo>+</mo><msub><mi>W</mi><mi>j</mi></msub><mo>·</mo><mi>v</mi></mrow></msup><mo>)</mo>",
+        ),
+        block(&format!(
+            "<mi>E</mi><mo>(</mo><mi>v</mi><mo>,</mo><mi>h</mi><mo>)</mo><mo>=</mo><munder><mo>∑</mo><mi>i</mi></munder><mfrac><msup><mrow><mo>(</mo><msub><mi>v</mi><mi>i</mi></msub><mo>−</mo><msub><mi>b</mi><mi>i</mi></msub><mo>)</mo></mrow><mn>2</mn></msup><mrow><mn>2</mn><msubsup><mi>σ</mi><mi>i</mi><mn>2</mn></msubsup></mrow></mfrac>\
+             <mo>−</mo><munder><mo>∑</mo><mrow><mi>i</mi><mi>j</mi></mrow></munder><mfrac><msub><mi>v</mi><mi>i</mi></msub><msubsup><mi>σ</mi><mi>i</mi><mn>2</mn></msubsup></mfrac><msub><mi>W</mi><mrow><mi>i</mi><mi>j</mi></mrow></msub><msub><mi>h</mi><mi>j</mi></msub><mo>−</mo><msup><mi>c</mi><mi>T</mi></msup><mi>h</mi>\
+             <mo>⇒</mo><mi>p</mi><mo>(</mo><mi>v</mi><mo>)</mo><mo>=</mo><munder><mo>∑</mo><mi>h</mi></munder><msub><mi>π</mi><mi>h</mi></msub><mi>N</mi><mo>(</mo><mi>v</mi><mo>;</mo><mi>b</mi><mo>+</mo><mi>W</mi><mi>h</mi><mo>,</mo><mtext>diag</mtext><msup><mi>σ</mi><mn>2</mn></msup><mo>)</mo>\
+             <mo>,</mo><mspace width=\"0.5em\"/><mi>h</mi><mo>∈</mo><msup><mrow><mo>{{</mo><mn>0</mn><mo>,</mo><mn>1</mn><mo>}}</mo></mrow><mn>{gb_hidden}</mn></msup>"
         )),
     ]
 }

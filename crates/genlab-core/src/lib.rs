@@ -27,6 +27,7 @@ pub mod runfile;
 pub mod session;
 pub mod settings;
 pub mod stats;
+pub mod toy2d;
 pub mod transport;
 pub mod vae;
 pub mod w1;

@@ -126,6 +126,8 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.ot.bad_sigma", "the bandwidth σ must be a positive number"),
     ("msg.ot.bad_imq_scale", "the inverse multiquadric kernel's scale C must be a positive number"),
     ("msg.boltzmann.too_many_units", "{0} units are too many to enumerate every state exactly; at most {1}"),
+    ("msg.boltzmann.sigma_held", "a σ was driven below {0} and held there at {1} update(s): with a variance near zero a point sitting on a component's mean has unbounded likelihood"),
+    ("msg.boltzmann.diverged", "a machine's weights went non-finite or past ±200 (too large to enumerate): lower the learning rate and reset"),
     ("msg.wae.supervised_ring", "the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off"),
     ("msg.wae.diverged", "a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset"),
     ("msg.ot.mmd_two_points", "the unbiased estimate needs at least two points on each side"),

@@ -148,9 +148,9 @@ lessons! {
         Autoencoders = "autoencoders" => crate::autoencoder::AutoencoderTrainer;
         ConditionalVae = "cvae" => crate::cvae::CvaeTrainer;
         Wae = "wae" => crate::wae::WaeTrainer;
+        Boltzmann = "boltzmann" => crate::boltzmann::BoltzmannTrainer;
     }
     planned {
-        Boltzmann = "boltzmann";
         Langevin = "langevin";
         Dbn = "dbn";
     }

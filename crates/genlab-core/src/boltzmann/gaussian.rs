@@ -10,6 +10,11 @@ use crate::math::{log_sum_exp, sigmoid};
 use crate::rng::Rng;
 
 const LOG_2PI: f64 = 1.837_877_066_409_345_5;
+/// The smallest σ training may reach: below it the likelihood of a point sitting on a
+/// component's mean grows without bound.
+pub const SIGMA_MIN: f64 = 0.02;
+/// Weights start at this fraction of the data's spread (see [`GbRbm::for_data`]).
+const WEIGHT_SPREAD: f64 = 1.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GbRbm {
@@ -25,6 +30,33 @@ impl GbRbm {
         let mut params: Vec<f64> = (0..d * h).map(|_| 0.1 * rng.normal()).collect();
         params.extend(std::iter::repeat_n(0.0, 2 * d + h));
         GbRbm { d, h, params }
+    }
+
+    /// A start fitted to the data's scale: visible biases at the data's mean, weights
+    /// N(0, s²) with s the data's spread per axis, every σ = `sigma`. From N(0, 0.1²) weights
+    /// the 2^H components start on top of each other and training sits for thousands of steps
+    /// on the single-Gaussian plateau (measured: blobs stay at the one-Gaussian −3.27).
+    pub fn for_data(data: &[Vec<f64>], h: usize, sigma: f64, rng: &mut Rng) -> GbRbm {
+        let d = data.first().map_or(2, |v| v.len());
+        let n = data.len().max(1) as f64;
+        let mean: Vec<f64> = (0..d)
+            .map(|i| data.iter().map(|v| v[i]).sum::<f64>() / n)
+            .collect();
+        let spread: Vec<f64> = (0..d)
+            .map(|i| {
+                let var = data.iter().map(|v| (v[i] - mean[i]).powi(2)).sum::<f64>() / n;
+                var.sqrt().max(1e-3)
+            })
+            .collect();
+        let mut m = GbRbm::new(d, h, rng);
+        for i in 0..d {
+            for j in 0..h {
+                m.params[i * h + j] = WEIGHT_SPREAD * spread[i] * rng.normal();
+            }
+            m.params[d * h + i] = mean[i];
+        }
+        m.set_sigma(sigma);
+        m
     }
 
     fn w(&self, i: usize, j: usize) -> f64 {
@@ -84,8 +116,19 @@ impl GbRbm {
 
     /// log p(v) from the mixture form.
     pub fn log_density(&self, v: &[f64]) -> f64 {
-        let terms: Vec<f64> = self
-            .mixture()
+        self.log_density_in(&self.mixture(), v)
+    }
+
+    /// log p(v) of many points, the mixture computed once.
+    pub fn log_densities(&self, points: impl Iterator<Item = impl AsRef<[f64]>>) -> Vec<f64> {
+        let mixture = self.mixture();
+        points
+            .map(|v| self.log_density_in(&mixture, v.as_ref()))
+            .collect()
+    }
+
+    fn log_density_in(&self, mixture: &[(f64, Vec<f64>)], v: &[f64]) -> f64 {
+        let terms: Vec<f64> = mixture
             .iter()
             .map(|(pi, mean)| {
                 pi.ln()
@@ -122,50 +165,107 @@ impl GbRbm {
 
     /// The mean log-likelihood of `data`, exactly.
     pub fn mean_log_likelihood(&self, data: &[Vec<f64>]) -> f64 {
-        data.iter().map(|v| self.log_density(v)).sum::<f64>() / data.len().max(1) as f64
+        self.log_densities(data.iter()).iter().sum::<f64>() / data.len().max(1) as f64
+    }
+
+    /// −∂E/∂θ at (v, h), in `params`' layout, added to `g` with weight `p`: `vv[i]` is E[v_i²]
+    /// (v_i² for a point), h probabilities or bits (−∂E/∂θ is linear in each h_j: no h_j h_l
+    /// terms).
+    fn add_statistics(&self, g: &mut [f64], v: &[f64], vv: &[f64], h: &[f64], p: f64) {
+        let (d, k) = (self.d, self.h);
+        let n_w = d * k;
+        let (at_b, at_c, at_s) = (n_w, n_w + d, n_w + d + k);
+        for i in 0..d {
+            let s2 = self.sigma(i).powi(2);
+            let wh: f64 = (0..k).map(|j| self.w(i, j) * h[j]).sum();
+            for j in 0..k {
+                g[i * k + j] += p * v[i] * h[j] / s2;
+            }
+            g[at_b + i] += p * (v[i] - self.b(i)) / s2;
+            // (v − b)² / σ² − 2 v (W h) / σ², its expectation through E[v] and E[v²].
+            let sq = vv[i] - 2.0 * self.b(i) * v[i] + self.b(i).powi(2);
+            g[at_s + i] += p * (sq - 2.0 * v[i] * wh) / s2;
+        }
+        for j in 0..k {
+            g[at_c + j] += p * h[j];
+        }
+    }
+
+    /// The positive phase: each point with p(h | v), which factorises.
+    fn data_statistics(&self, data: &[Vec<f64>]) -> Vec<f64> {
+        let mut g = vec![0.0; self.params.len()];
+        let n = data.len().max(1) as f64;
+        for v in data {
+            let h: Vec<f64> = (0..self.h)
+                .map(|j| sigmoid(self.hidden_input(v, j)))
+                .collect();
+            let vv: Vec<f64> = v.iter().map(|x| x * x).collect();
+            self.add_statistics(&mut g, v, &vv, &h, 1.0 / n);
+        }
+        g
     }
 
     /// The exact gradient of the mean log-likelihood, in `params`' layout: ⟨−∂E/∂θ⟩ with h
     /// from p(h | v) for each datum, minus ⟨−∂E/∂θ⟩ under the model — for each hidden state
     /// its weight π_h and the Gaussian moments of v given h, so no sampling.
     pub fn exact_gradient(&self, data: &[Vec<f64>]) -> Vec<f64> {
-        let (d, k) = (self.d, self.h);
-        let n_w = d * k;
-        let (at_b, at_c, at_s) = (n_w, n_w + d, n_w + d + k);
-        let mut g = vec![0.0; self.params.len()];
-        // −∂E/∂θ at (v, h), with h given as probabilities or bits, added with weight `p`.
-        let add = |g: &mut [f64], v: &[f64], vv: &[f64], h: &[f64], p: f64| {
-            // `vv[i]` is E[v_i²] (v_i² for a datum).
-            for i in 0..d {
-                let s2 = self.sigma(i).powi(2);
-                let wh: f64 = (0..k).map(|j| self.w(i, j) * h[j]).sum();
-                for j in 0..k {
-                    g[i * k + j] += p * v[i] * h[j] / s2;
-                }
-                g[at_b + i] += p * (v[i] - self.b(i)) / s2;
-                // (v − b)² / σ² − 2 v (W h) / σ², its expectation through E[v] and E[v²].
-                let sq = vv[i] - 2.0 * self.b(i) * v[i] + self.b(i).powi(2);
-                g[at_s + i] += p * (sq - 2.0 * v[i] * wh) / s2;
-            }
-            for j in 0..k {
-                g[at_c + j] += p * h[j];
-            }
-        };
-        let n = data.len().max(1) as f64;
-        for v in data {
-            // p(h_j = 1 | v) factorises; −∂E/∂θ is linear in each h_j (no h_j h_l terms).
-            let h: Vec<f64> = (0..k).map(|j| sigmoid(self.hidden_input(v, j))).collect();
-            let vv: Vec<f64> = v.iter().map(|x| x * x).collect();
-            add(&mut g, v, &vv, &h, 1.0 / n);
-        }
+        let mut g = self.data_statistics(data);
         for (s, (pi, mean)) in self.mixture().into_iter().enumerate() {
             let h = self.hidden_state(s);
-            let vv: Vec<f64> = (0..d)
+            let vv: Vec<f64> = (0..self.d)
                 .map(|i| self.sigma(i).powi(2) + mean[i].powi(2))
                 .collect();
-            add(&mut g, &mean, &vv, &h, -pi);
+            self.add_statistics(&mut g, &mean, &vv, &h, -pi);
         }
         g
+    }
+
+    /// The sampled gradient: the same positive phase, the negative phase from the visible
+    /// states `negatives` (CD's chains started at the data, or PCD's persistent ones), each
+    /// with p(h | v).
+    pub fn sampled_gradient(&self, data: &[Vec<f64>], negatives: &[Vec<f64>]) -> Vec<f64> {
+        let mut g = self.data_statistics(data);
+        let n = negatives.len().max(1) as f64;
+        for v in negatives {
+            let h: Vec<f64> = (0..self.h)
+                .map(|j| sigmoid(self.hidden_input(v, j)))
+                .collect();
+            let vv: Vec<f64> = v.iter().map(|x| x * x).collect();
+            self.add_statistics(&mut g, v, &vv, &h, -1.0 / n);
+        }
+        g
+    }
+
+    /// Ascends by `lr` · `gradient`; the variances move only if `learn_sigma`. A σ driven
+    /// below `SIGMA_MIN` is held there (a density with a vanishing variance has an unbounded
+    /// likelihood): the count of σs held is returned, for the page's notice.
+    pub fn ascend(&mut self, gradient: &[f64], lr: f64, learn_sigma: bool) -> usize {
+        let at_s = self.d * self.h + self.d + self.h;
+        let floor = SIGMA_MIN.ln();
+        let mut held = 0;
+        for (k, (p, g)) in self.params.iter_mut().zip(gradient).enumerate() {
+            if k >= at_s {
+                if !learn_sigma {
+                    continue;
+                }
+                *p += lr * g;
+                if *p < floor {
+                    *p = floor;
+                    held += 1;
+                }
+            } else {
+                *p += lr * g;
+            }
+        }
+        held
+    }
+
+    /// Every σ set to `sigma` (the run's starting or fixed variance).
+    pub fn set_sigma(&mut self, sigma: f64) {
+        let at_s = self.d * self.h + self.d + self.h;
+        for p in &mut self.params[at_s..] {
+            *p = sigma.max(SIGMA_MIN).ln();
+        }
     }
 
     /// One block Gibbs step: h ~ p(h | v) = σ(c + Wᵀ(v / σ²)), then v ~ N(b + W h, σ²).
@@ -301,5 +401,56 @@ mod tests {
                 var[i]
             );
         }
+    }
+
+    /// The sampled gradient with exact samples of the model (drawn from the mixture) as its
+    /// negative phase is the exact gradient up to sampling noise (200,000 samples).
+    #[test]
+    fn the_sampled_gradient_with_model_samples_is_the_exact_one() {
+        let m = random(4);
+        let mut rng = Rng::new(8);
+        let data: Vec<Vec<f64>> = (0..50).map(|_| vec![rng.normal(), rng.normal()]).collect();
+        let mixture = m.mixture();
+        let samples: Vec<Vec<f64>> = (0..200_000)
+            .map(|_| {
+                let mut u = rng.uniform();
+                let (_, mean) = mixture
+                    .iter()
+                    .find(|(pi, _)| {
+                        u -= pi;
+                        u <= 0.0
+                    })
+                    .unwrap_or(&mixture[mixture.len() - 1]);
+                (0..2)
+                    .map(|i| mean[i] + m.sigma(i) * rng.normal())
+                    .collect()
+            })
+            .collect();
+        let exact = m.exact_gradient(&data);
+        let sampled = m.sampled_gradient(&data, &samples);
+        for (k, (e, s)) in exact.iter().zip(&sampled).enumerate() {
+            assert!(
+                (e - s).abs() < 0.03 * (1.0 + e.abs()),
+                "parameter {k}: {e} vs {s}"
+            );
+        }
+    }
+
+    /// A σ pushed below the floor is held there and counted; with the variances fixed they
+    /// do not move at all.
+    #[test]
+    fn sigma_is_held_at_its_floor() {
+        let mut m = GbRbm::new(2, 2, &mut Rng::new(1));
+        m.set_sigma(0.03);
+        let mut g = vec![0.0; m.params.len()];
+        let at_s = 2 * 2 + 2 + 2;
+        g[at_s] = -100.0;
+        g[at_s + 1] = 1.0;
+        assert_eq!(m.ascend(&g, 0.1, true), 1);
+        assert_eq!(m.sigma(0), SIGMA_MIN);
+        assert!((m.sigma(1) - 0.03 * 0.1f64.exp()).abs() < 1e-12);
+        let before = m.params.clone();
+        assert_eq!(m.ascend(&g, 0.1, false), 0);
+        assert_eq!(m.params[at_s..], before[at_s..]);
     }
 }

@@ -353,6 +353,147 @@ impl Machine {
     }
 }
 
+/// How far two distributions over the same states are: ½ Σ |p − q|.
+pub fn total_variation(p: &[f64], q: &[f64]) -> f64 {
+    p.iter().zip(q).map(|(a, b)| (a - b).abs()).sum::<f64>() / 2.0
+}
+
+impl Machine {
+    /// p T for the update that resamples the units of `set` simultaneously, each from its
+    /// conditional given the old state — applied to a distribution, without building T.
+    fn step_distribution(&self, p: &[f64], set: &[usize]) -> Vec<f64> {
+        let n = self.n();
+        // The dense weights: each conditional is then a row's dot product, not a pair scan.
+        let w = self.coupling_matrix();
+        let m = self.pairs.len();
+        let mut out = vec![0.0; p.len()];
+        let mut on = vec![0.0; set.len()];
+        for (from, &mass) in p.iter().enumerate() {
+            if mass == 0.0 {
+                continue;
+            }
+            for (o, &i) in on.iter_mut().zip(set) {
+                let row = &w[i * n..(i + 1) * n];
+                let a: f64 = (0..n)
+                    .filter(|&j| (from >> j) & 1 == 1)
+                    .map(|j| row[j])
+                    .sum();
+                *o = sigmoid(self.params[m + i] + a);
+            }
+            for choice in 0..1usize << set.len() {
+                let mut to = from;
+                let mut prob = mass;
+                for (b, (&i, &pi)) in set.iter().zip(&on).enumerate() {
+                    let bit = (choice >> b) & 1 == 1;
+                    prob *= if bit { pi } else { 1.0 - pi };
+                    to = if bit { to | (1 << i) } else { to & !(1 << i) };
+                }
+                out[to] += prob;
+            }
+        }
+        out
+    }
+
+    /// p after one sequential sweep (one unit at a time, every unit).
+    pub fn sequential_step(&self, p: &[f64]) -> Vec<f64> {
+        (0..self.n()).fold(p.to_vec(), |q, i| self.step_distribution(&q, &[i]))
+    }
+
+    /// p after one step of the RBM's block sampler: every visible unit at once, then every
+    /// hidden unit at once (the visible units alone for a machine without hidden units: all
+    /// at once is then the whole update).
+    pub fn block_step(&self, p: &[f64]) -> Vec<f64> {
+        let visible: Vec<usize> = (0..self.d).collect();
+        let hidden: Vec<usize> = (self.d..self.n()).collect();
+        let q = self.step_distribution(p, &visible);
+        if hidden.is_empty() {
+            q
+        } else {
+            self.step_distribution(&q, &hidden)
+        }
+    }
+
+    /// The distribution the block sampler settles to (power iteration from p(x), up to
+    /// `max_steps` steps or until a step moves it by less than 1e-10 in total variation), and
+    /// the steps taken.
+    pub fn block_stationary(&self, max_steps: usize) -> (Vec<f64>, usize) {
+        let mut q = self.distribution();
+        for step in 1..=max_steps {
+            let next = self.block_step(&q);
+            let moved = total_variation(&q, &next);
+            q = next;
+            if moved < 1e-10 {
+                return (q, step);
+            }
+        }
+        (q, max_steps)
+    }
+
+    /// The RBM lesson's machine, for the restricted family (its pairs are W's entries in
+    /// row-major order, then the biases b and c: the same layout).
+    pub fn to_rbm(&self) -> Option<crate::rbm::Rbm> {
+        (self.couplings == Couplings::Rbm).then(|| crate::rbm::Rbm {
+            d: self.d,
+            h: self.k,
+            params: self.params.clone(),
+        })
+    }
+
+    /// The weights as a symmetric n × n matrix (0 where the family couples nothing), for the
+    /// page.
+    pub fn coupling_matrix(&self) -> Vec<f64> {
+        let n = self.n();
+        let mut m = vec![0.0; n * n];
+        for (&(i, j), &w) in self.pairs.iter().zip(&self.params) {
+            m[i * n + j] = w;
+            m[j * n + i] = w;
+        }
+        m
+    }
+
+    /// p(h_j = 1 | v) for each hidden unit of a restricted machine (the first RBM's output,
+    /// which the second RBM of a greedy stack learns from).
+    pub fn hidden_probabilities(&self, v: &[f64]) -> Vec<f64> {
+        let mut x = v.to_vec();
+        x.resize(self.n(), 0.0);
+        (self.d..self.n())
+            .map(|u| self.conditional(&x, u))
+            .collect()
+    }
+
+    /// A deep machine v − h1 − h2 from two RBMs trained greedily: the first (v − h1) gives
+    /// the visible–first-layer weights and the visible biases, the second (h1 − h2, trained on
+    /// the first's hidden probabilities) the first–second-layer weights and the second layer's
+    /// biases; the first layer's bias is the sum of both RBMs' biases on it.
+    pub fn stack(first: &Machine, second: &Machine) -> Result<Machine, Msg> {
+        let (d, h1, h2) = (first.d, first.k, second.k);
+        debug_assert_eq!(second.d, h1);
+        let mut deep = Machine::deep(d, h1, h2, &mut Rng::new(0))?;
+        let m = deep.pairs.len();
+        let weight = |from: &Machine, i: usize, j: usize| {
+            let p = from.pairs.iter().position(|&q| q == (i, j));
+            p.map_or(0.0, |p| from.params[p])
+        };
+        for (p, &(i, j)) in deep.pairs.iter().enumerate() {
+            deep.params[p] = if i < d {
+                weight(first, i, j)
+            } else {
+                weight(second, i - d, j - d)
+            };
+        }
+        for u in 0..d {
+            deep.params[m + u] = first.bias(u);
+        }
+        for j in 0..h1 {
+            deep.params[m + d + j] = first.bias(d + j) + second.bias(j);
+        }
+        for j in 0..h2 {
+            deep.params[m + d + h1 + j] = second.bias(h1 + j);
+        }
+        Ok(deep)
+    }
+}
+
 fn identity(size: usize) -> Vec<f64> {
     let mut t = vec![0.0; size * size];
     for i in 0..size {
@@ -477,6 +618,44 @@ mod tests {
         }
     }
 
+    /// The distribution steps the page shows are the transition matrices applied to p(x);
+    /// the RBM lesson's machine is the restricted family's; a block sampler's stationary
+    /// distribution is p(x) for the RBM and is not for the full machine.
+    #[test]
+    fn distribution_steps_are_the_transition_matrices() {
+        for &c in Couplings::ALL {
+            let m = random(c, 3, 2, 11);
+            let p: Vec<f64> = {
+                let mut rng = Rng::new(4);
+                let raw: Vec<f64> = (0..1 << m.n()).map(|_| rng.uniform()).collect();
+                let total: f64 = raw.iter().sum();
+                raw.iter().map(|x| x / total).collect()
+            };
+            let apply = |t: &[f64]| -> Vec<f64> {
+                let size = p.len();
+                (0..size)
+                    .map(|j| (0..size).map(|i| p[i] * t[i * size + j]).sum())
+                    .collect()
+            };
+            let close = |a: &[f64], b: &[f64]| total_variation(a, b) < 1e-13;
+            assert!(
+                close(&m.sequential_step(&p), &apply(&m.sweep_matrix())),
+                "{c:?}"
+            );
+            assert!(close(&m.block_step(&p), &apply(&m.block_matrix())), "{c:?}");
+            let (stationary, _) = m.block_stationary(2000);
+            let off = total_variation(&stationary, &m.distribution());
+            if c == Couplings::Rbm {
+                assert!(off < 1e-10, "RBM: {off}");
+                let rbm = m.to_rbm().unwrap();
+                assert!((rbm.log_z() - m.log_z()).abs() < 1e-12);
+            } else {
+                assert!(off > 1e-3, "{c:?}: {off}");
+                assert!(m.to_rbm().is_none());
+            }
+        }
+    }
+
     /// The sampler itself, not only its matrix: a long chain of sequential sweeps on a full
     /// machine visits the states as often as p(x) says (total variation, 200,000 sweeps over
     /// 32 states; measured 0.0035).
@@ -527,39 +706,10 @@ mod tests {
         let mut first = Machine::new(6, 4, Couplings::Rbm, &mut Rng::new(1)).unwrap();
         ascend(&mut first, &data, 2000);
         // p(h1_j = 1 | v) for each user: the second RBM's data.
-        let layer1: Vec<Vec<f64>> = data
-            .iter()
-            .map(|v| {
-                (0..4)
-                    .map(|j| {
-                        let mut x = v.clone();
-                        x.extend([0.0; 4]);
-                        first.conditional(&x, 6 + j)
-                    })
-                    .collect()
-            })
-            .collect();
+        let layer1: Vec<Vec<f64>> = data.iter().map(|v| first.hidden_probabilities(v)).collect();
         let mut second = Machine::new(4, 2, Couplings::Rbm, &mut Rng::new(2)).unwrap();
         ascend(&mut second, &layer1, 2000);
-        let mut greedy = Machine::deep(6, 4, 2, &mut Rng::new(3)).unwrap();
-        for &(i, j) in first.pairs() {
-            let w = first.params[first.pairs().iter().position(|&p| p == (i, j)).unwrap()];
-            assert!(greedy.set_weight(i, j, w));
-        }
-        for &(i, j) in second.pairs() {
-            let w = second.params[second.pairs().iter().position(|&p| p == (i, j)).unwrap()];
-            // The second RBM's units 0..4 are the first hidden layer, 4..6 the second.
-            assert!(greedy.set_weight(6 + i, 6 + j, w));
-        }
-        for u in 0..6 {
-            *greedy.bias_mut(u) = *first.bias_mut(u);
-        }
-        for j in 0..4 {
-            *greedy.bias_mut(6 + j) = *first.bias_mut(6 + j) + *second.bias_mut(j);
-        }
-        for j in 0..2 {
-            *greedy.bias_mut(10 + j) = *second.bias_mut(4 + j);
-        }
+        let greedy = Machine::stack(&first, &second).unwrap();
         let (j, g) = (
             joint.mean_log_likelihood(&data),
             greedy.mean_log_likelihood(&data),

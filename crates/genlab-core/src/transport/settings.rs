@@ -151,7 +151,7 @@ fn parse_masses(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Option<Vec<f
     (!out.is_empty()).then_some(out)
 }
 
-fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
+pub(crate) fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
     let mut out = Vec::new();
     let (mut bad, mut moved) = (0, false);
     let mut coord = |v: f64| {
@@ -209,7 +209,7 @@ fn parse_points(raw: &str, key: &str, notices: &mut Vec<Notice>) -> Vec<Point> {
     out
 }
 
-fn format_points(ps: &[Point]) -> String {
+pub(crate) fn format_points(ps: &[Point]) -> String {
     ps.iter()
         .map(|p| format!("{},{},{}", p.x, p.y, p.w))
         .collect::<Vec<_>>()

@@ -108,5 +108,7 @@ msg-cvae-same_dims = set to { $a0 }: the two dimensions shown must differ
 msg-cvae-posterior_2d = the exact posterior is summed on a grid over a 2-D latent space; this run's z has { $a0 } dimensions (set the latent size to 2)
 msg-ot-bad_imq_scale = the inverse multiquadric kernel's scale C must be a positive number
 msg-boltzmann-too_many_units = { $a0 } units are too many to enumerate every state exactly; at most { $a1 }
+msg-boltzmann-sigma_held = a σ was driven below { $a0 } and held there at { $a1 } update(s): with a variance near zero a point sitting on a component's mean has unbounded likelihood
+msg-boltzmann-diverged = a machine's weights went non-finite or past ±200 (too large to enumerate): lower the learning rate and reset
 msg-wae-supervised_ring = the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off
 msg-wae-diverged = a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset

@@ -110,5 +110,7 @@ msg-cvae-same_dims = ustawiono { $a0 }: dwa pokazywane wymiary muszą się róż
 msg-cvae-posterior_2d = dokładny rozkład a posteriori sumuje się na siatce w dwuwymiarowej przestrzeni utajonej; w tym przebiegu z ma { $a0 } wymiarów (ustaw rozmiar przestrzeni utajonej na 2)
 msg-ot-bad_imq_scale = skala C jądra odwrotnie wielokwadratowego musi być liczbą dodatnią
 msg-boltzmann-too_many_units = { $a0 } jednostek to za dużo, by dokładnie przejść po wszystkich stanach; najwyżej { $a1 }
+msg-boltzmann-sigma_held = σ zeszło poniżej { $a0 } i zostało tam zatrzymane przy { $a1 } aktualizacjach: przy wariancji bliskiej zeru punkt leżący na średniej składowej ma nieograniczoną wiarygodność
+msg-boltzmann-diverged = wagi maszyny przestały być skończone lub przekroczyły ±200 (za duże, by przeliczyć stany): zmniejsz współczynnik uczenia i zacznij od nowa
 msg-wae-supervised_ring = rozkład a priori z etykietami wiąże każdą klasę z jedną z dziesięciu składowych pierścienia: wymaga pierścienia, więc jest wyłączony
 msg-wae-diverged = tor jednego z regularyzatorów dał wartości nieskończone (dyskryminator lub waga λ za silne przy tej stałej uczenia): zmniejsz stałą uczenia lub λ i zacznij od nowa
