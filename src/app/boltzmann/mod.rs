@@ -77,13 +77,16 @@ pub fn BoltzmannLesson(
                     color: *color,
                 })
                 .collect();
-            history_chart(
+            let mut spec = history_chart(
                 &h,
                 &specs,
                 best.map(|b| (tr(l, "boltzmann.series.best"), b)),
                 false,
                 tr(l, "vae.axis.step"),
-            )
+            );
+            // The curves end at the top right, under the ceiling.
+            spec.legend = crate::charts::LegendAt::LowerRight;
+            spec
         })
     });
     let dbm_chart = live_history(
@@ -118,15 +121,6 @@ pub fn BoltzmannLesson(
         })
         .flatten()
     };
-    let steps_per_sec = move || {
-        let r = lesson.rate.get();
-        if r > 0.0 {
-            format!("{r:.0}")
-        } else {
-            "—".into()
-        }
-    };
-
     view! {
         <super::frame::LessonFrame lesson=lesson explain="boltzmann.explain"
                 settings={|l: Lesson| settings_panel::<BoltzmannSettings>(l).into_any()}
@@ -137,6 +131,9 @@ pub fn BoltzmannLesson(
                 })>
             <div class="lesson-grid">
                 <div class="charts">
+                    {move || view_of(lesson, |v| v.problem.clone()).flatten().map(|p| view! {
+                        <div class="banner error" role="alert" data-testid="data-problem">{message(lang.get(), &p)}</div>
+                    })}
                     <h3>{t("boltzmann.chart.families")}</h3>
                     <p class="hint">{t("boltzmann.families.hint")}</p>
                     <ChartCanvas spec=families_chart testid="chart-families" min_interval_ms=250.0 label=label("boltzmann.chart.families") size="chart-short" />
@@ -147,7 +144,6 @@ pub fn BoltzmannLesson(
                 <aside class="side">
                     <dl class="readouts">
                         <dt>{t("boltzmann.readout.best")}</dt><dd data-testid="best-ll">{best}</dd>
-                        <dt>{t("boltzmann.readout.steps_per_sec")}</dt><dd data-testid="steps-per-sec">{steps_per_sec}</dd>
                     </dl>
                     <p class="hint">{t("boltzmann.gradient.hint")}</p>
                     <super::frame::SettingsSlot />

@@ -164,6 +164,8 @@ pub struct GbView {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BoltzmannView {
+    /// Why the movie data cannot be trained on (too many units to enumerate, no users...).
+    pub problem: Option<Msg>,
     pub families: Vec<FamilyView>,
     /// The best mean log-likelihood any model reaches: the data's own distribution.
     pub best_ll: f64,
@@ -484,26 +486,16 @@ impl Gaussian {
     }
 }
 
-/// A square holding every point with a margin (at least [−1, 1]²).
+/// The pictures' square: centred on the origin, holding every point with a margin and at
+/// least [−3, 3]² (where the toy sets lie), so a picture one clicks on does not jump to the
+/// clicked points.
 fn square_around<'a>(points: impl Iterator<Item = &'a Vec<f64>>) -> [f64; 4] {
-    let (mut lo, mut hi) = ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]);
-    for p in points {
-        for a in 0..2 {
-            lo[a] = lo[a].min(p[a]);
-            hi[a] = hi[a].max(p[a]);
-        }
-    }
-    if !lo[0].is_finite() {
-        return [-1.0, 1.0, -1.0, 1.0];
-    }
-    let centre = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
-    let half = ((hi[0] - lo[0]).max(hi[1] - lo[1]) / 2.0 * 1.25).max(1.0);
-    [
-        centre[0] - half,
-        centre[0] + half,
-        centre[1] - half,
-        centre[1] + half,
-    ]
+    let reach = points
+        .flat_map(|p| [p[0].abs(), p[1].abs()])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    let half = (1.1 * reach).max(3.0);
+    [-half, half, -half, half]
 }
 
 fn points_bulk(points: &[Vec<f64>]) -> Bulk {
@@ -664,6 +656,7 @@ impl BoltzmannTrainer {
                 let ph = phase(self.steps, self.s.layer_steps);
                 let by = |c: Couplings| b.families.iter().find(|l| l.machine.couplings == c);
                 BoltzmannView {
+                    problem: None,
                     families: b
                         .families
                         .iter()
@@ -688,7 +681,8 @@ impl BoltzmannTrainer {
                     gb,
                 }
             }
-            Err(_) => BoltzmannView {
+            Err(why) => BoltzmannView {
+                problem: Some(why.clone()),
                 families: vec![],
                 best_ll: f64::NAN,
                 samplers: vec![],
