@@ -71,6 +71,14 @@ pub fn summarize(spec: &ChartSpec) -> Vec<SummaryRow> {
                 min: None,
                 max: None,
             },
+            Layer::Segments { name, segments, .. } => SummaryRow {
+                name: name.clone(),
+                count: segments.len(),
+                x_range: finite_range(segments.iter().flat_map(|(a, b)| [a.0, b.0])),
+                last: None,
+                min: None,
+                max: None,
+            },
             Layer::HLine { name, y, .. } => SummaryRow {
                 name: name.clone(),
                 count: 1,

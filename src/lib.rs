@@ -4,6 +4,7 @@
 //! The string catalog and the URL routing are plain Rust and tested natively; everything that
 //! touches the browser compiles for wasm32 only.
 
+pub mod contour;
 pub mod i18n;
 pub mod raster;
 pub mod route;

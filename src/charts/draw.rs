@@ -305,6 +305,32 @@ where
                     )
                     .map_err(|e| e.to_string())?;
             }
+            Layer::Segments {
+                name,
+                color,
+                segments,
+            } => {
+                let style = color.stroke_width(line_w);
+                for (a, b) in segments {
+                    let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else {
+                        continue;
+                    };
+                    root.draw(&PathElement::new(
+                        vec![chart.backend_coord(&a), chart.backend_coord(&b)],
+                        style,
+                    ))
+                    .map_err(|e| e.to_string())?;
+                }
+                if !name.is_empty() {
+                    legend.push(Entry {
+                        name: name.clone(),
+                        mark: Mark::Line {
+                            color: *color,
+                            dashed: false,
+                        },
+                    });
+                }
+            }
             Layer::Arrows {
                 name,
                 color,

@@ -38,6 +38,12 @@ pub enum Layer {
         points: Vec<(f64, f64)>,
         radius: f64,
     },
+    /// Separate line segments in data coordinates (contour lines).
+    Segments {
+        name: String,
+        color: RGBColor,
+        segments: Vec<((f64, f64), (f64, f64))>,
+    },
     /// Values on an nx × ny grid over the chart's ranges (row 0 at the bottom), coloured by
     /// [`viridis`] between `lo` and `hi`.
     Heatmap {
@@ -93,7 +99,7 @@ impl ChartSpec {
                 Layer::Line { points, .. } => points.iter().map(|p| p.1).collect(),
                 Layer::HLine { y, .. } => vec![*y],
                 Layer::Bars { heights, .. } => heights.clone(),
-                Layer::Arrows { .. } | Layer::Heatmap { .. } => vec![],
+                Layer::Arrows { .. } | Layer::Heatmap { .. } | Layer::Segments { .. } => vec![],
                 Layer::Points { points, .. } => points.iter().map(|p| p.1).collect(),
             };
             for y in ys.into_iter().filter(|y| y.is_finite()) {

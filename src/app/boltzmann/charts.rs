@@ -5,6 +5,7 @@
 use genlab_core::boltzmann::{ExpertsView, GbLaneView, GbView, SamplerCheck};
 
 use crate::charts::{palette, ChartSpec, Layer, LegendAt};
+use crate::contour::{contour_segments, mass_level};
 use crate::i18n::{tr, Lang};
 
 fn pairs(xy: &[f32]) -> Vec<(f64, f64)> {
@@ -170,6 +171,12 @@ pub fn gb_spec(g: &GbView, lane: &GbLaneView, lang: Lang) -> ChartSpec {
         .filter(|(m, &w)| w > 0.01 && inside(m))
         .map(|(m, _)| m)
         .collect();
+    // The lines that enclose half and nine tenths of the probability (on the picture).
+    let contours: Vec<((f64, f64), (f64, f64))> = [0.5, 0.9]
+        .iter()
+        .filter_map(|&m| mass_level(&density, m))
+        .flat_map(|level| contour_segments(&density, n, n, (x0, x1), (y0, y1), level))
+        .collect();
     let mut layers = vec![
         Layer::Heatmap {
             nx: n,
@@ -177,6 +184,11 @@ pub fn gb_spec(g: &GbView, lane: &GbLaneView, lang: Lang) -> ChartSpec {
             values: density,
             lo: 0.0,
             hi,
+        },
+        Layer::Segments {
+            name: tr(lang, "boltzmann.series.contours").into(),
+            color: palette::SKY,
+            segments: contours,
         },
         Layer::Points {
             name: tr(lang, "boltzmann.series.train").into(),

@@ -24,6 +24,7 @@ boltzmann-series-data_freq = share of the users
 boltzmann-series-train = training points
 boltzmann-series-test = held-out points
 boltzmann-series-chains = chains
+boltzmann-series-contours = contours holding 50 % and 90 % of the mass
 boltzmann-series-means = component means
 boltzmann-data-title = The movie-goers
 boltzmann-data-hint = The lecture's six users and their movies. Toggle a rating, remove or add a user: every family restarts on the new data. With more users the families differ more.

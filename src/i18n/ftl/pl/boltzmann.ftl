@@ -24,6 +24,7 @@ boltzmann-series-data_freq = udział użytkowników
 boltzmann-series-train = punkty uczące
 boltzmann-series-test = punkty odłożone
 boltzmann-series-chains = łańcuchy
+boltzmann-series-contours = kontury obejmujące 50 % i 90 % masy
 boltzmann-series-means = średnie składowych
 boltzmann-data-title = Kinomani
 boltzmann-data-hint = Sześciu użytkowników z wykładu i ich filmy. Przełącz ocenę, usuń lub dodaj użytkownika: każda rodzina zaczyna od nowa na nowych danych. Przy większej liczbie użytkowników rodziny różnią się bardziej.

@@ -24,6 +24,7 @@ boltzmann-series-data_freq = доля пользователей
 boltzmann-series-train = обучающие точки
 boltzmann-series-test = отложенные точки
 boltzmann-series-chains = цепи
+boltzmann-series-contours = контуры, охватывающие 50 % и 90 % массы
 boltzmann-series-means = средние компонент
 boltzmann-data-title = Киноманы
 boltzmann-data-hint = Шесть пользователей из лекции и их фильмы. Переключите оценку, удалите или добавьте пользователя: каждая машина начинает заново на новых данных. Чем больше пользователей, тем сильнее различаются машины.
