@@ -467,7 +467,8 @@ fn GbPanel(lesson: Lesson, method: GbMethod, settings: Memo<BoltzmannSettings>) 
         <div class="lane" data-testid=format!("{id}-panel")>
             <h4>{title}</h4>
             <div class="clickable" on:pointerdown=on_down>
-                <ChartCanvas spec=spec testid=id label=label size="chart-short" />
+                // Tall: the picture is nearly square, and the legend covers less of it.
+                <ChartCanvas spec=spec testid=id label=label size="chart-tall" />
             </div>
             <p class="hint num" data-testid=format!("{id}-numbers") data-ll=ll>{numbers}</p>
             <p class="notice" data-testid=format!("{id}-held")>{held}</p>
