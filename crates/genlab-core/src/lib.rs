@@ -13,6 +13,7 @@ pub mod eigen;
 pub mod gan;
 pub mod golden;
 pub mod gradcheck;
+pub mod langevin;
 pub mod lesson;
 pub mod math;
 pub mod msg;
