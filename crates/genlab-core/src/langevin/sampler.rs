@@ -33,7 +33,18 @@ impl Sampler {
 
     /// Moves `x` one step of size λ; returns whether it moved (MALA may reject).
     pub fn step(self, e: &Energy, x: &mut [f64; 2], lambda: f64, rng: &mut Rng) -> bool {
-        let (ex, g) = e.value_and_gradient(*x);
+        self.step_on(|p| e.value_and_gradient(p), x, lambda, rng)
+    }
+
+    /// The same on any landscape given as x ↦ (E(x), ∇E(x)) — a trained energy network's.
+    pub fn step_on(
+        self,
+        mut energy: impl FnMut([f64; 2]) -> (f64, [f64; 2]),
+        x: &mut [f64; 2],
+        lambda: f64,
+        rng: &mut Rng,
+    ) -> bool {
+        let (ex, g) = energy(*x);
         match self {
             Sampler::Slide => {
                 let sd = (lambda / 2.0).sqrt();
@@ -55,7 +66,7 @@ impl Sampler {
                     x[0] - 0.5 * lambda * g[0] + sd * rng.normal(),
                     x[1] - 0.5 * lambda * g[1] + sd * rng.normal(),
                 ];
-                let (ey, gy) = e.value_and_gradient(y);
+                let (ey, gy) = energy(y);
                 let log_q = |to: [f64; 2], from: [f64; 2], gf: [f64; 2]| {
                     let d0 = to[0] - from[0] + 0.5 * lambda * gf[0];
                     let d1 = to[1] - from[1] + 0.5 * lambda * gf[1];

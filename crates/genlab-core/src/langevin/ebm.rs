@@ -1,0 +1,247 @@
+//! An energy model learned from 2-D points (lecture 002's contrastive gradient, lecture 001's
+//! JEM algorithm lines 4–7): E_θ(x) a small tanh network; each update lowers the energy of a
+//! data batch and raises it at samples from short-run SGLD (Welling–Teh's form) started from a
+//! replay buffer — or, with probability ρ, from uniform noise U(−1, 1)·scale —
+//!   ∂L/∂θ = mean ∂E_θ(x_data)/∂θ − mean ∂E_θ(x_model)/∂θ,
+//! the samples going back into the buffer. In the plane the learned density
+//! exp(−E_θ)/Z is normalised on a grid: its exact held-out negative log-likelihood is the
+//! number an energy model normally cannot show.
+
+use super::grid::Grid;
+use super::sampler::Sampler;
+use crate::nn::mlp::{Activation, Mlp, Tape};
+use crate::nn::optim::{Optimizer, OptimizerKind};
+use crate::rng::Rng;
+
+/// E_θ(x): a tanh network 2 → H → H → 1 (tanh, so ∇ₓE is smooth for Langevin).
+#[derive(Clone, Debug)]
+pub struct EnergyNet {
+    pub net: Mlp,
+    tape: Tape,
+}
+
+impl EnergyNet {
+    pub fn new(hidden: usize, rng: &mut Rng) -> EnergyNet {
+        EnergyNet {
+            net: Mlp::new(&[2, hidden, hidden, 1], Activation::Tanh, rng),
+            tape: Tape::default(),
+        }
+    }
+
+    /// E_θ of each point.
+    pub fn energies(&mut self, xs: &[[f64; 2]]) -> Vec<f64> {
+        let flat: Vec<f64> = xs.iter().flat_map(|p| *p).collect();
+        self.net.forward(&flat, xs.len(), &mut self.tape).to_vec()
+    }
+
+    /// E_θ(x) and ∇ₓE_θ(x) at one point.
+    pub fn value_and_gradient(&mut self, x: [f64; 2]) -> (f64, [f64; 2]) {
+        let e = self.net.forward(&x, 1, &mut self.tape)[0];
+        // The parameters' gradient is not wanted here: a scratch the size of θ.
+        let mut scratch = vec![0.0; self.net.n_params()];
+        let g = self.net.backward(&mut self.tape, &[1.0], &mut scratch);
+        (e, [g[0], g[1]])
+    }
+
+    /// Adds `weight` · Σ_x ∂E_θ(x)/∂θ into `d_params`.
+    pub fn add_parameter_gradient(&mut self, xs: &[[f64; 2]], weight: f64, d_params: &mut [f64]) {
+        let flat: Vec<f64> = xs.iter().flat_map(|p| *p).collect();
+        self.net.forward(&flat, xs.len(), &mut self.tape);
+        let d_out = vec![weight; xs.len()];
+        self.net.backward(&mut self.tape, &d_out, d_params);
+    }
+
+    /// log Z of exp(−E_θ) on `grid`, and the mean negative log-likelihood of `points` under the
+    /// normalised model.
+    pub fn exact_nll(&mut self, grid: &Grid, points: &[[f64; 2]]) -> (f64, f64) {
+        let cells: Vec<[f64; 2]> = (0..grid.n * grid.n).map(|c| grid.centre(c)).collect();
+        let neg: Vec<f64> = self.energies(&cells).iter().map(|e| -e).collect();
+        let log_z = crate::math::log_sum_exp(&neg) + 2.0 * grid.cell().ln();
+        let e = self.energies(points);
+        (
+            log_z,
+            e.iter().sum::<f64>() / points.len().max(1) as f64 + log_z,
+        )
+    }
+}
+
+/// How the energy model trains.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EbmKnobs {
+    pub lr: f64,
+    /// SGLD step λ and steps per update.
+    pub lambda: f64,
+    pub sgld_steps: u32,
+    /// Probability that a buffer sample restarts from noise, and the noise's half-width.
+    pub rho: f64,
+    pub restart_scale: f64,
+}
+
+/// The energy model in training: its network, optimiser, replay buffer and stream.
+#[derive(Clone, Debug)]
+pub struct Ebm {
+    pub energy: EnergyNet,
+    opt: Optimizer,
+    pub buffer: Vec<[f64; 2]>,
+    rng: Rng,
+    /// Restarts drawn so far and buffer draws in all (the restart frequency, shown and tested).
+    pub restarts: u64,
+    pub draws: u64,
+}
+
+impl Ebm {
+    /// A network from `init` and a buffer of `buffer` points of noise.
+    pub fn new(hidden: usize, buffer: usize, scale: f64, init: &mut Rng, rng: Rng) -> Ebm {
+        let energy = EnergyNet::new(hidden, init);
+        let mut rng = rng;
+        let buffer = (0..buffer)
+            .map(|_| {
+                [
+                    scale * (2.0 * rng.uniform() - 1.0),
+                    scale * (2.0 * rng.uniform() - 1.0),
+                ]
+            })
+            .collect();
+        Ebm {
+            opt: Optimizer::new(OptimizerKind::Adam, energy.net.n_params(), 0.9),
+            energy,
+            buffer,
+            rng,
+            restarts: 0,
+            draws: 0,
+        }
+    }
+
+    /// One update on a data batch; returns the samples it contrasted with (the chains' ends).
+    pub fn step(&mut self, data: &[[f64; 2]], k: &EbmKnobs) -> Vec<[f64; 2]> {
+        let n = data.len();
+        // JEM's lines 4–5: start from the buffer, or from noise with probability ρ.
+        let slots: Vec<usize> = (0..n).map(|_| self.rng.below(self.buffer.len())).collect();
+        let mut samples: Vec<[f64; 2]> = slots
+            .iter()
+            .map(|&s| {
+                self.draws += 1;
+                if self.rng.uniform() < k.rho {
+                    self.restarts += 1;
+                    let u = |r: &mut Rng| k.restart_scale * (2.0 * r.uniform() - 1.0);
+                    [u(&mut self.rng), u(&mut self.rng)]
+                } else {
+                    self.buffer[s]
+                }
+            })
+            .collect();
+        // Lines 6–7: short-run SGLD on the current energy.
+        let energy = &mut self.energy;
+        for x in samples.iter_mut() {
+            for _ in 0..k.sgld_steps {
+                Sampler::WellingTeh.step_on(
+                    |p| energy.value_and_gradient(p),
+                    x,
+                    k.lambda,
+                    &mut self.rng,
+                );
+            }
+        }
+        let mut grad = vec![0.0; self.energy.net.n_params()];
+        self.energy
+            .add_parameter_gradient(data, 1.0 / n as f64, &mut grad);
+        self.energy
+            .add_parameter_gradient(&samples, -1.0 / n as f64, &mut grad);
+        self.opt.step(&mut self.energy.net.params, &grad, k.lr);
+        for (&s, x) in slots.iter().zip(&samples) {
+            self.buffer[s] = *x;
+        }
+        samples
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gradcheck::max_relative_error;
+    use crate::toy2d::Toy;
+
+    /// ∇ₓE_θ and ∂E_θ/∂θ against central differences in f64.
+    #[test]
+    fn the_energy_networks_gradients_match_finite_differences() {
+        let mut e = EnergyNet::new(8, &mut Rng::new(3));
+        for p in e.net.params.iter_mut() {
+            *p *= 2.0;
+        }
+        let x = [0.3, -0.7];
+        let (_, g) = e.value_and_gradient(x);
+        let mut probe = e.clone();
+        let (err, _) = max_relative_error(&x, &g, |q| probe.energies(&[[q[0], q[1]]])[0], 1e-6, 2);
+        assert!(err < 1e-7, "∇ₓE: {err}");
+        let xs = [[0.3, -0.7], [1.1, 0.4], [-0.5, 0.9]];
+        let mut d = vec![0.0; e.net.n_params()];
+        e.add_parameter_gradient(&xs, 1.0, &mut d);
+        let params = e.net.params.clone();
+        let mut probe = e.clone();
+        let (err, _) = max_relative_error(
+            &params,
+            &d,
+            |p| {
+                probe.net.params.copy_from_slice(p);
+                probe.energies(&xs).iter().sum()
+            },
+            1e-6,
+            200,
+        );
+        assert!(err < 1e-6, "∂E/∂θ: {err}");
+    }
+
+    /// The replay buffer restarts from noise as often as ρ says (binomial, 5 standard errors).
+    #[test]
+    fn the_buffer_restarts_at_rate_rho() {
+        let mut ebm = Ebm::new(8, 100, 3.0, &mut Rng::new(1), Rng::new(2));
+        let knobs = EbmKnobs {
+            lr: 1e-3,
+            lambda: 0.01,
+            sgld_steps: 1,
+            rho: 0.05,
+            restart_scale: 3.0,
+        };
+        let data = vec![[0.0, 0.0]; 50];
+        for _ in 0..200 {
+            ebm.step(&data, &knobs);
+        }
+        let (r, n) = (ebm.restarts as f64, ebm.draws as f64);
+        let se = (0.05 * 0.95 / n).sqrt();
+        assert!((r / n - 0.05).abs() < 5.0 * se, "{r} of {n}");
+    }
+
+    /// A seeded run on the three blobs (600 updates of 64 points, 20 SGLD steps each) lowers
+    /// the exact held-out negative log-likelihood from the untrained network's 4.21 to a
+    /// measured 1.61 — near the blobs' own entropy, about 1.53 nats.
+    #[test]
+    fn training_lowers_the_exact_held_out_nll() {
+        let data = Toy::Blobs.sample(&mut Rng::new(5), 400);
+        let held = Toy::Blobs.sample(&mut Rng::new(6), 400);
+        let grid = Grid { half: 4.0, n: 60 };
+        let mut ebm = Ebm::new(32, 1000, 3.0, &mut Rng::new(1), Rng::new(2));
+        let knobs = EbmKnobs {
+            lr: 3e-3,
+            lambda: 0.02,
+            sgld_steps: 20,
+            rho: 0.05,
+            restart_scale: 3.0,
+        };
+        let (_, before) = ebm.energy.exact_nll(&grid, &held);
+        let mut rng = Rng::new(9);
+        for step in 0..600 {
+            let batch: Vec<[f64; 2]> = (0..64).map(|_| data[rng.below(data.len())]).collect();
+            ebm.step(&batch, &knobs);
+            if step % 100 == 99 {
+                eprintln!(
+                    "step {}: held-out NLL {:.3}",
+                    step + 1,
+                    ebm.energy.exact_nll(&grid, &held).1
+                );
+            }
+        }
+        let (_, after) = ebm.energy.exact_nll(&grid, &held);
+        eprintln!("held-out NLL {before:.3} → {after:.3}");
+        assert!(before > 4.0 && after < 1.8, "{before} → {after}");
+    }
+}
