@@ -26,22 +26,45 @@ const NOISE: f64 = 0.1;
 impl Toy {
     /// `n` points.
     pub fn sample(self, rng: &mut Rng, n: usize) -> Vec<[f64; 2]> {
+        self.sample_labelled(rng, n)
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect()
+    }
+
+    /// Classes a labelled sample has: one per blob, ring or moon.
+    pub fn classes(self) -> usize {
+        match self {
+            Toy::Blobs => BLOB_CENTRES.len(),
+            Toy::Rings | Toy::Moons => 2,
+        }
+    }
+
+    /// `n` points, each with the blob, ring or moon it came from (a classifier's labels).
+    pub fn sample_labelled(self, rng: &mut Rng, n: usize) -> Vec<([f64; 2], usize)> {
         (0..n)
             .map(|i| match self {
                 Toy::Blobs => {
-                    let c = BLOB_CENTRES[rng.below(BLOB_CENTRES.len())];
-                    [
-                        c[0] + BLOB_SIGMA * rng.normal(),
-                        c[1] + BLOB_SIGMA * rng.normal(),
-                    ]
+                    let k = rng.below(BLOB_CENTRES.len());
+                    let c = BLOB_CENTRES[k];
+                    (
+                        [
+                            c[0] + BLOB_SIGMA * rng.normal(),
+                            c[1] + BLOB_SIGMA * rng.normal(),
+                        ],
+                        k,
+                    )
                 }
                 Toy::Rings => {
                     let r = RING_RADII[i % 2];
                     let a = 2.0 * PI * rng.uniform();
-                    [
-                        r * a.cos() + NOISE * rng.normal(),
-                        r * a.sin() + NOISE * rng.normal(),
-                    ]
+                    (
+                        [
+                            r * a.cos() + NOISE * rng.normal(),
+                            r * a.sin() + NOISE * rng.normal(),
+                        ],
+                        i % 2,
+                    )
                 }
                 Toy::Moons => {
                     // The upper moon centred on (0, 0), the lower on (1, 0.5), both shifted so the
@@ -52,10 +75,13 @@ impl Toy {
                     } else {
                         (1.0 - a.cos(), 0.5 - a.sin())
                     };
-                    [
-                        1.5 * (x - 0.5) + NOISE * rng.normal(),
-                        1.5 * (y - 0.25) + NOISE * rng.normal(),
-                    ]
+                    (
+                        [
+                            1.5 * (x - 0.5) + NOISE * rng.normal(),
+                            1.5 * (y - 0.25) + NOISE * rng.normal(),
+                        ],
+                        i % 2,
+                    )
                 }
             })
             .collect()

@@ -77,16 +77,75 @@ pub struct EbmKnobs {
     pub restart_scale: f64,
 }
 
+/// JEM's replay buffer: past chains' ends, each draw restarting from uniform noise
+/// U(−scale, scale)² with probability ρ instead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReplayBuffer {
+    pub points: Vec<[f64; 2]>,
+    /// Restarts drawn so far and draws in all (the restart frequency, shown and tested).
+    pub restarts: u64,
+    pub draws: u64,
+}
+
+impl ReplayBuffer {
+    /// `size` points of noise.
+    pub fn new(size: usize, scale: f64, rng: &mut Rng) -> ReplayBuffer {
+        ReplayBuffer {
+            points: (0..size.max(1))
+                .map(|_| {
+                    [
+                        scale * (2.0 * rng.uniform() - 1.0),
+                        scale * (2.0 * rng.uniform() - 1.0),
+                    ]
+                })
+                .collect(),
+            restarts: 0,
+            draws: 0,
+        }
+    }
+
+    /// `n` chain starts and the slots they came from (JEM's lines 4–5).
+    pub fn draw(
+        &mut self,
+        n: usize,
+        rho: f64,
+        scale: f64,
+        rng: &mut Rng,
+    ) -> (Vec<usize>, Vec<[f64; 2]>) {
+        let slots: Vec<usize> = (0..n).map(|_| rng.below(self.points.len())).collect();
+        let starts = slots
+            .iter()
+            .map(|&s| {
+                self.draws += 1;
+                if rng.uniform() < rho {
+                    self.restarts += 1;
+                    [
+                        scale * (2.0 * rng.uniform() - 1.0),
+                        scale * (2.0 * rng.uniform() - 1.0),
+                    ]
+                } else {
+                    self.points[s]
+                }
+            })
+            .collect();
+        (slots, starts)
+    }
+
+    /// The chains' ends go back where their starts came from.
+    pub fn put_back(&mut self, slots: &[usize], ends: &[[f64; 2]]) {
+        for (&s, x) in slots.iter().zip(ends) {
+            self.points[s] = *x;
+        }
+    }
+}
+
 /// The energy model in training: its network, optimiser, replay buffer and stream.
 #[derive(Clone, Debug)]
 pub struct Ebm {
     pub energy: EnergyNet,
     opt: Optimizer,
-    pub buffer: Vec<[f64; 2]>,
+    pub buffer: ReplayBuffer,
     rng: Rng,
-    /// Restarts drawn so far and buffer draws in all (the restart frequency, shown and tested).
-    pub restarts: u64,
-    pub draws: u64,
 }
 
 impl Ebm {
@@ -94,42 +153,18 @@ impl Ebm {
     pub fn new(hidden: usize, buffer: usize, scale: f64, init: &mut Rng, rng: Rng) -> Ebm {
         let energy = EnergyNet::new(hidden, init);
         let mut rng = rng;
-        let buffer = (0..buffer)
-            .map(|_| {
-                [
-                    scale * (2.0 * rng.uniform() - 1.0),
-                    scale * (2.0 * rng.uniform() - 1.0),
-                ]
-            })
-            .collect();
         Ebm {
             opt: Optimizer::new(OptimizerKind::Adam, energy.net.n_params(), 0.9),
             energy,
-            buffer,
+            buffer: ReplayBuffer::new(buffer, scale, &mut rng),
             rng,
-            restarts: 0,
-            draws: 0,
         }
     }
 
     /// One update on a data batch; returns the samples it contrasted with (the chains' ends).
     pub fn step(&mut self, data: &[[f64; 2]], k: &EbmKnobs) -> Vec<[f64; 2]> {
         let n = data.len();
-        // JEM's lines 4–5: start from the buffer, or from noise with probability ρ.
-        let slots: Vec<usize> = (0..n).map(|_| self.rng.below(self.buffer.len())).collect();
-        let mut samples: Vec<[f64; 2]> = slots
-            .iter()
-            .map(|&s| {
-                self.draws += 1;
-                if self.rng.uniform() < k.rho {
-                    self.restarts += 1;
-                    let u = |r: &mut Rng| k.restart_scale * (2.0 * r.uniform() - 1.0);
-                    [u(&mut self.rng), u(&mut self.rng)]
-                } else {
-                    self.buffer[s]
-                }
-            })
-            .collect();
+        let (slots, mut samples) = self.buffer.draw(n, k.rho, k.restart_scale, &mut self.rng);
         // Lines 6–7: short-run SGLD on the current energy.
         let energy = &mut self.energy;
         for x in samples.iter_mut() {
@@ -148,9 +183,7 @@ impl Ebm {
         self.energy
             .add_parameter_gradient(&samples, -1.0 / n as f64, &mut grad);
         self.opt.step(&mut self.energy.net.params, &grad, k.lr);
-        for (&s, x) in slots.iter().zip(&samples) {
-            self.buffer[s] = *x;
-        }
+        self.buffer.put_back(&slots, &samples);
         samples
     }
 }
@@ -206,7 +239,7 @@ mod tests {
         for _ in 0..200 {
             ebm.step(&data, &knobs);
         }
-        let (r, n) = (ebm.restarts as f64, ebm.draws as f64);
+        let (r, n) = (ebm.buffer.restarts as f64, ebm.buffer.draws as f64);
         let se = (0.05 * 0.95 / n).sqrt();
         assert!((r / n - 0.05).abs() < 5.0 * se, "{r} of {n}");
     }
