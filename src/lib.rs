@@ -29,6 +29,7 @@ pub fn choice_label_key(param: &str, option: &str) -> String {
     let family = match param {
         "g_act" | "d_act" | "act" | "code_act" => "activation",
         "demo_noise" => "corruption",
+        "ebm_data" | "jem_data" => "toy",
         _ => param,
     };
     format!("choice.{family}.{option}")

@@ -8,6 +8,7 @@ mod cvae;
 mod device;
 mod frame;
 mod gan;
+mod langevin;
 mod latent;
 mod lesson;
 mod link;
@@ -249,7 +250,8 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
         LessonId::ConditionalVae => view! { <cvae::CvaeLesson query speed /> }.into_any(),
         LessonId::Wae => view! { <wae::WaeLesson query speed /> }.into_any(),
         LessonId::Boltzmann => view! { <boltzmann::BoltzmannLesson query speed /> }.into_any(),
-        LessonId::Langevin | LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
+        LessonId::Langevin => view! { <langevin::LangevinLesson query speed /> }.into_any(),
+        LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
     };
     debug_assert!(
         id.is_built(),

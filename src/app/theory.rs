@@ -377,3 +377,37 @@ pub fn boltzmann_rows(units: u32, full_ll: Option<f64>, gb_hidden: u32) -> Vec<S
         )),
     ]
 }
+
+/// Energy models and Langevin sampling (lectures 001, 002): p(x) = e^{−E}/Z on the grid, the
+/// correct Langevin step beside the slide's (and the temperature it samples), the schedule's
+/// conditions, the contrastive gradient, and JEM's reading of a classifier — with the run's
+/// step and γ.
+pub fn langevin_rows(lambda: f64, gamma: f64) -> Vec<String> {
+    vec![
+        block(
+            "<mi>p</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mfrac><msup><mi>e</mi><mrow><mo>−</mo><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow></msup><mi>Z</mi></mfrac>\
+             <mo>,</mo><mspace width=\"0.5em\"/><mi>Z</mi><mo>≈</mo><munder><mo>∑</mo><mi>c</mi></munder><msup><mi>e</mi><mrow><mo>−</mo><mi>E</mi><mo>(</mo><msub><mi>x</mi><mi>c</mi></msub><mo>)</mo></mrow></msup><msup><mi>h</mi><mn>2</mn></msup>",
+        ),
+        block(&format!(
+            "<msub><mi>x</mi><mrow><mi>τ</mi><mo>+</mo><mn>1</mn></mrow></msub><mo>=</mo><msub><mi>x</mi><mi>τ</mi></msub><mo>−</mo><mfrac><msub><mi>λ</mi><mi>τ</mi></msub><mn>2</mn></mfrac><msub><mo>∇</mo><mi>x</mi></msub><mi>E</mi><mo>+</mo><mi>ε</mi><mo>,</mo><mspace width=\"0.5em\"/><mi>ε</mi><mo>∼</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><msub><mi>λ</mi><mi>τ</mi></msub><mi>I</mi><mo>)</mo>\
+             <mo>;</mo><mspace width=\"1em\"/><mi>λ</mi><mo>=</mo>{}",
+            mn(lambda)
+        )),
+        block(
+            "<msub><mi>x</mi><mi>τ</mi></msub><mo>−</mo><mi>λ</mi><mo>∇</mo><mi>E</mi><mo>+</mo><mi>N</mi><mo>(</mo><mn>0</mn><mo>,</mo><mfrac><mi>λ</mi><mn>2</mn></mfrac><mo>)</mo>\
+             <mo>⇒</mo><mfrac><msup><mi>e</mi><mrow><mo>−</mo><mn>4</mn><mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo></mrow></msup><msub><mi>Z</mi><mrow><mn>1</mn><mo>/</mo><mn>4</mn></mrow></msub></mfrac>",
+        ),
+        block(&format!(
+            "<msub><mi>λ</mi><mi>τ</mi></msub><mo>=</mo><mi>a</mi><msup><mrow><mo>(</mo><mi>b</mi><mo>+</mo><mi>τ</mi><mo>)</mo></mrow><mrow><mo>−</mo><mi>γ</mi></mrow></msup><mo>:</mo><mspace width=\"0.5em\"/>\
+             <munder><mo>∑</mo><mi>τ</mi></munder><msub><mi>λ</mi><mi>τ</mi></msub><mo>=</mo><mi>∞</mi><mo>,</mo><munder><mo>∑</mo><mi>τ</mi></munder><msubsup><mi>λ</mi><mi>τ</mi><mn>2</mn></msubsup><mo>&lt;</mo><mi>∞</mi><mo>⇔</mo><mfrac><mn>1</mn><mn>2</mn></mfrac><mo>&lt;</mo><mi>γ</mi><mo>≤</mo><mn>1</mn><mo>;</mo><mspace width=\"0.5em\"/><mi>γ</mi><mo>=</mo>{}",
+            mn(gamma)
+        )),
+        block(
+            "<mfrac><mrow><mo>∂</mo><mi>L</mi></mrow><mrow><mo>∂</mo><mi>θ</mi></mrow></mfrac><mo>=</mo><msub><mi>𝔼</mi><mtext>data</mtext></msub><mfrac><mrow><mo>∂</mo><msub><mi>E</mi><mi>θ</mi></msub><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mrow><mo>∂</mo><mi>θ</mi></mrow></mfrac><mo>−</mo><msub><mi>𝔼</mi><mtext>model</mtext></msub><mfrac><mrow><mo>∂</mo><msub><mi>E</mi><mi>θ</mi></msub><mo>(</mo><mi>x</mi><mo>)</mo></mrow><mrow><mo>∂</mo><mi>θ</mi></mrow></mfrac>",
+        ),
+        block(
+            "<mtext>JEM: </mtext><mi>p</mi><mo>(</mo><mi>x</mi><mo>,</mo><mi>y</mi><mo>)</mo><mo>=</mo><mfrac><msup><mi>e</mi><mrow><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>[</mo><mi>y</mi><mo>]</mo></mrow></msup><mi>Z</mi></mfrac><mo>,</mo><mspace width=\"0.5em\"/>\
+             <mi>E</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>=</mo><mo>−</mo><mtext>LogSumExp</mtext><msub><mrow></mrow><mi>y</mi></msub><mi>f</mi><mo>(</mo><mi>x</mi><mo>)</mo><mo>[</mo><mi>y</mi><mo>]</mo>",
+        ),
+    ]
+}

@@ -149,9 +149,9 @@ lessons! {
         ConditionalVae = "cvae" => crate::cvae::CvaeTrainer;
         Wae = "wae" => crate::wae::WaeTrainer;
         Boltzmann = "boltzmann" => crate::boltzmann::BoltzmannTrainer;
+        Langevin = "langevin" => crate::langevin::LangevinTrainer;
     }
     planned {
-        Langevin = "langevin";
         Dbn = "dbn";
     }
 }
