@@ -204,12 +204,12 @@ fn every_built_lesson_exports_and_continues_exactly() {
 /// Every message key the registry can produce exists in the model code's English catalog.
 #[test]
 fn a_planned_lesson_says_so_in_a_known_message() {
-    let err = match build(LessonId::Langevin, "") {
+    let err = match build(LessonId::Dbn, "") {
         Err(e) => e,
         Ok(_) => panic!("a planned lesson built"),
     };
     assert!(crate::msg::english(&err.key).is_some(), "{}", err.key);
-    assert!(err.to_string().contains("langevin"), "{err}");
+    assert!(err.to_string().contains("dbn"), "{err}");
 }
 
 /// Files exported before the digit lessons shared their skeleton still load: the saved states
