@@ -16,7 +16,7 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_num, settings_panel};
 use super::lesson::Lesson;
-use super::plots::{live_history, points_by_class};
+use super::plots::{history_chart, live_history, points_by_class, SeriesSpec};
 use crate::charts::{event_to_data, palette, ChartCanvas, Layer, Projector};
 use crate::i18n::{tr, Lang};
 use charts::{density_spec, points};
@@ -97,17 +97,24 @@ pub fn LangevinLesson(
             )
         })
     });
-    let kl_chart = live_history(
-        lesson,
-        lang,
-        &[
-            ("kl_slide", "langevin.kl.slide", palette::VERMILION),
-            ("kl_welling_teh", "langevin.kl.welling_teh", palette::BLUE),
-            ("kl_mala", "langevin.kl.mala", palette::GREEN),
-            ("kl_slide_cold", "langevin.kl.slide_cold", palette::ORANGE),
-        ],
-        "vae.axis.step",
-    );
+    // On a log scale: from uniform starts KL begins near 10 and settles two orders lower.
+    let kl_chart = Signal::derive(move || {
+        let h = lesson.history.get();
+        let l = lang.get();
+        (h.rows.len() > 1).then(|| {
+            let series = [
+                ("kl_slide", "langevin.kl.slide", palette::VERMILION),
+                ("kl_welling_teh", "langevin.kl.welling_teh", palette::BLUE),
+                ("kl_mala", "langevin.kl.mala", palette::GREEN),
+                ("kl_slide_cold", "langevin.kl.slide_cold", palette::ORANGE),
+            ];
+            let specs: Vec<SeriesSpec> = series
+                .iter()
+                .map(|(metric, key, color)| SeriesSpec { metric, label: tr(l, key), color: *color })
+                .collect();
+            history_chart(&h, &specs, None, true, tr(l, "vae.axis.step"))
+        })
+    });
     let ebm_chart = live_history(
         lesson,
         lang,
