@@ -93,6 +93,19 @@ test('a dragged well moves in the address; a click starts the particles there', 
   await runTo(page, 40);
   assert.match(await text(page, 'lambda'), /^0[.,]0\d+$/);
   await page.screenshot({ path: 'test-output/screenshots/langevin-banana.png', fullPage: false });
+  // Points clicked on the energy model's picture replace its toy set.
+  await page.getByTestId('ebm').scrollIntoViewIfNeeded();
+  const ebox = await page.getByTestId('chart-ebm').boundingBox();
+  for (const [fx, fy] of [[0.3, 0.3], [0.32, 0.35], [0.6, 0.6], [0.62, 0.58], [0.45, 0.5]]) {
+    await page.mouse.click(ebox.x + 66 + fx * (ebox.width - 76), ebox.y + 10 + fy * (ebox.height - 54));
+    await page.waitForTimeout(150);
+  }
+  await waitFor(async () => /\(5 \/ 100\)/.test(await text(page, 'ebm-points-count')));
+  assert.match(decodeURIComponent(page.url()), /ebm_points=[^&]*;[^&]*;[^&]*;[^&]*;/);
+  await runTo(page, 30);
+  assert.ok(Number.isFinite(await attr(page, 'ebm-numbers', 'data-nll')));
+  await page.getByTestId('ebm-clear').click();
+  await waitFor(async () => /\(0 \/ 100\)/.test(await text(page, 'ebm-points-count')));
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -110,7 +110,11 @@ pub fn LangevinLesson(
             ];
             let specs: Vec<SeriesSpec> = series
                 .iter()
-                .map(|(metric, key, color)| SeriesSpec { metric, label: tr(l, key), color: *color })
+                .map(|(metric, key, color)| SeriesSpec {
+                    metric,
+                    label: tr(l, key),
+                    color: *color,
+                })
                 .collect();
             history_chart(&h, &specs, None, true, tr(l, "vae.axis.step"))
         })
@@ -262,7 +266,7 @@ pub fn LangevinLesson(
             <super::staged::Staged>
             <h3>{t("langevin.chart.kl")}</h3>
             <ChartCanvas spec=kl_chart testid="chart-kl" min_interval_ms=250.0 label=label("langevin.chart.kl") size="chart-short" />
-            <Ebm lesson=lesson />
+            <Ebm lesson=lesson settings=settings />
             <h4>{t("langevin.chart.ebm_nll")}</h4>
             <ChartCanvas spec=ebm_chart testid="chart-ebm-nll" min_interval_ms=250.0 label=label("langevin.chart.ebm_nll") size="chart-short" />
             <Jem lesson=lesson />
@@ -352,9 +356,41 @@ fn SamplerPanel(lesson: Lesson, sampler: Sampler) -> impl IntoView {
     }
 }
 
-/// The energy model: its normalised density over the data, the buffer and the last chains.
+/// The energy model: its normalised density over the data, the buffer and the last chains; a
+/// click adds a point it learns instead of the toy set.
 #[component]
-fn Ebm(lesson: Lesson) -> impl IntoView {
+fn Ebm(lesson: Lesson, settings: Memo<LangevinSettings>) -> impl IntoView {
+    let projector = use_context::<Projector>().map(|p| p.0);
+    let scale = move || {
+        if projector.map(|p| p.get_untracked()).unwrap_or(false) {
+            1.6
+        } else {
+            1.0
+        }
+    };
+    let on_down = move |e: leptos::ev::PointerEvent| {
+        let Some((x, y, _, _)) = event_to_data(&e, scale(), (-HALF, HALF), (-HALF, HALF)) else {
+            return;
+        };
+        if x.abs() > HALF || y.abs() > HALF {
+            return;
+        }
+        let mut s = settings.get_untracked();
+        if s.ebm_points.len() < genlab_core::langevin::MAX_CLICKED {
+            s.ebm_points.push(genlab_core::transport::settings::Point {
+                x: (x * 100.0).round() / 100.0,
+                y: (y * 100.0).round() / 100.0,
+                w: 1.0,
+            });
+            lesson.update(to_query(&s));
+        }
+    };
+    let count = move || settings.with(|s| s.ebm_points.len());
+    let clear = move |_| {
+        let mut s = settings.get_untracked();
+        s.ebm_points.clear();
+        lesson.update(to_query(&s));
+    };
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let spec = Signal::derive(move || {
@@ -409,7 +445,13 @@ fn Ebm(lesson: Lesson) -> impl IntoView {
         <section data-testid="ebm">
             <h3>{t("langevin.chart.ebm")}</h3>
             <p class="hint">{t("langevin.ebm.hint")}</p>
-            <ChartCanvas spec=spec testid="chart-ebm" label=label size="chart-tall" />
+            <div class="toolbar">
+                <span data-testid="ebm-points-count">{t("langevin.ebm.points")}" ("{count}" / "{genlab_core::langevin::MAX_CLICKED}")"</span>
+                <button data-testid="ebm-clear" disabled=move || count() == 0 on:click=clear>{t("langevin.ebm.clear")}</button>
+            </div>
+            <div class="clickable" on:pointerdown=on_down>
+                <ChartCanvas spec=spec testid="chart-ebm" label=label size="chart-tall" />
+            </div>
             <p class="num" data-testid="ebm-numbers" data-nll=nll>{numbers}</p>
         </section>
     }

@@ -47,6 +47,8 @@ choice_enum! {
 /// The plane every picture shows: [−HALF, HALF]².
 pub const HALF: f64 = 4.0;
 pub const MAX_WELLS: usize = 6;
+/// Points the energy model may be given by clicking.
+pub const MAX_CLICKED: usize = 100;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct LangevinSettings {
@@ -66,6 +68,9 @@ pub struct LangevinSettings {
     /// Part 2: the energy model's data, width, learning rate, SGLD steps per update, its step,
     /// the buffer's restart probability ρ.
     pub ebm_data: Toy,
+    /// Points clicked in for the energy model: when there are any they replace the toy set
+    /// (every fifth held out).
+    pub ebm_points: Vec<crate::transport::settings::Point>,
     pub ebm_hidden: u32,
     pub ebm_lr: f64,
     pub sgld_steps: u32,
@@ -112,6 +117,7 @@ impl Default for LangevinSettings {
             sched_b: 10.0,
             gamma: 0.55,
             ebm_data: Toy::Blobs,
+            ebm_points: vec![],
             ebm_hidden: 32,
             ebm_lr: 3e-3,
             sgld_steps: 20,
@@ -239,9 +245,27 @@ impl Settings for LangevinSettings {
         PARAMS
     }
     fn extra_keys() -> &'static [&'static str] {
-        &["wells"]
+        &["ebm_points", "wells"]
     }
-    fn parse_extra(&mut self, _key: &str, raw: &str, notices: &mut Vec<Notice>) {
+    fn parse_extra(&mut self, key: &str, raw: &str, notices: &mut Vec<Notice>) {
+        if key == "ebm_points" {
+            let mut points = crate::transport::settings::parse_points(raw, key, notices);
+            if points.len() > MAX_CLICKED {
+                notices.push(Notice {
+                    key: key.into(),
+                    kind: NoticeKind::Clamped {
+                        given: points.len().to_string(),
+                        used: MAX_CLICKED.to_string(),
+                    },
+                });
+                points.truncate(MAX_CLICKED);
+            }
+            for p in &mut points {
+                p.w = 1.0;
+            }
+            self.ebm_points = points;
+            return;
+        }
         match parse_wells(raw, notices) {
             Some(w) => self.wells = w,
             None => notices.push(Notice {
@@ -254,7 +278,14 @@ impl Settings for LangevinSettings {
         }
     }
     fn format_extra(&self) -> Vec<(&'static str, String)> {
-        vec![("wells", format_wells(&self.wells))]
+        // The wells last: the page's typed wells are appended to the address as they are.
+        vec![
+            (
+                "ebm_points",
+                crate::transport::settings::format_points(&self.ebm_points),
+            ),
+            ("wells", format_wells(&self.wells)),
+        ]
     }
 }
 

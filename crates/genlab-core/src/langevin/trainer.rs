@@ -204,6 +204,33 @@ impl LangevinTrainer {
                 hops: 0,
             })
             .collect();
+        // The energy model's points: clicked ones (every fifth held out, none of fewer than
+        // five), else the toy set.
+        let clicked: (Vec<[f64; 2]>, Vec<[f64; 2]>) = if s.ebm_points.is_empty() {
+            (
+                s.ebm_data.sample(&mut Rng::stream(seed, 7), POINTS),
+                s.ebm_data.sample(&mut Rng::stream(seed, 8), POINTS),
+            )
+        } else {
+            let all: Vec<[f64; 2]> = s.ebm_points.iter().map(|p| [p.x, p.y]).collect();
+            if all.len() < 5 {
+                (all, vec![])
+            } else {
+                let train = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 5 != 4)
+                    .map(|p| *p.1)
+                    .collect();
+                let test = all
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| i % 5 == 4)
+                    .map(|p| *p.1)
+                    .collect();
+                (train, test)
+            }
+        };
         let classes = s.jem_data.classes();
         let jem = |i: u64| {
             Jem::new(
@@ -226,8 +253,8 @@ impl LangevinTrainer {
                 &mut Rng::stream(seed, 4),
                 Rng::stream(seed, 6),
             ),
-            ebm_train: s.ebm_data.sample(&mut Rng::stream(seed, 7), POINTS),
-            ebm_test: s.ebm_data.sample(&mut Rng::stream(seed, 8), POINTS),
+            ebm_train: clicked.0,
+            ebm_test: clicked.1,
             jem: [jem(0), jem(1)],
             jem_train: s
                 .jem_data
@@ -308,7 +335,11 @@ impl LangevinTrainer {
 
     fn model_nlls(&mut self) -> (f64, [(f64, f64); 2]) {
         let g = Self::grid(NLL_GRID);
-        let (_, ebm) = self.ebm.energy.exact_nll(&g, &self.ebm_test);
+        let ebm = if self.ebm_test.is_empty() {
+            f64::NAN
+        } else {
+            self.ebm.energy.exact_nll(&g, &self.ebm_test).1
+        };
         let (xs, ys): (Vec<[f64; 2]>, Vec<usize>) = self.jem_test.iter().copied().unzip();
         let lane = |j: &mut Jem| {
             (

@@ -27,6 +27,8 @@ langevin-kl-mala = MALA against p
 langevin-kl-slide_cold = slide's update against e^(−4E)/Z
 langevin-chart-ebm = Part 2: an energy model learns the points
 langevin-ebm-hint = E_θ(x) is a small tanh network. Each update lowers the energy of a batch of data and raises it at samples from short-run Langevin chains started from a replay buffer — or, with probability ρ, from uniform noise (the JEM algorithm's lines 4–7): ∂L/∂θ = mean ∂E(x_data)/∂θ − mean ∂E(x_model)/∂θ. The heat map is the model's density e^(−E_θ)/Z normalised on the grid; the red lines are the last update's first chains; ρ̂ is the restart rate so far.
+langevin-ebm-points = Click the picture to give the model your own points (every fifth held out)
+langevin-ebm-clear = Back to the toy set
 langevin-ebm-nll = exact held-out NLL
 langevin-chart-ebm_nll = The energy model's exact held-out negative log-likelihood (nats per point)
 langevin-chart-jem_models = Part 3: a classifier, and the same classifier as an energy model (JEM)

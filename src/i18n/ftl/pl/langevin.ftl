@@ -27,6 +27,8 @@ langevin-kl-mala = MALA względem p
 langevin-kl-slide_cold = krok ze slajdu względem e^(−4E)/Z
 langevin-chart-ebm = Część 2: model energetyczny uczy się punktów
 langevin-ebm-hint = E_θ(x) to mała sieć z tanh. Każda aktualizacja obniża energię porcji danych i podnosi ją w próbkach z krótkich łańcuchów Langevina startujących z bufora powtórek — albo, z prawdopodobieństwem ρ, z jednostajnego szumu (wiersze 4–7 algorytmu JEM): ∂L/∂θ = średnia ∂E(x_dane)/∂θ − średnia ∂E(x_model)/∂θ. Mapa ciepła to gęstość modelu e^(−E_θ)/Z unormowana na siatce; czerwone linie to pierwsze łańcuchy ostatniej aktualizacji; ρ̂ to dotychczasowa częstość restartów.
+langevin-ebm-points = Kliknij obrazek, aby dać modelowi własne punkty (co piąty odłożony)
+langevin-ebm-clear = Z powrotem do zbioru przykładowego
 langevin-ebm-nll = dokładne NLL danych odłożonych
 langevin-chart-ebm_nll = Dokładna ujemna log-wiarygodność danych odłożonych pod modelem energetycznym (naty na punkt)
 langevin-chart-jem_models = Część 3: klasyfikator i ten sam klasyfikator jako model energetyczny (JEM)

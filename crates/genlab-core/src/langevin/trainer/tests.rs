@@ -89,3 +89,18 @@ fn schedule_and_start() {
     let mut t = trainer("schedule=1&gamma=0.4");
     assert!(!t.build_view(true).schedule_converges);
 }
+
+/// Clicked points replace the energy model's toy set, every fifth held out; they round-trip
+/// the address.
+#[test]
+fn clicked_points_replace_the_toy_set() {
+    let q = "ebm_points=0,0;1,1;-1,1;1,-1;0.5,0.5;2,2";
+    let (s, notices) = parse_query::<LangevinSettings>(q, &[]);
+    assert!(notices.is_empty(), "{notices:?}");
+    let (back, _) = parse_query::<LangevinSettings>(&crate::settings::to_query(&s), &[]);
+    assert_eq!(back, s);
+    let mut t = LangevinTrainer::new(s);
+    assert_eq!((t.ebm_train.len(), t.ebm_test.len()), (5, 1));
+    run(&mut t, 20);
+    assert!(metric(&mut t, "ebm_nll").is_finite());
+}
