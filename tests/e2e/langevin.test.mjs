@@ -78,6 +78,19 @@ test('a dragged well moves in the address; a click starts the particles there', 
   const [x, y] = wells.split(';')[0].split(',').map(Number);
   assert.ok(Math.abs(x + 2.5) < 0.15 && Math.abs(y - 2.5) < 0.15, wells);
   assert.match(await page.getByTestId('wells-input').inputValue(), /^-2[.]\d+,2[.]\d+,0[.]5,1;/);
+  // Shift-drag from the second well (1.5, −0.5) by 1.2: its σ becomes 1.2.
+  const [sx, sy] = at(1.5, -0.5);
+  const [ex, ey] = at(2.7, -0.5);
+  await page.keyboard.down('Shift');
+  await page.mouse.move(sx, sy);
+  await page.mouse.down();
+  await page.mouse.move(ex, ey, { steps: 5 });
+  await page.mouse.up();
+  await page.keyboard.up('Shift');
+  await waitFor(async () => {
+    const w = (await page.getByTestId('wells-input').inputValue()).split(';')[1].split(',').map(Number);
+    return Math.abs(w[2] - 1.2) < 0.1 && w[0] === 1.5;
+  });
   // A click away from the wells: every particle starts there.
   const [cx, cy] = at(2.5, 2.5);
   await page.mouse.click(cx, cy);

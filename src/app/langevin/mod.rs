@@ -138,7 +138,8 @@ pub fn LangevinLesson(
     );
     // Dragging a well: pointer down near its centre, up where it goes (the run restarts on the
     // new landscape); a click away from every well starts the particles there.
-    let dragging = StoredValue::new(None::<usize>);
+    // (well, resizing): a Shift-drag sets the well's σ to the distance dragged.
+    let dragging = StoredValue::new(None::<(usize, bool)>);
     let scale = move || {
         if projector.map(|p| p.get_untracked()).unwrap_or(false) {
             1.6
@@ -162,7 +163,7 @@ pub fn LangevinLesson(
             })
             .flatten();
         match near {
-            Some(i) => dragging.set_value(Some(i)),
+            Some(i) => dragging.set_value(Some((i, e.shift_key()))),
             None => {
                 let (x, y) = ((x * 100.0).round() / 100.0, (y * 100.0).round() / 100.0);
                 edit(Box::new(move |s| {
@@ -174,7 +175,7 @@ pub fn LangevinLesson(
         }
     };
     let on_up = move |e: leptos::ev::PointerEvent| {
-        let Some(i) = dragging.get_value() else {
+        let Some((i, resizing)) = dragging.get_value() else {
             return;
         };
         dragging.set_value(None);
@@ -187,8 +188,13 @@ pub fn LangevinLesson(
         );
         edit(Box::new(move |s| {
             if let Some(w) = s.wells.get_mut(i) {
-                w.x = x;
-                w.y = y;
+                if resizing {
+                    // The same range the address allows.
+                    w.sigma = ((w.x - x).hypot(w.y - y).clamp(0.1, 2.0) * 100.0).round() / 100.0;
+                } else {
+                    w.x = x;
+                    w.y = y;
+                }
             }
         }));
     };
