@@ -8,6 +8,7 @@
 //! number an energy model normally cannot show.
 
 use super::grid::Grid;
+use super::sampler::welling_teh_move;
 use crate::nn::mlp::{Activation, Mlp, Tape};
 use crate::nn::optim::{Optimizer, OptimizerKind};
 use crate::rng::Rng;
@@ -162,6 +163,40 @@ pub struct TrainedState {
 }
 
 impl TrainedState {
+    /// A model's parts as a run file holds them.
+    pub fn capture(params: &[f64], opt: &Optimizer, buffer: &ReplayBuffer, rng: &Rng) -> Self {
+        TrainedState {
+            params: params.to_vec(),
+            opt: opt.clone(),
+            buffer: buffer.points.clone(),
+            restarts: buffer.restarts,
+            draws: buffer.draws,
+            rng: rng.clone(),
+        }
+    }
+
+    /// Puts the state into a model's parts, once it is checked to fit them (`what` names the
+    /// model in a message).
+    pub fn restore(
+        self,
+        params: &mut Vec<f64>,
+        opt: &mut Optimizer,
+        buffer: &mut ReplayBuffer,
+        rng: &mut Rng,
+        what: &str,
+    ) -> Result<(), crate::msg::Msg> {
+        self.check(params.len(), buffer.points.len())?;
+        opt.restore(self.opt, what)?;
+        *params = self.params;
+        *buffer = ReplayBuffer {
+            points: self.buffer,
+            restarts: self.restarts,
+            draws: self.draws,
+        };
+        *rng = self.rng;
+        Ok(())
+    }
+
     /// Checks the state fits a network of `n_params` and a buffer of `buffer` points.
     pub fn check(&self, n_params: usize, buffer: usize) -> Result<(), crate::msg::Msg> {
         crate::runfile::expect_len("parameters", self.params.len(), n_params)?;
@@ -201,27 +236,17 @@ impl Ebm {
     }
 
     pub fn save(&self) -> TrainedState {
-        TrainedState {
-            params: self.energy.net.params.clone(),
-            opt: self.opt.clone(),
-            buffer: self.buffer.points.clone(),
-            restarts: self.buffer.restarts,
-            draws: self.buffer.draws,
-            rng: self.rng.clone(),
-        }
+        TrainedState::capture(&self.energy.net.params, &self.opt, &self.buffer, &self.rng)
     }
 
     pub fn load(&mut self, st: TrainedState) -> Result<(), crate::msg::Msg> {
-        st.check(self.energy.net.n_params(), self.buffer.points.len())?;
-        self.opt.restore(st.opt, "energy model")?;
-        self.energy.net.params = st.params;
-        self.buffer = ReplayBuffer {
-            points: st.buffer,
-            restarts: st.restarts,
-            draws: st.draws,
-        };
-        self.rng = st.rng;
-        Ok(())
+        st.restore(
+            &mut self.energy.net.params,
+            &mut self.opt,
+            &mut self.buffer,
+            &mut self.rng,
+            "energy model",
+        )
     }
 
     /// One update on a data batch; returns the samples it contrasted with (the chains' ends).
@@ -232,14 +257,9 @@ impl Ebm {
         // Welling–Teh steps for the whole batch at once: x − (λ/2)∇E + N(0, λ).
         let paths = samples.len().min(PATHS);
         self.paths = samples[..paths].iter().map(|&x| vec![x]).collect();
-        let sd = k.lambda.sqrt();
         for _ in 0..k.sgld_steps {
             let (_, g) = self.energy.values_and_gradients(&samples);
-            for (x, g) in samples.iter_mut().zip(&g) {
-                for d in 0..2 {
-                    x[d] += -0.5 * k.lambda * g[d] + sd * self.rng.normal();
-                }
-            }
+            welling_teh_move(&mut samples, &g, k.lambda, &mut self.rng);
             for (path, x) in self.paths.iter_mut().zip(&samples) {
                 path.push(*x);
             }

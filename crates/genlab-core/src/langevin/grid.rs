@@ -92,35 +92,7 @@ mod tests {
     /// ±8 for every landscape).
     #[test]
     fn the_grid_normaliser_meets_the_closed_forms() {
-        let landscapes = [
-            Energy::Mixture(vec![
-                Well {
-                    x: -1.0,
-                    y: 0.5,
-                    sigma: 0.4,
-                    weight: 2.0,
-                },
-                Well {
-                    x: 1.2,
-                    y: -0.3,
-                    sigma: 0.7,
-                    weight: 1.0,
-                },
-            ]),
-            Energy::Ring {
-                radius: 2.0,
-                width: 0.3,
-            },
-            Energy::Moons { width: 0.15 },
-            // Bent gently enough that its tails stay on the square (with b = 0.5 the arms
-            // reach past ±8 and 2.5e-5 of the mass is off it: truncation, not the rule).
-            Energy::Banana {
-                a: 1.0,
-                b: 0.3,
-                c: 1.0,
-                s: 0.5,
-            },
-        ];
+        let landscapes = crate::langevin::energy::test_landscapes();
         for e in &landscapes {
             let want = e.log_z_closed_form().unwrap();
             let coarse = (Grid { half: 8.0, n: 40 }.log_z(e, 1.0) - want).abs();

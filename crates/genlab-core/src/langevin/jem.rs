@@ -7,6 +7,7 @@
 
 use super::ebm::{ReplayBuffer, TrainedState};
 use super::grid::Grid;
+use super::sampler::welling_teh_move;
 use crate::math::log_sum_exp;
 use crate::nn::mlp::{Activation, Mlp, Tape};
 use crate::nn::optim::{Optimizer, OptimizerKind};
@@ -199,27 +200,22 @@ impl Jem {
     }
 
     pub fn save(&self) -> TrainedState {
-        TrainedState {
-            params: self.classifier.net.params.clone(),
-            opt: self.opt.clone(),
-            buffer: self.buffer.points.clone(),
-            restarts: self.buffer.restarts,
-            draws: self.buffer.draws,
-            rng: self.rng.clone(),
-        }
+        TrainedState::capture(
+            &self.classifier.net.params,
+            &self.opt,
+            &self.buffer,
+            &self.rng,
+        )
     }
 
     pub fn load(&mut self, st: TrainedState) -> Result<(), crate::msg::Msg> {
-        st.check(self.classifier.net.n_params(), self.buffer.points.len())?;
-        self.opt.restore(st.opt, "classifier")?;
-        self.classifier.net.params = st.params;
-        self.buffer = ReplayBuffer {
-            points: st.buffer,
-            restarts: st.restarts,
-            draws: st.draws,
-        };
-        self.rng = st.rng;
-        Ok(())
+        st.restore(
+            &mut self.classifier.net.params,
+            &mut self.opt,
+            &mut self.buffer,
+            &mut self.rng,
+            "classifier",
+        )
     }
 
     /// One update on a labelled batch: L_clf, plus L_gen when the knobs say so (lecture 001's
@@ -235,14 +231,9 @@ impl Jem {
             let (slots, mut samples) =
                 self.buffer
                     .draw(xs.len(), k.rho, k.restart_scale, &mut self.rng);
-            let sd = k.lambda.sqrt();
             for _ in 0..k.sgld_steps {
                 let g = self.classifier.energies_and_gradients(&samples);
-                for (x, g) in samples.iter_mut().zip(&g) {
-                    for d in 0..2 {
-                        x[d] += -0.5 * k.lambda * g[d] + sd * self.rng.normal();
-                    }
-                }
+                welling_teh_move(&mut samples, &g, k.lambda, &mut self.rng);
             }
             self.classifier.add_energy_gradient(xs, 1.0 / n, &mut grad);
             self.classifier

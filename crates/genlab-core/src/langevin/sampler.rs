@@ -84,6 +84,18 @@ impl Sampler {
     }
 }
 
+/// Welling and Teh's step for many chains at once, given their gradients: each x moves by
+/// −(λ/2)∇E + N(0, λ) (noise drawn chain by chain, coordinate by coordinate) — the batched
+/// form the trained networks use, one forward and backward pass for every chain.
+pub fn welling_teh_move(xs: &mut [[f64; 2]], gradients: &[[f64; 2]], lambda: f64, rng: &mut Rng) {
+    let sd = lambda.sqrt();
+    for (x, g) in xs.iter_mut().zip(gradients) {
+        for d in 0..2 {
+            x[d] += -0.5 * lambda * g[d] + sd * rng.normal();
+        }
+    }
+}
+
 /// λ_τ = a (b + τ)^(−γ): Σλ = ∞ and Σλ² < ∞ (the slide's conditions) hold for ½ < γ ≤ 1.
 pub fn schedule(a: f64, b: f64, gamma: f64, tau: u64) -> f64 {
     a * (b + tau as f64).powf(-gamma)

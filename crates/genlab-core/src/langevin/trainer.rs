@@ -11,7 +11,7 @@ use super::ebm::{Ebm, EbmKnobs, TrainedState};
 use super::energy::{Energy, Well};
 use super::grid::{kl, Grid};
 use super::jem::{Jem, JemKnobs};
-use super::sampler::{schedule_converges, Sampler};
+use super::sampler::{schedule_converges, welling_teh_move, Sampler};
 use super::{LangevinSettings, Start, HALF};
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
@@ -379,7 +379,6 @@ impl LangevinTrainer {
         let mut rng = Rng::stream(self.s.seed as u64, 40 + i as u64);
         let mut samples = vec![];
         let mut labels = vec![];
-        let sd = self.s.sgld_lambda.sqrt();
         for y in 0..k {
             let mut xs: Vec<[f64; 2]> = (0..CLASS_SAMPLES)
                 .map(|_| {
@@ -391,11 +390,7 @@ impl LangevinTrainer {
                 .collect();
             for _ in 0..CLASS_STEPS {
                 let g = c.class_gradients(&xs, y);
-                for (x, g) in xs.iter_mut().zip(&g) {
-                    for d in 0..2 {
-                        x[d] += -0.5 * self.s.sgld_lambda * g[d] + sd * rng.normal();
-                    }
-                }
+                welling_teh_move(&mut xs, &g, self.s.sgld_lambda, &mut rng);
             }
             samples.extend(xs);
             labels.extend(std::iter::repeat_n(y as f64, CLASS_SAMPLES));
