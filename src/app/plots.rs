@@ -15,9 +15,32 @@ pub fn live_history(
     series: &'static [(&'static str, &'static str, RGBColor)],
     x_label: &'static str,
 ) -> Signal<Option<ChartSpec>> {
+    live_history_with(
+        lesson,
+        lang,
+        series,
+        x_label,
+        false,
+        || None,
+        LegendAt::UpperRight,
+    )
+}
+
+/// As [`live_history`], on a log scale if `log_y`, with the horizontal line `hline` gives (its
+/// label's key and its value, read when the chart is) and the legend where it says.
+pub fn live_history_with(
+    lesson: Lesson,
+    lang: RwSignal<Lang>,
+    series: &'static [(&'static str, &'static str, RGBColor)],
+    x_label: &'static str,
+    log_y: bool,
+    hline: impl Fn() -> Option<(&'static str, f64)> + Send + Sync + 'static,
+    legend: LegendAt,
+) -> Signal<Option<ChartSpec>> {
     Signal::derive(move || {
         let h = lesson.history.get();
         let l = lang.get();
+        let line = hline();
         (h.rows.len() > 1).then(|| {
             let specs: Vec<SeriesSpec> = series
                 .iter()
@@ -27,7 +50,10 @@ pub fn live_history(
                     color: *c,
                 })
                 .collect();
-            history_chart(&h, &specs, None, false, tr(l, x_label))
+            let line = line.map(|(key, y)| (tr(l, key), y));
+            let mut spec = history_chart(&h, &specs, line, log_y, tr(l, x_label));
+            spec.legend = legend;
+            spec
         })
     })
 }

@@ -6,7 +6,7 @@
 // restores every control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, text, number, canvasInfo, waitFor, runTo } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -15,13 +15,6 @@ after(async () => { await browser?.close(); server?.stop(); });
 async function ready(page) {
   await page.getByTestId('lesson-boltzmann').waitFor();
   await waitFor(async () => (await canvasInfo(page, 'family-full')).ink > 0.05, { timeout: 30000 });
-}
-
-async function runTo(page, steps) {
-  await page.getByTestId('run-to-input').fill(String(steps));
-  await page.getByTestId('run-to').click();
-  await waitFor(async () => (await number(page, 'step-counter')) === steps, { timeout: 180000 });
-  await page.waitForTimeout(400);
 }
 
 const ll = async (page, id) => Number(await page.getByTestId(`${id}-numbers`).getAttribute('data-ll'));

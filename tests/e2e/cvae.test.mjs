@@ -5,7 +5,7 @@
 // under every label; bad addresses are named.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, text, number, canvasInfo, waitFor, drawOne } from './harness.mjs';
+import { startServer, launch, openPage, text, number, canvasInfo, waitFor, drawOne, runTo } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -19,12 +19,6 @@ async function ready(page) {
 async function digitsDrawn(page, testid) {
   const c = await canvasInfo(page, testid);
   return c.dark > 0.01 && c.dark < 0.8;
-}
-
-async function runTo(page, steps) {
-  await page.getByTestId('run-to-input').fill(String(steps));
-  await page.getByTestId('run-to').click();
-  await waitFor(async () => (await number(page, 'step-counter')) === steps, { timeout: 120000 });
 }
 
 test('the label leaves z; swapped labels, the grid, arithmetic and the exact posterior', async () => {

@@ -4,7 +4,7 @@
 // WebGPU: the page says why it falls back and trains on the CPU.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, assertNoLongTasks, drawOne } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, assertNoLongTasks, drawOne, runTo } from './harness.mjs';
 
 let server;
 before(async () => { server = await startServer(); });
@@ -15,14 +15,6 @@ const QUERY = 'seed=3&hidden=64&batch=50';
 async function ready(page) {
   await page.getByTestId('lesson-vae').waitFor();
   await waitFor(async () => (await text(page, 'neg-elbo')) !== '—', { timeout: 30000 });
-}
-
-async function runTo(page, step, timeout = 60000) {
-  await page.getByTestId('run-to-input').fill(String(step));
-  await page.getByTestId('run-to').click();
-  await waitFor(async () => (await number(page, 'step-counter')) === step, { timeout });
-  // The pause's snapshot and row arrive together; give the page a frame to show them.
-  await page.waitForTimeout(300);
 }
 
 async function digitsDrawn(page, testid) {

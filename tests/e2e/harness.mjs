@@ -124,6 +124,15 @@ export async function waitFor(fn, { timeout = 15000, every = 100 } = {}) {
   throw new Error(`condition not met within ${timeout} ms (last: ${JSON.stringify(last)})`);
 }
 
+/// Runs the lesson to `step` with the transport bar's "run to" and waits for the counter to
+/// show it, then `settle` ms for the pause's snapshot and row to be drawn.
+export async function runTo(page, step, timeout = 180000, settle = 400) {
+  await page.getByTestId('run-to-input').fill(String(step));
+  await page.getByTestId('run-to').click();
+  await waitFor(async () => (await number(page, 'step-counter')) === step, { timeout });
+  await page.waitForTimeout(settle);
+}
+
 /// Waits until lesson `lesson` is on the page and its worker has started (Play is enabled).
 export async function lessonReady(page, lesson) {
   await page.getByTestId(`lesson-${lesson}`).waitFor();

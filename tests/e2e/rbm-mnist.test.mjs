@@ -3,7 +3,7 @@
 // same URL on the GPU reaches the same numbers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor, runTo } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(['--enable-unsafe-webgpu']); });
@@ -12,13 +12,6 @@ after(async () => { await browser?.close(); server?.stop(); });
 async function ready(page) {
   await page.getByTestId('lesson-rbm-mnist').waitFor();
   await waitFor(async () => (await text(page, 'test-recon')) !== '—', { timeout: 30000 });
-}
-
-async function runTo(page, step, timeout = 60000) {
-  await page.getByTestId('run-to-input').fill(String(step));
-  await page.getByTestId('run-to').click();
-  await waitFor(async () => (await number(page, 'step-counter')) === step, { timeout });
-  await page.waitForTimeout(300);
 }
 
 test('CD-1 learns the digits: filters, chains and reconstructions render, the error falls', async () => {

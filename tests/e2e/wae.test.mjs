@@ -5,7 +5,7 @@
 // addresses are named; a bookmarked address restores every control.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, openPage, text, number, canvasInfo, waitFor } from './harness.mjs';
+import { startServer, launch, openPage, text, number, canvasInfo, waitFor, runTo } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -16,13 +16,6 @@ const LANES = ['kl', 'mmd', 'adversarial', 'none'];
 async function ready(page) {
   await page.getByTestId('lesson-wae').waitFor();
   await waitFor(async () => (await canvasInfo(page, 'lane-mmd')).ink > 0.002, { timeout: 30000 });
-}
-
-async function runTo(page, steps) {
-  await page.getByTestId('run-to-input').fill(String(steps));
-  await page.getByTestId('run-to').click();
-  await waitFor(async () => (await number(page, 'step-counter')) === steps, { timeout: 180000 });
-  await page.waitForTimeout(400);
 }
 
 /// The exact W₁ a lane's caption shows.

@@ -14,8 +14,8 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_num, settings_panel};
 use super::lesson::Lesson;
-use super::plots::{history_chart, live_history, SeriesSpec};
-use crate::charts::{event_to_data, palette, ChartCanvas, Projector};
+use super::plots::{live_history, live_history_with};
+use crate::charts::{event_to_data, palette, ChartCanvas, LegendAt, Projector};
 use crate::i18n::{message, tr, Lang};
 
 fn view_of<T>(lesson: Lesson, f: impl FnOnce(&BoltzmannView) -> T) -> Option<T> {
@@ -57,38 +57,25 @@ pub fn BoltzmannLesson(
     let t = move |k: &'static str| move || tr(lang.get(), k);
     let label = move |k: &'static str| Signal::derive(move || tr(lang.get(), k).to_string());
     // The families' curves with the ceiling every model stays under: the data's own
-    // distribution.
-    let families_chart = Signal::derive(move || {
-        let h = lesson.history.get();
-        let l = lang.get();
-        let best = view_of(lesson, |v| v.best_ll).filter(|b| b.is_finite());
-        (h.rows.len() > 1).then(|| {
-            let series = [
-                ("ll_visible", "boltzmann.family.visible", palette::GREY),
-                ("ll_rbm", "boltzmann.family.rbm", palette::BLUE),
-                ("ll_semi", "boltzmann.family.semi", palette::GREEN),
-                ("ll_full", "boltzmann.family.full", palette::VERMILION),
-            ];
-            let specs: Vec<SeriesSpec> = series
-                .iter()
-                .map(|(metric, key, color)| SeriesSpec {
-                    metric,
-                    label: tr(l, key),
-                    color: *color,
-                })
-                .collect();
-            let mut spec = history_chart(
-                &h,
-                &specs,
-                best.map(|b| (tr(l, "boltzmann.series.best"), b)),
-                false,
-                tr(l, "vae.axis.step"),
-            );
-            // The curves end at the top right, under the ceiling.
-            spec.legend = crate::charts::LegendAt::LowerRight;
-            spec
-        })
-    });
+    // distribution. The curves end at the top right, under the ceiling: the legend goes below.
+    let families_chart = live_history_with(
+        lesson,
+        lang,
+        &[
+            ("ll_visible", "boltzmann.family.visible", palette::GREY),
+            ("ll_rbm", "boltzmann.family.rbm", palette::BLUE),
+            ("ll_semi", "boltzmann.family.semi", palette::GREEN),
+            ("ll_full", "boltzmann.family.full", palette::VERMILION),
+        ],
+        "vae.axis.step",
+        false,
+        move || {
+            view_of(lesson, |v| v.best_ll)
+                .filter(|b| b.is_finite())
+                .map(|b| ("boltzmann.series.best", b))
+        },
+        LegendAt::LowerRight,
+    );
     let dbm_chart = live_history(
         lesson,
         lang,

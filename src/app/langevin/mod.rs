@@ -16,8 +16,8 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_num, settings_panel};
 use super::lesson::Lesson;
-use super::plots::{history_chart, live_history, points_by_class, SeriesSpec};
-use crate::charts::{event_to_data, palette, ChartCanvas, Layer, Projector};
+use super::plots::{live_history, live_history_with, points_by_class};
+use crate::charts::{event_to_data, palette, ChartCanvas, Layer, LegendAt, Projector};
 use crate::i18n::{tr, Lang};
 use charts::{density_spec, points};
 
@@ -26,6 +26,16 @@ fn view_of<T>(lesson: Lesson, f: impl FnOnce(&LangevinView) -> T) -> Option<T> {
         Some(LessonView::Langevin(v)) => Some(f(v)),
         _ => None,
     })
+}
+
+/// A part of the view with the picture's grid and half-width, as a memo: the particles change
+/// every snapshot, the exact densities only with the landscape and the models' pictures every
+/// few dozen steps — a chart built from an unchanged part is neither rebuilt nor redrawn.
+fn part<T: Clone + PartialEq + Send + Sync + 'static>(
+    lesson: Lesson,
+    pick: fn(&LangevinView) -> T,
+) -> Memo<Option<(T, usize, f64)>> {
+    Memo::new(move |_| view_of(lesson, |v| (pick(v), v.density_grid as usize, v.half)))
 }
 
 fn lane_id(s: Sampler) -> &'static str {
@@ -72,53 +82,41 @@ pub fn LangevinLesson(
         },
         radius: 6.0,
     };
+    let density = part(lesson, |v| v.density.clone());
+    let cold_density = part(lesson, |v| v.cold.clone());
     let exact = Signal::derive(move || {
         let l = lang.get();
         let s = settings.get();
-        view_of(lesson, |v| {
-            density_spec(
-                &v.density.0,
-                v.density_grid as usize,
-                v.half,
-                tr(l, "langevin.series.contours"),
-                vec![wells_layer(&s)],
-            )
+        density.with(|d| {
+            d.as_ref().map(|(d, n, half)| {
+                let contours = tr(l, "langevin.series.contours");
+                density_spec(&d.0, *n, *half, contours, vec![wells_layer(&s)])
+            })
         })
     });
     let cold = Signal::derive(move || {
         let l = lang.get();
-        view_of(lesson, |v| {
-            density_spec(
-                &v.cold.0,
-                v.density_grid as usize,
-                v.half,
-                tr(l, "langevin.series.contours"),
-                vec![],
-            )
+        cold_density.with(|d| {
+            d.as_ref().map(|(d, n, half)| {
+                density_spec(&d.0, *n, *half, tr(l, "langevin.series.contours"), vec![])
+            })
         })
     });
     // On a log scale: from uniform starts KL begins near 10 and settles two orders lower.
-    let kl_chart = Signal::derive(move || {
-        let h = lesson.history.get();
-        let l = lang.get();
-        (h.rows.len() > 1).then(|| {
-            let series = [
-                ("kl_slide", "langevin.kl.slide", palette::VERMILION),
-                ("kl_welling_teh", "langevin.kl.welling_teh", palette::BLUE),
-                ("kl_mala", "langevin.kl.mala", palette::GREEN),
-                ("kl_slide_cold", "langevin.kl.slide_cold", palette::ORANGE),
-            ];
-            let specs: Vec<SeriesSpec> = series
-                .iter()
-                .map(|(metric, key, color)| SeriesSpec {
-                    metric,
-                    label: tr(l, key),
-                    color: *color,
-                })
-                .collect();
-            history_chart(&h, &specs, None, true, tr(l, "vae.axis.step"))
-        })
-    });
+    let kl_chart = live_history_with(
+        lesson,
+        lang,
+        &[
+            ("kl_slide", "langevin.kl.slide", palette::VERMILION),
+            ("kl_welling_teh", "langevin.kl.welling_teh", palette::BLUE),
+            ("kl_mala", "langevin.kl.mala", palette::GREEN),
+            ("kl_slide_cold", "langevin.kl.slide_cold", palette::ORANGE),
+        ],
+        "vae.axis.step",
+        true,
+        || None,
+        LegendAt::UpperRight,
+    );
     let ebm_chart = live_history(
         lesson,
         lang,
@@ -399,39 +397,41 @@ fn Ebm(lesson: Lesson, settings: Memo<LangevinSettings>) -> impl IntoView {
     };
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
+    let ebm = part(lesson, |v| v.ebm.clone());
     let spec = Signal::derive(move || {
         let l = lang.get();
-        view_of(lesson, |v| {
-            let e = &v.ebm;
-            let mut top = vec![
-                points(
-                    tr(l, "langevin.series.data"),
-                    palette::BLACK,
-                    &e.data.0,
-                    1.6,
-                ),
-                points(
-                    tr(l, "langevin.series.buffer"),
-                    palette::ORANGE,
-                    &e.buffer.0,
-                    1.4,
-                ),
-            ];
-            for p in &e.paths {
-                top.push(Layer::Line {
-                    name: String::new(),
-                    color: palette::VERMILION,
-                    points: charts::pairs(&p.0),
-                    dashed: false,
-                });
-            }
-            density_spec(
-                &e.density.0,
-                v.density_grid as usize,
-                v.half,
-                tr(l, "langevin.series.contours"),
-                top,
-            )
+        ebm.with(|e| {
+            e.as_ref().map(|(e, n, half)| {
+                let mut top = vec![
+                    points(
+                        tr(l, "langevin.series.data"),
+                        palette::BLACK,
+                        &e.data.0,
+                        1.6,
+                    ),
+                    points(
+                        tr(l, "langevin.series.buffer"),
+                        palette::ORANGE,
+                        &e.buffer.0,
+                        1.4,
+                    ),
+                ];
+                for p in &e.paths {
+                    top.push(Layer::Line {
+                        name: String::new(),
+                        color: palette::VERMILION,
+                        points: charts::pairs(&p.0),
+                        dashed: false,
+                    });
+                }
+                density_spec(
+                    &e.density.0,
+                    *n,
+                    *half,
+                    tr(l, "langevin.series.contours"),
+                    top,
+                )
+            })
         })
     });
     let numbers = move || {
@@ -468,33 +468,35 @@ fn Ebm(lesson: Lesson, settings: Memo<LangevinSettings>) -> impl IntoView {
 fn Jem(lesson: Lesson) -> impl IntoView {
     let lang = use_context::<RwSignal<Lang>>().unwrap_or(RwSignal::new(Lang::En));
     let t = move |k: &'static str| move || tr(lang.get(), k);
+    let jem = part(lesson, |v| v.jem.clone());
     let panel = move |i: usize| {
         let regions = Signal::derive(move || {
-            view_of(lesson, |v| {
-                v.jem.lanes.get(i).map(|lane| {
+            jem.with(|j| {
+                let (jem, n, half) = j.as_ref()?;
+                jem.lanes.get(i).map(|lane| {
                     let mut spec = density_spec(
                         &lane.decision.0,
-                        v.density_grid as usize,
-                        v.half,
+                        *n,
+                        *half,
                         "",
-                        points_by_class(&v.jem.data.0, v.jem.labels.0.iter().map(|&c| c as usize)),
+                        points_by_class(&jem.data.0, jem.labels.0.iter().map(|&c| c as usize)),
                     );
                     if let Some(Layer::Heatmap { hi, .. }) = spec.layers.first_mut() {
-                        *hi = (v.jem.classes.max(2) - 1) as f64;
+                        *hi = (jem.classes.max(2) - 1) as f64;
                     }
                     spec
                 })
             })
-            .flatten()
         });
         let density = Signal::derive(move || {
             let l = lang.get();
-            view_of(lesson, |v| {
-                v.jem.lanes.get(i).map(|lane| {
+            jem.with(|j| {
+                let (jem, n, half) = j.as_ref()?;
+                jem.lanes.get(i).map(|lane| {
                     density_spec(
                         &lane.density.0,
-                        v.density_grid as usize,
-                        v.half,
+                        *n,
+                        *half,
                         tr(l, "langevin.series.contours"),
                         points_by_class(
                             &lane.samples.0,
@@ -503,7 +505,6 @@ fn Jem(lesson: Lesson) -> impl IntoView {
                     )
                 })
             })
-            .flatten()
         });
         let numbers = move || {
             view_of(lesson, |v| {

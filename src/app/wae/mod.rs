@@ -15,8 +15,8 @@ use leptos::prelude::*;
 
 use super::controls::{fmt_fixed, fmt_num, settings_panel};
 use super::lesson::Lesson;
-use super::plots::{history_chart, live_history, SeriesSpec};
-use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
+use super::plots::{live_history, live_history_with};
+use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid, LegendAt};
 use crate::i18n::{tr, Lang};
 
 fn view_of<T>(lesson: Lesson, f: impl FnOnce(&WaeView) -> T) -> Option<T> {
@@ -60,34 +60,24 @@ pub fn WaeLesson(
     ]);
     // On a log scale with the floor two prior samples reach: a plain autoencoder's codes sit
     // two orders of magnitude further than the regularised ones.
-    let emd_chart = Signal::derive(move || {
-        let h = lesson.history.get();
-        let l = lang.get();
-        let floor = view_of(lesson, |v| v.floor_emd).filter(|f| f.is_finite() && *f > 0.0);
-        (h.rows.len() > 1).then(|| {
-            let series = [
-                ("emd_kl", "wae.lane.kl", palette::BLUE),
-                ("emd_mmd", "wae.lane.mmd", palette::VERMILION),
-                ("emd_adversarial", "wae.lane.adversarial", palette::GREEN),
-                ("emd_none", "wae.lane.none", palette::GREY),
-            ];
-            let specs: Vec<SeriesSpec> = series
-                .iter()
-                .map(|(metric, key, color)| SeriesSpec {
-                    metric,
-                    label: tr(l, key),
-                    color: *color,
-                })
-                .collect();
-            history_chart(
-                &h,
-                &specs,
-                floor.map(|f| (tr(l, "wae.series.floor"), f)),
-                true,
-                tr(l, "vae.axis.step"),
-            )
-        })
-    });
+    let emd_chart = live_history_with(
+        lesson,
+        lang,
+        &[
+            ("emd_kl", "wae.lane.kl", palette::BLUE),
+            ("emd_mmd", "wae.lane.mmd", palette::VERMILION),
+            ("emd_adversarial", "wae.lane.adversarial", palette::GREEN),
+            ("emd_none", "wae.lane.none", palette::GREY),
+        ],
+        "vae.axis.step",
+        true,
+        move || {
+            view_of(lesson, |v| v.floor_emd)
+                .filter(|f| f.is_finite() && *f > 0.0)
+                .map(|f| ("wae.series.floor", f))
+        },
+        LegendAt::UpperRight,
+    );
     // Every lane steps on the same batch: per lane it is the steps' rate times the batch.
     let images_per_sec = move || {
         let r = lesson.rate.get();
