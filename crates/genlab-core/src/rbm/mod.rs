@@ -6,6 +6,7 @@
 //! log-likelihood, which its own CD update w ← w − η(E_recon − E_data) then follows correctly.)
 
 pub mod batched;
+pub mod log_z;
 pub mod data;
 pub mod model;
 mod trainer;
