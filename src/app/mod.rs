@@ -11,6 +11,7 @@ mod gan;
 mod langevin;
 mod latent;
 mod lesson;
+mod likelihood;
 mod link;
 mod plots;
 mod rbm;

@@ -49,6 +49,8 @@ pub fn RbmMnistLesson(
             ImageGrid::digits(&px, v.recon_in.0.len() / (SIDE * SIDE))
         })
     });
+    let likelihood: Signal<Option<genlab_core::rbm::log_z::LikelihoodReport>> =
+        Memo::new(move |_| view_of(lesson, |v| v.likelihood.clone()).flatten()).into();
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
     let recon_chart = history(&[
         ("train_recon", "rbmm.series.train", palette::BLUE),
@@ -122,6 +124,7 @@ pub fn RbmMnistLesson(
                         <dt>{t("rbmm.readout.free_train")}</dt><dd data-testid="free-train">{last("free_energy_train")}</dd>
                         <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
+                    <super::likelihood::LikelihoodPanel report=likelihood every=genlab_core::rbm_mnist::LL_EVERY lang=lang />
                     <super::frame::SettingsSlot />
                 </aside>
             </div>

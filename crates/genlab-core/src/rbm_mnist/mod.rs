@@ -4,7 +4,7 @@
 
 mod trainer;
 
-pub use trainer::{RbmMnistTrainer, RbmMnistView, FILTERS_SHOWN, METRICS};
+pub use trainer::{RbmMnistTrainer, RbmMnistView, FILTERS_SHOWN, LL_EVERY, METRICS};
 
 use crate::choice_enum;
 use crate::device::DeviceChoice;

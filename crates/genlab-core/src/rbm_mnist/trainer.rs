@@ -17,6 +17,7 @@ use crate::msg;
 use crate::msg::Msg;
 use crate::protocol::{Bulk, LessonView};
 use crate::rbm::batched::{BatchRbm, CdWork};
+use crate::rbm::log_z::{likelihood_report, LikelihoodReport};
 use crate::rng::{CounterRng, Rng};
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::Notice;
@@ -40,6 +41,8 @@ const REFRESH_EVERY: u64 = 10;
 const SCORED: usize = 500;
 /// Chains shown.
 const CHAINS_SHOWN: usize = 16;
+/// Steps between log-likelihood reports (exact log Z or AIS: about a second natively each).
+pub const LL_EVERY: u64 = 500;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RbmMnistView {
@@ -58,6 +61,8 @@ pub struct RbmMnistView {
     pub recon_in: Bulk,
     pub recon_out: Bulk,
     pub path: ComputePath,
+    /// The last log-likelihood report (every [`LL_EVERY`] steps), if one was made yet.
+    pub likelihood: Option<LikelihoodReport>,
 }
 
 /// Grey byte → pixel on (1) when at least half-bright.
@@ -85,6 +90,7 @@ pub struct RbmMnistTrainer {
     /// The chains as of the last device read (the CPU path reads its own work buffers).
     read_chains: Vec<f32>,
     device: OnDevice<dyn RbmDevice, Progress>,
+    likelihood: Option<LikelihoodReport>,
 }
 
 /// Where the run stands besides the model (its parameters and chains): what a step changes,
@@ -139,6 +145,7 @@ impl RbmMnistTrainer {
             recon_rows,
             read_chains: vec![],
             device: OnDevice::new(s.device),
+            likelihood: None,
             digits,
             s,
         }
@@ -293,6 +300,18 @@ impl Trainer for RbmMnistTrainer {
     }
 
     fn metrics(&mut self) -> Vec<f64> {
+        // Rows come after a device read, so the parameters are the step's own.
+        let steps = self.progress.steps;
+        if steps > 0 && steps % LL_EVERY == 0 && !self.test_eval.is_empty() {
+            let mut rng = Rng::stream(self.s.seed as u64, 1_000 + steps);
+            self.likelihood = Some(likelihood_report(
+                &self.rbm,
+                &self.train_eval,
+                &self.test_eval,
+                steps,
+                &mut rng,
+            ));
+        }
         let (train_recon, train_free) = self.score(&self.train_eval);
         let (test_recon, test_free) = self.score(&self.test_eval);
         vec![train_recon, test_recon, train_free, test_free, self.epoch()]
@@ -325,6 +344,7 @@ impl Trainer for RbmMnistTrainer {
             recon_in: Bulk(recon_in),
             recon_out: Bulk(recon_out),
             path: self.device.path.clone(),
+            likelihood: self.likelihood.clone(),
         })
     }
 
@@ -440,6 +460,50 @@ mod tests {
             "{free} vs {}",
             -log_sum
         );
+    }
+
+    /// At 16 hidden units log Z is exact: after 500 steps the test digits' mean log p(v) beats
+    /// the independent-pixel model of the training marginals (the RBM with W = 0), and AIS
+    /// approaches the exact log Z from below as its temperatures grow. Measured: log Z 268.5
+    /// exact; AIS 180 / 225 / 254 at 10 / 100 / 1,000 temperatures (263 at 30,000); test log p(v)
+    /// −281.4 against −286.5 for independent pixels.
+    #[test]
+    fn exact_log_likelihood_at_sixteen_hidden_units() {
+        let mut t = trainer("hidden=16");
+        for _ in 0..LL_EVERY {
+            t.step(StepPart::Full).unwrap();
+        }
+        t.metrics();
+        let LessonView::RbmMnist(v) = t.view() else {
+            panic!()
+        };
+        let report = v.likelihood.expect("a report at 500 steps");
+        let crate::rbm::log_z::LogZ::Exact(exact) = report.log_z else {
+            panic!("16 hidden units: exact")
+        };
+        let base = crate::rbm::log_z::base_rate_biases(&t.train_eval, PIXELS, 0);
+        let independent = t
+            .test_eval
+            .chunks_exact(PIXELS)
+            .map(|v| {
+                v.iter()
+                    .zip(&base)
+                    .map(|(&x, &a)| x as f64 * a - softplus(a))
+                    .sum::<f64>()
+            })
+            .sum::<f64>()
+            / (t.test_eval.len() / PIXELS) as f64;
+        eprintln!("independent pixels {independent}");
+        assert!(report.test_ll > independent + 2.0, "{} vs {independent}", report.test_ll);
+        assert!(report.test_ll < 0.0 && report.train_ll < 0.0);
+        // AIS falls short of log Z (its chains miss modes) and comes closer with more
+        // temperatures; it never lands far above.
+        let error: Vec<f64> = report.ladder.iter().map(|a| a.log_z - exact).collect();
+        assert!(error[2].abs() < error[0].abs(), "{error:?}");
+        for a in &report.ladder {
+            let se = a.spread / (a.runs.len() as f64).sqrt();
+            assert!(a.log_z < exact + 3.0 * se + 0.5, "{a:?} vs {exact}");
+        }
     }
 
     /// CD-1 at the defaults learns the digits: the test reconstruction error falls and the

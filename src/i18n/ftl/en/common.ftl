@@ -80,3 +80,16 @@ param-k = Gibbs steps k
 param-lr = Learning rate η
 metrics-title = All metrics at this step
 metrics-none = no row recorded yet
+
+## A digit RBM's log-likelihood (the RBM-on-MNIST and DBN lessons).
+ll-title = Log-likelihood of the digits: log p(v) = −F(v) − log Z
+ll-pending = Computed every { $every } steps: log Z is a sum over every state of the model, exact or estimated, and takes about a second.
+ll-test = mean log p(v), test digits (nats)
+ll-train = mean log p(v), train digits (nats)
+ll-at_step = Parameters of step { $step }.
+ll-exact = log Z is exact: the sum over all 2^{ $hidden } hidden states, each a closed-form product over the 784 pixels.
+ll-ais = log Z is estimated by annealed importance sampling from the base-rate model (Salakhutdinov & Murray 2008): { $runs } runs of { $chains } chains through { $temperatures } temperatures, spread ± { $spread } between runs. With more than { $limit } units in both layers the exact sum is too long. AIS falls short of log Z when its chains miss modes — the log-likelihood it gives is then too high: set the hidden units to { $limit } or fewer to see by how much.
+ll-ladder-temperatures = temperatures
+ll-ladder-spread = spread between runs
+ll-ladder-error = AIS − exact
+ll-ladder-hint = The same AIS as for wide RBMs, beside the exact log Z: it approaches from below as the temperatures grow — the chains need many small steps to find the modes a digit RBM has.

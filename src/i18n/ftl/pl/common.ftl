@@ -80,3 +80,16 @@ param-k = Kroki Gibbsa k
 param-lr = Współczynnik uczenia η
 metrics-title = Wszystkie miary w tym kroku
 metrics-none = nie zapisano jeszcze żadnego wiersza
+
+## A digit RBM's log-likelihood (the RBM-on-MNIST and DBN lessons).
+ll-title = Log-wiarygodność cyfr: log p(v) = −F(v) − log Z
+ll-pending = Liczona co { $every } kroków: log Z to suma po wszystkich stanach modelu, dokładna lub szacowana, i zajmuje około sekundy.
+ll-test = średnie log p(v), cyfry testowe (naty)
+ll-train = średnie log p(v), cyfry treningowe (naty)
+ll-at_step = Parametry z kroku { $step }.
+ll-exact = log Z jest dokładne: suma po wszystkich 2^{ $hidden } stanach ukrytych, każdy składnik to iloczyn w postaci zamkniętej po 784 pikselach.
+ll-ais = log Z jest szacowane metodą annealed importance sampling od modelu częstości bazowych (Salakhutdinov i Murray 2008): { $runs } przebiegi po { $chains } łańcuchy przez { $temperatures } temperatur, rozrzut ± { $spread } między przebiegami. Gdy obie warstwy mają więcej niż { $limit } jednostek, dokładna suma trwa za długo. AIS zaniża log Z, gdy łańcuchy omijają mody — podana log-wiarygodność jest wtedy za wysoka: ustaw { $limit } lub mniej jednostek ukrytych, by zobaczyć o ile.
+ll-ladder-temperatures = temperatury
+ll-ladder-spread = rozrzut między przebiegami
+ll-ladder-error = AIS − dokładne
+ll-ladder-hint = To samo AIS co dla szerokich RBM, obok dokładnego log Z: zbliża się od dołu wraz z liczbą temperatur — łańcuchy potrzebują wielu małych kroków, by znaleźć mody RBM na cyfrach.
