@@ -252,7 +252,7 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
         LessonId::Wae => view! { <wae::WaeLesson query speed /> }.into_any(),
         LessonId::Boltzmann => view! { <boltzmann::BoltzmannLesson query speed /> }.into_any(),
         LessonId::Langevin => view! { <langevin::LangevinLesson query speed /> }.into_any(),
-        LessonId::Dbn => return view! { <NotBuilt lesson=id /> }.into_any(),
+        LessonId::Dbn => view! { <dbn::DbnLesson query speed /> }.into_any(),
     };
     debug_assert!(
         id.is_built(),

@@ -7,6 +7,7 @@
 pub mod autoencoder;
 pub mod boltzmann;
 pub mod cvae;
+pub mod dbn;
 pub mod device;
 pub mod digits;
 pub mod eigen;

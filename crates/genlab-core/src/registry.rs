@@ -105,11 +105,11 @@ impl BuiltLesson {
 macro_rules! lessons {
     (
         built { $($b:ident = $bkey:literal => $T:ty;)+ }
-        planned { $($p:ident = $pkey:literal;)+ }
+        planned { $($p:ident = $pkey:literal;)* }
     ) => {
         $crate::choice_enum! {
             /// Every lesson route. Order is the order on the landing page.
-            pub enum LessonId { $($b = $bkey,)+ $($p = $pkey,)+ }
+            pub enum LessonId { $($b = $bkey,)+ $($p = $pkey,)* }
         }
 
         impl LessonId {
@@ -117,7 +117,7 @@ macro_rules! lessons {
             pub fn built(self) -> Option<BuiltLesson> {
                 match self {
                     $(LessonId::$b => Some(BuiltLesson::of::<$T>()),)+
-                    $(LessonId::$p => None,)+
+                    $(LessonId::$p => None,)*
                 }
             }
         }
@@ -150,10 +150,9 @@ lessons! {
         Wae = "wae" => crate::wae::WaeTrainer;
         Boltzmann = "boltzmann" => crate::boltzmann::BoltzmannTrainer;
         Langevin = "langevin" => crate::langevin::LangevinTrainer;
+        Dbn = "dbn" => crate::dbn::DbnTrainer;
     }
-    planned {
-        Dbn = "dbn";
-    }
+    planned {}
 }
 
 impl LessonId {

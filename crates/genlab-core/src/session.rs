@@ -683,17 +683,6 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unbuilt_lesson_fails_as_data() {
-        let mut s = Session::new();
-        let out = s.handle(ToWorker::Init {
-            lesson: LessonId::Dbn,
-            query: String::new(),
-        });
-        assert!(matches!(&out[..], [FromWorker::Failed { .. }]));
-        assert!(!s.has_work());
-    }
-
-    #[test]
     fn step_run_to_and_pause() {
         let mut s = Session::new();
         let out = init(&mut s, "seed=2");

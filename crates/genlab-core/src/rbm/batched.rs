@@ -107,17 +107,23 @@ impl<T: Real> BatchRbm<T> {
         out.iter_mut().for_each(|x| *x = sigmoid(*x));
     }
 
-    /// p(v = 1 | h) for a batch: σ(h Wᵀ + b). h: n × H → out: n × d.
-    pub fn visible_probs(&self, hs: &[T], n: usize, out: &mut Vec<T>) {
+    /// The visible units' inputs for a batch: h Wᵀ + b. h: n × H → out: n × d.
+    pub fn visible_input(&self, hs: &[T], n: usize, out: &mut Vec<T>) {
         let (d, h) = (self.d, self.h);
         let b = &self.params[d * h..d * h + d];
         out.resize(n * d, T::ZERO);
         matmul_a_bt(hs, self.w(), out, n, h, d); // n × d
         for row in out.chunks_mut(d) {
             for (x, &bi) in row.iter_mut().zip(b) {
-                *x = sigmoid(*x + bi);
+                *x += bi;
             }
         }
+    }
+
+    /// p(v = 1 | h) for a batch: σ(h Wᵀ + b). h: n × H → out: n × d.
+    pub fn visible_probs(&self, hs: &[T], n: usize, out: &mut Vec<T>) {
+        self.visible_input(hs, n, out);
+        out.iter_mut().for_each(|x| *x = sigmoid(*x));
     }
 
     /// The CD statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model (and the bias terms), averaged over the

@@ -1,0 +1,320 @@
+//! What a stack of RBMs does besides training one layer: hand data up through frozen layers,
+//! train a top RBM whose last ten visible units are one softmax group (the labels), generate
+//! with a label clamped and pass the top's visible state down through the directed layers,
+//! draw a higher layer's units as pixels, and the variational lower bound on log p(v) that the
+//! greedy argument is about.
+//!
+//! Layer ℓ is a [`BatchRbm`]: W (d × H, row-major), b (d), c (H).
+
+use super::PassUp;
+use crate::math::{log_sum_exp, sigmoid as sigmoid64, softplus};
+use crate::rbm::batched::BatchRbm;
+use crate::rbm::log_z::{free_energies, RbmRef};
+use crate::rng::Rng;
+
+/// The label units beside the top RBM's input.
+pub const LABELS: usize = 10;
+
+fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + libm::expf(-x))
+}
+
+fn bernoulli(p: &[f32], rng: &mut Rng, out: &mut Vec<f32>) {
+    out.clear();
+    out.extend(p.iter().map(|&q| ((rng.uniform() as f32) < q) as u8 as f32));
+}
+
+/// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample.
+pub fn pass_up(
+    layers: &[BatchRbm<f32>],
+    x: &[f32],
+    pass: PassUp,
+    rng: &mut Rng,
+) -> Vec<f32> {
+    let mut cur = x.to_vec();
+    let mut next = vec![];
+    for layer in layers {
+        let n = cur.len() / layer.d;
+        layer.hidden_probs(&cur, n, &mut next); // n × H
+        match pass {
+            PassUp::Probabilities => std::mem::swap(&mut cur, &mut next),
+            PassUp::Samples => bernoulli(&next, rng, &mut cur),
+        }
+    }
+    cur
+}
+
+/// Rows of `x` (width `width`) with each row's label appended one-hot.
+pub fn with_labels(x: &[f32], width: usize, labels: &[u8]) -> Vec<f32> {
+    let mut out = Vec::with_capacity(labels.len() * (width + LABELS));
+    for (row, &y) in x.chunks_exact(width).zip(labels) {
+        out.extend_from_slice(row);
+        out.extend((0..LABELS).map(|k| (k == y as usize) as u8 as f32));
+    }
+    out
+}
+
+/// Samples visible rows from their inputs: Bernoulli on the binary units, one unit of the
+/// softmax group (the last `tail`) by its probabilities. `probs` gets the binary units' p.
+fn sample_visible(
+    input: &[f32],
+    d: usize,
+    tail: usize,
+    rng: &mut Rng,
+    out: &mut [f32],
+    probs: &mut Vec<f32>,
+) {
+    let binary = d - tail;
+    probs.clear();
+    for (row_in, row_out) in input.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
+        for (o, &x) in row_out[..binary].iter_mut().zip(&row_in[..binary]) {
+            let p = sigmoid(x);
+            probs.push(p);
+            *o = ((rng.uniform() as f32) < p) as u8 as f32;
+        }
+        if tail > 0 {
+            let group: Vec<f64> = row_in[binary..].iter().map(|&x| x as f64).collect();
+            let top = log_sum_exp(&group);
+            let mut u = rng.uniform();
+            let mut chosen = tail - 1;
+            for (k, &x) in group.iter().enumerate() {
+                u -= (x - top).exp();
+                if u < 0.0 {
+                    chosen = k;
+                    break;
+                }
+            }
+            for (k, o) in row_out[binary..].iter_mut().enumerate() {
+                *o = (k == chosen) as u8 as f32;
+            }
+        }
+    }
+}
+
+/// Buffers of one CD step of the labelled top RBM, reused between steps.
+#[derive(Clone, Debug, Default)]
+pub struct TopWork {
+    ph0: Vec<f32>,
+    phk: Vec<f32>,
+    hs: Vec<f32>,
+    input: Vec<f32>,
+    probs: Vec<f32>,
+    vk: Vec<f32>,
+    dir: Vec<f32>,
+    neg_vk: Vec<f32>,
+}
+
+/// One CD-k (or PCD-k, with `chains`) update of an RBM whose last `tail` visible units are one
+/// softmax group; returns the first Gibbs step's squared reconstruction error of the binary
+/// units. The statistics are [`BatchRbm::cd_direction`]'s.
+#[allow(clippy::too_many_arguments)] // the model, its batch, CD's k and η, chains, rng, buffers
+pub fn labelled_cd_step(
+    rbm: &mut BatchRbm<f32>,
+    tail: usize,
+    v0: &[f32],
+    k: u32,
+    lr: f64,
+    chains: Option<&mut Vec<f32>>,
+    rng: &mut Rng,
+    w: &mut TopWork,
+) -> f64 {
+    let d = rbm.d;
+    let n = v0.len() / d;
+    let binary = d - tail;
+    rbm.hidden_probs(v0, n, &mut w.ph0);
+    w.vk.clear();
+    match &chains {
+        Some(c) if c.len() == n * d => w.vk.extend_from_slice(c),
+        _ => w.vk.extend_from_slice(v0),
+    }
+    let mut recon = f64::NAN;
+    for step in 0..k.max(1) {
+        rbm.hidden_probs(&w.vk, n, &mut w.phk);
+        bernoulli(&w.phk, rng, &mut w.hs);
+        rbm.visible_input(&w.hs, n, &mut w.input);
+        sample_visible(&w.input, d, tail, rng, &mut w.vk, &mut w.probs);
+        if step == 0 {
+            recon = v0
+                .chunks_exact(d)
+                .zip(w.probs.chunks_exact(binary))
+                .flat_map(|(a, b)| a[..binary].iter().zip(b))
+                .map(|(&a, &b)| ((a - b) as f64).powi(2))
+                .sum::<f64>()
+                / n as f64;
+        }
+    }
+    rbm.hidden_probs(&w.vk, n, &mut w.phk);
+    if let Some(c) = chains {
+        c.clone_from(&w.vk);
+    }
+    rbm.cd_direction(v0, &w.ph0, &w.vk, &w.phk, n, &mut w.dir, &mut w.neg_vk);
+    let lr = lr as f32;
+    for (p, &g) in rbm.params.iter_mut().zip(&w.dir) {
+        *p += lr * g;
+    }
+    recon
+}
+
+/// Chains of the top RBM, `per_label` for each digit with its label clamped (or free-running
+/// when the top has no labels), advanced one Gibbs step at a time.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Generator {
+    /// n × d: the top's visible state, labels one-hot in the tail.
+    pub chains: Vec<f32>,
+    /// n × (d − tail): p(v = 1 | h) of the binary units at the last step, for the pictures.
+    pub probs: Vec<f32>,
+}
+
+impl Generator {
+    /// Chains from random binary states; row r is clamped to label r / per_label.
+    pub fn new(d: usize, tail: usize, per_label: usize, rng: &mut Rng) -> Self {
+        let rows = LABELS * per_label;
+        let binary = d - tail;
+        let mut chains = Vec::with_capacity(rows * d);
+        for r in 0..rows {
+            chains.extend((0..binary).map(|_| rng.bernoulli(0.5) as u8 as f32));
+            chains.extend((0..tail).map(|k| (k == r / per_label) as u8 as f32));
+        }
+        Generator {
+            probs: chains
+                .chunks_exact(d)
+                .flat_map(|row| row[..binary].to_vec())
+                .collect(),
+            chains,
+        }
+    }
+
+    /// One Gibbs step h ~ p(h | v), v ~ p(v | h) with the labels held.
+    pub fn step(&mut self, top: &BatchRbm<f32>, tail: usize, rng: &mut Rng) {
+        let d = top.d;
+        let n = self.chains.len() / d;
+        let (mut ph, mut hs, mut input) = (vec![], vec![], vec![]);
+        top.hidden_probs(&self.chains, n, &mut ph);
+        bernoulli(&ph, rng, &mut hs);
+        top.visible_input(&hs, n, &mut input);
+        let labels: Vec<f32> = self.chains.clone();
+        sample_visible(&input, d, tail, rng, &mut self.chains, &mut self.probs);
+        // The clamped labels are not resampled.
+        for (row, kept) in self.chains.chunks_exact_mut(d).zip(labels.chunks_exact(d)) {
+            row[d - tail..].copy_from_slice(&kept[d - tail..]);
+        }
+    }
+
+    /// The chains as pixels: the top's p(v | h) passed down through the directed layers by
+    /// their mean-field p(v | h) (n × 784).
+    pub fn pictures(&self, below: &[BatchRbm<f32>]) -> Vec<f32> {
+        let mut x = self.probs.clone();
+        let mut next = vec![];
+        for layer in below.iter().rev() {
+            let n = x.len() / layer.h;
+            layer.visible_probs(&x, n, &mut next);
+            std::mem::swap(&mut x, &mut next);
+        }
+        x
+    }
+}
+
+/// The first `shown` units of layer `layer` (0-based) as pixels: layer 1's filters, and above
+/// it the weighted sum W₁ W₂ … W_ℓ[·, j] of the layer-1 filters that drive unit j (shown × 784).
+pub fn filters(layers: &[BatchRbm<f32>], layer: usize, shown: usize) -> Vec<f32> {
+    let top = &layers[layer];
+    let shown = shown.min(top.h);
+    // The layer's inputs from the layer below (a top RBM's label rows left out).
+    let width = if layer > 0 { layers[layer - 1].h } else { top.d };
+    // cols: width × shown, the chosen units' weights into the layer below.
+    let mut cols: Vec<f32> = (0..width)
+        .flat_map(|i| (0..shown).map(move |j| (i, j)))
+        .map(|(i, j)| top.params[i * top.h + j])
+        .collect();
+    for below in layers[..layer].iter().rev() {
+        // (d × H) · (H × shown) → d × shown
+        let mut next = vec![0f32; below.d * shown];
+        crate::nn::dense::matmul_acc(&below.params[..below.d * below.h], &cols, &mut next, below.d, below.h, shown);
+        cols = next;
+    }
+    let d = cols.len() / shown;
+    (0..shown)
+        .flat_map(|j| (0..d).map(move |i| (i, j)))
+        .map(|(i, j)| cols[i * shown + j])
+        .collect()
+}
+
+/// log p*(x) of the top RBM's binary visible part, the labels summed out:
+/// log Σ_y e^{−F([x, y])} (or −F(x) without labels), one per row of `x`.
+pub fn top_log_marginal(top: RbmRef, x: &[f32]) -> Vec<f64> {
+    let binary = top.d - top.tail;
+    if top.tail == 0 {
+        return free_energies(top, x).iter().map(|f| -f).collect();
+    }
+    let rows = x.len() / binary;
+    let mut all = Vec::with_capacity(rows * top.tail * top.d);
+    for row in x.chunks_exact(binary) {
+        for y in 0..top.tail {
+            all.extend_from_slice(row);
+            all.extend((0..top.tail).map(|k| (k == y) as u8 as f32));
+        }
+    }
+    free_energies(top, &all)
+        .chunks_exact(top.tail)
+        .map(|fs| log_sum_exp(&fs.iter().map(|f| -f).collect::<Vec<_>>()))
+        .collect()
+}
+
+/// The variational lower bound on the mean log p(v) of the rows of `v` under the DBN whose
+/// directed layers are `layers[..L−1]` and whose top RBM is `layers[L−1]` (log partition
+/// function `log_z_top`):
+///   log p(v) ≥ E_q[log p_top(h_{L−1}) + Σ_ℓ log p(h_{ℓ−1} | h_ℓ)] + Σ_ℓ H(q(h_ℓ | h_{ℓ−1})),
+/// q the layers' own p(h | input), the expectation over `samples` draws per row.
+pub fn lower_bound(
+    layers: &[BatchRbm<f32>],
+    tail: usize,
+    log_z_top: f64,
+    v: &[f32],
+    samples: usize,
+    rng: &mut Rng,
+) -> f64 {
+    let d0 = layers[0].d;
+    let rows = v.len() / d0;
+    let n = rows * samples;
+    let mut cur: Vec<f32> = v
+        .chunks_exact(d0)
+        .flat_map(|row| std::iter::repeat_n(row, samples).flatten().copied())
+        .collect();
+    let mut total = vec![0.0; n];
+    let (mut pre, mut hs, mut back) = (vec![], vec![], vec![]);
+    let (directed, top) = layers.split_at(layers.len() - 1);
+    for layer in directed {
+        let (d, h) = (layer.d, layer.h);
+        layer.hidden_input(&cur, n, &mut pre); // n × H
+        hs.clear();
+        for (r, row) in pre.chunks_exact(h).enumerate() {
+            for &a in row {
+                let a = a as f64;
+                let q = sigmoid64(a);
+                total[r] += softplus(a) - q * a; // H(Bernoulli(q))
+                hs.push(rng.bernoulli(q) as u8 as f32);
+            }
+        }
+        layer.visible_input(&hs, n, &mut back); // n × d
+        for (r, (x, a)) in cur.chunks_exact(d).zip(back.chunks_exact(d)).enumerate() {
+            // log p(x | h) = Σᵢ xᵢ aᵢ − softplus(aᵢ)
+            total[r] += x
+                .iter()
+                .zip(a)
+                .map(|(&xi, &ai)| xi as f64 * ai as f64 - softplus(ai as f64))
+                .sum::<f64>();
+        }
+        std::mem::swap(&mut cur, &mut hs);
+    }
+    let top = RbmRef::new(&top[0], tail);
+    let marginal = top_log_marginal(top, &cur);
+    total
+        .iter()
+        .zip(&marginal)
+        .map(|(t, m)| t + m - log_z_top)
+        .sum::<f64>()
+        / n as f64
+}
+
+#[cfg(test)]
+mod tests;

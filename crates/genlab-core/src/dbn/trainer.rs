@@ -1,0 +1,695 @@
+//! The DBN's trainer. One step counter drives the whole run, so a URL replays it:
+//! - steps [ℓS, (ℓ+1)S): layer ℓ trains (S = `layer_steps`) — the RBM by CD-k / PCD-k on the
+//!   batch passed up through the frozen layers below (the top one with its labels beside it),
+//!   and the autoencoder of the same layer, from the same weights, on the same batch passed up
+//!   through its own stack; when a layer freezes, log p(v) (one layer) or the lower bound (more)
+//!   is measured on the scored test digits;
+//! - once the top layer trains, the generator's chains take one Gibbs step per step;
+//! - after the last layer: three classifiers — from the RBM stack, from the autoencoder stack,
+//!   from random weights — fine-tuned by Adam on the same batches of the labelled digits.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::autoencoder::{self, AeWork};
+use super::classifier::{NetWork, SigmoidNet, CLASSES};
+use super::stack::{self, Generator, TopWork, LABELS};
+use super::{DbnSettings, PassUp};
+use crate::digits::EpochBatcher;
+use crate::lesson::{update_settings, StepPart, Trainer};
+use crate::msg;
+use crate::msg::Msg;
+use crate::nn::{Optimizer, OptimizerKind};
+use crate::protocol::{Bulk, LessonView};
+use crate::rbm::batched::{BatchRbm, CdWork};
+use crate::rbm::log_z::{self, likelihood_report, LikelihoodReport, LogZ, RbmRef};
+use crate::rbm_mnist::Chains;
+use crate::rng::Rng;
+use crate::runfile::{self, expect_finite, expect_len, packed};
+use crate::settings::Notice;
+use crate::vae::data::{self, Digits, PIXELS};
+
+pub const METRICS: &[&str] = &[
+    "recon_1",
+    "recon_2",
+    "recon_3",
+    "free_1",
+    "free_2",
+    "free_3",
+    "ae_loss",
+    "acc_dbn",
+    "acc_ae",
+    "acc_random",
+    "epoch",
+];
+
+/// Units of each layer drawn as pictures.
+pub const FILTERS_SHOWN: usize = 20;
+/// Generator chains per label.
+pub const GEN_PER_LABEL: usize = 8;
+const RECORD_EVERY: u64 = 50;
+/// Digits of each split the rows and bounds score.
+const SCORED: usize = 500;
+/// Draws of the hidden layers per digit in the lower bound's expectation.
+const BOUND_SAMPLES: usize = 4;
+
+/// Where the run stands.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Phase {
+    /// Layer (0-based) training, and its steps so far.
+    Pretraining { layer: u32, step: u32 },
+    FineTuning { step: u64 },
+}
+
+/// log p(v) of the first `layers` layers as a DBN, measured when the top of them froze: exact
+/// (one layer, log Z exact) or the lower bound (more layers), with how its log Z was obtained.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LayerBound {
+    pub layers: u32,
+    pub step: u64,
+    pub log_z: LogZ,
+    /// Mean over the scored test digits, nats.
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DbnView {
+    /// Hidden units per layer, bottom up.
+    pub sizes: Vec<u32>,
+    pub phase: Phase,
+    pub epoch: f64,
+    /// Per layer trained so far: [`FILTERS_SHOWN`] units as pixels, and the colour scale.
+    pub filters: Vec<Bulk>,
+    pub filter_ranges: Vec<f64>,
+    /// The generator's pictures (10 labels × [`GEN_PER_LABEL`] × 784), once the top trains.
+    pub generated: Option<Bulk>,
+    /// Layer 1's log-likelihood report, once it froze.
+    pub likelihood: Option<LikelihoodReport>,
+    pub bounds: Vec<LayerBound>,
+    /// Labelled digits the classifiers are fine-tuned on.
+    pub labelled: u32,
+}
+
+/// Grey byte → pixel on when at least half-bright (as the RBM-on-MNIST lesson).
+fn binary(p: u8) -> f32 {
+    (p >= 128) as u8 as f32
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+struct Progress {
+    #[serde(flatten)]
+    batcher: EpochBatcher,
+    labelled: EpochBatcher,
+    sampler: Rng,
+    generator_rng: Rng,
+    steps: u64,
+}
+
+/// One of the fine-tuned classifiers with its optimiser.
+#[derive(Clone)]
+struct Lane {
+    net: SigmoidNet<f32>,
+    opt: Optimizer<f32>,
+}
+
+impl Lane {
+    fn new(net: SigmoidNet<f32>) -> Self {
+        let n = net.params.len();
+        Lane {
+            net,
+            opt: Optimizer::new(OptimizerKind::Adam, n, 0.9),
+        }
+    }
+}
+
+pub struct DbnTrainer {
+    s: DbnSettings,
+    digits: Result<Arc<Digits>, Msg>,
+    sizes: Vec<usize>,
+    rbms: Vec<BatchRbm<f32>>,
+    aes: Vec<BatchRbm<f32>>,
+    /// PCD's persistent chains of the layer in training.
+    chains: Option<Vec<f32>>,
+    generator: Option<Generator>,
+    /// From the RBM stack, the autoencoder stack, random weights (once fine-tuning starts).
+    lanes: Vec<Lane>,
+    likelihood: Option<LikelihoodReport>,
+    bounds: Vec<LayerBound>,
+    progress: Progress,
+    last_ae_loss: f64,
+    // Fixed data.
+    train_eval: Vec<f32>,
+    train_eval_labels: Vec<u8>,
+    test_eval: Vec<f32>,
+    test_eval_labels: Vec<u8>,
+    test_all: Vec<f32>,
+    test_all_labels: Vec<u8>,
+    labelled_count: usize,
+    // Buffers.
+    work: CdWork<f32>,
+    top_work: TopWork,
+    ae_work: AeWork<f32>,
+    net_work: NetWork<f32>,
+}
+
+impl DbnTrainer {
+    pub fn new(s: DbnSettings) -> Self {
+        Self::with_digits(s, data::installed_digits())
+    }
+
+    pub fn with_digits(s: DbnSettings, digits: Result<Arc<Digits>, Msg>) -> Self {
+        let sizes = s.sizes();
+        let mut init = Rng::stream(s.seed as u64, 0);
+        let mut rbms = vec![];
+        let mut width = PIXELS;
+        for (l, &h) in sizes.iter().enumerate() {
+            let top = l + 1 == sizes.len();
+            let d = width + if top && s.labels { LABELS } else { 0 };
+            rbms.push(BatchRbm::<f32>::new(d, h, &mut init));
+            width = h;
+        }
+        // The autoencoders start from the RBMs' weights (their label rows left out).
+        let aes = rbms
+            .iter()
+            .zip(std::iter::once(PIXELS).chain(sizes.iter().copied()))
+            .map(|(rbm, d_in)| {
+                let mut ae = BatchRbm::<f32>::new(d_in, rbm.h, &mut Rng::new(0));
+                ae.params[..d_in * rbm.h].copy_from_slice(&rbm.params[..d_in * rbm.h]);
+                ae
+            })
+            .collect();
+        let pick = |idx: &[usize], d: &Digits| -> (Vec<f32>, Vec<u8>) {
+            (
+                idx.iter()
+                    .flat_map(|&i| d.image(i).iter().map(|&p| binary(p)))
+                    .collect(),
+                idx.iter().map(|&i| d.labels[i]).collect(),
+            )
+        };
+        let (mut train_eval, mut train_eval_labels) = (vec![], vec![]);
+        let (mut test_eval, mut test_eval_labels) = (vec![], vec![]);
+        let (mut test_all, mut test_all_labels) = (vec![], vec![]);
+        let (mut train, mut labelled) = (vec![], vec![]);
+        if let Ok(d) = &digits {
+            train = d.train.clone();
+            (train_eval, train_eval_labels) = pick(&d.train[..SCORED.min(d.train.len())], d);
+            let step = (d.test.len() / SCORED).max(1);
+            let spread: Vec<usize> = d.test.iter().copied().step_by(step).take(SCORED).collect();
+            (test_eval, test_eval_labels) = pick(&spread, d);
+            (test_all, test_all_labels) = pick(&d.test, d);
+            // The labelled digits: the first of the training split in a seeded shuffle.
+            let mut order = d.train.clone();
+            Rng::stream(s.seed as u64, 3).shuffle(&mut order);
+            order.truncate(s.labelled as usize);
+            labelled = order;
+        }
+        let labelled_count = labelled.len();
+        DbnTrainer {
+            chains: (s.chains == Chains::Pcd).then(Vec::new),
+            generator: None,
+            lanes: vec![],
+            likelihood: None,
+            bounds: vec![],
+            progress: Progress {
+                batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
+                labelled: EpochBatcher::new(labelled, Rng::stream(s.seed as u64, 4)),
+                sampler: Rng::stream(s.seed as u64, 2),
+                generator_rng: Rng::stream(s.seed as u64, 5),
+                steps: 0,
+            },
+            last_ae_loss: f64::NAN,
+            sizes,
+            rbms,
+            aes,
+            train_eval,
+            train_eval_labels,
+            test_eval,
+            test_eval_labels,
+            test_all,
+            test_all_labels,
+            labelled_count,
+            work: CdWork::default(),
+            top_work: TopWork::default(),
+            ae_work: AeWork::default(),
+            net_work: NetWork::default(),
+            digits,
+            s,
+        }
+    }
+
+    fn layer_steps(&self) -> u64 {
+        self.s.layer_steps as u64
+    }
+
+    fn pretraining_steps(&self) -> u64 {
+        self.layer_steps() * self.sizes.len() as u64
+    }
+
+    pub fn phase(&self) -> Phase {
+        let steps = self.progress.steps;
+        if steps < self.pretraining_steps() {
+            Phase::Pretraining {
+                layer: (steps / self.layer_steps()) as u32,
+                step: (steps % self.layer_steps()) as u32,
+            }
+        } else {
+            Phase::FineTuning {
+                step: steps - self.pretraining_steps(),
+            }
+        }
+    }
+
+    fn top(&self) -> usize {
+        self.sizes.len() - 1
+    }
+
+    /// The labels' group width on layer `l` (the top, when labels are on).
+    fn tail(&self, l: usize) -> usize {
+        if l == self.top() && self.s.labels {
+            LABELS
+        } else {
+            0
+        }
+    }
+
+    /// `x`'s rows passed up to layer `l`'s input: probabilities through the frozen layers,
+    /// labels appended on a labelled top.
+    fn input_of(&self, l: usize, x: &[f32], labels: &[u8]) -> Vec<f32> {
+        let up = stack::pass_up(&self.rbms[..l], x, PassUp::Probabilities, &mut Rng::new(0));
+        if self.tail(l) > 0 {
+            stack::with_labels(&up, self.rbms[l].d - LABELS, labels)
+        } else {
+            up
+        }
+    }
+
+    /// The next batch of training digits and their labels.
+    fn batch(&mut self, digits: &Digits, from_labelled: bool) -> (Vec<f32>, Vec<u8>) {
+        let n = self.s.batch as usize;
+        let (mut x, mut y) = (Vec::with_capacity(n * PIXELS), Vec::with_capacity(n));
+        for _ in 0..n {
+            let i = if from_labelled {
+                self.progress.labelled.next_index()
+            } else {
+                self.progress.batcher.next_index()
+            };
+            x.extend(digits.image(i).iter().map(|&p| binary(p)));
+            y.push(digits.labels[i]);
+        }
+        (x, y)
+    }
+
+    fn pretrain_step(&mut self, l: usize, digits: &Digits) -> Result<(), Msg> {
+        let (x, y) = self.batch(digits, false);
+        // The RBM's data: the batch through the frozen RBMs, as probabilities or samples.
+        let up = stack::pass_up(&self.rbms[..l], &x, self.s.pass_up, &mut self.progress.sampler);
+        let tail = self.tail(l);
+        let k = if l == self.top() { self.s.top_k } else { self.s.k };
+        let recon = if tail > 0 {
+            let v0 = stack::with_labels(&up, self.rbms[l].d - LABELS, &y);
+            stack::labelled_cd_step(
+                &mut self.rbms[l],
+                tail,
+                &v0,
+                k,
+                self.s.lr,
+                self.chains.as_mut(),
+                &mut self.progress.sampler,
+                &mut self.top_work,
+            )
+        } else {
+            self.rbms[l].cd_step(
+                &up,
+                k,
+                self.s.lr,
+                self.chains.as_mut(),
+                &mut self.progress.sampler,
+                &mut self.work,
+            )
+        };
+        if !recon.is_finite() || self.rbms[l].params.iter().any(|p| !p.is_finite()) {
+            return Err(msg!(
+                "msg.dbn.nan",
+                (l + 1) as u64,
+                self.progress.steps,
+                self.s.lr
+            ));
+        }
+        // The autoencoder of this layer, on the batch through its own (deterministic) stack.
+        let codes = stack::pass_up(&self.aes[..l], &x, PassUp::Probabilities, &mut Rng::new(0));
+        self.last_ae_loss =
+            autoencoder::sgd_step(&mut self.aes[l], &codes, self.s.lr, &mut self.ae_work);
+        if !self.last_ae_loss.is_finite() {
+            return Err(msg!(
+                "msg.dbn.nan",
+                (l + 1) as u64,
+                self.progress.steps,
+                self.s.lr
+            ));
+        }
+        Ok(())
+    }
+
+    /// When layer `l` has just frozen: layer 1's log-likelihood report, or the bound of the
+    /// stack up to `l` as a DBN; the next layer's chains start afresh.
+    fn freeze(&mut self, l: usize) {
+        let steps = self.progress.steps;
+        let mut rng = Rng::stream(self.s.seed as u64, 1_000 + steps);
+        if l == 0 {
+            if self.tail(0) == 0 {
+                let report =
+                    likelihood_report(&self.rbms[0], &self.train_eval, &self.test_eval, steps, &mut rng);
+                self.bounds.push(LayerBound {
+                    layers: 1,
+                    step: steps,
+                    log_z: report.log_z.clone(),
+                    value: report.test_ll,
+                });
+                self.likelihood = Some(report);
+            }
+        } else {
+            let tail = self.tail(l);
+            let base_data = self.input_of(l, &self.train_eval, &self.train_eval_labels);
+            let log_z = log_z::log_z(RbmRef::new(&self.rbms[l], tail), &base_data, &mut rng);
+            let value = stack::lower_bound(
+                &self.rbms[..=l],
+                tail,
+                log_z.value(),
+                &self.test_eval,
+                BOUND_SAMPLES,
+                &mut rng,
+            );
+            self.bounds.push(LayerBound {
+                layers: l as u32 + 1,
+                step: steps,
+                log_z,
+                value,
+            });
+        }
+        if let Some(c) = self.chains.as_mut() {
+            c.clear();
+        }
+    }
+
+    fn start_fine_tuning(&mut self) {
+        let mut widths = vec![PIXELS];
+        widths.extend(&self.sizes);
+        widths.push(CLASSES);
+        // The three softmax layers start equal; the random lane's hidden layers from a stream
+        // of their own.
+        let out_rng = Rng::stream(self.s.seed as u64, 6);
+        let dbn = SigmoidNet::from_stack(&self.rbms, &widths, &mut out_rng.clone());
+        let ae = SigmoidNet::from_stack(&self.aes, &widths, &mut out_rng.clone());
+        let mut random = SigmoidNet::random(&widths, &mut Rng::stream(self.s.seed as u64, 7));
+        let n = random.params.len();
+        random.params[n - (widths[widths.len() - 2] + 1) * CLASSES..]
+            .copy_from_slice(&dbn.params[n - (widths[widths.len() - 2] + 1) * CLASSES..]);
+        self.lanes = vec![Lane::new(dbn), Lane::new(ae), Lane::new(random)];
+    }
+
+    fn fine_tune_step(&mut self, digits: &Digits) -> Result<(), Msg> {
+        if self.lanes.is_empty() {
+            self.start_fine_tuning();
+        }
+        let (x, y) = self.batch(digits, true);
+        for lane in &mut self.lanes {
+            lane.net.gradient(&x, &y, &mut self.net_work);
+            lane.opt
+                .step(&mut lane.net.params, &self.net_work.d_params, self.s.ft_lr);
+            if lane.net.params.iter().any(|p| !p.is_finite()) {
+                return Err(msg!(
+                    "msg.dbn.finetune_nan",
+                    self.progress.steps,
+                    self.s.ft_lr
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Mean squared reconstruction error and mean free energy of layer `l` on the scored
+    /// test digits passed up to it.
+    fn score_layer(&self, l: usize) -> (f64, f64) {
+        let v = self.input_of(l, &self.test_eval, &self.test_eval_labels);
+        let rbm = &self.rbms[l];
+        let n = v.len() / rbm.d;
+        let (mut ph, mut pv) = (vec![], vec![]);
+        rbm.hidden_probs(&v, n, &mut ph);
+        rbm.visible_probs(&ph, n, &mut pv);
+        let recon = v
+            .iter()
+            .zip(&pv)
+            .map(|(&a, &b)| ((a - b) as f64).powi(2))
+            .sum::<f64>()
+            / n as f64;
+        let free = log_z::free_energies(RbmRef::new(rbm, self.tail(l)), &v);
+        (recon, free.iter().sum::<f64>() / n as f64)
+    }
+
+    /// Test accuracy of each fine-tuned lane over the whole test split.
+    fn accuracies(&mut self) -> Vec<f64> {
+        let mut out = vec![];
+        for lane in &self.lanes {
+            let predicted = lane.net.predict(&self.test_all, &mut self.net_work);
+            let right = predicted
+                .iter()
+                .zip(&self.test_all_labels)
+                .filter(|(a, b)| a == b)
+                .count();
+            out.push(right as f64 / predicted.len().max(1) as f64);
+        }
+        out
+    }
+
+    /// The layers that have started training (all of them once fine-tuning runs).
+    fn started(&self) -> usize {
+        match self.phase() {
+            Phase::Pretraining { layer, .. } => layer as usize + 1,
+            Phase::FineTuning { .. } => self.sizes.len(),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct DbnState {
+    rbms: Vec<Packed>,
+    aes: Vec<Packed>,
+    #[serde(with = "packed")]
+    chains: Vec<f32>,
+    generator: Option<Generator>,
+    lanes: Vec<SavedLane>,
+    likelihood: Option<LikelihoodReport>,
+    bounds: Vec<LayerBound>,
+    last_ae_loss: f64,
+    #[serde(flatten)]
+    progress: Progress,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Packed(#[serde(with = "packed")] Vec<f32>);
+
+#[derive(Serialize, Deserialize)]
+struct SavedLane {
+    #[serde(with = "packed")]
+    params: Vec<f32>,
+    opt: Optimizer<f32>,
+}
+
+impl crate::lesson::LessonDef for DbnTrainer {
+    type Settings = DbnSettings;
+    type View = DbnView;
+    type Action = crate::lesson::NoAction;
+    type Answer = crate::lesson::NoAction;
+    const METRICS: &'static [&'static str] = METRICS;
+    const ASSETS: &'static [crate::lesson::Asset] = &[crate::lesson::Asset::Digits];
+    fn new(settings: DbnSettings) -> Self {
+        DbnTrainer::new(settings)
+    }
+}
+
+impl Trainer for DbnTrainer {
+    fn metric_names(&self) -> &'static [&'static str] {
+        METRICS
+    }
+
+    fn steps(&self) -> u64 {
+        self.progress.steps
+    }
+
+    fn blocked(&self) -> Option<Msg> {
+        self.digits
+            .as_ref()
+            .err()
+            .map(|why| msg!("msg.vae.load_failed", why.clone()))
+    }
+
+    fn step(&mut self, _part: StepPart) -> Result<(), Msg> {
+        if self.progress.batcher.is_empty() {
+            return Err(msg!("msg.vae.no_training"));
+        }
+        let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
+        match self.phase() {
+            Phase::Pretraining { layer, step } => {
+                let l = layer as usize;
+                self.pretrain_step(l, &digits)?;
+                if l == self.top() {
+                    if self.generator.is_none() {
+                        let tail = self.tail(l);
+                        self.generator = Some(Generator::new(
+                            self.rbms[l].d,
+                            tail,
+                            GEN_PER_LABEL,
+                            &mut self.progress.generator_rng,
+                        ));
+                    }
+                }
+                self.progress.steps += 1;
+                if step as u64 + 1 == self.layer_steps() {
+                    self.freeze(l);
+                }
+            }
+            Phase::FineTuning { .. } => {
+                self.fine_tune_step(&digits)?;
+                self.progress.steps += 1;
+            }
+        }
+        let top = self.top();
+        let tail = self.tail(top);
+        if let Some(g) = self.generator.as_mut() {
+            g.step(&self.rbms[top], tail, &mut self.progress.generator_rng);
+        }
+        Ok(())
+    }
+
+    fn record_every(&self) -> u64 {
+        RECORD_EVERY
+    }
+
+    fn metrics(&mut self) -> Vec<f64> {
+        let mut recon = [f64::NAN; 3];
+        let mut free = [f64::NAN; 3];
+        for l in 0..self.started() {
+            (recon[l], free[l]) = self.score_layer(l);
+        }
+        let acc = if self.lanes.is_empty() {
+            vec![f64::NAN; 3]
+        } else {
+            self.accuracies()
+        };
+        let mut row = recon.to_vec();
+        row.extend(free);
+        row.push(self.last_ae_loss);
+        row.extend(acc);
+        row.push(self.progress.batcher.epoch());
+        row
+    }
+
+    fn view(&mut self) -> LessonView {
+        let started = self.started();
+        let mut filters = vec![];
+        let mut ranges = vec![];
+        for l in 0..started {
+            let f = stack::filters(&self.rbms, l, FILTERS_SHOWN);
+            ranges.push(f.iter().fold(0.0f32, |m, x| m.max(x.abs())) as f64);
+            filters.push(Bulk(f));
+        }
+        let top = self.top();
+        let generated = self
+            .generator
+            .as_ref()
+            .map(|g| Bulk(g.pictures(&self.rbms[..top])));
+        LessonView::Dbn(DbnView {
+            sizes: self.sizes.iter().map(|&h| h as u32).collect(),
+            phase: self.phase(),
+            epoch: self.progress.batcher.epoch(),
+            filters,
+            filter_ranges: ranges,
+            generated,
+            likelihood: self.likelihood.clone(),
+            bounds: self.bounds.clone(),
+            labelled: self.labelled_count as u32,
+        })
+    }
+
+    fn query(&self) -> String {
+        crate::settings::to_query(&self.s)
+    }
+
+    fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
+        // The learning rates and the digit shown large are live.
+        update_settings(&mut self.s, query)
+    }
+
+    fn save_state(&self) -> serde_json::Value {
+        runfile::save(&DbnState {
+            rbms: self.rbms.iter().map(|r| Packed(r.params.clone())).collect(),
+            aes: self.aes.iter().map(|r| Packed(r.params.clone())).collect(),
+            chains: self.chains.clone().unwrap_or_default(),
+            generator: self.generator.clone(),
+            lanes: self
+                .lanes
+                .iter()
+                .map(|l| SavedLane {
+                    params: l.net.params.clone(),
+                    opt: l.opt.clone(),
+                })
+                .collect(),
+            likelihood: self.likelihood.clone(),
+            bounds: self.bounds.clone(),
+            last_ae_loss: self.last_ae_loss,
+            progress: self.progress.clone(),
+        })
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
+        let st: DbnState = runfile::load(state)?;
+        expect_len("DBN layers", st.rbms.len(), self.rbms.len())?;
+        expect_len("autoencoder layers", st.aes.len(), self.aes.len())?;
+        for (saved, rbm) in st.rbms.iter().zip(&self.rbms) {
+            expect_len("DBN layer parameters", saved.0.len(), rbm.params.len())?;
+            expect_finite("DBN layer parameters", &saved.0)?;
+        }
+        for (saved, ae) in st.aes.iter().zip(&self.aes) {
+            expect_len("autoencoder parameters", saved.0.len(), ae.params.len())?;
+            expect_finite("autoencoder parameters", &saved.0)?;
+        }
+        st.progress.batcher.check_fits(&self.progress.batcher)?;
+        st.progress.labelled.check_fits(&self.progress.labelled)?;
+        let top_d = self.rbms[self.top()].d;
+        if let Some(g) = &st.generator {
+            if g.chains.len() != LABELS * GEN_PER_LABEL * top_d {
+                expect_len("generator chains", g.chains.len(), LABELS * GEN_PER_LABEL * top_d)?;
+            }
+        }
+        self.progress = st.progress;
+        let fine_tuning = matches!(self.phase(), Phase::FineTuning { step } if step > 0);
+        expect_len("classifiers", st.lanes.len(), if fine_tuning { 3 } else { 0 })?;
+        for (rbm, saved) in self.rbms.iter_mut().zip(st.rbms) {
+            rbm.params = saved.0;
+        }
+        for (ae, saved) in self.aes.iter_mut().zip(st.aes) {
+            ae.params = saved.0;
+        }
+        if !st.lanes.is_empty() {
+            self.start_fine_tuning();
+            for (lane, saved) in self.lanes.iter_mut().zip(st.lanes) {
+                expect_len("classifier parameters", saved.params.len(), lane.net.params.len())?;
+                expect_finite("classifier parameters", &saved.params)?;
+                lane.net.params = saved.params;
+                lane.opt.restore(saved.opt, "classifier optimiser")?;
+            }
+        }
+        if self.chains.is_some() {
+            self.chains = Some(st.chains);
+        }
+        self.generator = st.generator;
+        self.likelihood = st.likelihood;
+        self.bounds = st.bounds;
+        self.last_ae_loss = st.last_ae_loss;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
