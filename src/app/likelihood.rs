@@ -20,7 +20,9 @@ pub fn LikelihoodPanel(
     /// The last report, if one was made yet.
     #[prop(into)]
     report: Signal<Option<LikelihoodReport>>,
-    /// Steps between reports, for the text shown before the first.
+    /// The text shown before the first report (its `$every`: `every`).
+    pending: &'static str,
+    /// Steps between reports (or before the first).
     every: u64,
     /// The page language.
     lang: RwSignal<Lang>,
@@ -30,7 +32,7 @@ pub fn LikelihoodPanel(
         let Some(r) = report.get() else {
             return view! {
                 <p class="hint" data-testid="ll-pending">
-                    {tr_with(lang, "ll.pending", &[("every", &every.to_string())])}
+                    {tr_with(lang, pending, &[("every", &every.to_string())])}
                 </p>
             }
             .into_any();

@@ -135,6 +135,42 @@ pub fn rbm_mnist_rows(
     ]
 }
 
+/// DBN (lectures 004, 001, 000): the directed stack under an RBM, the bound the greedy step
+/// raises (with the run's last value), the layer-wise CD update, and the exact log Z.
+pub fn dbn_rows(bound: Option<(u32, f64)>, k: u32, top_k: u32, lr: f64) -> Vec<String> {
+    let value = match bound {
+        Some((layers, v)) => format!(
+            "<mo>;</mo><mspace width=\"1em\"/><mi>L</mi><mo>=</mo><mn>{layers}</mn><mo>:</mo><mspace width=\"0.5em\"/><mrow data-testid=\"theory-dbn-bound\">{}</mrow>",
+            mn(v)
+        ),
+        None => String::new(),
+    };
+    vec![
+        block(
+            "<mi>p</mi><mo>(</mo><mi>v</mi><mo>,</mo><msup><mi>h</mi><mn>1</mn></msup><mo>,</mo><mo>…</mo><mo>,</mo><msup><mi>h</mi><mi>L</mi></msup><mo>)</mo><mo>=</mo>\
+             <mi>p</mi><mo>(</mo><msup><mi>h</mi><mrow><mi>L</mi><mo>−</mo><mn>1</mn></mrow></msup><mo>,</mo><msup><mi>h</mi><mi>L</mi></msup><mo>)</mo>\
+             <munderover><mo>∏</mo><mrow><mi>ℓ</mi><mo>=</mo><mn>1</mn></mrow><mrow><mi>L</mi><mo>−</mo><mn>1</mn></mrow></munderover>\
+             <mi>p</mi><mo>(</mo><msup><mi>h</mi><mrow><mi>ℓ</mi><mo>−</mo><mn>1</mn></mrow></msup><mo>|</mo><msup><mi>h</mi><mi>ℓ</mi></msup><mo>)</mo>\
+             <mo>,</mo><mspace width=\"0.5em\"/><msup><mi>h</mi><mn>0</mn></msup><mo>=</mo><mi>v</mi>",
+        ),
+        block(&format!(
+            "<mi>log</mi><mi>p</mi><mo>(</mo><mi>v</mi><mo>)</mo><mo>≥</mo><munder><mo>∑</mo><mi>h</mi></munder><mi>q</mi><mo>(</mo><mi>h</mi><mo>|</mo><mi>v</mi><mo>)</mo>\
+             <mo>[</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>h</mi><mo>)</mo><mo>+</mo><mi>log</mi><mi>p</mi><mo>(</mo><mi>v</mi><mo>|</mo><mi>h</mi><mo>)</mo><mo>]</mo>\
+             <mo>−</mo><munder><mo>∑</mo><mi>h</mi></munder><mi>q</mi><mo>(</mo><mi>h</mi><mo>|</mo><mi>v</mi><mo>)</mo><mi>log</mi><mi>q</mi><mo>(</mo><mi>h</mi><mo>|</mo><mi>v</mi><mo>)</mo>{value}"
+        )),
+        block(&format!(
+            "<mi>Δ</mi><msup><mi>W</mi><mi>ℓ</mi></msup><mo>=</mo><mi>ε</mi><mo>(</mo><msub><mrow><mo>⟨</mo><msup><mi>h</mi><mrow><mi>ℓ</mi><mo>−</mo><mn>1</mn></mrow></msup><msup><msup><mi>h</mi><mi>ℓ</mi></msup><mi>T</mi></msup><mo>⟩</mo></mrow><mtext>data</mtext></msub>\
+             <mo>−</mo><msub><mrow><mo>⟨</mo><msup><mi>h</mi><mrow><mi>ℓ</mi><mo>−</mo><mn>1</mn></mrow></msup><msup><msup><mi>h</mi><mi>ℓ</mi></msup><mi>T</mi></msup><mo>⟩</mo></mrow><mtext>CD-k</mtext></msub><mo>)</mo>\
+             <mo>;</mo><mspace width=\"1em\"/><mi>k</mi><mo>=</mo><mn>{k}</mn><mo>,</mo><mspace width=\"0.5em\"/><msub><mi>k</mi><mtext>top</mtext></msub><mo>=</mo><mn>{top_k}</mn><mo>,</mo><mspace width=\"0.5em\"/><mi>ε</mi><mo>=</mo>{}",
+            mn(lr)
+        )),
+        block(
+            "<mi>log</mi><mi>Z</mi><mo>=</mo><mi>log</mi><munder><mo>∑</mo><mi>h</mi></munder><msup><mi>e</mi><mrow><msup><mi>c</mi><mi>T</mi></msup><mi>h</mi></mrow></msup>\
+             <munderover><mo>∏</mo><mrow><mi>i</mi><mo>=</mo><mn>1</mn></mrow><mn>784</mn></munderover><mo>(</mo><mn>1</mn><mo>+</mo><msup><mi>e</mi><mrow><msub><mi>b</mi><mi>i</mi></msub><mo>+</mo><msub><mi>W</mi><mi>i</mi></msub><mi>h</mi></mrow></msup><mo>)</mo>",
+        ),
+    ]
+}
+
 /// VAE (lectures 003, 004): the ELBO split into reconstruction and KL for the hovered digit;
 /// the KL closed form; the reparameterisation.
 /// `gaussian`: the Gaussian likelihood's σ, `None` for Bernoulli pixels.

@@ -124,7 +124,7 @@ pub fn RbmMnistLesson(
                         <dt>{t("rbmm.readout.free_train")}</dt><dd data-testid="free-train">{last("free_energy_train")}</dd>
                         <dt>{t("vae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
-                    <super::likelihood::LikelihoodPanel report=likelihood every=genlab_core::rbm_mnist::LL_EVERY lang=lang />
+                    <super::likelihood::LikelihoodPanel report=likelihood pending="ll.pending" every=genlab_core::rbm_mnist::LL_EVERY lang=lang />
                     <super::frame::SettingsSlot />
                 </aside>
             </div>

@@ -57,7 +57,7 @@ pub struct DbnSettings {
     /// Adam's step size for the fine-tuning.
     pub ft_lr: f64,
     /// The digit whose generation is shown large.
-    pub digit: u32,
+    pub generate: u32,
 }
 
 impl Default for DbnSettings {
@@ -77,7 +77,7 @@ impl Default for DbnSettings {
             pass_up: PassUp::Probabilities,
             labelled: 500,
             ft_lr: 0.003,
-            digit: 3,
+            generate: 3,
         }
     }
 }
@@ -97,7 +97,7 @@ const PARAMS: &[Param<DbnSettings>] = &[
     param!(choice DbnSettings, "pass_up", pass_up, PassUp, Restart),
     param!(int DbnSettings, "labelled", labelled, 100, 9_000, Restart),
     param!(logfloat DbnSettings, "ft_lr", ft_lr, 1e-5, 0.1, Live),
-    param!(int DbnSettings, "digit", digit, 0, 9, Live),
+    param!(int DbnSettings, "generate", generate, 0, 9, Live),
 ];
 
 impl DbnSettings {
