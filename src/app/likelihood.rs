@@ -83,7 +83,7 @@ pub fn LikelihoodPanel(
                 {tr_with(lang, "ll.at_step", &[("step", &r.step.to_string())])} " " {how}
             </p>
             <Show when=move || exact>
-                <table class="probs" data-testid="ll-ladder">
+                <table class="probs compact" data-testid="ll-ladder">
                     <thead><tr>
                         <th>{tr(lang, "ll.ladder.temperatures")}</th>
                         <th>{"AIS log Ẑ"}</th>

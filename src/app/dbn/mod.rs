@@ -197,9 +197,9 @@ pub fn DbnLesson(
                     <p class="hint">{move || tr_with(lang.get(), "dbn.generate.hint", &[("digit", &settings.get().generate.to_string())])}</p>
                     <Show when=move || generated_one.get().is_some()
                         fallback=move || view! { <p class="hint" data-testid="dbn-generate-wait">{t("dbn.generate.wait")}</p> }>
-                        <ImageCanvas grid=generated_one testid="dbn-generated-one" label=label("dbn.chart.generate") />
+                        <ImageCanvas grid=generated_one testid="dbn-generated-one" label=label("dbn.chart.generate") class="digit-strip" />
                         <h3>{t("dbn.chart.generate_all")}</h3>
-                        <ImageCanvas grid=generated_all testid="dbn-generated-all" label=label("dbn.chart.generate_all") />
+                        <ImageCanvas grid=generated_all testid="dbn-generated-all" label=label("dbn.chart.generate_all") class="digit-rows" />
                     </Show>
                     {layer_block(0)}
                     {layer_block(1)}
@@ -215,7 +215,7 @@ pub fn DbnLesson(
                     <p class="hint" data-testid="dbn-verdict">{verdict}</p>
                     <super::likelihood::LikelihoodPanel report=likelihood pending="dbn.ll.pending" every=settings.get_untracked().layer_steps as u64 lang=lang />
                     <h3>{t("dbn.bounds.title")}</h3>
-                    <table class="probs" data-testid="dbn-bounds">
+                    <table class="probs compact" data-testid="dbn-bounds">
                         <thead><tr>
                             <th>{t("dbn.bounds.layers")}</th><th>{t("dbn.bounds.what")}</th>
                             <th>{t("dbn.bounds.value")}</th><th>{"log Z"}</th>

@@ -390,6 +390,10 @@ impl DbnTrainer {
         if let Some(c) = self.chains.as_mut() {
             c.clear();
         }
+        if l == self.top() {
+            // The classifiers exist from here, so their curves start at the same step.
+            self.start_fine_tuning();
+        }
     }
 
     fn start_fine_tuning(&mut self) {
@@ -409,9 +413,6 @@ impl DbnTrainer {
     }
 
     fn fine_tune_step(&mut self, digits: &Digits) -> Result<(), Msg> {
-        if self.lanes.is_empty() {
-            self.start_fine_tuning();
-        }
         let (x, y) = self.batch(digits, true);
         for lane in &mut self.lanes {
             lane.net.gradient(&x, &y, &mut self.net_work);
@@ -663,7 +664,7 @@ impl Trainer for DbnTrainer {
             }
         }
         self.progress = st.progress;
-        let fine_tuning = matches!(self.phase(), Phase::FineTuning { step } if step > 0);
+        let fine_tuning = matches!(self.phase(), Phase::FineTuning { .. });
         expect_len("classifiers", st.lanes.len(), if fine_tuning { 3 } else { 0 })?;
         for (rbm, saved) in self.rbms.iter_mut().zip(st.rbms) {
             rbm.params = saved.0;

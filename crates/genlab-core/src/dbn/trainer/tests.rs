@@ -1,4 +1,5 @@
 use super::*;
+use crate::lesson::LessonId;
 use crate::settings::parse_query;
 
 fn trainer(q: &str) -> DbnTrainer {
@@ -95,7 +96,9 @@ fn generation_and_pretraining_against_random_initialisation() {
     let rate = generated_as_asked(&mut t, &judge(&digits));
     eprintln!("generated as asked: {rate}");
     assert!(rate > 0.4, "{rate}");
+    // The classifiers exist from the last freeze, untrained: near chance.
     let m0 = t.metrics();
+    assert!(m0[7..10].iter().all(|&a| a < 0.35), "{m0:?}");
     run(&mut t, 600);
     let m = t.metrics();
     let (dbn, ae, random) = (m[7], m[8], m[9]);
@@ -125,3 +128,16 @@ fn a_narrow_third_layer_is_raised_with_a_notice() {
     assert_eq!(s.sizes().len(), 3);
 }
 
+
+/// An exported run continues bit for bit across a freeze (with its likelihood report), and
+/// mid fine-tuning (with the classifiers' Adam moments).
+#[test]
+fn export_and_import_continue_exactly_across_the_phases() {
+    if data::installed().is_none() {
+        let digits = Arc::new(data::load_repo_asset().expect("the bundled digits"));
+        data::install(data::Source::Loaded(digits));
+    }
+    let q = "h1=16&h2=16&layer_steps=50&batch=20";
+    crate::session::tests::export_import_continues_exactly(LessonId::Dbn, q, 40, 70);
+    crate::session::tests::export_import_continues_exactly(LessonId::Dbn, q, 110, 130);
+}
