@@ -507,4 +507,83 @@ fn bench(lessons: &[LessonId], seconds: f64) {
     if lessons.contains(&LessonId::Rbm) {
         bench_rbm_mnist(seconds);
     }
+    if lessons.contains(&LessonId::Dbn) {
+        bench_dbn();
+        bench_log_z();
+    }
+}
+
+/// The DBN at its defaults phase by phase (#21): images/s while each layer pre-trains (its CD
+/// step, the pass up through the frozen layers, the autoencoder beside it) and while the three
+/// classifiers fine-tune, on the CPU; and the seconds a freeze takes (log Z, exact or AIS, and
+/// the bound).
+fn bench_dbn() {
+    use genlab_core::dbn::{DbnSettings, DbnTrainer, Phase};
+    use genlab_core::lesson::{StepPart, Trainer};
+    let layer_steps = 100u64;
+    let (s, _) = genlab_core::settings::parse_query::<DbnSettings>(&format!("layer_steps={layer_steps}"), &[]);
+    let batch = s.batch as f64;
+    let mut t = DbnTrainer::new(s);
+    let mut spent: Vec<(String, f64, u64)> = vec![];
+    let mut freezes = vec![];
+    while t.steps() < 2 * layer_steps + 100 {
+        let name = match t.phase() {
+            Phase::Pretraining { layer, .. } => format!("layer {}", layer + 1),
+            Phase::FineTuning { .. } => "fine-tuning".into(),
+        };
+        let t0 = Instant::now();
+        if t.step(StepPart::Full).is_err() {
+            return eprintln!("DBN bench: the run stopped");
+        }
+        let dt = t0.elapsed().as_secs_f64();
+        if t.steps() % layer_steps == 0 && t.steps() <= 2 * layer_steps {
+            freezes.push((name, dt));
+            continue;
+        }
+        match spent.iter_mut().find(|(n, _, _)| *n == name) {
+            Some(e) => {
+                e.1 += dt;
+                e.2 += 1;
+            }
+            None => spent.push((name, dt, 1)),
+        }
+    }
+    for (phase, secs, steps) in spent {
+        out!(
+            "{}",
+            json!({ "bench": "native", "lesson": "dbn", "phase": phase, "images_per_sec": (steps as f64 * batch / secs).round(), "steps": steps })
+        );
+    }
+    for (phase, secs) in freezes {
+        out!(
+            "{}",
+            json!({ "bench": "native", "lesson": "dbn", "freeze": phase, "seconds": (secs * 1000.0).round() / 1000.0 })
+        );
+    }
+}
+
+/// log Z of a digit RBM (784 visible units, random weights at the scale training reaches):
+/// the exact sum's time by hidden width, and AIS at the lessons' size.
+fn bench_log_z() {
+    use genlab_core::rbm::batched::BatchRbm;
+    use genlab_core::rbm::log_z::{ais, exact_log_z, RbmRef, AIS_CHAINS, AIS_RUNS, AIS_TEMPERATURES};
+    use genlab_core::rng::Rng;
+    let mut rng = Rng::new(1);
+    for hidden in [8usize, 10, 12, 14, 16, 100, 500] {
+        let mut rbm = BatchRbm::<f32>::new(784, hidden, &mut rng);
+        rbm.params.iter_mut().for_each(|p| *p = (0.05 * rng.normal()) as f32);
+        let r = RbmRef::new(&rbm, 0);
+        let t0 = Instant::now();
+        let how = if r.exact_possible() {
+            exact_log_z(r);
+            "exact"
+        } else {
+            ais(r, &vec![-2.0; 784], AIS_TEMPERATURES, AIS_CHAINS, AIS_RUNS, &mut Rng::new(2));
+            "ais"
+        };
+        out!(
+            "{}",
+            json!({ "bench": "native", "log_z": how, "hidden": hidden, "seconds": (t0.elapsed().as_secs_f64() * 1000.0).round() / 1000.0 })
+        );
+    }
 }
