@@ -82,3 +82,23 @@ test('its controls live in the URL: bad values get a notice, a chosen setting su
   assert.deepEqual(page.errors, []);
   await page.close();
 });
+
+test('at 16 hidden units the test digits\' log-likelihood is exact, with AIS converging beside it', async () => {
+  const page = await openPage(browser, `${server.base}#/rbm-mnist?hidden=16`);
+  await ready(page);
+  assert.match(await text(page, 'll-pending'), /500/);
+  await runTo(page, 500);
+  await waitFor(async () => (await page.getByTestId('ll-log-z').count()) > 0);
+  assert.equal(await page.getByTestId('ll-log-z').getAttribute('data-exact'), 'true');
+  // Natively at 500 steps: log Z 268.55 exact; test log p(v) −281.41; AIS 180 / 225 / 254.
+  const num = async (id) => Number((await text(page, id)).replace(',', '.').replace('−', '-'));
+  assert.ok(Math.abs(await num('ll-log-z') - 268.55) < 0.01, await text(page, 'll-log-z'));
+  assert.ok(Math.abs(await num('ll-test') - -281.41) < 0.01, await text(page, 'll-test'));
+  const errors = await page.getByTestId('ll-ladder').locator('tbody tr td:last-child').allTextContents();
+  assert.equal(errors.length, 3);
+  const e = errors.map((s) => Math.abs(Number(s.replace(',', '.').replace('−', '-'))));
+  assert.ok(e[2] < e[0], `AIS errors ${errors}`);
+  await page.getByTestId('likelihood').screenshot({ path: 'test-output/screenshots/rbm-mnist-likelihood.png' });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
