@@ -21,11 +21,16 @@ before(async () => {
 });
 after(async () => { await browser?.close(); server?.stop(); });
 
+async function ready(page) {
+  await page.getByTestId('lesson-dbn').waitFor();
+  await waitFor(async () => (await text(page, 'dbn-phase')) !== '', { timeout: 30000 });
+}
+
 const num = (s) => Number(s.replace(',', '.').replace('−', '-'));
 
 test('two layers train greedily, layer 1\'s exact log-likelihood is the native one, a chosen digit is generated', async () => {
   const page = await openPage(browser, `${server.base}#/dbn?${Q}`);
-  await page.getByTestId('lesson-dbn').waitFor();
+  await ready(page);
   assert.match(await text(page, 'dbn-phase'), /Layer 1 of 2/);
   assert.match(await text(page, 'll-pending'), /100/);
   await runTo(page, 100);
@@ -44,9 +49,12 @@ test('two layers train greedily, layer 1\'s exact log-likelihood is the native o
   assert.match(await text(page, 'dbn-phase'), /fine-tune on 300 labelled digits: step 60/);
   assert.equal(await page.getByTestId('dbn-bounds').locator('tbody tr').count(), 2);
   assert.match(await text(page, 'dbn-stack'), /784 → 16 → 32 ⇄ \(16 \+ 10 labels\)/);
-  for (const id of ['dbn-filters-2', 'dbn-generated-one', 'dbn-generated-all']) {
+  // Filters in the diverging colour scale; generated digits in grey.
+  await page.getByTestId('dbn-filters-2').scrollIntoViewIfNeeded();
+  await waitFor(async () => (await canvasInfo(page, 'dbn-filters-2')).ink > 0.1, { timeout: 10000 });
+  for (const id of ['dbn-generated-one', 'dbn-generated-all']) {
     await page.getByTestId(id).scrollIntoViewIfNeeded();
-    await waitFor(async () => (await canvasInfo(page, id)).ink > 0.1, { timeout: 10000 });
+    await waitFor(async () => { const c = await canvasInfo(page, id); return c.dark > 0.01 && c.dark < 0.8; }, { timeout: 10000 });
   }
   for (const id of ['acc-dbn', 'acc-ae', 'acc-random']) {
     const a = await number(page, id);
@@ -67,7 +75,7 @@ test('two layers train greedily, layer 1\'s exact log-likelihood is the native o
 
 test('bad addresses are named, and a bookmarked address restores every control after a reload', async () => {
   const bad = await openPage(browser, `${server.base}#/dbn?h3=5&h1=9999&labelled=3`);
-  await bad.getByTestId('lesson-dbn').waitFor();
+  await ready(bad);
   const notices = await text(bad, 'notices');
   for (const key of ['h3', 'h1', 'labelled']) assert.match(notices, new RegExp(key));
   await bad.close();
@@ -75,7 +83,7 @@ test('bad addresses are named, and a bookmarked address restores every control a
   const q = 'seed=4&h1=20&h2=24&h3=16&labels=0&method=pcd&k=2&top_k=3&lr=0.02&batch=40&layer_steps=150'
     + '&pass_up=samples&labelled=800&ft_lr=0.001&generate=5';
   const page = await openPage(browser, `${server.base}#/dbn?${q}`);
-  await page.getByTestId('lesson-dbn').waitFor();
+  await ready(page);
   const want = { seed: '4', h1: '20', h2: '24', h3: '16', method: 'pcd', k: '2', top_k: '3', lr: '0.02', batch: '40',
     layer_steps: '150', pass_up: 'samples', labelled: '800', ft_lr: '0.001', generate: '5' };
   const check = async () => {
@@ -85,7 +93,7 @@ test('bad addresses are named, and a bookmarked address restores every control a
   await check();
   assert.equal(await page.getByTestId('notices').count(), 0);
   await page.reload();
-  await page.getByTestId('lesson-dbn').waitFor();
+  await ready(page);
   await check();
   // Three layers and no labels: the stack says so; layer 1 above 16 units gets AIS, and says why.
   assert.match(await text(page, 'dbn-stack'), /784 → 20 → 24 → 16$/);
