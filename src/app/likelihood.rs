@@ -38,11 +38,7 @@ pub fn LikelihoodPanel(
             .into_any();
         };
         let how = match &r.log_z {
-            LogZ::Exact(_) => tr_with(
-                lang,
-                "ll.exact",
-                &[("hidden", &r.hidden.to_string())],
-            ),
+            LogZ::Exact(_) => tr_with(lang, "ll.exact", &[("hidden", &r.hidden.to_string())]),
             LogZ::Ais(a) => tr_with(
                 lang,
                 "ll.ais",

@@ -341,4 +341,3 @@ fn Landing() -> impl IntoView {
         </section>
     }
 }
-

@@ -521,7 +521,10 @@ fn bench_dbn() {
     use genlab_core::dbn::{DbnSettings, DbnTrainer, Phase};
     use genlab_core::lesson::{StepPart, Trainer};
     let layer_steps = 100u64;
-    let (s, _) = genlab_core::settings::parse_query::<DbnSettings>(&format!("layer_steps={layer_steps}"), &[]);
+    let (s, _) = genlab_core::settings::parse_query::<DbnSettings>(
+        &format!("layer_steps={layer_steps}"),
+        &[],
+    );
     let batch = s.batch as f64;
     let mut t = DbnTrainer::new(s);
     let mut spent: Vec<(String, f64, u64)> = vec![];
@@ -566,19 +569,30 @@ fn bench_dbn() {
 /// the exact sum's time by hidden width, and AIS at the lessons' size.
 fn bench_log_z() {
     use genlab_core::rbm::batched::BatchRbm;
-    use genlab_core::rbm::log_z::{ais, exact_log_z, RbmRef, AIS_CHAINS, AIS_RUNS, AIS_TEMPERATURES};
+    use genlab_core::rbm::log_z::{
+        ais, exact_log_z, RbmRef, AIS_CHAINS, AIS_RUNS, AIS_TEMPERATURES,
+    };
     use genlab_core::rng::Rng;
     let mut rng = Rng::new(1);
     for hidden in [8usize, 10, 12, 14, 16, 100, 500] {
         let mut rbm = BatchRbm::<f32>::new(784, hidden, &mut rng);
-        rbm.params.iter_mut().for_each(|p| *p = (0.05 * rng.normal()) as f32);
+        rbm.params
+            .iter_mut()
+            .for_each(|p| *p = (0.05 * rng.normal()) as f32);
         let r = RbmRef::new(&rbm, 0);
         let t0 = Instant::now();
         let how = if r.exact_possible() {
             exact_log_z(r);
             "exact"
         } else {
-            ais(r, &vec![-2.0; 784], AIS_TEMPERATURES, AIS_CHAINS, AIS_RUNS, &mut Rng::new(2));
+            ais(
+                r,
+                &vec![-2.0; 784],
+                AIS_TEMPERATURES,
+                AIS_CHAINS,
+                AIS_RUNS,
+                &mut Rng::new(2),
+            );
             "ais"
         };
         out!(

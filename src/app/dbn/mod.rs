@@ -56,7 +56,10 @@ fn phase_text(v: &DbnView, layer_steps: u32, lang: Lang) -> String {
         Phase::FineTuning { step } => tr_with(
             lang,
             "dbn.phase.finetune",
-            &[("step", &step.to_string()), ("labelled", &v.labelled.to_string())],
+            &[
+                ("step", &step.to_string()),
+                ("labelled", &v.labelled.to_string()),
+            ],
         ),
     }
 }
@@ -75,9 +78,14 @@ pub fn DbnLesson(
     let label = move |k: &'static str| Signal::derive(move || tr(lang.get(), k).to_string());
 
     let phase = move || {
-        view_of(lesson, |v| phase_text(v, settings.get().layer_steps, lang.get())).unwrap_or_default()
+        view_of(lesson, |v| {
+            phase_text(v, settings.get().layer_steps, lang.get())
+        })
+        .unwrap_or_default()
     };
-    let stack = move || view_of(lesson, |v| stack_text(v, settings.get().labels, lang.get())).unwrap_or_default();
+    let stack = move || {
+        view_of(lesson, |v| stack_text(v, settings.get().labels, lang.get())).unwrap_or_default()
+    };
     let filters = move |layer: usize| {
         Signal::derive(move || {
             view_of(lesson, |v| {
@@ -90,7 +98,12 @@ pub fn DbnLesson(
     };
     let layers_started = move || view_of(lesson, |v| v.filters.len()).unwrap_or(0);
     let generated_all = Signal::derive(move || {
-        view_of(lesson, |v| v.generated.as_ref().map(|g| ImageGrid::digits(&g.0, GEN_PER_LABEL))).flatten()
+        view_of(lesson, |v| {
+            v.generated
+                .as_ref()
+                .map(|g| ImageGrid::digits(&g.0, GEN_PER_LABEL))
+        })
+        .flatten()
     });
     let generated_one = Signal::derive(move || {
         let d = settings.get().generate as usize;
@@ -114,7 +127,11 @@ pub fn DbnLesson(
                         LogZ::Exact(_) => tr(lang, "dbn.bounds.exact").to_string(),
                         LogZ::Ais(a) => format!("AIS ± {}", fmt_fixed(a.spread, 2)),
                     };
-                    let what = if b.layers == 1 { tr(lang, "dbn.bounds.log_p") } else { tr(lang, "dbn.bounds.bound") };
+                    let what = if b.layers == 1 {
+                        tr(lang, "dbn.bounds.log_p")
+                    } else {
+                        tr(lang, "dbn.bounds.bound")
+                    };
                     view! {
                         <tr data-layers=b.layers>
                             <td>{b.layers}</td>
@@ -156,11 +173,20 @@ pub fn DbnLesson(
         }
     };
     let verdict = move || {
-        let (dbn, random) = lesson.history.with(|h| (h.last("acc_dbn"), h.last("acc_random")));
-        match (dbn.filter(|x| x.is_finite()), random.filter(|x| x.is_finite())) {
+        let (dbn, random) = lesson
+            .history
+            .with(|h| (h.last("acc_dbn"), h.last("acc_random")));
+        match (
+            dbn.filter(|x| x.is_finite()),
+            random.filter(|x| x.is_finite()),
+        ) {
             (Some(d), Some(r)) => tr_with(
                 lang.get(),
-                if d > r { "dbn.verdict.helps" } else { "dbn.verdict.not" },
+                if d > r {
+                    "dbn.verdict.helps"
+                } else {
+                    "dbn.verdict.not"
+                },
                 &[("gap", &fmt_fixed(100.0 * (d - r).abs(), 1))],
             ),
             _ => tr(lang.get(), "dbn.verdict.wait").to_string(),

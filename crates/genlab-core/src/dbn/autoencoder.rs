@@ -44,7 +44,7 @@ pub fn gradient<T: Real>(ae: &BatchRbm<T>, v: &[T], work: &mut AeWork<T>) -> f64
     let (gb, gc) = rest.split_at_mut(d);
     // Decoder: x = hWᵀ + b → dW += d_xᵀ h, db = Σ d_x.
     matmul_at_b_acc(&work.d_x, &work.h, gw, n, d, h); // d × H
-    // Encoder: d_pre = (d_x W) ⊙ h(1 − h) → dW += vᵀ d_pre, dc = Σ d_pre.
+                                                      // Encoder: d_pre = (d_x W) ⊙ h(1 − h) → dW += vᵀ d_pre, dc = Σ d_pre.
     work.d_pre.clear();
     work.d_pre.resize(n * h, T::ZERO);
     matmul_acc(&work.d_x, &ae.params[..d * h], &mut work.d_pre, n, d, h); // n × H
@@ -108,7 +108,9 @@ mod tests {
     fn sgd_lowers_the_loss() {
         let mut rng = Rng::new(5);
         let mut ae = BatchRbm::<f32>::new(12, 4, &mut rng);
-        let v: Vec<f32> = (0..20 * 12).map(|i| ((i / 12 + i % 3) % 2) as f32).collect();
+        let v: Vec<f32> = (0..20 * 12)
+            .map(|i| ((i / 12 + i % 3) % 2) as f32)
+            .collect();
         let mut work = AeWork::default();
         let first = sgd_step(&mut ae, &v, 0.5, &mut work);
         let mut last = first;

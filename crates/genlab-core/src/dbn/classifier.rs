@@ -199,7 +199,10 @@ mod tests {
         let mut rng = Rng::new(2);
         let l1 = BatchRbm::<f64>::new(6, 4, &mut rng);
         let mut l2 = BatchRbm::<f64>::new(4 + CLASSES, 3, &mut rng);
-        l2.params.iter_mut().enumerate().for_each(|(i, p)| *p = i as f64);
+        l2.params
+            .iter_mut()
+            .enumerate()
+            .for_each(|(i, p)| *p = i as f64);
         let net = SigmoidNet::from_stack(&[l1.clone(), l2.clone()], &[6, 4, 3, CLASSES], &mut rng);
         let mut work = NetWork::default();
         let x = vec![1.0; 6];

@@ -15,22 +15,13 @@ use crate::rng::Rng;
 /// The label units beside the top RBM's input.
 pub const LABELS: usize = 10;
 
-fn sigmoid(x: f32) -> f32 {
-    1.0 / (1.0 + libm::expf(-x))
-}
-
 fn bernoulli(p: &[f32], rng: &mut Rng, out: &mut Vec<f32>) {
     out.clear();
     out.extend(p.iter().map(|&q| ((rng.uniform() as f32) < q) as u8 as f32));
 }
 
 /// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample.
-pub fn pass_up(
-    layers: &[BatchRbm<f32>],
-    x: &[f32],
-    pass: PassUp,
-    rng: &mut Rng,
-) -> Vec<f32> {
+pub fn pass_up(layers: &[BatchRbm<f32>], x: &[f32], pass: PassUp, rng: &mut Rng) -> Vec<f32> {
     let mut cur = x.to_vec();
     let mut next = vec![];
     for layer in layers {
@@ -54,8 +45,8 @@ pub fn with_labels(x: &[f32], width: usize, labels: &[u8]) -> Vec<f32> {
     out
 }
 
-/// Samples visible rows from their inputs: Bernoulli on the binary units, one unit of the
-/// softmax group (the last `tail`) by its probabilities. `probs` gets the binary units' p.
+/// Samples visible rows (n × d) from their inputs, the last `tail` units one softmax group
+/// ([`crate::rbm::log_z`]'s sampler, row by row); `probs` gets the binary units' p.
 fn sample_visible(
     input: &[f32],
     d: usize,
@@ -64,30 +55,12 @@ fn sample_visible(
     out: &mut [f32],
     probs: &mut Vec<f32>,
 ) {
-    let binary = d - tail;
     probs.clear();
+    let mut row = Vec::with_capacity(d);
     for (row_in, row_out) in input.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
-        for (o, &x) in row_out[..binary].iter_mut().zip(&row_in[..binary]) {
-            let p = sigmoid(x);
-            probs.push(p);
-            *o = ((rng.uniform() as f32) < p) as u8 as f32;
-        }
-        if tail > 0 {
-            let group: Vec<f64> = row_in[binary..].iter().map(|&x| x as f64).collect();
-            let top = log_sum_exp(&group);
-            let mut u = rng.uniform();
-            let mut chosen = tail - 1;
-            for (k, &x) in group.iter().enumerate() {
-                u -= (x - top).exp();
-                if u < 0.0 {
-                    chosen = k;
-                    break;
-                }
-            }
-            for (k, o) in row_out[binary..].iter_mut().enumerate() {
-                *o = (k == chosen) as u8 as f32;
-            }
-        }
+        row.clear();
+        row.extend(row_in.iter().map(|&x| x as f64));
+        crate::rbm::log_z::sample_visible(&row, tail, rng, row_out, Some(probs));
     }
 }
 
@@ -220,7 +193,11 @@ pub fn filters(layers: &[BatchRbm<f32>], layer: usize, shown: usize) -> Vec<f32>
     let top = &layers[layer];
     let shown = shown.min(top.h);
     // The layer's inputs from the layer below (a top RBM's label rows left out).
-    let width = if layer > 0 { layers[layer - 1].h } else { top.d };
+    let width = if layer > 0 {
+        layers[layer - 1].h
+    } else {
+        top.d
+    };
     // cols: width × shown, the chosen units' weights into the layer below.
     let mut cols: Vec<f32> = (0..width)
         .flat_map(|i| (0..shown).map(move |j| (i, j)))
@@ -229,7 +206,14 @@ pub fn filters(layers: &[BatchRbm<f32>], layer: usize, shown: usize) -> Vec<f32>
     for below in layers[..layer].iter().rev() {
         // (d × H) · (H × shown) → d × shown
         let mut next = vec![0f32; below.d * shown];
-        crate::nn::dense::matmul_acc(&below.params[..below.d * below.h], &cols, &mut next, below.d, below.h, shown);
+        crate::nn::dense::matmul_acc(
+            &below.params[..below.d * below.h],
+            &cols,
+            &mut next,
+            below.d,
+            below.h,
+            shown,
+        );
         cols = next;
     }
     let d = cols.len() / shown;

@@ -58,8 +58,13 @@ const BOUND_SAMPLES: usize = 4;
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Phase {
     /// Layer (0-based) training, and its steps so far.
-    Pretraining { layer: u32, step: u32 },
-    FineTuning { step: u64 },
+    Pretraining {
+        layer: u32,
+        step: u32,
+    },
+    FineTuning {
+        step: u64,
+    },
 }
 
 /// log p(v) of the first `layers` layers as a DBN, measured when the top of them froze: exact
@@ -303,9 +308,18 @@ impl DbnTrainer {
     fn pretrain_step(&mut self, l: usize, digits: &Digits) -> Result<(), Msg> {
         let (x, y) = self.batch(digits, false);
         // The RBM's data: the batch through the frozen RBMs, as probabilities or samples.
-        let up = stack::pass_up(&self.rbms[..l], &x, self.s.pass_up, &mut self.progress.sampler);
+        let up = stack::pass_up(
+            &self.rbms[..l],
+            &x,
+            self.s.pass_up,
+            &mut self.progress.sampler,
+        );
         let tail = self.tail(l);
-        let k = if l == self.top() { self.s.top_k } else { self.s.k };
+        let k = if l == self.top() {
+            self.s.top_k
+        } else {
+            self.s.k
+        };
         let recon = if tail > 0 {
             let v0 = stack::with_labels(&up, self.rbms[l].d - LABELS, &y);
             stack::labelled_cd_step(
@@ -358,8 +372,13 @@ impl DbnTrainer {
         let mut rng = Rng::stream(self.s.seed as u64, 1_000 + steps);
         if l == 0 {
             if self.tail(0) == 0 {
-                let report =
-                    likelihood_report(&self.rbms[0], &self.train_eval, &self.test_eval, steps, &mut rng);
+                let report = likelihood_report(
+                    &self.rbms[0],
+                    &self.train_eval,
+                    &self.test_eval,
+                    steps,
+                    &mut rng,
+                );
                 self.bounds.push(LayerBound {
                     layers: 1,
                     step: steps,
@@ -660,12 +679,20 @@ impl Trainer for DbnTrainer {
         let top_d = self.rbms[self.top()].d;
         if let Some(g) = &st.generator {
             if g.chains.len() != LABELS * GEN_PER_LABEL * top_d {
-                expect_len("generator chains", g.chains.len(), LABELS * GEN_PER_LABEL * top_d)?;
+                expect_len(
+                    "generator chains",
+                    g.chains.len(),
+                    LABELS * GEN_PER_LABEL * top_d,
+                )?;
             }
         }
         self.progress = st.progress;
         let fine_tuning = matches!(self.phase(), Phase::FineTuning { .. });
-        expect_len("classifiers", st.lanes.len(), if fine_tuning { 3 } else { 0 })?;
+        expect_len(
+            "classifiers",
+            st.lanes.len(),
+            if fine_tuning { 3 } else { 0 },
+        )?;
         for (rbm, saved) in self.rbms.iter_mut().zip(st.rbms) {
             rbm.params = saved.0;
         }
@@ -675,7 +702,11 @@ impl Trainer for DbnTrainer {
         if !st.lanes.is_empty() {
             self.start_fine_tuning();
             for (lane, saved) in self.lanes.iter_mut().zip(st.lanes) {
-                expect_len("classifier parameters", saved.params.len(), lane.net.params.len())?;
+                expect_len(
+                    "classifier parameters",
+                    saved.params.len(),
+                    lane.net.params.len(),
+                )?;
                 expect_finite("classifier parameters", &saved.params)?;
                 lane.net.params = saved.params;
                 lane.opt.restore(saved.opt, "classifier optimiser")?;

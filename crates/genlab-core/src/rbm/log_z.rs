@@ -191,7 +191,11 @@ pub fn free_energies(rbm: RbmRef, v: &[f32]) -> Vec<f64> {
     v.chunks_exact(d)
         .zip(pre.chunks_exact(h))
         .map(|(row, hidden)| {
-            let visible: f64 = row.iter().enumerate().map(|(i, &x)| x as f64 * rbm.b(i)).sum();
+            let visible: f64 = row
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| x as f64 * rbm.b(i))
+                .sum();
             -visible - hidden.iter().map(|&x| softplus(x as f64)).sum::<f64>()
         })
         .collect()
@@ -217,19 +221,36 @@ pub fn base_rate_biases(data: &[f32], d: usize, tail: usize) -> Vec<f64> {
             if i >= d - tail {
                 return 0.0;
             }
-            let p = data.iter().skip(i).step_by(d).map(|&x| x as f64).sum::<f64>() / n as f64;
+            let p = data
+                .iter()
+                .skip(i)
+                .step_by(d)
+                .map(|&x| x as f64)
+                .sum::<f64>()
+                / n as f64;
             let p = p.clamp(0.005, 0.995);
             log(p / (1.0 - p))
         })
         .collect()
 }
 
-/// Samples visible units from their inputs: Bernoulli on the binary units, one of the softmax
-/// group by its probabilities.
-fn sample_visible(input: &[f64], tail: usize, rng: &mut Rng, out: &mut [f32]) {
+/// Samples one row of visible units from their inputs: Bernoulli on the binary units, one of the
+/// softmax group (the last `tail`) by its probabilities. `probs`, if given, gets the binary
+/// units' p(v = 1 | h) appended.
+pub(crate) fn sample_visible(
+    input: &[f64],
+    tail: usize,
+    rng: &mut Rng,
+    out: &mut [f32],
+    mut probs: Option<&mut Vec<f32>>,
+) {
     let binary = input.len() - tail;
     for (o, &x) in out[..binary].iter_mut().zip(&input[..binary]) {
-        *o = rng.bernoulli(sigmoid(x)) as u8 as f32;
+        let p = sigmoid(x);
+        if let Some(probs) = probs.as_mut() {
+            probs.push(p as f32);
+        }
+        *o = rng.bernoulli(p) as u8 as f32;
     }
     if tail > 0 {
         let group = &input[binary..];
@@ -274,7 +295,7 @@ pub fn ais(
     // v ~ p_A
     let mut v = vec![0f32; n * d]; // n × d
     for row in v.chunks_exact_mut(d) {
-        sample_visible(base, tail, rng, row);
+        sample_visible(base, tail, rng, row, None);
     }
     let mut log_w = vec![0.0; n];
     let mut u = vec![0f32; n * h]; // n × H: c + vW
@@ -288,7 +309,11 @@ pub fn ais(
             .zip(base.iter().zip(&b))
             .map(|(&x, (&ba, &bi))| x as f64 * ((1.0 - beta) * ba + beta * bi))
             .sum();
-        visible + u_row.iter().map(|&x| softplus(beta * x as f64)).sum::<f64>()
+        visible
+            + u_row
+                .iter()
+                .map(|&x| softplus(beta * x as f64))
+                .sum::<f64>()
     };
     let k_max = temperatures.max(1);
     for k in 1..=k_max {
@@ -314,7 +339,7 @@ pub fn ais(
             for i in 0..d {
                 input[i] = (1.0 - beta) * base[i] + beta * (b[i] + back[r * d + i] as f64);
             }
-            sample_visible(&input, tail, rng, &mut v[r * d..(r + 1) * d]);
+            sample_visible(&input, tail, rng, &mut v[r * d..(r + 1) * d], None);
         }
     }
     let per_run: Vec<f64> = log_w
@@ -323,7 +348,8 @@ pub fn ais(
         .collect();
     let mean = per_run.iter().sum::<f64>() / per_run.len() as f64;
     let spread = if per_run.len() > 1 {
-        (per_run.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (per_run.len() - 1) as f64).sqrt()
+        (per_run.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (per_run.len() - 1) as f64)
+            .sqrt()
     } else {
         f64::NAN
     };

@@ -6,8 +6,8 @@
 //! log-likelihood, which its own CD update w ← w − η(E_recon − E_data) then follows correctly.)
 
 pub mod batched;
-pub mod log_z;
 pub mod data;
+pub mod log_z;
 pub mod model;
 mod trainer;
 

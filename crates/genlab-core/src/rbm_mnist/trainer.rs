@@ -494,7 +494,11 @@ mod tests {
             .sum::<f64>()
             / (t.test_eval.len() / PIXELS) as f64;
         eprintln!("independent pixels {independent}");
-        assert!(report.test_ll > independent + 2.0, "{} vs {independent}", report.test_ll);
+        assert!(
+            report.test_ll > independent + 2.0,
+            "{} vs {independent}",
+            report.test_ll
+        );
         assert!(report.test_ll < 0.0 && report.train_ll < 0.0);
         // AIS falls short of log Z (its chains miss modes) and comes closer with more
         // temperatures; it never lands far above.

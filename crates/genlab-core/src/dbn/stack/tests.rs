@@ -3,7 +3,9 @@ use crate::rbm::log_z::exact_log_z;
 
 fn random_rbm(d: usize, h: usize, scale: f64, rng: &mut Rng) -> BatchRbm<f32> {
     let mut rbm = BatchRbm::<f32>::new(d, h, rng);
-    rbm.params.iter_mut().for_each(|p| *p = (scale * rng.normal()) as f32);
+    rbm.params
+        .iter_mut()
+        .for_each(|p| *p = (scale * rng.normal()) as f32);
     rbm
 }
 
@@ -49,7 +51,13 @@ fn lower_bound_matches_enumeration_and_stays_below_log_p() {
             for hm in 0..1 << h1 {
                 let h = bits(hm, h1);
                 let log_q: f64 = (0..h1)
-                    .map(|j| if h[j] > 0.5 { q[j].ln() } else { (1.0 - q[j]).ln() })
+                    .map(|j| {
+                        if h[j] > 0.5 {
+                            q[j].ln()
+                        } else {
+                            (1.0 - q[j]).ln()
+                        }
+                    })
                     .sum();
                 let log_top = top_log_marginal(top_ref, &h)[0] - log_z;
                 let joint = log_top + log_p_down(&bottom, &v, &h);
@@ -59,8 +67,14 @@ fn lower_bound_matches_enumeration_and_stays_below_log_p() {
             let log_p = log_sum_exp(&log_terms);
             let layers = [bottom.clone(), top.clone()];
             let sampled = lower_bound(&layers, tail, log_z, &v, 40_000, &mut Rng::new(9));
-            assert!((sampled - bound).abs() < 0.02, "tail {tail}: {sampled} vs {bound}");
-            assert!(bound <= log_p + 1e-9, "tail {tail}: bound {bound} above log p {log_p}");
+            assert!(
+                (sampled - bound).abs() < 0.02,
+                "tail {tail}: {sampled} vs {bound}"
+            );
+            assert!(
+                bound <= log_p + 1e-9,
+                "tail {tail}: bound {bound} above log p {log_p}"
+            );
         }
     }
 }
@@ -73,7 +87,9 @@ fn higher_filters_are_the_layer_one_filters_weighted() {
     let shown = filters(&[l1.clone(), l2.clone()], 1, 2);
     for j in 0..2 {
         for i in 0..6 {
-            let want: f32 = (0..4).map(|k| l1.params[i * 4 + k] * l2.params[k * 3 + j]).sum();
+            let want: f32 = (0..4)
+                .map(|k| l1.params[i * 4 + k] * l2.params[k * 3 + j])
+                .sum();
             assert!((shown[j * 6 + i] - want).abs() < 1e-5);
         }
     }

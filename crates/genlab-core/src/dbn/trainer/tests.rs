@@ -53,7 +53,12 @@ fn greedy_layers_exact_likelihood_bound_and_generation() {
     let start = t.metrics();
     run(&mut t, 400);
     let after_1 = t.metrics();
-    assert!(after_1[0] < 0.6 * start[0], "layer 1 recon {} → {}", start[0], after_1[0]);
+    assert!(
+        after_1[0] < 0.6 * start[0],
+        "layer 1 recon {} → {}",
+        start[0],
+        after_1[0]
+    );
     let v = view(&mut t);
     assert_eq!(v.phase, Phase::Pretraining { layer: 1, step: 0 });
     let report = v.likelihood.expect("layer 1 froze");
@@ -68,7 +73,10 @@ fn greedy_layers_exact_likelihood_bound_and_generation() {
     eprintln!("bounds {:?}", v.bounds);
     assert_eq!(v.bounds.len(), 2);
     let (one, two) = (v.bounds[0].value, v.bounds[1].value);
-    assert!(one.is_finite() && two.is_finite() && two < 0.0, "{one} {two}");
+    assert!(
+        one.is_finite() && two.is_finite() && two < 0.0,
+        "{one} {two}"
+    );
 }
 
 /// The share of the generator's pictures the judge reads as the digit their row is clamped to.
@@ -102,7 +110,10 @@ fn generation_and_pretraining_against_random_initialisation() {
     run(&mut t, 600);
     let m = t.metrics();
     let (dbn, ae, random) = (m[7], m[8], m[9]);
-    eprintln!("fine-tuning start {:?}\nend dbn {dbn} ae {ae} random {random}", &m0[7..10]);
+    eprintln!(
+        "fine-tuning start {:?}\nend dbn {dbn} ae {ae} random {random}",
+        &m0[7..10]
+    );
     assert!(dbn > random + 0.01, "dbn {dbn} vs random {random}");
     assert!(dbn > 0.8 && random > 0.6 && ae > 0.6, "{dbn} {ae} {random}");
 }
@@ -117,7 +128,10 @@ fn pass_up_by_samples_and_pcd_train_too() {
     // Every lane fine-tunes (the random one is past chance after 50 steps; measured 0.58). PCD
     // at η = 0.05 leaves this short stack's features poor (measured: the DBN lane 0.11).
     let m = t.metrics();
-    assert!(m[7..10].iter().all(|a| a.is_finite()) && m[9] > 0.3, "{m:?}");
+    assert!(
+        m[7..10].iter().all(|a| a.is_finite()) && m[9] > 0.3,
+        "{m:?}"
+    );
 }
 
 #[test]
@@ -127,7 +141,6 @@ fn a_narrow_third_layer_is_raised_with_a_notice() {
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(s.sizes().len(), 3);
 }
-
 
 /// An exported run continues bit for bit across a freeze (with its likelihood report), and
 /// mid fine-tuning (with the classifiers' Adam moments).

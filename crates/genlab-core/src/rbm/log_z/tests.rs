@@ -60,7 +60,10 @@ fn exact_sums_over_either_layer_equal_the_brute_force_sum() {
         let r = RbmRef::new(&rbm, tail);
         let exact = exact_log_z(r).unwrap();
         let truth = brute_force(r);
-        assert!((exact - truth).abs() < 1e-4, "{d}×{h} tail {tail}: {exact} vs {truth}");
+        assert!(
+            (exact - truth).abs() < 1e-4,
+            "{d}×{h} tail {tail}: {exact} vs {truth}"
+        );
         // Both enumerations agree where both apply.
         let (a, b) = (sum_over_hidden(r), sum_over_visible(r));
         assert!((a - b).abs() < 1e-4, "{a} vs {b}");
@@ -103,7 +106,10 @@ fn ais_converges_to_the_exact_log_z() {
         let mut errors = vec![];
         for &k in &[10, 100, 2000] {
             let est = ais(r, &base, k, 32, 8, &mut Rng::new(k as u64));
-            eprintln!("tail {tail} K {k}: {} ± {} vs exact {exact}", est.log_z, est.spread);
+            eprintln!(
+                "tail {tail} K {k}: {} ± {} vs exact {exact}",
+                est.log_z, est.spread
+            );
             errors.push((est.log_z - exact).abs());
             if k == 2000 {
                 let standard_error = est.spread / (est.runs.len() as f64).sqrt();
@@ -120,8 +126,14 @@ fn ais_converges_to_the_exact_log_z() {
     // At W = 0, c = 0 and b = b_A every importance weight is 1.
     let mut rbm = random_rbm(6, 3, 0.0, 1);
     let base = vec![0.3, -0.2, 1.0, 0.0, -1.0, 0.5];
-    rbm.params[18..24].iter_mut().zip(&base).for_each(|(p, &b)| *p = b as f32);
+    rbm.params[18..24]
+        .iter_mut()
+        .zip(&base)
+        .for_each(|(p, &b)| *p = b as f32);
     let est = ais(RbmRef::new(&rbm, 0), &base, 5, 4, 2, &mut Rng::new(1));
     let exact = exact_log_z(RbmRef::new(&rbm, 0)).unwrap();
-    assert!((est.log_z - exact).abs() < 1e-6 && est.spread < 1e-6, "{est:?} vs {exact}");
+    assert!(
+        (est.log_z - exact).abs() < 1e-6 && est.spread < 1e-6,
+        "{est:?} vs {exact}"
+    );
 }
