@@ -8,10 +8,11 @@ import { startServer, launch, openPage, shot, text, number, canvasInfo, waitFor,
 let server, browser, native;
 before(async () => {
   // The same view computed natively, before any page opens: nothing competes with the pages for
-  // the CPU. The test profile (optimised) is what the native stage has just built for the
-  // command line's own tests, so this is a no-op in a full run; a cold release build with LTO
-  // cost CI several minutes.
-  execFileSync('cargo', ['build', '--locked', '--profile', 'test', '-q', '-p', 'genlab-cli'], { stdio: 'inherit' });
+  // the CPU. The command line is the optimised test-profile binary the native stage built for
+  // its own tests; asking cargo for the native stage's own build makes this a no-op in a full
+  // run (building `-p genlab-cli` alone unifies features differently and recompiled it, and a
+  // cold release build with LTO cost CI several minutes).
+  execFileSync('cargo', ['test', '--locked', '--no-run', '-q'], { stdio: 'inherit' });
   const out = execFileSync('target/debug/genlab-cli', ['view', 'autoencoders?compare=1&code=16', '--steps', '0'], { encoding: 'utf8', maxBuffer: 256 << 20 });
   native = JSON.parse(out.trim().split('\n').pop()).Autoencoders;
   server = await startServer();

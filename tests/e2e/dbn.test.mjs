@@ -11,9 +11,9 @@ import { startServer, launch, openPage, text, number, canvasInfo, waitFor, runTo
 const Q = 'h1=16&h2=32&layer_steps=100&batch=50&labelled=300';
 let server, browser, native;
 before(async () => {
-  // The same run natively (the command line in the test profile, as the autoencoders test),
+  // The same run natively (the native stage's command line, as in the autoencoders test),
   // before any page opens.
-  execFileSync('cargo', ['build', '--locked', '--profile', 'test', '-q', '-p', 'genlab-cli'], { stdio: 'inherit' });
+  execFileSync('cargo', ['test', '--locked', '--no-run', '-q'], { stdio: 'inherit' });
   const out = execFileSync('target/debug/genlab-cli', ['view', `dbn?${Q}`, '--steps', '100'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   native = JSON.parse(out.trim().split('\n').pop()).Dbn;
   server = await startServer();
