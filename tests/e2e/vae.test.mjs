@@ -235,8 +235,9 @@ test('the Gaussian likelihood trains in nats, says how to read them, and an extr
   assert.match(page.url(), /sigma_x=10(&|$)/);
   assert.match(await text(page, 'likelihood-note'), /nats/);
   // The theory panel writes the Gaussian's −log p(x|z) with the run's σ.
+  // Its rows are built when it opens, a frame or more later: wait for them.
   await page.getByTestId('theory').locator('summary').click();
-  assert.match(await page.getByTestId('theory').textContent(), /DEC.*σ\s*=\s*10/s);
+  await waitFor(async () => /DEC.*σ\s*=\s*10/s.test(await page.getByTestId('theory').textContent()));
   // σ = 0.3 live: the run goes on, finite, and the reconstruction term is a density (nats).
   await page.getByTestId('param-sigma_x').fill('0.3');
   await page.getByTestId('param-sigma_x').press('Enter');
