@@ -93,7 +93,7 @@ pub trait Trainer {
 }
 
 /// Keys that belong to the app, not to a lesson: allowed in every lesson's URL.
-pub const APP_KEYS: &[&str] = &["lang", "projector", "speed", "embed"];
+pub const APP_KEYS: &[&str] = &["lang", "projector", "speed", "embed", "lecture", "scene"];
 
 pub struct Built {
     pub trainer: Box<dyn Trainer>,

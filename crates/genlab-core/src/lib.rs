@@ -15,6 +15,7 @@ pub mod gan;
 pub mod golden;
 pub mod gradcheck;
 pub mod langevin;
+pub mod lecture;
 pub mod lesson;
 pub mod math;
 pub mod msg;

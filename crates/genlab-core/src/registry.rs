@@ -74,10 +74,16 @@ fn build_from<L: LessonDef>(query: &str) -> Built {
     }
 }
 
+fn check_from<L: LessonDef>(query: &str) -> Vec<Notice> {
+    settings::parse_query::<L::Settings>(query, crate::lesson::APP_KEYS).1
+}
+
 /// Everything the registry knows of one built lesson, without its types.
 #[derive(Clone, Copy)]
 pub struct BuiltLesson {
     pub build: fn(&str) -> Built,
+    /// The notices a settings string gets, without building the trainer (a lecture's scenes).
+    pub check: fn(&str) -> Vec<Notice>,
     pub assets: &'static [Asset],
     pub default_speed: f64,
     pub rehearsal: fn() -> Option<[String; 2]>,
@@ -92,6 +98,7 @@ impl BuiltLesson {
     fn of<L: LessonDef>() -> Self {
         BuiltLesson {
             build: build_from::<L>,
+            check: check_from::<L>,
             assets: L::ASSETS,
             default_speed: L::DEFAULT_SPEED,
             rehearsal: L::rehearsal,
