@@ -1,5 +1,8 @@
 //! The page's address: `#/LESSON?SETTINGS&speed=…&projector=1&lang=…`. The lesson settings part is
 //! exactly what the CLI takes (`genlab-cli run 'LESSON?SETTINGS'`), parsed by the same code.
+//! In lecture mode the lesson's address also names the lecture and the scene
+//! (`&lecture=000&scene=3`); `#/lecture` is the lectures page (`?share=…`: a shared lecture) and
+//! `#/presenter` the presenter window.
 
 use genlab_core::lesson::{parse_route, LessonId};
 use genlab_core::msg;
@@ -7,10 +10,26 @@ use genlab_core::settings::{percent_encode, query_pairs, shown, ChoiceEnum, Noti
 
 use crate::i18n::Lang;
 
+/// The app's own pages beside the lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AppPage {
+    /// `#/lecture`: built-in and authored lectures, import, export, links.
+    Lectures,
+    /// `#/presenter`: the presenter window that drives a projector window.
+    Presenter,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Route {
-    /// `None` is the landing page.
+    /// `None` is the landing page (or an app page).
     pub lesson: Option<LessonId>,
+    pub page: Option<AppPage>,
+    /// Lecture mode: the lecture's id (`000`…`004` built in, `my-…` authored).
+    pub lecture: Option<String>,
+    /// The scene shown, counted from 0.
+    pub scene: usize,
+    /// On the lectures page: a lecture shared as a link (its payload).
+    pub share: Option<String>,
     /// The lesson's settings (app keys removed), as written in the address.
     pub query: String,
     /// The language named in the address; `None` follows the browser's.
@@ -31,6 +50,10 @@ impl Default for Route {
     fn default() -> Self {
         Route {
             lesson: None,
+            page: None,
+            lecture: None,
+            scene: 0,
+            share: None,
             query: String::new(),
             lang: None,
             projector: false,
@@ -52,7 +75,13 @@ pub fn parse_hash(hash: &str) -> Route {
             query
         }
         None => {
-            route.unknown = !name.trim_end_matches('/').is_empty();
+            let name = name.trim_end_matches('/');
+            route.page = match name {
+                "lecture" => Some(AppPage::Lectures),
+                "presenter" => Some(AppPage::Presenter),
+                _ => None,
+            };
+            route.unknown = !name.is_empty() && route.page.is_none();
             trimmed
                 .split_once('?')
                 .map(|(_, q)| q.to_string())
@@ -119,6 +148,26 @@ pub fn parse_hash(hash: &str) -> Route {
                     route.notices.push(adjusted("embed", why));
                 }
             }
+            "lecture" => {
+                let id = v.trim();
+                let ok = !id.is_empty()
+                    && id.len() <= 40
+                    && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                if ok {
+                    route.lecture = Some(id.to_string());
+                } else {
+                    let n = adjusted("lecture", msg!("msg.app.lecture_invalid", shown(&v)));
+                    route.notices.push(n);
+                }
+            }
+            "scene" => match v.trim().parse::<usize>() {
+                Ok(n) if n <= genlab_core::lecture::MAX_SCENES => route.scene = n,
+                _ => {
+                    let n = adjusted("scene", msg!("msg.app.scene_invalid", shown(&v)));
+                    route.notices.push(n);
+                }
+            },
+            "share" if route.page == Some(AppPage::Lectures) => route.share = Some(v),
             "speed" => {
                 let (speed, notice) = parse_speed(&v);
                 route.speed = speed;
@@ -189,7 +238,18 @@ pub fn format_hash(route: &Route) -> String {
     if let Some(lang) = route.lang {
         parts.push(format!("lang={}", lang.key()));
     }
-    let name = route.lesson.map(|l| l.key()).unwrap_or("");
+    if let Some(id) = &route.lecture {
+        parts.push(format!("lecture={id}&scene={}", route.scene));
+    }
+    if let Some(data) = &route.share {
+        parts.push(format!("share={}", percent_encode(data)));
+    }
+    let name = match (route.lesson, route.page) {
+        (Some(l), _) => l.key(),
+        (None, Some(AppPage::Lectures)) => "lecture",
+        (None, Some(AppPage::Presenter)) => "presenter",
+        (None, None) => "",
+    };
     if parts.is_empty() {
         format!("#/{name}")
     } else {
@@ -271,6 +331,35 @@ mod tests {
         assert_eq!(parse_hash(&format_hash(&e)), e);
         assert_eq!(parse_hash("#/gan?embed=1").embed, Some(vec![]));
         assert_eq!(parse_hash("#/gan").embed, None);
+    }
+
+    #[test]
+    fn lecture_keys_round_trip_and_stay_out_of_the_lessons_settings() {
+        let r = parse_hash("#/rbm?seed=1&hidden=2&projector=1&lang=pl&lecture=000&scene=3");
+        assert_eq!(r.query, "seed=1&hidden=2");
+        assert_eq!((r.lecture.as_deref(), r.scene), (Some("000"), 3));
+        assert!(r.notices.is_empty());
+        assert_eq!(parse_hash(&format_hash(&r)), r);
+        let l = parse_hash("#/lecture?share=abc-_09");
+        assert_eq!(
+            (l.page, l.share.as_deref(), l.unknown),
+            (Some(AppPage::Lectures), Some("abc-_09"), false)
+        );
+        assert_eq!(parse_hash(&format_hash(&l)), l);
+        let p = parse_hash("#/presenter");
+        assert_eq!(
+            (p.page, p.lesson, p.unknown),
+            (Some(AppPage::Presenter), None, false)
+        );
+        assert_eq!(format_hash(&p), "#/presenter");
+        // A bad lecture id or scene number is named, not taken.
+        let bad = parse_hash("#/rbm?lecture=%3Cx%3E&scene=-1");
+        assert_eq!(bad.lecture, None);
+        assert_eq!(bad.scene, 0);
+        let keys: Vec<_> = bad.notices.iter().map(|n| n.key.as_str()).collect();
+        assert_eq!(keys, ["lecture", "scene"]);
+        // `share` belongs to the lectures page only; elsewhere it is a lesson key like any other.
+        assert_eq!(parse_hash("#/rbm?share=x").share, None);
     }
 
     #[test]

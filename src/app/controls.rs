@@ -77,12 +77,18 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
         if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
+        // In a lecture (and in the presenter window) → goes to the next scene.
+        let lecturing = use_context::<RwSignal<crate::route::Route>>().is_some_and(|r| {
+            r.with_untracked(|r| {
+                r.lecture.is_some() || r.page == Some(crate::route::AppPage::Presenter)
+            })
+        });
         match e.key().as_str() {
             " " => {
                 e.prevent_default();
                 lesson.toggle();
             }
-            "ArrowRight" => {
+            "ArrowRight" if !lecturing => {
                 e.prevent_default();
                 lesson.step_once(StepPart::Full);
             }

@@ -60,6 +60,7 @@ pub fn LessonFrame(
             {path.map(|path| view! { <super::device::ComputePathLine path=path /> })}
             <TheoryPanel source=format!("theory.{key}.source") rows=theory />
             <TransportBar lesson=lesson />
+            <super::lecture::AddScene lesson=lesson />
             <Staged>{own()}</Staged>
             <Staged><MetricsPanel lesson=lesson /></Staged>
         </article>

@@ -107,12 +107,36 @@ pub struct Lesson {
     pub data_error: RwSignal<Option<Msg>>,
     /// The last import: the step of the run it brought in, or why it was refused.
     pub imported: RwSignal<Option<Result<u64, Msg>>>,
-    link: StoredValue<Option<Rc<WorkerLink>>, LocalStorage>,
+    /// The step at which the last run-to stopped, having reached its target (a lecture's scene
+    /// waits for it).
+    pub reached: RwSignal<Option<u64>>,
+    link: StoredValue<Option<Link>, LocalStorage>,
     /// Settings the page sent (`Update`, `Reset` with settings) whose reply has not come back.
     /// The page owns what the user set: while newer edits are on their way, an older reply's
     /// settings must not replace them (dragging two sliders under a heavy run used to snap the
     /// first back).
     edits_in_flight: StoredValue<u32>,
+}
+
+/// Where a lesson's commands go: its own worker, or — in the presenter window — the projector
+/// window that runs the lesson (see `super::lecture::channel`).
+#[derive(Clone)]
+enum Link {
+    Worker(Rc<WorkerLink>),
+    Remote(Rc<dyn Fn(ToWorker)>),
+}
+
+/// What a remote lesson mirrors of the one it drives.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Mirror {
+    pub query: String,
+    pub step: u64,
+    pub running: bool,
+    pub started: bool,
+    pub speed: f64,
+    pub rate: f64,
+    pub notices: Vec<Notice>,
+    pub diverged: Option<Msg>,
 }
 
 impl Lesson {
@@ -151,6 +175,7 @@ impl Lesson {
             loading: RwSignal::new(None),
             data_error: RwSignal::new(None),
             imported: RwSignal::new(None),
+            reached: RwSignal::new(None),
             link: StoredValue::new_local(None),
             edits_in_flight: StoredValue::new(0),
         };
@@ -170,7 +195,7 @@ impl Lesson {
                     lesson: self.id,
                     query,
                 });
-                self.link.set_value(Some(Rc::new(link)));
+                self.link.set_value(Some(Link::Worker(Rc::new(link))));
                 self.failed.set(None);
             }
             Err(e) => self.failed.set(Some(e)),
@@ -217,8 +242,10 @@ impl Lesson {
                 self.step.set(step);
                 self.running.set(false);
                 self.rate.set(0.0);
-                if let PauseReason::Diverged { message } = reason {
-                    self.diverged.set(Some(message));
+                match reason {
+                    PauseReason::Diverged { message } => self.diverged.set(Some(message)),
+                    PauseReason::ReachedTarget => self.reached.set(Some(step)),
+                    PauseReason::User => {}
                 }
             }
             FromWorker::Updated { query, notices } => {
@@ -273,15 +300,76 @@ impl Lesson {
 
     pub fn send(self, cmd: ToWorker) {
         self.rejected.set(None);
-        if let Some(link) = self.link.try_get_value().flatten() {
-            link.send(cmd);
+        match self.link.try_get_value().flatten() {
+            Some(Link::Worker(link)) => link.send(cmd),
+            Some(Link::Remote(send)) => send(cmd),
+            None => {}
         }
     }
 
     /// Decodes the worker's last message again, discarding it (warm-up; no state changes).
     pub fn decode_last_again(self) {
-        if let Some(link) = self.link.try_get_value().flatten() {
+        if let Some(Link::Worker(link)) = self.link.try_get_value().flatten() {
             link.decode_last_again();
+        }
+    }
+
+    /// A lesson without a worker of its own: its commands go to `send` (the projector window,
+    /// which runs the lesson) and its state follows [`Lesson::mirror`]. The controls built on it
+    /// are the lesson's own controls.
+    pub fn remote(id: LessonId, state: &Mirror, send: Rc<dyn Fn(ToWorker)>) -> Lesson {
+        let lesson = Lesson {
+            id,
+            step: RwSignal::new(0),
+            running: RwSignal::new(false),
+            rate: RwSignal::new(0.0),
+            history: RwSignal::new(History::default()),
+            view: RwSignal::new(None),
+            notices: RwSignal::new(vec![]),
+            diverged: RwSignal::new(None),
+            failed: RwSignal::new(None),
+            rejected: RwSignal::new(None),
+            query: RwSignal::new(state.query.clone()),
+            started: RwSignal::new(false),
+            speed: RwSignal::new(state.speed),
+            answer: RwSignal::new(None),
+            loading: RwSignal::new(None),
+            data_error: RwSignal::new(None),
+            imported: RwSignal::new(None),
+            reached: RwSignal::new(None),
+            link: StoredValue::new_local(Some(Link::Remote(send))),
+            edits_in_flight: StoredValue::new(0),
+        };
+        lesson.mirror(state, true);
+        lesson
+    }
+
+    /// Takes the state of the lesson this one drives. `settled`: no edit of this window's is
+    /// still on its way, so the settings shown may follow the projector's.
+    pub fn mirror(self, m: &Mirror, settled: bool) {
+        if settled {
+            self.query.set(m.query.clone());
+            self.notices.set(m.notices.clone());
+            self.speed.set(m.speed);
+        }
+        self.step.set(m.step);
+        self.running.set(m.running);
+        self.started.set(m.started);
+        self.rate.set(m.rate);
+        self.diverged.set(m.diverged.clone());
+    }
+
+    /// The state a presenter window mirrors.
+    pub fn snapshot_for_mirror(self) -> Mirror {
+        Mirror {
+            query: self.query.get(),
+            step: self.step.get(),
+            running: self.running.get(),
+            started: self.started.get(),
+            speed: self.speed.get(),
+            rate: self.rate.get(),
+            notices: self.notices.get(),
+            diverged: self.diverged.get(),
         }
     }
 
@@ -315,7 +403,11 @@ impl Lesson {
     pub fn reset(self, query: Option<String>) {
         let query = query.unwrap_or_else(|| self.query.get_untracked());
         self.diverged.set(None);
-        if self.failed.get_untracked().is_some() || self.link.try_get_value().flatten().is_none() {
+        let remote = matches!(self.link.try_get_value().flatten(), Some(Link::Remote(_)));
+        if !remote
+            && (self.failed.get_untracked().is_some()
+                || self.link.try_get_value().flatten().is_none())
+        {
             self.started.set(false);
             self.spawn(query);
         } else {

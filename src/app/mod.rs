@@ -11,6 +11,7 @@ mod frame;
 mod gan;
 mod langevin;
 mod latent;
+mod lecture;
 mod lesson;
 mod likelihood;
 mod link;
@@ -30,7 +31,7 @@ use leptos::prelude::*;
 
 use crate::charts::{Projector, ResizeTick};
 use crate::i18n::{tr, Lang};
-use crate::route::{format_hash, parse_hash, Route};
+use crate::route::{format_hash, parse_hash, AppPage, Route};
 use lesson::Lesson;
 
 pub fn start() {
@@ -128,6 +129,10 @@ fn App() -> impl IntoView {
     provide_context(ResizeTick(resize));
     provide_context(ExternalNav(external));
     provide_context(route);
+    let lecture_mode = lecture::LectureMode::new(route);
+    provide_context(lecture_mode);
+    let page = Memo::new(move |_| route.with(|r| r.page));
+    let in_lecture = Memo::new(move |_| lecture_mode.active() && page.get().is_none());
 
     let hash_handle = window_event_listener(ev::hashchange, move |_| {
         let new = parse_hash(&take_current_hash());
@@ -135,7 +140,14 @@ fn App() -> impl IntoView {
         projector.set(new.projector);
         chosen_lang.set(new.lang);
         lang.set(new.lang.unwrap_or(browser_lang));
-        if new.lesson == old.lesson && new.query != old.query {
+        // Another scene of a lecture on the same lesson is a new state too, even with the same
+        // settings (it runs to another step).
+        let other_scene =
+            new.lecture.is_some() && (new.scene, &new.lecture) != (old.scene, &old.lecture);
+        if new.lesson == old.lesson
+            && new.lesson.is_some()
+            && (new.query != old.query || other_scene)
+        {
             route.set(new);
             external.update(|n| *n += 1);
         } else if new != old {
@@ -171,6 +183,12 @@ fn App() -> impl IntoView {
                 .class_list()
                 .toggle_with_force("projector", projector.get());
             let _ = body.class_list().toggle_with_force("embed", embedded);
+            let _ = body
+                .class_list()
+                .toggle_with_force("lecture", in_lecture.get());
+            let _ = body
+                .class_list()
+                .toggle_with_force("presenter-window", page.get() == Some(AppPage::Presenter));
         }
     });
     let lesson_id = Memo::new(move |_| route.with(|r| r.lesson));
@@ -185,6 +203,7 @@ fn App() -> impl IntoView {
                 {LessonId::all_built().map(|l| view! {
                     <a href=format!("#/{}", l.key()) class:active=move || lesson_id.get() == Some(l)>{move || tr(lang.get(), &format!("lesson.{}.title", l.key()))}</a>
                 }).collect_view()}
+                <a href="#/lecture" data-testid="nav-lectures" class:active=move || page.get() == Some(AppPage::Lectures)>{t("app.lectures")}</a>
                 <a href="#/">{t("app.home")}</a>
             </nav>
             <label class="lang-select">
@@ -221,13 +240,18 @@ fn App() -> impl IntoView {
                     </div>
                 })
             }}
-            {move || match lesson_id.get() {
+            {move || in_lecture.get().then(|| view! { <lecture::LectureBar /> })}
+            {move || match (lesson_id.get(), page.get()) {
                 // The first render is the header alone: the lesson's page follows in a task of
                 // its own, so the module's instantiation and the lesson's first render (each
                 // tens of milliseconds of first-call compilation) are not one long task.
                 _ if !shell_painted.get() => ().into_any(),
-                None => view! { <Landing /> }.into_any(),
-                Some(id) => {
+                (None, Some(AppPage::Lectures)) => view! { <lecture::LecturesPage /> }.into_any(),
+                (None, Some(AppPage::Presenter)) => view! { <lecture::PresenterPage /> }.into_any(),
+                // A lecture's scene whose lesson is gone: the bar above says so.
+                (None, None) if in_lecture.get_untracked() => ().into_any(),
+                (None, _) => view! { <Landing /> }.into_any(),
+                (Some(id), _) => {
                     let r = route.get_untracked();
                     lesson_page(id, r.query, r.speed)
                 }
@@ -262,6 +286,26 @@ fn lesson_page(id: LessonId, query: String, speed: f64) -> AnyView {
     view! { {page} <RouteSync /> }.into_any()
 }
 
+/// Each lesson's settings panel, for a page that shows a lesson's controls without its page (the
+/// presenter window). No wildcard arm, like [`lesson_page`].
+pub(crate) fn settings_panel_of(id: LessonId) -> fn(Lesson) -> AnyView {
+    use controls::settings_panel as panel;
+    use genlab_core as c;
+    match id {
+        LessonId::Gan => |l| panel::<c::gan::GanSettings>(l).into_any(),
+        LessonId::Transport => |l| panel::<c::transport::TransportSettings>(l).into_any(),
+        LessonId::Rbm => |l| panel::<c::rbm::RbmSettings>(l).into_any(),
+        LessonId::Vae => |l| panel::<c::vae::VaeSettings>(l).into_any(),
+        LessonId::RbmMnist => |l| panel::<c::rbm_mnist::RbmMnistSettings>(l).into_any(),
+        LessonId::Autoencoders => |l| panel::<c::autoencoder::AutoencoderSettings>(l).into_any(),
+        LessonId::ConditionalVae => |l| panel::<c::cvae::CvaeSettings>(l).into_any(),
+        LessonId::Wae => |l| panel::<c::wae::WaeSettings>(l).into_any(),
+        LessonId::Boltzmann => |l| panel::<c::boltzmann::BoltzmannSettings>(l).into_any(),
+        LessonId::Langevin => |l| panel::<c::langevin::LangevinSettings>(l).into_any(),
+        LessonId::Dbn => |l| panel::<c::dbn::DbnSettings>(l).into_any(),
+    }
+}
+
 /// Keeps the address in step with a running lesson, and restarts it when the address changes
 /// from outside.
 fn sync_route(lesson: Lesson) {
@@ -281,6 +325,8 @@ fn sync_route(lesson: Lesson) {
             let r = route.get_untracked();
             lesson.set_speed(r.speed);
             lesson.reset(Some(r.query));
+            // A scene of a lecture: run it to its step (after the reset, in the worker's order).
+            lecture::prepare(lesson);
         }
         n
     });
@@ -290,6 +336,7 @@ fn sync_route(lesson: Lesson) {
 fn RouteSync() -> impl IntoView {
     if let Some(lesson) = use_context::<Lesson>() {
         sync_route(lesson);
+        lecture::attach(lesson);
         expose_test_hooks(lesson);
     }
 }

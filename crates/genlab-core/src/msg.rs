@@ -187,6 +187,8 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.fetch.unreadable", "cannot read the download"),
     ("msg.fetch.broken", "the download broke off ({0})"),
     // Exported runs
+    ("msg.app.lecture_invalid", "“{0}” is not a lecture's name; lecture mode is off"),
+    ("msg.app.scene_invalid", "“{0}” is not a scene number; the first scene is shown"),
     ("msg.lecture.too_big", "the file is {0} MB; a genlab lecture is at most {1} MB"),
     ("msg.lecture.not_json", "this is not a genlab lecture file (not JSON: {0})"),
     ("msg.lecture.not_ours", "this is not a genlab lecture file (it does not say \"format\": \"genlab-lecture\")"),

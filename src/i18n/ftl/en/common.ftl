@@ -3,6 +3,7 @@
 
 app-tagline = Generative models you can train, poke and take apart — in your browser, no server.
 app-home = All lessons
+app-lectures = Lectures
 app-projector = Projector mode
 app-loading_worker = Starting the training worker…
 app-worker_failed = The training worker stopped

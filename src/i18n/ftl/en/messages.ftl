@@ -142,3 +142,5 @@ msg-lecture-bad_settings = the lesson no longer has these settings, or cannot re
 msg-lecture-not_found = there is no lecture "{ $a0 }" in this browser
 msg-lecture-storage = your saved lectures could not be read ({ $a0 }); they were kept aside, untouched
 msg-lecture-storage_full = the browser refused to save the lectures ({ $a0 })
+msg-app-lecture_invalid = “{ $a0 }” is not a lecture's name; lecture mode is off
+msg-app-scene_invalid = “{ $a0 }” is not a scene number; the first scene is shown

@@ -3,6 +3,7 @@
 
 app-tagline = Modele generatywne, które można trenować, szturchać i rozbierać na części — w przeglądarce, bez serwera.
 app-home = Wszystkie lekcje
+app-lectures = Wykłady
 app-projector = Tryb rzutnika
 app-loading_worker = Uruchamianie wątku treningowego…
 app-worker_failed = Wątek treningowy się zatrzymał

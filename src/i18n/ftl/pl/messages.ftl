@@ -144,3 +144,5 @@ msg-lecture-bad_settings = lekcja nie ma już tych ustawień albo nie może ich 
 msg-lecture-not_found = w tej przeglądarce nie ma wykładu "{ $a0 }"
 msg-lecture-storage = zapisanych wykładów nie udało się odczytać ({ $a0 }); odłożono je nietknięte
 msg-lecture-storage_full = przeglądarka odmówiła zapisania wykładów ({ $a0 })
+msg-app-lecture_invalid = “{ $a0 }” nie jest nazwą wykładu; tryb wykładu jest wyłączony
+msg-app-scene_invalid = “{ $a0 }” nie jest numerem sceny; pokazano pierwszą scenę

@@ -144,3 +144,5 @@ msg-lecture-bad_settings = у урока больше нет этих настр
 msg-lecture-not_found = в этом браузере нет лекции "{ $a0 }"
 msg-lecture-storage = сохранённые лекции не удалось прочитать ({ $a0 }); они отложены без изменений
 msg-lecture-storage_full = браузер не дал сохранить лекции ({ $a0 })
+msg-app-lecture_invalid = “{ $a0 }” — не имя лекции; режим лекции выключен
+msg-app-scene_invalid = “{ $a0 }” — не номер сцены; показана первая сцена
