@@ -81,6 +81,19 @@ enum Command {
     },
     /// Lists every lesson: its key, whether it is built, and what it needs.
     Lessons,
+    /// Lecture files: a built-in lecture as a file, or a hand-written lecture sealed into one.
+    #[command(subcommand)]
+    Lecture(LectureCommand),
+}
+
+#[derive(Subcommand)]
+enum LectureCommand {
+    /// Prints a built-in lecture (000…004) as a lecture file.
+    Show { id: String },
+    /// Reads a lecture written by hand (JSON: title, lang, deck, scenes) from a file or `-`
+    /// (standard input) and prints it as a lecture file with its checksum, after checking every
+    /// bound; each scene's health (broken, adjusted) goes to standard error.
+    Seal { path: String },
 }
 
 /// More steps than any lesson needs (a billion GAN steps is a month on one core).
@@ -468,6 +481,7 @@ fn main() {
             });
             gpu_bench::follow(&digits, hidden as usize, steps as usize);
         }
+        Command::Lecture(cmd) => lecture(cmd),
         Command::Lessons => {
             for &l in LessonId::ALL {
                 let needs: Vec<String> = l.assets().iter().map(|a| format!("{a:?}")).collect();
@@ -481,6 +495,45 @@ fn main() {
                     json!({ "lesson": l.key(), "built": l.is_built(), "needs": needs, "settings": params, "data": data })
                 );
             }
+        }
+    }
+}
+
+fn lecture(cmd: LectureCommand) {
+    use genlab_core::lecture::{builtin, scene_health, Lecture, SceneHealth};
+    let fail = |m: String| -> ! {
+        eprintln!("{m}");
+        std::process::exit(2)
+    };
+    match cmd {
+        LectureCommand::Show { id } => match builtin::by_id(&id) {
+            Some(l) => out!("{}", l.to_json()),
+            None => fail(format!(
+                "no built-in lecture {id:?}; lectures: 000 001 002 003 004"
+            )),
+        },
+        LectureCommand::Seal { path } => {
+            let text = if path == "-" {
+                let mut t = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin(), &mut t)
+                    .unwrap_or_else(|e| fail(e.to_string()));
+                t
+            } else {
+                std::fs::read_to_string(&path).unwrap_or_else(|e| fail(format!("{path}: {e}")))
+            };
+            let lecture: Lecture =
+                serde_json::from_str(&text).unwrap_or_else(|e| fail(format!("not a lecture: {e}")));
+            if let Err(m) = lecture.validate() {
+                fail(m.to_string());
+            }
+            for (i, s) in lecture.scenes.iter().enumerate() {
+                match scene_health(s) {
+                    SceneHealth::Ok => {}
+                    SceneHealth::Adjusted(n) => eprintln!("scene {}: adjusted: {n:?}", i + 1),
+                    SceneHealth::Broken(m) => eprintln!("scene {}: broken: {m}", i + 1),
+                }
+            }
+            out!("{}", lecture.to_json());
         }
     }
 }

@@ -127,3 +127,54 @@ fn the_lesson_list_comes_from_the_registry() {
     );
     assert!(stdout.contains(r#""settings":["seed","hidden","method","k","lr","batch","device"]"#));
 }
+
+/// A lecture written by hand is sealed into a file the page imports; its broken scenes are
+/// named on the way, and a lecture that breaks a bound is refused.
+#[test]
+fn lectures_are_shown_and_sealed() {
+    let out = cli(&["lecture", "show", "002"]);
+    assert!(out.status.success());
+    let file = text(&out.stdout);
+    let lecture = genlab_core::lecture::Lecture::parse(&file).expect("a valid file");
+    assert_eq!(
+        (lecture.lang.as_str(), lecture.deck.as_deref()),
+        ("en", Some("002"))
+    );
+    assert_eq!(cli(&["lecture", "show", "999"]).status.code(), Some(2));
+
+    let dir = std::env::temp_dir().join(format!("genlab-seal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let body = dir.join("body.json");
+    std::fs::write(
+        &body,
+        r#"{"title":"By hand","lang":"pl","scenes":[
+            {"title":"ok","lesson":"rbm","settings":"seed=1","step":100},
+            {"title":"gone","lesson":"quantum","settings":"seed=1"},
+            {"title":"old key","lesson":"gan","settings":"seed=1&warp=2"}]}"#,
+    )
+    .unwrap();
+    let out = cli(&["lecture", "seal", body.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let sealed = genlab_core::lecture::Lecture::parse(&text(&out.stdout)).expect("sealed");
+    assert_eq!(sealed.scenes.len(), 3);
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("scene 2: broken") && err.contains("quantum"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scene 3: broken") && err.contains("warp"),
+        "{err}"
+    );
+    assert!(!err.contains("scene 1"), "{err}");
+
+    std::fs::write(&body, r#"{"title":"x","lang":"de","scenes":[]}"#).unwrap();
+    let out = cli(&["lecture", "seal", body.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("language"),
+        "{}",
+        text(&out.stderr)
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -27,7 +27,7 @@ pub use library::LecturesPage;
 pub use presenter::PresenterPage;
 
 use super::lesson::Lesson;
-use crate::app::controls::{fmt_num, notice_text};
+use crate::app::controls::notice_text;
 use crate::i18n::{message, tr, tr_with, Lang};
 use crate::route::{format_hash, Route};
 use channel::{Cast, Channel, ProjectorState};
@@ -94,6 +94,20 @@ impl LectureMode {
                 .map_or(0, |l| l.scenes.len())
         })
     }
+}
+
+/// A step count as the reader writes it: 150,000 in English, 150 000 in Polish and Russian.
+pub fn fmt_count(n: u64, lang: Lang) -> String {
+    let digits = n.to_string();
+    let sep = if lang.decimal_comma() { '\u{a0}' } else { ',' };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// The address of scene `n` of a lecture: its lesson and settings, the lecture keys, and the
@@ -429,7 +443,15 @@ pub fn LectureBar() -> impl IntoView {
             return view! { <span class="error" data-testid="scene-status" data-state="error">{message(l, &m)}</span> }.into_any();
         }
         let Some(s) = scene() else {
-            return view! { <span data-testid="scene-status" data-state="none"></span> }.into_any();
+            let text = tr_with(
+                l,
+                "lecture.no_scene",
+                &[
+                    ("n", &(mode.scene.get() + 1).to_string()),
+                    ("count", &mode.count().to_string()),
+                ],
+            );
+            return view! { <span class="error" data-testid="scene-status" data-state="none">{text}</span> }.into_any();
         };
         match scene_health(&s) {
             SceneHealth::Broken(m) => {
@@ -446,8 +468,8 @@ pub fn LectureBar() -> impl IntoView {
             Some(p) => {
                 let done = mode.current.get().map_or(0, |l| l.step.get());
                 let text = tr_with(l, "lecture.preparing", &[
-                    ("done", &fmt_num(done as f64)),
-                    ("total", &fmt_num(p.target as f64)),
+                    ("done", &fmt_count(done, l)),
+                    ("total", &fmt_count(p.target, l)),
                 ]);
                 view! {
                     <span data-testid="scene-status" data-state="preparing">

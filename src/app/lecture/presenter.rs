@@ -12,7 +12,7 @@ use leptos::ev;
 use leptos::prelude::*;
 
 use super::channel::{Cast, Channel, ProjectorState};
-use crate::app::controls::{fmt_num, TransportBar};
+use crate::app::controls::TransportBar;
 use crate::app::lesson::Lesson;
 use crate::i18n::{tr, tr_with, Lang};
 
@@ -204,7 +204,7 @@ pub fn PresenterPage() -> impl IntoView {
                         <p class="presenter-note" data-testid="presenter-note">{scene.as_ref().map(|s| s.note.clone())}</p>
                         <p data-testid="presenter-status">{move || state.with(|st| match st.as_ref().and_then(|st| st.preparing.map(|p| (p, st.mirror.step))) {
                             Some((target, done)) => tr_with(lang.get(), "lecture.preparing", &[
-                                ("done", &fmt_num(done as f64)), ("total", &fmt_num(target as f64)),
+                                ("done", &super::fmt_count(done, lang.get())), ("total", &super::fmt_count(target, lang.get())),
                             ]),
                             None => tr(lang.get(), "lecture.ready").to_string(),
                         })}</p>

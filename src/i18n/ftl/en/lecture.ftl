@@ -62,3 +62,4 @@ lecture-unchanged = Nothing was changed
 lecture-untitled = My lecture
 lecture-up = Move up
 lecture-waiting = Waiting for the projector window: open a lecture there (Lectures → Present) and keep this window open.
+lecture-no_scene = The lecture has no scene { $n }: it has { $count }. Use PageUp or ◀.

@@ -62,3 +62,4 @@ lecture-unchanged = Nic nie zmieniono
 lecture-untitled = Mój wykład
 lecture-up = W górę
 lecture-waiting = Czekam na okno rzutnika: otwórz w nim wykład (Wykłady → Prezentuj) i nie zamykaj tego okna.
+lecture-no_scene = Wykład nie ma sceny { $n }: ma ich { $count }. Użyj PageUp lub ◀.

@@ -62,3 +62,4 @@ lecture-unchanged = Ничего не изменилось
 lecture-untitled = Моя лекция
 lecture-up = Вверх
 lecture-waiting = Жду окно проектора: откройте в нём лекцию (Лекции → Показать) и не закрывайте это окно.
+lecture-no_scene = В лекции нет сцены { $n }: их { $count }. Нажмите PageUp или ◀.
