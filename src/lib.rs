@@ -6,6 +6,7 @@
 
 pub mod contour;
 pub mod i18n;
+mod lecture_scenes;
 pub mod raster;
 pub mod route;
 

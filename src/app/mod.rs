@@ -369,6 +369,7 @@ fn Landing() -> impl IntoView {
         <section class="landing" data-testid="landing">
             <h1>{move || tr(lang.get(), "app.title")}</h1>
             <p class="tagline">{move || tr(lang.get(), "app.tagline")}</p>
+            <p class="landing-lectures"><a href="#/lecture" data-testid="landing-lectures">{move || tr(lang.get(), "app.lectures_cta")}</a></p>
             {unknown.then(|| view! { <p class="banner notice" role="status">{move || tr(lang.get(), "app.unknown_route")}</p> })}
             <ul class="cards">
                 {LessonId::ALL.iter().map(|&l| {

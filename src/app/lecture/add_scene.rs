@@ -91,7 +91,9 @@ pub fn AddScene(
         }
     };
     view! {
-        <details class="add-scene" data-testid="add-scene"
+        // `open` drives the element too: a page built where another lesson's stood must not
+        // inherit its open panel.
+        <details class="add-scene" data-testid="add-scene" prop:open=move || open.get()
             on:toggle=move |e| {
                 let now = crate::charts::details_open(&e);
                 open.set(now);

@@ -60,11 +60,21 @@ pub struct LectureMode {
     pub current: RwSignal<Option<Lesson>>,
     /// The last presenter command carried out.
     applied: StoredValue<u64>,
+    /// The scene asked for whose address has not arrived yet: three quick PageDowns go three
+    /// scenes on, not one.
+    requested: StoredValue<Option<usize>>,
 }
 
 impl LectureMode {
     pub fn new(route: RwSignal<Route>) -> LectureMode {
         let id = Memo::new(move |_| route.with(|r| r.lecture.clone()));
+        let requested = StoredValue::new(None);
+        // A request is spent once its scene (or another lecture) is shown.
+        Effect::new(move |_| {
+            let _ = id.get();
+            let _ = route.with(|r| r.scene);
+            requested.set_value(None);
+        });
         LectureMode {
             route,
             id,
@@ -74,6 +84,7 @@ impl LectureMode {
             blank: RwSignal::new(false),
             current: RwSignal::new(None),
             applied: StoredValue::new(0),
+            requested,
         }
     }
 
@@ -85,6 +96,15 @@ impl LectureMode {
         let n = self.scene.get_untracked();
         self.lecture
             .with_untracked(|l| l.as_ref()?.as_ref().ok()?.scenes.get(n).cloned())
+    }
+
+    /// The scene the next "next" or "previous" counts from.
+    fn heading_to(self) -> usize {
+        let now = self.scene.get_untracked();
+        match self.requested.get_value() {
+            Some(r) if r != now => r,
+            _ => now,
+        }
     }
 
     fn count(self) -> usize {
@@ -156,6 +176,7 @@ fn goto(mode: LectureMode, n: usize) {
     if n >= lecture.scenes.len() {
         return;
     }
+    mode.requested.set_value(Some(n));
     let route = mode.route.get_untracked();
     let hash = scene_hash(&route, &id, &lecture, n, false);
     if let Some(w) = web_sys::window() {
@@ -400,7 +421,7 @@ pub fn LectureBar() -> impl IntoView {
         if e.ctrl_key() || e.meta_key() || e.alt_key() {
             return;
         }
-        let n = mode.scene.get_untracked();
+        let n = mode.heading_to();
         match e.key().as_str() {
             "PageDown" => {
                 e.prevent_default();

@@ -93,7 +93,15 @@ pub fn PresenterPage() -> impl IntoView {
         }
     });
     let send = post;
-    let goto = move |n: usize| send(Cast::Goto { scene: n });
+    // The scene last asked for: quick presses count from it, not from the scene shown.
+    let requested = StoredValue::new(None::<usize>);
+    let goto = move |n: usize| {
+        let count = showing.with_untracked(|s| s.as_ref().map_or(0, |s| s.lecture.scenes.len()));
+        if n < count {
+            requested.set_value(Some(n));
+            send(Cast::Goto { scene: n });
+        }
+    };
     let key_goto = goto;
     let key_send = send;
     let keys = window_event_listener(ev::keydown, move |e: ev::KeyboardEvent| {
@@ -104,7 +112,10 @@ pub fn PresenterPage() -> impl IntoView {
         let Some(s) = showing.get_untracked() else {
             return;
         };
-        let n = s.scene;
+        let n = match requested.get_value() {
+            Some(r) if r != s.scene => r,
+            _ => s.scene,
+        };
         match e.key().as_str() {
             "PageDown" => key_goto(n + 1),
             "PageUp" => key_goto(n.saturating_sub(1)),

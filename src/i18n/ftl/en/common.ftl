@@ -4,6 +4,7 @@
 app-tagline = Generative models you can train, poke and take apart — in your browser, no server.
 app-home = All lessons
 app-lectures = Lectures
+app-lectures_cta = Teaching? Give a lecture from the built-in scene lists, one per lecture deck, with a clicker and a presenter window →
 app-projector = Projector mode
 app-loading_worker = Starting the training worker…
 app-worker_failed = The training worker stopped

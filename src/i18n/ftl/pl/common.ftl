@@ -4,6 +4,7 @@
 app-tagline = Modele generatywne, które można trenować, szturchać i rozbierać na części — w przeglądarce, bez serwera.
 app-home = Wszystkie lekcje
 app-lectures = Wykłady
+app-lectures_cta = Prowadzisz zajęcia? Wykłady z gotowych list scen, po jednej na każdy zestaw slajdów, z pilotem i oknem prowadzącego →
 app-projector = Tryb rzutnika
 app-loading_worker = Uruchamianie wątku treningowego…
 app-worker_failed = Wątek treningowy się zatrzymał
