@@ -323,10 +323,14 @@ fn sync_route(lesson: Lesson) {
         let n = external.get();
         if prev.is_some_and(|p| p != n) {
             let r = route.get_untracked();
-            lesson.set_speed(r.speed);
-            lesson.reset(Some(r.query));
-            // A scene of a lecture: run it to its step (after the reset, in the worker's order).
-            lecture::prepare(lesson);
+            if r.lecture.is_some() {
+                // Another scene of a lecture: the same run goes on, or restarts, and runs to
+                // the scene's step.
+                lecture::arrive(lesson, r.query, r.speed);
+            } else {
+                lesson.set_speed(r.speed);
+                lesson.reset(Some(r.query));
+            }
         }
         n
     });

@@ -59,6 +59,16 @@ test('a built-in lecture steps with PageDown and PageUp; each scene is its lesso
     await checkScene(page, lecture002, i);
     if (i === 3) await shot(page, 'lecture-scene-4');
     if (i + 1 < n) await page.keyboard.press('PageDown');
+    // Scenes 5 and 6 share their settings and step: the same run goes on, never back to step 0.
+    if (i === 4) {
+      assert.equal(lecture002.scenes[5].settings, lecture002.scenes[4].settings);
+      const seen = new Set();
+      await waitFor(async () => {
+        seen.add(`${await page.getByTestId('scene-status').getAttribute('data-state')}@${await number(page, 'step-counter')}`);
+        return (await page.getByTestId('lecture-bar').getAttribute('data-scene')) === '5';
+      }, { every: 10 });
+      assert.deepEqual([...seen], [`ready@${lecture002.scenes[4].step}`]);
+    }
   }
   // The last scene stays the last; PageUp and ← go back, → forward (outside inputs).
   await page.keyboard.press('PageDown');

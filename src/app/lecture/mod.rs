@@ -63,6 +63,10 @@ pub struct LectureMode {
     /// The scene asked for whose address has not arrived yet: three quick PageDowns go three
     /// scenes on, not one.
     requested: StoredValue<Option<usize>>,
+    /// The last scene prepared: its settings as the lecture writes them, and the lesson's
+    /// settings once it was ready. A next scene with the same settings continues that run
+    /// instead of training it again from step 0 — unless the lecturer changed something.
+    prepared: StoredValue<Option<(String, String)>>,
 }
 
 impl LectureMode {
@@ -85,6 +89,7 @@ impl LectureMode {
             current: RwSignal::new(None),
             applied: StoredValue::new(0),
             requested,
+            prepared: StoredValue::new(None),
         }
     }
 
@@ -209,10 +214,42 @@ fn toggle_fullscreen() {
     }
 }
 
+/// The address moved to another scene of the lesson on screen. The same run goes on when the
+/// scene has the previous scene's settings, the lecturer changed none of them and the run is not
+/// past the new step (a seeded run to step n is the same run however it got there); otherwise
+/// the lesson restarts with the scene's settings. Then the scene is prepared.
+pub fn arrive(lesson: Lesson, query: String, speed: f64) {
+    let continues = use_context::<LectureMode>().is_some_and(|mode| {
+        let Some(scene) = mode.scene_now() else {
+            return false;
+        };
+        let same = mode
+            .prepared
+            .get_value()
+            .is_some_and(|(settings, canonical)| {
+                settings == scene.settings && canonical == lesson.query.get_untracked()
+            });
+        same && mode.preparing.get_untracked().is_none()
+            && lesson.step.get_untracked() <= scene.step
+            && lesson.diverged.get_untracked().is_none()
+    });
+    if continues {
+        // The address keeps naming every setting, as the lesson has them.
+        if let Some(mode) = use_context::<LectureMode>() {
+            mode.route
+                .update(|r| r.query = lesson.query.get_untracked());
+        }
+    } else {
+        lesson.set_speed(speed);
+        lesson.reset(Some(query));
+    }
+    prepare(lesson, continues);
+}
+
 /// Called when a lesson page mounts in lecture mode, and again when the address moves to another
-/// scene of the same lesson (after the lesson was reset to the scene's settings): runs the scene
-/// to its step at full speed in the worker, then plays at the scene's speed; opens its panel.
-pub fn prepare(lesson: Lesson) {
+/// scene of the same lesson ([`arrive`]): runs the scene to its step at full speed in the worker,
+/// then plays at the scene's speed; opens its panel.
+fn prepare(lesson: Lesson, continues: bool) {
     let Some(mode) = use_context::<LectureMode>() else {
         return;
     };
@@ -228,9 +265,14 @@ pub fn prepare(lesson: Lesson) {
         lesson.id.default_speed()
     };
     lesson.reached.set(None);
-    if scene.step == 0 {
+    mode.prepared.set_value(None);
+    let now = lesson.step.get_untracked();
+    if scene.step == 0 || (continues && now == scene.step) {
+        // Nothing to run (a fresh run at step 0, or a continued run already at its step).
         mode.preparing.set(None);
         lesson.set_speed(speed_after);
+        mode.prepared
+            .set_value(Some((scene.settings.clone(), lesson.query.get_untracked())));
     } else {
         mode.preparing.set(Some(Prep {
             target: scene.step,
@@ -263,7 +305,7 @@ pub fn attach(lesson: Lesson) {
     Effect::new(move |_| {
         if lesson.started.get() && !prepared.get_value() && mode.active() {
             prepared.set_value(true);
-            prepare(lesson);
+            prepare(lesson, false);
         }
     });
     Effect::new(move |_| {
@@ -281,6 +323,10 @@ pub fn attach(lesson: Lesson) {
             mode.preparing.set(None);
             if reached {
                 lesson.set_speed(p.speed_after);
+                if let Some(scene) = mode.scene_now() {
+                    mode.prepared
+                        .set_value(Some((scene.settings, lesson.query.get_untracked())));
+                }
             }
         }
     });
