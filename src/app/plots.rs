@@ -155,3 +155,12 @@ pub fn nearest_within(
         .filter(|&(_, d)| d < reach)
         .map(|(i, _)| i)
 }
+
+/// A readout of a metric's latest recorded value, formatted for the reader ("—" before the first
+/// row and for a value that is not finite).
+pub fn last_readout(
+    lesson: super::lesson::Lesson,
+    name: &'static str,
+) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+    move || super::controls::fmt_num(lesson.history.with(|h| h.last(name)).unwrap_or(f64::NAN))
+}

@@ -90,16 +90,7 @@ pub fn AutoencodersLesson(
         ("sensitivity", "ae.series.sensitivity", palette::GREEN),
         ("sparsity", "ae.series.sparsity", palette::ORANGE),
     ]);
-    let last = move |name: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(name))
-                .filter(|v| v.is_finite())
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
     let shown = move |f: fn(&AutoencoderView) -> f64| {
         move || {
             view_of(lesson, |v| f(v))

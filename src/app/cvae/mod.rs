@@ -168,16 +168,7 @@ pub fn CvaeLesson(
         })
     });
 
-    let last = move |name: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(name))
-                .filter(|v| v.is_finite())
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
     let percent = move |name: &'static str| {
         move || {
             lesson

@@ -11,7 +11,7 @@ use genlab_core::rbm::log_z::{LikelihoodReport, LogZ};
 use genlab_core::settings::parse_query;
 use leptos::prelude::*;
 
-use super::controls::{fmt_fixed, fmt_num, settings_panel};
+use super::controls::{fmt_fixed, settings_panel};
 use super::lesson::Lesson;
 use super::plots::live_history;
 use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
@@ -162,16 +162,7 @@ pub fn DbnLesson(
         ("free_2", "dbn.series.layer2", palette::GREEN),
         ("free_3", "dbn.series.layer3", palette::VERMILION),
     ]);
-    let last = move |name: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(name))
-                .filter(|v| v.is_finite())
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
     let verdict = move || {
         let (dbn, random) = lesson
             .history

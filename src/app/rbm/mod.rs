@@ -154,15 +154,7 @@ pub fn RbmLesson(query: String, speed: f64) -> impl IntoView {
     });
     let dist_chart =
         Signal::derive(move || rbm_view(lesson).and_then(|v| distribution_chart(&v, lang.get())));
-    let last = move |m: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(m))
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="rbm.explain"

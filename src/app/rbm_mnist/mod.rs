@@ -60,16 +60,7 @@ pub fn RbmMnistLesson(
         ("free_energy_train", "rbmm.series.train", palette::BLUE),
         ("free_energy_test", "rbmm.series.test", palette::VERMILION),
     ]);
-    let last = move |name: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(name))
-                .filter(|v| v.is_finite())
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
     let epoch = move || view_of(lesson, |v| fmt_fixed(v.epoch, 2)).unwrap_or_default();
     let images_per_sec = move || {
         let r = lesson.rate.get();

@@ -196,16 +196,7 @@ pub fn VaeLesson(
         })
     };
 
-    let last = move |name: &'static str| {
-        move || {
-            lesson
-                .history
-                .with(|h| h.last(name))
-                .filter(|v| v.is_finite())
-                .map(fmt_num)
-                .unwrap_or_else(|| "—".into())
-        }
-    };
+    let last = move |name: &'static str| super::plots::last_readout(lesson, name);
     let knn = move || {
         lesson
             .history
