@@ -85,8 +85,13 @@ test('a built-in lecture steps with PageDown and PageUp; each scene is its lesso
   assert.equal(await page.locator('.settings').first().isVisible(), false);
   assert.ok(await page.evaluate(() => document.body.classList.contains('projector')));
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-  // B blanks the screen and B shows it again; Esc leaves lecture mode and keeps the lesson.
+  // B (or ".", as clickers send) blanks the screen and shows it again; Esc leaves lecture mode
+  // and keeps the lesson.
   await page.keyboard.press('b');
+  assert.ok(await page.getByTestId('blank').isVisible());
+  await page.keyboard.press('.');
+  assert.ok(!(await page.getByTestId('blank').isVisible()));
+  await page.keyboard.press('.');
   assert.ok(await page.getByTestId('blank').isVisible());
   await page.keyboard.press('B');
   assert.ok(!(await page.getByTestId('blank').isVisible()));

@@ -485,7 +485,8 @@ pub fn LectureBar() -> impl IntoView {
                 e.prevent_default();
                 goto(mode, n.saturating_sub(1));
             }
-            "b" | "B" if !typing(&e) => mode.blank.update(|b| *b = !*b),
+            // Clickers send B or "." for a black screen (the presentation programs' keys).
+            "b" | "B" | "." if !typing(&e) => mode.blank.update(|b| *b = !*b),
             "f" | "F" if !typing(&e) => toggle_fullscreen(),
             "Escape" => {
                 if mode.blank.get_untracked() {

@@ -121,7 +121,7 @@ pub fn PresenterPage() -> impl IntoView {
             "PageUp" => key_goto(n.saturating_sub(1)),
             "ArrowRight" if !typing => key_goto(n + 1),
             "ArrowLeft" if !typing => key_goto(n.saturating_sub(1)),
-            "b" | "B" if !typing => key_send(Cast::Blank {
+            "b" | "B" | "." if !typing => key_send(Cast::Blank {
                 on: !state.get_untracked().is_some_and(|s| s.blank),
             }),
             _ => return,
