@@ -154,3 +154,23 @@ fn export_and_import_continue_exactly_across_the_phases() {
     crate::session::tests::export_import_continues_exactly(LessonId::Dbn, q, 40, 70);
     crate::session::tests::export_import_continues_exactly(LessonId::Dbn, q, 110, 130);
 }
+
+/// A layer or a classifier that goes non-finite stops the run with a message that names it (the
+/// session pauses on any step's `Err`, as its own tests check).
+#[test]
+fn a_run_that_goes_non_finite_stops_with_a_message() {
+    let q = "h1=16&h2=32&layer_steps=50&batch=20&labelled=100";
+    let mut t = trainer(q);
+    run(&mut t, 2);
+    t.rbms[0].params[0] = f32::NAN;
+    let err = t.step(StepPart::Full).unwrap_err();
+    assert_eq!(err.key, "msg.dbn.nan");
+    assert_eq!(err.args[0], crate::msg::Arg::Text("1".into()));
+
+    let mut t = trainer(q);
+    run(&mut t, 101);
+    assert!(!t.lanes.is_empty(), "fine-tuning after both layers froze");
+    t.lanes[0].net.params[0] = f32::NAN;
+    let err = t.step(StepPart::Full).unwrap_err();
+    assert_eq!(err.key, "msg.dbn.finetune_nan");
+}
