@@ -10,6 +10,8 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 seconds="${BENCH_SECONDS:-5}"
 cargo build --locked --release -q -p genlab-cli
 ./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'
+# The dense products (#24): one core's f32 peak, genlab's products and a reference sgemm.
+./target/release/genlab-cli bench-dense --seconds 1
 [ -f dist/index.html ] || trunk build >/dev/null 2>&1
 # The GPU kernels (#7): matmul GFLOP/s and MNIST-RBM images/s, GPU beside CPU.
 ./target/release/genlab-cli bench-gpu --seconds "$seconds"

@@ -25,6 +25,7 @@ macro_rules! out {
     }};
 }
 
+mod dense_bench;
 mod gpu_bench;
 
 /// Runs any lesson from the settings string its page's address holds.
@@ -70,6 +71,12 @@ enum Command {
     /// The GPU kernels and the digit lessons on this machine's GPU against its CPU.
     BenchGpu {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
+        seconds: f64,
+    },
+    /// The CPU's dense products against one core's measured f32 peak and a reference sgemm, at
+    /// the lessons' shapes (JSON lines).
+    BenchDense {
+        #[arg(long, default_value_t = 0.5, value_parser = seconds)]
         seconds: f64,
     },
     /// How long a GPU VAE run follows the CPU run of the same seed.
@@ -474,6 +481,11 @@ fn main() {
             bench(&lessons, seconds);
         }
         Command::BenchGpu { seconds } => gpu_bench::bench(seconds),
+        Command::BenchDense { seconds } => {
+            for line in dense_bench::bench(seconds) {
+                out!("{line}");
+            }
+        }
         Command::GpuFollow { steps, hidden } => {
             let digits = genlab_core::vae::data::load_repo_asset().unwrap_or_else(|e| {
                 eprintln!("{e}");

@@ -178,3 +178,27 @@ fn lectures_are_shown_and_sealed() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// The dense-product bench prints the peak, every product at every shape, and the reference
+/// sgemm beside it — and the products agree with the reference (the figures are the bench's to
+/// report, not a test's to judge).
+#[test]
+fn the_dense_bench_compares_with_a_reference_sgemm() {
+    let out = cli(&["bench-dense", "--seconds", "0.1"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect();
+    assert_eq!(lines[0]["bench"], "peak");
+    assert!(lines[0]["gflops"].as_f64().unwrap() > 0.0);
+    let dense: Vec<_> = lines.iter().filter(|l| l["bench"] == "dense").collect();
+    assert_eq!(dense.len(), 12, "three products at four shapes");
+    for l in dense {
+        assert!(l["max_rel_diff"].as_f64().unwrap() < 1e-4, "{l}");
+        assert!(
+            l["gflops"].as_f64().unwrap() > 0.0
+                && l["reference_sgemm_gflops"].as_f64().unwrap() > 0.0
+        );
+    }
+}

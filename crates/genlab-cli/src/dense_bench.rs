@@ -1,0 +1,192 @@
+//! Where the CPU's dense products stand (#24): one core's measured f32 peak (an FMA loop), the
+//! lessons' three products at the lessons' shapes in GFLOP/s and as a share of that peak, and a
+//! reference sgemm (matrixmultiply: BLIS-style kernels with runtime AVX/FMA detection) at the
+//! same shapes — with the largest difference between the two results, so a fast wrong kernel
+//! cannot pass for a fast one. A dev-only tool: nothing here reaches the page.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+use genlab_core::rng::Rng;
+use serde_json::json;
+
+/// (batch m, inputs k, outputs n, where the lessons run it).
+const SHAPES: &[(usize, usize, usize, &str)] = &[
+    (100, 784, 256, "VAE / RBM-on-MNIST layer 1, H = 256"),
+    (100, 256, 784, "VAE decoder output, H = 256"),
+    (100, 784, 512, "VAE layer 1, H = 512"),
+    (100, 784, 500, "DBN layer 1 (as the DBN paper), H = 500"),
+];
+
+/// Runs `f` until `seconds` have passed (at least twice) and returns calls per second.
+fn rate(seconds: f64, mut f: impl FnMut()) -> f64 {
+    f();
+    let t = Instant::now();
+    let mut calls = 0u64;
+    while calls < 2 || t.elapsed().as_secs_f64() < seconds {
+        f();
+        calls += 1;
+    }
+    calls as f64 / t.elapsed().as_secs_f64()
+}
+
+/// One core's f32 peak: independent FMA chains, enough to cover the unit's latency.
+fn peak(seconds: f64) -> (f64, &'static str) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            const ITERS: u64 = 1 << 20;
+            // SAFETY: the CPU has AVX2 and FMA (checked just above).
+            let per_sec = rate(seconds, || {
+                black_box(unsafe { fma_chains(black_box(ITERS)) });
+            });
+            let flops = ITERS as f64 * 12.0 * 8.0 * 2.0;
+            return (per_sec * flops / 1e9, "AVX2 FMA, 12 chains of 8 lanes");
+        }
+    }
+    const ITERS: u64 = 1 << 22;
+    let per_sec = rate(seconds, || {
+        let mut acc = [0f32; 8];
+        let (a, b) = (black_box(0.999_999f32), black_box(1e-7f32));
+        for _ in 0..black_box(ITERS) {
+            for x in &mut acc {
+                *x = x.mul_add(a, b);
+            }
+        }
+        black_box(acc);
+    });
+    (
+        per_sec * ITERS as f64 * 8.0 * 2.0 / 1e9,
+        "scalar mul_add, 8 chains",
+    )
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn fma_chains(iters: u64) -> f32 {
+    use std::arch::x86_64::*;
+    let a = _mm256_set1_ps(0.999_999);
+    let b = _mm256_set1_ps(1e-7);
+    let mut acc = [_mm256_setzero_ps(); 12];
+    for _ in 0..iters {
+        for x in &mut acc {
+            *x = _mm256_fmadd_ps(*x, a, b);
+        }
+    }
+    let mut sum = _mm256_setzero_ps();
+    for x in acc {
+        sum = _mm256_add_ps(sum, x);
+    }
+    let mut out = [0f32; 8];
+    _mm256_storeu_ps(out.as_mut_ptr(), sum);
+    out.iter().sum()
+}
+
+/// c (m × n) = a (m × k) · b (k × n), row-major, by the reference sgemm.
+fn reference(
+    a: &[f32],
+    b: &[f32],
+    c: &mut [f32],
+    m: usize,
+    k: usize,
+    n: usize,
+    at: bool,
+    bt: bool,
+) {
+    // Strides let the same call read aᵀ or bᵀ without copying.
+    let (rsa, csa) = if at { (1, m as isize) } else { (k as isize, 1) };
+    let (rsb, csb) = if bt { (1, k as isize) } else { (n as isize, 1) };
+    // SAFETY: every slice holds the matrix its strides describe (sizes asserted by the callers).
+    unsafe {
+        matrixmultiply::sgemm(
+            m,
+            k,
+            n,
+            1.0,
+            a.as_ptr(),
+            rsa,
+            csa,
+            b.as_ptr(),
+            rsb,
+            csb,
+            0.0,
+            c.as_mut_ptr(),
+            n as isize,
+            1,
+        );
+    }
+}
+
+fn max_diff(x: &[f32], y: &[f32]) -> f64 {
+    x.iter()
+        .zip(y)
+        .map(|(a, b)| (a - b).abs() as f64)
+        .fold(0.0, f64::max)
+}
+
+pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let (peak_gflops, how) = peak(seconds);
+    out.push(json!({ "bench": "peak", "gflops": round(peak_gflops), "how": how }));
+    let mut rng = Rng::new(7);
+    for &(m, k, n, where_) in SHAPES {
+        let x: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect(); // m × k
+        let w: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32 * 0.05).collect(); // k × n
+        let d_y: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect(); // m × n
+        let flops = 2.0 * (m * k * n) as f64;
+        // (name, genlab's product, the reference's, result size)
+        type Run<'a> = Box<dyn FnMut(&mut [f32]) + 'a>;
+        let cases: Vec<(&str, Run, Run, usize)> = vec![
+            (
+                "forward y = x·W",
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    matmul_acc(&x, &w, c, m, k, n)
+                }),
+                Box::new(|c: &mut [f32]| reference(&x, &w, c, m, k, n, false, false)),
+                m * n,
+            ),
+            (
+                "weight gradient dW = xᵀ·dy",
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    matmul_at_b_acc(&x, &d_y, c, m, k, n)
+                }),
+                Box::new(|c: &mut [f32]| reference(&x, &d_y, c, k, m, n, true, false)),
+                k * n,
+            ),
+            (
+                "input gradient dx = dy·Wᵀ",
+                Box::new(|c: &mut [f32]| matmul_a_bt(&d_y, &w, c, m, n, k)),
+                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true)),
+                m * k,
+            ),
+        ];
+        for (op, mut ours, mut theirs, size) in cases {
+            let mut c_ours = vec![0f32; size];
+            let mut c_ref = vec![0f32; size];
+            ours(&mut c_ours);
+            theirs(&mut c_ref);
+            let diff = max_diff(&c_ours, &c_ref);
+            let scale = c_ref
+                .iter()
+                .map(|v| v.abs() as f64)
+                .fold(0.0, f64::max)
+                .max(1e-30);
+            let g_ours = rate(seconds, || ours(black_box(&mut c_ours))) * flops / 1e9;
+            let g_ref = rate(seconds, || theirs(black_box(&mut c_ref))) * flops / 1e9;
+            out.push(json!({
+                "bench": "dense", "shape": format!("{m}×{k}×{n}"), "where": where_, "op": op,
+                "gflops": round(g_ours), "share_of_peak": round(g_ours / peak_gflops),
+                "reference_sgemm_gflops": round(g_ref), "vs_reference": round(g_ours / g_ref),
+                "max_rel_diff": diff / scale,
+            }));
+        }
+    }
+    out
+}
+
+fn round(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
