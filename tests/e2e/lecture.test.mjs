@@ -202,6 +202,8 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
   await page.getByTestId('run-to-input').fill('300');
   await page.getByTestId('run-to').click();
   await waitFor(async () => (await number(page, 'step-counter')) === 300);
+  // The theory panel is open: the scene will open it too.
+  await page.getByTestId('theory').locator('summary').click();
   await page.getByTestId('add-scene').locator('summary').click();
   await page.getByTestId('add-scene-title').fill('Three hidden units');
   await page.getByTestId('add-scene-go').click();
@@ -233,6 +235,15 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
   assert.equal(await rows.nth(0).getByTestId('my-scene-step').inputValue(), '1000000');
   await rows.nth(0).getByTestId('my-scene-step').fill('0');
   await rows.nth(0).getByTestId('my-scene-step').press('Enter');
+  // The slide and the panel shown; a panel name that is not one is refused, not saved.
+  await rows.nth(0).getByTestId('my-scene-slide').fill('Mniej trywialny przykład');
+  await rows.nth(0).getByTestId('my-scene-slide').press('Enter');
+  await rows.nth(0).getByTestId('my-scene-panel').fill('no such panel!');
+  await rows.nth(0).getByTestId('my-scene-panel').press('Enter');
+  await page.getByTestId('lecture-not-saved').waitFor();
+  assert.match(await text(page, 'lecture-not-saved'), /scene 1: .*not the name of a panel/);
+  await rows.nth(0).getByTestId('my-scene-panel').fill('w2-closed');
+  await rows.nth(0).getByTestId('my-scene-panel').press('Enter');
   await shot(page, 'lecture-authoring');
 
   // Export → delete → import: the same lecture comes back.
@@ -241,6 +252,7 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
   const lecture = JSON.parse(exported).lecture;
   assert.equal(lecture.title, 'Transport then RBM');
   assert.deepEqual(lecture.scenes.map((s) => [s.lesson, s.step, s.note]), [['transport', 0, 'W2 between two Gaussians'], ['rbm', 300, '']]);
+  assert.deepEqual(lecture.scenes.map((s) => [s.slide, s.focus]), [['Mniej trywialny przykład', 'w2-closed'], ['', 'theory']]);
   assert.ok(lecture.scenes[1].settings.includes('seed=4') && lecture.scenes[1].settings.includes('hidden=3'));
   // Share as a link, before deleting.
   await mine.getByTestId('my-share').click();

@@ -12,6 +12,19 @@ use crate::route::Route;
 
 const NEW: &str = "new";
 
+/// Whether the lesson's theory panel is open: the scene then opens it too.
+fn theory_open() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| {
+            d.query_selector("details[data-testid=\"theory\"]")
+                .ok()
+                .flatten()
+        })
+        .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(el).ok())
+        .is_some_and(|d| d.open())
+}
+
 #[component]
 pub fn AddScene(
     /// The lesson whose state becomes the scene.
@@ -39,7 +52,7 @@ pub fn AddScene(
             settings: lesson.query.get_untracked(),
             speed: route.with_untracked(|r| r.speed),
             step: lesson.step.get_untracked(),
-            focus: None,
+            focus: theory_open().then(|| "theory".to_string()),
         };
         let (mut all, _) = store::load();
         let chosen = target.get_untracked();

@@ -304,7 +304,14 @@ fn MyLecture(
                                     on:change=move |e| {
                                         let v = event_target_value(&e);
                                         edit(Box::new(move |l| if let Some(s) = l.scenes.get_mut(j) { s.title = v }));
-                                    } /></td>
+                                    } />
+                                    <input type="text" maxlength="200" data-testid="my-scene-slide" class="slide-input"
+                                        aria-label=t("lecture.slide") placeholder=t("lecture.slide")
+                                        prop:value=scene_field(j, |s| s.slide.clone())
+                                        on:change=move |e| {
+                                            let v = event_target_value(&e);
+                                            edit(Box::new(move |l| if let Some(s) = l.scenes.get_mut(j) { s.slide = v }));
+                                        } /></td>
                                 <td>
                                     {move || {
                                         let key = lesson_key();
@@ -322,6 +329,15 @@ fn MyLecture(
                                         }.into_any()),
                                         _ => None,
                                     }}
+                                    <input type="text" maxlength="64" data-testid="my-scene-panel" class="panel-input"
+                                        aria-label=t("lecture.panel") placeholder=t("lecture.panel_hint")
+                                        prop:value=scene_field(j, |s| s.focus.clone().unwrap_or_default())
+                                        on:change=move |e| {
+                                            let v = event_target_value(&e).trim().to_string();
+                                            edit(Box::new(move |l| if let Some(s) = l.scenes.get_mut(j) {
+                                                s.focus = (!v.is_empty()).then_some(v);
+                                            }));
+                                        } />
                                 </td>
                                 <td><input type="number" min="0" max=MAX_STEP.to_string() step="100" data-testid="my-scene-step"
                                     prop:value=scene_field(j, |s| s.step.to_string())

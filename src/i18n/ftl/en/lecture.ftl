@@ -63,3 +63,6 @@ lecture-untitled = My lecture
 lecture-up = Move up
 lecture-waiting = Waiting for the projector window: open a lecture there (Lectures → Present) and keep this window open.
 lecture-no_scene = The lecture has no scene { $n }: it has { $count }. Use PageUp or ◀.
+lecture-slide = Slide
+lecture-panel = Panel shown
+lecture-panel_hint = panel shown (theory, demo-clamp…)

@@ -63,3 +63,6 @@ lecture-untitled = Mój wykład
 lecture-up = W górę
 lecture-waiting = Czekam na okno rzutnika: otwórz w nim wykład (Wykłady → Prezentuj) i nie zamykaj tego okna.
 lecture-no_scene = Wykład nie ma sceny { $n }: ma ich { $count }. Użyj PageUp lub ◀.
+lecture-slide = Slajd
+lecture-panel = Pokazany panel
+lecture-panel_hint = pokazany panel (theory, demo-clamp…)

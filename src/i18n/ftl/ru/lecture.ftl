@@ -63,3 +63,6 @@ lecture-untitled = Моя лекция
 lecture-up = Вверх
 lecture-waiting = Жду окно проектора: откройте в нём лекцию (Лекции → Показать) и не закрывайте это окно.
 lecture-no_scene = В лекции нет сцены { $n }: их { $count }. Нажмите PageUp или ◀.
+lecture-slide = Слайд
+lecture-panel = Открытая панель
+lecture-panel_hint = открытая панель (theory, demo-clamp…)
