@@ -244,6 +244,7 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
   assert.match(await text(page, 'lecture-not-saved'), /scene 1: .*not the name of a panel/);
   await rows.nth(0).getByTestId('my-scene-panel').fill('w2-closed');
   await rows.nth(0).getByTestId('my-scene-panel').press('Enter');
+  await waitFor(async () => (await page.getByTestId('lecture-not-saved').count()) === 0);
   await shot(page, 'lecture-authoring');
 
   // Export → delete → import: the same lecture comes back.

@@ -58,7 +58,13 @@ pub fn LecturesPage() -> impl IntoView {
             return;
         }
         match store::save(&all) {
-            Ok(()) => mine.set(all),
+            Ok(()) => {
+                mine.set(all);
+                // A refusal that this edit mended goes away.
+                if matches!(outcome.get_untracked(), Some(Outcome::NotSaved(_))) {
+                    outcome.set(None);
+                }
+            }
             Err(m) => outcome.set(Some(Outcome::NotSaved(m))),
         }
     };
