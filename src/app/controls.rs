@@ -167,6 +167,19 @@ pub fn TransportBar(lesson: Lesson) -> impl IntoView {
 /// Reads the chosen file and hands its text to the lesson; the input is cleared so choosing the
 /// same file again imports it again.
 fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
+    read_chosen_file(e, move |text| match text {
+        Some(text) => lesson.import(text),
+        None => lesson.imported.set(Some(Err(genlab_core::msg!(
+            "msg.run.damaged",
+            "the browser could not read the file"
+        )))),
+    });
+}
+
+/// The text of the file chosen in the `<input type="file">` that fired `e` (`None`: the browser
+/// could not read it), handed to `take`. The input is cleared, so choosing the same file again
+/// reads it again.
+pub(crate) fn read_chosen_file(e: leptos::ev::Event, take: impl FnOnce(Option<String>) + 'static) {
     let Some(input) = e
         .target()
         .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
@@ -178,13 +191,11 @@ fn read_run_file(e: leptos::ev::Event, lesson: Lesson) {
     };
     input.set_value("");
     wasm_bindgen_futures::spawn_local(async move {
-        match wasm_bindgen_futures::JsFuture::from(file.text()).await {
-            Ok(text) => lesson.import(text.as_string().unwrap_or_default()),
-            Err(_) => lesson.imported.set(Some(Err(genlab_core::msg!(
-                "msg.run.damaged",
-                "the browser could not read the file"
-            )))),
-        }
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|t| t.as_string());
+        take(text);
     });
 }
 

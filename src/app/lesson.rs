@@ -157,7 +157,14 @@ impl Lesson {
 
     /// Starts a worker running lesson `id` with `query`.
     fn start(id: LessonId, query: String, speed: f64) -> Lesson {
-        let lesson = Lesson {
+        let lesson = Lesson::idle(id, query.clone(), speed, None);
+        lesson.spawn(query);
+        lesson
+    }
+
+    /// A lesson with nothing reported yet, sending through `link` (`None`: no worker yet).
+    fn idle(id: LessonId, query: String, speed: f64, link: Option<Link>) -> Lesson {
+        Lesson {
             id,
             step: RwSignal::new(0),
             running: RwSignal::new(false),
@@ -168,7 +175,7 @@ impl Lesson {
             diverged: RwSignal::new(None),
             failed: RwSignal::new(None),
             rejected: RwSignal::new(None),
-            query: RwSignal::new(query.clone()),
+            query: RwSignal::new(query),
             started: RwSignal::new(false),
             speed: RwSignal::new(speed),
             answer: RwSignal::new(None),
@@ -176,11 +183,9 @@ impl Lesson {
             data_error: RwSignal::new(None),
             imported: RwSignal::new(None),
             reached: RwSignal::new(None),
-            link: StoredValue::new_local(None),
+            link: StoredValue::new_local(link),
             edits_in_flight: StoredValue::new(0),
-        };
-        lesson.spawn(query);
-        lesson
+        }
     }
 
     fn spawn(self, query: String) {
@@ -318,28 +323,12 @@ impl Lesson {
     /// which runs the lesson) and its state follows [`Lesson::mirror`]. The controls built on it
     /// are the lesson's own controls.
     pub fn remote(id: LessonId, state: &Mirror, send: Rc<dyn Fn(ToWorker)>) -> Lesson {
-        let lesson = Lesson {
+        let lesson = Lesson::idle(
             id,
-            step: RwSignal::new(0),
-            running: RwSignal::new(false),
-            rate: RwSignal::new(0.0),
-            history: RwSignal::new(History::default()),
-            view: RwSignal::new(None),
-            notices: RwSignal::new(vec![]),
-            diverged: RwSignal::new(None),
-            failed: RwSignal::new(None),
-            rejected: RwSignal::new(None),
-            query: RwSignal::new(state.query.clone()),
-            started: RwSignal::new(false),
-            speed: RwSignal::new(state.speed),
-            answer: RwSignal::new(None),
-            loading: RwSignal::new(None),
-            data_error: RwSignal::new(None),
-            imported: RwSignal::new(None),
-            reached: RwSignal::new(None),
-            link: StoredValue::new_local(Some(Link::Remote(send))),
-            edits_in_flight: StoredValue::new(0),
-        };
+            state.query.clone(),
+            state.speed,
+            Some(Link::Remote(send)),
+        );
         lesson.mirror(state, true);
         lesson
     }

@@ -90,29 +90,13 @@ pub fn LecturesPage() -> impl IntoView {
     }
 
     let import = move |e: leptos::ev::Event| {
-        let Some(input) = e
-            .target()
-            .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
-        else {
-            return;
-        };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
-        wasm_bindgen_futures::spawn_local(async move {
-            let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                .await
-                .ok()
-                .and_then(|t| t.as_string());
-            match text {
-                Some(text) => take(Lecture::parse(&text)),
-                None => outcome.set(Some(Outcome::Refused(genlab_core::msg!(
-                    "msg.lecture.damaged",
-                    "the browser could not read the file"
-                )))),
-            }
-        });
+        crate::app::controls::read_chosen_file(e, move |text| match text {
+            Some(text) => take(Lecture::parse(&text)),
+            None => outcome.set(Some(Outcome::Refused(genlab_core::msg!(
+                "msg.lecture.damaged",
+                "the browser could not read the file"
+            )))),
+        })
     };
 
     let builtins = builtin::all();
