@@ -24,6 +24,19 @@ after(async () => { await browser?.close(); server?.stop(); });
 
 const hashOf = (page) => page.evaluate(() => decodeURIComponent(location.hash));
 
+/// Opens the lectures page and imports `lecture` (written as by hand, sealed by the command line).
+async function importSealed(lecture) {
+  const dir = mkdtempSync(join(tmpdir(), 'genlab-lecture-'));
+  const body = join(dir, 'body.json');
+  writeFileSync(body, JSON.stringify(lecture));
+  const file = join(dir, 'lecture.json');
+  writeFileSync(file, execFileSync(CLI, ['lecture', 'seal', body], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  const page = await openPage(browser, `${server.base}#/lecture?lang=en`);
+  await page.getByTestId('import-lecture').setInputFiles(file);
+  await page.getByTestId('lecture-added').waitFor();
+  return page;
+}
+
 async function sceneReady(page, n) {
   await waitFor(async () => (await page.getByTestId('lecture-bar').getAttribute('data-scene')) === String(n), { timeout: 20000 });
   await waitFor(async () => (await page.getByTestId('scene-status').getAttribute('data-state')) === 'ready', { timeout: 60000 });
@@ -80,6 +93,9 @@ test('a built-in lecture steps with PageDown and PageUp; each scene is its lesso
   await checkScene(page, lecture002, n - 3);
   await page.keyboard.press('ArrowRight');
   await checkScene(page, lecture002, n - 2);
+  // The address holds the lecture and the scene: a reload shows the same scene, run to its step.
+  await page.reload();
+  await checkScene(page, lecture002, n - 2);
   // The projector view: charts, no header, no settings, the projector palette, the lecture's language.
   assert.equal(await page.locator('header.top').isVisible(), false);
   assert.equal(await page.locator('.settings').first().isVisible(), false);
@@ -104,20 +120,13 @@ test('a built-in lecture steps with PageDown and PageUp; each scene is its lesso
 
 test('a scene runs to its step in the worker: "preparing… n / N", no main-thread long task', async () => {
   const t0 = Date.now();
-  const dir = mkdtempSync(join(tmpdir(), 'genlab-lecture-'));
-  const body = join(dir, 'long.json');
-  writeFileSync(body, JSON.stringify({
+  const page = await importSealed({
     title: 'Long run', lang: 'en',
     scenes: [
       { title: 'start', lesson: 'rbm', settings: 'seed=1&compare=1', step: 0 },
       { title: 'far', lesson: 'rbm', settings: 'seed=1&compare=1', step: 20000, focus: 'weight-table' },
     ],
-  }));
-  const file = join(dir, 'long-lecture.json');
-  writeFileSync(file, execFileSync(CLI, ['lecture', 'seal', body], { encoding: 'utf8' }));
-  const page = await openPage(browser, `${server.base}#/lecture`);
-  await page.getByTestId('import-lecture').setInputFiles(file);
-  await page.getByTestId('lecture-added').waitFor();
+  });
   await page.getByTestId('my-present').click();
   await sceneReady(page, 0);
   // Every training method side by side, about 2,000 steps/s in the worker: the run to the step
@@ -307,21 +316,14 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
 });
 
 test('a scene whose lesson or settings are gone is shown as broken, not skipped', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'genlab-lecture-'));
-  const body = join(dir, 'broken.json');
-  writeFileSync(body, JSON.stringify({
+  const page = await importSealed({
     title: 'Old lecture', lang: 'pl',
     scenes: [
       { title: 'fine', lesson: 'gan', settings: 'seed=1', step: 10 },
       { title: 'lesson gone', lesson: 'quantum', settings: 'seed=1' },
       { title: 'setting gone', lesson: 'gan', settings: 'seed=1&warp=3', step: 5 },
     ],
-  }));
-  const file = join(dir, 'broken-lecture.json');
-  writeFileSync(file, execFileSync(CLI, ['lecture', 'seal', body], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
-  const page = await openPage(browser, `${server.base}#/lecture?lang=en`);
-  await page.getByTestId('import-lecture').setInputFiles(file);
-  await page.getByTestId('lecture-added').waitFor();
+  });
   const card = page.locator('[data-testid^="my-my-"]');
   assert.equal(await card.getByTestId('my-scene').count(), 3);
   assert.equal(await card.getByTestId('scene-broken').count(), 2);
