@@ -41,6 +41,54 @@ fn commands_round_trip_through_js_values() {
     }
 }
 
+/// The page's matrix products run the simd128 kernel, and it computes the portable kernel's
+/// bits — so `genlab-cli --kernel portable` reproduces the page exactly on any machine (the
+/// native tests pin the portable kernel's summation order).
+#[wasm_bindgen_test]
+fn the_simd128_kernel_gives_the_portable_kernels_bits() {
+    use genlab_core::nn::gemm::{gemm, gemm_portable, kernel_name, Product};
+    use genlab_core::rng::Rng;
+    assert_eq!(kernel_name(), "wasm-simd128 4×8");
+    let mut rng = Rng::new(21);
+    for &(m, n, k) in &[(1, 1, 1), (7, 5, 13), (13, 37, 300), (100, 64, 784)] {
+        let a: Vec<f32> = (0..m * k)
+            .map(|_| {
+                if rng.uniform() < 0.5 {
+                    0.0
+                } else {
+                    rng.normal() as f32
+                }
+            })
+            .collect();
+        let b: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32).collect();
+        let c0: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect();
+        let run = |portable: bool| {
+            let mut c = c0.clone();
+            // B read transposed: the input gradient's layout.
+            let p = Product {
+                m,
+                n,
+                k,
+                a: &a,
+                a_rs: k,
+                a_cs: 1,
+                b: &b,
+                b_rs: 1,
+                b_cs: k,
+                c: &mut c,
+                ldc: n,
+            };
+            if portable {
+                gemm_portable(p)
+            } else {
+                gemm(p)
+            }
+            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+        };
+        assert_eq!(run(false), run(true), "{m}×{k}×{n}");
+    }
+}
+
 #[wasm_bindgen_test]
 fn snapshot_crosses_as_header_plus_float32array() {
     let mut s = Session::new();

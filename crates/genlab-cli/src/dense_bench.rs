@@ -1,5 +1,6 @@
 //! Where the CPU's dense products stand (#24): one core's measured f32 peak (an FMA loop), the
-//! lessons' three products at the lessons' shapes in GFLOP/s and as a share of that peak, and a
+//! lessons' three products at the lessons' shapes in GFLOP/s and as a share of that peak (the
+//! packed kernels the lessons run, and the row loops they replaced), and a
 //! reference sgemm (matrixmultiply: BLIS-style kernels with runtime AVX/FMA detection) at the
 //! same shapes — with the largest difference between the two results, so a fast wrong kernel
 //! cannot pass for a fast one. A dev-only tool: nothing here reaches the page.
@@ -7,7 +8,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc, rows};
+use genlab_core::nn::gemm::kernel_name;
 use genlab_core::rng::Rng;
 use serde_json::json;
 
@@ -135,14 +137,18 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
         let w: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32 * 0.05).collect(); // k × n
         let d_y: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect(); // m × n
         let flops = 2.0 * (m * k * n) as f64;
-        // (name, genlab's product, the reference's, result size)
+        // (name, genlab's packed product, the row loops it replaced, the reference's, result size)
         type Run<'a> = Box<dyn FnMut(&mut [f32]) + 'a>;
-        let cases: Vec<(&str, Run, Run, usize)> = vec![
+        let cases: Vec<(&str, Run, Run, Run, usize)> = vec![
             (
                 "forward y = x·W",
                 Box::new(|c: &mut [f32]| {
                     c.fill(0.0);
                     matmul_acc(&x, &w, c, m, k, n)
+                }),
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    rows::matmul_acc(&x, &w, c, m, k, n)
                 }),
                 Box::new(|c: &mut [f32]| reference(&x, &w, c, m, k, n, false, false)),
                 m * n,
@@ -153,32 +159,42 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
                     c.fill(0.0);
                     matmul_at_b_acc(&x, &d_y, c, m, k, n)
                 }),
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    rows::matmul_at_b_acc(&x, &d_y, c, m, k, n)
+                }),
                 Box::new(|c: &mut [f32]| reference(&x, &d_y, c, k, m, n, true, false)),
                 k * n,
             ),
             (
                 "input gradient dx = dy·Wᵀ",
                 Box::new(|c: &mut [f32]| matmul_a_bt(&d_y, &w, c, m, n, k)),
+                Box::new(|c: &mut [f32]| rows::matmul_a_bt(&d_y, &w, c, m, n, k)),
                 Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true)),
                 m * k,
             ),
         ];
-        for (op, mut ours, mut theirs, size) in cases {
+        for (op, mut ours, mut before, mut theirs, size) in cases {
             let mut c_ours = vec![0f32; size];
+            let mut c_before = vec![0f32; size];
             let mut c_ref = vec![0f32; size];
             ours(&mut c_ours);
+            before(&mut c_before);
             theirs(&mut c_ref);
-            let diff = max_diff(&c_ours, &c_ref);
             let scale = c_ref
                 .iter()
                 .map(|v| v.abs() as f64)
                 .fold(0.0, f64::max)
                 .max(1e-30);
+            let diff = max_diff(&c_ours, &c_ref).max(max_diff(&c_before, &c_ref));
             let g_ours = rate(seconds, || ours(black_box(&mut c_ours))) * flops / 1e9;
+            let g_before = rate(seconds, || before(black_box(&mut c_before))) * flops / 1e9;
             let g_ref = rate(seconds, || theirs(black_box(&mut c_ref))) * flops / 1e9;
             out.push(json!({
                 "bench": "dense", "shape": format!("{m}×{k}×{n}"), "where": where_, "op": op,
+                "kernel": kernel_name(),
                 "gflops": round(g_ours), "share_of_peak": round(g_ours / peak_gflops),
+                "row_loops_gflops": round(g_before),
                 "reference_sgemm_gflops": round(g_ref), "vs_reference": round(g_ours / g_ref),
                 "max_rel_diff": diff / scale,
             }));

@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 use genlab_core::lesson::{parse_route, Asset, LessonId};
+use genlab_core::nn::gemm::{set_kernel, Kernel};
 use genlab_core::protocol::{FromWorker, HistoryRow, PauseReason, ToWorker};
 use genlab_core::session::Session;
 use genlab_core::settings::ChoiceEnum;
@@ -37,8 +38,22 @@ mod gpu_bench;
                   `genlab-cli lessons` lists the lessons."
 )]
 struct Cli {
+    /// The f32 matrix products' kernel: `auto` (the fastest this CPU has: AVX2 + FMA where
+    /// present), `portable` (the page's bits: the same sums as the worker's simd128 kernel) or
+    /// `rows` (the row loops the packed kernels replaced, for benches).
+    #[arg(long, global = true, default_value = "auto", value_parser = kernel)]
+    kernel: Kernel,
     #[command(subcommand)]
     command: Command,
+}
+
+fn kernel(s: &str) -> Result<Kernel, String> {
+    match s {
+        "auto" => Ok(Kernel::Auto),
+        "portable" => Ok(Kernel::Portable),
+        "rows" => Ok(Kernel::RowLoops),
+        _ => Err(format!("'{s}': one of auto, portable, rows")),
+    }
 }
 
 #[derive(Subcommand)]
@@ -450,7 +465,9 @@ fn bench_transport_interaction() {
 }
 
 fn main() {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    set_kernel(cli.kernel);
+    match cli.command {
         Command::Run {
             route,
             steps,
@@ -473,6 +490,10 @@ fn main() {
             }
         }
         Command::Bench { seconds, lessons } => {
+            out!(
+                "{}",
+                json!({ "bench": "kernel", "kernel": genlab_core::nn::gemm::kernel_name() })
+            );
             let lessons: Vec<LessonId> = if lessons.is_empty() {
                 LessonId::all_built().collect()
             } else {

@@ -2,14 +2,11 @@
 //! and decoder. Weights are a slice of a flat parameter vector: W (n_in × n_out, row-major) then
 //! the bias (n_out), so the optimiser and the gradient checker see one vector for the whole net.
 //!
-//! The three products are written so every inner loop runs over a contiguous row (it vectorises,
-//! with simd128 in wasm), batch rows are taken [`ROWS`] at a time so a weight row is loaded once
-//! per block rather than once per image, and zero inputs are skipped (most MNIST pixels are 0).
+//! The three products run in f32 through the packed SIMD kernels of [`super::gemm`]; in f64 (the
+//! gradient checks) through [`rows`], loops over contiguous rows that take the batch a few rows
+//! at a time and skip zero inputs — also the twin the packed kernels are tested against.
 
-use super::Real;
-
-/// Batch rows processed together: one pass over W per block of this many images.
-const ROWS: usize = 8;
+use super::{gemm, Real};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Dense {
@@ -90,63 +87,134 @@ impl Dense {
 
 /// c (m × n) += a (m × k) · b (k × n).
 pub fn matmul_acc<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, k: usize, n: usize) {
-    for (a_rows, c_rows) in a.chunks(ROWS * k).zip(c.chunks_mut(ROWS * n)) {
-        let rows = a_rows.len() / k;
-        for p in 0..k {
-            let b_row = &b[p * n..(p + 1) * n];
-            for r in 0..rows {
-                let a_rp = a_rows[r * k + p];
-                if a_rp == T::ZERO {
-                    continue;
-                }
-                axpy(a_rp, b_row, &mut c_rows[r * n..(r + 1) * n]);
-            }
-        }
+    let p = gemm::Product {
+        m,
+        n,
+        k,
+        a,
+        a_rs: k,
+        a_cs: 1,
+        b,
+        b_rs: n,
+        b_cs: 1,
+        c,
+        ldc: n,
+    };
+    if !T::packed_gemm(p) {
+        rows::matmul_acc(a, b, c, m, k, n)
     }
-    debug_assert_eq!(c.len(), m * n);
 }
 
 /// c (k × n) += aᵀ · b, with a: m × k and b: m × n.
 pub fn matmul_at_b_acc<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, k: usize, n: usize) {
-    debug_assert_eq!(a.len(), m * k);
-    for (a_rows, b_rows) in a.chunks(ROWS * k).zip(b.chunks(ROWS * n)) {
-        let rows = a_rows.len() / k;
-        for p in 0..k {
-            let c_row = &mut c[p * n..(p + 1) * n];
-            for r in 0..rows {
-                let a_rp = a_rows[r * k + p];
-                if a_rp == T::ZERO {
-                    continue;
-                }
-                axpy(a_rp, &b_rows[r * n..(r + 1) * n], c_row);
-            }
-        }
+    let p = gemm::Product {
+        m: k,
+        n,
+        k: m,
+        a,
+        a_rs: 1,
+        a_cs: k,
+        b,
+        b_rs: n,
+        b_cs: 1,
+        c,
+        ldc: n,
+    };
+    if !T::packed_gemm(p) {
+        rows::matmul_at_b_acc(a, b, c, m, k, n)
     }
 }
 
 /// c (m × k) = a (m × n) · bᵀ, with b: k × n.
 pub fn matmul_a_bt<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, n: usize, k: usize) {
-    debug_assert_eq!(c.len(), m * k);
-    for (a_rows, c_rows) in a.chunks(ROWS * n).zip(c.chunks_mut(ROWS * k)) {
-        let rows = a_rows.len() / n;
-        for p in 0..k {
-            let b_row = &b[p * n..(p + 1) * n];
-            for r in 0..rows {
-                c_rows[r * k + p] = dot(&a_rows[r * n..(r + 1) * n], b_row);
-            }
-        }
+    c.fill(T::ZERO);
+    let p = gemm::Product {
+        m,
+        n: k,
+        k: n,
+        a,
+        a_rs: n,
+        a_cs: 1,
+        b,
+        b_rs: 1,
+        b_cs: n,
+        c,
+        ldc: k,
+    };
+    if !T::packed_gemm(p) {
+        rows::matmul_a_bt(a, b, c, m, n, k)
     }
 }
 
-/// y += a · x (see [`Real::axpy`]).
-#[inline]
-fn axpy<T: Real>(a: T, x: &[T], y: &mut [T]) {
-    T::axpy(a, x, y)
-}
+/// The products a row of the batch at a time: every inner loop runs over a contiguous row (it
+/// vectorises), batch rows are taken [`ROWS`] at a time so a weight row is loaded once per block
+/// rather than once per image, and zero inputs are skipped (most MNIST pixels are 0).
+pub mod rows {
+    use super::Real;
 
-#[inline]
-fn dot<T: Real>(x: &[T], y: &[T]) -> T {
-    T::dot(x, y)
+    /// Batch rows processed together: one pass over W per block of this many images.
+    const ROWS: usize = 8;
+
+    /// c (m × n) += a (m × k) · b (k × n).
+    pub fn matmul_acc<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, k: usize, n: usize) {
+        for (a_rows, c_rows) in a.chunks(ROWS * k).zip(c.chunks_mut(ROWS * n)) {
+            let rows = a_rows.len() / k;
+            for p in 0..k {
+                let b_row = &b[p * n..(p + 1) * n];
+                for r in 0..rows {
+                    let a_rp = a_rows[r * k + p];
+                    if a_rp == T::ZERO {
+                        continue;
+                    }
+                    axpy(a_rp, b_row, &mut c_rows[r * n..(r + 1) * n]);
+                }
+            }
+        }
+        debug_assert_eq!(c.len(), m * n);
+    }
+
+    /// c (k × n) += aᵀ · b, with a: m × k and b: m × n.
+    pub fn matmul_at_b_acc<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, k: usize, n: usize) {
+        debug_assert_eq!(a.len(), m * k);
+        for (a_rows, b_rows) in a.chunks(ROWS * k).zip(b.chunks(ROWS * n)) {
+            let rows = a_rows.len() / k;
+            for p in 0..k {
+                let c_row = &mut c[p * n..(p + 1) * n];
+                for r in 0..rows {
+                    let a_rp = a_rows[r * k + p];
+                    if a_rp == T::ZERO {
+                        continue;
+                    }
+                    axpy(a_rp, &b_rows[r * n..(r + 1) * n], c_row);
+                }
+            }
+        }
+    }
+
+    /// c (m × k) = a (m × n) · bᵀ, with b: k × n.
+    pub fn matmul_a_bt<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, n: usize, k: usize) {
+        debug_assert_eq!(c.len(), m * k);
+        for (a_rows, c_rows) in a.chunks(ROWS * n).zip(c.chunks_mut(ROWS * k)) {
+            let rows = a_rows.len() / n;
+            for p in 0..k {
+                let b_row = &b[p * n..(p + 1) * n];
+                for r in 0..rows {
+                    c_rows[r * k + p] = dot(&a_rows[r * n..(r + 1) * n], b_row);
+                }
+            }
+        }
+    }
+
+    /// y += a · x (see [`Real::axpy`]).
+    #[inline]
+    fn axpy<T: Real>(a: T, x: &[T], y: &mut [T]) {
+        T::axpy(a, x, y)
+    }
+
+    #[inline]
+    fn dot<T: Real>(x: &[T], y: &[T]) -> T {
+        T::dot(x, y)
+    }
 }
 
 #[cfg(test)]

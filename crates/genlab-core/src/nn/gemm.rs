@@ -1,0 +1,523 @@
+//! The f32 matrix products at the core's speed: C += A·B with both operands copied into packed
+//! panels and a register-blocked micro-kernel that keeps an MR × NR tile of C in SIMD registers
+//! (BLIS's scheme). Every digit lesson's dense layers, RBMs and classifiers run through here; the
+//! row-at-a-time loops in [`super::dense`] stay as the reference twin and as the f64 path of the
+//! gradient checks.
+//!
+//! Three kernels, one summation order per kernel (so a run repeats bit for bit on one machine):
+//! - AVX2 + FMA, 6 × 16, chosen at run time on x86-64 CPUs that have both;
+//! - wasm simd128, 4 × 8 (no fused multiply-add in wasm's core SIMD);
+//! - portable, 4 × 8, the same multiply-then-add order as the simd128 kernel, so its bits are the
+//!   page's bits: the CLI can reproduce the worker exactly ([`set_kernel`]).
+//!
+//! The fused multiply-add rounds once where the other two round twice, so a native run on an FMA
+//! CPU and the same run in the page agree to float rounding, not to the bit (see
+//! docs/performance.md).
+//!
+//! Most MNIST pixels are 0: each packed panel of A lists the steps along the sum where any of its
+//! MR rows is non-zero, and the kernel runs only those (a zero term adds nothing, so skipping it
+//! changes no bit).
+
+use std::cell::{Cell, RefCell};
+
+/// One product C (m × n, row stride `ldc`) += A (m × k) · B (k × n), each operand given by its
+/// row and column strides, so Aᵀ and Bᵀ are the same data read the other way.
+pub struct Product<'a, T = f32> {
+    pub m: usize,
+    pub n: usize,
+    pub k: usize,
+    pub a: &'a [T],
+    pub a_rs: usize,
+    pub a_cs: usize,
+    pub b: &'a [T],
+    pub b_rs: usize,
+    pub b_cs: usize,
+    pub c: &'a mut [T],
+    pub ldc: usize,
+}
+
+/// [`crate::nn::Real::packed_gemm`] for f32: every product runs packed, unless the row loops
+/// were asked for.
+pub fn packed_f32(p: Product<'_>) -> bool {
+    if kernel() == Kernel::RowLoops {
+        return false;
+    }
+    gemm(p);
+    true
+}
+
+/// Which micro-kernel runs the products.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    /// The fastest this CPU (or this wasm build) has.
+    Auto,
+    /// The portable kernel: the bits the page's simd128 kernel computes, on any machine.
+    Portable,
+    /// No packed kernel: the layer products run [`super::dense::rows`], the loops the packed
+    /// kernels replaced (benches measure the two in one run).
+    RowLoops,
+}
+
+thread_local! {
+    /// Per thread, so a test that pins a kernel does not change its neighbours' products.
+    static KERNEL: Cell<Kernel> = const { Cell::new(Kernel::Auto) };
+}
+
+/// Chooses the kernel for every later product on this thread (the CLI's `--kernel`; the lessons
+/// train on one thread, natively as in the worker).
+pub fn set_kernel(kernel: Kernel) {
+    KERNEL.with(|k| k.set(kernel));
+}
+
+fn kernel() -> Kernel {
+    KERNEL.with(Cell::get)
+}
+
+/// The kernel the layer products run now, by name (for benches and the CLI).
+pub fn kernel_name() -> &'static str {
+    if kernel() == Kernel::RowLoops {
+        return "row loops";
+    }
+    match chosen() {
+        Chosen::Avx2 => "avx2-fma 6×16",
+        Chosen::Simd128 => "wasm-simd128 4×8",
+        Chosen::Portable => "portable 4×8",
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Chosen {
+    #[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+    Avx2,
+    #[cfg_attr(
+        not(all(target_arch = "wasm32", target_feature = "simd128")),
+        allow(dead_code)
+    )]
+    Simd128,
+    Portable,
+}
+
+fn chosen() -> Chosen {
+    if kernel() == Kernel::Portable {
+        return Chosen::Portable;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        return Chosen::Avx2;
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    return Chosen::Simd128;
+    #[allow(unreachable_code)]
+    Chosen::Portable
+}
+
+/// C += A·B with the kernel [`set_kernel`] chose.
+pub fn gemm(p: Product<'_>) {
+    match chosen() {
+        #[cfg(target_arch = "x86_64")]
+        Chosen::Avx2 => run::<avx2::Avx2>(p),
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        Chosen::Simd128 => run::<simd128::Simd128>(p),
+        _ => run::<Portable>(p),
+    }
+}
+
+/// C += A·B with the portable kernel, whatever [`set_kernel`] says (tests compare against it).
+pub fn gemm_portable(p: Product<'_>) {
+    run::<Portable>(p)
+}
+
+/// Steps along the sum per packed block: a B micro-panel (KC × NR) stays in L1.
+const KC: usize = 256;
+/// Rows of A per packed block (a multiple of both kernels' MR): the block stays in L2.
+const MC: usize = 96;
+/// Columns of B per packed block: KC × NC floats stay in L2 / L3.
+const NC: usize = 1024;
+
+/// A register-blocked micro-kernel: MR × NR of C held in registers while the sum runs.
+trait MicroKernel {
+    const MR: usize;
+    const NR: usize;
+    /// acc (MR × NR) = Σ over `steps` (or 0..kc when `None`) of a[t·MR + r] · b[t·NR + j], then
+    /// C[r, j] += acc[r][j] for r < rows, j < cols.
+    ///
+    /// # Safety
+    /// `a` holds kc·MR and `b` kc·NR floats, every step is < kc, and `c` is valid for `rows`
+    /// rows of `cols` floats `ldc` apart.
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn tile(
+        kc: usize,
+        steps: Option<&[u32]>,
+        a: *const f32,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+        rows: usize,
+        cols: usize,
+    );
+}
+
+/// Packing buffers, kept between calls: a lesson runs the same shapes thousands of times.
+struct Scratch {
+    a: Vec<f32>,
+    b: Vec<f32>,
+    steps: Vec<u32>,
+    /// Where each A panel's steps start in `steps` (one more entry than panels).
+    starts: Vec<usize>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = const {
+        RefCell::new(Scratch { a: Vec::new(), b: Vec::new(), steps: Vec::new(), starts: Vec::new() })
+    };
+}
+
+fn run<K: MicroKernel>(p: Product<'_>) {
+    let Product {
+        m,
+        n,
+        k,
+        a,
+        a_rs,
+        a_cs,
+        b,
+        b_rs,
+        b_cs,
+        c,
+        ldc,
+    } = p;
+    if m == 0 || n == 0 || k == 0 {
+        return;
+    }
+    assert!(a.len() > (m - 1) * a_rs + (k - 1) * a_cs, "A is too short");
+    assert!(b.len() > (k - 1) * b_rs + (n - 1) * b_cs, "B is too short");
+    assert!(c.len() >= (m - 1) * ldc + n && ldc >= n, "C is too short");
+    SCRATCH.with(|s| {
+        let s = &mut *s.borrow_mut();
+        for jc in (0..n).step_by(NC) {
+            let nc = NC.min(n - jc);
+            let panels_b = nc.div_ceil(K::NR);
+            for pc in (0..k).step_by(KC) {
+                let kc = KC.min(k - pc);
+                pack_b::<K>(s, b, b_rs, b_cs, pc, kc, jc, nc);
+                for ic in (0..m).step_by(MC) {
+                    let mc = MC.min(m - ic);
+                    let panels_a = mc.div_ceil(K::MR);
+                    pack_a::<K>(s, a, a_rs, a_cs, ic, mc, pc, kc);
+                    for jp in 0..panels_b {
+                        let cols = K::NR.min(nc - jp * K::NR);
+                        let b_panel = &s.b[jp * kc * K::NR..(jp + 1) * kc * K::NR];
+                        for ip in 0..panels_a {
+                            let rows = K::MR.min(mc - ip * K::MR);
+                            let steps = &s.steps[s.starts[ip]..s.starts[ip + 1]];
+                            if steps.is_empty() {
+                                continue; // every row of this panel is 0 over this block
+                            }
+                            let steps = (steps.len() < kc).then_some(steps);
+                            let a_panel = &s.a[ip * kc * K::MR..(ip + 1) * kc * K::MR];
+                            let c_at = (ic + ip * K::MR) * ldc + jc + jp * K::NR;
+                            // SAFETY: the panels hold kc steps each, the steps are < kc, and
+                            // the asserts above keep `rows` rows of `cols` inside `c`.
+                            unsafe {
+                                K::tile(
+                                    kc,
+                                    steps,
+                                    a_panel.as_ptr(),
+                                    b_panel.as_ptr(),
+                                    c.as_mut_ptr().add(c_at),
+                                    ldc,
+                                    rows,
+                                    cols,
+                                )
+                            };
+                        }
+                    }
+                }
+            }
+        }
+    });
+}
+
+/// B[pc.., jc..] into panels of NR columns, each kc × NR row by row, zero-padded.
+#[allow(clippy::too_many_arguments)]
+fn pack_b<K: MicroKernel>(
+    s: &mut Scratch,
+    b: &[f32],
+    rs: usize,
+    cs: usize,
+    pc: usize,
+    kc: usize,
+    jc: usize,
+    nc: usize,
+) {
+    let panels = nc.div_ceil(K::NR);
+    s.b.clear();
+    s.b.resize(panels * kc * K::NR, 0.0);
+    for jp in 0..panels {
+        let cols = K::NR.min(nc - jp * K::NR);
+        let panel = &mut s.b[jp * kc * K::NR..(jp + 1) * kc * K::NR];
+        for t in 0..kc {
+            let src = (pc + t) * rs + (jc + jp * K::NR) * cs;
+            let dst = &mut panel[t * K::NR..t * K::NR + cols];
+            if cs == 1 {
+                dst.copy_from_slice(&b[src..src + cols]);
+            } else {
+                for (j, d) in dst.iter_mut().enumerate() {
+                    *d = b[src + j * cs];
+                }
+            }
+        }
+    }
+}
+
+/// A[ic.., pc..] into panels of MR rows, each kc × MR step by step, zero-padded; and per panel
+/// the steps where any of its rows is non-zero.
+#[allow(clippy::too_many_arguments)]
+fn pack_a<K: MicroKernel>(
+    s: &mut Scratch,
+    a: &[f32],
+    rs: usize,
+    cs: usize,
+    ic: usize,
+    mc: usize,
+    pc: usize,
+    kc: usize,
+) {
+    let panels = mc.div_ceil(K::MR);
+    s.a.clear();
+    s.a.resize(panels * kc * K::MR, 0.0);
+    s.steps.clear();
+    s.starts.clear();
+    for ip in 0..panels {
+        s.starts.push(s.steps.len());
+        let rows = K::MR.min(mc - ip * K::MR);
+        let panel = &mut s.a[ip * kc * K::MR..(ip + 1) * kc * K::MR];
+        for t in 0..kc {
+            let src = (ic + ip * K::MR) * rs + (pc + t) * cs;
+            let dst = &mut panel[t * K::MR..t * K::MR + rows];
+            let mut any = false;
+            for (r, d) in dst.iter_mut().enumerate() {
+                *d = a[src + r * rs];
+                any |= *d != 0.0;
+            }
+            if any {
+                s.steps.push(t as u32);
+            }
+        }
+    }
+    s.starts.push(s.steps.len());
+}
+
+/// Adds an MR × NR tile held in memory to the `rows` × `cols` corner of C.
+///
+/// # Safety
+/// As [`MicroKernel::tile`]'s `c`.
+#[inline(always)]
+unsafe fn add_tile(acc: &[f32], nr: usize, c: *mut f32, ldc: usize, rows: usize, cols: usize) {
+    for r in 0..rows {
+        for j in 0..cols {
+            *c.add(r * ldc + j) += acc[r * nr + j];
+        }
+    }
+}
+
+/// Plain Rust, multiply then add: the simd128 kernel's order, lane for lane.
+struct Portable;
+
+impl MicroKernel for Portable {
+    const MR: usize = 4;
+    const NR: usize = 8;
+    unsafe fn tile(
+        kc: usize,
+        steps: Option<&[u32]>,
+        a: *const f32,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+        rows: usize,
+        cols: usize,
+    ) {
+        // A macro, not a closure: a closure holding `acc` by reference kept it in memory, and
+        // this loop ran 4× slower than in registers.
+        let mut acc = [[0f32; 8]; 4];
+        macro_rules! step {
+            ($t:expr) => {{
+                let t = $t;
+                let bt = &*(b.add(t * 8) as *const [f32; 8]);
+                let at = &*(a.add(t * 4) as *const [f32; 4]);
+                for r in 0..4 {
+                    for j in 0..8 {
+                        acc[r][j] += at[r] * bt[j];
+                    }
+                }
+            }};
+        }
+        match steps {
+            Some(steps) => {
+                for &t in steps {
+                    step!(t as usize)
+                }
+            }
+            None => {
+                for t in 0..kc {
+                    step!(t)
+                }
+            }
+        }
+        add_tile(acc.as_flattened(), 8, c, ldc, rows, cols);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+mod avx2 {
+    use super::{add_tile, MicroKernel};
+    use std::arch::x86_64::*;
+
+    pub struct Avx2;
+
+    impl MicroKernel for Avx2 {
+        const MR: usize = 6;
+        const NR: usize = 16;
+        unsafe fn tile(
+            kc: usize,
+            steps: Option<&[u32]>,
+            a: *const f32,
+            b: *const f32,
+            c: *mut f32,
+            ldc: usize,
+            rows: usize,
+            cols: usize,
+        ) {
+            tile(kc, steps, a, b, c, ldc, rows, cols)
+        }
+    }
+
+    /// Twelve accumulators (6 rows × two 8-lane halves), two B loads and one broadcast: 15 of
+    /// the 16 ymm registers.
+    #[target_feature(enable = "avx2,fma")]
+    #[allow(clippy::too_many_arguments)]
+    unsafe fn tile(
+        kc: usize,
+        steps: Option<&[u32]>,
+        a: *const f32,
+        b: *const f32,
+        c: *mut f32,
+        ldc: usize,
+        rows: usize,
+        cols: usize,
+    ) {
+        let mut acc = [[_mm256_setzero_ps(); 2]; 6];
+        macro_rules! step {
+            ($t:expr) => {{
+                let t = $t;
+                let b0 = _mm256_loadu_ps(b.add(t * 16));
+                let b1 = _mm256_loadu_ps(b.add(t * 16 + 8));
+                let at = a.add(t * 6);
+                for r in 0..6 {
+                    let ar = _mm256_broadcast_ss(&*at.add(r));
+                    acc[r][0] = _mm256_fmadd_ps(ar, b0, acc[r][0]);
+                    acc[r][1] = _mm256_fmadd_ps(ar, b1, acc[r][1]);
+                }
+            }};
+        }
+        match steps {
+            Some(steps) => {
+                for &t in steps {
+                    step!(t as usize)
+                }
+            }
+            None => {
+                for t in 0..kc {
+                    step!(t)
+                }
+            }
+        }
+        if rows == 6 && cols == 16 {
+            for (r, acc_r) in acc.iter().enumerate() {
+                let cr = c.add(r * ldc);
+                _mm256_storeu_ps(cr, _mm256_add_ps(_mm256_loadu_ps(cr), acc_r[0]));
+                _mm256_storeu_ps(
+                    cr.add(8),
+                    _mm256_add_ps(_mm256_loadu_ps(cr.add(8)), acc_r[1]),
+                );
+            }
+        } else {
+            let mut tmp = [0f32; 96];
+            for (r, acc_r) in acc.iter().enumerate() {
+                _mm256_storeu_ps(tmp.as_mut_ptr().add(r * 16), acc_r[0]);
+                _mm256_storeu_ps(tmp.as_mut_ptr().add(r * 16 + 8), acc_r[1]);
+            }
+            add_tile(&tmp, 16, c, ldc, rows, cols);
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod simd128 {
+    use super::{add_tile, MicroKernel};
+    use std::arch::wasm32::*;
+
+    pub struct Simd128;
+
+    impl MicroKernel for Simd128 {
+        const MR: usize = 4;
+        const NR: usize = 8;
+        /// Eight accumulators, two B loads and one splat: V8 keeps them in 11 of x86's 16 xmm
+        /// registers. Multiply then add, as the portable kernel.
+        unsafe fn tile(
+            kc: usize,
+            steps: Option<&[u32]>,
+            a: *const f32,
+            b: *const f32,
+            c: *mut f32,
+            ldc: usize,
+            rows: usize,
+            cols: usize,
+        ) {
+            let mut acc = [[f32x4_splat(0.0); 2]; 4];
+            macro_rules! step {
+                ($t:expr) => {{
+                    let t = $t;
+                    let b0 = v128_load(b.add(t * 8) as *const v128);
+                    let b1 = v128_load(b.add(t * 8 + 4) as *const v128);
+                    let at = a.add(t * 4);
+                    for r in 0..4 {
+                        let ar = f32x4_splat(*at.add(r));
+                        acc[r][0] = f32x4_add(acc[r][0], f32x4_mul(ar, b0));
+                        acc[r][1] = f32x4_add(acc[r][1], f32x4_mul(ar, b1));
+                    }
+                }};
+            }
+            match steps {
+                Some(steps) => {
+                    for &t in steps {
+                        step!(t as usize)
+                    }
+                }
+                None => {
+                    for t in 0..kc {
+                        step!(t)
+                    }
+                }
+            }
+            if rows == 4 && cols == 8 {
+                for (r, acc_r) in acc.iter().enumerate() {
+                    let cr = c.add(r * ldc) as *mut v128;
+                    v128_store(cr, f32x4_add(v128_load(cr), acc_r[0]));
+                    let cr = c.add(r * ldc + 4) as *mut v128;
+                    v128_store(cr, f32x4_add(v128_load(cr), acc_r[1]));
+                }
+            } else {
+                let mut tmp = [0f32; 32];
+                for (r, acc_r) in acc.iter().enumerate() {
+                    v128_store(tmp.as_mut_ptr().add(r * 8) as *mut v128, acc_r[0]);
+                    v128_store(tmp.as_mut_ptr().add(r * 8 + 4) as *mut v128, acc_r[1]);
+                }
+                add_tile(&tmp, 8, c, ldc, rows, cols);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,291 @@
+use super::*;
+use crate::nn::dense::rows;
+use crate::rng::Rng;
+
+/// Sizes that are and are not multiples of the tiles (6 × 16, 4 × 8) and of the blocks (KC = 256,
+/// MC = 96), down to 1 × 1, and two of the lessons' shapes.
+const SIZES: &[(usize, usize, usize)] = &[
+    (1, 1, 1),
+    (7, 13, 5),
+    (6, 16, 16),
+    (13, 300, 37),
+    (97, 257, 17),
+    (5, 600, 1030),
+    (100, 784, 64),
+    (100, 64, 784),
+];
+
+fn random(n: usize, rng: &mut Rng, zero_share: f64) -> Vec<f32> {
+    (0..n)
+        .map(|_| {
+            if rng.uniform() < zero_share {
+                0.0
+            } else {
+                rng.normal() as f32
+            }
+        })
+        .collect()
+}
+
+/// C += A·B in f64 by the textbook triple loop, and Σ|a||b| per entry (the rounding scale).
+#[allow(clippy::too_many_arguments)]
+fn naive(
+    m: usize,
+    n: usize,
+    k: usize,
+    a: &[f32],
+    (a_rs, a_cs): (usize, usize),
+    b: &[f32],
+    (b_rs, b_cs): (usize, usize),
+    c0: &[f32],
+) -> (Vec<f64>, Vec<f64>) {
+    let mut c = vec![0.0; m * n];
+    let mut scale = vec![0.0; m * n];
+    for i in 0..m {
+        for j in 0..n {
+            let mut s = c0[i * n + j] as f64;
+            let mut mag = (c0[i * n + j] as f64).abs();
+            for p in 0..k {
+                let t = a[i * a_rs + p * a_cs] as f64 * b[p * b_rs + j * b_cs] as f64;
+                s += t;
+                mag += t.abs();
+            }
+            c[i * n + j] = s;
+            scale[i * n + j] = mag;
+        }
+    }
+    (c, scale)
+}
+
+/// Both kernels this machine has, in every operand layout the lessons use (A, Aᵀ; B, Bᵀ), with
+/// half of A zero (the skipped steps), against f64: within f32 rounding of Σ|a||b|.
+#[test]
+fn every_kernel_and_layout_matches_the_triple_loop() {
+    let mut rng = Rng::new(11);
+    for &(m, n, k) in SIZES {
+        for a_t in [false, true] {
+            for b_t in [false, true] {
+                let a = random(m * k, &mut rng, 0.5);
+                let b = random(k * n, &mut rng, 0.0);
+                let c0 = random(m * n, &mut rng, 0.0);
+                let a_s = if a_t { (1, m) } else { (k, 1) };
+                let b_s = if b_t { (1, k) } else { (n, 1) };
+                let (want, scale) = naive(m, n, k, &a, a_s, &b, b_s, &c0);
+                for portable in [false, true] {
+                    let mut c = c0.clone();
+                    let p = Product {
+                        m,
+                        n,
+                        k,
+                        a: &a,
+                        a_rs: a_s.0,
+                        a_cs: a_s.1,
+                        b: &b,
+                        b_rs: b_s.0,
+                        b_cs: b_s.1,
+                        c: &mut c,
+                        ldc: n,
+                    };
+                    if portable {
+                        gemm_portable(p)
+                    } else {
+                        gemm(p)
+                    }
+                    for (idx, (&got, (&w, &s))) in c.iter().zip(want.iter().zip(&scale)).enumerate()
+                    {
+                        let tol = 2.0 * (k as f64 + 2.0) * f32::EPSILON as f64 * s + 1e-30;
+                        assert!(
+                            (got as f64 - w).abs() <= tol,
+                            "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t} portable {portable} at {idx}: {got} vs {w}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The portable kernel's order, written out: per KC block and per entry, a sum from 0 over the
+/// block's steps (multiply, round, add, round), then added to C. The simd128 kernel runs the same
+/// order lane for lane, so these bits are the page's (tests/wasm.rs checks that side).
+#[test]
+fn the_portable_kernel_sums_in_the_documented_order() {
+    let mut rng = Rng::new(12);
+    for &(m, n, k) in SIZES {
+        let a = random(m * k, &mut rng, 0.6);
+        let b = random(k * n, &mut rng, 0.0);
+        let c0 = random(m * n, &mut rng, 0.0);
+        let mut c = c0.clone();
+        gemm_portable(Product {
+            m,
+            n,
+            k,
+            a: &a,
+            a_rs: k,
+            a_cs: 1,
+            b: &b,
+            b_rs: n,
+            b_cs: 1,
+            c: &mut c,
+            ldc: n,
+        });
+        let mut want = c0.clone();
+        for pc in (0..k).step_by(KC) {
+            for i in 0..m {
+                for j in 0..n {
+                    let mut acc = 0f32;
+                    for p in pc..(pc + KC).min(k) {
+                        acc += a[i * k + p] * b[p * n + j];
+                    }
+                    want[i * n + j] += acc;
+                }
+            }
+        }
+        assert_eq!(
+            c.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+            "{m}×{k}×{n}"
+        );
+    }
+}
+
+/// The three layer products (f32, packed) against the row-at-a-time twin they replaced, on
+/// MNIST-like inputs (most of x zero), at the lessons' shapes and off-tile ones.
+#[test]
+fn the_packed_layer_products_match_the_row_loops() {
+    use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+    let mut rng = Rng::new(13);
+    let close = |x: &[f32], y: &[f32], what: &str| {
+        let scale = y.iter().fold(0f32, |s, v| s.max(v.abs())).max(1e-6);
+        for (i, (p, q)) in x.iter().zip(y).enumerate() {
+            assert!((p - q).abs() <= 2e-5 * scale, "{what} at {i}: {p} vs {q}");
+        }
+    };
+    for &(m, k, n) in &[
+        (1, 1, 1),
+        (7, 13, 5),
+        (100, 784, 256),
+        (50, 16, 10),
+        (33, 257, 19),
+    ] {
+        let x = random(m * k, &mut rng, 0.8);
+        let w = random(k * n, &mut rng, 0.0);
+        let dy = random(m * n, &mut rng, 0.0);
+        let (mut y, mut y_ref) = (vec![0.25; m * n], vec![0.25; m * n]);
+        matmul_acc(&x, &w, &mut y, m, k, n);
+        rows::matmul_acc(&x, &w, &mut y_ref, m, k, n);
+        close(&y, &y_ref, "x·W");
+        let (mut dw, mut dw_ref) = (vec![0.5; k * n], vec![0.5; k * n]);
+        matmul_at_b_acc(&x, &dy, &mut dw, m, k, n);
+        rows::matmul_at_b_acc(&x, &dy, &mut dw_ref, m, k, n);
+        close(&dw, &dw_ref, "xᵀ·dy");
+        let (mut dx, mut dx_ref) = (vec![9.0; m * k], vec![0.0; m * k]);
+        matmul_a_bt(&dy, &w, &mut dx, m, n, k);
+        rows::matmul_a_bt(&dy, &w, &mut dx_ref, m, n, k);
+        close(&dx, &dx_ref, "dy·Wᵀ");
+    }
+}
+
+/// A zero row of A skips its steps; a panel of A that is all zero skips the tile, and C keeps
+/// its bits — including a NaN already in C (nothing is added to it, not even 0).
+#[test]
+fn all_zero_panels_leave_c_untouched() {
+    let (m, n, k) = (12, 20, 9);
+    let a = vec![0f32; m * k];
+    let b: Vec<f32> = (0..k * n).map(|i| i as f32).collect();
+    let mut c: Vec<f32> = (0..m * n).map(|i| -(i as f32) - 0.5).collect();
+    c[3] = f32::NAN;
+    let before: Vec<u32> = c.iter().map(|v| v.to_bits()).collect();
+    gemm(Product {
+        m,
+        n,
+        k,
+        a: &a,
+        a_rs: k,
+        a_cs: 1,
+        b: &b,
+        b_rs: n,
+        b_cs: 1,
+        c: &mut c,
+        ldc: n,
+    });
+    assert_eq!(c.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), before);
+}
+
+/// Same inputs, same bits: the packing buffers carried between calls hold nothing over.
+#[test]
+fn a_product_repeats_bit_for_bit_after_other_shapes() {
+    let mut rng = Rng::new(14);
+    let (m, n, k) = (37, 45, 300);
+    let a = random(m * k, &mut rng, 0.3);
+    let b = random(k * n, &mut rng, 0.0);
+    let run = || {
+        let mut c = vec![0f32; m * n];
+        gemm(Product {
+            m,
+            n,
+            k,
+            a: &a,
+            a_rs: k,
+            a_cs: 1,
+            b: &b,
+            b_rs: n,
+            b_cs: 1,
+            c: &mut c,
+            ldc: n,
+        });
+        c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+    };
+    let first = run();
+    let (big_a, big_b) = (
+        random(200 * 700, &mut rng, 0.0),
+        random(700 * 90, &mut rng, 0.0),
+    );
+    let mut big_c = vec![0f32; 200 * 90];
+    gemm(Product {
+        m: 200,
+        n: 90,
+        k: 700,
+        a: &big_a,
+        a_rs: 700,
+        a_cs: 1,
+        b: &big_b,
+        b_rs: 90,
+        b_cs: 1,
+        c: &mut big_c,
+        ldc: 90,
+    });
+    assert_eq!(run(), first);
+}
+
+/// A C wider than the product (row stride > n): the columns past n are not touched.
+#[test]
+fn a_strided_c_keeps_the_columns_outside_the_product() {
+    let mut rng = Rng::new(15);
+    let (m, n, k, ldc) = (9, 10, 7, 23);
+    let a = random(m * k, &mut rng, 0.0);
+    let b = random(k * n, &mut rng, 0.0);
+    let mut c = vec![7.0f32; (m - 1) * ldc + n];
+    gemm(Product {
+        m,
+        n,
+        k,
+        a: &a,
+        a_rs: k,
+        a_cs: 1,
+        b: &b,
+        b_rs: n,
+        b_cs: 1,
+        c: &mut c,
+        ldc,
+    });
+    for i in 0..m - 1 {
+        assert!(c[i * ldc + n..(i + 1) * ldc].iter().all(|&v| v == 7.0));
+    }
+    let (want, _) = naive(m, n, k, &a, (k, 1), &b, (n, 1), &[7.0; 90]);
+    for i in 0..m {
+        for j in 0..n {
+            assert!((c[i * ldc + j] as f64 - want[i * n + j]).abs() < 1e-4);
+        }
+    }
+}
