@@ -3,8 +3,10 @@
 import { startServer, launch, openPage, number, waitFor } from '../tests/e2e/harness.mjs';
 
 const seconds = Number(process.argv[2] || 5);
-const LESSONS = ['gan', 'rbm', 'transport'];
-const server = await startServer();
+// Every built lesson at its defaults (steps/s beside the native bench's); BENCH_LESSONS narrows
+// the list, BENCH_DIST measures another build (e.g. the previous commit's dist/).
+const LESSONS = (process.env.BENCH_LESSONS || 'gan rbm transport rbm-mnist autoencoders cvae wae boltzmann langevin dbn').split(' ');
+const server = await startServer(process.env.BENCH_DIST);
 const browser = await launch();
 try {
   for (const lesson of LESSONS) {

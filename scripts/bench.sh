@@ -10,8 +10,10 @@ export XDG_RUNTIME_DIR="${XDG_RUNTIME_DIR:-$(mktemp -d)}"
 seconds="${BENCH_SECONDS:-5}"
 cargo build --locked --release -q -p genlab-cli
 ./target/release/genlab-cli bench --seconds "$seconds" | grep '"bench"'
-# The dense products (#24): one core's f32 peak, genlab's products and a reference sgemm.
+# The dense products (#24): one core's f32 peak, genlab's packed products, the row loops they
+# replaced and a reference sgemm; then the digit lessons with the row loops, for the ratio.
 ./target/release/genlab-cli bench-dense --seconds 1
+./target/release/genlab-cli --kernel rows bench --seconds "$seconds" vae rbm-mnist autoencoders cvae wae dbn | grep '"bench"'
 [ -f dist/index.html ] || trunk build >/dev/null 2>&1
 # The GPU kernels (#7): matmul GFLOP/s and MNIST-RBM images/s, GPU beside CPU.
 ./target/release/genlab-cli bench-gpu --seconds "$seconds"
