@@ -14,7 +14,8 @@ before(async () => {
   // The same run natively (the native stage's command line, as in the autoencoders test),
   // before any page opens.
   execFileSync('cargo', ['test', '--locked', '--no-run', '-q'], { stdio: 'inherit' });
-  const out = execFileSync('target/debug/genlab-cli', ['view', `dbn?${Q}`, '--steps', '100'], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  // `--kernel portable`: the page's sums (the worker's simd128 kernel), bit for bit.
+  const out = execFileSync('target/debug/genlab-cli', ['--kernel', 'portable', 'view', `dbn?${Q}`, '--steps', '100'], { encoding: 'utf8', maxBuffer: 64 << 20 });
   native = JSON.parse(out.trim().split('\n').pop()).Dbn;
   server = await startServer();
   browser = await launch();
