@@ -294,24 +294,28 @@ test('an authored lecture: add states from lessons, edit, export, import, share 
   await refused('newer.json', exported.replace('"version": 1', '"version": 7'), /newer genlab/);
 
   // The link, opened in a fresh browser profile, brings the lecture; opened again, adds nothing.
-  const other = await browser.newPage();
+  const profile = await browser.newContext();
+  const other = await profile.newPage();
   await other.goto(link);
   await other.getByTestId('lecture-added').waitFor();
   assert.match(await text(other, 'lecture-added'), /Transport then RBM/);
   assert.ok(!(await hashOf(other)).includes('share='), 'the address forgets the link once taken');
-  await other.goto(link);
-  await other.reload();
-  await other.getByTestId('lecture-added').waitFor();
-  assert.match(await text(other, 'lecture-added'), /already among your lectures/);
-  assert.equal(await other.locator('[data-testid^="my-my-"]').count(), 1);
-  await other.locator('[data-testid^="my-my-"]').getByTestId('my-present').click();
-  await waitFor(async () => (await hashOf(other)).startsWith('#/transport?'));
-  await sceneReady(other, 0);
+  // Each later link opens in a new tab of the same profile, as a person opens a link: going to
+  // it in an open tab only changes the hash, the page takes the link at once, and a reload
+  // racing that could find the address already without it.
+  const again = await profile.newPage();
+  await again.goto(link);
+  await again.getByTestId('lecture-added').waitFor();
+  assert.match(await text(again, 'lecture-added'), /already among your lectures/);
+  assert.equal(await again.locator('[data-testid^="my-my-"]').count(), 1);
+  await again.locator('[data-testid^="my-my-"]').getByTestId('my-present').click();
+  await waitFor(async () => (await hashOf(again)).startsWith('#/transport?'));
+  await sceneReady(again, 0);
   // A cut link is refused with a message.
-  await other.goto(link.slice(0, link.length - 40));
-  await other.reload();
-  await other.getByTestId('lecture-refused').waitFor();
-  await other.close();
+  const cut = await profile.newPage();
+  await cut.goto(link.slice(0, link.length - 40));
+  await cut.getByTestId('lecture-refused').waitFor();
+  await profile.close();
   assert.deepEqual(page.errors, []);
 });
 
