@@ -87,20 +87,7 @@ impl Dense {
 
 /// c (m × n) += a (m × k) · b (k × n).
 pub fn matmul_acc<T: Real>(a: &[T], b: &[T], c: &mut [T], m: usize, k: usize, n: usize) {
-    let p = gemm::Product {
-        m,
-        n,
-        k,
-        a,
-        a_rs: k,
-        a_cs: 1,
-        b,
-        b_rs: n,
-        b_cs: 1,
-        c,
-        ldc: n,
-    };
-    if !T::packed_gemm(p) {
+    if !T::packed_gemm(gemm::Product::row_major(m, n, k, a, b, c)) {
         rows::matmul_acc(a, b, c, m, k, n)
     }
 }

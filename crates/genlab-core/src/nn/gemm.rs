@@ -36,6 +36,25 @@ pub struct Product<'a, T = f32> {
     pub ldc: usize,
 }
 
+impl<'a, T> Product<'a, T> {
+    /// C (m × n) += A (m × k) · B (k × n), all three row-major and packed tight.
+    pub fn row_major(m: usize, n: usize, k: usize, a: &'a [T], b: &'a [T], c: &'a mut [T]) -> Self {
+        Product {
+            m,
+            n,
+            k,
+            a,
+            a_rs: k,
+            a_cs: 1,
+            b,
+            b_rs: n,
+            b_cs: 1,
+            c,
+            ldc: n,
+        }
+    }
+}
+
 /// [`crate::nn::Real::packed_gemm`] for f32: every product runs packed, unless the row loops
 /// were asked for.
 pub fn packed_f32(p: Product<'_>) -> bool {

@@ -116,19 +116,7 @@ fn the_portable_kernel_sums_in_the_documented_order() {
         let b = random(k * n, &mut rng, 0.0);
         let c0 = random(m * n, &mut rng, 0.0);
         let mut c = c0.clone();
-        gemm_portable(Product {
-            m,
-            n,
-            k,
-            a: &a,
-            a_rs: k,
-            a_cs: 1,
-            b: &b,
-            b_rs: n,
-            b_cs: 1,
-            c: &mut c,
-            ldc: n,
-        });
+        gemm_portable(Product::row_major(m, n, k, &a, &b, &mut c));
         let mut want = c0.clone();
         for pc in (0..k).step_by(KC) {
             for i in 0..m {
@@ -196,19 +184,7 @@ fn all_zero_panels_leave_c_untouched() {
     let mut c: Vec<f32> = (0..m * n).map(|i| -(i as f32) - 0.5).collect();
     c[3] = f32::NAN;
     let before: Vec<u32> = c.iter().map(|v| v.to_bits()).collect();
-    gemm(Product {
-        m,
-        n,
-        k,
-        a: &a,
-        a_rs: k,
-        a_cs: 1,
-        b: &b,
-        b_rs: n,
-        b_cs: 1,
-        c: &mut c,
-        ldc: n,
-    });
+    gemm(Product::row_major(m, n, k, &a, &b, &mut c));
     assert_eq!(c.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), before);
 }
 
@@ -221,19 +197,7 @@ fn a_product_repeats_bit_for_bit_after_other_shapes() {
     let b = random(k * n, &mut rng, 0.0);
     let run = || {
         let mut c = vec![0f32; m * n];
-        gemm(Product {
-            m,
-            n,
-            k,
-            a: &a,
-            a_rs: k,
-            a_cs: 1,
-            b: &b,
-            b_rs: n,
-            b_cs: 1,
-            c: &mut c,
-            ldc: n,
-        });
+        gemm(Product::row_major(m, n, k, &a, &b, &mut c));
         c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
     };
     let first = run();
@@ -242,19 +206,7 @@ fn a_product_repeats_bit_for_bit_after_other_shapes() {
         random(700 * 90, &mut rng, 0.0),
     );
     let mut big_c = vec![0f32; 200 * 90];
-    gemm(Product {
-        m: 200,
-        n: 90,
-        k: 700,
-        a: &big_a,
-        a_rs: 700,
-        a_cs: 1,
-        b: &big_b,
-        b_rs: 90,
-        b_cs: 1,
-        c: &mut big_c,
-        ldc: 90,
-    });
+    gemm(Product::row_major(200, 90, 700, &big_a, &big_b, &mut big_c));
     assert_eq!(run(), first);
 }
 
@@ -267,17 +219,8 @@ fn a_strided_c_keeps_the_columns_outside_the_product() {
     let b = random(k * n, &mut rng, 0.0);
     let mut c = vec![7.0f32; (m - 1) * ldc + n];
     gemm(Product {
-        m,
-        n,
-        k,
-        a: &a,
-        a_rs: k,
-        a_cs: 1,
-        b: &b,
-        b_rs: n,
-        b_cs: 1,
-        c: &mut c,
         ldc,
+        ..Product::row_major(m, n, k, &a, &b, &mut c)
     });
     for i in 0..m - 1 {
         assert!(c[i * ldc + n..(i + 1) * ldc].iter().all(|&v| v == 7.0));
