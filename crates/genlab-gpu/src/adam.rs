@@ -133,6 +133,7 @@ pub fn read_run(
             t,
             extra: vec![],
             sums: vec![],
+            scores: None,
         };
         Ok((copy, extra))
     }

@@ -195,6 +195,7 @@ impl GpuRbm {
                 t: 0,
                 extra,
                 sums: vec![],
+                scores: None,
             })
         }
     }

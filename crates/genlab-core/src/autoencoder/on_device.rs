@@ -20,6 +20,7 @@ impl ReadDevice for LaneDevices {
                 t: 0,
                 extra: vec![],
                 sums: vec![],
+                scores: None,
             };
             for read in reads {
                 let copy = read.await?;
@@ -83,6 +84,7 @@ mod tests {
             t: 7,
             extra: vec![],
             sums: vec![],
+            scores: None,
         };
         let lanes = split(copy.clone(), &[2, 3]).expect("sizes add up");
         assert_eq!(lanes[0].params, [1.0, 2.0]);

@@ -67,6 +67,7 @@ pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, Device
             t: copy.t,
             extra: vec![],
             sums,
+            scores: None,
         },
         DeviceCopy {
             params: vp,
@@ -75,6 +76,7 @@ pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, Device
             t: copy.t,
             extra: vec![],
             sums: vae_sums,
+            scores: None,
         },
     ))
 }

@@ -38,6 +38,21 @@ pub struct DeviceCopy {
     pub extra: Vec<f32>,
     /// Per-step sums accumulated since the previous read (the VAE: reconstruction, KL).
     pub sums: Vec<f64>,
+    /// The test split passed through the copied parameters on the device, when the read asked
+    /// for it ([`VaeDevice::read_scored`]).
+    pub scores: Option<DeviceScores>,
+}
+
+/// The lesson's test split scored on the device at a read's parameters: what a history row
+/// and the scatter need, so the lesson does not run the split through its CPU copy.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct DeviceScores {
+    /// Every test image's code μ (n × latent), in the split's order; a pair of models gives
+    /// the first's codes, then the second's.
+    pub codes: Vec<f32>,
+    /// The split's summed loss terms, when the read asked for them: [reconstruction, KL] per
+    /// model; empty otherwise.
+    pub losses: Vec<f64>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -161,6 +176,18 @@ pub trait VaeDevice: ReadDevice {
     fn step(&mut self, input: &[f32], x: &[f32], eps: &[f32], lr: f64);
     /// The KL weight and the reconstruction's likelihood (a Gaussian's σ) from the next step.
     fn set_loss(&mut self, beta: f64, output: crate::autoencoder::model::Output);
+    /// Keeps the lesson's test split on the device so that reads can score it there: `input`
+    /// as the encoder reads it, `x` the images (n × 784), `eps` the split's fixed noise
+    /// (n × latent; the device uses zeros while β = 0). `false`: this device does not score,
+    /// and the lesson scores its CPU copy.
+    fn keep_test_split(&mut self, _input: &[f32], _x: &[f32], _eps: &[f32]) -> bool {
+        false
+    }
+    /// A read whose copy also carries the kept test split scored at the copied parameters
+    /// ([`DeviceCopy::scores`]): the codes, and the loss terms when `losses`.
+    fn read_scored(&self, _losses: bool) -> DeviceRead {
+        self.read()
+    }
 }
 
 /// What a lesson that can train on a device keeps about it: the path the page shows, the
@@ -232,6 +259,11 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
         self.run.as_mut().map(|r| &mut *r.device)
     }
 
+    /// The device, if steps run on one, to read from.
+    pub fn device_ref(&self) -> Option<&D> {
+        self.run.as_ref().map(|r| &*r.device)
+    }
+
     pub fn is_running(&self) -> bool {
         self.run.is_some()
     }
@@ -297,6 +329,14 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
 /// steps are unread. Used inside `impl Trainer for …`; `take_read` stays the lesson's own.
 macro_rules! on_device_hooks {
     ($refresh:expr) => {
+        $crate::device::on_device_hooks!($refresh, own_read);
+
+        fn read_device(&self) -> Option<$crate::device::DeviceRead> {
+            self.device.read()
+        }
+    };
+    // A lesson that says what each read carries writes `read_device` itself.
+    ($refresh:expr, own_read) => {
         fn wants_device(&self) -> bool {
             self.s.device == $crate::device::DeviceChoice::Gpu
         }
@@ -316,10 +356,6 @@ macro_rules! on_device_hooks {
 
         fn view_behind(&self) -> bool {
             self.unread_steps() >= $refresh
-        }
-
-        fn read_device(&self) -> Option<$crate::device::DeviceRead> {
-            self.device.read()
         }
     };
 }

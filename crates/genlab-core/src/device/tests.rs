@@ -23,6 +23,11 @@ struct Control {
     poison_at: Cell<Option<u32>>,
     /// The largest batch the device holds.
     max_batch: Cell<Option<usize>>,
+    /// Reads that scored the test split, and how many of them its loss terms.
+    scored: Cell<(u32, u32)>,
+    /// Added to the reconstruction sum of every scoring: rows that show it came from the
+    /// device.
+    score_shift: Cell<f64>,
 }
 
 impl Control {
@@ -51,6 +56,8 @@ struct Twin {
     ws: Workspace<f32>,
     d_params: Vec<f32>,
     sums: RefCell<(f64, f64)>,
+    /// The test split it keeps: the encoder's input, the images, the noise.
+    test: Option<(Vec<f32>, Vec<f32>, Vec<f32>)>,
 }
 
 impl Accelerator for FakeAccelerator {
@@ -76,6 +83,7 @@ impl Accelerator for FakeAccelerator {
             ws: Workspace::default(),
             d_params: vec![0.0; net.n_params()],
             sums: RefCell::new((0.0, 0.0)),
+            test: None,
         })
     }
     fn rbm(
@@ -153,6 +161,7 @@ impl ReadDevice for AeTwin {
             t,
             extra: vec![],
             sums: vec![],
+            scores: None,
         })
     }
 }
@@ -181,6 +190,7 @@ impl ReadDevice for RbmTwin {
             t: 0,
             extra: self.work.chain().to_vec(),
             sums: vec![],
+            scores: None,
         })
     }
 }
@@ -202,10 +212,62 @@ impl VaeDevice for Twin {
         self.beta = beta;
         self.net.net.shape.output = output;
     }
+    fn keep_test_split(&mut self, input: &[f32], x: &[f32], eps: &[f32]) -> bool {
+        self.test = Some((input.to_vec(), x.to_vec(), eps.to_vec()));
+        true
+    }
+    /// The lesson's own scoring pass (batches of 100, z = μ while β = 0), at the twin's
+    /// parameters.
+    fn read_scored(&self, losses: bool) -> DeviceRead {
+        use crate::vae::data::PIXELS;
+        let Some((input, x, eps)) = &self.test else {
+            return self.read();
+        };
+        let (l, n) = (self.net.latent(), x.len() / PIXELS);
+        let width = input.len() / n;
+        let (mut codes, mut rec, mut kl) = (vec![], 0.0, 0.0);
+        let mut ws = Workspace::default();
+        for start in (0..n).step_by(100) {
+            let b = 100.min(n - start);
+            let noise: Vec<f32> = eps[start * l..(start + b) * l]
+                .iter()
+                .map(|&e| if self.beta == 0.0 { 0.0 } else { e })
+                .collect();
+            let loss = self.net.forward_loss_given(
+                &input[start * width..(start + b) * width],
+                &x[start * PIXELS..(start + b) * PIXELS],
+                &noise,
+                b,
+                &mut ws,
+            );
+            rec += loss.rec;
+            kl += loss.kl;
+            codes.extend((0..b).flat_map(|i| ws.encoding(i).0.to_vec()));
+        }
+        let (reads, with_losses) = self.control.scored.get();
+        self.control
+            .scored
+            .set((reads + 1, with_losses + u32::from(losses)));
+        let losses = if losses {
+            vec![rec + self.control.score_shift.get(), kl]
+        } else {
+            vec![]
+        };
+        let mut copy = self.copy();
+        copy.scores = Some(DeviceScores { codes, losses });
+        self.control.read(copy)
+    }
 }
 
 impl ReadDevice for Twin {
     fn read(&self) -> DeviceRead {
+        self.control.read(self.copy())
+    }
+}
+
+impl Twin {
+    /// The copy a read takes (its parameters poisoned at the read `poison_at` names).
+    fn copy(&self) -> DeviceCopy {
         let c = &self.control;
         // The read about to be counted.
         let n = c.reads.get() + 1;
@@ -215,15 +277,15 @@ impl ReadDevice for Twin {
             params[0] = f32::NAN;
         }
         let (rec, kl) = std::mem::take(&mut *self.sums.borrow_mut());
-        let copy = DeviceCopy {
+        DeviceCopy {
             params,
             m: m.to_vec(),
             v: v.to_vec(),
             t,
             extra: vec![],
             sums: vec![rec, kl],
-        };
-        c.read(copy)
+            scores: None,
+        }
     }
 }
 
@@ -313,6 +375,37 @@ fn a_device_run_is_the_cpu_run() {
         "{:?}",
         &out[n - 2..]
     );
+}
+
+/// The test split is scored on the device at every read (the codes), with its loss terms at
+/// the rows' reads, and the rows take those: a shift the device adds to its reconstruction sum
+/// shows in the rows' test reconstruction, by that shift over the split's size, and nowhere else.
+#[test]
+fn the_device_scores_the_test_split_for_the_rows() {
+    let control = Rc::new(Control::default());
+    control.score_shift.set(1000.0);
+    let mut dev = session(&gpu_query(), Some(Ok(control.clone())));
+    run_to(&mut dev, 95);
+    // Reads at 30, 60, 90 (rows: losses too) and 95 (the pause: codes alone).
+    assert_eq!(control.scored.get(), (4, 3));
+    let cpu = cpu_rows(95);
+    let n_test = crate::vae::data::installed_digits().unwrap().test.len() as f64;
+    let names = crate::vae::METRICS;
+    let test_rec = names.iter().position(|&m| m == "test_rec").unwrap();
+    let test_loss = names.iter().position(|&m| m == "test_loss").unwrap();
+    for (d, c) in dev.recorded().iter().zip(&cpu) {
+        for (j, (a, b)) in d.values.iter().zip(&c.values).enumerate() {
+            // Step 0 is scored before any device step, on the CPU.
+            let shifted = d.step > 0 && (j == test_rec || j == test_loss);
+            let want = if shifted { b + 1000.0 / n_test } else { *b };
+            assert!(
+                a.to_bits() == want.to_bits() || (a - want).abs() < 1e-9 * want.abs(),
+                "step {}, {}: {a} vs {want}",
+                d.step,
+                names[j]
+            );
+        }
+    }
 }
 
 #[test]

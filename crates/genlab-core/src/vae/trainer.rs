@@ -360,18 +360,27 @@ impl VaeTrainer {
                 mu[(start + i) * LATENT..(start + i + 1) * LATENT].copy_from_slice(m);
             }
         }
-        let knn = knn_accuracy(&mu, &self.test_labels, K_NEAREST);
-        let std = |j: usize| {
-            let vals: Vec<f64> = mu.chunks_exact(LATENT).map(|m| m[j] as f64).collect();
-            crate::stats::mean_std(&vals).1
-        };
-        self.scored = Some(Scored {
-            step: self.progress.steps,
-            rec: rec / n as f64,
-            kl: kl / n as f64,
-            knn,
-            std: (std(0), std(1)),
-        });
+        self.take_scores(mu, Some((rec, kl)));
+    }
+
+    /// The test split scored at the current step — here or on the device: its codes μ
+    /// (n × 2), and its summed loss terms when they were computed (a history row's).
+    fn take_scores(&mut self, mu: Vec<f32>, losses: Option<(f64, f64)>) {
+        let n = self.n_test() as f64;
+        if let Some((rec, kl)) = losses {
+            let knn = knn_accuracy(&mu, &self.test_labels, K_NEAREST);
+            let std = |j: usize| {
+                let vals: Vec<f64> = mu.chunks_exact(LATENT).map(|m| m[j] as f64).collect();
+                crate::stats::mean_std(&vals).1
+            };
+            self.scored = Some(Scored {
+                step: self.progress.steps,
+                rec: rec / n,
+                kl: kl / n,
+                knn,
+                std: (std(0), std(1)),
+            });
+        }
         self.codes = Some((self.progress.steps, mu));
     }
 
@@ -594,7 +603,11 @@ impl VaeTrainer {
         };
         let wanted = self.s.batch as usize;
         let batch = accelerator.fit_batch(wanted, PIXELS.max(self.net.hidden));
-        let device = accelerator.vae(&self.net, &self.opt, batch, self.s.beta);
+        let mut device = accelerator.vae(&self.net, &self.opt, batch, self.s.beta);
+        if self.n_test() > 0 {
+            // Scored there at every read (`read_device`): no test pass on the CPU meanwhile.
+            device.keep_test_split(&self.test_x, &self.test_x, &self.test_eps);
+        }
         let mark = self.progress.clone();
         self.device.start(device, batch, wanted, mark);
     }
@@ -1081,7 +1094,14 @@ impl Trainer for VaeTrainer {
         (applied, notices)
     }
 
-    crate::device::on_device_hooks!(REFRESH_EVERY);
+    crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
+
+    /// Every read brings the test split's codes for the scatter, scored on the device; a read
+    /// at a history row also its loss terms.
+    fn read_device(&self) -> Option<crate::device::DeviceRead> {
+        let losses = self.progress.steps.is_multiple_of(RECORD_EVERY);
+        Some(self.device.device_ref()?.read_scored(losses))
+    }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {
@@ -1117,6 +1137,16 @@ impl Trainer for VaeTrainer {
         self.since_record.0.rec += rec;
         self.since_record.0.kl += kl;
         self.since_record.1 += self.progress.batcher.images_seen() - seen_at_mark;
+        if let Some(scores) = copy.scores {
+            // A copy that does not fit the split is left alone: the CPU copy scores instead.
+            if scores.codes.len() == self.n_test() * LATENT {
+                let losses = match scores.losses[..] {
+                    [rec, kl] => Some((rec, kl)),
+                    _ => None,
+                };
+                self.take_scores(scores.codes, losses);
+            }
+        }
         let mark = self.progress.clone();
         self.device.read_taken(mark);
         Ok(())
