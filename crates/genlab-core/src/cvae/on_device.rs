@@ -3,7 +3,7 @@
 //! session sees one device, one read and one rewind point for both.
 
 use crate::autoencoder::model::Output;
-use crate::device::{DeviceCopy, DeviceRead, ReadDevice, VaeDevice};
+use crate::device::{DeviceCopy, DeviceRead, DeviceScores, ReadDevice, VaeDevice};
 
 pub struct VaePair {
     pub cvae: Box<dyn VaeDevice>,
@@ -21,6 +21,43 @@ impl VaeDevice for VaePair {
         self.cvae.set_loss(beta, output);
         self.vae.set_loss(beta, output);
     }
+
+    /// `input` carries the labels for the CVAE; the VAE reads the images alone.
+    fn keep_test_split(&mut self, input: &[f32], x: &[f32], eps: &[f32]) -> bool {
+        let cvae = self.cvae.keep_test_split(input, x, eps);
+        let vae = self.vae.keep_test_split(x, x, eps);
+        cvae && vae
+    }
+
+    /// One copy as [`ReadDevice::read`] gives it, with both twins' scores: the CVAE's codes then
+    /// the VAE's, and [rec, KL] of each; none unless both scored.
+    fn read_scored(&self, losses: bool) -> DeviceRead {
+        let (first, second) = (self.cvae.read_scored(losses), self.vae.read_scored(losses));
+        Box::pin(async move {
+            let (a, b) = (first.await?, second.await?);
+            let scores = match (&a.scores, &b.scores) {
+                (Some(sa), Some(sb)) => Some(DeviceScores {
+                    codes: [&sa.codes[..], &sb.codes].concat(),
+                    losses: [&sa.losses[..], &sb.losses].concat(),
+                }),
+                _ => None,
+            };
+            let mut copy = join(a, b);
+            copy.scores = scores;
+            Ok(copy)
+        })
+    }
+}
+
+/// The pair's two copies as one: parameters and moments concatenated (CVAE first), the sums
+/// the CVAE's then the VAE's.
+fn join(mut a: DeviceCopy, b: DeviceCopy) -> DeviceCopy {
+    a.params.extend(b.params);
+    a.m.extend(b.m);
+    a.v.extend(b.v);
+    a.sums.extend(b.sums);
+    a.scores = None;
+    a
 }
 
 impl ReadDevice for VaePair {
@@ -28,15 +65,7 @@ impl ReadDevice for VaePair {
     /// the VAE's. Both twins take the same steps, so one step count serves.
     fn read(&self) -> DeviceRead {
         let (first, second) = (self.cvae.read(), self.vae.read());
-        Box::pin(async move {
-            let mut a = first.await?;
-            let b = second.await?;
-            a.params.extend(b.params);
-            a.m.extend(b.m);
-            a.v.extend(b.v);
-            a.sums.extend(b.sums);
-            Ok(a)
-        })
+        Box::pin(async move { Ok(join(first.await?, second.await?)) })
     }
 }
 

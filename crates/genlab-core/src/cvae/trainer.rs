@@ -314,8 +314,13 @@ impl CvaeTrainer {
             cvae: accelerator.vae(&self.cvae.net, &self.cvae.opt, batch, self.s.beta),
             vae: accelerator.vae(&self.vae.net, &self.vae.opt, batch, self.s.beta),
         };
+        let mut pair = Box::new(pair);
+        if self.n_test() > 0 {
+            // Scored there at every read (`read_device`): no test pass on the CPU meanwhile.
+            pair.keep_test_split(&self.test_input, &self.test_x, &self.test_eps);
+        }
         let mark = self.progress.clone();
-        self.device.start(Box::new(pair), batch, wanted, mark);
+        self.device.start(pair, batch, wanted, mark);
     }
 
     pub fn net(&self) -> &VaeNet<f32> {
@@ -379,15 +384,24 @@ impl CvaeTrainer {
                 vae_mu[(start + i) * l..(start + i + 1) * l].copy_from_slice(ws.encoding(i).0);
             }
         }
-        let nf = n as f64;
-        self.scored = Some(Scored {
-            step: self.progress.steps,
-            rec: rec / nf,
-            kl: kl / nf,
-            knn: knn_accuracy_in(&mu, l, &self.test_labels, K_NEAREST),
-            vae_loss: vae_loss / nf,
-            vae_knn: knn_accuracy_in(&vae_mu, l, &self.test_labels, K_NEAREST),
-        });
+        self.take_scores(mu, vae_mu, Some((rec, kl, vae_loss)));
+    }
+
+    /// The test split scored at the current step — here or on the device: both nets' codes μ
+    /// (n × latent each), and when they were computed (a history row's) the CVAE's summed
+    /// reconstruction and KL terms and the VAE's summed loss.
+    fn take_scores(&mut self, mu: Vec<f32>, vae_mu: Vec<f32>, losses: Option<(f64, f64, f64)>) {
+        let (nf, l) = (self.n_test() as f64, self.latent());
+        if let Some((rec, kl, vae_loss)) = losses {
+            self.scored = Some(Scored {
+                step: self.progress.steps,
+                rec: rec / nf,
+                kl: kl / nf,
+                knn: knn_accuracy_in(&mu, l, &self.test_labels, K_NEAREST),
+                vae_loss: vae_loss / nf,
+                vae_knn: knn_accuracy_in(&vae_mu, l, &self.test_labels, K_NEAREST),
+            });
+        }
         self.codes = Some((self.progress.steps, mu, vae_mu));
     }
 
@@ -993,10 +1007,17 @@ impl Trainer for CvaeTrainer {
         (applied, notices)
     }
 
-    crate::device::on_device_hooks!(REFRESH_EVERY);
+    crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
+
+    /// Every read brings both nets' codes of the test split, scored on the device; a read at
+    /// a history row also their loss terms.
+    fn read_device(&self) -> Option<crate::device::DeviceRead> {
+        let losses = self.progress.steps.is_multiple_of(RECORD_EVERY);
+        Some(self.device.device_ref()?.read_scored(losses))
+    }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
-        let copy = match read {
+        let mut copy = match read {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 // Back to the last read — parameters, moments, batch order, noise — and on
@@ -1010,6 +1031,7 @@ impl Trainer for CvaeTrainer {
         let Some(seen_at_mark) = self.device.mark().map(|m| m.batcher.images_seen()) else {
             return Ok(());
         };
+        let scores = copy.scores.take();
         let fits = split(copy, self.cvae.net.n_params()).filter(|(c, v)| {
             c.params.len() == self.cvae.net.n_params() && v.params.len() == self.vae.net.n_params()
         });
@@ -1036,6 +1058,18 @@ impl Trainer for CvaeTrainer {
         self.since_record.0.rec += sums[0];
         self.since_record.0.kl += sums[1];
         self.since_record.1 += self.progress.batcher.images_seen() - seen_at_mark;
+        if let Some(mut scores) = scores {
+            // A copy that does not fit the split is left alone: the CPU copies score instead.
+            let codes = self.n_test() * self.latent();
+            if scores.codes.len() == 2 * codes {
+                let vae_mu = scores.codes.split_off(codes);
+                let losses = match scores.losses[..] {
+                    [rec, kl, vae_rec, vae_kl] => Some((rec, kl, vae_rec + vae_kl)),
+                    _ => None,
+                };
+                self.take_scores(scores.codes, vae_mu, losses);
+            }
+        }
         let mark = self.progress.clone();
         self.device.read_taken(mark);
         Ok(())

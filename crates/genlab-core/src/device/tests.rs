@@ -388,16 +388,21 @@ fn the_device_scores_the_test_split_for_the_rows() {
     run_to(&mut dev, 95);
     // Reads at 30, 60, 90 (rows: losses too) and 95 (the pause: codes alone).
     assert_eq!(control.scored.get(), (4, 3));
-    let cpu = cpu_rows(95);
+    let shifted = ["test_rec", "test_loss"];
+    assert_shifted(dev.recorded(), &cpu_rows(95), crate::vae::METRICS, &shifted);
+}
+
+/// `rows` are `cpu`'s with the columns named in `shifted` raised by the fake device's score
+/// shift over the test split's size from the first device read on (step 0 is scored before any
+/// device step, on the CPU).
+fn assert_shifted(rows: &[HistoryRow], cpu: &[HistoryRow], names: &[&str], shifted: &[&str]) {
     let n_test = crate::vae::data::installed_digits().unwrap().test.len() as f64;
-    let names = crate::vae::METRICS;
-    let test_rec = names.iter().position(|&m| m == "test_rec").unwrap();
-    let test_loss = names.iter().position(|&m| m == "test_loss").unwrap();
-    for (d, c) in dev.recorded().iter().zip(&cpu) {
+    assert_eq!(rows.len(), cpu.len());
+    assert!(rows.len() > 2);
+    for (d, c) in rows.iter().zip(cpu) {
         for (j, (a, b)) in d.values.iter().zip(&c.values).enumerate() {
-            // Step 0 is scored before any device step, on the CPU.
-            let shifted = d.step > 0 && (j == test_rec || j == test_loss);
-            let want = if shifted { b + 1000.0 / n_test } else { *b };
+            let moved = d.step > 0 && shifted.contains(&names[j]);
+            let want = if moved { b + 1000.0 / n_test } else { *b };
             assert!(
                 a.to_bits() == want.to_bits() || (a - want).abs() < 1e-9 * want.abs(),
                 "step {}, {}: {a} vs {want}",
@@ -639,6 +644,13 @@ fn the_cvae_pair_on_a_device_is_the_cpu_run() {
     let steady = Rc::new(Control::default());
     assert_same(&rows(Some(steady.clone())), &cpu);
     assert!(steady.reads.get() >= 8, "both twins read at every row");
+    // Both twins scored the test split at the rows 30 … 120, and the rows show their scores.
+    assert!(steady.scored.get().1 >= 8, "{:?}", steady.scored.get());
+    let shifted = Rc::new(Control::default());
+    shifted.score_shift.set(1000.0);
+    let names = crate::cvae::METRICS;
+    let columns = ["test_rec", "test_loss", "vae_test_loss"];
+    assert_shifted(&rows(Some(shifted)), &cpu, names, &columns);
     // The pair's first read finds the second twin lost: back to step 0, on with the CPU.
     let lossy = Rc::new(Control::default());
     lossy.lose_at.set(Some(2));
