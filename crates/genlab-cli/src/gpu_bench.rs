@@ -166,6 +166,11 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
                     let _ = session.snapshot(0.0);
                     last_snapshot = t;
                 }
+                // What the views left to the device (a GPU lesson's pictures), as the worker
+                // awaits and sends it.
+                for later in session.take_answers_due() {
+                    genlab_core::device::block_on(later);
+                }
             }
             let images = session.step() as f64 * 100.0 / t0.elapsed().as_secs_f64();
             figures.insert(format!("{device}_images_per_sec"), json!(images.round()));

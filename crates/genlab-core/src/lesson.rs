@@ -63,6 +63,12 @@ pub trait Trainer {
         None
     }
 
+    /// Parts of the last view a device is computing (a GPU lesson's pictures): futures the
+    /// host awaits and sends as answers, after the snapshot they belong to.
+    fn view_later(&mut self) -> Vec<AnswerLater> {
+        Vec::new()
+    }
+
     // A lesson that can train on a device (see `crate::device`) overrides the rest.
 
     /// Whether the settings ask for a device (the GPU): the host then answers with `attach`.

@@ -568,16 +568,18 @@ impl Session {
             .trainer
             .as_mut()
             .expect("snapshot of a started session");
+        let view = if running {
+            trainer.view_while_playing()
+        } else {
+            trainer.view()
+        };
+        self.answers_due.extend(trainer.view_later());
         FromWorker::Snapshot(Snapshot {
             step: trainer.steps(),
             running,
             steps_per_sec,
             history: std::mem::take(&mut self.pending),
-            view: if running {
-                trainer.view_while_playing()
-            } else {
-                trainer.view()
-            },
+            view,
         })
     }
 

@@ -15,6 +15,7 @@ use genlab_core::vae::model::VaeNet;
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
+use crate::tensor::ReadBack;
 use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
 use genlab_core::device::{DeviceCopy, DeviceScores};
 
@@ -215,6 +216,8 @@ pub struct GpuVae {
     adam: Vec<Adam>,
     /// The lesson's test split, scored at reads that ask for it (see [`GpuVae::keep_test_split`]).
     test: Option<TestSplit>,
+    /// The decoder over the last number of latent points asked for (see [`GpuVae::decode`]).
+    pictures: Option<Pictures>,
     // Activations and gradients the ops are bound to.
     _buffers: Vec<Tensor>,
 }
@@ -227,6 +230,17 @@ struct TestSplit {
     /// at z = μ, as the CPU does).
     eps: Vec<f32>,
     zero_eps: bool,
+}
+
+/// The decoder alone over `rows` latent points, bound to the live parameters, ending in the
+/// sigmoid: pictures in [0, 1].
+struct Pictures {
+    rows: usize,
+    z: Tensor,
+    images: Tensor,
+    ops: Ops,
+    // The hidden layer the ops are bound to.
+    _hidden: Tensor,
 }
 
 struct TestPass {
@@ -371,7 +385,59 @@ impl GpuVae {
             ops,
             adam,
             test: None,
+            pictures: None,
             _buffers: buffers,
+        }
+    }
+
+    /// Decodes latent points (n × latent) into pictures in [0, 1] (n × 784) with the parameters
+    /// at this point of the queue — the views' digits, without the CPU copy. Submitted now,
+    /// awaited whenever convenient. A plain (unconditional) net only: a conditional net's
+    /// pictures carry labels.
+    pub fn decode(
+        &mut self,
+        gpu: &Gpu,
+        z: &[f32],
+    ) -> impl std::future::Future<Output = Result<Vec<f32>, GpuError>> + 'static {
+        assert_eq!(self.classes, 0, "the pictures of a plain VAE");
+        let (h, l) = (self.hidden, self.latent);
+        let rows = z.len() / l;
+        assert_eq!(z.len(), rows * l);
+        if rows > 0 && self.pictures.as_ref().is_none_or(|p| p.rows != rows) {
+            let t = |len: usize| Tensor::zeros(gpu, len);
+            let (zs, hidden, images) = (t(rows * l), t(rows * h), t(rows * PIXELS));
+            let [w3, b3, w4, b4] = decoder_blocks(0);
+            let p = &self.params;
+            let mm = |a: &Tensor, w: &Tensor, out: &Tensor, shape| -> Box<dyn Record> {
+                Box::new(Matmul::new(gpu, a, w, out, shape, Layout::Plain, 1.0, 0.0))
+            };
+            let act = |x: &Tensor, bias: &Tensor, act| -> Box<dyn Record> {
+                Box::new(Elementwise::bias_act(gpu, x, bias, act))
+            };
+            let ops = vec![
+                mm(&zs, &p[w3], &hidden, (rows, l, h)), // n × H
+                act(&hidden, &p[b3], Act::Relu),
+                mm(&hidden, &p[w4], &images, (rows, h, PIXELS)), // n × 784
+                act(&images, &p[b4], Act::Sigmoid),
+            ];
+            self.pictures = Some(Pictures {
+                rows,
+                z: zs,
+                images,
+                ops,
+                _hidden: hidden,
+            });
+        }
+        let read = self.pictures.as_ref().filter(|_| rows > 0).map(|pictures| {
+            pictures.z.write(gpu, z);
+            gpu.run(|pass| pictures.ops.iter().for_each(|op| op.record(pass)));
+            ReadBack::start(gpu, &[&pictures.images])
+        });
+        async move {
+            match read {
+                Some(read) => Ok(read.finish().await?.pop().unwrap_or_default()),
+                None => Ok(vec![]),
+            }
         }
     }
 

@@ -75,6 +75,9 @@ pub fn VaeLesson(
                         im.samples = s;
                     }
                 }),
+                // Decoded on the GPU after the snapshot they belong to (in the order asked).
+                VaeAnswer::Pictures(Some(im)) => images.set(Some(*im)),
+                VaeAnswer::Pictures(None) => {}
                 // The exact-posterior panel and the drawing pad take their own answers (and the
                 // refusals they wait for).
                 VaeAnswer::Posterior(_) | VaeAnswer::Drawn(_) | VaeAnswer::Refused { .. } => {}

@@ -25,6 +25,9 @@ use crate::vae::VaeNet;
 /// A read from the device, awaited by the host outside every borrow of the session.
 pub type DeviceRead = Pin<Box<dyn Future<Output = Result<DeviceCopy, DeviceFault>>>>;
 
+/// Pictures a device decoded (n × 784, values in [0, 1]), awaited like a read.
+pub type DevicePictures = Pin<Box<dyn Future<Output = Result<Vec<f32>, DeviceFault>>>>;
+
 /// Everything a device run holds that the CPU copy needs to carry on from it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DeviceCopy {
@@ -187,6 +190,12 @@ pub trait VaeDevice: ReadDevice {
     /// ([`DeviceCopy::scores`]): the codes, and the loss terms when `losses`.
     fn read_scored(&self, _losses: bool) -> DeviceRead {
         self.read()
+    }
+    /// Decodes latent points (n × latent) into pictures with the parameters at this point of
+    /// the device's queue. `None`: the device has no such pass, and the lesson decodes its CPU
+    /// copy.
+    fn decode(&mut self, _z: &[f32]) -> Option<DevicePictures> {
+        None
     }
 }
 

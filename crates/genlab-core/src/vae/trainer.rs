@@ -193,6 +193,11 @@ pub enum VaeAnswer {
     Samples {
         images: Bulk,
     },
+    /// The pictures of the last view, decoded on the GPU the lesson trains on: they follow
+    /// the snapshot (whose view then carries none), in the order the views were built. `None`:
+    /// the device went away meanwhile; the page keeps the pictures it has, and the next view
+    /// brings them from the CPU.
+    Pictures(Option<Box<VaeImages>>),
     /// The request could not be served (no digits, a non-finite point...).
     Refused {
         why: Msg,
@@ -230,6 +235,8 @@ pub struct VaeTrainer {
     sample_draw: u32,
     /// What the last pictures were made from: they are resent only when this changes.
     images_key: Option<(u64, String, u32)>,
+    /// Pictures a device is decoding for the last view, until the session takes them.
+    pictures_later: Option<AnswerLater>,
     /// The device the steps may run on (the CPU net then holds the state of the last read).
     device: OnDevice<dyn VaeDevice, Progress>,
 }
@@ -256,6 +263,34 @@ struct Scored {
     kl: f64,
     knn: f64,
     std: (f64, f64),
+}
+
+/// The pictures' latent points — the grid, one reconstruction per class, the samples, the
+/// interpolation strip, its point at α — and what the pictures carry beside their decodings.
+struct PicturePoints {
+    z: [Vec<f32>; 5],
+    grid_z1: Vec<f32>,
+    grid_z2: Vec<f32>,
+    grid_from_prior: bool,
+    recon_in: Vec<f32>,
+}
+
+impl PicturePoints {
+    /// The pictures, from the decodings of `z` in its order.
+    fn into_images(self, decoded: [Vec<f32>; 5]) -> VaeImages {
+        let [grid, recon_out, samples, strip, at_alpha] = decoded;
+        VaeImages {
+            grid: Bulk(grid),
+            grid_z1: Bulk(self.grid_z1),
+            grid_z2: Bulk(self.grid_z2),
+            grid_from_prior: self.grid_from_prior,
+            recon_in: Bulk(self.recon_in),
+            recon_out: Bulk(recon_out),
+            samples: Bulk(samples),
+            strip: Bulk(strip),
+            at_alpha: Bulk(at_alpha),
+        }
+    }
 }
 
 impl VaeTrainer {
@@ -308,6 +343,7 @@ impl VaeTrainer {
             codes: None,
             sample_draw: 0,
             images_key: None,
+            pictures_later: None,
             device: OnDevice::new(s.device),
             digits,
             s,
@@ -452,7 +488,9 @@ impl VaeTrainer {
         (0..SAMPLES * LATENT).map(|_| rng.normal() as f32).collect()
     }
 
-    fn images(&self) -> VaeImages {
+    /// What the pictures show and the latent points they decode, from the current codes and
+    /// settings.
+    fn picture_points(&self) -> PicturePoints {
         let codes = self.codes.as_ref().map(|c| &c.1);
         let from_prior = self.s.beta > 0.0;
         let levels: Vec<f64> = (0..GRID)
@@ -505,17 +543,49 @@ impl VaeTrainer {
                 ]
             })
             .collect();
-        VaeImages {
-            grid: Bulk(self.decode(&grid_z)),
-            grid_z1: Bulk(z1.iter().map(|&v| v as f32).collect()),
-            grid_z2: Bulk(z2.iter().map(|&v| v as f32).collect()),
+        PicturePoints {
+            z: [
+                grid_z,
+                recon_z,
+                self.sample_z(),
+                strip_z,
+                vec![at.0 as f32, at.1 as f32],
+            ],
+            grid_z1: z1.iter().map(|&v| v as f32).collect(),
+            grid_z2: z2.iter().map(|&v| v as f32).collect(),
             grid_from_prior: from_prior,
-            recon_in: Bulk(recon_in),
-            recon_out: Bulk(self.decode(&recon_z)),
-            samples: Bulk(self.decode(&self.sample_z())),
-            strip: Bulk(self.decode(&strip_z)),
-            at_alpha: Bulk(self.decode(&[at.0 as f32, at.1 as f32])),
+            recon_in,
         }
+    }
+
+    fn images(&self) -> VaeImages {
+        let points = self.picture_points();
+        let decoded = points.z.each_ref().map(|z| self.decode(z));
+        points.into_images(decoded)
+    }
+
+    /// The pictures decoded on the device the lesson trains on, as an answer to come; `None`
+    /// when it has no decoder (the view then carries them, decoded here).
+    fn images_later(&mut self) -> Option<AnswerLater> {
+        let points = self.picture_points();
+        let all: Vec<f32> = points.z.concat();
+        let decoding = self.device.device()?.decode(&all)?;
+        Some(Box::pin(async move {
+            let images = match decoding.await {
+                Ok(images) if images.len() == all.len() / LATENT * PIXELS => {
+                    let mut rest = &images[..];
+                    let decoded = points.z.each_ref().map(|z| {
+                        let (these, after) = rest.split_at(z.len() / LATENT * PIXELS);
+                        rest = after;
+                        these.to_vec()
+                    });
+                    Some(Box::new(points.into_images(decoded)))
+                }
+                // The device went away (the next read says so and the CPU takes over).
+                _ => None,
+            };
+            LessonAnswer::Vae(VaeAnswer::Pictures(images))
+        }))
     }
 
     fn build_view(&mut self, live: bool) -> LessonView {
@@ -533,10 +603,16 @@ impl VaeTrainer {
         let codes_step = self.codes.as_ref().map_or(0, |c| c.0);
         // Any setting may move a picture (β the grid, the ends and α the interpolation).
         let key = (codes_step, to_query(&self.s), self.sample_draw);
-        let images = (self.images_key.as_ref() != Some(&key) && self.digits.is_ok()).then(|| {
+        let due = self.images_key.as_ref() != Some(&key) && self.digits.is_ok();
+        let mut images = None;
+        if due {
             self.images_key = Some(key);
-            self.images()
-        });
+            // On the GPU the pictures follow as an answer (`view_later`).
+            self.pictures_later = self.images_later();
+            if self.pictures_later.is_none() {
+                images = Some(self.images());
+            }
+        }
         let (a, b, at) = self.interpolation();
         let label = |i: u32| {
             self.test_labels
@@ -1112,6 +1188,8 @@ impl Trainer for VaeTrainer {
                 if let Some(mark) = self.device.lost(|m| m.steps) {
                     self.progress = mark;
                 }
+                // Pictures the device was decoding are gone: the next view decodes them here.
+                self.images_key = None;
                 return Ok(());
             }
         };
@@ -1184,6 +1262,10 @@ impl Trainer for VaeTrainer {
             }
         };
         Some(LessonAnswer::Vae(answer))
+    }
+
+    fn view_later(&mut self) -> Vec<AnswerLater> {
+        self.pictures_later.take().into_iter().collect()
     }
 
     /// The exact posterior's grid runs on the GPU when the lesson trains there.
