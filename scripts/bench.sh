@@ -17,6 +17,9 @@ cargo build --locked --release -q -p genlab-cli
 [ -f dist/index.html ] || trunk build >/dev/null 2>&1
 # The GPU kernels (#7): matmul GFLOP/s and MNIST-RBM images/s, GPU beside CPU.
 ./target/release/genlab-cli bench-gpu --seconds "$seconds"
+# The host's share of a GPU lesson's step (#24): the VAE on a do-nothing device, with the test
+# split and the pictures on the host, then on the device.
+./target/release/genlab-cli bench-host --seconds "$seconds" | grep '"bench"'
 node scripts/bench-browser.mjs "$seconds"
 # genlab against TensorFlow.js (npm dev dependency, served to a bench page only) and wasm
 # against native, medians of BENCH_REPEATS runs, with ratios.

@@ -28,6 +28,7 @@ macro_rules! out {
 
 mod dense_bench;
 mod gpu_bench;
+mod host_bench;
 
 /// Runs any lesson from the settings string its page's address holds.
 #[derive(Parser)]
@@ -85,6 +86,12 @@ enum Command {
     },
     /// The GPU kernels and the digit lessons on this machine's GPU against its CPU.
     BenchGpu {
+        #[arg(long, default_value_t = 3.0, value_parser = seconds)]
+        seconds: f64,
+    },
+    /// The host's share of a GPU lesson's step: the VAE on a device that does no work, with the
+    /// test split and the pictures on the host and on the device (needs no GPU).
+    BenchHost {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
         seconds: f64,
     },
@@ -502,6 +509,7 @@ fn main() {
             bench(&lessons, seconds);
         }
         Command::BenchGpu { seconds } => gpu_bench::bench(seconds),
+        Command::BenchHost { seconds } => host_bench::bench(seconds),
         Command::BenchDense { seconds } => {
             for line in dense_bench::bench(seconds) {
                 out!("{line}");

@@ -204,6 +204,33 @@ fn the_dense_bench_compares_with_a_reference_sgemm() {
     }
 }
 
+/// The host bench runs the VAE both ways on its do-nothing device: with the host scoring the
+/// test split and decoding the pictures, the device served none of it; with the device doing
+/// both, it scored and decoded — so the two figures differ by that work alone.
+#[test]
+fn the_host_bench_times_the_lesson_with_and_without_the_device_scoring() {
+    let out = cli(&["bench-host", "--seconds", "0.3"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let lines: Vec<serde_json::Value> = text(&out.stdout)
+        .lines()
+        .filter(|l| l.contains("\"bench\""))
+        .map(|l| serde_json::from_str(l).expect("JSON lines"))
+        .collect();
+    assert_eq!(lines.len(), 2, "H = 256 and 512");
+    for l in &lines {
+        let f = &l["figures"];
+        let (host, device) = (&f["host_scores"], &f["device_scores"]);
+        for way in [host, device] {
+            assert!(way["images_per_sec"].as_f64().unwrap() > 0.0, "{l}");
+            assert!(way["steps"].as_f64().unwrap() >= 1.0, "{l}");
+        }
+        assert_eq!(host["device_scorings"], 0, "{l}");
+        assert_eq!(host["device_decodings"], 0, "{l}");
+        assert!(device["device_scorings"].as_u64().unwrap() >= 1, "{l}");
+        assert!(device["device_decodings"].as_u64().unwrap() >= 1, "{l}");
+    }
+}
+
 /// `--kernel` switches the f32 products: the packed kernels (native, or the page's portable
 /// order) and the row loops they replaced train the same VAE to float rounding — and the switch
 /// takes effect (the portable kernel and the row loops sum in different orders, so their bits

@@ -1,0 +1,201 @@
+//! The host's share of a GPU lesson's step (#24). The VAE lesson runs on a device that does no
+//! work — its steps, reads, scores and pictures cost nothing — so what is timed is what a real
+//! GPU leaves to the host: drawing batches, building the views, and, unless the device scores
+//! the test split and decodes the pictures, the CPU copy doing both. Run both ways in one
+//! binary, so the difference is that work alone. Needs no GPU.
+
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Instant;
+
+use genlab_core::autoencoder::model::{AeNet, Output};
+use genlab_core::autoencoder::penalty::Penalty;
+use genlab_core::device::{
+    Accelerator, AutoencoderDevice, DeviceCopy, DevicePictures, DeviceRead, DeviceScores,
+    RbmDevice, ReadDevice, VaeDevice,
+};
+use genlab_core::nn::Optimizer;
+use genlab_core::protocol::ToWorker;
+use genlab_core::vae::data::PIXELS;
+use genlab_core::vae::VaeNet;
+use serde_json::json;
+
+/// A device that offers the VAE and does nothing; `on_device`: whether it takes the test split
+/// and the pictures off the host, as genlab-gpu's does.
+struct NullAccelerator {
+    on_device: bool,
+    served: Rc<Served>,
+}
+
+/// What the device took off the host: reads that carried the test split's scores, and
+/// decodings of pictures.
+#[derive(Default)]
+struct Served {
+    scorings: Cell<u64>,
+    decodings: Cell<u64>,
+}
+
+struct NullVae {
+    /// The copy every read returns: the starting parameters and optimiser state.
+    copy: DeviceCopy,
+    latent: usize,
+    on_device: bool,
+    test_images: Cell<usize>,
+    served: Rc<Served>,
+}
+
+impl Accelerator for NullAccelerator {
+    fn adapter(&self) -> String {
+        "none (host work alone)".into()
+    }
+
+    fn fit_batch(&self, requested: usize, _floats_per_image: usize) -> usize {
+        requested
+    }
+
+    fn vae(
+        &self,
+        net: &VaeNet<f32>,
+        opt: &Optimizer<f32>,
+        _batch: usize,
+        _beta: f64,
+    ) -> Box<dyn VaeDevice> {
+        let (m, v, t) = opt.moments();
+        Box::new(NullVae {
+            copy: DeviceCopy {
+                params: net.params.clone(),
+                m: m.to_vec(),
+                v: v.to_vec(),
+                t,
+                extra: vec![],
+                sums: vec![0.0, 0.0],
+                scores: None,
+            },
+            latent: net.latent(),
+            on_device: self.on_device,
+            test_images: Cell::new(0),
+            served: self.served.clone(),
+        })
+    }
+
+    fn rbm(
+        &self,
+        _visible: usize,
+        _hidden: usize,
+        _params: &[f32],
+        _batch: usize,
+        _k: u32,
+        _chains: Option<&[f32]>,
+    ) -> Box<dyn RbmDevice> {
+        unreachable!("the host bench runs the VAE alone")
+    }
+
+    fn autoencoder(
+        &self,
+        _net: &AeNet<f32>,
+        _penalty: Penalty,
+        _opt: &Optimizer<f32>,
+        _batch: usize,
+    ) -> Box<dyn AutoencoderDevice> {
+        unreachable!("the host bench runs the VAE alone")
+    }
+}
+
+impl ReadDevice for NullVae {
+    fn read(&self) -> DeviceRead {
+        let copy = self.copy.clone();
+        Box::pin(async move { Ok(copy) })
+    }
+}
+
+impl VaeDevice for NullVae {
+    fn step(&mut self, _input: &[f32], _x: &[f32], _eps: &[f32], _lr: f64) {}
+
+    fn set_loss(&mut self, _beta: f64, _output: Output) {}
+
+    fn keep_test_split(&mut self, _input: &[f32], x: &[f32], _eps: &[f32]) -> bool {
+        self.test_images.set(x.len() / PIXELS);
+        self.on_device
+    }
+
+    fn read_scored(&self, losses: bool) -> DeviceRead {
+        if !self.on_device {
+            return self.read();
+        }
+        let scorings = &self.served.scorings;
+        scorings.set(scorings.get() + 1);
+        let mut copy = self.copy.clone();
+        copy.scores = Some(DeviceScores {
+            codes: vec![0.0; self.test_images.get() * self.latent],
+            losses: if losses { vec![0.0, 0.0] } else { vec![] },
+        });
+        Box::pin(async move { Ok(copy) })
+    }
+
+    fn decode(&mut self, z: &[f32]) -> Option<DevicePictures> {
+        let pixels = z.len() / self.latent * PIXELS;
+        let decodings = &self.served.decodings;
+        decodings.set(decodings.get() + u64::from(self.on_device));
+        self.on_device
+            .then(|| Box::pin(async move { Ok(vec![0.0f32; pixels]) }) as DevicePictures)
+    }
+}
+
+/// The VAE lesson at H = 256 and 512 (batch 100) for `seconds` each way, as the page's worker
+/// runs it — a snapshot (the view) every 33 ms, a read whenever the session waits for one (the
+/// null device answers at once) — printing the host's images/s and milliseconds per step.
+pub fn bench(seconds: f64) {
+    const SNAPSHOT: f64 = 0.033;
+    for hidden in [256, 512] {
+        let mut figures = serde_json::Map::new();
+        for on_device in [false, true] {
+            let (mut session, _) =
+                crate::start(&format!("vae?hidden={hidden}&batch=100&device=gpu"));
+            let served = Rc::new(Served::default());
+            let accelerator = NullAccelerator {
+                on_device,
+                served: served.clone(),
+            };
+            session.set_accelerator(Ok(Rc::new(accelerator)));
+            session.handle(ToWorker::Play);
+            let t0 = Instant::now();
+            let mut last_snapshot = 0.0;
+            while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
+                if let Some(read) = session.read_due(true) {
+                    session.take_read(genlab_core::device::block_on(read));
+                    continue;
+                }
+                session.run(1);
+                let t = t0.elapsed().as_secs_f64();
+                if t - last_snapshot >= SNAPSHOT {
+                    let _ = session.snapshot(0.0);
+                    last_snapshot = t;
+                }
+                for later in session.take_answers_due() {
+                    genlab_core::device::block_on(later);
+                }
+            }
+            let elapsed = t0.elapsed().as_secs_f64();
+            let steps = session.step() as f64;
+            let key = if on_device {
+                "device_scores"
+            } else {
+                "host_scores"
+            };
+            figures.insert(
+                key.into(),
+                json!({
+                    "images_per_sec": (steps * 100.0 / elapsed).round(),
+                    "ms_per_step": (elapsed * 1e5 / steps).round() / 100.0,
+                    "steps": steps,
+                    "device_scorings": served.scorings.get(),
+                    "device_decodings": served.decodings.get(),
+                }),
+            );
+        }
+        out!(
+            "{}",
+            json!({ "bench": "gpu-lesson-host", "lesson": "vae", "hidden": hidden, "batch": 100, "kernel": genlab_core::nn::gemm::kernel_name(), "figures": figures })
+        );
+    }
+}
