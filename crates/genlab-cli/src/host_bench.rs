@@ -132,7 +132,7 @@ impl VaeDevice for NullVae {
         Box::pin(async move { Ok(copy) })
     }
 
-    fn decode(&mut self, z: &[f32]) -> Option<DevicePictures> {
+    fn decode(&mut self, z: &[f32], _labels: &[f32]) -> Option<DevicePictures> {
         let pixels = z.len() / self.latent * PIXELS;
         let decodings = &self.served.decodings;
         decodings.set(decodings.get() + u64::from(self.on_device));

@@ -237,6 +237,8 @@ struct TestSplit {
 struct Pictures {
     rows: usize,
     z: Tensor,
+    /// The label units beside z (rows × classes; empty for a plain net).
+    y: Tensor,
     images: Tensor,
     ops: Ops,
     // The hidden layer the ops are bound to.
@@ -391,38 +393,44 @@ impl GpuVae {
     }
 
     /// Decodes latent points (n × latent) into pictures in [0, 1] (n × 784) with the parameters
-    /// at this point of the queue — the views' digits, without the CPU copy. Submitted now,
-    /// awaited whenever convenient. A plain (unconditional) net only: a conditional net's
-    /// pictures carry labels.
+    /// at this point of the queue — the views' digits, without the CPU copy; a conditional net
+    /// reads `labels` (n × classes, one-hot or soft) beside z, a plain one none. Submitted now,
+    /// awaited whenever convenient.
     pub fn decode(
         &mut self,
         gpu: &Gpu,
         z: &[f32],
+        labels: &[f32],
     ) -> impl std::future::Future<Output = Result<Vec<f32>, GpuError>> + 'static {
-        assert_eq!(self.classes, 0, "the pictures of a plain VAE");
-        let (h, l) = (self.hidden, self.latent);
+        let (h, l, c) = (self.hidden, self.latent, self.classes);
         let rows = z.len() / l;
         assert_eq!(z.len(), rows * l);
+        assert_eq!(labels.len(), rows * c, "{c} label units per point");
         if rows > 0 && self.pictures.as_ref().is_none_or(|p| p.rows != rows) {
             let t = |len: usize| Tensor::zeros(gpu, len);
-            let (zs, hidden, images) = (t(rows * l), t(rows * h), t(rows * PIXELS));
-            let [w3, b3, w4, b4] = decoder_blocks(0);
+            let (zs, ys) = (t(rows * l), t(rows * c));
+            let (hidden, images) = (t(rows * h), t(rows * PIXELS));
+            let [w3, b3, w4, b4] = decoder_blocks(c);
             let p = &self.params;
-            let mm = |a: &Tensor, w: &Tensor, out: &Tensor, shape| -> Box<dyn Record> {
-                Box::new(Matmul::new(gpu, a, w, out, shape, Layout::Plain, 1.0, 0.0))
+            let mm = |a: &Tensor, w: &Tensor, out: &Tensor, shape, beta| -> Box<dyn Record> {
+                Box::new(Matmul::new(gpu, a, w, out, shape, Layout::Plain, 1.0, beta))
             };
             let act = |x: &Tensor, bias: &Tensor, act| -> Box<dyn Record> {
                 Box::new(Elementwise::bias_act(gpu, x, bias, act))
             };
-            let ops = vec![
-                mm(&zs, &p[w3], &hidden, (rows, l, h)), // n × H
+            let mut ops = vec![mm(&zs, &p[w3], &hidden, (rows, l, h), 0.0)]; // n × H
+            if c > 0 {
+                ops.push(mm(&ys, &p[5], &hidden, (rows, c, h), 1.0)); // += y · W₃ʸ
+            }
+            ops.extend([
                 act(&hidden, &p[b3], Act::Relu),
-                mm(&hidden, &p[w4], &images, (rows, h, PIXELS)), // n × 784
+                mm(&hidden, &p[w4], &images, (rows, h, PIXELS), 0.0), // n × 784
                 act(&images, &p[b4], Act::Sigmoid),
-            ];
+            ]);
             self.pictures = Some(Pictures {
                 rows,
                 z: zs,
+                y: ys,
                 images,
                 ops,
                 _hidden: hidden,
@@ -430,6 +438,7 @@ impl GpuVae {
         }
         let read = self.pictures.as_ref().filter(|_| rows > 0).map(|pictures| {
             pictures.z.write(gpu, z);
+            pictures.y.write(gpu, labels);
             gpu.run(|pass| pictures.ops.iter().for_each(|op| op.record(pass)));
             ReadBack::start(gpu, &[&pictures.images])
         });

@@ -66,6 +66,14 @@ pub fn CvaeLesson(
             }
         })
     });
+    // On the GPU the pictures are decoded there and follow the snapshot (in the order asked).
+    Effect::new(move |_| {
+        if let Some(LessonAnswer::ConditionalVae(CvaeAnswer::Pictures(Some(im)))) =
+            lesson.answer.get()
+        {
+            images.set(Some(*im));
+        }
+    });
     // The test digit chosen on the scatter (or typed), and the drawn digit's q(z|x, y).
     let chosen = RwSignal::new(None::<u32>);
     let drawn_q = RwSignal::new(None::<super::latent::QShown>);

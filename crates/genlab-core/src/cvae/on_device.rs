@@ -3,7 +3,7 @@
 //! session sees one device, one read and one rewind point for both.
 
 use crate::autoencoder::model::Output;
-use crate::device::{DeviceCopy, DeviceRead, DeviceScores, ReadDevice, VaeDevice};
+use crate::device::{DeviceCopy, DevicePictures, DeviceRead, DeviceScores, ReadDevice, VaeDevice};
 
 pub struct VaePair {
     pub cvae: Box<dyn VaeDevice>,
@@ -27,6 +27,11 @@ impl VaeDevice for VaePair {
         let cvae = self.cvae.keep_test_split(input, x, eps);
         let vae = self.vae.keep_test_split(x, x, eps);
         cvae && vae
+    }
+
+    /// The CVAE's pictures (the lesson shows no pictures of the VAE beside it).
+    fn decode(&mut self, z: &[f32], labels: &[f32]) -> Option<DevicePictures> {
+        self.cvae.decode(z, labels)
     }
 
     /// One copy as [`ReadDevice::read`] gives it, with both twins' scores: the CVAE's codes then

@@ -29,7 +29,8 @@ use crate::vae::posterior::at_once;
 // The VAE lesson's batch order, noise stream and step count: what an exported run saves and a
 // lost device rewinds to.
 use crate::vae::{
-    grey, knn_accuracy_in, posterior_later, ready, with_label, Later, PosteriorView, Progress, GRID,
+    grey, knn_accuracy_in, pictures_later, posterior_later, ready, with_label, Later,
+    PosteriorView, Progress, GRID,
 };
 
 pub const METRICS: &[&str] = &[
@@ -157,7 +158,41 @@ pub struct ArithmeticView {
 pub enum CvaeAnswer {
     Posterior(Box<PosteriorView>),
     Drawn(Box<CvaeDrawn>),
-    Refused { why: Msg },
+    /// The pictures of the last view, decoded on the GPU the lesson trains on (as
+    /// `VaeAnswer::Pictures`).
+    Pictures(Option<Box<CvaeImages>>),
+    Refused {
+        why: Msg,
+    },
+}
+
+/// The pictures' (z, label) pairs — the grid, the label swaps, the samples per class, the
+/// interpolation strip, its point at α — and what the pictures carry beside their decodings.
+struct PicturePoints {
+    z: [Vec<f32>; 5],
+    y: [Vec<f32>; 5],
+    class: u8,
+    swap_in: Vec<f32>,
+    swap_labels: Vec<u8>,
+    arithmetic: Option<ArithmeticView>,
+}
+
+impl PicturePoints {
+    /// The pictures, from the decodings of the pairs in their order.
+    fn into_images(self, decoded: [Vec<f32>; 5]) -> CvaeImages {
+        let [grid, swap, per_class, strip, at_alpha] = decoded;
+        CvaeImages {
+            class: self.class,
+            grid: Bulk(grid),
+            swap_in: Bulk(self.swap_in),
+            swap_labels: self.swap_labels,
+            swap: Bulk(swap),
+            per_class: Bulk(per_class),
+            strip: Bulk(strip),
+            at_alpha: Bulk(at_alpha),
+            arithmetic: self.arithmetic,
+        }
+    }
 }
 
 fn one_hot(label: u8) -> [f32; CLASSES] {
@@ -224,6 +259,8 @@ pub struct CvaeTrainer {
     /// μ of every test digit under the CVAE and the VAE (n × latent each), and their step.
     codes: Option<(u64, Vec<f32>, Vec<f32>)>,
     images_key: Option<(u64, String)>,
+    /// Pictures a device is decoding for the last view, until the session takes them.
+    pictures_later: Option<AnswerLater>,
     /// Both nets on a device (the CPU nets then hold the state of the last read).
     device: OnDevice<dyn VaeDevice, Progress>,
 }
@@ -298,6 +335,7 @@ impl CvaeTrainer {
             scored: None,
             codes: None,
             images_key: None,
+            pictures_later: None,
             device: OnDevice::new(s.device),
             digits,
             s,
@@ -531,7 +569,9 @@ impl CvaeTrainer {
             .collect()
     }
 
-    fn images(&self) -> CvaeImages {
+    /// What the pictures show and the (z, label) pairs they decode, from the current codes and
+    /// settings.
+    fn picture_points(&self) -> PicturePoints {
         let l = self.latent();
         let class = self.s.class as u8;
         let levels: Vec<f64> = (0..GRID)
@@ -575,17 +615,34 @@ impl CvaeTrainer {
             strip_y.extend(y);
         }
         let (az, ay) = self.interpolation_at(self.s.alpha);
-        CvaeImages {
+        PicturePoints {
+            z: [grid_z, swap_z, sample_z, strip_z, az],
+            y: [grid_y, swap_y, sample_y, strip_y, ay.to_vec()],
             class,
-            grid: Bulk(self.decode(&grid_z, &grid_y)),
-            swap_in: Bulk(swap_in),
+            swap_in,
             swap_labels: rows.iter().map(|&i| self.test_labels[i]).collect(),
-            swap: Bulk(self.decode(&swap_z, &swap_y)),
-            per_class: Bulk(self.decode(&sample_z, &sample_y)),
-            strip: Bulk(self.decode(&strip_z, &strip_y)),
-            at_alpha: Bulk(self.decode(&az, &ay)),
             arithmetic: self.settings_arithmetic(),
         }
+    }
+
+    fn images(&self) -> CvaeImages {
+        let points = self.picture_points();
+        let decoded = std::array::from_fn(|g| self.decode(&points.z[g], &points.y[g]));
+        points.into_images(decoded)
+    }
+
+    /// The pictures decoded on the device the lesson trains on, as an answer to come; `None`
+    /// when it has no decoder (the view then carries them, decoded here). The latent
+    /// arithmetic's four decodings stay here.
+    fn images_later(&mut self) -> Option<AnswerLater> {
+        let points = self.picture_points();
+        let (z, y) = (points.z.concat(), points.y.concat());
+        let decoding = self.device.device()?.decode(&z, &y)?;
+        let counts = points.y.each_ref().map(|y| y.len() / CLASSES);
+        Some(pictures_later(decoding, counts, move |decoded| {
+            let images = decoded.map(|d| Box::new(points.into_images(d)));
+            LessonAnswer::ConditionalVae(CvaeAnswer::Pictures(images))
+        }))
     }
 
     fn build_view(&mut self, live: bool) -> LessonView {
@@ -602,10 +659,16 @@ impl CvaeTrainer {
         }
         let codes_step = self.codes.as_ref().map_or(0, |c| c.0);
         let key = (codes_step, to_query(&self.s));
-        let images = (self.images_key.as_ref() != Some(&key) && self.digits.is_ok()).then(|| {
+        let due = self.images_key.as_ref() != Some(&key) && self.digits.is_ok();
+        let mut images = None;
+        if due {
             self.images_key = Some(key);
-            self.images()
-        });
+            // On the GPU the pictures follow as an answer (`view_later`).
+            self.pictures_later = self.images_later();
+            if self.pictures_later.is_none() {
+                images = Some(self.images());
+            }
+        }
         let l = self.latent();
         let (dx, dy) = (self.s.dim_x as usize, self.s.dim_y as usize);
         let plane = |codes: &[f32], dx: usize, dy: usize| -> Vec<f32> {
@@ -1025,6 +1088,8 @@ impl Trainer for CvaeTrainer {
                 if let Some(mark) = self.device.lost(|m| m.steps) {
                     self.progress = mark;
                 }
+                // Pictures the device was decoding are gone: the next view decodes them here.
+                self.images_key = None;
                 return Ok(());
             }
         };
@@ -1092,6 +1157,10 @@ impl Trainer for CvaeTrainer {
     }
 
     /// The exact posterior's grid runs on the GPU when the lesson trains there.
+    fn view_later(&mut self) -> Vec<AnswerLater> {
+        self.pictures_later.take().into_iter().collect()
+    }
+
     fn act_later(&mut self, action: &LessonAction) -> Option<AnswerLater> {
         let on = self.device.training_on()?;
         let answer = match action {

@@ -192,9 +192,10 @@ pub trait VaeDevice: ReadDevice {
         self.read()
     }
     /// Decodes latent points (n × latent) into pictures with the parameters at this point of
-    /// the device's queue. `None`: the device has no such pass, and the lesson decodes its CPU
-    /// copy.
-    fn decode(&mut self, _z: &[f32]) -> Option<DevicePictures> {
+    /// the device's queue; `labels` (n × classes, one-hot or soft) beside z for a conditional
+    /// net, empty otherwise. `None`: the device has no such pass, and the lesson decodes its
+    /// CPU copy.
+    fn decode(&mut self, _z: &[f32], _labels: &[f32]) -> Option<DevicePictures> {
         None
     }
 }

@@ -10,7 +10,9 @@ mod trainer;
 pub use data::Digits;
 pub use model::VaeShape;
 pub use model::{VaeNet, LATENT};
-pub(crate) use trainer::{grey, posterior_later, ready, with_label, Later, Progress};
+pub(crate) use trainer::{
+    grey, pictures_later, posterior_later, ready, with_label, Later, Progress,
+};
 pub use trainer::{
     knn_accuracy, knn_accuracy_in, DrawnView, Inspection, PosteriorView, VaeAction, VaeAnswer,
     VaeImages, VaeTrainer, VaeView, GRID, METRICS,

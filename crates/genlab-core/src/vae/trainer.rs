@@ -11,7 +11,8 @@ use super::model::{sigmoid, BatchLoss, VaeNet, VaeShape, Workspace, LATENT};
 use super::posterior::{at_once, BatchLikelihood};
 use super::{Ends, VaeSettings};
 use crate::device::{
-    Accelerator, AnswerLater, ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice,
+    Accelerator, AnswerLater, ComputePath, DeviceCopy, DeviceFault, DevicePictures, OnDevice,
+    VaeDevice,
 };
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -263,6 +264,30 @@ struct Scored {
     kl: f64,
     knn: f64,
     std: (f64, f64),
+}
+
+/// Pictures a device is decoding — groups of `counts` images, in order — as an answer to come:
+/// `answer` gets each group's pixels, or `None` when the device went away meanwhile (the next
+/// read says so and the CPU takes over) or answered short.
+pub(crate) fn pictures_later<const N: usize>(
+    decoding: DevicePictures,
+    counts: [usize; N],
+    answer: impl FnOnce(Option<[Vec<f32>; N]>) -> LessonAnswer + 'static,
+) -> AnswerLater {
+    Box::pin(async move {
+        let groups = match decoding.await {
+            Ok(images) if images.len() == counts.iter().sum::<usize>() * PIXELS => {
+                let mut rest = &images[..];
+                Some(counts.map(|n| {
+                    let (these, after) = rest.split_at(n * PIXELS);
+                    rest = after;
+                    these.to_vec()
+                }))
+            }
+            _ => None,
+        };
+        answer(groups)
+    })
 }
 
 /// The pictures' latent points — the grid, one reconstruction per class, the samples, the
@@ -568,22 +593,10 @@ impl VaeTrainer {
     /// when it has no decoder (the view then carries them, decoded here).
     fn images_later(&mut self) -> Option<AnswerLater> {
         let points = self.picture_points();
-        let all: Vec<f32> = points.z.concat();
-        let decoding = self.device.device()?.decode(&all)?;
-        Some(Box::pin(async move {
-            let images = match decoding.await {
-                Ok(images) if images.len() == all.len() / LATENT * PIXELS => {
-                    let mut rest = &images[..];
-                    let decoded = points.z.each_ref().map(|z| {
-                        let (these, after) = rest.split_at(z.len() / LATENT * PIXELS);
-                        rest = after;
-                        these.to_vec()
-                    });
-                    Some(Box::new(points.into_images(decoded)))
-                }
-                // The device went away (the next read says so and the CPU takes over).
-                _ => None,
-            };
+        let decoding = self.device.device()?.decode(&points.z.concat(), &[])?;
+        let counts = points.z.each_ref().map(|z| z.len() / LATENT);
+        Some(pictures_later(decoding, counts, move |decoded| {
+            let images = decoded.map(|d| Box::new(points.into_images(d)));
             LessonAnswer::Vae(VaeAnswer::Pictures(images))
         }))
     }
