@@ -172,6 +172,21 @@ impl RbmDevice for RbmOnGpu {
         self.rbm.set_batch(&self.gpu, batch);
         self.rbm.step(&self.gpu, rng);
     }
+
+    fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
+        let (d, h) = (self.rbm.d, self.rbm.h);
+        let fits = sets
+            .iter()
+            .all(|set| self.gpu.fit_batch(set.len() / d, d.max(h)) == set.len() / d);
+        if fits {
+            self.rbm.keep_scored_sets(&self.gpu, sets);
+        }
+        fits
+    }
+
+    fn read_scored(&self) -> DeviceRead {
+        fault(self.rbm.read_scored(&self.gpu))
+    }
 }
 
 impl ReadDevice for RbmOnGpu {
@@ -634,8 +649,9 @@ mod tests {
     /// The MNIST RBM lesson on the GPU against the same URL on the CPU, CD-1 and PCD-2, with
     /// the learning rate changed mid-run: both paths draw their samples from one counter
     /// generator, so they agree to f32 rounding until a sample flips (a uniform within
-    /// rounding of its probability). Measured on lavapipe over 100 steps: rows agree to
-    /// 2.1e-7 (CD-1) and 2.2e-8 (PCD-2); the bound leaves room for a flipped sample.
+    /// rounding of its probability). The rows' scores are computed on the device. Measured on
+    /// lavapipe over 100 steps: rows agree to 4.9e-7 (CD-1) and 8.0e-8 (PCD-2); the bound
+    /// leaves room for a flipped sample.
     #[test]
     fn the_mnist_rbm_on_the_gpu_follows_the_cpu_run() {
         let gpu = Rc::new(pollster::block_on(Gpu::request()).expect("a device"));

@@ -53,8 +53,8 @@ pub struct DeviceScores {
     /// Every test image's code μ (n × latent), in the split's order; a pair of models gives
     /// the first's codes, then the second's.
     pub codes: Vec<f32>,
-    /// The split's summed loss terms, when the read asked for them: [reconstruction, KL] per
-    /// model; empty otherwise.
+    /// The split's summed loss terms, when the read asked for them — a VAE's [reconstruction,
+    /// KL] per model, an RBM's [squared error, free energy] per set; empty otherwise.
     pub losses: Vec<f64>,
 }
 
@@ -162,6 +162,17 @@ pub trait RbmDevice: ReadDevice {
     /// One update on `batch` (B × d, values in {0, 1}) at learning rate `lr`, its Bernoulli
     /// draws taken from `rng` in the order the CPU twin takes them.
     fn step(&mut self, batch: &[f32], lr: f64, rng: &mut CounterRng);
+    /// Keeps image sets (each m × d) on the device so that reads can score them there.
+    /// `false`: this device does not score, and the lesson scores its CPU copy.
+    fn keep_scored_sets(&mut self, _sets: &[&[f32]]) -> bool {
+        false
+    }
+    /// A read whose copy also carries the kept sets scored at the copied parameters: in
+    /// [`DeviceScores::losses`], each set's summed squared reconstruction error and summed free
+    /// energy, set after set (`BatchRbm::score_sums` is the CPU twin).
+    fn read_scored(&self) -> DeviceRead {
+        self.read()
+    }
 }
 
 /// A model on a device whose state can be read back.

@@ -105,6 +105,7 @@ impl Accelerator for FakeAccelerator {
             k,
             chains: chains.map(|c| c.to_vec()),
             work: Default::default(),
+            sets: vec![],
         })
     }
     fn autoencoder(
@@ -172,6 +173,8 @@ struct RbmTwin {
     k: u32,
     chains: Option<Vec<f32>>,
     work: crate::rbm::batched::CdWork<f32>,
+    /// The image sets it keeps to score.
+    sets: Vec<Vec<f32>>,
 }
 
 impl RbmDevice for RbmTwin {
@@ -179,11 +182,40 @@ impl RbmDevice for RbmTwin {
         self.rbm
             .cd_step(batch, self.k, lr, self.chains.as_mut(), rng, &mut self.work);
     }
+    fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
+        self.sets = sets.iter().map(|s| s.to_vec()).collect();
+        true
+    }
+    /// The lesson's own scoring, each set's squared error shifted by the control's shift.
+    fn read_scored(&self) -> DeviceRead {
+        let c = &self.control;
+        c.scored.set((c.scored.get().0 + 1, c.scored.get().1 + 1));
+        let losses = self
+            .sets
+            .iter()
+            .flat_map(|v| {
+                let (recon, free) = self.rbm.score_sums(v, v.len() / self.rbm.d);
+                [recon + c.score_shift.get(), free]
+            })
+            .collect();
+        let mut copy = self.copy();
+        copy.scores = Some(DeviceScores {
+            codes: vec![],
+            losses,
+        });
+        c.read(copy)
+    }
 }
 
 impl ReadDevice for RbmTwin {
     fn read(&self) -> DeviceRead {
-        self.control.read(DeviceCopy {
+        self.control.read(self.copy())
+    }
+}
+
+impl RbmTwin {
+    fn copy(&self) -> DeviceCopy {
+        DeviceCopy {
             params: self.rbm.params.clone(),
             m: vec![],
             v: vec![],
@@ -191,7 +223,7 @@ impl ReadDevice for RbmTwin {
             extra: self.work.chain().to_vec(),
             sums: vec![],
             scores: None,
-        })
+        }
     }
 }
 
@@ -388,21 +420,29 @@ fn the_device_scores_the_test_split_for_the_rows() {
     run_to(&mut dev, 95);
     // Reads at 30, 60, 90 (rows: losses too) and 95 (the pause: codes alone).
     assert_eq!(control.scored.get(), (4, 3));
-    let shifted = ["test_rec", "test_loss"];
-    assert_shifted(dev.recorded(), &cpu_rows(95), crate::vae::METRICS, &shifted);
+    let shifted = (&["test_rec", "test_loss"][..], test_split_shift());
+    assert_shifted(dev.recorded(), &cpu_rows(95), crate::vae::METRICS, shifted);
 }
 
-/// `rows` are `cpu`'s with the columns named in `shifted` raised by the fake device's score
-/// shift over the test split's size from the first device read on (step 0 is scored before any
-/// device step, on the CPU).
-fn assert_shifted(rows: &[HistoryRow], cpu: &[HistoryRow], names: &[&str], shifted: &[&str]) {
-    let n_test = crate::vae::data::installed_digits().unwrap().test.len() as f64;
+/// The shift a fake device's score shift of 1,000 makes in a mean over the test split.
+fn test_split_shift() -> f64 {
+    1000.0 / crate::vae::data::installed_digits().unwrap().test.len() as f64
+}
+
+/// `rows` are `cpu`'s with the columns named in `shifted` raised `by` from the first device
+/// read on (step 0 is scored before any device step, on the CPU).
+fn assert_shifted(
+    rows: &[HistoryRow],
+    cpu: &[HistoryRow],
+    names: &[&str],
+    (shifted, by): (&[&str], f64),
+) {
     assert_eq!(rows.len(), cpu.len());
     assert!(rows.len() > 2);
     for (d, c) in rows.iter().zip(cpu) {
         for (j, (a, b)) in d.values.iter().zip(&c.values).enumerate() {
             let moved = d.step > 0 && shifted.contains(&names[j]);
-            let want = if moved { b + 1000.0 / n_test } else { *b };
+            let want = if moved { b + by } else { *b };
             assert!(
                 a.to_bits() == want.to_bits() || (a - want).abs() < 1e-9 * want.abs(),
                 "step {}, {}: {a} vs {want}",
@@ -577,7 +617,17 @@ fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
             s.recorded().to_vec()
         };
         let cpu = rows(None);
-        assert_same(&rows(Some(Rc::new(Control::default()))), &cpu);
+        let steady = Rc::new(Control::default());
+        assert_same(&rows(Some(steady.clone())), &cpu);
+        // The rows at 50, 100 and 150 were scored on the device, and show it: a shift of the
+        // device's summed squared error moves the reconstruction columns by shift / 500
+        // (the scored sets' size).
+        assert_eq!(steady.scored.get().0, 3, "{chains}");
+        let shifted = Rc::new(Control::default());
+        shifted.score_shift.set(1000.0);
+        let names = crate::rbm_mnist::METRICS;
+        let columns = (&["train_recon", "test_recon"][..], 1000.0 / 500.0);
+        assert_shifted(&rows(Some(shifted)), &cpu, names, columns);
         let lossy = Rc::new(Control::default());
         lossy.lose_at.set(Some(3));
         assert_same(&rows(Some(lossy.clone())), &cpu);
@@ -650,7 +700,12 @@ fn the_cvae_pair_on_a_device_is_the_cpu_run() {
     shifted.score_shift.set(1000.0);
     let names = crate::cvae::METRICS;
     let columns = ["test_rec", "test_loss", "vae_test_loss"];
-    assert_shifted(&rows(Some(shifted)), &cpu, names, &columns);
+    assert_shifted(
+        &rows(Some(shifted)),
+        &cpu,
+        names,
+        (&columns, test_split_shift()),
+    );
     // The pair's first read finds the second twin lost: back to step 0, on with the CPU.
     let lossy = Rc::new(Control::default());
     lossy.lose_at.set(Some(2));

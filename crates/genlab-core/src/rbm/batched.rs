@@ -126,6 +126,34 @@ impl<T: Real> BatchRbm<T> {
         out.iter_mut().for_each(|x| *x = sigmoid(*x));
     }
 
+    /// A set of images v (n × d) scored: the summed squared error of the mean-field
+    /// reconstructions p(v | h = p(h | v)), and the summed free energy
+    /// F(v) = −bᵀv − Σⱼ softplus(cⱼ + (vW)ⱼ), in nats — the digit lessons' history columns
+    /// (over n), and the twin of the GPU's scoring pass.
+    pub fn score_sums(&self, v: &[T], n: usize) -> (f64, f64) {
+        let (d, h) = (self.d, self.h);
+        let (mut pre, mut pv) = (vec![], vec![]);
+        self.hidden_input(v, n, &mut pre);
+        let ph: Vec<T> = pre.iter().map(|&a| sigmoid(a)).collect();
+        self.visible_probs(&ph, n, &mut pv);
+        let recon = v
+            .iter()
+            .zip(&pv)
+            .map(|(&a, &b)| (a - b).to_f64().powi(2))
+            .sum::<f64>();
+        let b = &self.params[d * h..d * h + d];
+        let mut free = 0.0;
+        for (row, hidden) in v.chunks_exact(d).zip(pre.chunks_exact(h)) {
+            let visible: f64 = row.iter().zip(b).map(|(&x, &bi)| (x * bi).to_f64()).sum();
+            free += -visible
+                - hidden
+                    .iter()
+                    .map(|&a| crate::math::softplus(a.to_f64()))
+                    .sum::<f64>();
+        }
+        (recon, free)
+    }
+
     /// The CD statistics ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model (and the bias terms), averaged over the
     /// batch, in the parameters' layout: the direction CD moves the parameters in. `neg_vk` is
     /// scratch space (reused, so a training step allocates nothing).

@@ -12,7 +12,6 @@ use super::{Chains, RbmMnistSettings};
 use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, RbmDevice};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
-use crate::math::softplus;
 use crate::msg;
 use crate::msg::Msg;
 use crate::protocol::{Bulk, LessonView};
@@ -89,6 +88,10 @@ pub struct RbmMnistTrainer {
     recon_rows: Vec<usize>,
     /// The chains as of the last device read (the CPU path reads its own work buffers).
     read_chains: Vec<f32>,
+    /// Whether the device keeps the scored digits, and the scores of the last read that
+    /// brought them (its step; train squared error and free energy, then test's, summed).
+    scored_on_device: bool,
+    device_scores: Option<(u64, [f64; 4])>,
     device: OnDevice<dyn RbmDevice, Progress>,
     likelihood: Option<LikelihoodReport>,
 }
@@ -144,6 +147,8 @@ impl RbmMnistTrainer {
             test_eval,
             recon_rows,
             read_chains: vec![],
+            scored_on_device: false,
+            device_scores: None,
             device: OnDevice::new(s.device),
             likelihood: None,
             digits,
@@ -171,23 +176,8 @@ impl RbmMnistTrainer {
         if n == 0 {
             return (f64::NAN, f64::NAN);
         }
-        let pv = self.reconstruct(v, n);
-        let recon = v
-            .iter()
-            .zip(&pv)
-            .map(|(&a, &b)| ((a - b) as f64).powi(2))
-            .sum::<f64>()
-            / n as f64;
-        let (d, h) = (self.rbm.d, self.rbm.h);
-        let b = &self.rbm.params[d * h..d * h + d];
-        let mut pre = vec![];
-        self.rbm.hidden_input(v, n, &mut pre);
-        let mut free = 0.0;
-        for (row, hidden) in v.chunks_exact(d).zip(pre.chunks_exact(h)) {
-            let visible: f64 = row.iter().zip(b).map(|(&x, &bi)| (x * bi) as f64).sum();
-            free += -visible - hidden.iter().map(|&a| softplus(a as f64)).sum::<f64>();
-        }
-        (recon, free / n as f64)
+        let (recon, free) = self.rbm.score_sums(v, n);
+        (recon / n as f64, free / n as f64)
     }
 
     fn start_device(&mut self) {
@@ -210,6 +200,9 @@ impl RbmMnistTrainer {
             self.s.k,
             chains,
         );
+        let mut device = device;
+        // Scored there at the rows' reads (`read_device`): no scoring pass on the CPU meanwhile.
+        self.scored_on_device = device.keep_scored_sets(&[&self.train_eval, &self.test_eval]);
         let mark = self.progress.clone();
         self.device.start(device, batch, wanted, mark);
     }
@@ -312,8 +305,18 @@ impl Trainer for RbmMnistTrainer {
                 &mut rng,
             ));
         }
-        let (train_recon, train_free) = self.score(&self.train_eval);
-        let (test_recon, test_free) = self.score(&self.test_eval);
+        let (train_recon, train_free, test_recon, test_free) = match self.device_scores {
+            Some((step, [a, b, c, d])) if step == steps => {
+                let (train, test) = (self.train_eval.len(), self.test_eval.len());
+                let (train, test) = ((train / PIXELS) as f64, (test / PIXELS) as f64);
+                (a / train, b / train, c / test, d / test)
+            }
+            _ => {
+                let (train_recon, train_free) = self.score(&self.train_eval);
+                let (test_recon, test_free) = self.score(&self.test_eval);
+                (train_recon, train_free, test_recon, test_free)
+            }
+        };
         vec![train_recon, test_recon, train_free, test_free, self.epoch()]
     }
 
@@ -381,10 +384,23 @@ impl Trainer for RbmMnistTrainer {
             self.chains = Some(st.chains);
         }
         self.progress = st.progress;
+        // Scores of the replaced parameters, whatever their step.
+        self.device_scores = None;
         Ok(())
     }
 
-    crate::device::on_device_hooks!(REFRESH_EVERY);
+    crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
+
+    /// A read at a history row brings the row's scores, computed on the device.
+    fn read_device(&self) -> Option<crate::device::DeviceRead> {
+        let device = self.device.device_ref()?;
+        let row = self.progress.steps.is_multiple_of(RECORD_EVERY);
+        Some(if row && self.scored_on_device {
+            device.read_scored()
+        } else {
+            device.read()
+        })
+    }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {
@@ -407,6 +423,11 @@ impl Trainer for RbmMnistTrainer {
         if let Some(chains) = self.chains.as_mut() {
             chains.clone_from(&copy.extra);
         }
+        if let Some(scores) = copy.scores {
+            if let [a, b, c, d] = scores.losses[..] {
+                self.device_scores = Some((self.progress.steps, [a, b, c, d]));
+            }
+        }
         self.read_chains = copy.extra;
         let mark = self.progress.clone();
         self.device.read_taken(mark);
@@ -417,6 +438,7 @@ impl Trainer for RbmMnistTrainer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::math::softplus;
     use crate::settings::parse_query;
 
     fn trainer(q: &str) -> RbmMnistTrainer {
