@@ -192,7 +192,7 @@ impl RbmMnistTrainer {
             (Some(c), Chains::Pcd) if c.len() == batch * PIXELS => Some(&c[..]),
             (_, Chains::Pcd) => Some(&[][..]),
         };
-        let device = accelerator.rbm(
+        let mut device = accelerator.rbm(
             PIXELS,
             self.rbm.h,
             &self.rbm.params,
@@ -200,7 +200,6 @@ impl RbmMnistTrainer {
             self.s.k,
             chains,
         );
-        let mut device = device;
         // Scored there at the rows' reads (`read_device`): no scoring pass on the CPU meanwhile.
         self.scored_on_device = device.keep_scored_sets(&[&self.train_eval, &self.test_eval]);
         let mark = self.progress.clone();
