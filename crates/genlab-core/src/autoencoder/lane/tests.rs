@@ -169,3 +169,52 @@ fn the_sparse_penalty_silences_code_units() {
         "{near_zero:?}"
     );
 }
+
+/// The sensitivity's batched passes give, bit for bit, its definition one digit at a time —
+/// with both f32 kernels (the packed one skips zero pixels per panel of rows, so a row's sum
+/// must not depend on the rows beside it) and at depth 2 with ReLU and sigmoid codes.
+#[test]
+fn sensitivity_in_batches_is_the_digit_by_digit_definition() {
+    use crate::nn::gemm::{set_kernel, Kernel};
+    let d = digits();
+    let one_at_a_time = |net: &AeNet<f32>, indices: &[usize], rng: &mut Rng| -> f64 {
+        let (mut clean, mut moved, mut ws) = (vec![], vec![], Workspace::default());
+        let mut total = 0.0;
+        for &i in indices {
+            fill_batch(d, &[i], &mut clean);
+            moved.clear();
+            let mut delta_sq = 0.0;
+            for &x in &clean {
+                let dx = 0.01 * rng.normal();
+                delta_sq += dx * dx;
+                moved.push(x + dx as f32);
+            }
+            net.forward_loss(&clean, &clean, 1, &Penalty::NONE, &mut ws);
+            let h0 = ws.code(net).to_vec();
+            net.forward_loss(&moved, &clean, 1, &Penalty::NONE, &mut ws);
+            let dh: f64 = ws
+                .code(net)
+                .iter()
+                .zip(&h0)
+                .map(|(a, b)| ((a - b) as f64).powi(2))
+                .sum();
+            total += (dh / delta_sq).sqrt();
+        }
+        total / indices.len() as f64
+    };
+    for kernel in [Kernel::Auto, Kernel::Portable] {
+        set_kernel(kernel);
+        for (act, hidden) in [(Act::Relu, vec![64]), (Act::Sigmoid, vec![])] {
+            let s = AeShape {
+                hidden,
+                ..shape(16, act, Output::Bernoulli)
+            };
+            let net = AeNet::<f32>::new(s, &mut Rng::new(3));
+            let indices = &d.test[..57];
+            let batched = sensitivity(&net, d, indices, 0.01, &mut Rng::new(8));
+            let single = one_at_a_time(&net, indices, &mut Rng::new(8));
+            assert_eq!(batched.to_bits(), single.to_bits(), "{act:?}: {batched} vs {single}");
+        }
+    }
+    set_kernel(Kernel::Auto);
+}
