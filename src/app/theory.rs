@@ -36,8 +36,10 @@ pub fn TheoryPanel(
             String::new()
         }
     });
+    // The open state is the signal's: a page swap may rebuild this panel in place, and a
+    // folded `<details>` left open from the last lesson would show none of this one's formulas.
     view! {
-        <details class="theory" data-testid="theory"
+        <details class="theory" data-testid="theory" prop:open=move || open.get()
             on:toggle=move |e| open.set(crate::charts::details_open(&e))>
             <summary>{move || tr(lang.get(), "theory.title")}</summary>
             <p class="hint">{move || tr(lang.get(), &source)}</p>

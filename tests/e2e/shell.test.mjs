@@ -189,6 +189,14 @@ test('the GAN theory panel shows the run\'s current V(D, G)', async () => {
   const readout = (await page.getByTestId('game-value').textContent()).trim().split(' ')[0];
   assert.equal((await page.locator('[data-testid=theory-value]').textContent()).trim(), readout);
   await shot(page, 'gan-theory');
+  // Another lesson from the menu: its theory panel starts folded (it was left open, with none
+  // of its formulas, when the page swap rebuilt the panel in place), and opens with its own.
+  await page.evaluate(() => { location.hash = '#/rbm'; });
+  await page.getByTestId('lesson-rbm').waitFor();
+  const theory = page.getByTestId('theory');
+  await waitFor(async () => !(await theory.evaluate((e) => e.open)));
+  await theory.locator('summary').click();
+  await waitFor(async () => (await theory.locator('.formulas math').count()) > 0);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
