@@ -209,7 +209,11 @@ pub fn sensitivity(
         .zip(h0.chunks_exact(code))
         .zip(&delta_sq)
         .map(|((h1, h0), d_sq)| {
-            let dh: f64 = h1.iter().zip(h0).map(|(a, b)| ((a - b) as f64).powi(2)).sum();
+            let dh: f64 = h1
+                .iter()
+                .zip(h0)
+                .map(|(a, b)| ((a - b) as f64).powi(2))
+                .sum();
             (dh / d_sq).sqrt()
         })
         .sum();

@@ -213,7 +213,11 @@ fn sensitivity_in_batches_is_the_digit_by_digit_definition() {
             let indices = &d.test[..57];
             let batched = sensitivity(&net, d, indices, 0.01, &mut Rng::new(8));
             let single = one_at_a_time(&net, indices, &mut Rng::new(8));
-            assert_eq!(batched.to_bits(), single.to_bits(), "{act:?}: {batched} vs {single}");
+            assert_eq!(
+                batched.to_bits(),
+                single.to_bits(),
+                "{act:?}: {batched} vs {single}"
+            );
         }
     }
     set_kernel(Kernel::Auto);
