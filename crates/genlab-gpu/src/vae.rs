@@ -252,12 +252,10 @@ struct TestPass {
     eps: Tensor,
     encoder: Ops,
     rest: Ops,
-    /// μ and log σ², −log p(x | z) and KL of each image of the pass.
-    enc: Tensor,
-    rec: Tensor,
-    kl: Tensor,
-    // The images and activations the ops are bound to.
-    _buffers: Vec<Tensor>,
+    /// What the pass writes; read back: μ and log σ² (`enc`), −log p(x | z) (`rec`), KL.
+    acts: Activations,
+    // The images (and a conditional net's input and labels) the ops are bound to.
+    _inputs: Vec<Tensor>,
 }
 
 impl GpuVae {
@@ -501,20 +499,9 @@ impl GpuVae {
                     eps: &eps,
                 };
                 let (encoder, rest) = forward(gpu, &uniform, &self.params, &split, &a);
-                let Activations {
-                    h1,
-                    enc,
-                    sigma,
-                    z,
-                    h3,
-                    logits,
-                    rec,
-                    kl,
-                    ..
-                } = a;
-                let mut buffers = vec![images, h1, sigma, z, h3, logits];
-                buffers.extend(enc_in);
-                buffers.extend(y);
+                let mut inputs = vec![images];
+                inputs.extend(enc_in);
+                inputs.extend(y);
                 TestPass {
                     rows: b,
                     uniform,
@@ -522,10 +509,8 @@ impl GpuVae {
                     eps,
                     encoder,
                     rest,
-                    enc,
-                    rec,
-                    kl,
-                    _buffers: buffers,
+                    acts: a,
+                    _inputs: inputs,
                 }
             })
             .collect();
@@ -641,9 +626,9 @@ impl GpuVae {
             });
         }
         let mut extra = vec![&self.sums];
-        extra.extend(passes.iter().map(|p| &p.enc));
+        extra.extend(passes.iter().map(|p| &p.acts.enc));
         if losses {
-            extra.extend(passes.iter().flat_map(|p| [&p.rec, &p.kl]));
+            extra.extend(passes.iter().flat_map(|p| [&p.acts.rec, &p.acts.kl]));
         }
         let read = crate::adam::read_run(gpu, &self.params, &self.adam, &extra);
         // Queued behind the copy: the next sums start from zero.
