@@ -242,6 +242,7 @@ impl ReadDevice for VaeOnGpu {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::max_abs_diff;
     use genlab_core::device::ComputePath;
     use genlab_core::lesson::LessonId;
     use genlab_core::protocol::{FromWorker, HistoryRow, LessonAnswer, LessonView, ToWorker};
@@ -367,15 +368,6 @@ mod tests {
         (pictures.pop().expect("pictures were made"), views_waited)
     }
 
-    /// Largest absolute difference of two pictures (or any two float arrays).
-    fn farthest(a: &[f32], b: &[f32]) -> f32 {
-        assert_eq!(a.len(), b.len());
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y).abs())
-            .fold(0.0f32, f32::max)
-    }
-
     /// The pictures of the VAE lesson training on the GPU are decoded there and follow each
     /// snapshot as an answer; at a pause they are the CPU run's pictures — the prior's grid
     /// (β = 1) and the grid spanning the codes (β = 0, from codes scored on the device), the
@@ -401,14 +393,14 @@ mod tests {
             let ((g, waited), (c, _)): ((VaeImages, _), _) = (run(Some(&gpu)), run(None));
             assert!(waited, "{query}: the GPU's views carry no pictures");
             let pixels = [
-                farthest(&g.grid.0, &c.grid.0),
-                farthest(&g.recon_out.0, &c.recon_out.0),
-                farthest(&g.samples.0, &c.samples.0),
-                farthest(&g.strip.0, &c.strip.0),
-                farthest(&g.at_alpha.0, &c.at_alpha.0),
+                max_abs_diff(&g.grid.0, &c.grid.0),
+                max_abs_diff(&g.recon_out.0, &c.recon_out.0),
+                max_abs_diff(&g.samples.0, &c.samples.0),
+                max_abs_diff(&g.strip.0, &c.strip.0),
+                max_abs_diff(&g.at_alpha.0, &c.at_alpha.0),
             ];
-            let axes =
-                farthest(&g.grid_z1.0, &c.grid_z1.0).max(farthest(&g.grid_z2.0, &c.grid_z2.0));
+            let axes = max_abs_diff(&g.grid_z1.0, &c.grid_z1.0)
+                .max(max_abs_diff(&g.grid_z2.0, &c.grid_z2.0));
             eprintln!("{query}: pixels {pixels:?}, axes {axes:e}");
             assert!(pixels.iter().all(|&d| d < 1e-4), "{query}: {pixels:?}");
             assert!(axes < 1e-4, "{query}: the grid's axes differ by {axes}");
@@ -439,11 +431,11 @@ mod tests {
         let ((g, waited), (c, _)): ((CvaeImages, _), _) = (run(Some(&gpu)), run(None));
         assert!(waited, "the GPU's views carry no pictures");
         let pixels = [
-            farthest(&g.grid.0, &c.grid.0),
-            farthest(&g.swap.0, &c.swap.0),
-            farthest(&g.per_class.0, &c.per_class.0),
-            farthest(&g.strip.0, &c.strip.0),
-            farthest(&g.at_alpha.0, &c.at_alpha.0),
+            max_abs_diff(&g.grid.0, &c.grid.0),
+            max_abs_diff(&g.swap.0, &c.swap.0),
+            max_abs_diff(&g.per_class.0, &c.per_class.0),
+            max_abs_diff(&g.strip.0, &c.strip.0),
+            max_abs_diff(&g.at_alpha.0, &c.at_alpha.0),
         ];
         eprintln!("CVAE pictures: {pixels:?}");
         assert!(pixels.iter().all(|&d| d < 1e-5), "{pixels:?}");
@@ -454,7 +446,7 @@ mod tests {
         assert_eq!(g.grid.0.len(), 15 * 15 * 784);
         // The arithmetic's four decodings stay on the CPU copy: the same to rounding.
         let (ga, ca) = (g.arithmetic.unwrap(), c.arithmetic.unwrap());
-        assert!(farthest(&ga.image.0, &ca.image.0) < 1e-4);
+        assert!(max_abs_diff(&ga.image.0, &ca.image.0) < 1e-4);
     }
 
     /// The likelihood switched to a Gaussian mid-run (a uniform write on the running twin):

@@ -344,6 +344,15 @@ pub(crate) mod testing {
         (0..n).map(|_| (2.0 * rng.uniform() - 1.0) as f32).collect()
     }
 
+    /// Largest |a − b| (pictures: a fraction of a pixel's range).
+    pub fn max_abs_diff(a: &[f32], b: &[f32]) -> f32 {
+        assert_eq!(a.len(), b.len());
+        a.iter()
+            .zip(b)
+            .map(|(x, y)| (x - y).abs())
+            .fold(0.0, f32::max)
+    }
+
     /// Largest |a − b| relative to max(1, |b|).
     pub fn max_rel_diff(a: &[f32], b: &[f32]) -> f32 {
         assert_eq!(a.len(), b.len());

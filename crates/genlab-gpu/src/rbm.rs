@@ -225,30 +225,15 @@ impl GpuRbm {
                     let source = include_str!("rbm_score.wgsl");
                     Box::new(Dispatch::new(gpu, source, entry, &all, groups_1d(rows)))
                 };
+                let mm = |a: &Tensor, out: &Tensor, shape, layout| -> Box<dyn Record> {
+                    Box::new(Matmul::new(gpu, a, &self.w, out, shape, layout, 1.0, 0.0))
+                };
                 let ops: Vec<Box<dyn Record>> = vec![
-                    Box::new(Matmul::new(
-                        gpu,
-                        &v,
-                        &self.w,
-                        &hidden,
-                        (rows, d, h),
-                        Layout::Plain,
-                        1.0,
-                        0.0,
-                    )),
+                    mm(&v, &hidden, (rows, d, h), Layout::Plain), // rows × H
                     Box::new(Elementwise::bias_act(gpu, &hidden, &self.c, Act::Identity)),
                     // The hidden input becomes p(h | v) here, beside F(v).
                     kernel("free_energy", &[&hidden, &v, &self.b, &free]),
-                    Box::new(Matmul::new(
-                        gpu,
-                        &hidden,
-                        &self.w,
-                        &pv,
-                        (rows, h, d),
-                        Layout::TransB,
-                        1.0,
-                        0.0,
-                    )),
+                    mm(&hidden, &pv, (rows, h, d), Layout::TransB), // rows × d
                     Box::new(Elementwise::bias_act(gpu, &pv, &self.b, Act::Sigmoid)),
                     kernel("squared_error", &[&v, &pv, &recon]),
                 ];
