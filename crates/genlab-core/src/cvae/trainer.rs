@@ -625,21 +625,22 @@ impl CvaeTrainer {
         }
     }
 
-    fn images(&self) -> CvaeImages {
-        let points = self.picture_points();
+    /// The pictures at `points`, decoded here.
+    fn images(&self, points: PicturePoints) -> CvaeImages {
         let decoded = std::array::from_fn(|g| self.decode(&points.z[g], &points.y[g]));
         points.into_images(decoded)
     }
 
-    /// The pictures decoded on the device the lesson trains on, as an answer to come; `None`
-    /// when it has no decoder (the view then carries them, decoded here). The latent
-    /// arithmetic's four decodings stay here.
-    fn images_later(&mut self) -> Option<AnswerLater> {
-        let points = self.picture_points();
+    /// The pictures at `points` decoded on the device the lesson trains on, as an answer to
+    /// come; the points back when it has no decoder (the view then carries them, decoded
+    /// here). The latent arithmetic's four decodings were made here with the points.
+    fn images_later(&mut self, points: PicturePoints) -> Result<AnswerLater, PicturePoints> {
         let (z, y) = (points.z.concat(), points.y.concat());
-        let decoding = self.device.device()?.decode(&z, &y)?;
+        let Some(decoding) = self.device.device().and_then(|d| d.decode(&z, &y)) else {
+            return Err(points);
+        };
         let counts = points.y.each_ref().map(|y| y.len() / CLASSES);
-        Some(pictures_later(decoding, counts, move |decoded| {
+        Ok(pictures_later(decoding, counts, move |decoded| {
             let images = decoded.map(|d| Box::new(points.into_images(d)));
             LessonAnswer::ConditionalVae(CvaeAnswer::Pictures(images))
         }))
@@ -664,9 +665,9 @@ impl CvaeTrainer {
         if due {
             self.images_key = Some(key);
             // On the GPU the pictures follow as an answer (`view_later`).
-            self.pictures_later = self.images_later();
-            if self.pictures_later.is_none() {
-                images = Some(self.images());
+            match self.images_later(self.picture_points()) {
+                Ok(later) => self.pictures_later = Some(later),
+                Err(points) => images = Some(self.images(points)),
             }
         }
         let l = self.latent();

@@ -583,19 +583,21 @@ impl VaeTrainer {
         }
     }
 
-    fn images(&self) -> VaeImages {
-        let points = self.picture_points();
+    /// The pictures at `points`, decoded here.
+    fn images(&self, points: PicturePoints) -> VaeImages {
         let decoded = points.z.each_ref().map(|z| self.decode(z));
         points.into_images(decoded)
     }
 
-    /// The pictures decoded on the device the lesson trains on, as an answer to come; `None`
-    /// when it has no decoder (the view then carries them, decoded here).
-    fn images_later(&mut self) -> Option<AnswerLater> {
-        let points = self.picture_points();
-        let decoding = self.device.device()?.decode(&points.z.concat(), &[])?;
+    /// The pictures at `points` decoded on the device the lesson trains on, as an answer to
+    /// come; the points back when it has no decoder (the view then carries them, decoded here).
+    fn images_later(&mut self, points: PicturePoints) -> Result<AnswerLater, PicturePoints> {
+        let all = points.z.concat();
+        let Some(decoding) = self.device.device().and_then(|d| d.decode(&all, &[])) else {
+            return Err(points);
+        };
         let counts = points.z.each_ref().map(|z| z.len() / LATENT);
-        Some(pictures_later(decoding, counts, move |decoded| {
+        Ok(pictures_later(decoding, counts, move |decoded| {
             let images = decoded.map(|d| Box::new(points.into_images(d)));
             LessonAnswer::Vae(VaeAnswer::Pictures(images))
         }))
@@ -621,9 +623,9 @@ impl VaeTrainer {
         if due {
             self.images_key = Some(key);
             // On the GPU the pictures follow as an answer (`view_later`).
-            self.pictures_later = self.images_later();
-            if self.pictures_later.is_none() {
-                images = Some(self.images());
+            match self.images_later(self.picture_points()) {
+                Ok(later) => self.pictures_later = Some(later),
+                Err(points) => images = Some(self.images(points)),
             }
         }
         let (a, b, at) = self.interpolation();
