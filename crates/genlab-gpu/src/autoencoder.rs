@@ -5,11 +5,19 @@
 //! `nn::Optimizer<f32>`: same parameters, same batch → the same step, to f32 rounding in another
 //! summation order. The denoising autoencoder's corruption is drawn by the lesson on the CPU
 //! (the input comes corrupted), so both paths see the same noise.
+//!
+//! The latent-shaping lesson's lanes are members too: a Gaussian code (μ, log σ²; the decoder
+//! reads z = μ + σ ε with the β-weighted KL, through `vae.wgsl`'s reparameterisation) and the
+//! WAE's pull of the batch's point codes towards prior samples (λ · MMD², `mmd_pull`), both
+//! given per step beside the batch.
 
+use genlab_core::autoencoder::latent::Latent;
 use genlab_core::autoencoder::model::{Act as AeAct, AeNet, Output};
 use genlab_core::autoencoder::penalty::{Penalty, PenaltyKind};
 use genlab_core::device::DeviceCopy;
 use genlab_core::nn::Optimizer;
+use genlab_core::transport::mmd::Kernel as MmdKernel;
+use genlab_core::wae::lane::MmdPull;
 
 use crate::adam::Adam;
 use crate::elementwise::{Act, Elementwise};
@@ -26,7 +34,8 @@ struct Params {
     inv_b: f32,
     lambda: f32,
     penalty: u32,
-    pad: u32,
+    /// `mmd_pull`'s kernel scale (γ or C); 0 elsewhere.
+    scale: f32,
 }
 
 fn act(a: AeAct) -> Act {
@@ -85,6 +94,29 @@ impl Kernel {
         self.params.lambda = penalty.lambda as f32;
         gpu.write_uniform(&self.uniform, &self.params);
     }
+
+    fn set_pull(&mut self, gpu: &Gpu, pull: MmdPull) {
+        (self.params.mode, self.params.scale) = pull_mode(pull.kernel);
+        self.params.lambda = pull.lambda as f32;
+        gpu.write_uniform(&self.uniform, &self.params);
+    }
+}
+
+/// `mmd_pull`'s mode and scale for a kernel.
+fn pull_mode(kernel: MmdKernel) -> (u32, f32) {
+    match kernel {
+        MmdKernel::Rbf { sigma } => (0, (1.0 / (2.0 * sigma * sigma)) as f32),
+        MmdKernel::Imq { c } => (1, c as f32),
+    }
+}
+
+/// A Gaussian code's buffers beside the layers: ε (written per step), σ, the sample z the
+/// decoder reads, ∂L/∂z, and `vae.wgsl`'s uniform (β for the KL term).
+struct GaussianCode {
+    eps: Tensor,
+    uniform: wgpu::Buffer,
+    values: crate::vae::Params,
+    _buffers: Vec<Tensor>,
 }
 
 impl Record for Kernel {
@@ -102,6 +134,8 @@ enum Op {
         kernel: Kernel,
         contractive_only: bool,
     },
+    /// The WAE's pull; its kernel reads λ and the MMD's kernel from its own uniform.
+    Pull(Kernel),
 }
 
 pub struct GpuAutoencoder {
@@ -112,9 +146,13 @@ pub struct GpuAutoencoder {
     /// digits it is scored against: write them with [`GpuAutoencoder::step`].
     pub input: Tensor,
     pub clean: Tensor,
-    /// The code of the last batch (B × code).
+    /// The encoder's output for the last batch: the code (B × code), or a Gaussian code's μ
+    /// and log σ² (B × 2·code).
     pub code: Tensor,
     penalty: Penalty,
+    gaussian: Option<GaussianCode>,
+    /// The prior samples the WAE's pull compares the codes with (B × code), written per step.
+    prior: Option<Tensor>,
     ops: Vec<Op>,
     adam: Vec<Adam>,
     // Activations and gradients the ops are bound to.
@@ -131,11 +169,26 @@ impl GpuAutoencoder {
         opt: &Optimizer<f32>,
         batch: usize,
     ) -> GpuAutoencoder {
-        assert_eq!(
-            net.shape.latent,
-            genlab_core::autoencoder::latent::Latent::Point,
-            "a point code (the VAE's Gaussian code has its own twin, GpuVae)"
+        Self::shaping(gpu, net, penalty, None, opt, batch)
+    }
+
+    /// [`GpuAutoencoder::new`] for a lane of the latent-shaping lesson: a Gaussian code (its
+    /// penalty the β-weighted KL, ε given per step), or a point code pulled towards prior
+    /// samples (given per step) by `pull`.
+    pub fn shaping(
+        gpu: &Gpu,
+        net: &AeNet<f32>,
+        penalty: Penalty,
+        pull: Option<MmdPull>,
+        opt: &Optimizer<f32>,
+        batch: usize,
+    ) -> GpuAutoencoder {
+        let is_gaussian = net.shape.latent == Latent::Gaussian;
+        assert!(
+            !(is_gaussian && pull.is_some()),
+            "the pull acts on a point code"
         );
+        assert_eq!(net.shape.condition, 0, "no condition beside the code");
         let layers = net.layers();
         let (n, c) = (layers.len(), net.code_layer());
         // The parameter blocks by offset: a tied decoder layer has only its bias.
@@ -180,7 +233,16 @@ impl GpuAutoencoder {
         let d: Vec<Tensor> = layers[..n - 1].iter().map(|l| t(b * l.n_out)).collect();
         let code = layers[c].n_out;
         let (q, r) = (t(code), t(code));
-        let act_of = |i: usize| if i == 0 { &input } else { &acts[i - 1] };
+        // A Gaussian code: ε, σ, z and ∂L/∂z (B × z's width), KL per image.
+        let z_width = net.shape.code;
+        let [eps, sigma, z, d_z] = [(); 4].map(|_| t(if is_gaussian { b * z_width } else { 0 }));
+        let kl = t(if is_gaussian { b } else { 0 });
+        let prior = t(if pull.is_some() { b * code } else { 0 });
+        let act_of = |i: usize| match i {
+            0 => &input,
+            i if is_gaussian && i == c + 1 => &z,
+            i => &acts[i - 1],
+        };
         let d_of = |i: usize| if i == n - 1 { &acts[n - 1] } else { &d[i] };
         let inv_b = 1.0 / b as f32;
         let uniform = |n: usize, cols: usize, rows: usize, mode: u32| Params {
@@ -191,10 +253,22 @@ impl GpuAutoencoder {
             inv_b,
             lambda: penalty.lambda as f32,
             penalty: penalty_mode(penalty.kind),
-            pad: 0,
+            scale: 0.0,
         };
         let code_layer = layers[c];
         let code_mode = act_mode(code_layer.act);
+        let vae_values =
+            crate::vae::Params::new(b, z_width, penalty.kl_weight() as f32, net.shape.output);
+        let vae_uniform = gpu.uniform(&vae_values);
+        let vae_kernel = |entry: &str, buffers: &[&Tensor]| -> Op {
+            Op::Always(Box::new(crate::vae::kernel(
+                gpu,
+                entry,
+                &vae_uniform,
+                buffers,
+                b,
+            )))
+        };
         let mm = |a: &Tensor, w: &Tensor, out: &Tensor, shape, layout, beta| -> Op {
             Op::Always(Box::new(Matmul::new(
                 gpu, a, w, out, shape, layout, 1.0, beta,
@@ -226,6 +300,9 @@ impl GpuAutoencoder {
                 &params[block(l.b)],
                 a,
             ))));
+            if is_gaussian && i == c {
+                ops.push(vae_kernel("reparam", &[&acts[c], &eps, &sigma, &z, &kl]));
+            }
         }
         let (out_mode, inv_var) = match net.shape.output {
             Output::Bernoulli => (0, 0.0),
@@ -249,6 +326,23 @@ impl GpuAutoencoder {
         for i in (0..n).rev() {
             let l = layers[i];
             let (x, dy) = (act_of(i), d_of(i));
+            if i == c && is_gaussian {
+                // ∂L/∂z through the sample and the β-weighted KL to ∂L/∂(μ, log σ²).
+                ops.push(vae_kernel(
+                    "latent_backward",
+                    &[&acts[c], &eps, &sigma, &d_z, dy],
+                ));
+            }
+            if i == c && pull.is_some() {
+                let mut kernel = Kernel::new(
+                    gpu,
+                    "mmd_pull",
+                    uniform(b * code, code, b, 0),
+                    &[dy, &acts[c], &prior],
+                );
+                kernel.set_pull(gpu, pull.expect("a pull"));
+                ops.push(Op::Pull(kernel));
+            }
             if i == c {
                 let w = &params[block(l.w)];
                 ops.push(Op::Contractive(Box::new(Kernel::new(
@@ -309,8 +403,13 @@ impl GpuAutoencoder {
             if i > 0 {
                 let w = &params[wb];
                 let layout = if l.transposed { Plain } else { TransB };
-                ops.push(mm(dy, w, &d[i - 1], (b, l.n_out, l.n_in), layout, 0.0));
-                // B × n_in
+                // The decoder's first layer sends its gradient to z, for a Gaussian code.
+                let d_in = if is_gaussian && i == c + 1 {
+                    &d_z
+                } else {
+                    &d[i - 1]
+                };
+                ops.push(mm(dy, w, d_in, (b, l.n_out, l.n_in), layout, 0.0)); // B × n_in
             }
         }
         let code_tensor = Tensor {
@@ -328,6 +427,13 @@ impl GpuAutoencoder {
             clean,
             code: code_tensor,
             penalty,
+            gaussian: is_gaussian.then(|| GaussianCode {
+                eps,
+                uniform: vae_uniform,
+                values: vae_values,
+                _buffers: vec![sigma, z, d_z, kl],
+            }),
+            prior: pull.is_some().then_some(prior),
             ops,
             adam,
             _buffers: buffers,
@@ -339,6 +445,25 @@ impl GpuAutoencoder {
     pub fn step(&mut self, gpu: &Gpu, input: &[f32], clean: &[f32], lr: f64) {
         self.input.write(gpu, input);
         self.clean.write(gpu, clean);
+        self.run_step(gpu, lr);
+    }
+
+    /// [`GpuAutoencoder::step`] for a latent-shaping lane, the batch its own clean digits:
+    /// `eps` (B × code) a Gaussian code's noise, `prior` (B × code) the samples the pull
+    /// compares the codes with; each ignored where the lane has none.
+    pub fn step_shaping(&mut self, gpu: &Gpu, x: &[f32], eps: &[f32], prior: &[f32], lr: f64) {
+        self.input.write(gpu, x);
+        self.clean.write(gpu, x);
+        if let Some(g) = &self.gaussian {
+            g.eps.write(gpu, eps);
+        }
+        if let Some(p) = &self.prior {
+            p.write(gpu, prior);
+        }
+        self.run_step(gpu, lr);
+    }
+
+    fn run_step(&mut self, gpu: &Gpu, lr: f64) {
         for adam in &mut self.adam {
             adam.prepare(gpu, lr);
         }
@@ -357,6 +482,7 @@ impl GpuAutoencoder {
                             kernel.record(pass)
                         }
                     }
+                    Op::Pull(kernel) => kernel.record(pass),
                 }
             }
             for adam in &self.adam {
@@ -371,6 +497,19 @@ impl GpuAutoencoder {
         for op in &mut self.ops {
             if let Op::Penalised { kernel, .. } = op {
                 kernel.set_penalty(gpu, penalty);
+            }
+        }
+        if let Some(g) = &mut self.gaussian {
+            g.values.set_beta(penalty.kl_weight() as f32);
+            gpu.write_uniform(&g.uniform, &g.values);
+        }
+    }
+
+    /// The pull's λ and kernel from the next step on (a lane built without one has none).
+    pub fn set_pull(&mut self, gpu: &Gpu, pull: MmdPull) {
+        for op in &mut self.ops {
+            if let Op::Pull(kernel) = op {
+                kernel.set_pull(gpu, pull);
             }
         }
     }
@@ -389,7 +528,7 @@ impl GpuAutoencoder {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{gpu, max_rel_diff};
+    use crate::testing::{gpu, max_abs_diff, max_rel_diff};
     use genlab_core::autoencoder::model::{AeShape, Workspace};
     use genlab_core::autoencoder::settings::CodePenalty;
     use genlab_core::nn::OptimizerKind;
@@ -482,6 +621,146 @@ mod tests {
             "worst over the family: codes {:e}, parameters {:e}",
             worst.0, worst.1
         );
+    }
+
+    /// `mmd_pull` alone against its twin, the transport lesson's `unbiased_with_gradient` in
+    /// f64: λ ∂MMD²/∂zᵢ added to what the buffer held, both kernels, 2-D and 3-D codes, odd
+    /// batches. Measured on lavapipe: within 1.2e-7 relative to the largest entry.
+    #[test]
+    fn the_mmd_pull_is_its_cpu_twin() {
+        use genlab_core::transport::mmd::unbiased_with_gradient;
+        let gpu = gpu();
+        let mut rng = Rng::new(8);
+        for (n, dim) in [(5, 2), (17, 2), (9, 3)] {
+            for kernel in [MmdKernel::Rbf { sigma: 0.8 }, MmdKernel::Imq { c: 3.0 }] {
+                let pull = MmdPull {
+                    lambda: 7.0,
+                    kernel,
+                };
+                let points = |rng: &mut Rng, shift: f64| -> Vec<Vec<f64>> {
+                    (0..n)
+                        .map(|_| (0..dim).map(|_| rng.normal() + shift).collect())
+                        .collect()
+                };
+                let (codes, prior) = (points(&mut rng, 0.6), points(&mut rng, 0.0));
+                let before: Vec<f32> = (0..n * dim).map(|_| rng.normal() as f32).collect();
+                let flat = |v: &[Vec<f64>]| -> Vec<f32> {
+                    v.iter().flatten().map(|&x| x as f32).collect()
+                };
+                let d = Tensor::from_slice(gpu, &before);
+                let (z, p) = (
+                    Tensor::from_slice(gpu, &flat(&codes)),
+                    Tensor::from_slice(gpu, &flat(&prior)),
+                );
+                let params = Params {
+                    n: (n * dim) as u32,
+                    cols: dim as u32,
+                    rows: n as u32,
+                    mode: 0,
+                    inv_b: 0.0,
+                    lambda: 0.0,
+                    penalty: 0,
+                    scale: 0.0,
+                };
+                let mut k = Kernel::new(gpu, "mmd_pull", params, &[&d, &z, &p]);
+                k.set_pull(gpu, pull);
+                gpu.run(|pass| k.record(pass));
+                let (_, grad) = unbiased_with_gradient(&codes, &prior, kernel).unwrap();
+                let want: Vec<f32> = before
+                    .iter()
+                    .zip(grad.iter().flatten())
+                    .map(|(&b, &g)| (b as f64 + pull.lambda * g) as f32)
+                    .collect();
+                let got = d.read_blocking(gpu);
+                let scale = want.iter().fold(0.0f32, |m, w| m.max(w.abs()));
+                let diff = max_abs_diff(&got, &want) / scale;
+                eprintln!("n {n}, dim {dim}, {kernel:?}: {diff:e}");
+                assert!(diff < 1e-5, "n {n}, dim {dim}, {kernel:?}: {diff}");
+            }
+        }
+    }
+
+    /// The latent-shaping lesson's lanes (784 − H − 2 − H − 784 at a smaller H and odd batch):
+    /// the VAE's Gaussian code with ε per step and β switched mid-run, the WAE's point code
+    /// pulled towards prior samples under both kernels with λ switched mid-run, and the plain
+    /// code — each step as the CPU model's `forward_loss_noisy` + `backward_adding` (the pull
+    /// from `unbiased_with_gradient`) + Adam. Measured on lavapipe at lr 1e-3: parameters to
+    /// 9.1e-7 (KL), 2.5e-5 (MMD: one output weight whose first gradient is 3e-7, which Adam's
+    /// first step divides by its own size); the pull with the wrong sign: 2.0e-3 after one step.
+    #[test]
+    fn the_shaping_lanes_step_as_the_cpu_model() {
+        use genlab_core::transport::mmd::unbiased_with_gradient;
+        use genlab_core::wae::lane::{shape, Shaping};
+        let gpu = gpu();
+        let (b, hidden) = (9, 13);
+        let rbf = MmdKernel::Rbf { sigma: 0.7 };
+        let imq = MmdKernel::Imq { c: 2.0 };
+        for (shaping, kernels) in [
+            (Shaping::Kl, vec![None, None]),
+            (Shaping::Mmd, vec![Some(rbf), Some(imq)]),
+            (Shaping::None, vec![None, None]),
+        ] {
+            let mut rng = Rng::new(21);
+            let mut net = AeNet::<f32>::new(shape(hidden, shaping), &mut rng);
+            for p in net.params.iter_mut() {
+                *p += 0.05 * rng.normal() as f32;
+            }
+            let mut opt = Optimizer::<f32>::new(OptimizerKind::Adam, net.n_params(), 0.9);
+            opt.eps = 1e-7;
+            let pulls: Vec<Option<MmdPull>> = kernels
+                .iter()
+                .zip([300.0, 50.0])
+                .map(|(k, lambda)| k.map(|kernel| MmdPull { lambda, kernel }))
+                .collect();
+            let penalties = [1.0, 0.25].map(|beta| match shaping {
+                Shaping::Kl => Penalty {
+                    kind: PenaltyKind::Kl,
+                    lambda: beta,
+                },
+                _ => Penalty::NONE,
+            });
+            let mut g = GpuAutoencoder::shaping(gpu, &net, penalties[0], pulls[0], &opt, b);
+            let (mut ws, mut grad) = (Workspace::default(), vec![0.0f32; net.n_params()]);
+            let mut worst = 0.0f32;
+            for step in 0..4 {
+                let (penalty, pull) = (penalties[step / 2], pulls[step / 2]);
+                if step == 2 {
+                    g.set_penalty(gpu, penalty);
+                    if let Some(pull) = pull {
+                        g.set_pull(gpu, pull);
+                    }
+                }
+                let x: Vec<f32> = (0..b * 784).map(|_| rng.uniform() as f32).collect();
+                let eps: Vec<f32> = (0..b * 2).map(|_| rng.normal() as f32).collect();
+                let prior: Vec<f32> = (0..b * 2).map(|_| rng.normal() as f32).collect();
+                let cpu_eps: &[f32] = if shaping == Shaping::Kl { &eps } else { &[] };
+                net.forward_loss_noisy(&x, &x, cpu_eps, b, &penalty, &mut ws);
+                let code_grad: Vec<f32> = match pull {
+                    Some(pull) => {
+                        let rows = |v: &[f32]| -> Vec<Vec<f64>> {
+                            v.chunks_exact(2)
+                                .map(|c| vec![c[0] as f64, c[1] as f64])
+                                .collect()
+                        };
+                        let codes = rows(ws.code(&net));
+                        let (_, d) = unbiased_with_gradient(&codes, &rows(&prior), pull.kernel)
+                            .expect("a valid kernel");
+                        d.iter()
+                            .flatten()
+                            .map(|g| (pull.lambda * g) as f32)
+                            .collect()
+                    }
+                    None => vec![],
+                };
+                net.backward_adding(&x, &penalty, &code_grad, &mut ws, &mut grad);
+                opt.step(&mut net.params, &grad, 1e-3);
+                g.step_shaping(gpu, &x, &eps, &prior, 1e-3);
+                let copy = pollster::block_on(g.read(gpu)).unwrap();
+                worst = worst.max(max_abs_diff(&copy.params, &net.params));
+            }
+            eprintln!("{shaping:?}: parameters within {worst:e}");
+            assert!(worst < 1e-4, "{shaping:?}: parameters differ by {worst}");
+        }
     }
 
     /// The lesson's own sizes — 784 pixels, two hidden layers, code 32, a batch of 64 — for the

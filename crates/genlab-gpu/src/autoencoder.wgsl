@@ -13,7 +13,7 @@ struct Params {
     inv_b: f32,   // 1 / batch: the losses are batch means
     lambda: f32,  // the penalty's weight
     penalty: u32, // 0 none, 1 sparse, 2 contractive
-    pad: u32,
+    scale: f32,   // mmd_pull: the kernel's scale, γ = 1/2σ² (RBF) or C (inverse multiquadric)
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -129,4 +129,48 @@ fn contractive_weights(@builtin(global_invocation_id) id: vec3<u32>, @builtin(nu
         return;
     }
     s1[i] = s1[i] + 2.0 * params.lambda * params.inv_b * s2[i] * s3[i % params.cols];
+}
+
+// The MMD kernel's slope in d² = |z − z′|²: mode 0 the RBF exp(−γ d²), 1 the inverse
+// multiquadric C / (C + d²).
+fn kernel_slope(d2: f32) -> f32 {
+    if (params.mode == 0u) {
+        return -params.scale * exp(-params.scale * d2);
+    }
+    let denom = params.scale + d2;
+    return -params.scale / (denom * denom);
+}
+
+// One thread per code value (i, k). s1 ∂L/∂h (B × code, from the decoder) += λ ∂MMD²/∂zᵢₖ, the
+// WAE's pull of the batch's codes s2 (B × code) towards as many prior samples s3 (B × code):
+// ∂/∂zᵢ = 2/(n(n−1)) Σ_{j≠i} k′ · 2(zᵢ − zⱼ) − 2/n² Σⱼ k′(zᵢ, pⱼ) · 2(zᵢ − pⱼ), k′ the slope in
+// d² (the twin: genlab_core::transport::mmd::unbiased_with_gradient). `rows` = n, `cols` the
+// code's width.
+@compute @workgroup_size(256)
+fn mmd_pull(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i >= params.n) {
+        return;
+    }
+    let c = params.cols;
+    let row = i / c;
+    let k = i % c;
+    var within = 0.0;
+    var across = 0.0;
+    for (var j = 0u; j < params.rows; j = j + 1u) {
+        var d2_code = 0.0;
+        var d2_prior = 0.0;
+        for (var m = 0u; m < c; m = m + 1u) {
+            let t = s2[row * c + m] - s2[j * c + m];
+            let u = s2[row * c + m] - s3[j * c + m];
+            d2_code = d2_code + t * t;
+            d2_prior = d2_prior + u * u;
+        }
+        if (j != row) {
+            within = within + kernel_slope(d2_code) * 2.0 * (s2[i] - s2[j * c + k]);
+        }
+        across = across + kernel_slope(d2_prior) * 2.0 * (s2[i] - s3[j * c + k]);
+    }
+    let n = f32(params.rows);
+    s1[i] = s1[i] + params.lambda * (2.0 / (n * (n - 1.0)) * within - 2.0 / (n * n) * across);
 }

@@ -52,6 +52,10 @@ impl Params {
         values
     }
 
+    pub(crate) fn set_beta(&mut self, beta: f32) {
+        self.beta = beta;
+    }
+
     fn set_output(&mut self, output: Output) {
         (self.gaussian, self.inv_var, self.log_norm) = match output {
             Output::Gaussian { sigma } => (

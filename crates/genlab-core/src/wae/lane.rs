@@ -38,6 +38,14 @@ pub struct Knobs {
     pub disc_steps: u32,
 }
 
+/// The WAE's pull on a lane's point codes: λ · MMD²(the batch's codes, as many prior samples)
+/// under `kernel`, added to the reconstruction loss.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MmdPull {
+    pub lambda: f64,
+    pub kernel: Kernel,
+}
+
 /// What one step of a lane measured on its batch.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LaneLoss {
