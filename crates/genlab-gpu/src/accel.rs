@@ -8,7 +8,7 @@ use genlab_core::autoencoder::model::{AeNet, Output};
 use genlab_core::autoencoder::penalty::Penalty;
 use genlab_core::device::{
     Accelerator, AutoencoderDevice, DeviceFault, DevicePictures, DeviceRead, RbmDevice, ReadDevice,
-    VaeDevice,
+    ShapingDevice, VaeDevice,
 };
 use genlab_core::msg;
 use genlab_core::msg::Msg;
@@ -17,6 +17,7 @@ use genlab_core::rng::CounterRng;
 use genlab_core::vae::data::PIXELS;
 use genlab_core::vae::posterior::BatchLikelihood;
 use genlab_core::vae::VaeNet;
+use genlab_core::wae::lane::MmdPull;
 
 use crate::autoencoder::GpuAutoencoder;
 use crate::rbm::GpuRbm;
@@ -122,6 +123,20 @@ impl Accelerator for GpuAccelerator {
         })
     }
 
+    fn shaping_lane(
+        &self,
+        net: &AeNet<f32>,
+        penalty: Penalty,
+        pull: Option<MmdPull>,
+        opt: &Optimizer<f32>,
+        batch: usize,
+    ) -> Option<Box<dyn ShapingDevice>> {
+        Some(Box::new(ShapingOnGpu {
+            ae: GpuAutoencoder::shaping(&self.gpu, net, penalty, pull, opt, batch),
+            gpu: self.gpu.clone(),
+        }))
+    }
+
     /// The decoder pass of a 2-D latent; a lost device leaves the grid to the CPU.
     fn vae_likelihood(
         &self,
@@ -151,7 +166,32 @@ impl AutoencoderDevice for AutoencoderOnGpu {
     }
 }
 
+/// A latent-shaping lane (#/wae) on the GPU: the family's twin with its Gaussian code or pull.
+struct ShapingOnGpu {
+    gpu: Rc<Gpu>,
+    ae: GpuAutoencoder,
+}
+
+impl ShapingDevice for ShapingOnGpu {
+    fn step(&mut self, x: &[f32], eps: &[f32], prior: &[f32], lr: f64) {
+        self.ae.step_shaping(&self.gpu, x, eps, prior, lr);
+    }
+
+    fn set_knobs(&mut self, penalty: Penalty, pull: Option<MmdPull>) {
+        self.ae.set_penalty(&self.gpu, penalty);
+        if let Some(pull) = pull {
+            self.ae.set_pull(&self.gpu, pull);
+        }
+    }
+}
+
 impl ReadDevice for AutoencoderOnGpu {
+    fn read(&self) -> DeviceRead {
+        fault(self.ae.read(&self.gpu))
+    }
+}
+
+impl ReadDevice for ShapingOnGpu {
     fn read(&self) -> DeviceRead {
         fault(self.ae.read(&self.gpu))
     }

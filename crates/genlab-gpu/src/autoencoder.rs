@@ -683,14 +683,13 @@ mod tests {
     /// The latent-shaping lesson's lanes (784 − H − 2 − H − 784 at a smaller H and odd batch):
     /// the VAE's Gaussian code with ε per step and β switched mid-run, the WAE's point code
     /// pulled towards prior samples under both kernels with λ switched mid-run, and the plain
-    /// code — each step as the CPU model's `forward_loss_noisy` + `backward_adding` (the pull
-    /// from `unbiased_with_gradient`) + Adam. Measured on lavapipe at lr 1e-3: parameters to
+    /// code — each step as the CPU lane's reconstruction phase (the pull from the transport
+    /// lesson's `unbiased_with_gradient`). Measured on lavapipe at lr 1e-3: parameters to
     /// 9.1e-7 (KL), 2.5e-5 (MMD: one output weight whose first gradient is 3e-7, which Adam's
     /// first step divides by its own size); the pull with the wrong sign: 2.0e-3 after one step.
     #[test]
     fn the_shaping_lanes_step_as_the_cpu_model() {
-        use genlab_core::transport::mmd::unbiased_with_gradient;
-        use genlab_core::wae::lane::{shape, Shaping};
+        use genlab_core::wae::lane::{reconstruction_phase, shape, Shaping};
         let gpu = gpu();
         let (b, hidden) = (9, 13);
         let rbf = MmdKernel::Rbf { sigma: 0.7 };
@@ -733,27 +732,16 @@ mod tests {
                 let x: Vec<f32> = (0..b * 784).map(|_| rng.uniform() as f32).collect();
                 let eps: Vec<f32> = (0..b * 2).map(|_| rng.normal() as f32).collect();
                 let prior: Vec<f32> = (0..b * 2).map(|_| rng.normal() as f32).collect();
-                let cpu_eps: &[f32] = if shaping == Shaping::Kl { &eps } else { &[] };
-                net.forward_loss_noisy(&x, &x, cpu_eps, b, &penalty, &mut ws);
-                let code_grad: Vec<f32> = match pull {
-                    Some(pull) => {
-                        let rows = |v: &[f32]| -> Vec<Vec<f64>> {
-                            v.chunks_exact(2)
-                                .map(|c| vec![c[0] as f64, c[1] as f64])
-                                .collect()
-                        };
-                        let codes = rows(ws.code(&net));
-                        let (_, d) = unbiased_with_gradient(&codes, &rows(&prior), pull.kernel)
-                            .expect("a valid kernel");
-                        d.iter()
-                            .flatten()
-                            .map(|g| (pull.lambda * g) as f32)
-                            .collect()
-                    }
-                    None => vec![],
-                };
-                net.backward_adding(&x, &penalty, &code_grad, &mut ws, &mut grad);
-                opt.step(&mut net.params, &grad, 1e-3);
+                reconstruction_phase(
+                    &mut net,
+                    &mut opt,
+                    (&mut ws, &mut grad),
+                    (&x, &eps, &prior),
+                    penalty,
+                    pull,
+                    1e-3,
+                )
+                .expect("a valid kernel");
                 g.step_shaping(gpu, &x, &eps, &prior, 1e-3);
                 let copy = pollster::block_on(g.read(gpu)).unwrap();
                 worst = worst.max(max_abs_diff(&copy.params, &net.params));

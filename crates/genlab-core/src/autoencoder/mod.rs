@@ -13,7 +13,7 @@ mod fixtures;
 pub mod lane;
 pub mod latent;
 pub mod model;
-mod on_device;
+pub(crate) mod on_device;
 pub mod pca;
 pub mod penalty;
 pub mod settings;

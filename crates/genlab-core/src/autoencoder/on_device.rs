@@ -8,34 +8,37 @@ use crate::rng::Rng;
 pub(super) struct LaneDevices(pub Vec<Box<dyn AutoencoderDevice>>);
 
 impl ReadDevice for LaneDevices {
-    /// The lanes' copies one after another: parameters, then Adam's moments, concatenated in
-    /// lane order (each lane's step count is the same: they step together).
     fn read(&self) -> DeviceRead {
-        let reads: Vec<DeviceRead> = self.0.iter().map(|d| d.read()).collect();
-        Box::pin(async move {
-            let mut all = DeviceCopy {
-                params: vec![],
-                m: vec![],
-                v: vec![],
-                t: 0,
-                extra: vec![],
-                sums: vec![],
-                scores: None,
-            };
-            for read in reads {
-                let copy = read.await?;
-                all.params.extend(copy.params);
-                all.m.extend(copy.m);
-                all.v.extend(copy.v);
-                all.t = copy.t;
-            }
-            Ok(all)
-        })
+        read_lanes(self.0.iter().map(|d| d.read()).collect())
     }
 }
 
+/// The lanes' copies one after another: parameters, then Adam's moments, concatenated in
+/// lane order (each lane's step count is the same: they step together).
+pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
+    Box::pin(async move {
+        let mut all = DeviceCopy {
+            params: vec![],
+            m: vec![],
+            v: vec![],
+            t: 0,
+            extra: vec![],
+            sums: vec![],
+            scores: None,
+        };
+        for read in reads {
+            let copy = read.await?;
+            all.params.extend(copy.params);
+            all.m.extend(copy.m);
+            all.v.extend(copy.v);
+            all.t = copy.t;
+        }
+        Ok(all)
+    })
+}
+
 /// One lane's part of a [`LaneDevices`] copy.
-pub(super) struct LaneCopy {
+pub(crate) struct LaneCopy {
     pub params: Vec<f32>,
     pub m: Vec<f32>,
     pub v: Vec<f32>,
@@ -43,7 +46,7 @@ pub(super) struct LaneCopy {
 
 /// Cuts a concatenated copy into the lanes' parts, `sizes` parameters each; `None` if the
 /// copy does not hold exactly that many values.
-pub(super) fn split(copy: DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy>> {
+pub(crate) fn split(copy: DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy>> {
     let total: usize = sizes.iter().sum();
     if [copy.params.len(), copy.m.len(), copy.v.len()] != [total; 3] {
         return None;

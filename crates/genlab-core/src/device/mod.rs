@@ -21,6 +21,7 @@ use crate::protocol::LessonAnswer;
 use crate::rng::CounterRng;
 use crate::vae::posterior::BatchLikelihood;
 use crate::vae::VaeNet;
+use crate::wae::lane::MmdPull;
 
 /// A read from the device, awaited by the host outside every borrow of the session.
 pub type DeviceRead = Pin<Box<dyn Future<Output = Result<DeviceCopy, DeviceFault>>>>;
@@ -126,6 +127,20 @@ pub trait Accelerator {
         opt: &Optimizer<f32>,
         batch: usize,
     ) -> Box<dyn AutoencoderDevice>;
+    /// A latent-shaping lane's twin (#/wae): `net` with `penalty` (the VAE's β·KL for a Gaussian
+    /// code, else none) and, for a point code, the WAE's `pull` towards prior samples, starting
+    /// from Adam's state in `opt`, for batches of `batch`. `None`: the device has no such twin,
+    /// and the lane trains on the CPU.
+    fn shaping_lane(
+        &self,
+        _net: &AeNet<f32>,
+        _penalty: Penalty,
+        _pull: Option<MmdPull>,
+        _opt: &Optimizer<f32>,
+        _batch: usize,
+    ) -> Option<Box<dyn ShapingDevice>> {
+        None
+    }
     /// `net`'s decoder as a batch likelihood log p(x|z) of image `x` (with one-hot `label` for a
     /// conditional net) at 2-D latent points, for the exact posterior's grid. The parameters
     /// are copied now: training steps queued later do not reach it. `None`: the device has no
@@ -153,6 +168,18 @@ pub trait AutoencoderDevice: ReadDevice {
     fn step(&mut self, input: &[f32], clean: &[f32], lr: f64);
     /// The regulariser on the code (kind and λ) from the next step on.
     fn set_penalty(&mut self, penalty: Penalty);
+}
+
+/// A latent-shaping lane's Adam step on a device (`crate::wae::lane::ShapingLane` without its
+/// discriminator is the CPU twin). Steps are queued, never awaited; `read` gives the parameters
+/// in `AeNet`'s layout and Adam's state.
+pub trait ShapingDevice: ReadDevice {
+    /// One step on the batch `x` (B × input, reconstructed against itself): `eps` (B × code)
+    /// a Gaussian code's noise, `prior` (B × code) the samples the pull compares the codes
+    /// with — each ignored where the lane has none.
+    fn step(&mut self, x: &[f32], eps: &[f32], prior: &[f32], lr: f64);
+    /// The KL weight and the pull's λ and kernel from the next step on.
+    fn set_knobs(&mut self, penalty: Penalty, pull: Option<MmdPull>);
 }
 
 /// A binary RBM's CD-k / PCD-k update on a device (`crate::rbm::batched::BatchRbm` is the

@@ -125,6 +125,75 @@ impl Accelerator for FakeAccelerator {
             d_params: vec![0.0; net.n_params()],
         })
     }
+    fn shaping_lane(
+        &self,
+        net: &AeNet<f32>,
+        penalty: Penalty,
+        pull: Option<crate::wae::lane::MmdPull>,
+        opt: &Optimizer<f32>,
+        batch: usize,
+    ) -> Option<Box<dyn ShapingDevice>> {
+        assert!(batch <= self.0.max_batch.get().unwrap_or(usize::MAX));
+        Some(Box::new(ShapingTwin {
+            control: self.0.clone(),
+            net: net.clone(),
+            opt: opt.clone(),
+            penalty,
+            pull,
+            ws: Default::default(),
+            grad: vec![0.0; net.n_params()],
+        }))
+    }
+}
+
+/// A latent-shaping lane's twin that runs the CPU lane's own reconstruction phase.
+struct ShapingTwin {
+    control: Rc<Control>,
+    net: AeNet<f32>,
+    opt: Optimizer<f32>,
+    penalty: Penalty,
+    pull: Option<crate::wae::lane::MmdPull>,
+    ws: crate::autoencoder::model::Workspace<f32>,
+    grad: Vec<f32>,
+}
+
+impl ShapingDevice for ShapingTwin {
+    fn step(&mut self, x: &[f32], eps: &[f32], prior: &[f32], lr: f64) {
+        crate::wae::lane::reconstruction_phase(
+            &mut self.net,
+            &mut self.opt,
+            (&mut self.ws, &mut self.grad),
+            (x, eps, prior),
+            self.penalty,
+            self.pull,
+            lr,
+        )
+        .expect("a valid kernel");
+    }
+    fn set_knobs(&mut self, penalty: Penalty, pull: Option<crate::wae::lane::MmdPull>) {
+        self.penalty = penalty;
+        self.pull = pull;
+    }
+}
+
+impl ReadDevice for ShapingTwin {
+    /// Its parameters poisoned at the read `poison_at` names.
+    fn read(&self) -> DeviceRead {
+        let (m, v, t) = self.opt.moments();
+        let mut params = self.net.params.clone();
+        if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
+            params[0] = f32::NAN;
+        }
+        self.control.read(DeviceCopy {
+            params,
+            m: m.to_vec(),
+            v: v.to_vec(),
+            t,
+            extra: vec![],
+            sums: vec![],
+            scores: None,
+        })
+    }
 }
 
 /// An autoencoder twin that runs the CPU lane's own step.
@@ -739,4 +808,80 @@ fn the_autoencoder_on_the_gpu_needs_adam_and_says_so() {
     }
     run_to(&mut s, 30);
     assert_eq!(s.step(), 30);
+}
+
+fn wae_view(s: &mut Session) -> crate::wae::WaeView {
+    match s.snapshot(0.0) {
+        FromWorker::Snapshot(snap) => match snap.view {
+            LessonView::Wae(v) => v,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The latent-shaping lanes on the fake device — the KL, MMD and plain lanes there, the
+/// adversarial lane on the CPU beside them, and one MMD lane alone — with β, λ, the kernel and
+/// the prior changed mid-run: the CPU run's rows bit for bit, through a lost device (the CPU
+/// lane rewinds with the batches).
+#[test]
+fn the_shaping_lanes_on_a_device_are_the_cpu_run() {
+    // Lost at a row's read, not at a pause's (see the autoencoder's test): with three twins the
+    // second read is the row's at 50; with one twin the reads are the rows' at 50 and 100 and
+    // the pause's at 60 between them, so the third.
+    for (query, on_cpu, lost_at) in [
+        (
+            "seed=3&hidden=32&batch=16",
+            vec![crate::wae::Shaping::Adversarial],
+            2,
+        ),
+        ("seed=4&hidden=24&batch=12&compare=0&shaping=mmd", vec![], 3),
+    ] {
+        let rows = |device: Option<Rc<Control>>| {
+            let mut s = lesson_session(LessonId::Wae, query, device.as_ref());
+            if device.is_some() {
+                let view = wae_view(&mut s);
+                assert!(matches!(view.path, ComputePath::Gpu { .. }), "{query}");
+                assert_eq!(view.cpu_lanes, on_cpu, "{query}");
+            }
+            run_to(&mut s, 60);
+            let q = format!(
+                "{}&beta=0.5&mmd_lambda=300&kernel=rbf&scale=0.8&prior=ring",
+                s.trainer().unwrap().query()
+            );
+            s.handle(ToWorker::Update { query: q });
+            s.run_blocking(7);
+            run_to(&mut s, 110);
+            if device.is_some_and(|c| c.lose_at.get().is_some()) {
+                let view = wae_view(&mut s);
+                assert!(matches!(view.path, ComputePath::Fallback { .. }));
+                assert!(view.cpu_lanes.is_empty());
+            }
+            s.recorded().to_vec()
+        };
+        let cpu = rows(None);
+        assert_same(&rows(Some(Rc::new(Control::default()))), &cpu);
+        let lossy = Rc::new(Control::default());
+        lossy.lose_at.set(Some(lost_at));
+        assert_same(&rows(Some(lossy.clone())), &cpu);
+    }
+}
+
+/// A poisoned read (NaN weights from a lane on the device) pauses the run as a divergence.
+#[test]
+fn a_diverging_shaping_lane_on_the_device_pauses_the_run() {
+    let control = Rc::new(Control::default());
+    control.poison_at.set(Some(1));
+    let mut s = lesson_session(LessonId::Wae, "seed=3&hidden=24&batch=12", Some(&control));
+    let out = run_to(&mut s, 60);
+    assert!(
+        out.iter().any(|m| matches!(
+            m,
+            FromWorker::Paused {
+                reason: PauseReason::Diverged { .. },
+                ..
+            }
+        )),
+        "{out:?}"
+    );
 }

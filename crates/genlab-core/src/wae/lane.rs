@@ -122,7 +122,7 @@ impl ShapingLane {
     }
 
     /// The penalty the family's own backward pass applies: the VAE's β·KL, else none.
-    fn penalty(&self, knobs: &Knobs) -> Penalty {
+    pub fn penalty(&self, knobs: &Knobs) -> Penalty {
         match self.shaping {
             Shaping::Kl => Penalty {
                 kind: PenaltyKind::Kl,
@@ -130,6 +130,25 @@ impl ShapingLane {
             },
             _ => Penalty::NONE,
         }
+    }
+
+    /// The WAE's pull, for its lane.
+    pub fn pull(&self, knobs: &Knobs) -> Option<MmdPull> {
+        (self.shaping == Shaping::Mmd).then_some(MmdPull {
+            lambda: knobs.mmd_lambda,
+            kernel: knobs.kernel,
+        })
+    }
+
+    /// The lane's Adam, which a device twin continues from.
+    pub fn optimizer(&self) -> &Optimizer<f32> {
+        &self.opt
+    }
+
+    /// Takes a device's copy: weights and Adam's moments and step count.
+    pub fn take_copy(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u64) {
+        self.net.params = params;
+        self.opt.set_moments(m, v, t);
     }
 
     /// One step on batch `x` (B × 784, labels `labels`) against prior samples `prior` (B, drawn
@@ -147,42 +166,17 @@ impl ShapingLane {
         lr: f64,
     ) -> Result<LaneLoss, Msg> {
         let b = x.len() / PIXELS;
-        let penalty = self.penalty(knobs);
-        let eps: &[f32] = if self.shaping == Shaping::Kl {
-            eps
-        } else {
-            &[]
-        };
-        let loss = self
-            .net
-            .forward_loss_noisy(x, x, eps, b, &penalty, &mut self.ws);
-        let mut out = LaneLoss {
-            rec: loss.rec / b as f64,
-            reg: loss.kl / b as f64,
-        };
-        // A batch-level pull on the codes (the WAE's MMD), or none.
-        let code_grad: Vec<f32> = match self.shaping {
-            Shaping::Mmd => {
-                let codes: Vec<Vec<f64>> = self
-                    .ws
-                    .code(&self.net)
-                    .chunks_exact(2)
-                    .map(|c| vec![c[0] as f64, c[1] as f64])
-                    .collect();
-                let prior: Vec<Vec<f64>> = prior.iter().map(|p| p.to_vec()).collect();
-                let (mmd2, grad) = unbiased_with_gradient(&codes, &prior, knobs.kernel)?;
-                out.reg = mmd2;
-                grad.iter()
-                    .flatten()
-                    .map(|g| (knobs.mmd_lambda * g) as f32)
-                    .collect()
-            }
-            _ => vec![],
-        };
-        // The reconstruction phase (with the MMD's or the KL's pull where the lane has one).
-        self.net
-            .backward_adding(x, &penalty, &code_grad, &mut self.ws, &mut self.grad);
-        self.opt.step(&mut self.net.params, &self.grad, lr);
+        let (penalty, pull) = (self.penalty(knobs), self.pull(knobs));
+        let prior_f32: Vec<f32> = prior.iter().flatten().map(|&v| v as f32).collect();
+        let mut out = reconstruction_phase(
+            &mut self.net,
+            &mut self.opt,
+            (&mut self.ws, &mut self.grad),
+            (x, eps, &prior_f32),
+            penalty,
+            pull,
+            lr,
+        )?;
         if let Some(disc) = self.disc.as_mut() {
             // The regularisation phase: D tells the prior's samples from the new codes.
             self.net.encode(x, b, &mut self.ws);
@@ -248,6 +242,53 @@ impl ShapingLane {
         self.net.decode(&flat, z.len(), &mut ws);
         ws.output().to_vec()
     }
+}
+
+/// A lane's reconstruction phase — with the VAE's β·KL or the WAE's pull where it has one —
+/// as one Adam step of `net` on the batch `x` (B × 784) with `eps` (B × 2) a Gaussian code's
+/// noise and `prior` (B × 2) the samples the pull compares the codes with, in f32 as a device
+/// holds them (so both paths pull towards the same points). What a device twin of the lane
+/// runs; `ws` and `grad` are the lane's scratch. `Err`: an invalid kernel.
+pub fn reconstruction_phase(
+    net: &mut AeNet<f32>,
+    opt: &mut Optimizer<f32>,
+    (ws, grad): (&mut Workspace<f32>, &mut Vec<f32>),
+    (x, eps, prior): (&[f32], &[f32], &[f32]),
+    penalty: Penalty,
+    pull: Option<MmdPull>,
+    lr: f64,
+) -> Result<LaneLoss, Msg> {
+    let b = x.len() / PIXELS;
+    let eps: &[f32] = if net.shape.latent == Latent::Gaussian {
+        eps
+    } else {
+        &[]
+    };
+    let loss = net.forward_loss_noisy(x, x, eps, b, &penalty, ws);
+    let mut out = LaneLoss {
+        rec: loss.rec / b as f64,
+        reg: loss.kl / b as f64,
+    };
+    // A batch-level pull on the codes (the WAE's MMD), or none.
+    let code_grad: Vec<f32> = match pull {
+        Some(pull) => {
+            let rows = |v: &[f32]| -> Vec<Vec<f64>> {
+                v.chunks_exact(2)
+                    .map(|c| vec![c[0] as f64, c[1] as f64])
+                    .collect()
+            };
+            let (mmd2, d) = unbiased_with_gradient(&rows(ws.code(net)), &rows(prior), pull.kernel)?;
+            out.reg = mmd2;
+            d.iter()
+                .flatten()
+                .map(|g| (pull.lambda * g) as f32)
+                .collect()
+        }
+        None => vec![],
+    };
+    net.backward_adding(x, &penalty, &code_grad, ws, grad);
+    opt.step(&mut net.params, grad, lr);
+    Ok(out)
 }
 
 /// What a step changes in a lane, for an exported run: the weights, both optimisers and the

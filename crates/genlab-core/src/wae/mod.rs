@@ -18,6 +18,7 @@ pub use prior::Prior;
 pub use trainer::{DiscriminatorView, LaneView, WaeTrainer, WaeView, METRICS};
 
 use crate::choice_enum;
+use crate::device::DeviceChoice;
 use crate::msg;
 use crate::param;
 use crate::settings::{Notice, NoticeKind, Param, Settings};
@@ -52,6 +53,9 @@ pub struct WaeSettings {
     pub disc_lr: f64,
     pub disc_steps: u32,
     pub supervised: bool,
+    /// Where the lanes train: the GPU takes every lane that has a twin there (all but the
+    /// adversarial one, whose discriminator steps on the CPU beside them).
+    pub device: DeviceChoice,
 }
 
 impl Default for WaeSettings {
@@ -75,6 +79,7 @@ impl Default for WaeSettings {
             disc_lr: 1e-3,
             disc_steps: 1,
             supervised: false,
+            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -117,6 +122,7 @@ const PARAMS: &[Param<WaeSettings>] = &[
     param!(logfloat WaeSettings, "disc_lr", disc_lr, 1e-5, 1e-1, Live),
     param!(int WaeSettings, "disc_steps", disc_steps, 1, 10, Live),
     param!(flag WaeSettings, "supervised", supervised, Restart),
+    param!(choice WaeSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl Settings for WaeSettings {

@@ -15,6 +15,10 @@ use super::prior::Prior;
 use super::sharpness::mean_sharpness;
 use super::WaeSettings;
 use crate::autoencoder::lane::fill_batch;
+use crate::autoencoder::on_device;
+use crate::device::{
+    ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice, ReadDevice, ShapingDevice,
+};
 use crate::digits::data::{self, Digits};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -48,6 +52,8 @@ pub const METRICS: &[&str] = &[
 /// distances compare as many codes with as many prior samples.
 const SCORED: usize = 250;
 const RECORD_EVERY: u64 = 50;
+/// Device steps after which a playing view asks for a read.
+const REFRESH_EVERY: u64 = RECORD_EVERY;
 /// Prior points every lane decodes (the same points for every lane).
 const SAMPLES: usize = 10;
 /// Cells per side of the discriminator's heat map.
@@ -102,6 +108,9 @@ pub struct WaeView {
     /// The sharpness of the scored real digits: the level decoded samples compare with.
     pub real_sharpness: f64,
     pub disc: Option<DiscriminatorView>,
+    /// Where the lanes train, and those that train on the CPU while the others use the GPU.
+    pub path: ComputePath,
+    pub cpu_lanes: Vec<Shaping>,
 }
 
 /// Where the run stands besides the lanes: the batches' order, the prior's and the noise's
@@ -149,6 +158,25 @@ impl Reference {
     }
 }
 
+/// Every lane's twin where the device has one, in the lanes' order: the adversarial lane's
+/// discriminator has none, so that lane steps on the CPU beside the others.
+struct ShapingDevices(Vec<Option<Box<dyn ShapingDevice>>>);
+
+impl ReadDevice for ShapingDevices {
+    fn read(&self) -> DeviceRead {
+        on_device::read_lanes(self.0.iter().flatten().map(|d| d.read()).collect())
+    }
+}
+
+/// What a lost device rewinds to: the progress as of the last read, and the state then of the
+/// lanes that step on the CPU (the device's lanes are in their CPU copies already).
+#[derive(Clone)]
+struct Mark {
+    progress: Progress,
+    cpu_lanes: Vec<Option<ShapingLaneState>>,
+    disc_loss: f64,
+}
+
 pub struct WaeTrainer {
     s: WaeSettings,
     digits: Result<Arc<Digits>, Msg>,
@@ -162,6 +190,7 @@ pub struct WaeTrainer {
     scored: Option<(u64, WaeView)>,
     disc_loss: f64,
     batch: Vec<f32>,
+    device: OnDevice<ShapingDevices, Mark>,
 }
 
 impl WaeTrainer {
@@ -212,8 +241,102 @@ impl WaeTrainer {
             scored: None,
             disc_loss: f64::NAN,
             batch: vec![],
+            device: OnDevice::new(s.device),
             s,
         }
+    }
+
+    /// A scored view with what may have changed since it was scored: the epoch, the path.
+    fn as_now(&self, view: WaeView) -> WaeView {
+        WaeView {
+            epoch: self.progress.batcher.epoch(),
+            path: self.device.path.clone(),
+            cpu_lanes: self.cpu_lanes(),
+            ..view
+        }
+    }
+
+    /// The lanes that step on the CPU while the others step on the device.
+    fn cpu_lanes(&self) -> Vec<Shaping> {
+        match self.device.device_ref() {
+            Some(twins) => self
+                .lanes
+                .iter()
+                .zip(&twins.0)
+                .filter(|(_, twin)| twin.is_none())
+                .map(|(lane, _)| lane.shaping)
+                .collect(),
+            None => vec![],
+        }
+    }
+
+    /// What a lost device would rewind to: the state now.
+    fn mark(&self) -> Mark {
+        let on_cpu = self.cpu_lanes();
+        Mark {
+            progress: self.progress.clone(),
+            cpu_lanes: self
+                .lanes
+                .iter()
+                .map(|lane| on_cpu.contains(&lane.shaping).then(|| lane.save()))
+                .collect(),
+            disc_loss: self.disc_loss,
+        }
+    }
+
+    fn rewind(&mut self, mark: Mark) {
+        self.progress = mark.progress;
+        for (lane, saved) in self.lanes.iter_mut().zip(mark.cpu_lanes) {
+            if let Some(saved) = saved {
+                lane.load(saved).expect("a lane's own saved state fits it");
+            }
+        }
+        self.disc_loss = mark.disc_loss;
+        self.scored = None;
+    }
+
+    /// Twins of every lane the device can train (weights and Adam's state) for the batch it
+    /// holds; a lane without one steps on the CPU beside them.
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.device.accelerator.clone() else {
+            return;
+        };
+        let wanted = self.s.batch as usize;
+        let batch = accelerator.fit_batch(wanted, data::PIXELS);
+        let knobs = self.knobs();
+        let twins: Vec<Option<Box<dyn ShapingDevice>>> = self
+            .lanes
+            .iter()
+            .map(|lane| {
+                if lane.disc.is_some() {
+                    return None;
+                }
+                accelerator.shaping_lane(
+                    &lane.net,
+                    lane.penalty(&knobs),
+                    lane.pull(&knobs),
+                    lane.optimizer(),
+                    batch,
+                )
+            })
+            .collect();
+        if twins.iter().all(Option::is_none) {
+            self.device.path = ComputePath::Fallback {
+                adapter: Some(accelerator.adapter()),
+                why: msg!("msg.wae.no_twin"),
+            };
+            return;
+        }
+        // The mark holds the CPU lanes' state: taken once the device holds the twins.
+        let placeholder = Mark {
+            progress: self.progress.clone(),
+            cpu_lanes: vec![],
+            disc_loss: self.disc_loss,
+        };
+        self.device
+            .start(Box::new(ShapingDevices(twins)), batch, wanted, placeholder);
+        let mark = self.mark();
+        self.device.read_taken(mark);
     }
 
     fn knobs(&self) -> Knobs {
@@ -308,6 +431,8 @@ impl WaeTrainer {
             distance_n: SCORED.min(self.test_labels.len()) as u32,
             real_sharpness: self.real_sharpness,
             disc,
+            path: self.device.path.clone(),
+            cpu_lanes: self.cpu_lanes(),
         };
         self.scored = Some((self.progress.steps, view.clone()));
         view
@@ -355,7 +480,7 @@ impl Trainer for WaeTrainer {
             return Err(msg!("msg.vae.no_training"));
         }
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
-        let b = self.s.batch as usize;
+        let b = self.device.batch().unwrap_or(self.s.batch as usize);
         let indices: Vec<usize> = (0..b).map(|_| self.progress.batcher.next_index()).collect();
         fill_batch(&digits, &indices, &mut self.batch);
         let labels: Vec<u8> = indices.iter().map(|&i| digits.labels[i]).collect();
@@ -373,12 +498,28 @@ impl Trainer for WaeTrainer {
             .map(|_| self.progress.noise.normal() as f32)
             .collect();
         let knobs = self.knobs();
+        let (lr, x) = (self.s.lr, &self.batch);
+        // On a device, the lanes with a twin step there (a diverging one shows in the next
+        // read) and the others here, on the same batch.
+        let mut twins = self.device.device().map(|d| d.0.iter_mut());
+        let prior_f32: Vec<f32> = match twins {
+            Some(_) => z.iter().flatten().map(|&v| v as f32).collect(),
+            None => vec![],
+        };
         for lane in &mut self.lanes {
-            let loss = lane.step(&self.batch, &labels, &z, &labels, &eps, &knobs, self.s.lr)?;
+            if let Some(Some(twin)) = twins
+                .as_mut()
+                .map(|t| t.next().expect("a twin slot per lane"))
+            {
+                twin.step(x, &eps, &prior_f32, lr);
+                continue;
+            }
+            let loss = lane.step(x, &labels, &z, &labels, &eps, &knobs, lr)?;
             if lane.shaping == Shaping::Adversarial {
                 self.disc_loss = loss.reg;
             }
         }
+        self.device.count_step();
         self.progress.steps += 1;
         Ok(())
     }
@@ -409,17 +550,15 @@ impl Trainer for WaeTrainer {
     }
 
     fn view(&mut self) -> LessonView {
-        LessonView::Wae(self.score())
+        let view = self.score();
+        LessonView::Wae(self.as_now(view))
     }
 
     /// While playing, the view of the last history row (scoring every lane costs a few tens
     /// of milliseconds); the first one is scored at once.
     fn view_while_playing(&mut self) -> LessonView {
         match &self.scored {
-            Some((_, view)) => LessonView::Wae(WaeView {
-                epoch: self.progress.batcher.epoch(),
-                ..view.clone()
-            }),
+            Some((_, view)) => LessonView::Wae(self.as_now(view.clone())),
             None => self.view(),
         }
     }
@@ -430,12 +569,58 @@ impl Trainer for WaeTrainer {
 
     fn update(&mut self, query: &str) -> (bool, Vec<Notice>) {
         let result = update_settings(&mut self.s, query);
+        let knobs = self.knobs();
+        if let Some(twins) = self.device.device() {
+            for (lane, twin) in self.lanes.iter().zip(&mut twins.0) {
+                if let Some(twin) = twin {
+                    twin.set_knobs(lane.penalty(&knobs), lane.pull(&knobs));
+                }
+            }
+        }
         if self.reference.prior != self.s.prior {
             // A new prior: its own reference sample and floor; every lane is scored again.
             self.reference = Reference::new(self.s.prior, self.s.seed);
             self.scored = None;
         }
         result
+    }
+
+    crate::device::on_device_hooks!(REFRESH_EVERY);
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                // Back to the last read — the device's lanes, the CPU lanes, the batches'
+                // order and the streams — and on with the CPU: the same steps again.
+                if let Some(mark) = self.device.lost(|m| m.progress.steps) {
+                    self.rewind(mark);
+                }
+                return Ok(());
+            }
+        };
+        let on_cpu = self.cpu_lanes();
+        let on_device: Vec<usize> = (0..self.lanes.len())
+            .filter(|&i| !on_cpu.contains(&self.lanes[i].shaping))
+            .collect();
+        let sizes: Vec<usize> = on_device
+            .iter()
+            .map(|&i| self.lanes[i].net.n_params())
+            .collect();
+        let t = copy.t;
+        let copies = match on_device::split(copy, &sizes) {
+            Some(c) if c.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => c,
+            // The CPU copies keep the last good weights; the page keeps their pictures.
+            _ => return Err(msg!("msg.wae.diverged")),
+        };
+        for (&i, lane) in on_device.iter().zip(copies) {
+            self.lanes[i].take_copy(lane.params, lane.m, lane.v, t);
+        }
+        // A view scored before this read, at this step, scored the older copies.
+        self.scored = None;
+        let mark = self.mark();
+        self.device.read_taken(mark);
+        Ok(())
     }
 
     fn save_state(&self) -> serde_json::Value {
