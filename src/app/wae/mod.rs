@@ -104,6 +104,9 @@ pub fn WaeLesson(
     let tradeoff =
         Signal::derive(move || view_of(lesson, |v| charts::tradeoff_spec(v, lang.get())).flatten());
     let has_disc = Memo::new(move |_| view_of(lesson, |v| v.disc.is_some()).unwrap_or(false));
+    // The lanes that step on the CPU while the others use the GPU (the adversarial one).
+    let cpu_lanes =
+        Memo::new(move |_| view_of(lesson, |v| v.cpu_lanes.clone()).unwrap_or_default());
 
     view! {
         <super::frame::LessonFrame lesson=lesson explain="wae.explain"
@@ -111,7 +114,8 @@ pub fn WaeLesson(
                 theory=Signal::derive(move || {
                     let s = settings.get();
                     super::theory::wae_rows(s.beta, s.mmd_lambda, s.adv_lambda)
-                })>
+                })
+                path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone())))>
             <div class="lesson-grid">
                 <div class="charts">
                     <h3>{t("wae.chart.lanes")}</h3>
@@ -128,7 +132,9 @@ pub fn WaeLesson(
                         <dt>{t("wae.readout.real_sharpness")}</dt><dd data-testid="real-sharpness">{real_sharpness}</dd>
                         <dt>{t("wae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
-                    <p class="hint">{t("wae.device.cpu")}</p>
+                    {move || (!cpu_lanes.get().is_empty()).then(|| view! {
+                        <p class="hint" data-testid="wae-cpu-lanes">{t("wae.device.mixed")}</p>
+                    })}
                     <super::frame::SettingsSlot />
                 </aside>
             </div>
