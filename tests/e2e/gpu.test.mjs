@@ -199,3 +199,46 @@ test('with WebGPU the conditional VAE and the VAE beside it train on the GPU and
     await browser.close();
   }
 });
+
+test('with WebGPU the latent-shaping lanes train on the GPU beside the adversarial lane on the CPU', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  const query = 'seed=2&hidden=64&batch=48';
+  const lanes = ['kl', 'mmd', 'adversarial', 'none'];
+  const trained = async (device) => {
+    const page = await openPage(browser, `${server.base}#/wae?${query}&device=${device}`);
+    await page.getByTestId('lesson-wae').waitFor();
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === device, { timeout: 30000 });
+    await runTo(page, 100, 180000);
+    // Each lane's test reconstruction (the last number of its caption) and its codes' ink.
+    const rec = {}, ink = {};
+    for (const lane of lanes) {
+      const numbers = (await text(page, `lane-${lane}-numbers`)).match(/-?[\d.,]+/g);
+      rec[lane] = Number(numbers[numbers.length - 1].replace(',', '.'));
+      ink[lane] = (await canvasInfo(page, `lane-${lane}`)).ink;
+    }
+    return { page, rec, ink };
+  };
+  try {
+    const cpu = await trained('cpu');
+    assert.equal(await cpu.page.getByTestId('wae-cpu-lanes').count(), 0);
+    await cpu.page.close();
+    const { page, rec, ink } = await trained('gpu');
+    assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
+    // The adversarial lane's discriminator has no GPU twin: the page says that lane runs here.
+    assert.match(await text(page, 'wae-cpu-lanes'), /adversarial/i);
+    // Natively the rows of the two paths agree to 1.1e-7; the captions show four digits.
+    for (const lane of lanes) {
+      assert.ok(Math.abs(rec[lane] - cpu.rec[lane]) <= 1e-3 * cpu.rec[lane], `${lane}: GPU ${rec[lane]} vs CPU ${cpu.rec[lane]}`);
+      // The codes drawn as on the CPU (measured: ink 0.007–0.03; the adversarial lane's codes
+      // still lie on one narrow band at 100 steps).
+      assert.ok(cpu.ink[lane] > 0.004 && Math.abs(ink[lane] - cpu.ink[lane]) <= 0.1 * cpu.ink[lane], `${lane}: codes drawn, ink ${ink[lane]} vs ${cpu.ink[lane]}`);
+    }
+    await page.getByTestId('lanes').screenshot({ path: 'test-output/screenshots/wae-gpu.png' });
+    assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});
