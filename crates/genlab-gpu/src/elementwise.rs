@@ -10,6 +10,8 @@ pub enum Act {
     Identity,
     Relu,
     Sigmoid,
+    /// Slope 0.2 below 0 (`genlab_core::nn::mlp::Activation::LeakyRelu`, the discriminator's).
+    LeakyRelu,
 }
 
 impl Act {
@@ -18,6 +20,7 @@ impl Act {
             Act::Identity => 0,
             Act::Relu => 1,
             Act::Sigmoid => 2,
+            Act::LeakyRelu => 3,
         }
     }
 }

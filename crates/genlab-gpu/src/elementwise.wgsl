@@ -4,7 +4,7 @@
 struct Params {
     n: u32,      // elements of `out` to process
     cols: u32,   // row length, for per-column biases and column sums
-    mode: u32,   // activation: 0 identity, 1 ReLU, 2 sigmoid
+    mode: u32,   // activation: 0 identity, 1 ReLU, 2 sigmoid, 3 leaky ReLU (slope 0.2 below 0)
     key: u32,    // the counter generator's key for this draw (genlab_core::rng::counter_key)
     alpha: f32,
     beta: f32,
@@ -24,6 +24,7 @@ fn activate(x: f32) -> f32 {
     switch params.mode {
         case 1u: { return max(x, 0.0); }
         case 2u: { return 1.0 / (1.0 + exp(-x)); }
+        case 3u: { return select(0.2 * x, x, x > 0.0); }
         default: { return x; }
     }
 }
@@ -33,6 +34,7 @@ fn slope(y: f32) -> f32 {
     switch params.mode {
         case 1u: { return select(0.0, 1.0, y > 0.0); }
         case 2u: { return y * (1.0 - y); }
+        case 3u: { return select(0.2, 1.0, y > 0.0); }
         default: { return 1.0; }
     }
 }

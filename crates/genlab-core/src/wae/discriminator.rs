@@ -121,6 +121,17 @@ impl Discriminator {
 }
 
 impl Discriminator {
+    /// Its Adam, which a device twin continues from.
+    pub fn optimizer(&self) -> &Optimizer<f64> {
+        &self.opt
+    }
+
+    /// Takes a device's copy: weights and Adam's moments and step count.
+    pub fn take_copy(&mut self, params: Vec<f64>, m: Vec<f64>, v: Vec<f64>, t: u64) {
+        self.mlp.params = params;
+        self.opt.set_moments(m, v, t);
+    }
+
     /// Its weights and Adam's state, for an exported run.
     pub fn save(&self) -> (Vec<f64>, Optimizer<f64>) {
         (self.mlp.params.clone(), self.opt.clone())
