@@ -119,6 +119,26 @@ struct GaussianCode {
     _buffers: Vec<Tensor>,
 }
 
+/// Records `ops`, those of the contractive penalty only when `contractive`.
+fn record(ops: &[Op], contractive: bool, pass: &mut wgpu::ComputePass<'_>) {
+    for op in ops {
+        match op {
+            Op::Always(op) => op.record(pass),
+            Op::Contractive(op) if contractive => op.record(pass),
+            Op::Contractive(_) => {}
+            Op::Penalised {
+                kernel,
+                contractive_only,
+            } => {
+                if contractive || !contractive_only {
+                    kernel.record(pass)
+                }
+            }
+            Op::Pull(kernel) => kernel.record(pass),
+        }
+    }
+}
+
 impl Record for Kernel {
     fn record(&self, pass: &mut wgpu::ComputePass<'_>) {
         self.dispatch.record(pass)
@@ -153,6 +173,15 @@ pub struct GpuAutoencoder {
     gaussian: Option<GaussianCode>,
     /// The prior samples the WAE's pull compares the codes with (B × code), written per step.
     prior: Option<Tensor>,
+    /// ∂L/∂code (B × code): where the backward pass meets the code layer.
+    pub d_code: Tensor,
+    /// The ops of the encoder's forward pass and of its backward pass from `d_code`.
+    encoder_forward: std::ops::Range<usize>,
+    encoder_backward: std::ops::Range<usize>,
+    /// The encoder's parameter blocks (the first of `params`) and every block's gradient.
+    encoder_blocks: usize,
+    grads: Vec<Tensor>,
+    tied: bool,
     ops: Vec<Op>,
     adam: Vec<Adam>,
     // Activations and gradients the ops are bound to.
@@ -276,6 +305,8 @@ impl GpuAutoencoder {
         };
 
         let mut ops = Vec::new();
+        let mut encoder_forward_end = 0;
+        let mut encoder_backward_start = 0;
         use Layout::{Plain, TransA, TransB};
         // Forward: the output layer stays linear here (its sigmoid is in output_grad).
         for (i, l) in layers.iter().enumerate() {
@@ -303,6 +334,9 @@ impl GpuAutoencoder {
             if is_gaussian && i == c {
                 ops.push(vae_kernel("reparam", &[&acts[c], &eps, &sigma, &z, &kl]));
             }
+            if i == c {
+                encoder_forward_end = ops.len();
+            }
         }
         let (out_mode, inv_var) = match net.shape.output {
             Output::Bernoulli => (0, 0.0),
@@ -326,6 +360,9 @@ impl GpuAutoencoder {
         for i in (0..n).rev() {
             let l = layers[i];
             let (x, dy) = (act_of(i), d_of(i));
+            if i == c {
+                encoder_backward_start = ops.len();
+            }
             if i == c && is_gaussian {
                 // ∂L/∂z through the sample and the β-weighted KL to ∂L/∂(μ, log σ²).
                 ops.push(vae_kernel(
@@ -416,7 +453,18 @@ impl GpuAutoencoder {
             buffer: acts[c].buffer.clone(),
             len: acts[c].len,
         };
-        let mut buffers = grads;
+        let d_code = Tensor {
+            buffer: d[c].buffer.clone(),
+            len: d[c].len,
+        };
+        let first_decoder = layers[c + 1];
+        let encoder_blocks = block(if first_decoder.transposed {
+            first_decoder.b
+        } else {
+            first_decoder.w.min(first_decoder.b)
+        });
+        let encoder_backward = encoder_backward_start..ops.len();
+        let mut buffers = vec![];
         buffers.extend(acts);
         buffers.extend(d);
         buffers.extend([q, r]);
@@ -434,6 +482,12 @@ impl GpuAutoencoder {
                 _buffers: vec![sigma, z, d_z, kl],
             }),
             prior: pull.is_some().then_some(prior),
+            d_code,
+            encoder_forward: 0..encoder_forward_end,
+            encoder_backward,
+            encoder_blocks,
+            grads,
+            tied: net.shape.tied,
             ops,
             adam,
             _buffers: buffers,
@@ -469,26 +523,35 @@ impl GpuAutoencoder {
         }
         let contractive = self.penalty.kind == PenaltyKind::Contractive;
         gpu.run(|pass| {
-            for op in &self.ops {
-                match op {
-                    Op::Always(op) => op.record(pass),
-                    Op::Contractive(op) if contractive => op.record(pass),
-                    Op::Contractive(_) => {}
-                    Op::Penalised {
-                        kernel,
-                        contractive_only,
-                    } => {
-                        if contractive || !contractive_only {
-                            kernel.record(pass)
-                        }
-                    }
-                    Op::Pull(kernel) => kernel.record(pass),
-                }
-            }
+            record(&self.ops, contractive, pass);
             for adam in &self.adam {
                 adam.record(pass);
             }
         });
+    }
+
+    /// The encoder's forward pass on the batch written last (the code in [`Self::code`]), as
+    /// the adversarial autoencoder's regularisation phase reads it after the step.
+    pub fn record_encoder_forward(&self, pass: &mut wgpu::ComputePass<'_>) {
+        record(&self.ops[self.encoder_forward.clone()], false, pass);
+    }
+
+    /// The encoder's backward pass from ∂L/∂code in [`Self::d_code`] alone (no decoder, no
+    /// penalty) into the encoder blocks' gradients: the generator phase. An untied net only
+    /// (a tied W's gradient is its decoder's and its encoder's sum).
+    pub fn record_encoder_backward(&self, pass: &mut wgpu::ComputePass<'_>) {
+        assert!(
+            !self.tied,
+            "the encoder's own gradient needs untied weights"
+        );
+        record(&self.ops[self.encoder_backward.clone()], false, pass);
+    }
+
+    /// Adam over the encoder's blocks (the first `encoder_blocks` of [`Self::params`]),
+    /// continuing `opt`'s run: the generator phase's own optimiser.
+    pub fn encoder_adam(&self, gpu: &Gpu, opt: &Optimizer<f32>) -> Vec<Adam> {
+        let k = self.encoder_blocks;
+        crate::adam::continue_run(gpu, &self.params[..k], &self.grads[..k], opt)
     }
 
     /// The regulariser (kind and λ) from the next step on.

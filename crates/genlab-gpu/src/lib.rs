@@ -13,6 +13,7 @@ pub mod discriminator;
 pub mod elementwise;
 pub mod matmul;
 pub mod rbm;
+pub mod shaping;
 pub mod tensor;
 pub mod vae;
 pub mod vae_likelihood;

@@ -133,7 +133,13 @@ pub fn WaeLesson(
                         <dt>{t("wae.readout.images_per_sec")}</dt><dd data-testid="images-per-sec">{images_per_sec}</dd>
                     </dl>
                     {move || (!cpu_lanes.get().is_empty()).then(|| view! {
-                        <p class="hint" data-testid="wae-cpu-lanes">{t("wae.device.mixed")}</p>
+                        <p class="hint" data-testid="wae-cpu-lanes">{t("wae.device.mixed")}" "{move || {
+                            let l = lang.get();
+                            let names: Vec<String> = cpu_lanes.get().iter()
+                                .map(|s| tr(l, &format!("wae.lane.{}", s.key())).to_string())
+                                .collect();
+                            format!("({})", names.join(", "))
+                        }}</p>
                     })}
                     <super::frame::SettingsSlot />
                 </aside>

@@ -13,8 +13,9 @@ impl ReadDevice for LaneDevices {
     }
 }
 
-/// The lanes' copies one after another: parameters, then Adam's moments, concatenated in
-/// lane order (each lane's step count is the same: they step together).
+/// The lanes' copies one after another: parameters, Adam's moments, and any extra state and
+/// counters, each concatenated in lane order (each lane's step count is the same: they step
+/// together).
 pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     Box::pin(async move {
         let mut all = DeviceCopy {
@@ -31,6 +32,8 @@ pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
             all.params.extend(copy.params);
             all.m.extend(copy.m);
             all.v.extend(copy.v);
+            all.extra.extend(copy.extra);
+            all.sums.extend(copy.sums);
             all.t = copy.t;
         }
         Ok(all)

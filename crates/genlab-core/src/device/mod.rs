@@ -21,7 +21,7 @@ use crate::protocol::LessonAnswer;
 use crate::rng::CounterRng;
 use crate::vae::posterior::BatchLikelihood;
 use crate::vae::VaeNet;
-use crate::wae::lane::MmdPull;
+use crate::wae::lane::{Knobs, ShapingLane};
 
 /// A read from the device, awaited by the host outside every borrow of the session.
 pub type DeviceRead = Pin<Box<dyn Future<Output = Result<DeviceCopy, DeviceFault>>>>;
@@ -38,9 +38,11 @@ pub struct DeviceCopy {
     pub m: Vec<f32>,
     pub v: Vec<f32>,
     pub t: u64,
-    /// Model-specific state beside the parameters (an RBM's persistent chains).
+    /// Model-specific state beside the parameters (an RBM's persistent chains; an adversarial
+    /// autoencoder's generator-phase Adam and discriminator, `wae::lane::AdversaryCopy`).
     pub extra: Vec<f32>,
-    /// Per-step sums accumulated since the previous read (the VAE: reconstruction, KL).
+    /// Per-step sums accumulated since the previous read (the VAE: reconstruction, KL), or
+    /// counters beside `extra` (an adversarial autoencoder's step counts and last loss).
     pub sums: Vec<f64>,
     /// The test split passed through the copied parameters on the device, when the read asked
     /// for it ([`VaeDevice::read_scored`]).
@@ -127,16 +129,13 @@ pub trait Accelerator {
         opt: &Optimizer<f32>,
         batch: usize,
     ) -> Box<dyn AutoencoderDevice>;
-    /// A latent-shaping lane's twin (#/wae): `net` with `penalty` (the VAE's β·KL for a Gaussian
-    /// code, else none) and, for a point code, the WAE's `pull` towards prior samples, starting
-    /// from Adam's state in `opt`, for batches of `batch`. `None`: the device has no such twin,
-    /// and the lane trains on the CPU.
+    /// A latent-shaping lane's twin (#/wae) starting from `lane` (weights, every optimiser,
+    /// a discriminator's state) with `knobs`, for batches of `batch`. `None`: the device has no
+    /// such twin, and the lane trains on the CPU beside the others.
     fn shaping_lane(
         &self,
-        _net: &AeNet<f32>,
-        _penalty: Penalty,
-        _pull: Option<MmdPull>,
-        _opt: &Optimizer<f32>,
+        _lane: &ShapingLane,
+        _knobs: &Knobs,
         _batch: usize,
     ) -> Option<Box<dyn ShapingDevice>> {
         None
@@ -170,16 +169,29 @@ pub trait AutoencoderDevice: ReadDevice {
     fn set_penalty(&mut self, penalty: Penalty);
 }
 
-/// A latent-shaping lane's Adam step on a device (`crate::wae::lane::ShapingLane` without its
-/// discriminator is the CPU twin). Steps are queued, never awaited; `read` gives the parameters
-/// in `AeNet`'s layout and Adam's state.
+/// A latent-shaping lane's step on a device (`crate::wae::lane::ShapingLane::step` is the CPU
+/// twin). Steps are queued, never awaited; `read` gives the parameters in `AeNet`'s layout and
+/// Adam's state, and the adversarial lane's own state beside them (`AdversaryCopy`'s parts).
 pub trait ShapingDevice: ReadDevice {
-    /// One step on the batch `x` (B × input, reconstructed against itself): `eps` (B × code)
-    /// a Gaussian code's noise, `prior` (B × code) the samples the pull compares the codes
-    /// with — each ignored where the lane has none.
-    fn step(&mut self, x: &[f32], eps: &[f32], prior: &[f32], lr: f64);
-    /// The KL weight and the pull's λ and kernel from the next step on.
-    fn set_knobs(&mut self, penalty: Penalty, pull: Option<MmdPull>);
+    /// One step on `batch` at learning rate `lr`.
+    fn step(&mut self, batch: ShapingBatch<'_>, lr: f64);
+    /// The regularisers' weights, the kernel and the discriminator's rate and steps from the
+    /// next step on.
+    fn set_knobs(&mut self, knobs: &Knobs);
+}
+
+/// One step's inputs for a latent-shaping lane, each used where the lane needs it.
+#[derive(Clone, Copy)]
+pub struct ShapingBatch<'a> {
+    /// The digits (B × 784), reconstructed against themselves.
+    pub x: &'a [f32],
+    /// Their classes, and those of the prior samples (a supervised prior draws each from its
+    /// image's class): what a discriminator that reads the label sees.
+    pub labels: &'a [u8],
+    /// A Gaussian code's noise (B × 2).
+    pub eps: &'a [f32],
+    /// Prior samples (B × 2): what the WAE's pull and the discriminator compare the codes with.
+    pub prior: &'a [f32],
 }
 
 /// A binary RBM's CD-k / PCD-k update on a device (`crate::rbm::batched::BatchRbm` is the

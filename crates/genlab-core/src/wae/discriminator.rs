@@ -14,6 +14,7 @@ use crate::rng::Rng;
 /// Label units the supervised discriminator reads beside z.
 pub const LABELS: usize = 10;
 
+#[derive(Clone)]
 pub struct Discriminator {
     pub mlp: Mlp,
     /// Reads the one-hot label beside z (the supervised prior).

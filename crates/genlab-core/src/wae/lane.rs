@@ -21,6 +21,27 @@ crate::choice_enum! {
     pub enum Shaping { Kl = "kl", Mmd = "mmd", Adversarial = "adversarial", None = "none" }
 }
 
+impl Shaping {
+    /// The penalty the family's own backward pass applies: the VAE's β·KL, else none.
+    pub fn penalty(self, knobs: &Knobs) -> Penalty {
+        match self {
+            Shaping::Kl => Penalty {
+                kind: PenaltyKind::Kl,
+                lambda: knobs.beta,
+            },
+            _ => Penalty::NONE,
+        }
+    }
+
+    /// The WAE's pull, for its lane.
+    pub fn pull(self, knobs: &Knobs) -> Option<MmdPull> {
+        (self == Shaping::Mmd).then_some(MmdPull {
+            lambda: knobs.mmd_lambda,
+            kernel: knobs.kernel,
+        })
+    }
+}
+
 /// The regularisers' knobs, shared by every lane (each reads its own).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Knobs {
@@ -46,6 +67,65 @@ pub struct MmdPull {
     pub kernel: Kernel,
 }
 
+/// What a device copy of the adversarial lane carries beside the autoencoder's weights and
+/// Adam: the generator phase's Adam (over the encoder), the discriminator's weights and Adam,
+/// and the discriminator's loss at the last step. In a [`crate::device::DeviceCopy`] it
+/// travels as `extra` (the f32 vectors, in this order) and `sums` (the two step counts and the
+/// loss): see [`AdversaryCopy::into_parts`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdversaryCopy {
+    pub encoder_m: Vec<f32>,
+    pub encoder_v: Vec<f32>,
+    pub encoder_t: u64,
+    pub disc_params: Vec<f32>,
+    pub disc_m: Vec<f32>,
+    pub disc_v: Vec<f32>,
+    pub disc_t: u64,
+    pub loss: f64,
+}
+
+impl AdversaryCopy {
+    /// (`extra`, `sums`) of a device copy.
+    pub fn into_parts(self) -> (Vec<f32>, Vec<f64>) {
+        let mut extra = self.encoder_m;
+        extra.extend(self.encoder_v);
+        extra.extend(self.disc_params);
+        extra.extend(self.disc_m);
+        extra.extend(self.disc_v);
+        (
+            extra,
+            vec![self.encoder_t as f64, self.disc_t as f64, self.loss],
+        )
+    }
+
+    /// Back from a copy's parts, for a lane whose encoder has `encoder_len` parameters and
+    /// discriminator `disc_len`; `None` if the parts do not have those sizes.
+    pub fn from_parts(
+        extra: &[f32],
+        sums: &[f64],
+        encoder_len: usize,
+        disc_len: usize,
+    ) -> Option<Self> {
+        if extra.len() != 2 * encoder_len + 3 * disc_len || sums.len() != 3 {
+            return None;
+        }
+        let (em, rest) = extra.split_at(encoder_len);
+        let (ev, rest) = rest.split_at(encoder_len);
+        let (dp, rest) = rest.split_at(disc_len);
+        let (dm, dv) = rest.split_at(disc_len);
+        Some(AdversaryCopy {
+            encoder_m: em.to_vec(),
+            encoder_v: ev.to_vec(),
+            encoder_t: sums[0] as u64,
+            disc_params: dp.to_vec(),
+            disc_m: dm.to_vec(),
+            disc_v: dv.to_vec(),
+            disc_t: sums[1] as u64,
+            loss: sums[2],
+        })
+    }
+}
+
 /// What one step of a lane measured on its batch.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct LaneLoss {
@@ -56,6 +136,7 @@ pub struct LaneLoss {
     pub reg: f64,
 }
 
+#[derive(Clone)]
 pub struct ShapingLane {
     pub shaping: Shaping,
     pub net: AeNet<f32>,
@@ -121,34 +202,79 @@ impl ShapingLane {
         }
     }
 
-    /// The penalty the family's own backward pass applies: the VAE's β·KL, else none.
-    pub fn penalty(&self, knobs: &Knobs) -> Penalty {
-        match self.shaping {
-            Shaping::Kl => Penalty {
-                kind: PenaltyKind::Kl,
-                lambda: knobs.beta,
-            },
-            _ => Penalty::NONE,
-        }
-    }
-
-    /// The WAE's pull, for its lane.
-    pub fn pull(&self, knobs: &Knobs) -> Option<MmdPull> {
-        (self.shaping == Shaping::Mmd).then_some(MmdPull {
-            lambda: knobs.mmd_lambda,
-            kernel: knobs.kernel,
-        })
-    }
-
-    /// The lane's Adam, which a device twin continues from.
+    /// The lane's Adam and the generator phase's (over the encoder), which a device twin
+    /// continues from.
     pub fn optimizer(&self) -> &Optimizer<f32> {
         &self.opt
     }
 
-    /// Takes a device's copy: weights and Adam's moments and step count.
-    pub fn take_copy(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u64) {
+    pub fn encoder_optimizer(&self) -> &Optimizer<f32> {
+        &self.encoder_opt
+    }
+
+    /// Takes a device's copy: weights and Adam's moments and step count, and the adversarial
+    /// lane's own state beside them. `Err`: an adversary's copy that does not fit this lane.
+    pub fn take_copy(
+        &mut self,
+        (params, m, v, t): (Vec<f32>, Vec<f32>, Vec<f32>, u64),
+        adversary: Option<AdversaryCopy>,
+    ) -> Result<(), Msg> {
+        match (self.disc.as_mut(), adversary) {
+            (Some(disc), Some(a)) => {
+                let f64s = |v: Vec<f32>| -> Vec<f64> { v.into_iter().map(f64::from).collect() };
+                crate::runfile::expect_len(
+                    "discriminator weights",
+                    a.disc_params.len(),
+                    disc.mlp.params.len(),
+                )?;
+                crate::runfile::expect_len(
+                    "generator-phase moments",
+                    a.encoder_m.len(),
+                    self.encoder_len,
+                )?;
+                self.encoder_opt
+                    .set_moments(a.encoder_m, a.encoder_v, a.encoder_t);
+                disc.take_copy(
+                    f64s(a.disc_params),
+                    f64s(a.disc_m),
+                    f64s(a.disc_v),
+                    a.disc_t,
+                );
+            }
+            (None, None) => {}
+            (mine, copied) => crate::runfile::expect_len(
+                "discriminators",
+                usize::from(copied.is_some()),
+                usize::from(mine.is_some()),
+            )?,
+        }
         self.net.params = params;
         self.opt.set_moments(m, v, t);
+        Ok(())
+    }
+
+    /// The adversarial lane's own state as a device copy carries it (f32, as the device
+    /// holds it).
+    pub fn adversary_copy(&self) -> Option<AdversaryCopy> {
+        let disc = self.disc.as_ref()?;
+        let f32s = |v: &[f64]| -> Vec<f32> { v.iter().map(|&x| x as f32).collect() };
+        let (em, ev, et) = self.encoder_opt.moments();
+        let (dm, dv, dt) = disc.optimizer().moments();
+        Some(AdversaryCopy {
+            encoder_m: em.to_vec(),
+            encoder_v: ev.to_vec(),
+            encoder_t: et,
+            disc_params: f32s(&disc.mlp.params),
+            disc_m: f32s(dm),
+            disc_v: f32s(dv),
+            disc_t: dt,
+            loss: f64::NAN,
+        })
+    }
+
+    /// Parameters of the encoder (the first of `net.params`), which the generator phase moves.
+    pub fn encoder_len(&self) -> usize {
+        self.encoder_len
     }
 
     /// One step on batch `x` (B × 784, labels `labels`) against prior samples `prior` (B, drawn
@@ -166,7 +292,7 @@ impl ShapingLane {
         lr: f64,
     ) -> Result<LaneLoss, Msg> {
         let b = x.len() / PIXELS;
-        let (penalty, pull) = (self.penalty(knobs), self.pull(knobs));
+        let (penalty, pull) = (self.shaping.penalty(knobs), self.shaping.pull(knobs));
         let prior_f32: Vec<f32> = prior.iter().flatten().map(|&v| v as f32).collect();
         let mut out = reconstruction_phase(
             &mut self.net,

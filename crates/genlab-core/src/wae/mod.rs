@@ -53,8 +53,8 @@ pub struct WaeSettings {
     pub disc_lr: f64,
     pub disc_steps: u32,
     pub supervised: bool,
-    /// Where the lanes train: the GPU takes every lane that has a twin there (all but the
-    /// adversarial one, whose discriminator steps on the CPU beside them).
+    /// Where the lanes train: on the GPU every lane the device has a twin for (a lane without
+    /// one steps on the CPU beside them, on the same batches).
     pub device: DeviceChoice,
 }
 

@@ -10,14 +10,15 @@ use serde::{Deserialize, Serialize};
 
 use super::discriminator::optimal;
 use super::distance::{distance_to_prior, DistanceToPrior};
-use super::lane::{Knobs, Shaping, ShapingLane, ShapingLaneState};
+use super::lane::{AdversaryCopy, Knobs, Shaping, ShapingLane, ShapingLaneState};
 use super::prior::Prior;
 use super::sharpness::mean_sharpness;
 use super::WaeSettings;
 use crate::autoencoder::lane::fill_batch;
 use crate::autoencoder::on_device;
 use crate::device::{
-    ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice, ReadDevice, ShapingDevice,
+    ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice, ReadDevice, ShapingBatch,
+    ShapingDevice,
 };
 use crate::digits::data::{self, Digits};
 use crate::digits::EpochBatcher;
@@ -158,8 +159,8 @@ impl Reference {
     }
 }
 
-/// Every lane's twin where the device has one, in the lanes' order: the adversarial lane's
-/// discriminator has none, so that lane steps on the CPU beside the others.
+/// Every lane's twin where the device has one, in the lanes' order; a lane without one steps
+/// on the CPU beside the others.
 struct ShapingDevices(Vec<Option<Box<dyn ShapingDevice>>>);
 
 impl ReadDevice for ShapingDevices {
@@ -307,18 +308,7 @@ impl WaeTrainer {
         let twins: Vec<Option<Box<dyn ShapingDevice>>> = self
             .lanes
             .iter()
-            .map(|lane| {
-                if lane.disc.is_some() {
-                    return None;
-                }
-                accelerator.shaping_lane(
-                    &lane.net,
-                    lane.penalty(&knobs),
-                    lane.pull(&knobs),
-                    lane.optimizer(),
-                    batch,
-                )
-            })
+            .map(|lane| accelerator.shaping_lane(lane, &knobs, batch))
             .collect();
         if twins.iter().all(Option::is_none) {
             self.device.path = ComputePath::Fallback {
@@ -511,7 +501,13 @@ impl Trainer for WaeTrainer {
                 .as_mut()
                 .map(|t| t.next().expect("a twin slot per lane"))
             {
-                twin.step(x, &eps, &prior_f32, lr);
+                let batch = ShapingBatch {
+                    x,
+                    labels: &labels,
+                    eps: &eps,
+                    prior: &prior_f32,
+                };
+                twin.step(batch, lr);
                 continue;
             }
             let loss = lane.step(x, &labels, &z, &labels, &eps, &knobs, lr)?;
@@ -571,10 +567,8 @@ impl Trainer for WaeTrainer {
         let result = update_settings(&mut self.s, query);
         let knobs = self.knobs();
         if let Some(twins) = self.device.device() {
-            for (lane, twin) in self.lanes.iter().zip(&mut twins.0) {
-                if let Some(twin) = twin {
-                    twin.set_knobs(lane.penalty(&knobs), lane.pull(&knobs));
-                }
+            for twin in twins.0.iter_mut().flatten() {
+                twin.set_knobs(&knobs);
             }
         }
         if self.reference.prior != self.s.prior {
@@ -588,7 +582,7 @@ impl Trainer for WaeTrainer {
     crate::device::on_device_hooks!(REFRESH_EVERY);
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
-        let copy = match read {
+        let mut copy = match read {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 // Back to the last read — the device's lanes, the CPU lanes, the batches'
@@ -608,13 +602,40 @@ impl Trainer for WaeTrainer {
             .map(|&i| self.lanes[i].net.n_params())
             .collect();
         let t = copy.t;
-        let copies = match on_device::split(copy, &sizes) {
-            Some(c) if c.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => c,
+        // The adversarial lane's own state rides in `extra` and `sums` (the only lane with any).
+        let (extra, sums) = (
+            std::mem::take(&mut copy.extra),
+            std::mem::take(&mut copy.sums),
+        );
+        let adversary = on_device
+            .iter()
+            .find_map(|&i| self.lanes[i].disc.as_ref().map(|d| (i, d.mlp.n_params())))
+            .map(|(i, disc_len)| {
+                AdversaryCopy::from_parts(&extra, &sums, self.lanes[i].encoder_len(), disc_len)
+            });
+        let finite =
+            |a: &AdversaryCopy| a.disc_params.iter().all(|p| p.is_finite()) && a.loss.is_finite();
+        let copies = match (on_device::split(copy, &sizes), adversary) {
+            (Some(c), a)
+                if c.iter().all(|l| l.params.iter().all(|p| p.is_finite()))
+                    && a.as_ref().is_none_or(|a| a.as_ref().is_some_and(finite)) =>
+            {
+                (c, a.flatten())
+            }
             // The CPU copies keep the last good weights; the page keeps their pictures.
             _ => return Err(msg!("msg.wae.diverged")),
         };
+        let (copies, mut adversary) = copies;
         for (&i, lane) in on_device.iter().zip(copies) {
-            self.lanes[i].take_copy(lane.params, lane.m, lane.v, t);
+            let own = if self.lanes[i].disc.is_some() {
+                adversary.take()
+            } else {
+                None
+            };
+            if let Some(a) = &own {
+                self.disc_loss = a.loss;
+            }
+            self.lanes[i].take_copy((lane.params, lane.m, lane.v, t), own)?;
         }
         // A view scored before this read, at this step, scored the older copies.
         self.scored = None;

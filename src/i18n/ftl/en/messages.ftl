@@ -118,7 +118,7 @@ msg-boltzmann-sigma_held = a σ was driven below { $a0 } and held there at { $a1
 msg-boltzmann-diverged = a machine's weights went non-finite or past ±200 (too large to enumerate): lower the learning rate and reset
 msg-wae-supervised_ring = the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off
 msg-wae-diverged = a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset
-msg-wae-no_twin = the adversarial autoencoder's discriminator has no GPU twin yet: this lane trains on the CPU
+msg-wae-no_twin = this device has no twin for the latent-shaping lanes: they train on the CPU
 
 msg-lecture-too_big = the file is { $a0 } MB; a genlab lecture is at most { $a1 } MB
 msg-lecture-not_json = this is not a genlab lecture file (not JSON: { $a0 })

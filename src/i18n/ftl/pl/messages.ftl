@@ -120,7 +120,7 @@ msg-boltzmann-sigma_held = σ zeszło poniżej { $a0 } i zostało tam zatrzymane
 msg-boltzmann-diverged = wagi maszyny przestały być skończone lub przekroczyły ±200 (za duże, by przeliczyć stany): zmniejsz współczynnik uczenia i zacznij od nowa
 msg-wae-supervised_ring = rozkład a priori z etykietami wiąże każdą klasę z jedną z dziesięciu składowych pierścienia: wymaga pierścienia, więc jest wyłączony
 msg-wae-diverged = tor jednego z regularyzatorów dał wartości nieskończone (dyskryminator lub waga λ za silne przy tej stałej uczenia): zmniejsz stałą uczenia lub λ i zacznij od nowa
-msg-wae-no_twin = dyskryminator autoenkodera adwersarialnego nie ma jeszcze bliźniaka na GPU: ten tor uczy się na CPU
+msg-wae-no_twin = to urządzenie nie ma bliźniaka dla torów kształtowania przestrzeni ukrytej: uczą się na CPU
 
 msg-lecture-too_big = plik ma { $a0 } MB; wykład genlab ma najwyżej { $a1 } MB
 msg-lecture-not_json = to nie jest plik wykładu genlab (nie JSON: { $a0 })
