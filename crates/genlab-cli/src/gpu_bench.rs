@@ -135,6 +135,10 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
         "rbm-mnist?hidden=500&k=1",
         "autoencoders?depth=2&width=256&code=32&act=relu",
         "autoencoders?depth=2&width=256&code=32&act=relu&compare=1",
+        // Every lane steps on each batch: images/s per lane (four lanes, then the adversarial
+        // autoencoder alone).
+        "wae?hidden=128",
+        "wae?hidden=128&compare=0&shaping=adversarial",
     ] {
         let mut figures = serde_json::Map::new();
         for device in ["cpu", "gpu"] {
