@@ -20,6 +20,7 @@ struct Params {
 @group(0) @binding(1) var<storage, read_write> s1: array<f32>;
 @group(0) @binding(2) var<storage, read_write> s2: array<f32>;
 @group(0) @binding(3) var<storage, read_write> s3: array<f32>;
+@group(0) @binding(4) var<storage, read_write> s4: array<f32>;
 
 fn index(id: vec3<u32>, groups: vec3<u32>) -> u32 {
     return id.x + id.y * groups.x * 256u;
@@ -173,4 +174,37 @@ fn mmd_pull(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroup
     }
     let n = f32(params.rows);
     s1[i] = s1[i] + params.lambda * (2.0 / (n * (n - 1.0)) * within - 2.0 / (n * n) * across);
+}
+
+// One thread per image of a scoring pass. s1 the output layer's pre-activations (rows ×
+// pixels), s2 the images → s3 −log p(x|y) and s4 Σ (y − x)² per image, y the output: the
+// twins are AeNet::forward_loss's per-image terms, in f32 as it sums them — the Bernoulli
+// Σ softplus(a) − x a (mode 0), the squared error Σ (a − x)² (mode 1), the Gaussian around
+// y = σ(a) Σ (y − x)² / 2σ² + (D/2) log 2πσ² (mode 2: 1/2σ² in λ's slot, the constant in
+// `scale`).
+@compute @workgroup_size(256)
+fn output_loss(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let b = index(id, groups);
+    if (b >= params.n) {
+        return;
+    }
+    var ce = 0.0;
+    var sq = 0.0;
+    for (var j = 0u; j < params.cols; j = j + 1u) {
+        let a = s1[b * params.cols + j];
+        let x = s2[b * params.cols + j];
+        var y = a;
+        if (params.mode != 1u) {
+            let e = exp(-abs(a));
+            y = select(e / (1.0 + e), 1.0 / (1.0 + e), a >= 0.0);
+        }
+        ce = ce + max(a, 0.0) + log(1.0 + exp(-abs(a))) - x * a;
+        sq = sq + (y - x) * (y - x);
+    }
+    switch params.mode {
+        case 0u: { s3[b] = ce; }
+        case 1u: { s3[b] = sq; }
+        default: { s3[b] = sq * params.lambda + params.scale; }
+    }
+    s4[b] = sq;
 }

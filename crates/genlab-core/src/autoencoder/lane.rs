@@ -187,37 +187,67 @@ pub fn sensitivity(
     scale: f64,
     rng: &mut Rng,
 ) -> f64 {
-    let n = indices.len();
-    let (mut clean, mut ws) = (vec![], Workspace::default());
-    fill_batch(digits, indices, &mut clean);
-    let mut moved = Vec::with_capacity(clean.len());
-    let mut delta_sq = vec![0.0; n];
-    for (row, d_sq) in clean.chunks_exact(PIXELS).zip(&mut delta_sq) {
-        for &x in row {
-            let d = scale * rng.normal();
-            *d_sq += d * d;
-            moved.push(x + d as f32);
+    let probe = SensitivityProbe::new(digits, indices, scale, rng);
+    let mut ws = Workspace::default();
+    net.encode(&probe.clean, probe.n(), &mut ws);
+    let h0 = ws.code(net).to_vec();
+    net.encode(&probe.moved, probe.n(), &mut ws);
+    probe.of_codes(&h0, ws.code(net), net.shape.code)
+}
+
+/// The digits a sensitivity is measured on: `clean` and `moved` (n × 784, each clean digit plus
+/// its δ) and each ‖δ‖². Fixed for a run, so a device can keep both sets and hand back their
+/// codes.
+#[derive(Clone, Debug, Default)]
+pub struct SensitivityProbe {
+    pub clean: Vec<f32>,
+    pub moved: Vec<f32>,
+    delta_sq: Vec<f64>,
+}
+
+impl SensitivityProbe {
+    /// δ ~ N(0, scale² I) for each digit of `indices`, drawn from `rng` pixel by pixel.
+    pub fn new(digits: &Digits, indices: &[usize], scale: f64, rng: &mut Rng) -> Self {
+        let mut clean = vec![];
+        fill_batch(digits, indices, &mut clean);
+        let mut moved = Vec::with_capacity(clean.len());
+        let mut delta_sq = vec![0.0; indices.len()];
+        for (row, d_sq) in clean.chunks_exact(PIXELS).zip(&mut delta_sq) {
+            for &x in row {
+                let d = scale * rng.normal();
+                *d_sq += d * d;
+                moved.push(x + d as f32);
+            }
+        }
+        SensitivityProbe {
+            clean,
+            moved,
+            delta_sq,
         }
     }
-    net.encode(&clean, n, &mut ws);
-    let h0 = ws.code(net).to_vec();
-    net.encode(&moved, n, &mut ws);
-    let code = net.shape.code;
-    let total: f64 = ws
-        .code(net)
-        .chunks_exact(code)
-        .zip(h0.chunks_exact(code))
-        .zip(&delta_sq)
-        .map(|((h1, h0), d_sq)| {
-            let dh: f64 = h1
-                .iter()
-                .zip(h0)
-                .map(|(a, b)| ((a - b) as f64).powi(2))
-                .sum();
-            (dh / d_sq).sqrt()
-        })
-        .sum();
-    total / n.max(1) as f64
+
+    pub fn n(&self) -> usize {
+        self.delta_sq.len()
+    }
+
+    /// The mean of ‖h₁ − h₀‖ / ‖δ‖ from the clean digits' codes `h0` and the moved ones' `h1`
+    /// (n × `code` each).
+    pub fn of_codes(&self, h0: &[f32], h1: &[f32], code: usize) -> f64 {
+        let total: f64 = h1
+            .chunks_exact(code)
+            .zip(h0.chunks_exact(code))
+            .zip(&self.delta_sq)
+            .map(|((h1, h0), d_sq)| {
+                let dh: f64 = h1
+                    .iter()
+                    .zip(h0)
+                    .map(|(a, b)| ((a - b) as f64).powi(2))
+                    .sum();
+                (dh / d_sq).sqrt()
+            })
+            .sum();
+        total / self.n().max(1) as f64
+    }
 }
 
 /// The principal angles (radians, ascending) between the span of `basis` (rows of 784 values,

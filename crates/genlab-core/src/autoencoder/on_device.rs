@@ -1,16 +1,63 @@
 //! The autoencoder lesson's lanes on a device: one twin per lane, all stepped on the same
 //! batch and read back together, so a history row scores every lane at the same step.
 
-use crate::device::{AutoencoderDevice, DeviceCopy, DeviceRead, ReadDevice};
+use crate::device::{AutoencoderDevice, DeviceCopy, DeviceRead, DeviceScores, ReadDevice};
 use crate::rng::Rng;
 
-/// Every lane's twin, in the lanes' order.
-pub(super) struct LaneDevices(pub Vec<Box<dyn AutoencoderDevice>>);
+/// Every lane's twin, in the lanes' order; `scoring` when each keeps the scored sets.
+pub(super) struct LaneDevices {
+    pub twins: Vec<Box<dyn AutoencoderDevice>>,
+    pub scoring: bool,
+}
 
 impl ReadDevice for LaneDevices {
     fn read(&self) -> DeviceRead {
-        read_lanes(self.0.iter().map(|d| d.read()).collect())
+        let read = |d: &Box<dyn AutoencoderDevice>| {
+            if self.scoring {
+                d.read_scored()
+            } else {
+                d.read()
+            }
+        };
+        read_lanes(self.twins.iter().map(read).collect())
     }
+}
+
+/// One lane's kept sets scored on the device: every kept image's code, set after set, and
+/// per set the summed −log p(x|y) and squared error.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) struct LaneScores {
+    pub codes: Vec<f32>,
+    pub losses: Vec<f64>,
+}
+
+/// Cuts the lanes' scores, concatenated lane after lane, into each lane's: `codes[i]` values
+/// of codes and `losses` loss terms each; `None` if they do not add up.
+pub(super) fn split_scores(
+    scores: DeviceScores,
+    codes: &[usize],
+    losses: usize,
+) -> Option<Vec<LaneScores>> {
+    if scores.codes.len() != codes.iter().sum::<usize>()
+        || scores.losses.len() != losses * codes.len()
+    {
+        return None;
+    }
+    let mut at = 0;
+    Some(
+        codes
+            .iter()
+            .zip(scores.losses.chunks_exact(losses.max(1)))
+            .map(|(&n, l)| {
+                let lane = LaneScores {
+                    codes: scores.codes[at..at + n].to_vec(),
+                    losses: l.to_vec(),
+                };
+                at += n;
+                lane
+            })
+            .collect(),
+    )
 }
 
 /// The lanes' copies one after another: parameters, Adam's moments, and any extra state and
@@ -34,6 +81,11 @@ pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
             all.v.extend(copy.v);
             all.extra.extend(copy.extra);
             all.sums.extend(copy.sums);
+            if let Some(s) = copy.scores {
+                let mine = all.scores.get_or_insert_with(DeviceScores::default);
+                mine.codes.extend(s.codes);
+                mine.losses.extend(s.losses);
+            }
             all.t = copy.t;
         }
         Ok(all)

@@ -7,9 +7,9 @@ use std::sync::{Arc, OnceLock};
 use serde::{Deserialize, Serialize};
 
 use super::corrupt::{Corrupt, Corruption};
-use super::lane::{fill_batch, principal_angles, sensitivity, Lane, LaneState};
+use super::lane::{fill_batch, principal_angles, Lane, LaneState, SensitivityProbe};
 use super::model::{Act, AeNet, AeShape, Output, Workspace};
-use super::on_device::{self, LaneDevices, Mark};
+use super::on_device::{self, LaneDevices, LaneScores, Mark};
 use super::pca::{scaled, Pca};
 use super::penalty::{Penalty, PenaltyKind};
 use super::settings::{AutoencoderSettings, Depth};
@@ -199,6 +199,10 @@ pub struct AutoencoderTrainer {
     code_view: Option<CodeView>,
     /// The device the lanes may step on (their CPU nets then hold the state of the last read).
     device: OnDevice<LaneDevices, Mark<Progress>>,
+    /// The digits the sensitivity is measured on (fixed for the run).
+    probe: SensitivityProbe,
+    /// Every lane's scored sets as the device scored them at the last read, and its step.
+    device_scores: Option<(u64, Vec<LaneScores>)>,
 }
 
 #[derive(Clone)]
@@ -270,6 +274,8 @@ impl AutoencoderTrainer {
             pca30: (f64::NAN, f64::NAN),
             code_view: None,
             device: OnDevice::new(s.device),
+            probe: SensitivityProbe::default(),
+            device_scores: None,
             digits,
             s,
         };
@@ -278,6 +284,13 @@ impl AutoencoderTrainer {
                 EpochBatcher::new(d.train.clone(), Rng::stream(t.s.seed as u64, 1));
             t.scored_train = spread(&d.train, SCORED);
             t.scored_test = spread(&d.test, SCORED);
+            let n_sens = SENSITIVITY_DIGITS.min(t.scored_test.len());
+            t.probe = SensitivityProbe::new(
+                &d,
+                &t.scored_test[..n_sens],
+                SENSITIVITY_SCALE,
+                &mut Rng::new(77),
+            );
             t.shown = (0..CLASSES as u8)
                 .filter_map(|c| d.test.iter().copied().find(|&i| d.labels[i] == c))
                 .collect();
@@ -444,7 +457,10 @@ impl AutoencoderTrainer {
     /// The code over the scored test digits: its histogram and its first two units' plane.
     fn code_view_now(&self, d: &Digits) -> CodeView {
         let code = self.code();
-        let (_, _, _, codes) = Self::score(self.main_net(), &Penalty::NONE, d, &self.scored_test);
+        let codes = match self.scores_now() {
+            Some(lanes) => self.kept_codes(&lanes[0], 1, code).to_vec(),
+            None => Self::score(self.main_net(), &Penalty::NONE, d, &self.scored_test).3,
+        };
         let mut lo = codes.iter().fold(f32::INFINITY, |m, &v| m.min(v)) as f64;
         let mut hi = codes.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) as f64;
         if !(lo.is_finite() && hi.is_finite()) || hi <= lo {
@@ -517,9 +533,55 @@ impl AutoencoderTrainer {
                 accelerator.autoencoder(&r.lane.net, r.lane.penalty, r.lane.optimizer(), batch)
             })
             .collect();
+        // Every twin keeps the scored sets, or none scores (a row then scores the CPU copies).
+        let mut devices: Vec<Box<dyn crate::device::AutoencoderDevice>> = devices;
+        let sets = self.scored_sets();
+        let refs: Vec<&[f32]> = sets.iter().map(|s| &s[..]).collect();
+        let scoring = !sets[0].is_empty() && devices.iter_mut().all(|d| d.keep_scored_sets(&refs));
+        self.device_scores = None;
         let mark = self.mark();
-        self.device
-            .start(Box::new(LaneDevices(devices)), batch, wanted, mark);
+        let twins = LaneDevices {
+            twins: devices,
+            scoring,
+        };
+        self.device.start(Box::new(twins), batch, wanted, mark);
+    }
+
+    /// The sets a device keeps to score: the scored training and test digits and the
+    /// sensitivity's clean and moved digits.
+    fn scored_sets(&self) -> [Vec<f32>; 4] {
+        let (mut train, mut test) = (vec![], vec![]);
+        if let Ok(d) = &self.digits {
+            fill_batch(d, &self.scored_train, &mut train);
+            fill_batch(d, &self.scored_test, &mut test);
+        }
+        [
+            train,
+            test,
+            self.probe.clean.clone(),
+            self.probe.moved.clone(),
+        ]
+    }
+
+    /// Every lane's scores from the device, when they are of the state now.
+    fn scores_now(&self) -> Option<&[LaneScores]> {
+        match &self.device_scores {
+            Some((step, scores)) if *step == self.progress.steps => Some(scores),
+            _ => None,
+        }
+    }
+
+    /// A lane's codes of one kept set (0 training, 1 test, 2 and 3 the sensitivity's clean and
+    /// moved digits).
+    fn kept_codes<'a>(&self, lane: &'a LaneScores, set: usize, code: usize) -> &'a [f32] {
+        let sizes = [
+            self.scored_train.len(),
+            self.scored_test.len(),
+            self.probe.n(),
+            self.probe.n(),
+        ];
+        let start: usize = sizes[..set].iter().sum();
+        &lane.codes[start * code..(start + sizes[set]) * code]
     }
 
     fn reconstruct(&self, input: &[f32]) -> Vec<f32> {
@@ -573,7 +635,7 @@ impl Trainer for AutoencoderTrainer {
         if let Some(devices) = self.device.device() {
             // Each lane corrupts its own copy of the batch here, from its own stream, as on
             // the CPU; a diverging lane shows in the next read.
-            for (run, device) in self.runs.iter_mut().zip(&mut devices.0) {
+            for (run, device) in self.runs.iter_mut().zip(&mut devices.twins) {
                 let (input, clean) = run.lane.prepare(&digits, &self.batch);
                 device.step(input, clean, self.s.lr);
             }
@@ -600,19 +662,56 @@ impl Trainer for AutoencoderTrainer {
             return vec![f64::NAN; METRICS.len()];
         };
         let main = &self.runs[0].lane;
-        let (train_loss, _, _, _) = Self::score(&main.net, &main.penalty, &d, &self.scored_train);
-        let (test_loss, penalty, test_sq, codes) =
-            Self::score(&main.net, &main.penalty, &d, &self.scored_test);
+        let (n_train, n_test) = (
+            self.scored_train.len().max(1) as f64,
+            self.scored_test.len().max(1) as f64,
+        );
+        // From the device's scores of the read just taken, or from the CPU copies.
+        let scores = self.scores_now();
+        let (train_loss, test_loss, penalty, test_sq, codes, sens) = match scores {
+            Some(lanes) => {
+                let (lane, code) = (&lanes[0], main.net.shape.code);
+                let codes = self.kept_codes(lane, 1, code).to_vec();
+                // The penalty from the codes alone: a code unit's slope is read off its
+                // output (a ReLU's pre-activation is positive exactly where its output is).
+                let code_l = main.net.layers()[main.net.code_layer()];
+                let penalty = main.penalty.value(
+                    &codes,
+                    &codes,
+                    code_l.act,
+                    main.net.code_weights(),
+                    code_l.n_in,
+                );
+                let (h0, h1) = (
+                    self.kept_codes(lane, 2, code),
+                    self.kept_codes(lane, 3, code),
+                );
+                (
+                    lane.losses[0] / n_train,
+                    lane.losses[2] / n_test,
+                    penalty / n_test,
+                    lane.losses[3] / n_test,
+                    codes,
+                    self.probe.of_codes(h0, h1, code),
+                )
+            }
+            None => {
+                let (train_loss, _, _, _) =
+                    Self::score(&main.net, &main.penalty, &d, &self.scored_train);
+                let (test_loss, penalty, test_sq, codes) =
+                    Self::score(&main.net, &main.penalty, &d, &self.scored_test);
+                let mut ws = Workspace::default();
+                main.net.encode(&self.probe.clean, self.probe.n(), &mut ws);
+                let h0 = ws.code(&main.net).to_vec();
+                main.net.encode(&self.probe.moved, self.probe.n(), &mut ws);
+                let sens = self
+                    .probe
+                    .of_codes(&h0, ws.code(&main.net), main.net.shape.code);
+                (train_loss, test_loss, penalty, test_sq, codes, sens)
+            }
+        };
         let silent =
             codes.iter().filter(|v| v.abs() < SILENT).count() as f64 / codes.len().max(1) as f64;
-        let n_sens = SENSITIVITY_DIGITS.min(self.scored_test.len());
-        let sens = sensitivity(
-            &main.net,
-            &d,
-            &self.scored_test[..n_sens],
-            SENSITIVITY_SCALE,
-            &mut Rng::new(77),
-        );
         let mut row = vec![
             train_loss,
             test_loss,
@@ -628,10 +727,13 @@ impl Trainer for AutoencoderTrainer {
             row.push(match self.runs.iter().position(|r| r.variant == *variant) {
                 // The first lane (the plain one, comparing) was scored just above.
                 Some(0) => test_sq,
-                Some(i) => {
-                    let net = &self.runs[i].lane.net;
-                    Self::score(net, &Penalty::NONE, &d, &self.scored_test).2
-                }
+                Some(i) => match scores {
+                    Some(lanes) => lanes[i].losses[3] / n_test,
+                    None => {
+                        let net = &self.runs[i].lane.net;
+                        Self::score(net, &Penalty::NONE, &d, &self.scored_test).2
+                    }
+                },
                 None => f64::NAN,
             });
         }
@@ -736,7 +838,7 @@ impl Trainer for AutoencoderTrainer {
                 // until the device is read, so the CPU copies are current: start new twins.
                 self.start_device();
             } else if let Some(devices) = self.device.device() {
-                for (run, device) in self.runs.iter().zip(&mut devices.0) {
+                for (run, device) in self.runs.iter().zip(&mut devices.twins) {
                     device.set_penalty(run.lane.penalty);
                 }
             }
@@ -755,10 +857,24 @@ impl Trainer for AutoencoderTrainer {
                 if let Some(mark) = self.device.lost(|m| m.progress.steps) {
                     self.rewind(mark);
                 }
+                self.device_scores = None;
                 return Ok(());
             }
         };
         let sizes: Vec<usize> = self.runs.iter().map(|r| r.lane.net.n_params()).collect();
+        let mut copy = copy;
+        // Four kept sets: two loss terms each; every kept image's code per lane.
+        let kept = self.scored_train.len() + self.scored_test.len() + 2 * self.probe.n();
+        let code_values: Vec<usize> = self
+            .runs
+            .iter()
+            .map(|r| kept * r.lane.net.shape.code)
+            .collect();
+        self.device_scores = copy
+            .scores
+            .take()
+            .and_then(|s| on_device::split_scores(s, &code_values, 8))
+            .map(|lanes| (self.progress.steps, lanes));
         let t = copy.t;
         let lanes = match on_device::split(copy, &sizes) {
             Some(lanes) if lanes.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => lanes,

@@ -167,6 +167,17 @@ pub trait AutoencoderDevice: ReadDevice {
     fn step(&mut self, input: &[f32], clean: &[f32], lr: f64);
     /// The regulariser on the code (kind and λ) from the next step on.
     fn set_penalty(&mut self, penalty: Penalty);
+    /// Keeps image sets (each n × input) on the device so that reads can score them there.
+    /// `false`: this device does not score, and the lesson scores its CPU copy.
+    fn keep_scored_sets(&mut self, _sets: &[&[f32]]) -> bool {
+        false
+    }
+    /// A read whose copy also carries the kept sets run through the copied parameters
+    /// ([`DeviceCopy::scores`]): every kept image's code, set after set, and per set the
+    /// summed −log p(x|y) and squared error (`AeNet::forward_loss` is the CPU twin).
+    fn read_scored(&self) -> DeviceRead {
+        self.read()
+    }
 }
 
 /// A latent-shaping lane's step on a device (`crate::wae::lane::ShapingLane::step` is the CPU

@@ -125,6 +125,7 @@ impl Accelerator for FakeAccelerator {
             batch,
             ws: Default::default(),
             d_params: vec![0.0; net.n_params()],
+            sets: vec![],
         })
     }
     fn shaping_lane(
@@ -211,6 +212,8 @@ struct AeTwin {
     batch: usize,
     ws: crate::autoencoder::model::Workspace<f32>,
     d_params: Vec<f32>,
+    /// The sets it keeps to score.
+    sets: Vec<Vec<f32>>,
 }
 
 impl AutoencoderDevice for AeTwin {
@@ -225,12 +228,40 @@ impl AutoencoderDevice for AeTwin {
     fn set_penalty(&mut self, penalty: Penalty) {
         self.penalty = penalty;
     }
+    fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
+        self.sets = sets.iter().map(|s| s.to_vec()).collect();
+        true
+    }
+    /// The lesson's own scoring of each kept set at the twin's parameters (its reconstruction
+    /// sum shifted by the control's shift).
+    fn read_scored(&self) -> DeviceRead {
+        let c = &self.control;
+        c.scored.set((c.scored.get().0 + 1, c.scored.get().1 + 1));
+        let (mut codes, mut losses) = (vec![], vec![]);
+        let width = self.net.shape.input;
+        for set in &self.sets {
+            let mut ws = crate::autoencoder::model::Workspace::default();
+            let n = set.len() / width;
+            let loss = self.net.forward_loss(set, set, n, &Penalty::NONE, &mut ws);
+            let sq: f64 = ws
+                .output()
+                .iter()
+                .zip(set)
+                .map(|(y, x)| ((y - x) as f64).powi(2))
+                .sum();
+            codes.extend_from_slice(ws.code(&self.net));
+            losses.extend([loss.rec + c.score_shift.get(), sq]);
+        }
+        let mut copy = self.read_copy();
+        copy.scores = Some(DeviceScores { codes, losses });
+        c.read(copy)
+    }
 }
 
-impl ReadDevice for AeTwin {
-    fn read(&self) -> DeviceRead {
+impl AeTwin {
+    fn read_copy(&self) -> DeviceCopy {
         let (m, v, t) = self.opt.moments();
-        self.control.read(DeviceCopy {
+        DeviceCopy {
             params: self.net.params.clone(),
             m: m.to_vec(),
             v: v.to_vec(),
@@ -238,7 +269,13 @@ impl ReadDevice for AeTwin {
             extra: vec![],
             sums: vec![],
             scores: None,
-        })
+        }
+    }
+}
+
+impl ReadDevice for AeTwin {
+    fn read(&self) -> DeviceRead {
+        self.control.read(self.read_copy())
     }
 }
 
@@ -738,7 +775,24 @@ fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
             s.recorded().to_vec()
         };
         let cpu = rows(None);
-        assert_same(&rows(Some(Rc::new(Control::default()))), &cpu);
+        let steady = Rc::new(Control::default());
+        assert_same(&rows(Some(steady.clone())), &cpu);
+        assert!(
+            steady.scored.get().0 >= 4,
+            "every twin scored its sets: {:?}",
+            steady.scored.get()
+        );
+        // The rows took the device's scores: a shift of its reconstruction sums moves the
+        // training and test loss by shift / 300 (the scored sets' size), and nothing else.
+        let shifted = Rc::new(Control::default());
+        shifted.score_shift.set(600.0);
+        let names = crate::autoencoder::METRICS;
+        assert_shifted(
+            &rows(Some(shifted)),
+            &cpu,
+            names,
+            (&["train_loss", "test_loss"], 600.0 / 300.0),
+        );
         // Lost at a row's read (step 50 with one lane; step 25 with five, whose twins count a
         // read each), not at the pause's: a pause waiting on a lost read happens at the
         // earlier step, by design, and the update would then land earlier than on the CPU.
