@@ -1,8 +1,9 @@
-//! The host's share of a GPU lesson's step (#24). The VAE lesson runs on a device that does no
-//! work — its steps, reads, scores and pictures cost nothing — so what is timed is what a real
-//! GPU leaves to the host: drawing batches, building the views, and, unless the device scores
-//! the test split and decodes the pictures, the CPU copy doing both. Run both ways in one
-//! binary, so the difference is that work alone. Needs no GPU.
+//! The host's share of a GPU lesson's step (#24). The VAE lesson and the autoencoder lanes run
+//! on a device that does no work — its steps, reads, scores and pictures cost nothing — so
+//! what is timed is what a real GPU leaves to the host: drawing batches (and a denoising
+//! lane's noise), building the views, and, unless the device scores the kept digits and
+//! decodes the pictures, the CPU copy doing both. Run both ways in one binary, so the
+//! difference is that work alone. Needs no GPU.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -92,12 +93,68 @@ impl Accelerator for NullAccelerator {
 
     fn autoencoder(
         &self,
-        _net: &AeNet<f32>,
+        net: &AeNet<f32>,
         _penalty: Penalty,
-        _opt: &Optimizer<f32>,
+        opt: &Optimizer<f32>,
         _batch: usize,
     ) -> Box<dyn AutoencoderDevice> {
-        unreachable!("the host bench runs the VAE alone")
+        let (m, v, t) = opt.moments();
+        Box::new(NullAe {
+            copy: DeviceCopy {
+                params: net.params.clone(),
+                m: m.to_vec(),
+                v: v.to_vec(),
+                t,
+                extra: vec![],
+                sums: vec![],
+                scores: None,
+            },
+            code: net.shape.code,
+            on_device: self.on_device,
+            kept: Cell::new((0, 0)),
+            served: self.served.clone(),
+        })
+    }
+}
+
+/// An autoencoder lane that does nothing; with `on_device`, it scores its kept sets (zeros).
+struct NullAe {
+    copy: DeviceCopy,
+    code: usize,
+    on_device: bool,
+    /// Kept images and sets.
+    kept: Cell<(usize, usize)>,
+    served: Rc<Served>,
+}
+
+impl ReadDevice for NullAe {
+    fn read(&self) -> DeviceRead {
+        let copy = self.copy.clone();
+        Box::pin(async move { Ok(copy) })
+    }
+}
+
+impl AutoencoderDevice for NullAe {
+    fn step(&mut self, _input: &[f32], _clean: &[f32], _lr: f64) {}
+
+    fn set_penalty(&mut self, _penalty: Penalty) {}
+
+    fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
+        let images = sets.iter().map(|s| s.len() / PIXELS).sum();
+        self.kept.set((images, sets.len()));
+        self.on_device
+    }
+
+    fn read_scored(&self) -> DeviceRead {
+        let scorings = &self.served.scorings;
+        scorings.set(scorings.get() + 1);
+        let (images, sets) = self.kept.get();
+        let mut copy = self.copy.clone();
+        copy.scores = Some(DeviceScores {
+            codes: vec![0.0; images * self.code],
+            losses: vec![0.0; 2 * sets],
+        });
+        Box::pin(async move { Ok(copy) })
     }
 }
 
@@ -141,16 +198,23 @@ impl VaeDevice for NullVae {
     }
 }
 
-/// The VAE lesson at H = 256 and 512 (batch 100) for `seconds` each way, as the page's worker
-/// runs it — a snapshot (the view) every 33 ms, a read whenever the session waits for one (the
-/// null device answers at once) — printing the host's images/s and milliseconds per step.
+/// The VAE lesson at H = 256 and 512 and the five autoencoder lanes (batch 100) for `seconds`
+/// each way, as the page's worker runs them — a snapshot (the view) every 33 ms, a read
+/// whenever the session waits for one (the null device answers at once) — printing the host's
+/// images/s and milliseconds per step.
 pub fn bench(seconds: f64) {
     const SNAPSHOT: f64 = 0.033;
-    for hidden in [256, 512] {
+    for (lesson, route) in [
+        ("vae", "vae?hidden=256"),
+        ("vae", "vae?hidden=512"),
+        (
+            "autoencoders",
+            "autoencoders?depth=2&width=256&code=32&act=relu&compare=1",
+        ),
+    ] {
         let mut figures = serde_json::Map::new();
         for on_device in [false, true] {
-            let (mut session, _) =
-                crate::start(&format!("vae?hidden={hidden}&batch=100&device=gpu"));
+            let (mut session, _) = crate::start(&format!("{route}&batch=100&device=gpu"));
             let served = Rc::new(Served::default());
             let accelerator = NullAccelerator {
                 on_device,
@@ -195,7 +259,7 @@ pub fn bench(seconds: f64) {
         }
         out!(
             "{}",
-            json!({ "bench": "gpu-lesson-host", "lesson": "vae", "hidden": hidden, "batch": 100, "kernel": genlab_core::nn::gemm::kernel_name(), "figures": figures })
+            json!({ "bench": "gpu-lesson-host", "lesson": lesson, "route": route, "batch": 100, "kernel": genlab_core::nn::gemm::kernel_name(), "figures": figures })
         );
     }
 }
