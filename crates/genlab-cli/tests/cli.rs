@@ -216,7 +216,11 @@ fn the_host_bench_times_the_lesson_with_and_without_the_device_scoring() {
         .filter(|l| l.contains("\"bench\""))
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
-    assert_eq!(lines.len(), 3, "the VAE at H = 256 and 512, the autoencoder lanes");
+    assert_eq!(
+        lines.len(),
+        3,
+        "the VAE at H = 256 and 512, the autoencoder lanes"
+    );
     for l in &lines {
         let decodes = l["lesson"] == "vae";
         let f = &l["figures"];
@@ -228,7 +232,11 @@ fn the_host_bench_times_the_lesson_with_and_without_the_device_scoring() {
         assert_eq!(host["device_scorings"], 0, "{l}");
         assert_eq!(host["device_decodings"], 0, "{l}");
         assert!(device["device_scorings"].as_u64().unwrap() >= 1, "{l}");
-        assert_eq!(device["device_decodings"].as_u64().unwrap() >= 1, decodes, "{l}");
+        assert_eq!(
+            device["device_decodings"].as_u64().unwrap() >= 1,
+            decodes,
+            "{l}"
+        );
     }
 }
 

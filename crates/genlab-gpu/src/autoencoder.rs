@@ -1034,17 +1034,9 @@ mod tests {
                 cpu.params = copy.params.clone();
                 let (mut codes, mut losses) = (vec![], vec![]);
                 for set in &sets {
-                    let mut ws = Workspace::default();
-                    let n = set.len() / 29;
-                    let loss = cpu.forward_loss(set, set, n, &Penalty::NONE, &mut ws);
-                    let sq: f64 = ws
-                        .output()
-                        .iter()
-                        .zip(set)
-                        .map(|(y, x)| ((y - x) as f64).powi(2))
-                        .sum();
-                    codes.extend_from_slice(ws.code(&cpu));
-                    losses.extend([loss.rec, sq]);
+                    let (rec, sq, set_codes) = cpu.score_set(set, &mut Workspace::default());
+                    codes.extend(set_codes);
+                    losses.extend([rec, sq]);
                 }
                 let code_diff = max_rel_diff(&scores.codes, &codes);
                 let loss_diff = scores

@@ -581,6 +581,29 @@ impl<T: Real> AeNet<T> {
         }
     }
 
+    /// The net on `x` (n × input) reconstructed against itself: the summed −log p(x|y) and
+    /// squared error, and the codes (n × code) — what a lesson's row scores, and the CPU twin
+    /// of a device's scoring pass.
+    pub fn score_set(&self, x: &[T], ws: &mut Workspace<T>) -> (f64, f64, Vec<T>) {
+        let n = x.len() / self.shape.input;
+        let loss = self.forward_loss(x, x, n, &Penalty::NONE, ws);
+        let sq = ws
+            .output()
+            .iter()
+            .zip(x)
+            .map(|(&y, &x)| (y - x).to_f64().powi(2))
+            .sum();
+        (loss.rec, sq, ws.code(self).to_vec())
+    }
+
+    /// `penalty` summed over point codes (n × code) from the codes alone: a unit's slope is
+    /// read off its output (a ReLU's pre-activation is positive exactly where its output is),
+    /// so this is the value [`AeNet::forward_loss`] adds, bit for bit.
+    pub fn code_penalty(&self, penalty: &Penalty, codes: &[T]) -> f64 {
+        let l = self.layers[self.code_layer];
+        penalty.value(codes, codes, l.act, self.code_weights(), l.n_in)
+    }
+
     /// Gradient of the batch mean of (reconstruction + penalty) after [`AeNet::forward_loss`]
     /// (or [`AeNet::forward_loss_noisy`], whose ε it reuses) on the same batch, into `d_params`
     /// (overwritten).

@@ -401,22 +401,12 @@ impl AutoencoderTrainer {
         d: &Digits,
         indices: &[usize],
     ) -> (f64, f64, f64, Vec<f32>) {
-        let (mut x, mut ws) = (vec![], Workspace::default());
+        let mut x = vec![];
         fill_batch(d, indices, &mut x);
-        let loss = net.forward_loss(&x, &x, indices.len(), penalty, &mut ws);
-        let sq: f64 = ws
-            .output()
-            .iter()
-            .zip(&x)
-            .map(|(y, x)| ((y - x) as f64).powi(2))
-            .sum();
+        let (rec, sq, codes) = net.score_set(&x, &mut Workspace::default());
         let n = indices.len().max(1) as f64;
-        (
-            loss.rec / n,
-            loss.penalty / n,
-            sq / n,
-            ws.code(net).to_vec(),
-        )
+        let penalty = net.code_penalty(penalty, &codes);
+        (rec / n, penalty / n, sq / n, codes)
     }
 
     /// The largest principal angle between a linear lane's decoder and PCA's subspace of the
@@ -672,16 +662,7 @@ impl Trainer for AutoencoderTrainer {
             Some(lanes) => {
                 let (lane, code) = (&lanes[0], main.net.shape.code);
                 let codes = self.kept_codes(lane, 1, code).to_vec();
-                // The penalty from the codes alone: a code unit's slope is read off its
-                // output (a ReLU's pre-activation is positive exactly where its output is).
-                let code_l = main.net.layers()[main.net.code_layer()];
-                let penalty = main.penalty.value(
-                    &codes,
-                    &codes,
-                    code_l.act,
-                    main.net.code_weights(),
-                    code_l.n_in,
-                );
+                let penalty = main.net.code_penalty(&main.penalty, &codes);
                 let (h0, h1) = (
                     self.kept_codes(lane, 2, code),
                     self.kept_codes(lane, 3, code),

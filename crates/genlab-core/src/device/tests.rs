@@ -238,19 +238,10 @@ impl AutoencoderDevice for AeTwin {
         let c = &self.control;
         c.scored.set((c.scored.get().0 + 1, c.scored.get().1 + 1));
         let (mut codes, mut losses) = (vec![], vec![]);
-        let width = self.net.shape.input;
         for set in &self.sets {
-            let mut ws = crate::autoencoder::model::Workspace::default();
-            let n = set.len() / width;
-            let loss = self.net.forward_loss(set, set, n, &Penalty::NONE, &mut ws);
-            let sq: f64 = ws
-                .output()
-                .iter()
-                .zip(set)
-                .map(|(y, x)| ((y - x) as f64).powi(2))
-                .sum();
-            codes.extend_from_slice(ws.code(&self.net));
-            losses.extend([loss.rec + c.score_shift.get(), sq]);
+            let (rec, sq, set_codes) = self.net.score_set(set, &mut Default::default());
+            codes.extend(set_codes);
+            losses.extend([rec + c.score_shift.get(), sq]);
         }
         let mut copy = self.read_copy();
         copy.scores = Some(DeviceScores { codes, losses });
