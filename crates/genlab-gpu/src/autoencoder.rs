@@ -393,14 +393,14 @@ impl GpuAutoencoder {
                     &[&acts[c], &eps, &sigma, &d_z, dy],
                 ));
             }
-            if i == c && pull.is_some() {
+            if let (true, Some(pull)) = (i == c, pull) {
                 let mut kernel = Kernel::new(
                     gpu,
                     "mmd_pull",
                     uniform(b * code, code, b, 0),
                     &[dy, &acts[c], &prior],
                 );
-                kernel.set_pull(gpu, pull.expect("a pull"));
+                kernel.set_pull(gpu, pull);
                 ops.push(Op::Pull(kernel));
             }
             if i == c {

@@ -12,14 +12,14 @@ pub(super) struct LaneDevices {
 
 impl ReadDevice for LaneDevices {
     fn read(&self) -> DeviceRead {
-        let read = |d: &Box<dyn AutoencoderDevice>| {
+        let read = |d: &dyn AutoencoderDevice| {
             if self.scoring {
                 d.read_scored()
             } else {
                 d.read()
             }
         };
-        read_lanes(self.twins.iter().map(read).collect())
+        read_lanes(self.twins.iter().map(|d| read(d.as_ref())).collect())
     }
 }
 
