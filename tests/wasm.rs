@@ -345,3 +345,30 @@ fn chart_table_summarises_every_layer() {
     assert_eq!(rows[2].count, 4);
     assert_eq!((rows[2].min, rows[2].max), (Some(0.1), Some(0.9)));
 }
+
+/// A chart of metrics that start late (a DBN's classifiers) starts its steps at their first
+/// value; a chart with nothing finite keeps its range.
+#[wasm_bindgen_test]
+fn a_chart_starts_where_its_lines_do() {
+    use genlab::charts::{palette, ChartSpec, Layer};
+    let line = |points: Vec<(f64, f64)>| Layer::Line {
+        name: String::new(),
+        color: palette::BLUE,
+        points,
+        dashed: false,
+    };
+    let mut spec = ChartSpec::empty();
+    spec.x_range = (0.0, 260.0);
+    spec.layers = vec![
+        line(vec![
+            (0.0, f64::NAN),
+            (100.0, f64::NAN),
+            (200.0, 0.5),
+            (260.0, 0.7),
+        ]),
+        line(vec![(0.0, f64::NAN), (220.0, 0.4)]),
+    ];
+    assert_eq!(spec.clone().start_at_first_value().x_range, (200.0, 260.0));
+    spec.layers = vec![line(vec![(0.0, f64::NAN)])];
+    assert_eq!(spec.start_at_first_value().x_range, (0.0, 260.0));
+}

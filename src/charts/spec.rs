@@ -91,6 +91,24 @@ impl ChartSpec {
 
     /// A y-range covering every finite value of the line layers (and hlines), with a margin;
     /// `floor` keeps log charts positive.
+    /// Starts the x axis where the first line has its first finite value: for metrics that
+    /// exist only from some step on (a DBN's fine-tuned classifiers, after pre-training), whose
+    /// lines would otherwise be squeezed into the right end of the run.
+    pub fn start_at_first_value(mut self) -> ChartSpec {
+        let first = self
+            .layers
+            .iter()
+            .filter_map(|l| match l {
+                Layer::Line { points, .. } => points.iter().find(|p| p.1.is_finite()).map(|p| p.0),
+                _ => None,
+            })
+            .fold(f64::INFINITY, f64::min);
+        if first.is_finite() && first < self.x_range.1 {
+            self.x_range.0 = first;
+        }
+        self
+    }
+
     pub fn fit_y(&mut self, floor: Option<f64>) {
         let mut lo = f64::INFINITY;
         let mut hi = f64::NEG_INFINITY;

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use super::controls::{fmt_fixed, settings_panel};
 use super::lesson::Lesson;
 use super::plots::live_history;
-use crate::charts::{palette, ChartCanvas, ImageCanvas, ImageGrid};
+use crate::charts::{palette, ChartCanvas, ChartSpec, ImageCanvas, ImageGrid};
 use crate::i18n::{tr, tr_with, Lang};
 
 const PIXELS: usize = 784;
@@ -147,11 +147,14 @@ pub fn DbnLesson(
         })
     };
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
-    let accuracy_chart = history(&[
+    // From the step fine-tuning starts: the classifiers do not exist before.
+    let accuracy_lines = history(&[
         ("acc_dbn", "dbn.series.dbn", palette::BLUE),
         ("acc_ae", "dbn.series.ae", palette::GREEN),
         ("acc_random", "dbn.series.random", palette::VERMILION),
     ]);
+    let accuracy_chart =
+        Signal::derive(move || accuracy_lines.get().map(ChartSpec::start_at_first_value));
     let recon_chart = history(&[
         ("recon_1", "dbn.series.layer1", palette::BLUE),
         ("recon_2", "dbn.series.layer2", palette::GREEN),
