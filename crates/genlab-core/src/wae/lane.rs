@@ -468,6 +468,26 @@ mod tests {
     use crate::wae::distance::distance_to_prior;
     use crate::wae::prior::Prior;
 
+    /// The adversarial lane's device state travels as a copy's parts and comes back whole; parts
+    /// of another size are refused.
+    #[test]
+    fn an_adversary_copy_round_trips_through_a_device_copys_parts() {
+        let a = AdversaryCopy {
+            encoder_m: vec![1.0, 2.0, 3.0],
+            encoder_v: vec![4.0, 5.0, 6.0],
+            encoder_t: 7,
+            disc_params: vec![8.0, 9.0],
+            disc_m: vec![10.0, 11.0],
+            disc_v: vec![12.0, 13.0],
+            disc_t: 14,
+            loss: 0.5,
+        };
+        let (extra, sums) = a.clone().into_parts();
+        assert_eq!(AdversaryCopy::from_parts(&extra, &sums, 3, 2), Some(a));
+        assert_eq!(AdversaryCopy::from_parts(&extra, &sums, 2, 2), None);
+        assert_eq!(AdversaryCopy::from_parts(&extra, &sums[..2], 3, 2), None);
+    }
+
     /// The lesson's default weights (see `WaeSettings::default`).
     fn lesson_knobs() -> Knobs {
         Knobs {

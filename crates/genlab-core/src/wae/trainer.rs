@@ -613,8 +613,8 @@ impl Trainer for WaeTrainer {
             .map(|(i, disc_len)| {
                 AdversaryCopy::from_parts(&extra, &sums, self.lanes[i].encoder_len(), disc_len)
             });
-        let finite =
-            |a: &AdversaryCopy| a.disc_params.iter().all(|p| p.is_finite()) && a.loss.is_finite();
+        // The loss is NaN until the first step; diverging weights are what stops a run.
+        let finite = |a: &AdversaryCopy| a.disc_params.iter().all(|p| p.is_finite());
         let copies = match (on_device::split(copy, &sizes), adversary) {
             (Some(c), a)
                 if c.iter().all(|l| l.params.iter().all(|p| p.is_finite()))
