@@ -885,6 +885,8 @@ impl Trainer for AutoencoderTrainer {
             run.lane.load(lane)?;
         }
         self.progress = st.progress;
+        // Scores of the run before the import, whatever their step, are not of this one.
+        self.device_scores = None;
         Ok(())
     }
 
