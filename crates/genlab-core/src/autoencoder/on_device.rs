@@ -12,8 +12,15 @@ pub(super) struct LaneDevices {
 
 impl ReadDevice for LaneDevices {
     fn read(&self) -> DeviceRead {
+        self.read_as(true)
+    }
+}
+
+impl LaneDevices {
+    /// A read of every lane, the kept sets scored when `scored` (and the twins keep them).
+    pub fn read_as(&self, scored: bool) -> DeviceRead {
         let read = |d: &dyn AutoencoderDevice| {
-            if self.scoring {
+            if scored && self.scoring {
                 d.read_scored()
             } else {
                 d.read()

@@ -447,9 +447,17 @@ impl AutoencoderTrainer {
     /// The code over the scored test digits: its histogram and its first two units' plane.
     fn code_view_now(&self, d: &Digits) -> CodeView {
         let code = self.code();
-        let codes = match self.scores_now() {
-            Some(lanes) => self.kept_codes(&lanes[0], 1, code).to_vec(),
-            None => Self::score(self.main_net(), &Penalty::NONE, d, &self.scored_test).3,
+        // On a device, the codes of the last row's read (the device scores at rows only).
+        let scored = self
+            .device_scores
+            .as_ref()
+            .filter(|_| self.device.is_running());
+        let (codes, step) = match scored {
+            Some((step, lanes)) => (self.kept_codes(&lanes[0], 1, code).to_vec(), *step),
+            None => (
+                Self::score(self.main_net(), &Penalty::NONE, d, &self.scored_test).3,
+                self.progress.steps,
+            ),
         };
         let mut lo = codes.iter().fold(f32::INFINITY, |m, &v| m.min(v)) as f64;
         let mut hi = codes.iter().fold(f32::NEG_INFINITY, |m, &v| m.max(v)) as f64;
@@ -467,7 +475,7 @@ impl AutoencoderTrainer {
             .collect();
         let knn = knn_accuracy(&plane, &self.labels(&self.scored_test), 5);
         CodeView {
-            step: self.progress.steps,
+            step,
             histogram,
             lo,
             hi,
@@ -827,7 +835,14 @@ impl Trainer for AutoencoderTrainer {
         answer
     }
 
-    crate::device::on_device_hooks!(REFRESH_EVERY);
+    crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
+
+    /// A row's read (every `RECORD_EVERY` steps) scores the kept sets on the device; a view's
+    /// read between rows brings the weights alone.
+    fn read_device(&self) -> Option<crate::device::DeviceRead> {
+        let row = self.progress.steps.is_multiple_of(RECORD_EVERY);
+        Some(self.device.device_ref()?.read_as(row))
+    }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {
@@ -851,11 +866,11 @@ impl Trainer for AutoencoderTrainer {
             .iter()
             .map(|r| kept * r.lane.net.shape.code)
             .collect();
-        self.device_scores = copy
-            .scores
-            .take()
-            .and_then(|s| on_device::split_scores(s, &code_values, 8))
-            .map(|lanes| (self.progress.steps, lanes));
+        // A row's read carries the scores; a view's read leaves the last row's in place.
+        if let Some(scores) = copy.scores.take() {
+            self.device_scores = on_device::split_scores(scores, &code_values, 8)
+                .map(|lanes| (self.progress.steps, lanes));
+        }
         let t = copy.t;
         let lanes = match on_device::split(copy, &sizes) {
             Some(lanes) if lanes.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => lanes,
