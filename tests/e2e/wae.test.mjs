@@ -73,23 +73,28 @@ test('every regulariser trains side by side; MMD and the discriminator pull the 
 });
 
 test('bad addresses are named, and a bookmarked address restores every control', async () => {
-  const bad = await openPage(browser, `${server.base}#/wae?supervised=1&prior=square&mmd_lambda=1e9&disc_steps=50`);
+  const bad = await openPage(browser, `${server.base}#/wae?supervised=1&prior=square&mmd_lambda=1e9&disc_steps=50&device=quantum`);
   await ready(bad);
   const notices = await text(bad, 'notices');
-  for (const key of ['supervised', 'mmd_lambda', 'disc_steps']) assert.match(notices, new RegExp(key));
+  for (const key of ['supervised', 'mmd_lambda', 'disc_steps', 'device']) assert.match(notices, new RegExp(key));
+  assert.equal(await bad.getByTestId('param-device').inputValue(), 'cpu');
+  assert.deepEqual(bad.errors, []);
   await bad.close();
 
   const q = 'seed=7&prior=swiss_roll&shaping=adversarial&compare=0&hidden=48&lr=0.002&batch=40&beta=2'
-    + '&mmd_lambda=500&kernel=rbf&scale=2&adv_lambda=5&disc_width=16&disc_lr=0.0005&disc_steps=2';
+    + '&mmd_lambda=500&kernel=rbf&scale=2&adv_lambda=5&disc_width=16&disc_lr=0.0005&disc_steps=2&device=gpu';
   const page = await openPage(browser, `${server.base}#/wae?${q}`);
   await page.getByTestId('lesson-wae').waitFor();
   await waitFor(async () => (await canvasInfo(page, 'lane-adversarial')).ink > 0.002, { timeout: 30000 });
   const want = { seed: '7', prior: 'swiss_roll', shaping: 'adversarial', hidden: '48', lr: '0.002', batch: '40', beta: '2',
-    mmd_lambda: '500', kernel: 'rbf', scale: '2', adv_lambda: '5', disc_width: '16', disc_lr: '0.0005', disc_steps: '2' };
+    mmd_lambda: '500', kernel: 'rbf', scale: '2', adv_lambda: '5', disc_width: '16', disc_lr: '0.0005', disc_steps: '2',
+    device: 'gpu' };
   const check = async () => {
     for (const [k, v] of Object.entries(want)) assert.equal(await page.getByTestId(`param-${k}`).inputValue(), v, k);
     assert.ok(!(await page.getByTestId('param-compare').isChecked()));
     assert.equal(await page.getByTestId('lane-mmd').count(), 0, 'one lane only');
+    // This browser offers no WebGPU: the GPU asked for, the page says why the CPU trains.
+    await waitFor(async () => (await page.getByTestId('compute-path').getAttribute('data-path')) === 'fallback', { timeout: 20000 });
   };
   await check();
   assert.equal(await page.getByTestId('notices').count(), 0);
