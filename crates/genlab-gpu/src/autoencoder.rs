@@ -135,6 +135,38 @@ struct GaussianCode {
     _buffers: Vec<Tensor>,
 }
 
+/// Layer `l` over `rows` inputs `x` into `out` (rows × n_out): the product with its W (or a
+/// tied layer's Wᵀ), then its bias and activation — none on the `last` layer, whose output's
+/// nonlinearity belongs to the loss.
+fn layer_forward(
+    gpu: &Gpu,
+    l: Layer,
+    (w, bias): (&Tensor, &Tensor),
+    (x, out): (&Tensor, &Tensor),
+    rows: usize,
+    last: bool,
+) -> [Box<dyn Record>; 2] {
+    let layout = if l.transposed {
+        Layout::TransB
+    } else {
+        Layout::Plain
+    };
+    let a = if last { Act::Identity } else { act(l.act) };
+    [
+        Box::new(Matmul::new(
+            gpu,
+            x,
+            w,
+            out,
+            (rows, l.n_in, l.n_out),
+            layout,
+            1.0,
+            0.0,
+        )), // rows × n_out
+        Box::new(Elementwise::bias_act(gpu, out, bias, a)),
+    ]
+}
+
 /// Records `ops`, those of the contractive penalty only when `contractive`.
 fn record(ops: &[Op], contractive: bool, pass: &mut wgpu::ComputePass<'_>) {
     for op in ops {
@@ -333,27 +365,10 @@ impl GpuAutoencoder {
         use Layout::{Plain, TransA, TransB};
         // Forward: the output layer stays linear here (its sigmoid is in output_grad).
         for (i, l) in layers.iter().enumerate() {
-            let w = &params[block(l.w)];
-            let layout = if l.transposed { TransB } else { Plain };
-            ops.push(mm(
-                act_of(i),
-                w,
-                &acts[i],
-                (b, l.n_in, l.n_out),
-                layout,
-                0.0,
-            )); // B × n_out
-            let a = if i == n - 1 {
-                Act::Identity
-            } else {
-                act(l.act)
-            };
-            ops.push(Op::Always(Box::new(Elementwise::bias_act(
-                gpu,
-                &acts[i],
-                &params[block(l.b)],
-                a,
-            ))));
+            let (w, bias) = (&params[block(l.w)], &params[block(l.b)]);
+            let last = i == n - 1;
+            let layer = layer_forward(gpu, *l, (w, bias), (act_of(i), &acts[i]), b, last);
+            ops.extend(layer.map(Op::Always));
             if is_gaussian && i == c {
                 ops.push(vae_kernel("reparam", &[&acts[c], &eps, &sigma, &z, &kl]));
             }
@@ -574,6 +589,11 @@ impl GpuAutoencoder {
             !self.tied,
             "the encoder's own gradient needs untied weights"
         );
+        // The code layer's ops would add their penalty or pull again.
+        assert!(
+            penalty_mode(self.penalty.kind) == 0 && self.prior.is_none() && self.gaussian.is_none(),
+            "the generator phase's encoder has no penalty, pull or Gaussian code"
+        );
         record(&self.ops[self.encoder_backward.clone()], false, pass);
     }
 
@@ -616,33 +636,15 @@ impl GpuAutoencoder {
         let mut ops: Vec<Box<dyn Record>> = Vec::new();
         for (i, &(l, wb, bb)) in self.layers.iter().enumerate() {
             let x = if i == 0 { &input } else { &acts[i - 1] };
-            let layout = if l.transposed {
-                Layout::TransB
-            } else {
-                Layout::Plain
-            };
-            let shape = (rows, l.n_in, l.n_out);
-            ops.push(Box::new(Matmul::new(
+            let params = (&self.params[wb], &self.params[bb]);
+            ops.extend(layer_forward(
                 gpu,
-                x,
-                &self.params[wb],
-                &acts[i],
-                shape,
-                layout,
-                1.0,
-                0.0,
-            ))); // rows × n_out
-            let a = if i == n - 1 {
-                Act::Identity
-            } else {
-                act(l.act)
-            };
-            ops.push(Box::new(Elementwise::bias_act(
-                gpu,
-                &acts[i],
-                &self.params[bb],
-                a,
-            )));
+                l,
+                params,
+                (x, &acts[i]),
+                rows,
+                i == n - 1,
+            ));
         }
         let pixels = self.layers[n - 1].0.n_out;
         let (mode, inv_2var, norm) = match self.output {
