@@ -141,8 +141,8 @@ struct GaussianCode {
 fn layer_forward(
     gpu: &Gpu,
     l: Layer,
-    (w, bias): (&Tensor, &Tensor),
-    (x, out): (&Tensor, &Tensor),
+    params: (&Tensor, &Tensor),
+    rows_io: (&Tensor, &Tensor),
     rows: usize,
     last: bool,
 ) -> [Box<dyn Record>; 2] {
@@ -152,17 +152,21 @@ fn layer_forward(
         Layout::Plain
     };
     let a = if last { Act::Identity } else { act(l.act) };
+    dense_forward(gpu, params, rows_io, (rows, l.n_in, l.n_out), layout, a)
+}
+
+/// A dense layer over `x` into `out` (rows × n_out): the product with `w` (n_in × n_out, or
+/// n_out × n_in read transposed), then `bias` and activation `a`, in place.
+pub(crate) fn dense_forward(
+    gpu: &Gpu,
+    (w, bias): (&Tensor, &Tensor),
+    (x, out): (&Tensor, &Tensor),
+    shape: (usize, usize, usize),
+    layout: Layout,
+    a: Act,
+) -> [Box<dyn Record>; 2] {
     [
-        Box::new(Matmul::new(
-            gpu,
-            x,
-            w,
-            out,
-            (rows, l.n_in, l.n_out),
-            layout,
-            1.0,
-            0.0,
-        )), // rows × n_out
+        Box::new(Matmul::new(gpu, x, w, out, shape, layout, 1.0, 0.0)), // rows × n_out
         Box::new(Elementwise::bias_act(gpu, out, bias, a)),
     ]
 }

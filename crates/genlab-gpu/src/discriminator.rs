@@ -13,6 +13,7 @@ use genlab_core::nn::{Optimizer, OptimizerKind};
 use genlab_core::wae::discriminator::{Discriminator, LABELS};
 
 use crate::adam::Adam;
+use crate::autoencoder::dense_forward;
 use crate::elementwise::{Act, Elementwise};
 use crate::matmul::{Layout, Matmul};
 use crate::{groups_1d, Dispatch, Gpu, GpuError, Record, Tensor};
@@ -120,20 +121,17 @@ impl GpuDiscriminator {
         let mut forward: Vec<Box<dyn Record>> = Vec::new();
         for i in 0..3 {
             let (n_in, n_out) = (sizes[i], sizes[i + 1]);
-            forward.push(mm(
-                x_of(i),
-                &params[2 * i],
-                &h[i],
-                (n, n_in, n_out),
-                Layout::Plain,
-            )); // 2B × n_out
             let act = if i < 2 { Act::LeakyRelu } else { Act::Identity };
-            forward.push(Box::new(Elementwise::bias_act(
+            let params = (&params[2 * i], &params[2 * i + 1]);
+            let shape = (n, n_in, n_out); // 2B × n_out
+            forward.extend(dense_forward(
                 gpu,
-                &h[i],
-                &params[2 * i + 1],
+                params,
+                (x_of(i), &h[i]),
+                shape,
+                Layout::Plain,
                 act,
-            )));
+            ));
         }
         // Backward from the logits' gradient in h[2]: the parameters' gradients (`train`), or
         // the input rows' (`fool`).
