@@ -187,12 +187,7 @@ pub fn sensitivity(
     scale: f64,
     rng: &mut Rng,
 ) -> f64 {
-    let probe = SensitivityProbe::new(digits, indices, scale, rng);
-    let mut ws = Workspace::default();
-    net.encode(&probe.clean, probe.n(), &mut ws);
-    let h0 = ws.code(net).to_vec();
-    net.encode(&probe.moved, probe.n(), &mut ws);
-    probe.of_codes(&h0, ws.code(net), net.shape.code)
+    SensitivityProbe::new(digits, indices, scale, rng).of_net(net)
 }
 
 /// The digits a sensitivity is measured on: `clean` and `moved` (n × 784, each clean digit plus
@@ -228,6 +223,16 @@ impl SensitivityProbe {
 
     pub fn n(&self) -> usize {
         self.delta_sq.len()
+    }
+
+    /// The sensitivity of `net`'s encoder: the clean and the moved digits each through it as
+    /// one batch.
+    pub fn of_net(&self, net: &AeNet<f32>) -> f64 {
+        let mut ws = Workspace::default();
+        net.encode(&self.clean, self.n(), &mut ws);
+        let h0 = ws.code(net).to_vec();
+        net.encode(&self.moved, self.n(), &mut ws);
+        self.of_codes(&h0, ws.code(net), net.shape.code)
     }
 
     /// The mean of ‖h₁ − h₀‖ / ‖δ‖ from the clean digits' codes `h0` and the moved ones' `h1`

@@ -689,13 +689,7 @@ impl Trainer for AutoencoderTrainer {
                     Self::score(&main.net, &main.penalty, &d, &self.scored_train);
                 let (test_loss, penalty, test_sq, codes) =
                     Self::score(&main.net, &main.penalty, &d, &self.scored_test);
-                let mut ws = Workspace::default();
-                main.net.encode(&self.probe.clean, self.probe.n(), &mut ws);
-                let h0 = ws.code(&main.net).to_vec();
-                main.net.encode(&self.probe.moved, self.probe.n(), &mut ws);
-                let sens = self
-                    .probe
-                    .of_codes(&h0, ws.code(&main.net), main.net.shape.code);
+                let sens = self.probe.of_net(&main.net);
                 (train_loss, test_loss, penalty, test_sq, codes, sens)
             }
         };
