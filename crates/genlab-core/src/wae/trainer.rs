@@ -607,25 +607,27 @@ impl Trainer for WaeTrainer {
             std::mem::take(&mut copy.extra),
             std::mem::take(&mut copy.sums),
         );
-        let adversary = on_device
+        // The CPU copies keep the last good weights (the page keeps their pictures) when a
+        // lane's copy is not finite, or an adversary's does not fit.
+        let adversarial = on_device
             .iter()
-            .find_map(|&i| self.lanes[i].disc.as_ref().map(|d| (i, d.mlp.n_params())))
-            .map(|(i, disc_len)| {
-                AdversaryCopy::from_parts(&extra, &sums, self.lanes[i].encoder_len(), disc_len)
-            });
-        // The loss is NaN until the first step; diverging weights are what stops a run.
-        let finite = |a: &AdversaryCopy| a.disc_params.iter().all(|p| p.is_finite());
-        let copies = match (on_device::split(copy, &sizes), adversary) {
-            (Some(c), a)
-                if c.iter().all(|l| l.params.iter().all(|p| p.is_finite()))
-                    && a.as_ref().is_none_or(|a| a.as_ref().is_some_and(finite)) =>
-            {
-                (c, a.flatten())
+            .find_map(|&i| self.lanes[i].disc.as_ref().map(|d| (i, d.mlp.n_params())));
+        let mut adversary = match adversarial {
+            Some((i, disc_len)) => {
+                let encoder_len = self.lanes[i].encoder_len();
+                match AdversaryCopy::from_parts(&extra, &sums, encoder_len, disc_len) {
+                    // The loss is NaN until the first step: weights are what diverge.
+                    Some(a) if a.disc_params.iter().all(|p| p.is_finite()) => Some(a),
+                    _ => return Err(msg!("msg.wae.diverged")),
+                }
             }
-            // The CPU copies keep the last good weights; the page keeps their pictures.
-            _ => return Err(msg!("msg.wae.diverged")),
+            None => None,
         };
-        let (copies, mut adversary) = copies;
+        let Some(copies) = on_device::split(copy, &sizes)
+            .filter(|c| c.iter().all(|l| l.params.iter().all(|p| p.is_finite())))
+        else {
+            return Err(msg!("msg.wae.diverged"));
+        };
         for (&i, lane) in on_device.iter().zip(copies) {
             let own = if self.lanes[i].disc.is_some() {
                 adversary.take()
