@@ -8,7 +8,7 @@
 
 use super::PassUp;
 use crate::math::{log_sum_exp, sigmoid as sigmoid64, softplus};
-use crate::rbm::batched::BatchRbm;
+use crate::rbm::batched::{group_probs, BatchRbm, Sampler};
 use crate::rbm::log_z::{free_energies, RbmRef};
 use crate::rng::Rng;
 
@@ -20,8 +20,14 @@ fn bernoulli(p: &[f32], rng: &mut Rng, out: &mut Vec<f32>) {
     out.extend(p.iter().map(|&q| ((rng.uniform() as f32) < q) as u8 as f32));
 }
 
-/// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample.
-pub fn pass_up(layers: &[BatchRbm<f32>], x: &[f32], pass: PassUp, rng: &mut Rng) -> Vec<f32> {
+/// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample
+/// (one draw of `rng` per layer).
+pub fn pass_up(
+    layers: &[BatchRbm<f32>],
+    x: &[f32],
+    pass: PassUp,
+    rng: &mut impl Sampler,
+) -> Vec<f32> {
     let mut cur = x.to_vec();
     let mut next = vec![];
     for layer in layers {
@@ -29,7 +35,10 @@ pub fn pass_up(layers: &[BatchRbm<f32>], x: &[f32], pass: PassUp, rng: &mut Rng)
         layer.hidden_probs(&cur, n, &mut next); // n × H
         match pass {
             PassUp::Probabilities => std::mem::swap(&mut cur, &mut next),
-            PassUp::Samples => bernoulli(&next, rng, &mut cur),
+            PassUp::Samples => {
+                cur.resize(next.len(), 0.0);
+                rng.bernoulli(&next, &mut cur);
+            }
         }
     }
     cur
@@ -71,6 +80,7 @@ pub struct TopWork {
     phk: Vec<f32>,
     hs: Vec<f32>,
     input: Vec<f32>,
+    /// n × d: p(v | h), the labels' softmax in the tail.
     probs: Vec<f32>,
     vk: Vec<f32>,
     dir: Vec<f32>,
@@ -79,7 +89,8 @@ pub struct TopWork {
 
 /// One CD-k (or PCD-k, with `chains`) update of an RBM whose last `tail` visible units are one
 /// softmax group; returns the first Gibbs step's squared reconstruction error of the binary
-/// units. The statistics are [`BatchRbm::cd_direction`]'s.
+/// units. The statistics are [`BatchRbm::cd_direction`]'s; each Gibbs step takes two draws
+/// of `rng` (h, then v), as the GPU's twin does.
 #[allow(clippy::too_many_arguments)] // the model, its batch, CD's k and η, chains, rng, buffers
 pub fn labelled_cd_step(
     rbm: &mut BatchRbm<f32>,
@@ -88,7 +99,7 @@ pub fn labelled_cd_step(
     k: u32,
     lr: f64,
     chains: Option<&mut Vec<f32>>,
-    rng: &mut Rng,
+    rng: &mut impl Sampler,
     w: &mut TopWork,
 ) -> f64 {
     let d = rbm.d;
@@ -103,18 +114,20 @@ pub fn labelled_cd_step(
     let mut recon = f64::NAN;
     for step in 0..k.max(1) {
         rbm.hidden_probs(&w.vk, n, &mut w.phk);
-        bernoulli(&w.phk, rng, &mut w.hs);
+        w.hs.resize(w.phk.len(), 0.0);
+        rng.bernoulli(&w.phk, &mut w.hs);
         rbm.visible_input(&w.hs, n, &mut w.input);
-        sample_visible(&w.input, d, tail, rng, &mut w.vk, &mut w.probs);
+        group_probs(&w.input, d, tail, &mut w.probs);
         if step == 0 {
             recon = v0
                 .chunks_exact(d)
-                .zip(w.probs.chunks_exact(binary))
-                .flat_map(|(a, b)| a[..binary].iter().zip(b))
+                .zip(w.probs.chunks_exact(d))
+                .flat_map(|(a, b)| a[..binary].iter().zip(&b[..binary]))
                 .map(|(&a, &b)| ((a - b) as f64).powi(2))
                 .sum::<f64>()
                 / n as f64;
         }
+        rng.grouped(&w.probs, d, tail, &mut w.vk);
     }
     rbm.hidden_probs(&w.vk, n, &mut w.phk);
     if let Some(c) = chains {

@@ -25,7 +25,7 @@ use crate::protocol::{Bulk, LessonView};
 use crate::rbm::batched::{BatchRbm, CdWork};
 use crate::rbm::log_z::{self, likelihood_report, LikelihoodReport, LogZ, RbmRef};
 use crate::rbm_mnist::Chains;
-use crate::rng::Rng;
+use crate::rng::{CounterRng, Rng};
 use crate::runfile::{self, expect_finite, expect_len, packed};
 use crate::settings::Notice;
 use crate::vae::data::{self, Digits, PIXELS};
@@ -106,7 +106,9 @@ struct Progress {
     #[serde(flatten)]
     batcher: EpochBatcher,
     labelled: EpochBatcher,
-    sampler: Rng,
+    /// The layers' Gibbs draws and passed-up samples: the counter-based generator a device's
+    /// kernels share, so a layer trained there draws what the CPU would.
+    sampler: CounterRng,
     generator_rng: Rng,
     steps: u64,
 }
@@ -219,7 +221,7 @@ impl DbnTrainer {
             progress: Progress {
                 batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
                 labelled: EpochBatcher::new(labelled, Rng::stream(s.seed as u64, 4)),
-                sampler: Rng::stream(s.seed as u64, 2),
+                sampler: CounterRng::new(s.seed),
                 generator_rng: Rng::stream(s.seed as u64, 5),
                 steps: 0,
             },

@@ -49,6 +49,10 @@ fn sigmoid<T: Real>(x: T) -> T {
 pub trait Sampler {
     /// out[i] = 1 with probability p[i], else 0.
     fn bernoulli<T: Real>(&mut self, p: &[T], out: &mut [T]);
+    /// One draw of visible rows (width `d`) whose last `group` units are one softmax group
+    /// (`p` from [`group_probs`]): the binary units as [`Sampler::bernoulli`], each row's group
+    /// one unit, chosen by one uniform against the cumulative probabilities ([`pick_in_group`]).
+    fn grouped<T: Real>(&mut self, p: &[T], d: usize, group: usize, out: &mut [T]);
 }
 
 fn one_if<T: Real>(below: bool) -> T {
@@ -65,6 +69,17 @@ impl Sampler for Rng {
             *o = one_if(T::from_f64(self.uniform()) < q);
         }
     }
+
+    fn grouped<T: Real>(&mut self, p: &[T], d: usize, group: usize, out: &mut [T]) {
+        let binary = d - group;
+        for (row_p, row_out) in p.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
+            Sampler::bernoulli(self, &row_p[..binary], &mut row_out[..binary]);
+            if group > 0 {
+                let u = T::from_f64(self.uniform());
+                one_hot(pick_in_group(&row_p[binary..], u), &mut row_out[binary..]);
+            }
+        }
+    }
 }
 
 impl Sampler for CounterRng {
@@ -72,6 +87,65 @@ impl Sampler for CounterRng {
         let key = self.next_key();
         for (i, (o, &q)) in out.iter_mut().zip(p).enumerate() {
             *o = one_if(T::from_f64(counter_uniform(key, i as u32) as f64) < q);
+        }
+    }
+
+    /// Element i's uniform for a binary unit; a row's group takes the uniform of its first
+    /// unit's index — what the GPU's `group_bernoulli` reads, thread by thread.
+    fn grouped<T: Real>(&mut self, p: &[T], d: usize, group: usize, out: &mut [T]) {
+        let key = self.next_key();
+        let binary = d - group;
+        let uniform = |i: usize| T::from_f64(counter_uniform(key, i as u32) as f64);
+        for (r, (row_p, row_out)) in p.chunks_exact(d).zip(out.chunks_exact_mut(d)).enumerate() {
+            for (j, (o, &q)) in row_out[..binary]
+                .iter_mut()
+                .zip(&row_p[..binary])
+                .enumerate()
+            {
+                *o = one_if(uniform(r * d + j) < q);
+            }
+            if group > 0 {
+                let u = uniform(r * d + binary);
+                one_hot(pick_in_group(&row_p[binary..], u), &mut row_out[binary..]);
+            }
+        }
+    }
+}
+
+/// The unit of a softmax group a uniform `u` picks: the first whose cumulative probability,
+/// summed in order, exceeds `u` — the last when rounding leaves the sum at or below `u`.
+pub fn pick_in_group<T: Real>(p: &[T], u: T) -> usize {
+    let mut cumulative = T::ZERO;
+    for (k, &q) in p.iter().enumerate() {
+        cumulative += q;
+        if u < cumulative {
+            return k;
+        }
+    }
+    p.len() - 1
+}
+
+fn one_hot<T: Real>(k: usize, out: &mut [T]) {
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = one_if(j == k);
+    }
+}
+
+/// Visible probabilities from their inputs (rows of width `d`): σ for the binary units, a
+/// softmax over each row's last `group` units (the top RBM's labels), its maximum subtracted.
+pub fn group_probs<T: Real>(input: &[T], d: usize, group: usize, out: &mut Vec<T>) {
+    let binary = d - group;
+    out.clear();
+    for row in input.chunks_exact(d) {
+        out.extend(row[..binary].iter().map(|&x| sigmoid(x)));
+        if group > 0 {
+            let tail = &row[binary..];
+            let top = tail.iter().fold(tail[0], |m, &x| if x > m { x } else { m });
+            let mut sum = T::ZERO;
+            for &x in tail {
+                sum += (x - top).exp();
+            }
+            out.extend(tail.iter().map(|&x| (x - top).exp() / sum));
         }
     }
 }
@@ -253,6 +327,44 @@ impl<T: Real> BatchRbm<T> {
 mod tests {
     use super::super::model::Rbm;
     use super::*;
+
+    /// A row of two binary units and a group of four, drawn 40,000 times by each generator:
+    /// every row has exactly one group unit on, and each unit is on as often as its
+    /// probability says (σ of the binary inputs; the softmax of the group's) — within 4.5
+    /// standard errors.
+    #[test]
+    fn grouped_draws_follow_sigmoids_and_the_softmax() {
+        let input = [0.3f64, -1.2, 0.0, 1.0, -0.5, 2.0];
+        let (d, group, rows) = (6, 4, 40_000);
+        let inputs: Vec<f64> = input.iter().copied().cycle().take(rows * d).collect();
+        let mut p = vec![];
+        group_probs(&inputs, d, group, &mut p);
+        let softmax_sum: f64 = p[2..6].iter().sum();
+        assert!((softmax_sum - 1.0).abs() < 1e-12, "{softmax_sum}");
+        assert!((p[0] - 1.0 / (1.0 + (-0.3f64).exp())).abs() < 1e-15);
+        let mut counter = CounterRng::new(7);
+        let mut sequential = Rng::new(7);
+        for draw in [0, 1] {
+            let mut out = vec![0.0f64; rows * d];
+            if draw == 0 {
+                counter.grouped(&p, d, group, &mut out);
+            } else {
+                Sampler::grouped(&mut sequential, &p, d, group, &mut out);
+            }
+            assert!(out
+                .chunks_exact(d)
+                .all(|r| r[2..].iter().sum::<f64>() == 1.0));
+            for j in 0..d {
+                let on = out.iter().skip(j).step_by(d).sum::<f64>() / rows as f64;
+                let se = (p[j] * (1.0 - p[j]) / rows as f64).sqrt();
+                assert!((on - p[j]).abs() < 4.5 * se, "unit {j}: {on} vs {}", p[j]);
+            }
+        }
+        // Rounding that leaves the cumulative sum at or below u picks the last unit.
+        assert_eq!(pick_in_group(&[0.25f32, 0.25, 0.25, 0.2499], 0.99999), 3);
+        assert_eq!(pick_in_group(&[0.5f32, 0.5], 0.5), 1);
+        assert_eq!(pick_in_group(&[0.5f32, 0.5], 0.4999), 0);
+    }
 
     fn random_binary(n: usize, d: usize, p: f64, rng: &mut Rng) -> Vec<f64> {
         (0..n * d).map(|_| rng.bernoulli(p) as u8 as f64).collect()
