@@ -91,13 +91,14 @@ impl Accelerator for GpuAccelerator {
         &self,
         visible: usize,
         hidden: usize,
+        group: usize,
         params: &[f32],
         batch: usize,
         k: u32,
         chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice> {
         // The learning rate comes with every step; 0 until the first.
-        let mut rbm = GpuRbm::new(&self.gpu, visible, hidden, params, batch, k, 0.0);
+        let mut rbm = GpuRbm::grouped(&self.gpu, visible, hidden, group, params, batch, k, 0.0);
         if let Some(chains) = chains {
             rbm.persistent = true;
             if chains.len() == batch * visible {
@@ -220,9 +221,10 @@ impl RbmDevice for RbmOnGpu {
 
     fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
         let (d, h) = (self.rbm.d, self.rbm.h);
-        let fits = sets
-            .iter()
-            .all(|set| self.gpu.fit_batch(set.len() / d, d.max(h)) == set.len() / d);
+        let fits = self.rbm.group == 0
+            && sets
+                .iter()
+                .all(|set| self.gpu.fit_batch(set.len() / d, d.max(h)) == set.len() / d);
         if fits {
             self.rbm.keep_scored_sets(&self.gpu, sets);
         }

@@ -34,7 +34,8 @@ struct Params {
     key: u32,
     alpha: f32,
     beta: f32,
-    pad: [u32; 2],
+    group: u32,
+    pad: u32,
 }
 
 /// One element-wise kernel bound to its two tensors (`out` written, `inp` read).
@@ -127,6 +128,30 @@ impl Elementwise {
         )
     }
 
+    /// probs (rows × cols) ← σ(pre) for each row's binary units, a softmax over its last
+    /// `group` units (`genlab_core::rbm::batched::group_probs`). `pre` is only read.
+    pub fn group_act(gpu: &Gpu, probs: &Tensor, pre: &Tensor, cols: usize, group: usize) -> Self {
+        assert!(probs.len == pre.len && probs.len.is_multiple_of(cols) && group <= cols);
+        let mut p = params(probs.len, cols, 0, 0, 1.0, 0.0);
+        p.group = group as u32;
+        Elementwise::new(gpu, "group_act", probs, pre, p)
+    }
+
+    /// samples ← one draw of rows (rows × cols) whose last `group` units are one softmax group
+    /// (`genlab_core::rbm::batched::Sampler::grouped` for `CounterRng`). Set the key per draw.
+    pub fn group_bernoulli(
+        gpu: &Gpu,
+        samples: &Tensor,
+        p: &Tensor,
+        cols: usize,
+        group: usize,
+    ) -> Self {
+        assert!(samples.len == p.len && p.len.is_multiple_of(cols) && group <= cols);
+        let mut params = params(p.len, cols, 0, 0, 1.0, 0.0);
+        params.group = group as u32;
+        Elementwise::new(gpu, "group_bernoulli", samples, p, params)
+    }
+
     /// A new `alpha` (an axpy's learning rate) from the next dispatch on.
     pub fn set_alpha(&mut self, gpu: &Gpu, alpha: f32) {
         self.params.alpha = alpha;
@@ -154,7 +179,8 @@ fn params(n: usize, cols: usize, mode: u32, key: u32, alpha: f32, beta: f32) -> 
         key,
         alpha,
         beta,
-        pad: [0; 2],
+        group: 0,
+        pad: 0,
     }
 }
 
@@ -275,6 +301,44 @@ mod tests {
             // Σ s has mean Σ p and standard deviation ≤ √n / 2 ≈ 158.
             let (ones, mean) = (samples.iter().sum::<f32>(), p.iter().sum::<f32>());
             assert!((ones - mean).abs() < 800.0, "{ones} ones, expected {mean}");
+        }
+    }
+
+    /// A labelled top RBM's visible layer: probabilities within float tolerance of
+    /// `group_probs` (σ and the softmax), and the draw from the CPU's probabilities the CPU's
+    /// draw bit for bit — one group unit on per row — at widths 1, 11 and 110 with groups of
+    /// 1, 3 and 10, inputs large enough that a softmax without its maximum would overflow.
+    #[test]
+    fn grouped_probabilities_and_draws_match_the_cpu_twin() {
+        use genlab_core::rbm::batched::{group_probs, Sampler};
+        let gpu = gpu();
+        for (rows, cols, group) in [(5, 1, 1), (7, 11, 3), (100, 110, 10)] {
+            let pre: Vec<f32> = random(rows * cols, 9).iter().map(|&x| 60.0 * x).collect();
+            let mut expected = vec![];
+            group_probs(&pre, cols, group, &mut expected);
+            let (tpre, tp) = (Tensor::from_slice(gpu, &pre), Tensor::zeros(gpu, pre.len()));
+            run(gpu, &Elementwise::group_act(gpu, &tp, &tpre, cols, group));
+            let probs = tp.read_blocking(gpu);
+            assert!(probs.iter().all(|p| p.is_finite()));
+            assert!(max_rel_diff(&probs, &expected) < 1e-5, "{rows}×{cols}");
+            // Draws from the same probabilities: the CPU's, bit for bit.
+            let tp = Tensor::from_slice(gpu, &expected);
+            let ts = Tensor::zeros(gpu, expected.len());
+            let mut op = Elementwise::group_bernoulli(gpu, &ts, &tp, cols, group);
+            let mut rng = CounterRng::new(5);
+            for _ in 0..3 {
+                let mut cpu_rng = rng.clone();
+                let mut cpu = vec![0.0f32; expected.len()];
+                cpu_rng.grouped(&expected, cols, group, &mut cpu);
+                op.set_key(gpu, rng.next_key());
+                run(gpu, &op);
+                let samples = ts.read_blocking(gpu);
+                assert_eq!(samples, cpu, "{rows}×{cols}, group {group}");
+                let first = cols - group;
+                assert!(samples
+                    .chunks_exact(cols)
+                    .all(|r| r[first..].iter().sum::<f32>() == 1.0));
+            }
         }
     }
 

@@ -8,8 +8,8 @@ struct Params {
     key: u32,    // the counter generator's key for this draw (genlab_core::rng::counter_key)
     alpha: f32,
     beta: f32,
-    pad0: u32,
-    pad1: u32,
+    group: u32,  // a row's last `group` units are one softmax group (group_act, group_bernoulli)
+    pad: u32,
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
@@ -107,4 +107,57 @@ fn bernoulli(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgrou
     if (i < params.n) {
         out[i] = select(0.0, 1.0, counter_uniform(params.key, i) < inp[i]);
     }
+}
+
+// Visible probabilities from their inputs (inp, rows of params.cols): σ for the binary units, a
+// softmax over each row's last params.group units, its maximum subtracted
+// (genlab_core::rbm::batched::group_probs). Reads inp only, so rows are never half-written.
+@compute @workgroup_size(256)
+fn group_act(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i >= params.n) {
+        return;
+    }
+    let c = i % params.cols;
+    let first = params.cols - params.group;
+    if (c < first) {
+        out[i] = 1.0 / (1.0 + exp(-inp[i]));
+        return;
+    }
+    let start = i - c + first;
+    var top = inp[start];
+    for (var k = 1u; k < params.group; k = k + 1u) {
+        top = max(top, inp[start + k]);
+    }
+    var sum = 0.0;
+    for (var k = 0u; k < params.group; k = k + 1u) {
+        sum = sum + exp(inp[start + k] - top);
+    }
+    out[i] = exp(inp[i] - top) / sum;
+}
+
+// One draw of rows whose probabilities (inp) come from group_act: a binary unit as bernoulli; a
+// group's unit is on when the uniform of the group's first index falls in its stretch of the
+// cumulative sum, summed in order from the group's start — the last unit takes what rounding
+// leaves above the sum (genlab_core::rbm::batched::pick_in_group).
+@compute @workgroup_size(256)
+fn group_bernoulli(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgroups) groups: vec3<u32>) {
+    let i = index(id, groups);
+    if (i >= params.n) {
+        return;
+    }
+    let c = i % params.cols;
+    let first = params.cols - params.group;
+    if (c < first) {
+        out[i] = select(0.0, 1.0, counter_uniform(params.key, i) < inp[i]);
+        return;
+    }
+    let start = i - c + first;
+    let u = counter_uniform(params.key, start);
+    var before = 0.0;
+    for (var k = start; k < i; k = k + 1u) {
+        before = before + inp[k];
+    }
+    let last = c + 1u == params.cols;
+    out[i] = select(0.0, 1.0, !(u < before) && (u < before + inp[i] || last));
 }

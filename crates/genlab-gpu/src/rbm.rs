@@ -16,6 +16,9 @@ use genlab_core::device::{DeviceCopy, DeviceScores};
 pub struct GpuRbm {
     pub d: usize,
     pub h: usize,
+    /// The last `group` visible units of a row are one softmax group (a labelled top RBM of a
+    /// DBN, `genlab_core::dbn::stack::labelled_cd_step` its CPU twin); 0: all binary.
+    pub group: usize,
     /// Images per step.
     pub n: usize,
     pub k: u32,
@@ -36,6 +39,8 @@ pub struct GpuRbm {
     scored: Vec<ScoredSet>,
     // Kept alive for the bind groups (the ops read and write them).
     _scratch: [Tensor; 6],
+    /// The visible inputs h Wᵀ + b a softmax group is computed from (with a group only).
+    _visible_input: Option<Tensor>,
 }
 
 /// A fixed set of images kept on the device and scored through the live parameters: each
@@ -65,6 +70,8 @@ struct Ops {
     hidden_act: Elementwise,
     visible: Matmul,
     visible_act: Elementwise,
+    /// With a softmax group: p(v | h) from the visible inputs.
+    visible_group: Option<Elementwise>,
     /// One Bernoulli op per Gibbs half-step: each draw needs its own key within one submission.
     sample_h: Vec<Elementwise>,
     sample_v: Vec<Elementwise>,
@@ -77,7 +84,23 @@ impl GpuRbm {
     /// Uploads `params` (`BatchRbm::params`: W, then b, then c) and builds every op for batches
     /// of `n` images and `k` Gibbs steps at learning rate `lr`.
     pub fn new(gpu: &Gpu, d: usize, h: usize, params: &[f32], n: usize, k: u32, lr: f32) -> Self {
+        Self::grouped(gpu, d, h, 0, params, n, k, lr)
+    }
+
+    /// [`GpuRbm::new`] for an RBM whose last `group` visible units are one softmax group.
+    #[allow(clippy::too_many_arguments)] // the model's shape, its parameters, the step's
+    pub fn grouped(
+        gpu: &Gpu,
+        d: usize,
+        h: usize,
+        group: usize,
+        params: &[f32],
+        n: usize,
+        k: u32,
+        lr: f32,
+    ) -> Self {
         assert_eq!(params.len(), d * h + d + h);
+        assert!(group < d, "a group of {group} in {d} visible units");
         let k = k.max(1);
         let (w, rest) = params.split_at(d * h);
         let (b, c) = rest.split_at(d);
@@ -90,19 +113,46 @@ impl GpuRbm {
         let (v0, vk, pv) = (t(n * d), t(n * d), t(n * d));
         let (ph0, phk, hs) = (t(n * h), t(n * h), t(n * h));
         let (dw, db, dc) = (t(d * h), t(d), t(h));
+        // With a group, the visible product lands in its own tensor and p(v | h) is made from it.
+        let visible_input = (group > 0).then(|| t(n * d));
+        let visible_out = visible_input.as_ref().unwrap_or(&pv);
         let inv_n = 1.0 / n as f32;
         let ops = Ops {
             positive: Matmul::new(gpu, &v0, &w, &ph0, (n, d, h), Layout::Plain, 1.0, 0.0),
             positive_act: Elementwise::bias_act(gpu, &ph0, &c, Act::Sigmoid),
             hidden: Matmul::new(gpu, &vk, &w, &phk, (n, d, h), Layout::Plain, 1.0, 0.0),
             hidden_act: Elementwise::bias_act(gpu, &phk, &c, Act::Sigmoid),
-            visible: Matmul::new(gpu, &hs, &w, &pv, (n, h, d), Layout::TransB, 1.0, 0.0),
-            visible_act: Elementwise::bias_act(gpu, &pv, &b, Act::Sigmoid),
+            visible: Matmul::new(
+                gpu,
+                &hs,
+                &w,
+                visible_out,
+                (n, h, d),
+                Layout::TransB,
+                1.0,
+                0.0,
+            ),
+            visible_act: Elementwise::bias_act(
+                gpu,
+                visible_out,
+                &b,
+                if group > 0 {
+                    Act::Identity
+                } else {
+                    Act::Sigmoid
+                },
+            ),
+            visible_group: visible_input
+                .as_ref()
+                .map(|input| Elementwise::group_act(gpu, &pv, input, d, group)),
             sample_h: (0..k)
                 .map(|_| Elementwise::bernoulli(gpu, &hs, &phk))
                 .collect(),
             sample_v: (0..k)
-                .map(|_| Elementwise::bernoulli(gpu, &vk, &pv))
+                .map(|_| match group {
+                    0 => Elementwise::bernoulli(gpu, &vk, &pv),
+                    _ => Elementwise::group_bernoulli(gpu, &vk, &pv, d, group),
+                })
                 .collect(),
             // ⟨v hᵀ⟩_data − ⟨v hᵀ⟩_model, averaged over the batch: d × H.
             grad: [
@@ -124,6 +174,7 @@ impl GpuRbm {
         GpuRbm {
             d,
             h,
+            group,
             n,
             k,
             persistent: false,
@@ -137,6 +188,7 @@ impl GpuRbm {
             ops,
             scored: vec![],
             _scratch: [ph0, phk, hs, dw, db, dc],
+            _visible_input: visible_input,
         }
     }
 
@@ -173,6 +225,9 @@ impl GpuRbm {
                 ops.sample_h[s].record(&mut pass);
                 ops.visible.record(&mut pass);
                 ops.visible_act.record(&mut pass);
+                if let Some(op) = &ops.visible_group {
+                    op.record(&mut pass);
+                }
                 ops.sample_v[s].record(&mut pass);
             }
             ops.hidden.record(&mut pass);
@@ -204,6 +259,8 @@ impl GpuRbm {
     /// Keeps image sets (each m × d, values in [0, 1]) on the device: from now on
     /// [`GpuRbm::read_scored`] scores them at the parameters it reads.
     pub fn keep_scored_sets(&mut self, gpu: &Gpu, sets: &[&[f32]]) {
+        // `rbm_score.wgsl`'s free energy and reconstructions are a binary layer's.
+        assert_eq!(self.group, 0, "scoring an RBM with a softmax group");
         let (d, h) = (self.d, self.h);
         self.scored = sets
             .iter()
@@ -320,6 +377,7 @@ impl GpuRbm {
 mod tests {
     use super::*;
     use crate::testing::{gpu, max_rel_diff};
+    use genlab_core::dbn::stack::{labelled_cd_step, TopWork};
     use genlab_core::rbm::batched::{BatchRbm, CdWork};
     use genlab_core::rng::Rng;
 
@@ -377,8 +435,16 @@ mod tests {
     }
 
     /// Both paths from the same parameters, batches and generator, step by step: parameters,
-    /// chains and reconstructions agree to f32 rounding while no sample flips.
-    fn compare(d: usize, h: usize, n: usize, k: u32, persistent: bool, steps: usize) -> usize {
+    /// chains and reconstructions agree to f32 rounding while no sample flips. `group` > 0:
+    /// the last `group` visible units are a softmax group (the batch one-hot there), and the
+    /// CPU twin is the DBN's labelled step.
+    fn compare(
+        (d, h, group): (usize, usize, usize),
+        n: usize,
+        k: u32,
+        persistent: bool,
+        steps: usize,
+    ) -> usize {
         let gpu = gpu();
         let mut rng = Rng::new(3);
         let mut cpu = BatchRbm::<f32>::new(d, h, &mut rng);
@@ -387,26 +453,45 @@ mod tests {
             .skip(d * h)
             .for_each(|p| *p = 0.3 * rng.normal() as f32);
         let lr = 0.1;
-        let mut g = GpuRbm::new(gpu, d, h, &cpu.params, n, k, lr);
+        let mut g = GpuRbm::grouped(gpu, d, h, group, &cpu.params, n, k, lr);
         g.persistent = persistent;
         let (mut cpu_rng, mut gpu_rng) = (CounterRng::new(11), CounterRng::new(11));
         let mut work = CdWork::default();
+        let mut top_work = TopWork::default();
         let mut chains = persistent.then(Vec::new);
         let mut flips = 0;
         for step in 0..steps {
-            let batch = binary(n * d, 0.3, &mut rng);
-            cpu.cd_step(
-                &batch,
-                k,
-                lr as f64,
-                chains.as_mut(),
-                &mut cpu_rng,
-                &mut work,
-            );
+            let mut batch = binary(n * d, 0.3, &mut rng);
+            for (r, row) in batch.chunks_exact_mut(d).enumerate() {
+                let labels = &mut row[d - group..];
+                labels.fill(0.0);
+                if group > 0 {
+                    labels[(r * 7 + step) % group] = 1.0;
+                }
+            }
+            if group == 0 {
+                let c = chains.as_mut();
+                cpu.cd_step(&batch, k, lr as f64, c, &mut cpu_rng, &mut work);
+            } else {
+                labelled_cd_step(
+                    &mut cpu,
+                    group,
+                    &batch,
+                    k,
+                    lr as f64,
+                    chains.as_mut(),
+                    &mut cpu_rng,
+                    &mut top_work,
+                );
+            }
             g.set_batch(gpu, &batch);
             g.step(gpu, &mut gpu_rng);
             let vk = g.vk.read_blocking(gpu);
-            let cpu_vk = chains.clone().unwrap_or_else(|| work_chain(&work));
+            let (cpu_chain, cpu_pv) = match group {
+                0 => (work_chain(&work), work_pv(&work)),
+                _ => (top_work.chain().to_vec(), top_work.probs().to_vec()),
+            };
+            let cpu_vk = chains.clone().unwrap_or(cpu_chain);
             flips += vk.iter().zip(&cpu_vk).filter(|(a, b)| a != b).count();
             if flips == 0 {
                 let params = pollster::block_on(g.params(gpu)).unwrap();
@@ -415,7 +500,7 @@ mod tests {
                     diff < 1e-5,
                     "{d}×{h} n={n} k={k} step {step}: parameters differ by {diff}"
                 );
-                let diff = max_rel_diff(&g.pv.read_blocking(gpu), &work_pv(&work));
+                let diff = max_rel_diff(&g.pv.read_blocking(gpu), &cpu_pv);
                 assert!(diff < 1e-5, "step {step}: reconstructions differ by {diff}");
             }
         }
@@ -433,16 +518,24 @@ mod tests {
     #[test]
     fn cd_and_pcd_steps_match_the_cpu_twin() {
         // Small odd sizes: tens of steps without a single flipped sample.
-        assert_eq!(compare(13, 7, 5, 1, false, 20), 0);
-        assert_eq!(compare(13, 7, 5, 3, true, 20), 0);
-        assert_eq!(compare(6, 2, 4, 1, false, 50), 0);
+        assert_eq!(compare((13, 7, 0), 5, 1, false, 20), 0);
+        assert_eq!(compare((13, 7, 0), 5, 3, true, 20), 0);
+        assert_eq!(compare((6, 2, 0), 4, 1, false, 50), 0);
+    }
+
+    /// The DBN's labelled top RBM: binary units and one softmax group of labels per row.
+    #[test]
+    fn labelled_steps_match_the_dbn_twin() {
+        assert_eq!(compare((13, 7, 4), 5, 1, false, 20), 0);
+        assert_eq!(compare((13, 7, 4), 5, 3, true, 20), 0);
+        assert_eq!(compare((21, 9, 10), 6, 5, false, 20), 0);
     }
 
     #[test]
     fn an_mnist_sized_step_matches_the_cpu_twin() {
         // 784 × 100 with 64 images: ~10⁵ samples a step; a flip needs a uniform within ~10⁻⁷ of
         // its probability, so a few steps stay exact.
-        let flips = compare(784, 100, 64, 1, false, 3);
+        let flips = compare((784, 100, 0), 64, 1, false, 3);
         assert!(flips <= 2, "{flips} samples flipped in 3 steps");
     }
 }

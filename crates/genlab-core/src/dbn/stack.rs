@@ -87,6 +87,18 @@ pub struct TopWork {
     neg_vk: Vec<f32>,
 }
 
+impl TopWork {
+    /// The Gibbs chains after the last step (n × d).
+    pub fn chain(&self) -> &[f32] {
+        &self.vk
+    }
+
+    /// p(v | h) of the last Gibbs step (n × d), the labels' softmax in the tail.
+    pub fn probs(&self) -> &[f32] {
+        &self.probs
+    }
+}
+
 /// One CD-k (or PCD-k, with `chains`) update of an RBM whose last `tail` visible units are one
 /// softmax group; returns the first Gibbs step's squared reconstruction error of the binary
 /// units. The statistics are [`BatchRbm::cd_direction`]'s; each Gibbs step takes two draws

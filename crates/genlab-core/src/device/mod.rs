@@ -109,12 +109,15 @@ pub trait Accelerator {
     ) -> Box<dyn VaeDevice>;
     /// A binary RBM's twin with `visible` × `hidden` units from `params` (W ‖ b ‖ c), for
     /// batches of `batch` images and `k` Gibbs steps; PCD when `chains` (B × d) are given —
-    /// the persistent chains it continues from.
+    /// the persistent chains it continues from. `group` > 0: the last `group` visible units
+    /// are one softmax group (a DBN's labelled top, `dbn::stack::labelled_cd_step` its twin),
+    /// and the device scores no kept sets.
     #[allow(clippy::too_many_arguments)] // the model's shape and its state
     fn rbm(
         &self,
         visible: usize,
         hidden: usize,
+        group: usize,
         params: &[f32],
         batch: usize,
         k: u32,

@@ -92,6 +92,7 @@ impl Accelerator for FakeAccelerator {
         &self,
         visible: usize,
         hidden: usize,
+        group: usize,
         params: &[f32],
         _batch: usize,
         k: u32,
@@ -99,6 +100,8 @@ impl Accelerator for FakeAccelerator {
     ) -> Box<dyn RbmDevice> {
         Box::new(RbmTwin {
             control: self.0.clone(),
+            group,
+            top_work: Default::default(),
             rbm: crate::rbm::batched::BatchRbm {
                 d: visible,
                 h: hidden,
@@ -272,6 +275,9 @@ impl ReadDevice for AeTwin {
 
 struct RbmTwin {
     control: Rc<Control>,
+    /// A softmax group's width (a DBN's labelled top): its steps are `labelled_cd_step`'s.
+    group: usize,
+    top_work: crate::dbn::stack::TopWork,
     rbm: crate::rbm::batched::BatchRbm<f32>,
     k: u32,
     chains: Option<Vec<f32>>,
@@ -282,12 +288,26 @@ struct RbmTwin {
 
 impl RbmDevice for RbmTwin {
     fn step(&mut self, batch: &[f32], lr: f64, rng: &mut CounterRng) {
-        self.rbm
-            .cd_step(batch, self.k, lr, self.chains.as_mut(), rng, &mut self.work);
+        let chains = self.chains.as_mut();
+        if self.group == 0 {
+            self.rbm
+                .cd_step(batch, self.k, lr, chains, rng, &mut self.work);
+        } else {
+            crate::dbn::stack::labelled_cd_step(
+                &mut self.rbm,
+                self.group,
+                batch,
+                self.k,
+                lr,
+                chains,
+                rng,
+                &mut self.top_work,
+            );
+        }
     }
     fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
         self.sets = sets.iter().map(|s| s.to_vec()).collect();
-        true
+        self.group == 0
     }
     /// The lesson's own scoring, each set's squared error shifted by the control's shift.
     fn read_scored(&self) -> DeviceRead {
@@ -323,7 +343,10 @@ impl RbmTwin {
             m: vec![],
             v: vec![],
             t: 0,
-            extra: self.work.chain().to_vec(),
+            extra: match self.group {
+                0 => self.work.chain().to_vec(),
+                _ => self.top_work.chain().to_vec(),
+            },
             sums: vec![],
             scores: None,
         }

@@ -195,6 +195,7 @@ impl RbmMnistTrainer {
         let mut device = accelerator.rbm(
             PIXELS,
             self.rbm.h,
+            0,
             &self.rbm.params,
             batch,
             self.s.k,
