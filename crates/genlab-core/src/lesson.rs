@@ -86,6 +86,12 @@ pub trait Trainer {
     fn view_behind(&self) -> bool {
         false
     }
+    /// Whether the next step needs the device's results first (a DBN layer that just finished
+    /// freezes from its read parameters): the session stops after this step until a read is
+    /// taken, as it does for a history row.
+    fn read_before_next_step(&self) -> bool {
+        false
+    }
     /// A read of the device's state, for the host to await outside the session.
     fn read_device(&self) -> Option<DeviceRead> {
         None

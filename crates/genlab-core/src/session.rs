@@ -40,6 +40,8 @@ pub struct Session {
     accelerator: Option<Result<Rc<dyn Accelerator>, Msg>>,
     /// A device run reached a history row: it is recorded once the read arrives.
     row_due: bool,
+    /// The lesson's next step needs a read first ([`Trainer::read_before_next_step`]).
+    step_read_due: bool,
     /// Messages (pauses) that go out after the read, behind a snapshot of what it brought.
     held: Vec<FromWorker>,
     /// Commands that arrived while the device held unread steps: they run after the read, in
@@ -80,6 +82,7 @@ impl Default for Session {
             recorded: Vec::new(),
             accelerator: None,
             row_due: false,
+            step_read_due: false,
             held: Vec::new(),
             deferred: Vec::new(),
             reading: false,
@@ -125,7 +128,11 @@ impl Session {
 
     /// Whether steps wait for a device read (due or on its way): the host stops its slice.
     pub fn waiting_for_device(&self) -> bool {
-        self.reading || self.row_due || !self.held.is_empty() || !self.deferred.is_empty()
+        self.reading
+            || self.row_due
+            || self.step_read_due
+            || !self.held.is_empty()
+            || !self.deferred.is_empty()
     }
 
     /// Whether the device has run far enough ahead of the CPU copy that the view waits for a
@@ -161,7 +168,10 @@ impl Session {
         if self.reading || trainer.unread_steps() == 0 {
             return None;
         }
-        let waiting = self.row_due || !self.held.is_empty() || !self.deferred.is_empty();
+        let waiting = self.row_due
+            || self.step_read_due
+            || !self.held.is_empty()
+            || !self.deferred.is_empty();
         if !(waiting || (for_view && trainer.view_behind())) {
             return None;
         }
@@ -220,6 +230,7 @@ impl Session {
             }
         }
         self.row_due = false;
+        self.step_read_due = false;
         let held = std::mem::take(&mut self.held);
         if out.is_empty() {
             out.push(self.snapshot(0.0));
@@ -279,6 +290,7 @@ impl Session {
         self.target = None;
         self.queued = 0;
         self.row_due = false;
+        self.step_read_due = false;
         self.held.clear();
         if let Some(device) = &self.accelerator {
             if built.trainer.wants_device() {
@@ -490,7 +502,7 @@ impl Session {
     /// (pauses, divergence); snapshots are the host's to schedule.
     pub fn run(&mut self, max_steps: u64) -> Vec<FromWorker> {
         let mut out = Vec::new();
-        if self.reading || self.row_due || !self.deferred.is_empty() {
+        if self.reading || self.row_due || self.step_read_due || !self.deferred.is_empty() {
             // Waiting for a device read (see `read_due`).
             return out;
         }
@@ -518,6 +530,9 @@ impl Session {
                 return out;
             }
             let step = trainer.steps();
+            if trainer.read_before_next_step() && trainer.unread_steps() > 0 {
+                self.step_read_due = true;
+            }
             if step % trainer.record_every() == 0 {
                 if trainer.unread_steps() > 0 {
                     // The row needs the device's numbers: stop here until they are read.
@@ -545,7 +560,7 @@ impl Session {
                 });
                 break;
             }
-            if self.row_due {
+            if self.row_due || self.step_read_due {
                 break;
             }
         }

@@ -5,6 +5,7 @@
 //! fine-tuned on the same few labelled digits.
 
 use genlab_core::dbn::{DbnSettings, DbnView, Phase, GEN_PER_LABEL};
+use genlab_core::device::ComputePath;
 use genlab_core::lesson::LessonId;
 use genlab_core::protocol::LessonView;
 use genlab_core::rbm::log_z::{LikelihoodReport, LogZ};
@@ -146,6 +147,10 @@ pub fn DbnLesson(
                 .collect_view()
         })
     };
+    // Which parts the GPU runs is said while it runs any.
+    let on_gpu = Memo::new(move |_| {
+        view_of(lesson, |v| matches!(v.path, ComputePath::Gpu { .. })).unwrap_or(false)
+    });
     let history = move |series| live_history(lesson, lang, series, "vae.axis.step");
     // From the step fine-tuning starts: the classifiers do not exist before.
     let accuracy_lines = history(&[
@@ -208,7 +213,8 @@ pub fn DbnLesson(
                     let s = settings.get();
                     let bound = view_of(lesson, |v| v.bounds.last().map(|b| (b.layers, b.value))).flatten();
                     super::theory::dbn_rows(bound, s.k, s.top_k, s.lr)
-                })>
+                })
+                path=Signal::from(Memo::new(move |_| view_of(lesson, |v| v.path.clone())))>
             <div class="lesson-grid">
                 <div class="charts">
                     <p class="banner" data-testid="dbn-phase">{phase}</p>
@@ -233,6 +239,9 @@ pub fn DbnLesson(
                         <dt>{t("dbn.readout.recon_1")}</dt><dd data-testid="recon-1">{last("recon_1")}</dd>
                     </dl>
                     <p class="hint" data-testid="dbn-verdict">{verdict}</p>
+                    {move || on_gpu.get().then(|| view! {
+                        <p class="hint" data-testid="dbn-device-split">{t("dbn.device.split")}</p>
+                    })}
                     <super::likelihood::LikelihoodPanel report=likelihood pending="dbn.ll.pending" every=settings.get_untracked().layer_steps as u64 lang=lang />
                     <h3>{t("dbn.bounds.title")}</h3>
                     <table class="probs compact" data-testid="dbn-bounds">

@@ -14,6 +14,7 @@ mod trainer;
 pub use trainer::{DbnTrainer, DbnView, LayerBound, Phase, FILTERS_SHOWN, GEN_PER_LABEL, METRICS};
 
 use crate::choice_enum;
+use crate::device::DeviceChoice;
 use crate::msg;
 use crate::param;
 use crate::rbm_mnist::Chains;
@@ -58,6 +59,9 @@ pub struct DbnSettings {
     pub ft_lr: f64,
     /// The digit whose generation is shown large.
     pub generate: u32,
+    /// Where the layers pre-train: each RBM, the labelled top included, on the GPU's RBM
+    /// kernels, or the CPU; the autoencoder stack and the fine-tuning run on the CPU.
+    pub device: DeviceChoice,
 }
 
 impl Default for DbnSettings {
@@ -78,6 +82,7 @@ impl Default for DbnSettings {
             labelled: 500,
             ft_lr: 0.003,
             generate: 3,
+            device: DeviceChoice::Cpu,
         }
     }
 }
@@ -98,6 +103,7 @@ const PARAMS: &[Param<DbnSettings>] = &[
     param!(int DbnSettings, "labelled", labelled, 100, 9_000, Restart),
     param!(logfloat DbnSettings, "ft_lr", ft_lr, 1e-5, 0.1, Live),
     param!(int DbnSettings, "generate", generate, 0, 9, Live),
+    param!(choice DbnSettings, "device", device, DeviceChoice, Restart),
 ];
 
 impl DbnSettings {

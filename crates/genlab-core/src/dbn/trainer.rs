@@ -7,6 +7,12 @@
 //! - once the top layer trains, the generator's chains take one Gibbs step per step;
 //! - after the last layer: three classifiers — from the RBM stack, from the autoencoder stack,
 //!   from random weights — fine-tuned by Adam on the same batches of the labelled digits.
+//!
+//! On a device (`device=gpu`) each layer's RBM trains on its twin (`crate::device::RbmDevice`,
+//! the labelled top's softmax group included) from the batches the host passes up through the
+//! frozen layers, drawing from the same counter-based generator; the host reads it at rows and
+//! when it freezes. The generator steps with the top's parameters as of its last row on both
+//! paths, so it needs no read of its own.
 
 use std::sync::Arc;
 
@@ -16,6 +22,7 @@ use super::autoencoder::{self, AeWork};
 use super::classifier::{NetWork, SigmoidNet, CLASSES};
 use super::stack::{self, Generator, TopWork, LABELS};
 use super::{DbnSettings, PassUp};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, RbmDevice};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
@@ -49,6 +56,8 @@ pub const FILTERS_SHOWN: usize = 20;
 /// Generator chains per label.
 pub const GEN_PER_LABEL: usize = 8;
 const RECORD_EVERY: u64 = 50;
+/// A device run reads back at least this often while playing (the filters).
+const REFRESH_EVERY: u64 = 10;
 /// Digits of each split the rows and bounds score.
 const SCORED: usize = 500;
 /// Draws of the hidden layers per digit in the lower bound's expectation.
@@ -94,6 +103,8 @@ pub struct DbnView {
     pub bounds: Vec<LayerBound>,
     /// Labelled digits the classifiers are fine-tuned on.
     pub labelled: u32,
+    /// Where the layers pre-train.
+    pub path: ComputePath,
 }
 
 /// Grey byte → pixel on when at least half-bright (as the RBM-on-MNIST lesson).
@@ -139,6 +150,15 @@ pub struct DbnTrainer {
     /// PCD's persistent chains of the layer in training.
     chains: Option<Vec<f32>>,
     generator: Option<Generator>,
+    /// The top RBM the generator steps with: as of its last history row (or its first step)
+    /// while it trains, the frozen one after.
+    gen_top: Option<BatchRbm<f32>>,
+    /// The layer in training on the device; what a lost device rewinds to is the state at the
+    /// last read.
+    device: OnDevice<dyn RbmDevice, DbnState>,
+    device_layer: usize,
+    /// A layer whose last step ran on the device: it freezes when the read arrives.
+    pending_freeze: Option<usize>,
     /// From the RBM stack, the autoencoder stack, random weights (once fine-tuning starts).
     lanes: Vec<Lane>,
     likelihood: Option<LikelihoodReport>,
@@ -215,6 +235,10 @@ impl DbnTrainer {
         DbnTrainer {
             chains: (s.chains == Chains::Pcd).then(Vec::new),
             generator: None,
+            gen_top: None,
+            device: OnDevice::new(s.device),
+            device_layer: 0,
+            pending_freeze: None,
             lanes: vec![],
             likelihood: None,
             bounds: vec![],
@@ -291,9 +315,14 @@ impl DbnTrainer {
         }
     }
 
-    /// The next batch of training digits and their labels.
+    /// The next batch of training digits and their labels (as many as the device holds while
+    /// a layer trains there).
     fn batch(&mut self, digits: &Digits, from_labelled: bool) -> (Vec<f32>, Vec<u8>) {
-        let n = self.s.batch as usize;
+        let n = match from_labelled {
+            false => self.device.batch(),
+            true => None,
+        }
+        .unwrap_or(self.s.batch as usize);
         let (mut x, mut y) = (Vec::with_capacity(n * PIXELS), Vec::with_capacity(n));
         for _ in 0..n {
             let i = if from_labelled {
@@ -317,17 +346,52 @@ impl DbnTrainer {
             &mut self.progress.sampler,
         );
         let tail = self.tail(l);
-        let k = if l == self.top() {
+        let k = self.gibbs_steps(l);
+        let v0 = match tail {
+            0 => up,
+            _ => stack::with_labels(&up, self.rbms[l].d - LABELS, &y),
+        };
+        if let Some(device) = self.device.device() {
+            device.step(&v0, self.s.lr, &mut self.progress.sampler);
+            self.device.count_step();
+        } else {
+            self.cpu_cd_step(l, &v0, k)?;
+        }
+        // The autoencoder of this layer, on the batch through its own (deterministic) stack.
+        let codes = stack::pass_up(&self.aes[..l], &x, PassUp::Probabilities, &mut Rng::new(0));
+        self.last_ae_loss =
+            autoencoder::sgd_step(&mut self.aes[l], &codes, self.s.lr, &mut self.ae_work);
+        if !self.last_ae_loss.is_finite() {
+            return Err(self.diverged(l));
+        }
+        Ok(())
+    }
+
+    fn gibbs_steps(&self, l: usize) -> u32 {
+        if l == self.top() {
             self.s.top_k
         } else {
             self.s.k
-        };
+        }
+    }
+
+    fn diverged(&self, l: usize) -> Msg {
+        msg!(
+            "msg.dbn.nan",
+            (l + 1) as u64,
+            self.progress.steps,
+            self.s.lr
+        )
+    }
+
+    /// Layer `l`'s CD-k / PCD-k update on the CPU.
+    fn cpu_cd_step(&mut self, l: usize, v0: &[f32], k: u32) -> Result<(), Msg> {
+        let tail = self.tail(l);
         let recon = if tail > 0 {
-            let v0 = stack::with_labels(&up, self.rbms[l].d - LABELS, &y);
             stack::labelled_cd_step(
                 &mut self.rbms[l],
                 tail,
-                &v0,
+                v0,
                 k,
                 self.s.lr,
                 self.chains.as_mut(),
@@ -336,7 +400,7 @@ impl DbnTrainer {
             )
         } else {
             self.rbms[l].cd_step(
-                &up,
+                v0,
                 k,
                 self.s.lr,
                 self.chains.as_mut(),
@@ -345,26 +409,44 @@ impl DbnTrainer {
             )
         };
         if !recon.is_finite() || self.rbms[l].params.iter().any(|p| !p.is_finite()) {
-            return Err(msg!(
-                "msg.dbn.nan",
-                (l + 1) as u64,
-                self.progress.steps,
-                self.s.lr
-            ));
-        }
-        // The autoencoder of this layer, on the batch through its own (deterministic) stack.
-        let codes = stack::pass_up(&self.aes[..l], &x, PassUp::Probabilities, &mut Rng::new(0));
-        self.last_ae_loss =
-            autoencoder::sgd_step(&mut self.aes[l], &codes, self.s.lr, &mut self.ae_work);
-        if !self.last_ae_loss.is_finite() {
-            return Err(msg!(
-                "msg.dbn.nan",
-                (l + 1) as u64,
-                self.progress.steps,
-                self.s.lr
-            ));
+            return Err(self.diverged(l));
         }
         Ok(())
+    }
+
+    /// The device's twin of the layer in training, from the CPU copy (at its start, or where
+    /// the CPU got to before the host answered); once pre-training is over the device has no
+    /// part left.
+    fn start_device(&mut self) {
+        let Some(accelerator) = self.device.accelerator.clone() else {
+            return;
+        };
+        let Phase::Pretraining { layer, .. } = self.phase() else {
+            self.device.finish();
+            return;
+        };
+        let l = layer as usize;
+        let rbm = &self.rbms[l];
+        let wanted = self.s.batch as usize;
+        let batch = accelerator.fit_batch(wanted, rbm.d.max(rbm.h));
+        let chains = match &self.chains {
+            None => None,
+            // PCD continues the CPU's chains when they fit the device's batch.
+            Some(c) if c.len() == batch * rbm.d => Some(&c[..]),
+            Some(_) => Some(&[][..]),
+        };
+        let device = accelerator.rbm(
+            rbm.d,
+            rbm.h,
+            self.tail(l),
+            &rbm.params,
+            batch,
+            self.gibbs_steps(l),
+            chains,
+        );
+        self.device_layer = l;
+        let mark = self.state();
+        self.device.start(device, batch, wanted, mark);
     }
 
     /// When layer `l` has just frozen: layer 1's log-likelihood report, or the bound of the
@@ -414,6 +496,7 @@ impl DbnTrainer {
         if l == self.top() {
             // The classifiers exist from here, so their curves start at the same step.
             self.start_fine_tuning();
+            self.gen_top = Some(self.rbms[l].clone());
         }
     }
 
@@ -484,6 +567,12 @@ impl DbnTrainer {
         out
     }
 
+    fn step_generator(&mut self, tail: usize) {
+        if let (Some(g), Some(top)) = (self.generator.as_mut(), self.gen_top.as_ref()) {
+            g.step(top, tail, &mut self.progress.generator_rng);
+        }
+    }
+
     /// The layers that have started training (all of them once fine-tuning runs).
     fn started(&self) -> usize {
         match self.phase() {
@@ -493,13 +582,14 @@ impl DbnTrainer {
     }
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct DbnState {
     rbms: Vec<Packed>,
     aes: Vec<Packed>,
     #[serde(with = "packed")]
     chains: Vec<f32>,
     generator: Option<Generator>,
+    gen_top: Option<Packed>,
     lanes: Vec<SavedLane>,
     likelihood: Option<LikelihoodReport>,
     bounds: Vec<LayerBound>,
@@ -508,10 +598,10 @@ struct DbnState {
     progress: Progress,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct Packed(#[serde(with = "packed")] Vec<f32>);
 
-#[derive(Serialize, Deserialize)]
+#[derive(Clone, Serialize, Deserialize)]
 struct SavedLane {
     #[serde(with = "packed")]
     params: Vec<f32>,
@@ -551,13 +641,17 @@ impl Trainer for DbnTrainer {
             return Err(msg!("msg.vae.no_training"));
         }
         let digits = self.digits.as_ref().map_err(|e| e.clone())?.clone();
+        let top = self.top();
+        let tail = self.tail(top);
         match self.phase() {
             Phase::Pretraining { layer, step } => {
                 let l = layer as usize;
-                self.pretrain_step(l, &digits)?;
-                if l == self.top() {
+                if l == top {
+                    if step == 0 || self.progress.steps.is_multiple_of(RECORD_EVERY) {
+                        // A row's read (or the layer's start) made this copy current.
+                        self.gen_top = Some(self.rbms[top].clone());
+                    }
                     if self.generator.is_none() {
-                        let tail = self.tail(l);
                         self.generator = Some(Generator::new(
                             self.rbms[l].d,
                             tail,
@@ -566,20 +660,22 @@ impl Trainer for DbnTrainer {
                         ));
                     }
                 }
+                self.pretrain_step(l, &digits)?;
+                self.step_generator(tail);
                 self.progress.steps += 1;
                 if step as u64 + 1 == self.layer_steps() {
-                    self.freeze(l);
+                    if self.device.is_running() {
+                        self.pending_freeze = Some(l);
+                    } else {
+                        self.freeze(l);
+                    }
                 }
             }
             Phase::FineTuning { .. } => {
                 self.fine_tune_step(&digits)?;
+                self.step_generator(tail);
                 self.progress.steps += 1;
             }
-        }
-        let top = self.top();
-        let tail = self.tail(top);
-        if let Some(g) = self.generator.as_mut() {
-            g.step(&self.rbms[top], tail, &mut self.progress.generator_rng);
         }
         Ok(())
     }
@@ -631,6 +727,7 @@ impl Trainer for DbnTrainer {
             likelihood: self.likelihood.clone(),
             bounds: self.bounds.clone(),
             labelled: self.labelled_count as u32,
+            path: self.device.path.clone(),
         })
     }
 
@@ -644,11 +741,65 @@ impl Trainer for DbnTrainer {
     }
 
     fn save_state(&self) -> serde_json::Value {
-        runfile::save(&DbnState {
+        runfile::save(&self.state())
+    }
+
+    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
+        self.restore(runfile::load(state)?)
+    }
+
+    crate::device::on_device_hooks!(REFRESH_EVERY);
+
+    fn read_before_next_step(&self) -> bool {
+        self.pending_freeze.is_some()
+    }
+
+    fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
+        let copy = match read {
+            Ok(copy) => copy,
+            Err(DeviceFault::Lost) => {
+                if let Some(mark) = self.device.lost(|m| m.progress.steps) {
+                    // The steps since are run again on the CPU, a freeze among them.
+                    self.pending_freeze = None;
+                    self.restore(mark)
+                        .expect("a device mark is a state this trainer made");
+                }
+                return Ok(());
+            }
+        };
+        if !self.device.is_running() {
+            return Ok(());
+        }
+        let l = self.device_layer;
+        if copy.params.len() != self.rbms[l].params.len()
+            || copy.params.iter().any(|p| !p.is_finite())
+        {
+            return Err(self.diverged(l));
+        }
+        self.rbms[l].params = copy.params;
+        if let Some(chains) = self.chains.as_mut() {
+            *chains = copy.extra;
+        }
+        if let Some(l) = self.pending_freeze.take() {
+            self.freeze(l);
+            // The next layer's twin, or the end of the device's part.
+            self.start_device();
+        }
+        let mark = self.state();
+        self.device.read_taken(mark);
+        Ok(())
+    }
+}
+
+impl DbnTrainer {
+    /// Everything a step changes (an exported run; what a lost device rewinds to).
+    fn state(&self) -> DbnState {
+        DbnState {
             rbms: self.rbms.iter().map(|r| Packed(r.params.clone())).collect(),
             aes: self.aes.iter().map(|r| Packed(r.params.clone())).collect(),
             chains: self.chains.clone().unwrap_or_default(),
             generator: self.generator.clone(),
+            gen_top: self.gen_top.as_ref().map(|r| Packed(r.params.clone())),
             lanes: self
                 .lanes
                 .iter()
@@ -661,11 +812,11 @@ impl Trainer for DbnTrainer {
             bounds: self.bounds.clone(),
             last_ae_loss: self.last_ae_loss,
             progress: self.progress.clone(),
-        })
+        }
     }
 
-    fn load_state(&mut self, state: serde_json::Value) -> Result<(), Msg> {
-        let st: DbnState = runfile::load(state)?;
+    /// Takes a state into a trainer built from the same settings, checking every shape.
+    fn restore(&mut self, st: DbnState) -> Result<(), Msg> {
         expect_len("DBN layers", st.rbms.len(), self.rbms.len())?;
         expect_len("autoencoder layers", st.aes.len(), self.aes.len())?;
         for (saved, rbm) in st.rbms.iter().zip(&self.rbms) {
@@ -676,9 +827,14 @@ impl Trainer for DbnTrainer {
             expect_len("autoencoder parameters", saved.0.len(), ae.params.len())?;
             expect_finite("autoencoder parameters", &saved.0)?;
         }
+        let top = &self.rbms[self.top()];
+        if let Some(saved) = &st.gen_top {
+            expect_len("generator's top RBM", saved.0.len(), top.params.len())?;
+            expect_finite("generator's top RBM", &saved.0)?;
+        }
         st.progress.batcher.check_fits(&self.progress.batcher)?;
         st.progress.labelled.check_fits(&self.progress.labelled)?;
-        let top_d = self.rbms[self.top()].d;
+        let top_d = top.d;
         if let Some(g) = &st.generator {
             if g.chains.len() != LABELS * GEN_PER_LABEL * top_d {
                 expect_len(
@@ -688,6 +844,11 @@ impl Trainer for DbnTrainer {
                 )?;
             }
         }
+        self.gen_top = st.gen_top.map(|saved| BatchRbm {
+            d: top.d,
+            h: top.h,
+            params: saved.0,
+        });
         self.progress = st.progress;
         let fine_tuning = matches!(self.phase(), Phase::FineTuning { .. });
         expect_len(
@@ -701,6 +862,7 @@ impl Trainer for DbnTrainer {
         for (ae, saved) in self.aes.iter_mut().zip(st.aes) {
             ae.params = saved.0;
         }
+        self.lanes.clear();
         if !st.lanes.is_empty() {
             self.start_fine_tuning();
             for (lane, saved) in self.lanes.iter_mut().zip(st.lanes) {

@@ -328,6 +328,18 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
         });
     }
 
+    /// The device's part of the run is over and later steps run on the CPU by design (a DBN's
+    /// fine-tuning): the page still names the adapter the earlier part ran on.
+    pub fn finish(&mut self) {
+        self.run = None;
+        if let Some(accelerator) = &self.accelerator {
+            self.path = ComputePath::Gpu {
+                adapter: accelerator.adapter(),
+                batch_limited: None,
+            };
+        }
+    }
+
     /// The device, if steps run on one.
     pub fn device(&mut self) -> Option<&mut D> {
         self.run.as_mut().map(|r| &mut *r.device)

@@ -337,9 +337,14 @@ impl ReadDevice for RbmTwin {
 }
 
 impl RbmTwin {
+    /// The copy a read takes (its parameters poisoned at the read `poison_at` names).
     fn copy(&self) -> DeviceCopy {
+        let mut params = self.rbm.params.clone();
+        if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
+            params[0] = f32::NAN;
+        }
         DeviceCopy {
-            params: self.rbm.params.clone(),
+            params,
             m: vec![],
             v: vec![],
             t: 0,
@@ -759,6 +764,76 @@ fn the_mnist_rbm_on_a_device_is_the_cpu_run() {
         assert_same(&rows(Some(lossy.clone())), &cpu);
         assert_eq!(lossy.reads.get(), 3);
     }
+}
+
+fn dbn_view(s: &mut Session) -> crate::dbn::DbnView {
+    match s.snapshot(0.0) {
+        FromWorker::Snapshot(snap) => match snap.view {
+            LessonView::Dbn(v) => v,
+            other => panic!("{other:?}"),
+        },
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The DBN on the fake device, each layer's RBM on its twin (the labelled top's softmax group
+/// included): the CPU run's rows, bounds and generated pictures bit for bit — layers of 70
+/// steps, so freezes fall between rows and wait for a read of their own — CD with labels, and
+/// PCD with passed-up samples over three layers, through a device lost in layer 2. Fine-tuning
+/// runs on the CPU while the page still names the adapter.
+#[test]
+fn the_dbn_on_a_device_is_the_cpu_run() {
+    for (query, steps) in [
+        ("seed=2&h1=16&h2=20&batch=20&layer_steps=70", 200),
+        (
+            "seed=3&h1=16&h2=16&h3=16&batch=12&layer_steps=70&method=pcd&pass_up=samples&labels=false",
+            260,
+        ),
+    ] {
+        let run = |device: Option<Rc<Control>>| {
+            let mut s = lesson_session(LessonId::Dbn, query, device.as_ref());
+            run_to(&mut s, steps);
+            let view = dbn_view(&mut s);
+            (s.recorded().to_vec(), view)
+        };
+        let (cpu, cpu_view) = run(None);
+        let steady = Rc::new(Control::default());
+        let (rows, view) = run(Some(steady.clone()));
+        assert_same(&rows, &cpu);
+        assert_eq!(view.generated, cpu_view.generated, "{query}");
+        assert_eq!(view.bounds, cpu_view.bounds, "{query}");
+        assert!(matches!(view.path, ComputePath::Gpu { .. }), "{:?}", view.path);
+        // A read at each row while a layer trains and one at each freeze: the freezes at 70,
+        // 140 (and 210) are not rows.
+        let layers = view.sizes.len() as u32;
+        assert_eq!(steady.reads.get(), layers * 70 / 50 + layers, "{query}");
+        let lossy = Rc::new(Control::default());
+        lossy.lose_at.set(Some(3));
+        let (rows, view) = run(Some(lossy));
+        assert_same(&rows, &cpu);
+        assert_eq!(view.generated, cpu_view.generated);
+        assert!(matches!(view.path, ComputePath::Fallback { .. }));
+    }
+    // A poisoned read — the one layer 1 freezes at — pauses the run as a divergence.
+    let poisoned = Rc::new(Control::default());
+    poisoned.poison_at.set(Some(2));
+    let mut s = lesson_session(
+        LessonId::Dbn,
+        "seed=2&h1=16&h2=16&layer_steps=70",
+        Some(&poisoned),
+    );
+    let out = run_to(&mut s, 100);
+    assert!(
+        out.iter().any(|m| matches!(
+            m,
+            FromWorker::Paused {
+                reason: PauseReason::Diverged { message },
+                ..
+            } if message.key == "msg.dbn.nan"
+        )),
+        "{out:?}"
+    );
+    assert_eq!(s.trainer().unwrap().steps(), 70);
 }
 
 /// The autoencoder lesson on the fake device — one lane, and five side by side — with λ and

@@ -354,10 +354,10 @@ mod tests {
             assert!(out
                 .chunks_exact(d)
                 .all(|r| r[2..].iter().sum::<f64>() == 1.0));
-            for j in 0..d {
+            for (j, &pj) in p[..d].iter().enumerate() {
                 let on = out.iter().skip(j).step_by(d).sum::<f64>() / rows as f64;
-                let se = (p[j] * (1.0 - p[j]) / rows as f64).sqrt();
-                assert!((on - p[j]).abs() < 4.5 * se, "unit {j}: {on} vs {}", p[j]);
+                let se = (pj * (1.0 - pj) / rows as f64).sqrt();
+                assert!((on - pj).abs() < 4.5 * se, "unit {j}: {on} vs {pj}");
             }
         }
         // Rounding that leaves the cumulative sum at or below u picks the last unit.

@@ -1,14 +1,14 @@
 # The dbn lesson.
 
 lesson-dbn-title = Deep belief network
-lesson-dbn-blurb = Stacked RBMs trained greedily, layer by layer, on the digits: each layer's units as pictures, a chosen digit generated with its label clamped on the top RBM, layer 1's exact log-likelihood and the lower bound per added layer — and does pre-training help a classifier with few labels? — on the CPU.
+lesson-dbn-blurb = Stacked RBMs trained greedily, layer by layer, on the digits: each layer's units as pictures, a chosen digit generated with its label clamped on the top RBM, layer 1's exact log-likelihood and the lower bound per added layer — and does pre-training help a classifier with few labels? — each layer's RBM on the GPU or the CPU.
 theory-dbn-source = Follows lecture 004 (stacked autoencoders, greedy layer-wise pre-training then fine-tuning; the DBN after Teh & Hinton 2006, each layer learning from the hidden layer of the one below; "pre-training acts as a regulariser", Erhan, Bengio et al. 2010), lecture 001 (a DBN is a stack of RBMs optimised layer by layer, directed below the top) and lecture 000; the labelled top RBM and its generation after Hinton, Osindero & Teh 2006; AIS after Salakhutdinov & Murray 2008.
 dbn-explain = A deep belief net is a stack of RBMs trained greedily: layer 1 learns the digits by CD-k, is frozen, and layer 2 learns from layer 1's hidden probabilities (or samples), and so on. The top RBM also sees the ten label units, so clamping a label and running its Gibbs chain, then passing its state down through the directed layers below, draws that digit. The same stack pre-trained as autoencoders, and the same network from random weights, are fine-tuned beside it on a few labelled digits.
 dbn-labels = labels
 dbn-phase-layer = Layer { $layer } of { $layers } trains: step { $step } of { $steps }; the layers below it are frozen.
 dbn-phase-finetune = Every layer is frozen; the three classifiers fine-tune on { $labelled } labelled digits: step { $step }.
 dbn-chart-generate = Generated with the label clamped
-dbn-generate-hint = The top RBM's Gibbs chains with the label { $digit } clamped, one step per training step, passed down through the directed layers (mean-field p(v | h)).
+dbn-generate-hint = The top RBM's Gibbs chains with the label { $digit } clamped, one step per training step (while the top trains, with its parameters as of its last history row), passed down through the directed layers (mean-field p(v | h)).
 dbn-generate-wait = The generator starts when the top layer starts training.
 dbn-chart-generate_all = Every label: one row per clamped digit, 0 at the top
 dbn-chart-filters1 = Layer 1: the first 20 hidden units' weights (filters)
@@ -21,6 +21,7 @@ dbn-readout-recon_1 = Layer 1 reconstruction error
 dbn-verdict-helps = With these labels, RBM pre-training is ahead of random weights by { $gap } points of test accuracy.
 dbn-verdict-not = With these labels, RBM pre-training is not ahead of random weights ({ $gap } points behind): on these digits it need not help — try fewer labels.
 dbn-verdict-wait = The comparison starts once every layer is frozen.
+dbn-device-split = On the GPU: each layer's RBM while it pre-trains (CD-k or PCD-k, the top's label group too), on the batches the CPU passes up through the frozen layers. The autoencoder stack, the generator and the fine-tuning run on the CPU beside it, on the same batches.
 dbn-ll-pending = Computed when layer 1 freezes, after { $every } steps.
 dbn-bounds-title = log p(v) as layers are added
 dbn-bounds-layers = layers

@@ -1,14 +1,14 @@
 # The dbn lesson.
 
 lesson-dbn-title = Głęboka sieć przekonań (DBN)
-lesson-dbn-blurb = Stos RBM uczony zachłannie, warstwa po warstwie, na cyfrach: jednostki każdej warstwy jako obrazki, wybrana cyfra generowana z etykietą zamrożoną w górnej RBM, dokładna log-wiarygodność warstwy 1 i dolne ograniczenie dla każdej dodanej warstwy — oraz czy pre-trening pomaga klasyfikatorowi z niewieloma etykietami? — na CPU.
+lesson-dbn-blurb = Stos RBM uczony zachłannie, warstwa po warstwie, na cyfrach: jednostki każdej warstwy jako obrazki, wybrana cyfra generowana z etykietą zamrożoną w górnej RBM, dokładna log-wiarygodność warstwy 1 i dolne ograniczenie dla każdej dodanej warstwy — oraz czy pre-trening pomaga klasyfikatorowi z niewieloma etykietami? — RBM każdej warstwy na GPU lub CPU.
 theory-dbn-source = Według wykładu 004 (stos autoenkoderów, zachłanny pre-trening warstwa po warstwie, potem dostrajanie; DBN według Teh i Hintona 2006 — każda warstwa uczy się z warstwy ukrytej niższej; „pre-trening działa jak regularyzacja”, Erhan, Bengio i in. 2010), wykładu 001 (DBN to stos RBM optymalizowany warstwa po warstwie, skierowany poniżej szczytu) i wykładu 000; górna RBM z etykietami i generowanie według Hintona, Osindero i Teh 2006; AIS według Salakhutdinova i Murraya 2008.
 dbn-explain = Głęboka sieć przekonań to stos RBM uczony zachłannie: warstwa 1 uczy się cyfr metodą CD-k, zostaje zamrożona, a warstwa 2 uczy się z prawdopodobieństw (lub próbek) warstwy ukrytej 1, i tak dalej. Górna RBM widzi też dziesięć jednostek etykiet, więc zamrożenie etykiety i łańcuch Gibbsa, a potem przejście w dół przez skierowane warstwy, rysuje tę cyfrę. Ten sam stos pre-trenowany jako autoenkodery i ta sama sieć z losowych wag są dostrajane obok na niewielu etykietowanych cyfrach.
 dbn-labels = etykiet
 dbn-phase-layer = Uczy się warstwa { $layer } z { $layers }: krok { $step } z { $steps }; warstwy poniżej są zamrożone.
 dbn-phase-finetune = Wszystkie warstwy są zamrożone; trzy klasyfikatory dostrajają się na { $labelled } etykietowanych cyfrach: krok { $step }.
 dbn-chart-generate = Generowane z zamrożoną etykietą
-dbn-generate-hint = Łańcuchy Gibbsa górnej RBM z zamrożoną etykietą { $digit }, jeden krok na krok uczenia, przekazane w dół przez skierowane warstwy (średnie pole p(v | h)).
+dbn-generate-hint = Łańcuchy Gibbsa górnej RBM z zamrożoną etykietą { $digit }, jeden krok na krok uczenia (gdy górna warstwa się uczy — z jej parametrami z ostatniego wiersza historii), przekazane w dół przez skierowane warstwy (średnie pole p(v | h)).
 dbn-generate-wait = Generator rusza, gdy zaczyna się uczyć górna warstwa.
 dbn-chart-generate_all = Każda etykieta: jeden wiersz na zamrożoną cyfrę, 0 na górze
 dbn-chart-filters1 = Warstwa 1: wagi pierwszych 20 jednostek ukrytych (filtry)
@@ -21,6 +21,7 @@ dbn-readout-recon_1 = Błąd rekonstrukcji warstwy 1
 dbn-verdict-helps = Przy tylu etykietach pre-trening RBM wyprzedza losowe wagi o { $gap } punktu trafności testowej.
 dbn-verdict-not = Przy tylu etykietach pre-trening RBM nie wyprzedza losowych wag ({ $gap } punktu za nimi): na tych cyfrach nie musi pomagać — spróbuj mniej etykiet.
 dbn-verdict-wait = Porównanie zaczyna się, gdy wszystkie warstwy są zamrożone.
+dbn-device-split = Na GPU: RBM każdej warstwy podczas pre-treningu (CD-k lub PCD-k, także grupa etykiet górnej warstwy), na paczkach, które CPU przekazuje w górę przez zamrożone warstwy. Stos autoenkoderów, generator i dostrajanie działają obok na CPU, na tych samych paczkach.
 dbn-ll-pending = Liczona, gdy warstwa 1 zostaje zamrożona, po { $every } krokach.
 dbn-bounds-title = log p(v) przy dodawaniu warstw
 dbn-bounds-layers = warstwy
