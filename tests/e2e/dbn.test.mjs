@@ -75,18 +75,19 @@ test('two layers train greedily, layer 1\'s exact log-likelihood is the native o
 });
 
 test('bad addresses are named, and a bookmarked address restores every control after a reload', async () => {
-  const bad = await openPage(browser, `${server.base}#/dbn?h3=5&h1=9999&labelled=3`);
+  const bad = await openPage(browser, `${server.base}#/dbn?h3=5&h1=9999&labelled=3&device=quantum`);
   await ready(bad);
   const notices = await text(bad, 'notices');
-  for (const key of ['h3', 'h1', 'labelled']) assert.match(notices, new RegExp(key));
+  for (const key of ['h3', 'h1', 'labelled', 'device']) assert.match(notices, new RegExp(key));
+  assert.equal(await bad.getByTestId('param-device').inputValue(), 'cpu');
   await bad.close();
 
   const q = 'seed=4&h1=20&h2=24&h3=16&labels=0&method=pcd&k=2&top_k=3&lr=0.02&batch=40&layer_steps=150'
-    + '&pass_up=samples&labelled=800&ft_lr=0.001&generate=5';
+    + '&pass_up=samples&labelled=800&ft_lr=0.001&generate=5&device=gpu';
   const page = await openPage(browser, `${server.base}#/dbn?${q}`);
   await ready(page);
   const want = { seed: '4', h1: '20', h2: '24', h3: '16', method: 'pcd', k: '2', top_k: '3', lr: '0.02', batch: '40',
-    layer_steps: '150', pass_up: 'samples', labelled: '800', ft_lr: '0.001', generate: '5' };
+    layer_steps: '150', pass_up: 'samples', labelled: '800', ft_lr: '0.001', generate: '5', device: 'gpu' };
   const check = async () => {
     for (const [k, v] of Object.entries(want)) assert.equal(await page.getByTestId(`param-${k}`).inputValue(), v, k);
     assert.ok(!(await page.getByTestId('param-labels').isChecked()));
@@ -96,6 +97,11 @@ test('bad addresses are named, and a bookmarked address restores every control a
   await page.reload();
   await ready(page);
   await check();
+  // This browser has no WebGPU: the page says why the CPU trains.
+  const path = page.getByTestId('compute-path');
+  await waitFor(async () => (await path.getAttribute('data-path')) === 'fallback', { timeout: 20000 });
+  assert.match(await path.textContent(), /CPU/);
+  assert.equal(await page.getByTestId('dbn-device-split').count(), 0);
   // Three layers and no labels: the stack says so; layer 1 above 16 units gets AIS, and says why.
   assert.match(await text(page, 'dbn-stack'), /784 → 20 → 24 → 16$/);
   await runTo(page, 150);

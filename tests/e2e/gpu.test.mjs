@@ -249,3 +249,46 @@ test('with WebGPU every latent-shaping lane, the discriminator included, trains 
     await browser.close();
   }
 });
+
+test('with WebGPU the deep belief net pre-trains its layers on the GPU and gives the CPU\'s log-likelihood', async () => {
+  const browser = await launch(['--enable-unsafe-webgpu']);
+  // 16 units in layer 1 (its log Z the exact sum), a labelled top; layers of 110 steps, so the
+  // freezes fall between history rows.
+  const query = 'seed=3&h1=16&h2=32&layer_steps=110&batch=50&labelled=300';
+  const trained = async (device) => {
+    const page = await openPage(browser, `${server.base}#/dbn?${query}&device=${device}`);
+    await page.getByTestId('lesson-dbn').waitFor();
+    const path = page.getByTestId('compute-path');
+    await waitFor(async () => (await path.getAttribute('data-path')) === device, { timeout: 30000 });
+    await runTo(page, 240, 180000);
+    await waitFor(async () => (await page.getByTestId('ll-log-z').count()) > 0);
+    const logZ = Number((await text(page, 'll-log-z')).replace(',', '.'));
+    const bounds = await page.getByTestId('dbn-bounds').locator('tbody tr').count();
+    return { page, logZ, bounds };
+  };
+  try {
+    const cpu = await trained('cpu');
+    await cpu.page.close();
+    const { page, logZ, bounds } = await trained('gpu');
+    assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
+    assert.match(await text(page, 'dbn-device-split'), /autoencoder stack/);
+    // Both layers froze from the device's reads: layer 1's exact log Z is the CPU run's to
+    // float tolerance (natively 4e-9 relative), the bound of the two-layer stack follows.
+    assert.equal(bounds, 2);
+    assert.equal(cpu.bounds, 2);
+    assert.ok(Math.abs(logZ - cpu.logZ) <= 1e-3 * Math.abs(cpu.logZ), `log Z on the GPU ${logZ} vs ${cpu.logZ}`);
+    assert.match(await text(page, 'dbn-phase'), /step 20/);
+    for (const id of ['dbn-filters-1', 'dbn-filters-2']) {
+      await page.getByTestId(id).scrollIntoViewIfNeeded();
+      await waitFor(async () => (await canvasInfo(page, id)).ink > 0.1, { timeout: 10000 });
+    }
+    await page.getByTestId('dbn-generated-all').scrollIntoViewIfNeeded();
+    await waitFor(async () => { const c = await canvasInfo(page, 'dbn-generated-all'); return c.dark > 0.01 && c.dark < 0.8; }, { timeout: 10000 });
+    await page.screenshot({ path: 'test-output/screenshots/dbn-gpu.png', fullPage: true });
+    assert.doesNotMatch(await page.textContent('main'), /NaN/);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  } finally {
+    await browser.close();
+  }
+});

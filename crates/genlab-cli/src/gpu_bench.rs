@@ -125,9 +125,6 @@ pub fn bench(seconds: f64) {
 /// and on the GPU at most ten steps in flight, read back no more often than the page is drawn.
 /// Natively, so a real GPU can be measured without a browser; images/s.
 fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
-    use genlab_core::protocol::ToWorker;
-    use genlab_gpu::accel::GpuAccelerator;
-    const SNAPSHOT: f64 = 0.033;
     for route in [
         "vae?hidden=256",
         "vae?hidden=512",
@@ -142,40 +139,9 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
     ] {
         let mut figures = serde_json::Map::new();
         for device in ["cpu", "gpu"] {
-            let (mut session, _) = crate::start(&format!("{route}&device={device}&batch=100"));
-            if device == "gpu" {
-                session.set_accelerator(Ok(Rc::new(GpuAccelerator::new(gpu.clone()))));
-            }
-            session.handle(ToWorker::Play);
+            let mut session = lesson_session(&gpu, route, device);
             let t0 = Instant::now();
-            let (mut last_read, mut last_snapshot) = (-1.0, 0.0);
-            while t0.elapsed().as_secs_f64() < seconds && session.has_work() {
-                let t = t0.elapsed().as_secs_f64();
-                if session.waiting_for_device() || session.device_behind() {
-                    if session.read_urgent() || t - last_read >= SNAPSHOT {
-                        if let Some(read) = session.read_due(true) {
-                            (last_read, last_snapshot) = (t, t);
-                            let read = genlab_core::device::block_on(read);
-                            session.take_read(read);
-                            continue;
-                        }
-                    }
-                    std::thread::sleep(std::time::Duration::from_secs_f64(
-                        (last_read + SNAPSHOT - t).clamp(0.0005, SNAPSHOT),
-                    ));
-                    continue;
-                }
-                session.run(1);
-                if t - last_snapshot >= SNAPSHOT {
-                    let _ = session.snapshot(0.0);
-                    last_snapshot = t;
-                }
-                // What the views left to the device (a GPU lesson's pictures), as the worker
-                // awaits and sends it.
-                for later in session.take_answers_due() {
-                    genlab_core::device::block_on(later);
-                }
-            }
+            drive(&mut session, |_, t| t >= seconds);
             let images = session.step() as f64 * 100.0 / t0.elapsed().as_secs_f64();
             figures.insert(format!("{device}_images_per_sec"), json!(images.round()));
         }
@@ -184,6 +150,93 @@ fn bench_lessons(gpu: Rc<Gpu>, seconds: f64) {
             json!({ "bench": "gpu-lesson", "adapter": gpu.adapter, "route": route, "batch": 100, "figures": figures })
         );
     }
+    bench_dbn_layers(&gpu);
+}
+
+/// `route` with batches of 100 on `device`, playing; the GPU offered when asked for.
+fn lesson_session(gpu: &Rc<Gpu>, route: &str, device: &str) -> genlab_core::session::Session {
+    use genlab_core::protocol::ToWorker;
+    use genlab_gpu::accel::GpuAccelerator;
+    let (mut session, _) = crate::start(&format!("{route}&device={device}&batch=100"));
+    if device == "gpu" {
+        session.set_accelerator(Ok(Rc::new(GpuAccelerator::new(gpu.clone()))));
+    }
+    session.handle(ToWorker::Play);
+    session
+}
+
+/// Plays `session` as the page's worker does — a snapshot (the view) every 33 ms, and on the
+/// GPU at most ten steps in flight, read back no more often than the page is drawn — until
+/// `done(step, seconds)` or the run stops.
+fn drive(session: &mut genlab_core::session::Session, mut done: impl FnMut(u64, f64) -> bool) {
+    const SNAPSHOT: f64 = 0.033;
+    let t0 = Instant::now();
+    let (mut last_read, mut last_snapshot) = (-1.0, 0.0);
+    while session.has_work() {
+        let t = t0.elapsed().as_secs_f64();
+        if done(session.step(), t) {
+            return;
+        }
+        if session.waiting_for_device() || session.device_behind() {
+            if session.read_urgent() || t - last_read >= SNAPSHOT {
+                if let Some(read) = session.read_due(true) {
+                    (last_read, last_snapshot) = (t, t);
+                    let read = genlab_core::device::block_on(read);
+                    session.take_read(read);
+                    continue;
+                }
+            }
+            std::thread::sleep(std::time::Duration::from_secs_f64(
+                (last_read + SNAPSHOT - t).clamp(0.0005, SNAPSHOT),
+            ));
+            continue;
+        }
+        session.run(1);
+        if t - last_snapshot >= SNAPSHOT {
+            let _ = session.snapshot(0.0);
+            last_snapshot = t;
+        }
+        // What the views left to the device (a GPU lesson's pictures), as the worker awaits
+        // and sends it.
+        for later in session.take_answers_due() {
+            genlab_core::device::block_on(later);
+        }
+    }
+}
+
+/// The DBN at the paper's widths (784-500-500, the labelled top CD-5) on each path, as the
+/// worker runs it: images/s while each layer pre-trains — its CD step (on the device there),
+/// the host's pass up through the frozen layers, the autoencoder beside it — timed between
+/// steps 10 and 190 of each 200-step layer, so a freeze's log Z (AIS at 500 units, seconds)
+/// stays out of the figures.
+fn bench_dbn_layers(gpu: &Rc<Gpu>) {
+    const LAYER: u64 = 200;
+    let route = "dbn?h1=500&h2=500&layer_steps=200";
+    let mut figures = serde_json::Map::new();
+    for device in ["cpu", "gpu"] {
+        let mut session = lesson_session(gpu, route, device);
+        // (step, seconds) when the run first reached each layer's window edges.
+        let mut marks: Vec<(u64, f64)> = vec![];
+        drive(&mut session, |step, t| {
+            let edge = step % LAYER == 10 || step % LAYER == LAYER - 10;
+            if edge && marks.last().is_none_or(|&(s, _)| s != step) {
+                marks.push((step, t));
+            }
+            step >= 2 * LAYER
+        });
+        for (layer, pair) in marks.chunks_exact(2).enumerate() {
+            let [(s0, t0), (s1, t1)] = [pair[0], pair[1]];
+            let images = (s1 - s0) as f64 * 100.0 / (t1 - t0);
+            figures.insert(
+                format!("{device}_layer{}_images_per_sec", layer + 1),
+                json!(images.round()),
+            );
+        }
+    }
+    println!(
+        "{}",
+        json!({ "bench": "gpu-lesson", "adapter": gpu.adapter, "route": route, "batch": 100, "figures": figures })
+    );
 }
 
 /// The VAE (784-H-2-H-784; the lecture's H is 512), batches of 100: one Adam step per batch on
