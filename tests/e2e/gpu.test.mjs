@@ -271,7 +271,7 @@ test('with WebGPU the deep belief net pre-trains its layers on the GPU and gives
     await cpu.page.close();
     const { page, logZ, bounds } = await trained('gpu');
     assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
-    assert.match(await text(page, 'dbn-device-split'), /autoencoder stack/);
+    assert.match(await text(page, 'dbn-device-split'), /autoencoder of the same layer/);
     // Both layers froze from the device's reads: layer 1's exact log Z is the CPU run's to
     // float tolerance (natively 4e-9 relative), the bound of the two-layer stack follows.
     assert.equal(bounds, 2);

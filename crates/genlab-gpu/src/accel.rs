@@ -8,7 +8,7 @@ use genlab_core::autoencoder::model::{AeNet, Output};
 use genlab_core::autoencoder::penalty::Penalty;
 use genlab_core::device::{
     Accelerator, AutoencoderDevice, DeviceFault, DevicePictures, DeviceRead, RbmDevice, ReadDevice,
-    ShapingBatch, ShapingDevice, VaeDevice,
+    ShapingBatch, ShapingDevice, StackedAeDevice, VaeDevice,
 };
 use genlab_core::msg;
 use genlab_core::msg::Msg;
@@ -20,6 +20,7 @@ use genlab_core::vae::VaeNet;
 use genlab_core::wae::lane::{Knobs, ShapingLane};
 
 use crate::autoencoder::GpuAutoencoder;
+use crate::dbn_ae::GpuStackedAe;
 use crate::rbm::GpuRbm;
 use crate::shaping::GpuShapingLane;
 use crate::vae::GpuVae;
@@ -112,6 +113,17 @@ impl Accelerator for GpuAccelerator {
         })
     }
 
+    fn stacked_autoencoder(
+        &self,
+        layers: &[(usize, usize, &[f32])],
+        batch: usize,
+    ) -> Option<Box<dyn StackedAeDevice>> {
+        Some(Box::new(StackedAeOnGpu {
+            ae: GpuStackedAe::new(&self.gpu, layers, batch),
+            gpu: self.gpu.clone(),
+        }))
+    }
+
     fn autoencoder(
         &self,
         net: &AeNet<f32>,
@@ -200,6 +212,24 @@ impl ReadDevice for AutoencoderOnGpu {
 impl ReadDevice for ShapingOnGpu {
     fn read(&self) -> DeviceRead {
         fault(self.lane.read(&self.gpu))
+    }
+}
+
+struct StackedAeOnGpu {
+    gpu: Rc<Gpu>,
+    ae: GpuStackedAe,
+}
+
+impl StackedAeDevice for StackedAeOnGpu {
+    fn step(&mut self, x: &[f32], lr: f64) {
+        self.ae.set_batch(&self.gpu, x);
+        self.ae.step(&self.gpu, lr as f32);
+    }
+}
+
+impl ReadDevice for StackedAeOnGpu {
+    fn read(&self) -> DeviceRead {
+        fault(self.ae.read(&self.gpu))
     }
 }
 

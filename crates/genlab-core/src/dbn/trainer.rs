@@ -22,7 +22,9 @@ use super::autoencoder::{self, AeWork};
 use super::classifier::{NetWork, SigmoidNet, CLASSES};
 use super::stack::{self, Generator, TopWork, LABELS};
 use super::{DbnSettings, PassUp};
-use crate::device::{ComputePath, DeviceCopy, DeviceFault, OnDevice, RbmDevice};
+use crate::device::{
+    ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice, RbmDevice, StackedAeDevice,
+};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
@@ -156,6 +158,8 @@ pub struct DbnTrainer {
     /// The layer in training on the device; what a lost device rewinds to is the state at the
     /// last read.
     device: OnDevice<dyn RbmDevice, DbnState>,
+    /// The same layer's autoencoder beside it on the device, when the device has its twin.
+    ae_device: Option<Box<dyn StackedAeDevice>>,
     device_layer: usize,
     /// A layer whose last step ran on the device: it freezes when the read arrives.
     pending_freeze: Option<usize>,
@@ -237,6 +241,7 @@ impl DbnTrainer {
             generator: None,
             gen_top: None,
             device: OnDevice::new(s.device),
+            ae_device: None,
             device_layer: 0,
             pending_freeze: None,
             lanes: vec![],
@@ -358,6 +363,10 @@ impl DbnTrainer {
             self.cpu_cd_step(l, &v0, k)?;
         }
         // The autoencoder of this layer, on the batch through its own (deterministic) stack.
+        if let Some(ae) = self.ae_device.as_mut() {
+            ae.step(&x, self.s.lr);
+            return Ok(());
+        }
         let codes = stack::pass_up(&self.aes[..l], &x, PassUp::Probabilities, &mut Rng::new(0));
         self.last_ae_loss =
             autoencoder::sgd_step(&mut self.aes[l], &codes, self.s.lr, &mut self.ae_work);
@@ -421,6 +430,7 @@ impl DbnTrainer {
         let Some(accelerator) = self.device.accelerator.clone() else {
             return;
         };
+        self.ae_device = None;
         let Phase::Pretraining { layer, .. } = self.phase() else {
             self.device.finish();
             return;
@@ -444,6 +454,11 @@ impl DbnTrainer {
             self.gibbs_steps(l),
             chains,
         );
+        let aes: Vec<(usize, usize, &[f32])> = self.aes[..=l]
+            .iter()
+            .map(|ae| (ae.d, ae.h, &ae.params[..]))
+            .collect();
+        self.ae_device = accelerator.stacked_autoencoder(&aes, batch);
         self.device_layer = l;
         let mark = self.state();
         self.device.start(device, batch, wanted, mark);
@@ -748,7 +763,23 @@ impl Trainer for DbnTrainer {
         self.restore(runfile::load(state)?)
     }
 
-    crate::device::on_device_hooks!(REFRESH_EVERY);
+    crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
+
+    /// The layer's RBM, and its autoencoder when it trains there too: the autoencoder's
+    /// parameters after the RBM's, its last loss in `sums`.
+    fn read_device(&self) -> Option<DeviceRead> {
+        let rbm = self.device.read()?;
+        let Some(ae) = self.ae_device.as_ref().map(|d| d.read()) else {
+            return Some(rbm);
+        };
+        Some(Box::pin(async move {
+            let mut copy = rbm.await?;
+            let ae = ae.await?;
+            copy.params.extend(ae.params);
+            copy.sums = ae.sums;
+            Ok(copy)
+        }))
+    }
 
     fn read_before_next_step(&self) -> bool {
         self.pending_freeze.is_some()
@@ -761,6 +792,7 @@ impl Trainer for DbnTrainer {
                 if let Some(mark) = self.device.lost(|m| m.progress.steps) {
                     // The steps since are run again on the CPU, a freeze among them.
                     self.pending_freeze = None;
+                    self.ae_device = None;
                     self.restore(mark)
                         .expect("a device mark is a state this trainer made");
                 }
@@ -771,12 +803,24 @@ impl Trainer for DbnTrainer {
             return Ok(());
         }
         let l = self.device_layer;
-        if copy.params.len() != self.rbms[l].params.len()
+        let rbm_len = self.rbms[l].params.len();
+        let ae_len = match self.ae_device {
+            Some(_) => self.aes[l].params.len(),
+            None => 0,
+        };
+        let ae_loss = copy.sums.first().copied().unwrap_or(self.last_ae_loss);
+        if copy.params.len() != rbm_len + ae_len
             || copy.params.iter().any(|p| !p.is_finite())
+            || (ae_len > 0 && !ae_loss.is_finite())
         {
             return Err(self.diverged(l));
         }
-        self.rbms[l].params = copy.params;
+        let mut params = copy.params;
+        if ae_len > 0 {
+            self.aes[l].params = params.split_off(rbm_len);
+            self.last_ae_loss = ae_loss;
+        }
+        self.rbms[l].params = params;
         if let Some(chains) = self.chains.as_mut() {
             *chains = copy.extra;
         }

@@ -123,6 +123,16 @@ pub trait Accelerator {
         k: u32,
         chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice>;
+    /// A DBN layer's autoencoder twin: `layers` bottom up, each (d, H, W ‖ b ‖ c); the last
+    /// trains, the ones below are frozen, for batches of `batch` digits. `None`: this device
+    /// has none, and the autoencoders train on the CPU.
+    fn stacked_autoencoder(
+        &self,
+        _layers: &[(usize, usize, &[f32])],
+        _batch: usize,
+    ) -> Option<Box<dyn StackedAeDevice>> {
+        None
+    }
     /// An autoencoder's twin (any member of the family: depth, tying, activations, output,
     /// `penalty`), starting from `net` and Adam's state in `opt`, for batches of `batch`.
     fn autoencoder(
@@ -226,6 +236,15 @@ pub trait RbmDevice: ReadDevice {
     fn read_scored(&self) -> DeviceRead {
         self.read()
     }
+}
+
+/// A DBN layer's greedy autoencoder on a device: the digits passed up through the frozen
+/// autoencoders below (`dbn::stack::pass_up`'s probabilities), then `dbn::autoencoder::sgd_step`
+/// — its CPU twin. Steps are queued, never awaited. `read` gives the training layer's
+/// parameters (W ‖ b ‖ c) and, in `sums`, the last step's mean loss.
+pub trait StackedAeDevice: ReadDevice {
+    /// One gradient step on the digits `x` (B × 784) at rate `lr`.
+    fn step(&mut self, x: &[f32], lr: f64);
 }
 
 /// A model on a device whose state can be read back.

@@ -30,6 +30,8 @@ struct Control {
     score_shift: Cell<f64>,
     /// Offers no twin for a latent-shaping lane with a discriminator.
     no_adversary: Cell<bool>,
+    /// Offers no twin for a DBN layer's autoencoder.
+    no_stacked_ae: Cell<bool>,
 }
 
 impl Control {
@@ -112,6 +114,29 @@ impl Accelerator for FakeAccelerator {
             work: Default::default(),
             sets: vec![],
         })
+    }
+    fn stacked_autoencoder(
+        &self,
+        layers: &[(usize, usize, &[f32])],
+        _batch: usize,
+    ) -> Option<Box<dyn StackedAeDevice>> {
+        if self.0.no_stacked_ae.get() {
+            return None;
+        }
+        let layers = layers
+            .iter()
+            .map(|&(d, h, p)| crate::rbm::batched::BatchRbm {
+                d,
+                h,
+                params: p.to_vec(),
+            })
+            .collect();
+        Some(Box::new(StackedAeTwin {
+            control: self.0.clone(),
+            layers,
+            loss: f64::NAN,
+            work: Default::default(),
+        }))
     }
     fn autoencoder(
         &self,
@@ -270,6 +295,42 @@ impl AeTwin {
 impl ReadDevice for AeTwin {
     fn read(&self) -> DeviceRead {
         self.control.read(self.read_copy())
+    }
+}
+
+/// A DBN layer's autoencoder: the CPU's own pass up and step.
+struct StackedAeTwin {
+    control: Rc<Control>,
+    layers: Vec<crate::rbm::batched::BatchRbm<f32>>,
+    loss: f64,
+    work: crate::dbn::autoencoder::AeWork<f32>,
+}
+
+impl StackedAeDevice for StackedAeTwin {
+    fn step(&mut self, x: &[f32], lr: f64) {
+        let (top, frozen) = self.layers.split_last_mut().unwrap();
+        let pass = crate::dbn::PassUp::Probabilities;
+        let codes = crate::dbn::stack::pass_up(frozen, x, pass, &mut crate::rng::Rng::new(0));
+        self.loss = crate::dbn::autoencoder::sgd_step(top, &codes, lr, &mut self.work);
+    }
+}
+
+impl ReadDevice for StackedAeTwin {
+    /// Its parameters poisoned at the read `poison_at` names.
+    fn read(&self) -> DeviceRead {
+        let mut params = self.layers.last().unwrap().params.clone();
+        if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
+            params[0] = f32::NAN;
+        }
+        self.control.read(DeviceCopy {
+            params,
+            m: vec![],
+            v: vec![],
+            t: 0,
+            extra: vec![],
+            sums: vec![self.loss],
+            scores: None,
+        })
     }
 }
 
@@ -777,10 +838,11 @@ fn dbn_view(s: &mut Session) -> crate::dbn::DbnView {
 }
 
 /// The DBN on the fake device, each layer's RBM on its twin (the labelled top's softmax group
-/// included): the CPU run's rows, bounds and generated pictures bit for bit — layers of 70
-/// steps, so freezes fall between rows and wait for a read of their own — CD with labels, and
-/// PCD with passed-up samples over three layers, through a device lost in layer 2. Fine-tuning
-/// runs on the CPU while the page still names the adapter.
+/// included) and its autoencoder on its own (or on the CPU, for a device without that twin):
+/// the CPU run's rows, bounds and generated pictures bit for bit — layers of 70 steps, so
+/// freezes fall between rows and wait for a read of their own — CD with labels, and PCD with
+/// passed-up samples over three layers, through a device lost in layer 2. Fine-tuning runs on
+/// the CPU while the page still names the adapter.
 #[test]
 fn the_dbn_on_a_device_is_the_cpu_run() {
     for (query, steps) in [
@@ -797,43 +859,52 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
             (s.recorded().to_vec(), view)
         };
         let (cpu, cpu_view) = run(None);
-        let steady = Rc::new(Control::default());
-        let (rows, view) = run(Some(steady.clone()));
-        assert_same(&rows, &cpu);
-        assert_eq!(view.generated, cpu_view.generated, "{query}");
-        assert_eq!(view.bounds, cpu_view.bounds, "{query}");
-        assert!(matches!(view.path, ComputePath::Gpu { .. }), "{:?}", view.path);
-        // A read at each row while a layer trains and one at each freeze: the freezes at 70,
-        // 140 (and 210) are not rows.
-        let layers = view.sizes.len() as u32;
-        assert_eq!(steady.reads.get(), layers * 70 / 50 + layers, "{query}");
-        let lossy = Rc::new(Control::default());
-        lossy.lose_at.set(Some(3));
-        let (rows, view) = run(Some(lossy));
-        assert_same(&rows, &cpu);
-        assert_eq!(view.generated, cpu_view.generated);
-        assert!(matches!(view.path, ComputePath::Fallback { .. }));
+        for ae_twin in [true, false] {
+            let control = || {
+                let c = Rc::new(Control::default());
+                c.no_stacked_ae.set(!ae_twin);
+                c
+            };
+            let steady = control();
+            let (rows, view) = run(Some(steady.clone()));
+            assert_same(&rows, &cpu);
+            assert_eq!(view.generated, cpu_view.generated, "{query}");
+            assert_eq!(view.bounds, cpu_view.bounds, "{query}");
+            assert!(matches!(view.path, ComputePath::Gpu { .. }), "{:?}", view.path);
+            // A read at each row while a layer trains and one at each freeze (the freezes at
+            // 70, 140 and 210 are not rows); each reads both twins when there are two.
+            let layers = view.sizes.len() as u32;
+            let twins = 1 + ae_twin as u32;
+            assert_eq!(steady.reads.get(), twins * (layers * 70 / 50 + layers), "{query}");
+            let lossy = control();
+            lossy.lose_at.set(Some(2 * twins + 1));
+            let (rows, view) = run(Some(lossy));
+            assert_same(&rows, &cpu);
+            assert_eq!(view.generated, cpu_view.generated);
+            assert!(matches!(view.path, ComputePath::Fallback { .. }));
+        }
     }
-    // A poisoned read — the one layer 1 freezes at — pauses the run as a divergence.
-    let poisoned = Rc::new(Control::default());
-    poisoned.poison_at.set(Some(2));
-    let mut s = lesson_session(
-        LessonId::Dbn,
-        "seed=2&h1=16&h2=16&layer_steps=70",
-        Some(&poisoned),
-    );
-    let out = run_to(&mut s, 100);
-    assert!(
-        out.iter().any(|m| matches!(
-            m,
-            FromWorker::Paused {
-                reason: PauseReason::Diverged { message },
-                ..
-            } if message.key == "msg.dbn.nan"
-        )),
-        "{out:?}"
-    );
-    assert_eq!(s.trainer().unwrap().steps(), 70);
+    // A poisoned read — the one layer 1 freezes at, of the RBM's twin or the autoencoder's —
+    // pauses the run as a divergence.
+    for (ae_twin, poison_at) in [(false, 2), (true, 3), (true, 4)] {
+        let poisoned = Rc::new(Control::default());
+        poisoned.no_stacked_ae.set(!ae_twin);
+        poisoned.poison_at.set(Some(poison_at));
+        let query = "seed=2&h1=16&h2=16&layer_steps=70";
+        let mut s = lesson_session(LessonId::Dbn, query, Some(&poisoned));
+        let out = run_to(&mut s, 100);
+        assert!(
+            out.iter().any(|m| matches!(
+                m,
+                FromWorker::Paused {
+                    reason: PauseReason::Diverged { message },
+                    ..
+                } if message.key == "msg.dbn.nan"
+            )),
+            "{out:?}"
+        );
+        assert_eq!(s.trainer().unwrap().steps(), 70);
+    }
 }
 
 /// The autoencoder lesson on the fake device — one lane, and five side by side — with λ and
