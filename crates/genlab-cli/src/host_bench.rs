@@ -83,7 +83,6 @@ impl Accelerator for NullAccelerator {
         &self,
         _visible: usize,
         _hidden: usize,
-        _group: usize,
         _params: &[f32],
         _batch: usize,
         _k: u32,

@@ -134,6 +134,7 @@ pub const EN: &[(&str, &str)] = &[
     ("msg.wae.supervised_ring", "the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off"),
     ("msg.wae.diverged", "a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset"),
     ("msg.wae.no_twin", "this device has no twin for the latent-shaping lanes: they train on the CPU"),
+    ("msg.dbn.no_twin", "this device has no twin for a DBN layer: the stack trains on the CPU"),
     ("msg.ot.mmd_two_points", "the unbiased estimate needs at least two points on each side"),
     ("msg.ot.sinkhorn_blocked", "Sinkhorn cannot run on these clouds: {0}"),
     ("msg.ot.masses_zeroed", "negative or non-numeric masses were set to 0"),

@@ -7,8 +7,8 @@ use std::rc::Rc;
 use genlab_core::autoencoder::model::{AeNet, Output};
 use genlab_core::autoencoder::penalty::Penalty;
 use genlab_core::device::{
-    Accelerator, AutoencoderDevice, DeviceFault, DevicePictures, DeviceRead, RbmDevice, ReadDevice,
-    ShapingBatch, ShapingDevice, StackedAeDevice, VaeDevice,
+    Accelerator, AutoencoderDevice, DbnLayerDevice, DbnLayerSpec, DeviceFault, DevicePictures,
+    DeviceRead, RbmDevice, ReadDevice, ShapingBatch, ShapingDevice, StackedAeDevice, VaeDevice,
 };
 use genlab_core::msg;
 use genlab_core::msg::Msg;
@@ -21,6 +21,7 @@ use genlab_core::wae::lane::{Knobs, ShapingLane};
 
 use crate::autoencoder::GpuAutoencoder;
 use crate::dbn_ae::GpuStackedAe;
+use crate::dbn_stack::GpuDbnLayer;
 use crate::rbm::GpuRbm;
 use crate::shaping::GpuShapingLane;
 use crate::vae::GpuVae;
@@ -66,6 +67,28 @@ fn fault(
     })
 }
 
+impl GpuAccelerator {
+    /// An RBM (visible, hidden, softmax group, W ‖ b ‖ c) for batches of `batch` and `k` Gibbs
+    /// steps; PCD from `chains` when given (empty: from the first batch). The learning rate
+    /// comes with every step; 0 until the first.
+    fn gpu_rbm(
+        &self,
+        (visible, hidden, group, params): (usize, usize, usize, &[f32]),
+        batch: usize,
+        k: u32,
+        chains: Option<&[f32]>,
+    ) -> GpuRbm {
+        let mut rbm = GpuRbm::grouped(&self.gpu, visible, hidden, group, params, batch, k, 0.0);
+        if let Some(chains) = chains {
+            rbm.persistent = true;
+            if chains.len() == batch * visible {
+                rbm.set_chains(&self.gpu, chains);
+            }
+        }
+        rbm
+    }
+}
+
 impl Accelerator for GpuAccelerator {
     fn adapter(&self) -> String {
         self.gpu.adapter.clone()
@@ -92,25 +115,25 @@ impl Accelerator for GpuAccelerator {
         &self,
         visible: usize,
         hidden: usize,
-        group: usize,
         params: &[f32],
         batch: usize,
         k: u32,
         chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice> {
-        // The learning rate comes with every step; 0 until the first.
-        let mut rbm = GpuRbm::grouped(&self.gpu, visible, hidden, group, params, batch, k, 0.0);
-        if let Some(chains) = chains {
-            rbm.persistent = true;
-            if chains.len() == batch * visible {
-                rbm.set_chains(&self.gpu, chains);
-            }
-        }
         Box::new(RbmOnGpu {
             gpu: self.gpu.clone(),
-            rbm,
+            rbm: self.gpu_rbm((visible, hidden, 0, params), batch, k, chains),
             lr: 0.0,
         })
+    }
+
+    fn dbn_layer(&self, spec: &DbnLayerSpec<'_>) -> Option<Box<dyn DbnLayerDevice>> {
+        let rbm = self.gpu_rbm(spec.layer, spec.batch, spec.k, spec.chains);
+        Some(Box::new(DbnLayerOnGpu {
+            layer: GpuDbnLayer::new(&self.gpu, spec.frozen, spec.samples, rbm),
+            gpu: self.gpu.clone(),
+            lr: 0.0,
+        }))
     }
 
     fn stacked_autoencoder(
@@ -215,6 +238,28 @@ impl ReadDevice for ShapingOnGpu {
     }
 }
 
+struct DbnLayerOnGpu {
+    gpu: Rc<Gpu>,
+    layer: GpuDbnLayer,
+    lr: f64,
+}
+
+impl DbnLayerDevice for DbnLayerOnGpu {
+    fn step(&mut self, x: &[f32], labels: &[f32], lr: f64, rng: &mut CounterRng) {
+        if lr != self.lr {
+            self.layer.rbm.set_learning_rate(&self.gpu, lr as f32);
+            self.lr = lr;
+        }
+        self.layer.step(&self.gpu, x, labels, rng);
+    }
+}
+
+impl ReadDevice for DbnLayerOnGpu {
+    fn read(&self) -> DeviceRead {
+        fault(self.layer.rbm.read(&self.gpu))
+    }
+}
+
 struct StackedAeOnGpu {
     gpu: Rc<Gpu>,
     ae: GpuStackedAe,
@@ -251,10 +296,9 @@ impl RbmDevice for RbmOnGpu {
 
     fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
         let (d, h) = (self.rbm.d, self.rbm.h);
-        let fits = self.rbm.group == 0
-            && sets
-                .iter()
-                .all(|set| self.gpu.fit_batch(set.len() / d, d.max(h)) == set.len() / d);
+        let fits = sets
+            .iter()
+            .all(|set| self.gpu.fit_batch(set.len() / d, d.max(h)) == set.len() / d);
         if fits {
             self.rbm.keep_scored_sets(&self.gpu, sets);
         }

@@ -49,9 +49,14 @@ pub fn with_labels(x: &[f32], width: usize, labels: &[u8]) -> Vec<f32> {
     let mut out = Vec::with_capacity(labels.len() * (width + LABELS));
     for (row, &y) in x.chunks_exact(width).zip(labels) {
         out.extend_from_slice(row);
-        out.extend((0..LABELS).map(|k| (k == y as usize) as u8 as f32));
+        out.extend(one_hot(y));
     }
     out
+}
+
+/// A label as the top RBM's ten label units.
+pub fn one_hot(label: u8) -> impl Iterator<Item = f32> {
+    (0..LABELS).map(move |k| (k == label as usize) as u8 as f32)
 }
 
 /// Samples visible rows (n × d) from their inputs, the last `tail` units one softmax group

@@ -23,7 +23,8 @@ use super::classifier::{NetWork, SigmoidNet, CLASSES};
 use super::stack::{self, Generator, TopWork, LABELS};
 use super::{DbnSettings, PassUp};
 use crate::device::{
-    ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice, RbmDevice, StackedAeDevice,
+    ComputePath, DbnLayerDevice, DbnLayerSpec, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
+    StackedAeDevice,
 };
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
@@ -157,7 +158,7 @@ pub struct DbnTrainer {
     gen_top: Option<BatchRbm<f32>>,
     /// The layer in training on the device; what a lost device rewinds to is the state at the
     /// last read.
-    device: OnDevice<dyn RbmDevice, DbnState>,
+    device: OnDevice<dyn DbnLayerDevice, DbnState>,
     /// The same layer's autoencoder beside it on the device, when the device has its twin.
     ae_device: Option<Box<dyn StackedAeDevice>>,
     device_layer: usize,
@@ -343,24 +344,28 @@ impl DbnTrainer {
 
     fn pretrain_step(&mut self, l: usize, digits: &Digits) -> Result<(), Msg> {
         let (x, y) = self.batch(digits, false);
-        // The RBM's data: the batch through the frozen RBMs, as probabilities or samples.
-        let up = stack::pass_up(
-            &self.rbms[..l],
-            &x,
-            self.s.pass_up,
-            &mut self.progress.sampler,
-        );
         let tail = self.tail(l);
-        let k = self.gibbs_steps(l);
-        let v0 = match tail {
-            0 => up,
-            _ => stack::with_labels(&up, self.rbms[l].d - LABELS, &y),
-        };
         if let Some(device) = self.device.device() {
-            device.step(&v0, self.s.lr, &mut self.progress.sampler);
+            // The device passes the digits up itself; the labels go beside them one-hot.
+            let one_hot: Vec<f32> = match tail {
+                0 => vec![],
+                _ => y.iter().flat_map(|&c| stack::one_hot(c)).collect(),
+            };
+            device.step(&x, &one_hot, self.s.lr, &mut self.progress.sampler);
             self.device.count_step();
         } else {
-            self.cpu_cd_step(l, &v0, k)?;
+            // The RBM's data: the batch through the frozen RBMs, as probabilities or samples.
+            let up = stack::pass_up(
+                &self.rbms[..l],
+                &x,
+                self.s.pass_up,
+                &mut self.progress.sampler,
+            );
+            let v0 = match tail {
+                0 => up,
+                _ => stack::with_labels(&up, self.rbms[l].d - LABELS, &y),
+            };
+            self.cpu_cd_step(l, &v0, self.gibbs_steps(l))?;
         }
         // The autoencoder of this layer, on the batch through its own (deterministic) stack.
         if let Some(ae) = self.ae_device.as_mut() {
@@ -438,22 +443,32 @@ impl DbnTrainer {
         let l = layer as usize;
         let rbm = &self.rbms[l];
         let wanted = self.s.batch as usize;
-        let batch = accelerator.fit_batch(wanted, rbm.d.max(rbm.h));
+        let batch = accelerator.fit_batch(wanted, rbm.d.max(rbm.h).max(PIXELS));
         let chains = match &self.chains {
             None => None,
             // PCD continues the CPU's chains when they fit the device's batch.
             Some(c) if c.len() == batch * rbm.d => Some(&c[..]),
             Some(_) => Some(&[][..]),
         };
-        let device = accelerator.rbm(
-            rbm.d,
-            rbm.h,
-            self.tail(l),
-            &rbm.params,
+        let frozen: Vec<(usize, usize, &[f32])> = self.rbms[..l]
+            .iter()
+            .map(|r| (r.d, r.h, &r.params[..]))
+            .collect();
+        let spec = DbnLayerSpec {
+            frozen: &frozen,
+            samples: self.s.pass_up == PassUp::Samples,
+            layer: (rbm.d, rbm.h, self.tail(l), &rbm.params),
             batch,
-            self.gibbs_steps(l),
+            k: self.gibbs_steps(l),
             chains,
-        );
+        };
+        let Some(device) = accelerator.dbn_layer(&spec) else {
+            self.device.path = ComputePath::Fallback {
+                adapter: Some(accelerator.adapter()),
+                why: msg!("msg.dbn.no_twin"),
+            };
+            return;
+        };
         let aes: Vec<(usize, usize, &[f32])> = self.aes[..=l]
             .iter()
             .map(|ae| (ae.d, ae.h, &ae.params[..]))

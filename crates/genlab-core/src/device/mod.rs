@@ -109,20 +109,22 @@ pub trait Accelerator {
     ) -> Box<dyn VaeDevice>;
     /// A binary RBM's twin with `visible` × `hidden` units from `params` (W ‖ b ‖ c), for
     /// batches of `batch` images and `k` Gibbs steps; PCD when `chains` (B × d) are given —
-    /// the persistent chains it continues from. `group` > 0: the last `group` visible units
-    /// are one softmax group (a DBN's labelled top, `dbn::stack::labelled_cd_step` its twin),
-    /// and the device scores no kept sets.
+    /// the persistent chains it continues from.
     #[allow(clippy::too_many_arguments)] // the model's shape and its state
     fn rbm(
         &self,
         visible: usize,
         hidden: usize,
-        group: usize,
         params: &[f32],
         batch: usize,
         k: u32,
         chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice>;
+    /// A DBN layer's RBM twin with the pass up through the frozen layers below it. `None`:
+    /// this device has none, and the DBN trains on the CPU.
+    fn dbn_layer(&self, _spec: &DbnLayerSpec<'_>) -> Option<Box<dyn DbnLayerDevice>> {
+        None
+    }
     /// A DBN layer's autoencoder twin: `layers` bottom up, each (d, H, W ‖ b ‖ c); the last
     /// trains, the ones below are frozen, for batches of `batch` digits. `None`: this device
     /// has none, and the autoencoders train on the CPU.
@@ -236,6 +238,33 @@ pub trait RbmDevice: ReadDevice {
     fn read_scored(&self) -> DeviceRead {
         self.read()
     }
+}
+
+/// What a DBN layer's twin is built from (`dbn::stack` is the CPU's).
+pub struct DbnLayerSpec<'a> {
+    /// The frozen RBMs below, bottom up: (d, H, W ‖ b ‖ c).
+    pub frozen: &'a [(usize, usize, &'a [f32])],
+    /// A frozen layer hands up a sample of its p(h | input) (one draw each), not p itself.
+    pub samples: bool,
+    /// The training RBM: visible and hidden units, the width of its softmax group (the
+    /// labels, last among the visible units; 0 without), W ‖ b ‖ c.
+    pub layer: (usize, usize, usize, &'a [f32]),
+    pub batch: usize,
+    /// Gibbs steps per update.
+    pub k: u32,
+    /// PCD: the chains to continue from (B × d; empty: from the first batch). `None`: CD.
+    pub chains: Option<&'a [f32]>,
+}
+
+/// A DBN layer's RBM on a device, fed the digits: `dbn::stack::pass_up` through the frozen
+/// layers, the labels beside the result at a labelled top, then `BatchRbm::cd_step` or
+/// `dbn::stack::labelled_cd_step` — its CPU twins. Steps are queued, never awaited. `read`
+/// gives the layer's parameters (W ‖ b ‖ c) and the chains after the last step (`extra`).
+pub trait DbnLayerDevice: ReadDevice {
+    /// One CD-k / PCD-k update on the digits `x` (B × 784) passed up, `labels` (B × group,
+    /// one-hot; empty without a group) beside them, at rate `lr`; its draws from `rng` in the
+    /// CPU's order — one per frozen layer when it hands up samples, then two per Gibbs step.
+    fn step(&mut self, x: &[f32], labels: &[f32], lr: f64, rng: &mut CounterRng);
 }
 
 /// A DBN layer's greedy autoencoder on a device: the digits passed up through the frozen

@@ -32,6 +32,8 @@ struct Control {
     no_adversary: Cell<bool>,
     /// Offers no twin for a DBN layer's autoencoder.
     no_stacked_ae: Cell<bool>,
+    /// Offers no twin for a DBN layer.
+    no_dbn_layer: Cell<bool>,
 }
 
 impl Control {
@@ -94,7 +96,6 @@ impl Accelerator for FakeAccelerator {
         &self,
         visible: usize,
         hidden: usize,
-        group: usize,
         params: &[f32],
         _batch: usize,
         k: u32,
@@ -102,7 +103,7 @@ impl Accelerator for FakeAccelerator {
     ) -> Box<dyn RbmDevice> {
         Box::new(RbmTwin {
             control: self.0.clone(),
-            group,
+            group: 0,
             top_work: Default::default(),
             rbm: crate::rbm::batched::BatchRbm {
                 d: visible,
@@ -114,6 +115,31 @@ impl Accelerator for FakeAccelerator {
             work: Default::default(),
             sets: vec![],
         })
+    }
+    fn dbn_layer(&self, spec: &DbnLayerSpec<'_>) -> Option<Box<dyn DbnLayerDevice>> {
+        if self.0.no_dbn_layer.get() {
+            return None;
+        }
+        let rbm = |(d, h, p): (usize, usize, &[f32])| crate::rbm::batched::BatchRbm {
+            d,
+            h,
+            params: p.to_vec(),
+        };
+        let (d, h, group, params) = spec.layer;
+        Some(Box::new(DbnLayerTwin {
+            frozen: spec.frozen.iter().map(|&f| rbm(f)).collect(),
+            samples: spec.samples,
+            layer: RbmTwin {
+                control: self.0.clone(),
+                group,
+                top_work: Default::default(),
+                rbm: rbm((d, h, params)),
+                k: spec.k,
+                chains: spec.chains.map(|c| c.to_vec()),
+                work: Default::default(),
+                sets: vec![],
+            },
+        }))
     }
     fn stacked_autoencoder(
         &self,
@@ -295,6 +321,40 @@ impl AeTwin {
 impl ReadDevice for AeTwin {
     fn read(&self) -> DeviceRead {
         self.control.read(self.read_copy())
+    }
+}
+
+/// A DBN layer's RBM fed the digits: the CPU's own pass up, labels and step.
+struct DbnLayerTwin {
+    frozen: Vec<crate::rbm::batched::BatchRbm<f32>>,
+    samples: bool,
+    layer: RbmTwin,
+}
+
+impl DbnLayerDevice for DbnLayerTwin {
+    fn step(&mut self, x: &[f32], labels: &[f32], lr: f64, rng: &mut CounterRng) {
+        let pass = match self.samples {
+            true => crate::dbn::PassUp::Samples,
+            false => crate::dbn::PassUp::Probabilities,
+        };
+        let up = crate::dbn::stack::pass_up(&self.frozen, x, pass, rng);
+        let group = self.layer.group;
+        let width = self.layer.rbm.d - group;
+        let v0: Vec<f32> = match group {
+            0 => up,
+            _ => up
+                .chunks_exact(width)
+                .zip(labels.chunks_exact(group))
+                .flat_map(|(row, label)| row.iter().chain(label).copied())
+                .collect(),
+        };
+        self.layer.step(&v0, lr, rng);
+    }
+}
+
+impl ReadDevice for DbnLayerTwin {
+    fn read(&self) -> DeviceRead {
+        self.layer.read()
     }
 }
 
@@ -884,6 +944,20 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
             assert!(matches!(view.path, ComputePath::Fallback { .. }));
         }
     }
+    // A device without a DBN layer's twin: the CPU trains the stack, and the page says why.
+    let without = Rc::new(Control::default());
+    without.no_dbn_layer.set(true);
+    let mut s = lesson_session(
+        LessonId::Dbn,
+        "seed=2&h1=16&h2=16&layer_steps=70",
+        Some(&without),
+    );
+    match dbn_view(&mut s).path {
+        ComputePath::Fallback { why, .. } => assert_eq!(why.key, "msg.dbn.no_twin"),
+        other => panic!("{other:?}"),
+    }
+    run_to(&mut s, 60);
+    assert_eq!(without.reads.get(), 0);
     // A poisoned read — the one layer 1 freezes at, of the RBM's twin or the autoencoder's —
     // pauses the run as a divergence.
     for (ae_twin, poison_at) in [(false, 2), (true, 3), (true, 4)] {

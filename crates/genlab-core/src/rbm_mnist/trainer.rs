@@ -195,7 +195,6 @@ impl RbmMnistTrainer {
         let mut device = accelerator.rbm(
             PIXELS,
             self.rbm.h,
-            0,
             &self.rbm.params,
             batch,
             self.s.k,

@@ -119,6 +119,7 @@ msg-boltzmann-diverged = a machine's weights went non-finite or past ±200 (too 
 msg-wae-supervised_ring = the supervised prior ties each class to one of the ring's ten components: it needs the ring prior, so it is off
 msg-wae-diverged = a regulariser's lane went non-finite (a discriminator or a weight λ too strong for the learning rate): lower the learning rate or λ and reset
 msg-wae-no_twin = this device has no twin for the latent-shaping lanes: they train on the CPU
+msg-dbn-no_twin = this device has no twin for a DBN layer: the stack trains on the CPU
 
 msg-lecture-too_big = the file is { $a0 } MB; a genlab lecture is at most { $a1 } MB
 msg-lecture-not_json = this is not a genlab lecture file (not JSON: { $a0 })

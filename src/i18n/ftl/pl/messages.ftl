@@ -121,6 +121,7 @@ msg-boltzmann-diverged = wagi maszyny przestały być skończone lub przekroczy�
 msg-wae-supervised_ring = rozkład a priori z etykietami wiąże każdą klasę z jedną z dziesięciu składowych pierścienia: wymaga pierścienia, więc jest wyłączony
 msg-wae-diverged = tor jednego z regularyzatorów dał wartości nieskończone (dyskryminator lub waga λ za silne przy tej stałej uczenia): zmniejsz stałą uczenia lub λ i zacznij od nowa
 msg-wae-no_twin = to urządzenie nie ma bliźniaka dla torów kształtowania przestrzeni ukrytej: uczą się na CPU
+msg-dbn-no_twin = to urządzenie nie ma bliźniaka warstwy DBN: stos uczy się na CPU
 
 msg-lecture-too_big = plik ma { $a0 } MB; wykład genlab ma najwyżej { $a1 } MB
 msg-lecture-not_json = to nie jest plik wykładu genlab (nie JSON: { $a0 })
