@@ -271,13 +271,18 @@ test('with WebGPU the deep belief net pre-trains its layers on the GPU and gives
     await cpu.page.close();
     const { page, logZ, bounds } = await trained('gpu');
     assert.match(await page.getByTestId('compute-path').textContent(), /GPU/);
-    assert.match(await text(page, 'dbn-device-split'), /autoencoder of the same layer/);
+    assert.match(await text(page, 'dbn-device-split'), /autoencoder of the same layer.*fine-tuning/);
     // Both layers froze from the device's reads: layer 1's exact log Z is the CPU run's to
-    // float tolerance (natively 4e-9 relative), the bound of the two-layer stack follows.
+    // float tolerance (natively 4e-9 relative), the bound of the two-layer stack follows; the
+    // classifiers fine-tuned and were scored there.
     assert.equal(bounds, 2);
     assert.equal(cpu.bounds, 2);
     assert.ok(Math.abs(logZ - cpu.logZ) <= 1e-3 * Math.abs(cpu.logZ), `log Z on the GPU ${logZ} vs ${cpu.logZ}`);
     assert.match(await text(page, 'dbn-phase'), /step 20/);
+    for (const id of ['acc-dbn', 'acc-ae', 'acc-random']) {
+      const a = await number(page, id);
+      assert.ok(a > 0.05 && a <= 1, `${id} ${a}`);
+    }
     for (const id of ['dbn-filters-1', 'dbn-filters-2']) {
       await page.getByTestId(id).scrollIntoViewIfNeeded();
       await waitFor(async () => (await canvasInfo(page, id)).ink > 0.1, { timeout: 10000 });

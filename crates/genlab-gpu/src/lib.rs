@@ -10,6 +10,7 @@ pub mod accel;
 pub mod adam;
 pub mod autoencoder;
 pub mod dbn_ae;
+pub mod dbn_classifier;
 pub mod dbn_stack;
 pub mod discriminator;
 pub mod elementwise;

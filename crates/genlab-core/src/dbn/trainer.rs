@@ -22,10 +22,7 @@ use super::autoencoder::{self, AeWork};
 use super::classifier::{NetWork, SigmoidNet, CLASSES};
 use super::stack::{self, Generator, TopWork, LABELS};
 use super::{DbnSettings, PassUp};
-use crate::device::{
-    ComputePath, DbnLayerDevice, DbnLayerSpec, DeviceCopy, DeviceFault, DeviceRead, OnDevice,
-    StackedAeDevice,
-};
+use crate::device::{ComputePath, DeviceCopy, DeviceFault, DeviceRead, OnDevice};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::msg;
@@ -156,12 +153,12 @@ pub struct DbnTrainer {
     /// The top RBM the generator steps with: as of its last history row (or its first step)
     /// while it trains, the frozen one after.
     gen_top: Option<BatchRbm<f32>>,
-    /// The layer in training on the device; what a lost device rewinds to is the state at the
-    /// last read.
-    device: OnDevice<dyn DbnLayerDevice, DbnState>,
-    /// The same layer's autoencoder beside it on the device, when the device has its twin.
-    ae_device: Option<Box<dyn StackedAeDevice>>,
+    /// What the phase runs on the device (`on_device`); what a lost device rewinds to is the
+    /// state at the last read.
+    device: OnDevice<DbnTwins, DbnState>,
     device_layer: usize,
+    /// The classifiers' test accuracies the device scored at the row of this step.
+    device_accuracies: Option<(u64, Vec<f64>)>,
     /// A layer whose last step ran on the device: it freezes when the read arrives.
     pending_freeze: Option<usize>,
     /// From the RBM stack, the autoencoder stack, random weights (once fine-tuning starts).
@@ -242,8 +239,8 @@ impl DbnTrainer {
             generator: None,
             gen_top: None,
             device: OnDevice::new(s.device),
-            ae_device: None,
             device_layer: 0,
+            device_accuracies: None,
             pending_freeze: None,
             lanes: vec![],
             likelihood: None,
@@ -321,14 +318,9 @@ impl DbnTrainer {
         }
     }
 
-    /// The next batch of training digits and their labels (as many as the device holds while
-    /// a layer trains there).
+    /// The next batch of training digits and their labels (as many as the device holds).
     fn batch(&mut self, digits: &Digits, from_labelled: bool) -> (Vec<f32>, Vec<u8>) {
-        let n = match from_labelled {
-            false => self.device.batch(),
-            true => None,
-        }
-        .unwrap_or(self.s.batch as usize);
+        let n = self.device.batch().unwrap_or(self.s.batch as usize);
         let (mut x, mut y) = (Vec::with_capacity(n * PIXELS), Vec::with_capacity(n));
         for _ in 0..n {
             let i = if from_labelled {
@@ -345,13 +337,19 @@ impl DbnTrainer {
     fn pretrain_step(&mut self, l: usize, digits: &Digits) -> Result<(), Msg> {
         let (x, y) = self.batch(digits, false);
         let tail = self.tail(l);
-        if let Some(device) = self.device.device() {
+        let mut ae_on_device = false;
+        if let Some(twins) = self.device.device() {
             // The device passes the digits up itself; the labels go beside them one-hot.
             let one_hot: Vec<f32> = match tail {
                 0 => vec![],
                 _ => y.iter().flat_map(|&c| stack::one_hot(c)).collect(),
             };
-            device.step(&x, &one_hot, self.s.lr, &mut self.progress.sampler);
+            let layer = twins.layer.as_mut().expect("a pre-training twin");
+            layer.step(&x, &one_hot, self.s.lr, &mut self.progress.sampler);
+            if let Some(ae) = twins.ae.as_mut() {
+                ae.step(&x, self.s.lr);
+                ae_on_device = true;
+            }
             self.device.count_step();
         } else {
             // The RBM's data: the batch through the frozen RBMs, as probabilities or samples.
@@ -368,8 +366,7 @@ impl DbnTrainer {
             self.cpu_cd_step(l, &v0, self.gibbs_steps(l))?;
         }
         // The autoencoder of this layer, on the batch through its own (deterministic) stack.
-        if let Some(ae) = self.ae_device.as_mut() {
-            ae.step(&x, self.s.lr);
+        if ae_on_device {
             return Ok(());
         }
         let codes = stack::pass_up(&self.aes[..l], &x, PassUp::Probabilities, &mut Rng::new(0));
@@ -426,57 +423,6 @@ impl DbnTrainer {
             return Err(self.diverged(l));
         }
         Ok(())
-    }
-
-    /// The device's twin of the layer in training, from the CPU copy (at its start, or where
-    /// the CPU got to before the host answered); once pre-training is over the device has no
-    /// part left.
-    fn start_device(&mut self) {
-        let Some(accelerator) = self.device.accelerator.clone() else {
-            return;
-        };
-        self.ae_device = None;
-        let Phase::Pretraining { layer, .. } = self.phase() else {
-            self.device.finish();
-            return;
-        };
-        let l = layer as usize;
-        let rbm = &self.rbms[l];
-        let wanted = self.s.batch as usize;
-        let batch = accelerator.fit_batch(wanted, rbm.d.max(rbm.h).max(PIXELS));
-        let chains = match &self.chains {
-            None => None,
-            // PCD continues the CPU's chains when they fit the device's batch.
-            Some(c) if c.len() == batch * rbm.d => Some(&c[..]),
-            Some(_) => Some(&[][..]),
-        };
-        let frozen: Vec<(usize, usize, &[f32])> = self.rbms[..l]
-            .iter()
-            .map(|r| (r.d, r.h, &r.params[..]))
-            .collect();
-        let spec = DbnLayerSpec {
-            frozen: &frozen,
-            samples: self.s.pass_up == PassUp::Samples,
-            layer: (rbm.d, rbm.h, self.tail(l), &rbm.params),
-            batch,
-            k: self.gibbs_steps(l),
-            chains,
-        };
-        let Some(device) = accelerator.dbn_layer(&spec) else {
-            self.device.path = ComputePath::Fallback {
-                adapter: Some(accelerator.adapter()),
-                why: msg!("msg.dbn.no_twin"),
-            };
-            return;
-        };
-        let aes: Vec<(usize, usize, &[f32])> = self.aes[..=l]
-            .iter()
-            .map(|ae| (ae.d, ae.h, &ae.params[..]))
-            .collect();
-        self.ae_device = accelerator.stacked_autoencoder(&aes, batch);
-        self.device_layer = l;
-        let mark = self.state();
-        self.device.start(device, batch, wanted, mark);
     }
 
     /// When layer `l` has just frozen: layer 1's log-likelihood report, or the bound of the
@@ -548,6 +494,13 @@ impl DbnTrainer {
 
     fn fine_tune_step(&mut self, digits: &Digits) -> Result<(), Msg> {
         let (x, y) = self.batch(digits, true);
+        if let Some(twins) = self.device.device() {
+            let one_hot: Vec<f32> = y.iter().flat_map(|&c| stack::one_hot(c)).collect();
+            let tune = twins.tune.as_mut().expect("a fine-tuning twin");
+            tune.step(&x, &one_hot, self.s.ft_lr);
+            self.device.count_step();
+            return Ok(());
+        }
         for lane in &mut self.lanes {
             lane.net.gradient(&x, &y, &mut self.net_work);
             lane.opt
@@ -720,10 +673,12 @@ impl Trainer for DbnTrainer {
         for l in 0..self.started() {
             (recon[l], free[l]) = self.score_layer(l);
         }
-        let acc = if self.lanes.is_empty() {
-            vec![f64::NAN; 3]
-        } else {
-            self.accuracies()
+        let steps = self.progress.steps;
+        let acc = match &self.device_accuracies {
+            _ if self.lanes.is_empty() => vec![f64::NAN; 3],
+            // Rows come after a device read, which scored the test split there.
+            Some((at, acc)) if *at == steps => acc.clone(),
+            _ => self.accuracies(),
         };
         let mut row = recon.to_vec();
         row.extend(free);
@@ -780,20 +735,10 @@ impl Trainer for DbnTrainer {
 
     crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
 
-    /// The layer's RBM, and its autoencoder when it trains there too: the autoencoder's
-    /// parameters after the RBM's, its last loss in `sums`.
+    /// A row's read brings the classifiers' test accuracies when they fine-tune there.
     fn read_device(&self) -> Option<DeviceRead> {
-        let rbm = self.device.read()?;
-        let Some(ae) = self.ae_device.as_ref().map(|d| d.read()) else {
-            return Some(rbm);
-        };
-        Some(Box::pin(async move {
-            let mut copy = rbm.await?;
-            let ae = ae.await?;
-            copy.params.extend(ae.params);
-            copy.sums = ae.sums;
-            Ok(copy)
-        }))
+        let row = self.progress.steps.is_multiple_of(RECORD_EVERY);
+        Some(self.device.device_ref()?.read_scored(row))
     }
 
     fn read_before_next_step(&self) -> bool {
@@ -801,52 +746,7 @@ impl Trainer for DbnTrainer {
     }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
-        let copy = match read {
-            Ok(copy) => copy,
-            Err(DeviceFault::Lost) => {
-                if let Some(mark) = self.device.lost(|m| m.progress.steps) {
-                    // The steps since are run again on the CPU, a freeze among them.
-                    self.pending_freeze = None;
-                    self.ae_device = None;
-                    self.restore(mark)
-                        .expect("a device mark is a state this trainer made");
-                }
-                return Ok(());
-            }
-        };
-        if !self.device.is_running() {
-            return Ok(());
-        }
-        let l = self.device_layer;
-        let rbm_len = self.rbms[l].params.len();
-        let ae_len = match self.ae_device {
-            Some(_) => self.aes[l].params.len(),
-            None => 0,
-        };
-        let ae_loss = copy.sums.first().copied().unwrap_or(self.last_ae_loss);
-        if copy.params.len() != rbm_len + ae_len
-            || copy.params.iter().any(|p| !p.is_finite())
-            || (ae_len > 0 && !ae_loss.is_finite())
-        {
-            return Err(self.diverged(l));
-        }
-        let mut params = copy.params;
-        if ae_len > 0 {
-            self.aes[l].params = params.split_off(rbm_len);
-            self.last_ae_loss = ae_loss;
-        }
-        self.rbms[l].params = params;
-        if let Some(chains) = self.chains.as_mut() {
-            *chains = copy.extra;
-        }
-        if let Some(l) = self.pending_freeze.take() {
-            self.freeze(l);
-            // The next layer's twin, or the end of the device's part.
-            self.start_device();
-        }
-        let mark = self.state();
-        self.device.read_taken(mark);
-        Ok(())
+        self.take_device_read(read)
     }
 }
 
@@ -946,5 +846,8 @@ impl DbnTrainer {
     }
 }
 
+mod on_device;
 #[cfg(test)]
 mod tests;
+
+use on_device::DbnTwins;

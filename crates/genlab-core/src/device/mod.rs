@@ -125,6 +125,19 @@ pub trait Accelerator {
     fn dbn_layer(&self, _spec: &DbnLayerSpec<'_>) -> Option<Box<dyn DbnLayerDevice>> {
         None
     }
+    /// The DBN's fine-tuned classifiers' twin: nets of widths `sizes` (784 … 10), each from
+    /// its parameters and Adam's state, for batches of `batch`; the test digits (m × 784) and
+    /// their labels kept there for the accuracies. `None`: the CPU fine-tunes them.
+    fn fine_tune(
+        &self,
+        _sizes: &[usize],
+        _nets: &[(&[f32], &Optimizer<f32>)],
+        _batch: usize,
+        _test: &[f32],
+        _test_labels: &[u8],
+    ) -> Option<Box<dyn FineTuneDevice>> {
+        None
+    }
     /// A DBN layer's autoencoder twin: `layers` bottom up, each (d, H, W ‖ b ‖ c); the last
     /// trains, the ones below are frozen, for batches of `batch` digits. `None`: this device
     /// has none, and the autoencoders train on the CPU.
@@ -265,6 +278,19 @@ pub trait DbnLayerDevice: ReadDevice {
     /// one-hot; empty without a group) beside them, at rate `lr`; its draws from `rng` in the
     /// CPU's order — one per frozen layer when it hands up samples, then two per Gibbs step.
     fn step(&mut self, x: &[f32], labels: &[f32], lr: f64, rng: &mut CounterRng);
+}
+
+/// The DBN's classifiers fine-tuned on a device, every net on each batch
+/// (`dbn::classifier::SigmoidNet::gradient` and Adam are the CPU twins). Steps are queued,
+/// never awaited. `read` gives every net's parameters and Adam moments, net after net, and the
+/// step count.
+pub trait FineTuneDevice: ReadDevice {
+    /// One Adam step of every net on the digits `x` (B × 784) and their one-hot `labels`
+    /// (B × 10) at rate `lr`.
+    fn step(&mut self, x: &[f32], labels: &[f32], lr: f64);
+    /// A read whose copy also carries each net's count of test digits classified right at the
+    /// copied parameters ([`DeviceScores::losses`]; `SigmoidNet::predict` is the CPU twin).
+    fn read_scored(&self) -> DeviceRead;
 }
 
 /// A DBN layer's greedy autoencoder on a device: the digits passed up through the frozen

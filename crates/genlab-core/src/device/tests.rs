@@ -34,6 +34,8 @@ struct Control {
     no_stacked_ae: Cell<bool>,
     /// Offers no twin for a DBN layer.
     no_dbn_layer: Cell<bool>,
+    /// Offers no twin for the DBN's fine-tuned classifiers.
+    no_fine_tune: Cell<bool>,
 }
 
 impl Control {
@@ -139,6 +141,35 @@ impl Accelerator for FakeAccelerator {
                 work: Default::default(),
                 sets: vec![],
             },
+        }))
+    }
+    fn fine_tune(
+        &self,
+        sizes: &[usize],
+        nets: &[(&[f32], &Optimizer<f32>)],
+        _batch: usize,
+        test: &[f32],
+        test_labels: &[u8],
+    ) -> Option<Box<dyn FineTuneDevice>> {
+        if self.0.no_fine_tune.get() {
+            return None;
+        }
+        let nets = nets
+            .iter()
+            .map(|&(params, opt)| {
+                let net = crate::dbn::classifier::SigmoidNet {
+                    sizes: sizes.to_vec(),
+                    params: params.to_vec(),
+                };
+                (net, opt.clone())
+            })
+            .collect();
+        Some(Box::new(FineTuneTwin {
+            control: self.0.clone(),
+            nets,
+            test: test.to_vec(),
+            test_labels: test_labels.to_vec(),
+            work: Default::default(),
         }))
     }
     fn stacked_autoencoder(
@@ -355,6 +386,80 @@ impl DbnLayerDevice for DbnLayerTwin {
 impl ReadDevice for DbnLayerTwin {
     fn read(&self) -> DeviceRead {
         self.layer.read()
+    }
+}
+
+/// The DBN's classifiers: the CPU's own gradient, Adam and predictions.
+struct FineTuneTwin {
+    control: Rc<Control>,
+    nets: Vec<(crate::dbn::classifier::SigmoidNet<f32>, Optimizer<f32>)>,
+    test: Vec<f32>,
+    test_labels: Vec<u8>,
+    work: crate::dbn::classifier::NetWork<f32>,
+}
+
+impl FineTuneTwin {
+    fn copy(&self) -> DeviceCopy {
+        let mut copy = DeviceCopy {
+            params: vec![],
+            m: vec![],
+            v: vec![],
+            t: 0,
+            extra: vec![],
+            sums: vec![],
+            scores: None,
+        };
+        for (net, opt) in &self.nets {
+            let (m, v, t) = opt.moments();
+            copy.params.extend(&net.params);
+            copy.m.extend(m);
+            copy.v.extend(v);
+            copy.t = t;
+        }
+        // Poisoned at the read `poison_at` names.
+        if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
+            copy.params[0] = f32::NAN;
+        }
+        copy
+    }
+}
+
+impl FineTuneDevice for FineTuneTwin {
+    fn step(&mut self, x: &[f32], labels: &[f32], lr: f64) {
+        let classes: Vec<u8> = labels
+            .chunks_exact(crate::dbn::classifier::CLASSES)
+            .map(|row| row.iter().position(|&p| p == 1.0).unwrap() as u8)
+            .collect();
+        for (net, opt) in &mut self.nets {
+            net.gradient(x, &classes, &mut self.work);
+            opt.step(&mut net.params, &self.work.d_params, lr);
+        }
+    }
+    fn read_scored(&self) -> DeviceRead {
+        let mut copy = self.copy();
+        let mut work = Default::default();
+        let losses = self
+            .nets
+            .iter()
+            .map(|(net, _)| {
+                let said = net.predict(&self.test, &mut work);
+                said.iter()
+                    .zip(&self.test_labels)
+                    .filter(|(a, b)| a == b)
+                    .count() as f64
+            })
+            .collect();
+        copy.scores = Some(DeviceScores {
+            codes: vec![],
+            losses,
+        });
+        self.control.read(copy)
+    }
+}
+
+impl ReadDevice for FineTuneTwin {
+    fn read(&self) -> DeviceRead {
+        self.control.read(self.copy())
     }
 }
 
@@ -905,11 +1010,14 @@ fn dbn_view(s: &mut Session) -> crate::dbn::DbnView {
 /// the CPU while the page still names the adapter.
 #[test]
 fn the_dbn_on_a_device_is_the_cpu_run() {
-    for (query, steps) in [
-        ("seed=2&h1=16&h2=20&batch=20&layer_steps=70", 200),
+    // (query, steps, reads while pre-training — rows and freezes —, reads while fine-tuning)
+    for (query, steps, pre_reads, tune_reads) in [
+        ("seed=2&h1=16&h2=20&batch=20&layer_steps=70", 200, 4, 2),
         (
             "seed=3&h1=16&h2=16&h3=16&batch=12&layer_steps=70&method=pcd&pass_up=samples&labels=false",
             260,
+            7,
+            2,
         ),
     ] {
         let run = |device: Option<Rc<Control>>| {
@@ -919,10 +1027,12 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
             (s.recorded().to_vec(), view)
         };
         let (cpu, cpu_view) = run(None);
-        for ae_twin in [true, false] {
+        // Every twin; then the RBMs alone (the autoencoders and the classifiers on the CPU).
+        for all_twins in [true, false] {
             let control = || {
                 let c = Rc::new(Control::default());
-                c.no_stacked_ae.set(!ae_twin);
+                c.no_stacked_ae.set(!all_twins);
+                c.no_fine_tune.set(!all_twins);
                 c
             };
             let steady = control();
@@ -931,17 +1041,23 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
             assert_eq!(view.generated, cpu_view.generated, "{query}");
             assert_eq!(view.bounds, cpu_view.bounds, "{query}");
             assert!(matches!(view.path, ComputePath::Gpu { .. }), "{:?}", view.path);
-            // A read at each row while a layer trains and one at each freeze (the freezes at
-            // 70, 140 and 210 are not rows); each reads both twins when there are two.
-            let layers = view.sizes.len() as u32;
-            let twins = 1 + ae_twin as u32;
-            assert_eq!(steady.reads.get(), twins * (layers * 70 / 50 + layers), "{query}");
-            let lossy = control();
-            lossy.lose_at.set(Some(2 * twins + 1));
-            let (rows, view) = run(Some(lossy));
-            assert_same(&rows, &cpu);
-            assert_eq!(view.generated, cpu_view.generated);
-            assert!(matches!(view.path, ComputePath::Fallback { .. }));
+            // Each read of the pre-training reads both twins when there are two.
+            let twins = 1 + all_twins as u32;
+            let tuning = if all_twins { tune_reads } else { 0 };
+            assert_eq!(steady.reads.get(), twins * pre_reads + tuning, "{query}");
+            // Lost while a layer pre-trains, and (with its twin) while fine-tuning.
+            let mut lost_at = vec![2 * twins + 1];
+            if all_twins {
+                lost_at.push(twins * pre_reads + 1);
+            }
+            for at in lost_at {
+                let lossy = control();
+                lossy.lose_at.set(Some(at));
+                let (rows, view) = run(Some(lossy));
+                assert_same(&rows, &cpu);
+                assert_eq!(view.generated, cpu_view.generated);
+                assert!(matches!(view.path, ComputePath::Fallback { .. }));
+            }
         }
     }
     // A device without a DBN layer's twin: the CPU trains the stack, and the page says why.
@@ -959,7 +1075,7 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
     run_to(&mut s, 60);
     assert_eq!(without.reads.get(), 0);
     // A poisoned read — the one layer 1 freezes at, of the RBM's twin or the autoencoder's —
-    // pauses the run as a divergence.
+    // pauses the run as a divergence; so does a non-finite classifier.
     for (ae_twin, poison_at) in [(false, 2), (true, 3), (true, 4)] {
         let poisoned = Rc::new(Control::default());
         poisoned.no_stacked_ae.set(!ae_twin);
@@ -979,6 +1095,18 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
         );
         assert_eq!(s.trainer().unwrap().steps(), 70);
     }
+    // The classifiers' first read (after four of both pre-training twins) at step 150.
+    let poisoned = Rc::new(Control::default());
+    poisoned.poison_at.set(Some(9));
+    let query = "seed=2&h1=16&h2=16&layer_steps=70";
+    let mut s = lesson_session(LessonId::Dbn, query, Some(&poisoned));
+    let out = run_to(&mut s, 200);
+    let diverged = |m: &FromWorker| {
+        matches!(m, FromWorker::Paused { reason: PauseReason::Diverged { message }, .. }
+            if message.key == "msg.dbn.finetune_nan")
+    };
+    assert!(out.iter().any(diverged), "{out:?}");
+    assert_eq!(s.trainer().unwrap().steps(), 150);
 }
 
 /// The autoencoder lesson on the fake device — one lane, and five side by side — with λ and
