@@ -8,8 +8,8 @@ use genlab_core::autoencoder::model::{AeNet, Output};
 use genlab_core::autoencoder::penalty::Penalty;
 use genlab_core::device::{
     Accelerator, AutoencoderDevice, DbnLayerDevice, DbnLayerSpec, DeviceFault, DevicePictures,
-    DeviceRead, FineTuneDevice, RbmDevice, ReadDevice, ShapingBatch, ShapingDevice,
-    StackedAeDevice, VaeDevice,
+    DeviceRead, FineTuneDevice, GeneratorDevice, RbmDevice, ReadDevice, ShapingBatch,
+    ShapingDevice, StackedAeDevice, VaeDevice,
 };
 use genlab_core::msg;
 use genlab_core::msg::Msg;
@@ -23,6 +23,7 @@ use genlab_core::wae::lane::{Knobs, ShapingLane};
 use crate::autoencoder::GpuAutoencoder;
 use crate::dbn_ae::GpuStackedAe;
 use crate::dbn_classifier::GpuFineTune;
+use crate::dbn_generator::GpuGenerator;
 use crate::dbn_stack::GpuDbnLayer;
 use crate::rbm::GpuRbm;
 use crate::shaping::GpuShapingLane;
@@ -135,6 +136,18 @@ impl Accelerator for GpuAccelerator {
             layer: GpuDbnLayer::new(&self.gpu, spec.frozen, spec.samples, rbm),
             gpu: self.gpu.clone(),
             lr: 0.0,
+        }))
+    }
+
+    fn generator(
+        &self,
+        shape: (usize, usize, usize),
+        top: &[f32],
+        chains: &[f32],
+    ) -> Option<Box<dyn GeneratorDevice>> {
+        Some(Box::new(GeneratorOnGpu {
+            generator: GpuGenerator::new(&self.gpu, shape, top, chains),
+            gpu: self.gpu.clone(),
         }))
     }
 
@@ -274,6 +287,27 @@ impl DbnLayerDevice for DbnLayerOnGpu {
 impl ReadDevice for DbnLayerOnGpu {
     fn read(&self) -> DeviceRead {
         fault(self.layer.rbm.read(&self.gpu))
+    }
+}
+
+struct GeneratorOnGpu {
+    gpu: Rc<Gpu>,
+    generator: GpuGenerator,
+}
+
+impl GeneratorDevice for GeneratorOnGpu {
+    fn set_top(&mut self, top: &[f32]) {
+        self.generator.set_top(&self.gpu, top);
+    }
+
+    fn step(&mut self, rng: &mut CounterRng) {
+        self.generator.step(&self.gpu, rng);
+    }
+}
+
+impl ReadDevice for GeneratorOnGpu {
+    fn read(&self) -> DeviceRead {
+        fault(self.generator.read(&self.gpu))
     }
 }
 
@@ -857,9 +891,14 @@ mod tests {
                     view.path
                 );
             }
-            (s.recorded().to_vec(), view.bounds)
+            (s.recorded().to_vec(), view.bounds, view.generated.expect("the top trained").0)
         };
-        let ((on_gpu, gpu_bounds), (on_cpu, cpu_bounds)) = (run(Some(&gpu)), run(None));
+        let ((on_gpu, gpu_bounds, gpu_pictures), (on_cpu, cpu_bounds, cpu_pictures)) =
+            (run(Some(&gpu)), run(None));
+        // The generator's chains stepped on the device from the same draws: its pictures.
+        let pictures = crate::testing::max_abs_diff(&gpu_pictures, &cpu_pictures);
+        eprintln!("generated pictures within {pictures:e}");
+        assert!(pictures < 1e-4, "{pictures}");
         let diff = worst(&on_gpu, &on_cpu);
         eprintln!("{query}: GPU vs CPU rows, worst relative difference {diff:e}");
         eprintln!("bounds {gpu_bounds:?} vs {cpu_bounds:?}");

@@ -11,6 +11,7 @@ pub mod adam;
 pub mod autoencoder;
 pub mod dbn_ae;
 pub mod dbn_classifier;
+pub mod dbn_generator;
 pub mod dbn_stack;
 pub mod discriminator;
 pub mod elementwise;

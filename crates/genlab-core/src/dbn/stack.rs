@@ -10,15 +10,10 @@ use super::PassUp;
 use crate::math::{log_sum_exp, sigmoid as sigmoid64, softplus};
 use crate::rbm::batched::{group_probs, BatchRbm, Sampler};
 use crate::rbm::log_z::{free_energies, RbmRef};
-use crate::rng::Rng;
+use crate::rng::{CounterRng, Rng};
 
 /// The label units beside the top RBM's input.
 pub const LABELS: usize = 10;
-
-fn bernoulli(p: &[f32], rng: &mut Rng, out: &mut Vec<f32>) {
-    out.clear();
-    out.extend(p.iter().map(|&q| ((rng.uniform() as f32) < q) as u8 as f32));
-}
 
 /// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample
 /// (one draw of `rng` per layer).
@@ -57,25 +52,6 @@ pub fn with_labels(x: &[f32], width: usize, labels: &[u8]) -> Vec<f32> {
 /// A label as the top RBM's ten label units.
 pub fn one_hot(label: u8) -> impl Iterator<Item = f32> {
     (0..LABELS).map(move |k| (k == label as usize) as u8 as f32)
-}
-
-/// Samples visible rows (n × d) from their inputs, the last `tail` units one softmax group
-/// ([`crate::rbm::log_z`]'s sampler, row by row); `probs` gets the binary units' p.
-fn sample_visible(
-    input: &[f32],
-    d: usize,
-    tail: usize,
-    rng: &mut Rng,
-    out: &mut [f32],
-    probs: &mut Vec<f32>,
-) {
-    probs.clear();
-    let mut row = Vec::with_capacity(d);
-    for (row_in, row_out) in input.chunks_exact(d).zip(out.chunks_exact_mut(d)) {
-        row.clear();
-        row.extend(row_in.iter().map(|&x| x as f64));
-        crate::rbm::log_z::sample_visible(&row, tail, rng, row_out, Some(probs));
-    }
 }
 
 /// Buffers of one CD step of the labelled top RBM, reused between steps.
@@ -169,14 +145,17 @@ pub struct Generator {
 }
 
 impl Generator {
-    /// Chains from random binary states; row r is clamped to label r / per_label.
-    pub fn new(d: usize, tail: usize, per_label: usize, rng: &mut Rng) -> Self {
+    /// Chains from random binary states (one draw of `rng`); row r is clamped to label
+    /// r / per_label.
+    pub fn new(d: usize, tail: usize, per_label: usize, rng: &mut CounterRng) -> Self {
         let rows = LABELS * per_label;
         let binary = d - tail;
-        let mut chains = Vec::with_capacity(rows * d);
-        for r in 0..rows {
-            chains.extend((0..binary).map(|_| rng.bernoulli(0.5) as u8 as f32));
-            chains.extend((0..tail).map(|k| (k == r / per_label) as u8 as f32));
+        let mut chains = vec![0.0; rows * d];
+        rng.bernoulli(&vec![0.5f32; rows * d], &mut chains);
+        for (r, row) in chains.chunks_exact_mut(d).enumerate() {
+            for (k, unit) in row[binary..].iter_mut().enumerate() {
+                *unit = (k == r / per_label) as u8 as f32;
+            }
         }
         Generator {
             probs: chains
@@ -187,19 +166,30 @@ impl Generator {
         }
     }
 
-    /// One Gibbs step h ~ p(h | v), v ~ p(v | h) with the labels held.
-    pub fn step(&mut self, top: &BatchRbm<f32>, tail: usize, rng: &mut Rng) {
+    /// One Gibbs step h ~ p(h | v), v ~ p(v | h) with the labels held — their units drawn with
+    /// probability 1 or 0, the chain's own — in two draws of `rng` (the GPU's twin draws the
+    /// same).
+    pub fn step(&mut self, top: &BatchRbm<f32>, tail: usize, rng: &mut CounterRng) {
         let d = top.d;
         let n = self.chains.len() / d;
-        let (mut ph, mut hs, mut input) = (vec![], vec![], vec![]);
+        let (mut ph, mut pv) = (vec![], vec![]);
         top.hidden_probs(&self.chains, n, &mut ph);
-        bernoulli(&ph, rng, &mut hs);
-        top.visible_input(&hs, n, &mut input);
-        let labels: Vec<f32> = self.chains.clone();
-        sample_visible(&input, d, tail, rng, &mut self.chains, &mut self.probs);
-        // The clamped labels are not resampled.
-        for (row, kept) in self.chains.chunks_exact_mut(d).zip(labels.chunks_exact(d)) {
-            row[d - tail..].copy_from_slice(&kept[d - tail..]);
+        let mut hs = vec![0.0; ph.len()];
+        rng.bernoulli(&ph, &mut hs);
+        top.visible_probs(&hs, n, &mut pv);
+        let binary = d - tail;
+        for (p, chain) in pv.chunks_exact_mut(d).zip(self.chains.chunks_exact(d)) {
+            p[binary..].copy_from_slice(&chain[binary..]);
+        }
+        rng.bernoulli(&pv, &mut self.chains);
+        self.set_probs(&pv, d, tail);
+    }
+
+    /// The pictures' p(v | h) from a step's (n × d, labels last): its binary units.
+    pub fn set_probs(&mut self, pv: &[f32], d: usize, tail: usize) {
+        self.probs.clear();
+        for p in pv.chunks_exact(d) {
+            self.probs.extend_from_slice(&p[..d - tail]);
         }
     }
 

@@ -120,7 +120,9 @@ struct Progress {
     /// The layers' Gibbs draws and passed-up samples: the counter-based generator a device's
     /// kernels share, so a layer trained there draws what the CPU would.
     sampler: CounterRng,
-    generator_rng: Rng,
+    /// The generator's draws: a counter-based stream of its own, so a device's twin draws them
+    /// too.
+    generator_rng: CounterRng,
     steps: u64,
 }
 
@@ -249,7 +251,7 @@ impl DbnTrainer {
                 batcher: EpochBatcher::new(train, Rng::stream(s.seed as u64, 1)),
                 labelled: EpochBatcher::new(labelled, Rng::stream(s.seed as u64, 4)),
                 sampler: CounterRng::new(s.seed),
-                generator_rng: Rng::stream(s.seed as u64, 5),
+                generator_rng: CounterRng::new(crate::rng::counter_key(s.seed, 5)),
                 steps: 0,
             },
             last_ae_loss: f64::NAN,
@@ -472,7 +474,7 @@ impl DbnTrainer {
         if l == self.top() {
             // The classifiers exist from here, so their curves start at the same step.
             self.start_fine_tuning();
-            self.gen_top = Some(self.rbms[l].clone());
+            self.snapshot_top();
         }
     }
 
@@ -551,9 +553,20 @@ impl DbnTrainer {
     }
 
     fn step_generator(&mut self, tail: usize) {
-        if let (Some(g), Some(top)) = (self.generator.as_mut(), self.gen_top.as_ref()) {
+        if let Some(twin) = self.device.device().and_then(|t| t.generator.as_mut()) {
+            twin.step(&mut self.progress.generator_rng);
+        } else if let (Some(g), Some(top)) = (self.generator.as_mut(), self.gen_top.as_ref()) {
             g.step(top, tail, &mut self.progress.generator_rng);
         }
+    }
+
+    /// The top's parameters the generator steps with from now on, here and on the device.
+    fn snapshot_top(&mut self) {
+        let top = self.rbms[self.top()].clone();
+        if let Some(twin) = self.device.device().and_then(|t| t.generator.as_mut()) {
+            twin.set_top(&top.params);
+        }
+        self.gen_top = Some(top);
     }
 
     /// The layers that have started training (all of them once fine-tuning runs).
@@ -632,7 +645,7 @@ impl Trainer for DbnTrainer {
                 if l == top {
                     if step == 0 || self.progress.steps.is_multiple_of(RECORD_EVERY) {
                         // A row's read (or the layer's start) made this copy current.
-                        self.gen_top = Some(self.rbms[top].clone());
+                        self.snapshot_top();
                     }
                     if self.generator.is_none() {
                         self.generator = Some(Generator::new(
@@ -641,6 +654,13 @@ impl Trainer for DbnTrainer {
                             GEN_PER_LABEL,
                             &mut self.progress.generator_rng,
                         ));
+                        let twin = self
+                            .device
+                            .training_on()
+                            .and_then(|accelerator| self.generator_twin(&*accelerator));
+                        if let Some(twins) = self.device.device() {
+                            twins.generator = twin;
+                        }
                     }
                 }
                 self.pretrain_step(l, &digits)?;

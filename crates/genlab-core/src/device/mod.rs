@@ -125,6 +125,17 @@ pub trait Accelerator {
     fn dbn_layer(&self, _spec: &DbnLayerSpec<'_>) -> Option<Box<dyn DbnLayerDevice>> {
         None
     }
+    /// The DBN's generator twin: chains (n × d) of the top RBM `top` (W ‖ b ‖ c; `shape` its
+    /// visible units, hidden units and labels, last among the visible). `None`: the host
+    /// steps the chains.
+    fn generator(
+        &self,
+        _shape: (usize, usize, usize),
+        _top: &[f32],
+        _chains: &[f32],
+    ) -> Option<Box<dyn GeneratorDevice>> {
+        None
+    }
     /// The DBN's fine-tuned classifiers' twin: nets of widths `sizes` (784 … 10), each from
     /// its parameters and Adam's state, for batches of `batch`; the test digits (m × 784) and
     /// their labels kept there for the accuracies. `None`: the CPU fine-tunes them.
@@ -278,6 +289,16 @@ pub trait DbnLayerDevice: ReadDevice {
     /// one-hot; empty without a group) beside them, at rate `lr`; its draws from `rng` in the
     /// CPU's order — one per frozen layer when it hands up samples, then two per Gibbs step.
     fn step(&mut self, x: &[f32], labels: &[f32], lr: f64, rng: &mut CounterRng);
+}
+
+/// The DBN's generator on a device: the top RBM's chains with their labels held
+/// (`dbn::stack::Generator::step` is the CPU twin). Steps are queued, never awaited. `read`
+/// gives the last step's p(v | h) in `params` and the chains in `extra` (both n × d).
+pub trait GeneratorDevice: ReadDevice {
+    /// The top's parameters (W ‖ b ‖ c) the next steps use.
+    fn set_top(&mut self, top: &[f32]);
+    /// One Gibbs step, two draws of `rng`.
+    fn step(&mut self, rng: &mut CounterRng);
 }
 
 /// The DBN's classifiers fine-tuned on a device, every net on each batch

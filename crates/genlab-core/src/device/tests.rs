@@ -36,6 +36,8 @@ struct Control {
     no_dbn_layer: Cell<bool>,
     /// Offers no twin for the DBN's fine-tuned classifiers.
     no_fine_tune: Cell<bool>,
+    /// Offers no twin for the DBN's generator.
+    no_generator: Cell<bool>,
 }
 
 impl Control {
@@ -141,6 +143,32 @@ impl Accelerator for FakeAccelerator {
                 work: Default::default(),
                 sets: vec![],
             },
+        }))
+    }
+    fn generator(
+        &self,
+        (d, h, tail): (usize, usize, usize),
+        top: &[f32],
+        chains: &[f32],
+    ) -> Option<Box<dyn GeneratorDevice>> {
+        if self.0.no_generator.get() {
+            return None;
+        }
+        let mut generator = crate::dbn::stack::Generator {
+            chains: chains.to_vec(),
+            probs: vec![],
+        };
+        generator.set_probs(chains, d, tail);
+        Some(Box::new(GeneratorTwin {
+            control: self.0.clone(),
+            top: crate::rbm::batched::BatchRbm {
+                d,
+                h,
+                params: top.to_vec(),
+            },
+            tail,
+            generator,
+            pv: chains.to_vec(),
         }))
     }
     fn fine_tune(
@@ -386,6 +414,54 @@ impl DbnLayerDevice for DbnLayerTwin {
 impl ReadDevice for DbnLayerTwin {
     fn read(&self) -> DeviceRead {
         self.layer.read()
+    }
+}
+
+/// The DBN's generator: the CPU's own Gibbs step.
+struct GeneratorTwin {
+    control: Rc<Control>,
+    top: crate::rbm::batched::BatchRbm<f32>,
+    tail: usize,
+    generator: crate::dbn::stack::Generator,
+    /// The last step's p(v | h) with the labels' units held, as the device keeps it.
+    pv: Vec<f32>,
+}
+
+impl GeneratorDevice for GeneratorTwin {
+    fn set_top(&mut self, top: &[f32]) {
+        self.top.params = top.to_vec();
+    }
+    fn step(&mut self, rng: &mut CounterRng) {
+        self.generator.step(&self.top, self.tail, rng);
+        // p(v | h) as the device holds it: the pictures' part is what the host reads.
+        let d = self.top.d;
+        let binary = d - self.tail;
+        self.pv = self
+            .generator
+            .probs
+            .chunks_exact(binary)
+            .zip(self.generator.chains.chunks_exact(d))
+            .flat_map(|(p, chain)| p.iter().chain(&chain[binary..]).copied())
+            .collect();
+    }
+}
+
+impl ReadDevice for GeneratorTwin {
+    /// Its pictures' probabilities poisoned at the read `poison_at` names.
+    fn read(&self) -> DeviceRead {
+        let mut pv = self.pv.clone();
+        if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
+            pv[0] = f32::NAN;
+        }
+        self.control.read(DeviceCopy {
+            params: pv,
+            m: vec![],
+            v: vec![],
+            t: 0,
+            extra: self.generator.chains.clone(),
+            sums: vec![],
+            scores: None,
+        })
     }
 }
 
@@ -1010,14 +1086,15 @@ fn dbn_view(s: &mut Session) -> crate::dbn::DbnView {
 /// the CPU while the page still names the adapter.
 #[test]
 fn the_dbn_on_a_device_is_the_cpu_run() {
-    // (query, steps, reads while pre-training — rows and freezes —, reads while fine-tuning)
-    for (query, steps, pre_reads, tune_reads) in [
-        ("seed=2&h1=16&h2=20&batch=20&layer_steps=70", 200, 4, 2),
+    // (query, steps, the reads with every twin and with the RBMs' alone — a read at each row
+    // and each freeze, of each twin —, the first read of the top layer and of fine-tuning)
+    for (query, steps, reads, first_reads) in [
+        ("seed=2&h1=16&h2=20&batch=20&layer_steps=70", 200, [14, 4], [5, 11]),
         (
             "seed=3&h1=16&h2=16&h3=16&batch=12&layer_steps=70&method=pcd&pass_up=samples&labels=false",
             260,
-            7,
-            2,
+            [21, 7],
+            [9, 18],
         ),
     ] {
         let run = |device: Option<Rc<Control>>| {
@@ -1033,6 +1110,7 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
                 let c = Rc::new(Control::default());
                 c.no_stacked_ae.set(!all_twins);
                 c.no_fine_tune.set(!all_twins);
+                c.no_generator.set(!all_twins);
                 c
             };
             let steady = control();
@@ -1041,15 +1119,13 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
             assert_eq!(view.generated, cpu_view.generated, "{query}");
             assert_eq!(view.bounds, cpu_view.bounds, "{query}");
             assert!(matches!(view.path, ComputePath::Gpu { .. }), "{:?}", view.path);
-            // Each read of the pre-training reads both twins when there are two.
-            let twins = 1 + all_twins as u32;
-            let tuning = if all_twins { tune_reads } else { 0 };
-            assert_eq!(steady.reads.get(), twins * pre_reads + tuning, "{query}");
-            // Lost while a layer pre-trains, and (with its twin) while fine-tuning.
-            let mut lost_at = vec![2 * twins + 1];
-            if all_twins {
-                lost_at.push(twins * pre_reads + 1);
-            }
+            assert_eq!(steady.reads.get(), reads[!all_twins as usize], "{query}");
+            // Lost while layer 1 pre-trains, and (with every twin) while the top does, and
+            // while fine-tuning.
+            let lost_at = match all_twins {
+                true => vec![3, first_reads[0], first_reads[1]],
+                false => vec![2],
+            };
             for at in lost_at {
                 let lossy = control();
                 lossy.lose_at.set(Some(at));
@@ -1076,37 +1152,29 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
     assert_eq!(without.reads.get(), 0);
     // A poisoned read — the one layer 1 freezes at, of the RBM's twin or the autoencoder's —
     // pauses the run as a divergence; so does a non-finite classifier.
-    for (ae_twin, poison_at) in [(false, 2), (true, 3), (true, 4)] {
+    // (the autoencoder's twin, the poisoned read, the step the run stops at, its message):
+    // the RBM's or the autoencoder's read at layer 1's freeze, the generator's at the top's
+    // first row, the classifiers' at fine-tuning's first row.
+    for (ae_twin, poison_at, stop, key) in [
+        (false, 2, 70, "msg.dbn.nan"),
+        (true, 3, 70, "msg.dbn.nan"),
+        (true, 4, 70, "msg.dbn.nan"),
+        (true, 7, 100, "msg.dbn.nan"),
+        (true, 11, 150, "msg.dbn.finetune_nan"),
+    ] {
         let poisoned = Rc::new(Control::default());
         poisoned.no_stacked_ae.set(!ae_twin);
         poisoned.poison_at.set(Some(poison_at));
         let query = "seed=2&h1=16&h2=16&layer_steps=70";
         let mut s = lesson_session(LessonId::Dbn, query, Some(&poisoned));
-        let out = run_to(&mut s, 100);
-        assert!(
-            out.iter().any(|m| matches!(
-                m,
-                FromWorker::Paused {
-                    reason: PauseReason::Diverged { message },
-                    ..
-                } if message.key == "msg.dbn.nan"
-            )),
-            "{out:?}"
-        );
-        assert_eq!(s.trainer().unwrap().steps(), 70);
+        let out = run_to(&mut s, 200);
+        let diverged = |m: &FromWorker| {
+            matches!(m, FromWorker::Paused { reason: PauseReason::Diverged { message }, .. }
+                if message.key == key)
+        };
+        assert!(out.iter().any(diverged), "{poison_at}: {out:?}");
+        assert_eq!(s.trainer().unwrap().steps(), stop, "{poison_at}");
     }
-    // The classifiers' first read (after four of both pre-training twins) at step 150.
-    let poisoned = Rc::new(Control::default());
-    poisoned.poison_at.set(Some(9));
-    let query = "seed=2&h1=16&h2=16&layer_steps=70";
-    let mut s = lesson_session(LessonId::Dbn, query, Some(&poisoned));
-    let out = run_to(&mut s, 200);
-    let diverged = |m: &FromWorker| {
-        matches!(m, FromWorker::Paused { reason: PauseReason::Diverged { message }, .. }
-            if message.key == "msg.dbn.finetune_nan")
-    };
-    assert!(out.iter().any(diverged), "{out:?}");
-    assert_eq!(s.trainer().unwrap().steps(), 150);
 }
 
 /// The autoencoder lesson on the fake device — one lane, and five side by side — with λ and

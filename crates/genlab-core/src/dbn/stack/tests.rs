@@ -103,9 +103,10 @@ fn generation_holds_the_clamped_labels() {
     let mut rng = Rng::new(2);
     let l1 = random_rbm(12, 5, 0.5, &mut rng);
     let top = random_rbm(5 + LABELS, 6, 0.5, &mut rng);
-    let mut g = Generator::new(top.d, LABELS, 3, &mut rng);
+    let mut draws = crate::rng::CounterRng::new(2);
+    let mut g = Generator::new(top.d, LABELS, 3, &mut draws);
     for _ in 0..5 {
-        g.step(&top, LABELS, &mut rng);
+        g.step(&top, LABELS, &mut draws);
     }
     for (r, row) in g.chains.chunks_exact(top.d).enumerate() {
         let label: Vec<f32> = (0..LABELS).map(|k| (k == r / 3) as u8 as f32).collect();

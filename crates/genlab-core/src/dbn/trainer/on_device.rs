@@ -2,13 +2,14 @@
 //! read comes back into it. Pre-training: the layer's RBM fed the digits (the pass up through
 //! the frozen layers included) and, when the device has that twin, the same layer's
 //! autoencoder; fine-tuning: the three classifiers, the test split kept there for the rows'
-//! accuracies. The generator's chains step on the host.
+//! accuracies; from the top's first step on, the generator's chains beside them. The host
+//! draws the batches and passes the generator's pictures down at views.
 
 use super::{DbnTrainer, PassUp, Phase, RECORD_EVERY};
 use crate::autoencoder::on_device::split;
 use crate::device::{
     Accelerator, ComputePath, DbnLayerDevice, DbnLayerSpec, DeviceCopy, DeviceFault, DeviceRead,
-    FineTuneDevice, ReadDevice, StackedAeDevice,
+    FineTuneDevice, GeneratorDevice, ReadDevice, StackedAeDevice,
 };
 use crate::msg;
 use crate::msg::Msg;
@@ -19,19 +20,32 @@ pub(in crate::dbn) struct DbnTwins {
     pub layer: Option<Box<dyn DbnLayerDevice>>,
     pub ae: Option<Box<dyn StackedAeDevice>>,
     pub tune: Option<Box<dyn FineTuneDevice>>,
+    pub generator: Option<Box<dyn GeneratorDevice>>,
 }
 
 impl DbnTwins {
     /// The classifiers (with their test accuracies when `scored`); or the layer's RBM and its
     /// autoencoder: the autoencoder's parameters after the RBM's, its last loss in `sums`.
+    /// The generator's chains, then its p(v | h), come last in `extra`.
     pub fn read_scored(&self, scored: bool) -> DeviceRead {
-        if let Some(tune) = &self.tune {
-            return if scored {
-                tune.read_scored()
-            } else {
-                tune.read()
-            };
-        }
+        let main = match &self.tune {
+            Some(tune) if scored => tune.read_scored(),
+            Some(tune) => tune.read(),
+            None => self.read_layer(),
+        };
+        let Some(generator) = self.generator.as_ref().map(|g| g.read()) else {
+            return main;
+        };
+        Box::pin(async move {
+            let mut copy = main.await?;
+            let generator = generator.await?;
+            copy.extra.extend(generator.extra);
+            copy.extra.extend(generator.params);
+            Ok(copy)
+        })
+    }
+
+    fn read_layer(&self) -> DeviceRead {
         let rbm = self.layer.as_ref().expect("a layer's twin").read();
         let Some(ae) = self.ae.as_ref().map(|d| d.read()) else {
             return rbm;
@@ -73,8 +87,11 @@ impl DbnTrainer {
             }
             Phase::FineTuning { .. } => self.tune_twins(&*accelerator, wanted),
         };
+        // The generator's chains go on where they are (the read before this one took them).
+        let generator = self.device.device().and_then(|t| t.generator.take());
         match started {
-            Some((twins, batch)) => {
+            Some((mut twins, batch)) => {
+                twins.generator = generator.or_else(|| self.generator_twin(&*accelerator));
                 let mark = self.state();
                 self.device.start(Box::new(twins), batch, wanted, mark);
             }
@@ -124,8 +141,19 @@ impl DbnTrainer {
             layer: Some(layer),
             ae,
             tune: None,
+            generator: None,
         };
         Some((twins, batch))
+    }
+
+    /// The generator's twin from the host's chains, once the top trains.
+    pub(super) fn generator_twin(
+        &self,
+        accelerator: &dyn Accelerator,
+    ) -> Option<Box<dyn GeneratorDevice>> {
+        let (generator, top) = (self.generator.as_ref()?, self.gen_top.as_ref()?);
+        let shape = (top.d, top.h, self.tail(self.top()));
+        accelerator.generator(shape, &top.params, &generator.chains)
     }
 
     /// The three classifiers from the CPU's nets and Adam states.
@@ -148,6 +176,7 @@ impl DbnTrainer {
             layer: None,
             ae: None,
             tune: Some(tune),
+            generator: None,
         };
         Some((twins, batch))
     }
@@ -174,6 +203,10 @@ impl DbnTrainer {
             return Ok(());
         };
         let (tuning, ae) = (twins.tune.is_some(), twins.ae.is_some());
+        let mut copy = copy;
+        if twins.generator.is_some() {
+            self.take_generator(&mut copy.extra)?;
+        }
         if tuning {
             self.take_classifiers(copy)?;
         } else {
@@ -185,6 +218,28 @@ impl DbnTrainer {
         }
         let mark = self.state();
         self.device.read_taken(mark);
+        Ok(())
+    }
+
+    /// The generator's chains and p(v | h), the tail of a read's `extra`.
+    fn take_generator(&mut self, extra: &mut Vec<f32>) -> Result<(), Msg> {
+        let top = self.top();
+        let (d, tail) = (self.rbms[top].d, self.tail(top));
+        let generator = self
+            .generator
+            .as_mut()
+            .expect("a generator beside its twin");
+        let len = generator.chains.len();
+        if extra.len() < 2 * len {
+            return Err(self.diverged(top));
+        }
+        let pv = extra.split_off(extra.len() - len);
+        let chains = extra.split_off(extra.len() - len);
+        if pv.iter().any(|p| !p.is_finite()) {
+            return Err(self.diverged(top));
+        }
+        generator.chains = chains;
+        generator.set_probs(&pv, d, tail);
         Ok(())
     }
 
