@@ -8,11 +8,11 @@
 //! - after the last layer: three classifiers — from the RBM stack, from the autoencoder stack,
 //!   from random weights — fine-tuned by Adam on the same batches of the labelled digits.
 //!
-//! On a device (`device=gpu`) each layer's RBM trains on its twin (`crate::device::RbmDevice`,
-//! the labelled top's softmax group included) from the batches the host passes up through the
-//! frozen layers, drawing from the same counter-based generator; the host reads it at rows and
-//! when it freezes. The generator steps with the top's parameters as of its last row on both
-//! paths, so it needs no read of its own.
+//! On a device (`device=gpu`) every part steps on its twin (`on_device`), drawing from the
+//! same counter-based streams; the host draws the batches, reads back at rows and when a layer
+//! freezes (the freeze waits for that read), and computes the freezes' exact answers from the
+//! read copies. The generator steps with the top's parameters as of its last row on both
+//! paths, so it needs no read per step.
 
 use std::sync::Arc;
 
