@@ -891,7 +891,11 @@ mod tests {
                     view.path
                 );
             }
-            (s.recorded().to_vec(), view.bounds, view.generated.expect("the top trained").0)
+            (
+                s.recorded().to_vec(),
+                view.bounds,
+                view.generated.expect("the top trained").0,
+            )
         };
         let ((on_gpu, gpu_bounds, gpu_pictures), (on_cpu, cpu_bounds, cpu_pictures)) =
             (run(Some(&gpu)), run(None));

@@ -175,12 +175,8 @@ impl GpuStackedAe {
             let loss = rows.iter().map(|&l| l as f64).sum::<f64>() / n as f64;
             Ok(DeviceCopy {
                 params: parts.concat(),
-                m: vec![],
-                v: vec![],
-                t: 0,
-                extra: vec![],
                 sums: vec![loss],
-                scores: None,
+                ..Default::default()
             })
         }
     }

@@ -263,13 +263,8 @@ impl GpuFineTune {
             .collect();
         async move {
             let mut all = DeviceCopy {
-                params: vec![],
-                m: vec![],
-                v: vec![],
-                t: 0,
-                extra: vec![],
-                sums: vec![],
                 scores: scoring.then(DeviceScores::default),
+                ..Default::default()
             };
             for read in reads {
                 let (copy, extra) = read.await?;

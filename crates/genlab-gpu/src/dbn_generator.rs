@@ -156,12 +156,8 @@ impl GpuGenerator {
             let extra = parts.pop().unwrap_or_default();
             Ok(DeviceCopy {
                 params: parts.pop().unwrap_or_default(),
-                m: vec![],
-                v: vec![],
-                t: 0,
                 extra,
-                sums: vec![],
-                scores: None,
+                ..Default::default()
             })
         }
     }

@@ -73,13 +73,7 @@ pub(super) fn split_scores(
 pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     Box::pin(async move {
         let mut all = DeviceCopy {
-            params: vec![],
-            m: vec![],
-            v: vec![],
-            t: 0,
-            extra: vec![],
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         };
         for read in reads {
             let copy = read.await?;
@@ -147,9 +141,7 @@ mod tests {
             m: vec![10.0, 20.0, 30.0, 40.0, 50.0],
             v: vec![0.1, 0.2, 0.3, 0.4, 0.5],
             t: 7,
-            extra: vec![],
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         };
         let lanes = split(copy.clone(), &[2, 3]).expect("sizes add up");
         assert_eq!(lanes[0].params, [1.0, 2.0]);

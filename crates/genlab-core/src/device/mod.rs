@@ -30,7 +30,7 @@ pub type DeviceRead = Pin<Box<dyn Future<Output = Result<DeviceCopy, DeviceFault
 pub type DevicePictures = Pin<Box<dyn Future<Output = Result<Vec<f32>, DeviceFault>>>>;
 
 /// Everything a device run holds that the CPU copy needs to carry on from it.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct DeviceCopy {
     /// The model's parameters, in the CPU model's layout.
     pub params: Vec<f32>,

@@ -311,7 +311,7 @@ impl ReadDevice for ShapingTwin {
             t,
             extra,
             sums,
-            scores: None,
+            ..Default::default()
         })
     }
 }
@@ -370,9 +370,7 @@ impl AeTwin {
             m: m.to_vec(),
             v: v.to_vec(),
             t,
-            extra: vec![],
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         }
     }
 }
@@ -455,12 +453,8 @@ impl ReadDevice for GeneratorTwin {
         }
         self.control.read(DeviceCopy {
             params: pv,
-            m: vec![],
-            v: vec![],
-            t: 0,
             extra: self.generator.chains.clone(),
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         })
     }
 }
@@ -477,13 +471,7 @@ struct FineTuneTwin {
 impl FineTuneTwin {
     fn copy(&self) -> DeviceCopy {
         let mut copy = DeviceCopy {
-            params: vec![],
-            m: vec![],
-            v: vec![],
-            t: 0,
-            extra: vec![],
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         };
         for (net, opt) in &self.nets {
             let (m, v, t) = opt.moments();
@@ -565,12 +553,8 @@ impl ReadDevice for StackedAeTwin {
         }
         self.control.read(DeviceCopy {
             params,
-            m: vec![],
-            v: vec![],
-            t: 0,
-            extra: vec![],
             sums: vec![self.loss],
-            scores: None,
+            ..Default::default()
         })
     }
 }
@@ -647,15 +631,11 @@ impl RbmTwin {
         }
         DeviceCopy {
             params,
-            m: vec![],
-            v: vec![],
-            t: 0,
             extra: match self.group {
                 0 => self.work.chain().to_vec(),
                 _ => self.top_work.chain().to_vec(),
             },
-            sums: vec![],
-            scores: None,
+            ..Default::default()
         }
     }
 }
@@ -747,9 +727,8 @@ impl Twin {
             m: m.to_vec(),
             v: v.to_vec(),
             t,
-            extra: vec![],
             sums: vec![rec, kl],
-            scores: None,
+            ..Default::default()
         }
     }
 }
