@@ -103,7 +103,7 @@ pub struct DbnView {
     pub bounds: Vec<LayerBound>,
     /// Labelled digits the classifiers are fine-tuned on.
     pub labelled: u32,
-    /// Where the layers pre-train.
+    /// Where the lesson trains.
     pub path: ComputePath,
 }
 

@@ -191,8 +191,10 @@ impl DbnTrainer {
             Ok(copy) => copy,
             Err(DeviceFault::Lost) => {
                 if let Some(mark) = self.device.lost(|m| m.progress.steps) {
-                    // The steps since are run again on the CPU, a freeze among them.
+                    // The steps since are run again on the CPU, a freeze among them; their
+                    // rows score there.
                     self.pending_freeze = None;
+                    self.device_accuracies = None;
                     self.restore(mark)
                         .expect("a device mark is a state this trainer made");
                 }
