@@ -372,3 +372,29 @@ fn a_chart_starts_where_its_lines_do() {
     spec.layers = vec![line(vec![(0.0, f64::NAN)])];
     assert_eq!(spec.start_at_first_value().x_range, (0.0, 260.0));
 }
+
+/// A curve with a single finite value (fine-tuning's first row) is drawn as a dot, not left
+/// blank; a curve of two values draws no dot where it begins.
+#[wasm_bindgen_test]
+fn a_lone_value_on_a_curve_is_drawn_as_a_dot() {
+    use genlab::charts::{draw, palette, ChartSpec, Layer};
+    let line = |points: Vec<(f64, f64)>| Layer::Line {
+        name: String::new(),
+        color: palette::VERMILION,
+        points,
+        dashed: false,
+    };
+    let c = test_canvas(300, 200);
+    let mut spec = ChartSpec::empty();
+    spec.x_range = (0.0, 260.0);
+    spec.y_range = (0.0, 1.0);
+    spec.layers = vec![line(vec![(0.0, f64::NAN), (100.0, f64::NAN), (250.0, 0.5)])];
+    draw(&c, &spec, 1.0, false).unwrap();
+    let lone = count_color(&pixels(&c), (213, 94, 0), 2);
+    assert!(lone >= 9, "the lone value is drawn: {lone} pixels");
+    let c = test_canvas(300, 200);
+    spec.layers = vec![line(vec![(100.0, 0.5), (250.0, 0.5)])];
+    draw(&c, &spec, 1.0, false).unwrap();
+    let segment = count_color(&pixels(&c), (213, 94, 0), 2);
+    assert!(segment > 50, "the segment is drawn: {segment} pixels");
+}

@@ -198,6 +198,14 @@ where
                     .filter_map(|&p| clamp_point(p, spec))
                     .collect();
                 let style = color.stroke_width(line_w);
+                if let [lone] = pts[..] {
+                    // A curve's first row (a phase that just began) has no segment to draw:
+                    // a dot shows where it starts.
+                    let r = (2.0 * line_w as f64).round().max(2.0) as i32;
+                    chart
+                        .draw_series(std::iter::once(Circle::new(lone, r, color.filled())))
+                        .map_err(|e| e.to_string())?;
+                }
                 if *dashed {
                     chart
                         .draw_series(DashedLineSeries::new(
