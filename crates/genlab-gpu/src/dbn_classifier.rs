@@ -326,7 +326,7 @@ mod tests {
             let (x, y) = digits(n, &mut rng);
             let one_hot: Vec<f32> = y
                 .iter()
-                .flat_map(|&c| (0..CLASSES).map(move |k| (k == c as usize) as u8 as f32))
+                .flat_map(|&c| genlab_core::digits::data::one_hot(c))
                 .collect();
             g.step(gpu, &x, &one_hot, 0.01);
             for (i, (net, opt)) in nets.iter_mut().enumerate() {

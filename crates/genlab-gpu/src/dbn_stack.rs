@@ -222,7 +222,7 @@ mod tests {
                 let y: Vec<u8> = (0..n).map(|r| ((r + step) % 10) as u8).collect();
                 let one_hot: Vec<f32> = y
                     .iter()
-                    .flat_map(|&c| (0..LABELS).map(move |j| (j == c as usize) as u8 as f32))
+                    .flat_map(|&c| genlab_core::digits::data::one_hot(c))
                     .collect();
                 let up = pass_up(frozen, &x, pass, &mut cpu_rng);
                 let v0 = if labels {

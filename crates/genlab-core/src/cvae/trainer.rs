@@ -13,7 +13,7 @@ use super::{CvaeSettings, Interp};
 use crate::device::{
     Accelerator, AnswerLater, ComputePath, DeviceCopy, DeviceFault, OnDevice, VaeDevice,
 };
-use crate::digits::data::{self, Digits, CLASSES, PIXELS};
+use crate::digits::data::{self, one_hot, Digits, CLASSES, PIXELS};
 use crate::digits::EpochBatcher;
 use crate::lesson::{update_settings, StepPart, Trainer};
 use crate::math::normal_quantile;
@@ -193,12 +193,6 @@ impl PicturePoints {
             arithmetic: self.arithmetic,
         }
     }
-}
-
-fn one_hot(label: u8) -> [f32; CLASSES] {
-    let mut y = [0.0; CLASSES];
-    y[label as usize % CLASSES] = 1.0;
-    y
 }
 
 /// One network and what trains it.

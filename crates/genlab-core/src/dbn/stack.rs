@@ -12,8 +12,8 @@ use crate::rbm::batched::{group_probs, BatchRbm, Sampler};
 use crate::rbm::log_z::{free_energies, RbmRef};
 use crate::rng::{CounterRng, Rng};
 
-/// The label units beside the top RBM's input.
-pub const LABELS: usize = 10;
+/// The label units beside the top RBM's input: one per digit class.
+pub const LABELS: usize = crate::digits::data::CLASSES;
 
 /// The data a layer above the frozen `layers` trains on: each one's p(h | input), or a sample
 /// (one draw of `rng` per layer).
@@ -44,14 +44,9 @@ pub fn with_labels(x: &[f32], width: usize, labels: &[u8]) -> Vec<f32> {
     let mut out = Vec::with_capacity(labels.len() * (width + LABELS));
     for (row, &y) in x.chunks_exact(width).zip(labels) {
         out.extend_from_slice(row);
-        out.extend(one_hot(y));
+        out.extend(crate::digits::data::one_hot(y));
     }
     out
-}
-
-/// A label as the top RBM's ten label units.
-pub fn one_hot(label: u8) -> impl Iterator<Item = f32> {
-    (0..LABELS).map(move |k| (k == label as usize) as u8 as f32)
 }
 
 /// Buffers of one CD step of the labelled top RBM, reused between steps.

@@ -344,7 +344,7 @@ impl DbnTrainer {
             // The device passes the digits up itself; the labels go beside them one-hot.
             let one_hot: Vec<f32> = match tail {
                 0 => vec![],
-                _ => y.iter().flat_map(|&c| stack::one_hot(c)).collect(),
+                _ => y.iter().flat_map(|&c| data::one_hot(c)).collect(),
             };
             let layer = twins.layer.as_mut().expect("a pre-training twin");
             layer.step(&x, &one_hot, self.s.lr, &mut self.progress.sampler);
@@ -497,7 +497,7 @@ impl DbnTrainer {
     fn fine_tune_step(&mut self, digits: &Digits) -> Result<(), Msg> {
         let (x, y) = self.batch(digits, true);
         if let Some(twins) = self.device.device() {
-            let one_hot: Vec<f32> = y.iter().flat_map(|&c| stack::one_hot(c)).collect();
+            let one_hot: Vec<f32> = y.iter().flat_map(|&c| data::one_hot(c)).collect();
             let tune = twins.tune.as_mut().expect("a fine-tuning twin");
             tune.step(&x, &one_hot, self.s.ft_lr);
             self.device.count_step();

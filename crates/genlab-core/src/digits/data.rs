@@ -12,6 +12,13 @@ use crate::msg::Msg;
 pub const SIDE: usize = 28;
 pub const PIXELS: usize = SIDE * SIDE;
 pub const CLASSES: usize = 10;
+
+/// A digit's class as ten label units, one of them on (a class out of range wraps).
+pub fn one_hot(label: u8) -> [f32; CLASSES] {
+    let mut y = [0.0; CLASSES];
+    y[label as usize % CLASSES] = 1.0;
+    y
+}
 const MAGIC: &[u8; 8] = b"GLMNIST1";
 /// The asset's file name next to the page (and under assets/ in the repository).
 pub const ASSET_NAME: &str = "mnist-10k.glds";
