@@ -109,6 +109,15 @@ fn bernoulli(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgrou
     }
 }
 
+// Where the softmax group of element i's row starts (an index into out), or BINARY when i is
+// one of the row's binary units.
+const BINARY: u32 = 0xffffffffu;
+fn group_start(i: u32) -> u32 {
+    let c = i % params.cols;
+    let first = params.cols - params.group;
+    return select(i - c + first, BINARY, c < first);
+}
+
 // Visible probabilities from their inputs (inp, rows of params.cols): σ for the binary units, a
 // softmax over each row's last params.group units, its maximum subtracted
 // (genlab_core::rbm::batched::group_probs). Reads inp only, so rows are never half-written.
@@ -118,13 +127,11 @@ fn group_act(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_workgrou
     if (i >= params.n) {
         return;
     }
-    let c = i % params.cols;
-    let first = params.cols - params.group;
-    if (c < first) {
+    let start = group_start(i);
+    if (start == BINARY) {
         out[i] = 1.0 / (1.0 + exp(-inp[i]));
         return;
     }
-    let start = i - c + first;
     var top = inp[start];
     for (var k = 1u; k < params.group; k = k + 1u) {
         top = max(top, inp[start + k]);
@@ -146,18 +153,16 @@ fn group_bernoulli(@builtin(global_invocation_id) id: vec3<u32>, @builtin(num_wo
     if (i >= params.n) {
         return;
     }
-    let c = i % params.cols;
-    let first = params.cols - params.group;
-    if (c < first) {
+    let start = group_start(i);
+    if (start == BINARY) {
         out[i] = select(0.0, 1.0, counter_uniform(params.key, i) < inp[i]);
         return;
     }
-    let start = i - c + first;
     let u = counter_uniform(params.key, start);
     var before = 0.0;
     for (var k = start; k < i; k = k + 1u) {
         before = before + inp[k];
     }
-    let last = c + 1u == params.cols;
+    let last = (i + 1u) % params.cols == 0u;
     out[i] = select(0.0, 1.0, !(u < before) && (u < before + inp[i] || last));
 }
