@@ -1129,6 +1129,21 @@ fn the_dbn_on_a_device_is_the_cpu_run() {
     }
     run_to(&mut s, 60);
     assert_eq!(without.reads.get(), 0);
+    // A device that refuses the next layer's twin when layer 1 freezes: the CPU takes over
+    // from the freeze's read (nothing steps on layer 1's stale twin) and the page says why.
+    let query = "seed=2&h1=16&h2=16&layer_steps=70";
+    let refusing = Rc::new(Control::default());
+    let mut s = lesson_session(LessonId::Dbn, query, Some(&refusing));
+    run_to(&mut s, 60);
+    refusing.no_dbn_layer.set(true);
+    run_to(&mut s, 150);
+    match dbn_view(&mut s).path {
+        ComputePath::Fallback { why, .. } => assert_eq!(why.key, "msg.dbn.no_twin"),
+        other => panic!("{other:?}"),
+    }
+    let mut cpu = lesson_session(LessonId::Dbn, query, None);
+    run_to(&mut cpu, 150);
+    assert_same(s.recorded(), cpu.recorded());
     // A poisoned read — the one layer 1 freezes at, of the RBM's twin or the autoencoder's —
     // pauses the run as a divergence; so does a non-finite classifier.
     // (the autoencoder's twin, the poisoned read, the step the run stops at, its message):

@@ -74,16 +74,10 @@ impl DbnTrainer {
             return;
         };
         let wanted = self.s.batch as usize;
+        let pretraining = matches!(self.phase(), Phase::Pretraining { .. });
         let started = match self.phase() {
             Phase::Pretraining { layer, .. } => {
-                let twins = self.layer_twins(&*accelerator, layer as usize, wanted);
-                if twins.is_none() {
-                    self.device.path = ComputePath::Fallback {
-                        adapter: Some(accelerator.adapter()),
-                        why: msg!("msg.dbn.no_twin"),
-                    };
-                }
-                twins
+                self.layer_twins(&*accelerator, layer as usize, wanted)
             }
             Phase::FineTuning { .. } => self.tune_twins(&*accelerator, wanted),
         };
@@ -95,10 +89,19 @@ impl DbnTrainer {
                 let mark = self.state();
                 self.device.start(Box::new(twins), batch, wanted, mark);
             }
-            // A device without the classifiers' twin: the CPU fine-tunes, the page still names
-            // the adapter pre-training ran on.
-            None if matches!(self.phase(), Phase::FineTuning { .. }) => self.device.finish(),
-            None => {}
+            // Nothing of this phase runs there: the earlier twins stop (the read that ended
+            // their phase is in the CPU copy) and the CPU goes on. Without the classifiers'
+            // twin the page still names the adapter pre-training ran on; without a layer's, it
+            // says why the CPU trains.
+            None => {
+                self.device.finish();
+                if pretraining {
+                    self.device.path = ComputePath::Fallback {
+                        adapter: Some(accelerator.adapter()),
+                        why: msg!("msg.dbn.no_twin"),
+                    };
+                }
+            }
         }
     }
 
