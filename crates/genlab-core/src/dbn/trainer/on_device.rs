@@ -219,7 +219,9 @@ impl DbnTrainer {
         }
         if let Some(l) = self.pending_freeze.take() {
             self.freeze(l);
+            // The next phase's twins start from this copy, their mark with them.
             self.start_device();
+            return Ok(());
         }
         let mark = self.state();
         self.device.read_taken(mark);
