@@ -68,9 +68,8 @@ impl Accelerator for NullAccelerator {
                 m: m.to_vec(),
                 v: v.to_vec(),
                 t,
-                extra: vec![],
                 sums: vec![0.0, 0.0],
-                scores: None,
+                ..Default::default()
             },
             latent: net.latent(),
             on_device: self.on_device,
@@ -105,9 +104,7 @@ impl Accelerator for NullAccelerator {
                 m: m.to_vec(),
                 v: v.to_vec(),
                 t,
-                extra: vec![],
-                sums: vec![],
-                scores: None,
+                ..Default::default()
             },
             code: net.shape.code,
             on_device: self.on_device,
@@ -156,6 +153,20 @@ impl AutoencoderDevice for NullAe {
         });
         Box::pin(async move { Ok(copy) })
     }
+
+    /// As genlab-gpu's twin: a view's read brings the parameters alone (the host's copy of
+    /// them is what the bench times).
+    fn read_weights(&self) -> DeviceRead {
+        if !self.on_device {
+            return self.read();
+        }
+        let copy = DeviceCopy {
+            params: self.copy.params.clone(),
+            weights_only: true,
+            ..Default::default()
+        };
+        Box::pin(async move { Ok(copy) })
+    }
 }
 
 impl ReadDevice for NullVae {
@@ -201,8 +212,8 @@ impl VaeDevice for NullVae {
 /// The VAE lesson at H = 256 and 512 and the five autoencoder lanes (batch 100) for `seconds`
 /// each way, as the page's worker runs them — a snapshot (the view) every 33 ms, a read
 /// whenever the session waits for one (the null device answers at once) — printing the host's
-/// images/s and milliseconds per step.
-pub fn bench(seconds: f64) {
+/// images/s and milliseconds per step; `only` keeps one lesson's rows.
+pub fn bench(seconds: f64, only: Option<&str>) {
     const SNAPSHOT: f64 = 0.033;
     for (lesson, route) in [
         ("vae", "vae?hidden=256"),
@@ -212,6 +223,9 @@ pub fn bench(seconds: f64) {
             "autoencoders?depth=2&width=256&code=32&act=relu&compare=1",
         ),
     ] {
+        if only.is_some_and(|l| l != lesson) {
+            continue;
+        }
         let mut figures = serde_json::Map::new();
         for on_device in [false, true] {
             let (mut session, _) = crate::start(&format!("{route}&batch=100&device=gpu"));

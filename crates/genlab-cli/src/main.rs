@@ -94,6 +94,9 @@ enum Command {
     BenchHost {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
         seconds: f64,
+        /// Only this lesson's rows (`vae` or `autoencoders`), e.g. to profile one.
+        #[arg(long)]
+        lesson: Option<String>,
     },
     /// The CPU's dense products against one core's measured f32 peak and a reference sgemm, at
     /// the lessons' shapes (JSON lines).
@@ -509,7 +512,7 @@ fn main() {
             bench(&lessons, seconds);
         }
         Command::BenchGpu { seconds } => gpu_bench::bench(seconds),
-        Command::BenchHost { seconds } => host_bench::bench(seconds),
+        Command::BenchHost { seconds, lesson } => host_bench::bench(seconds, lesson.as_deref()),
         Command::BenchDense { seconds } => {
             for line in dense_bench::bench(seconds) {
                 out!("{line}");

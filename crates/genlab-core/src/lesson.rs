@@ -96,6 +96,11 @@ pub trait Trainer {
     fn read_device(&self) -> Option<DeviceRead> {
         None
     }
+    /// A read for the view shown while playing, when nothing else waits for one: a lesson may
+    /// bring less than [`Trainer::read_device`] does (the weights, not the optimiser's state).
+    fn read_view(&self) -> Option<DeviceRead> {
+        self.read_device()
+    }
     /// Takes an awaited read into the CPU copy. A lost device makes the lesson continue on the
     /// CPU from its last read (the steps since are run again, the same ones). `Err`: the read
     /// holds a non-finite value — the run diverged.

@@ -172,10 +172,13 @@ impl Session {
             || self.step_read_due
             || !self.held.is_empty()
             || !self.deferred.is_empty();
-        if !(waiting || (for_view && trainer.view_behind())) {
+        let read = if waiting {
+            trainer.read_device()?
+        } else if for_view && trainer.view_behind() {
+            trainer.read_view()?
+        } else {
             return None;
-        }
-        let read = trainer.read_device()?;
+        };
         self.reading = true;
         Some(read)
     }

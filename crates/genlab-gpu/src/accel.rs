@@ -238,6 +238,10 @@ impl AutoencoderDevice for AutoencoderOnGpu {
     fn read_scored(&self) -> DeviceRead {
         fault(self.ae.read_scored(&self.gpu))
     }
+
+    fn read_weights(&self) -> DeviceRead {
+        fault(self.ae.read_weights(&self.gpu))
+    }
 }
 
 /// A latent-shaping lane (#/wae) on the GPU, its discriminator included.

@@ -108,7 +108,8 @@ pub fn continue_run(
 
 /// Starts copying the parameter blocks and their Adam moments back, then `extra` tensors; the
 /// copy has the blocks concatenated in order (a CPU model's layout) and no sums, the extra
-/// tensors come beside it.
+/// tensors come beside it. With no `adam` the copy holds the parameters alone, marked
+/// [`DeviceCopy::weights_only`].
 pub fn read_run(
     gpu: &Gpu,
     params: &[Tensor],
@@ -120,20 +121,21 @@ pub fn read_run(
     tensors.extend(adam.iter().map(|a| &a.v));
     tensors.extend(extra);
     let read = ReadBack::start(gpu, &tensors);
-    let blocks = params.len();
+    let (blocks, moments) = (params.len(), adam.len());
     let t = adam.first().map_or(0, |a| a.t);
     async move {
         let mut parts = read.finish().await?;
-        let extra = parts.split_off(3 * blocks);
+        let extra = parts.split_off(blocks + 2 * moments);
         let cat = |range: std::ops::Range<usize>| parts[range].concat();
         let copy = DeviceCopy {
             params: cat(0..blocks),
-            m: cat(blocks..2 * blocks),
-            v: cat(2 * blocks..3 * blocks),
+            m: cat(blocks..blocks + moments),
+            v: cat(blocks + moments..blocks + 2 * moments),
             t,
             extra: vec![],
             sums: vec![],
             scores: None,
+            weights_only: moments == 0,
         };
         Ok((copy, extra))
     }

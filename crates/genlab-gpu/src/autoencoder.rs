@@ -770,6 +770,16 @@ impl GpuAutoencoder {
         let read = crate::adam::read_run(gpu, &self.params, &self.adam, &[]);
         async move { Ok(read.await?.0) }
     }
+
+    /// The parameters alone, in `AeNet`'s layout ([`DeviceCopy::weights_only`]): what a view
+    /// draws, a third of [`GpuAutoencoder::read`].
+    pub fn read_weights(
+        &self,
+        gpu: &Gpu,
+    ) -> impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static {
+        let read = crate::adam::read_run(gpu, &self.params, &[], &[]);
+        async move { Ok(read.await?.0) }
+    }
 }
 
 #[cfg(test)]
@@ -809,6 +819,12 @@ mod tests {
             g.step(gpu, &input, &clean, 1e-3);
             worst_code = worst_code.max(max_rel_diff(&g.code.read_blocking(gpu), &code));
             let copy = pollster::block_on(g.read(gpu)).unwrap();
+            // A view's read: the same parameters, and nothing of Adam's.
+            let weights = pollster::block_on(g.read_weights(gpu)).unwrap();
+            assert!(weights.weights_only && !copy.weights_only);
+            assert_eq!(weights.params, copy.params);
+            assert!(weights.m.is_empty() && weights.v.is_empty());
+            assert_eq!(copy.m.len(), copy.params.len());
             // Adam divides by √v: where a gradient is tiny, rounding in it moves the step by
             // up to lr, so parameters compare to a fraction of the learning rate.
             let diff = copy

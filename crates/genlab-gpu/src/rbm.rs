@@ -360,6 +360,7 @@ impl GpuRbm {
                 extra,
                 sums: vec![],
                 scores,
+                weights_only: false,
             })
         }
     }

@@ -96,9 +96,9 @@ impl Lane {
     }
 
     /// Takes a device's copy: its parameters and Adam's moments and step count.
-    pub fn take_copy(&mut self, params: Vec<f32>, m: Vec<f32>, v: Vec<f32>, t: u64) {
-        self.net.params = params;
-        self.optimizer.set_moments(m, v, t);
+    pub fn take_copy(&mut self, params: &[f32], m: &[f32], v: &[f32], t: u64) {
+        self.net.params.copy_from_slice(params);
+        self.optimizer.copy_moments(m, v, t);
     }
 
     /// The corruption's stream: what a lost device rewinds along with the batches.

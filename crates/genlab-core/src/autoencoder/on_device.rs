@@ -28,6 +28,11 @@ impl LaneDevices {
         };
         read_lanes(self.twins.iter().map(|d| read(d.as_ref())).collect())
     }
+
+    /// Every lane's parameters alone, for the view ([`AutoencoderDevice::read_weights`]).
+    pub fn read_weights(&self) -> DeviceRead {
+        read_lanes(self.twins.iter().map(|d| d.read_weights()).collect())
+    }
 }
 
 /// One lane's kept sets scored on the device: every kept image's code, set after set, and
@@ -69,14 +74,24 @@ pub(super) fn split_scores(
 
 /// The lanes' copies one after another: parameters, Adam's moments, and any extra state and
 /// counters, each concatenated in lane order (each lane's step count is the same: they step
-/// together).
+/// together). Weights only if every lane's copy is.
 pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     Box::pin(async move {
+        let mut copies = Vec::with_capacity(reads.len());
+        for read in reads {
+            copies.push(read.await?);
+        }
+        // Sized once: five lanes of half a million parameters would otherwise be copied again
+        // each time a growing vector moves.
+        let total = |part: fn(&DeviceCopy) -> usize| copies.iter().map(part).sum::<usize>();
         let mut all = DeviceCopy {
+            params: Vec::with_capacity(total(|c| c.params.len())),
+            m: Vec::with_capacity(total(|c| c.m.len())),
+            v: Vec::with_capacity(total(|c| c.v.len())),
+            weights_only: !copies.is_empty() && copies.iter().all(|c| c.weights_only),
             ..Default::default()
         };
-        for read in reads {
-            let copy = read.await?;
+        for copy in copies {
             all.params.extend(copy.params);
             all.m.extend(copy.m);
             all.v.extend(copy.v);
@@ -93,33 +108,55 @@ pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     })
 }
 
-/// One lane's part of a [`LaneDevices`] copy.
-pub(crate) struct LaneCopy {
-    pub params: Vec<f32>,
-    pub m: Vec<f32>,
-    pub v: Vec<f32>,
+/// One lane's part of a [`LaneDevices`] copy, borrowed from it: the lanes copy it into the
+/// vectors they already hold rather than take fresh ones (a new vector of this size is fresh
+/// pages from the system, each faulted in again).
+pub(crate) struct LaneCopy<'a> {
+    pub params: &'a [f32],
+    pub m: &'a [f32],
+    pub v: &'a [f32],
 }
 
 /// Cuts a concatenated copy into the lanes' parts, `sizes` parameters each; `None` if the
-/// copy does not hold exactly that many values.
-pub(crate) fn split(copy: DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy>> {
+/// copy does not hold exactly that many values, or holds the weights alone.
+pub(crate) fn split<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy<'a>>> {
     let total: usize = sizes.iter().sum();
-    if [copy.params.len(), copy.m.len(), copy.v.len()] != [total; 3] {
+    if copy.weights_only || [copy.params.len(), copy.m.len(), copy.v.len()] != [total; 3] {
         return None;
     }
-    let (mut params, mut m, mut v) = (copy.params, copy.m, copy.v);
-    let mut lanes = Vec::with_capacity(sizes.len());
-    // From the back, so each cut is a cheap `split_off` of the tail.
-    for &n in sizes.iter().rev() {
-        let at = params.len() - n;
-        lanes.push(LaneCopy {
-            params: params.split_off(at),
-            m: m.split_off(at),
-            v: v.split_off(at),
-        });
+    let cut = |all: &'a [f32], at: usize, n: usize| &all[at..at + n];
+    Some(
+        cuts(sizes)
+            .map(|(at, n)| LaneCopy {
+                params: cut(&copy.params, at, n),
+                m: cut(&copy.m, at, n),
+                v: cut(&copy.v, at, n),
+            })
+            .collect(),
+    )
+}
+
+/// Cuts a weights-only copy into the lanes' parameters, `sizes` each; `None` if it is not
+/// one, or does not hold exactly that many values.
+pub(crate) fn split_weights<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<&'a [f32]>> {
+    let total: usize = sizes.iter().sum();
+    if !copy.weights_only || copy.params.len() != total || !copy.m.is_empty() || !copy.v.is_empty()
+    {
+        return None;
     }
-    lanes.reverse();
-    Some(lanes)
+    Some(
+        cuts(sizes)
+            .map(|(at, n)| &copy.params[at..at + n])
+            .collect(),
+    )
+}
+
+/// Where each of the concatenated parts of `sizes` values starts, and its size.
+fn cuts(sizes: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    sizes.iter().scan(0, |at, &n| {
+        *at += n;
+        Some((*at - n, n))
+    })
 }
 
 /// What a lost device rewinds to besides the parameters of the last read: the batches' order
@@ -143,13 +180,32 @@ mod tests {
             t: 7,
             ..Default::default()
         };
-        let lanes = split(copy.clone(), &[2, 3]).expect("sizes add up");
+        let lanes = split(&copy, &[2, 3]).expect("sizes add up");
         assert_eq!(lanes[0].params, [1.0, 2.0]);
         assert_eq!(lanes[1].params, [3.0, 4.0, 5.0]);
         assert_eq!(lanes[1].m, [30.0, 40.0, 50.0]);
         assert_eq!(lanes[0].v, [0.1, 0.2]);
         assert!(
-            split(copy, &[2, 2]).is_none(),
+            split(&copy, &[2, 2]).is_none(),
+            "a copy of the wrong size is refused"
+        );
+        let weights = DeviceCopy {
+            params: copy.params.clone(),
+            weights_only: true,
+            ..Default::default()
+        };
+        assert!(
+            split(&weights, &[2, 3]).is_none(),
+            "the weights alone are no state to carry on from"
+        );
+        let lanes = split_weights(&weights, &[2, 3]).expect("weights alone add up");
+        assert_eq!(lanes, [&[1.0, 2.0][..], &[3.0, 4.0, 5.0][..]]);
+        assert!(
+            split_weights(&copy, &[2, 3]).is_none(),
+            "a full copy is no view read"
+        );
+        assert!(
+            split_weights(&weights, &[2, 2]).is_none(),
             "a copy of the wrong size is refused"
         );
     }

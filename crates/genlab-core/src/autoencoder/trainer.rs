@@ -203,6 +203,9 @@ pub struct AutoencoderTrainer {
     probe: SensitivityProbe,
     /// Every lane's scored sets as the device scored them at the last read, and its step.
     device_scores: Option<(u64, Vec<LaneScores>)>,
+    /// Every lane's weights as the last read for the view brought them (between the rows'
+    /// full reads, which the CPU copies hold), and its step; the nets are kept for the next.
+    viewed: (Vec<AeNet<f32>>, Option<u64>),
 }
 
 #[derive(Clone)]
@@ -276,6 +279,7 @@ impl AutoencoderTrainer {
             device: OnDevice::new(s.device),
             probe: SensitivityProbe::default(),
             device_scores: None,
+            viewed: (vec![], None),
             digits,
             s,
         };
@@ -391,6 +395,16 @@ impl AutoencoderTrainer {
 
     fn main_net(&self) -> &AeNet<f32> {
         &self.runs[0].lane.net
+    }
+
+    /// The newest weights held of lane `i`, for pictures: those read for the view, when they
+    /// are newer than the CPU copy (which holds the last full read).
+    fn shown_net(&self, i: usize) -> &AeNet<f32> {
+        let full_read = self.device.mark().map(|m| m.progress.steps);
+        match (&self.viewed, full_read) {
+            ((nets, Some(at)), Some(full)) if *at > full && i < nets.len() => &nets[i],
+            _ => &self.runs[i].lane.net,
+        }
     }
 
     /// The lesson lane's net run over `indices`: (own loss, penalty, squared error) per image,
@@ -585,9 +599,32 @@ impl AutoencoderTrainer {
     fn reconstruct(&self, input: &[f32]) -> Vec<f32> {
         let mut ws = Workspace::default();
         let n = input.len() / PIXELS;
-        self.main_net()
+        self.shown_net(0)
             .forward_loss(input, input, n, &Penalty::NONE, &mut ws);
         ws.output().to_vec()
+    }
+}
+
+impl AutoencoderTrainer {
+    /// A read for the view: every lane's weights into the nets the pictures are drawn from,
+    /// leaving the CPU copies (and what a lost device rewinds to) at the last full read.
+    fn take_weights(&mut self, copy: &DeviceCopy, sizes: &[usize]) -> Result<(), Msg> {
+        let weights = match on_device::split_weights(copy, sizes) {
+            Some(w) if w.iter().all(|l| l.iter().all(|p| p.is_finite())) => w,
+            _ => return Err(msg!("msg.rbm_mnist.nan", self.progress.steps, self.s.lr)),
+        };
+        let (nets, at) = &mut self.viewed;
+        let fits =
+            nets.len() == sizes.len() && nets.iter().zip(sizes).all(|(n, &s)| n.n_params() == s);
+        if !fits {
+            *nets = self.runs.iter().map(|r| r.lane.net.clone()).collect();
+        }
+        for (net, w) in nets.iter_mut().zip(weights) {
+            net.params.copy_from_slice(w);
+        }
+        *at = Some(self.progress.steps);
+        self.device.view_taken();
+        Ok(())
     }
 }
 
@@ -756,12 +793,15 @@ impl Trainer for AutoencoderTrainer {
             knn: f64::NAN,
         });
         let out = self.reconstruct(&input);
-        let (filters, filter_count, filter_range) = Self::filters_of(&main.net, FILTERS_SHOWN);
+        let (filters, filter_count, filter_range) =
+            Self::filters_of(self.shown_net(0), FILTERS_SHOWN);
         let lanes = if self.runs.len() > 1 {
             self.runs
                 .iter()
-                .map(|r| {
-                    let (filters, count, range) = Self::filters_of(&r.lane.net, LANE_FILTERS_SHOWN);
+                .enumerate()
+                .map(|(i, r)| {
+                    let (filters, count, range) =
+                        Self::filters_of(self.shown_net(i), LANE_FILTERS_SHOWN);
                     LaneFilters {
                         variant: r.variant,
                         filters: Bulk(filters),
@@ -831,11 +871,17 @@ impl Trainer for AutoencoderTrainer {
 
     crate::device::on_device_hooks!(REFRESH_EVERY, own_read);
 
-    /// A row's read (every `RECORD_EVERY` steps) scores the kept sets on the device; a view's
-    /// read between rows brings the weights alone.
+    /// A row's read (every `RECORD_EVERY` steps) scores the kept sets on the device; another
+    /// (a pause, a command) brings the state without scores.
     fn read_device(&self) -> Option<crate::device::DeviceRead> {
         let row = self.progress.steps.is_multiple_of(RECORD_EVERY);
         Some(self.device.device_ref()?.read_as(row))
+    }
+
+    /// The pictures need the weights alone: a third of a full read, which also brings both of
+    /// Adam's moments for every lane.
+    fn read_view(&self) -> Option<crate::device::DeviceRead> {
+        Some(self.device.device_ref()?.read_weights())
     }
 
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
@@ -852,6 +898,9 @@ impl Trainer for AutoencoderTrainer {
             }
         };
         let sizes: Vec<usize> = self.runs.iter().map(|r| r.lane.net.n_params()).collect();
+        if copy.weights_only {
+            return self.take_weights(&copy, &sizes);
+        }
         let mut copy = copy;
         // Four kept sets: two loss terms each; every kept image's code per lane.
         let kept = self.scored_train.len() + self.scored_test.len() + 2 * self.probe.n();
@@ -865,15 +914,15 @@ impl Trainer for AutoencoderTrainer {
             self.device_scores = on_device::split_scores(scores, &code_values, 8)
                 .map(|lanes| (self.progress.steps, lanes));
         }
-        let t = copy.t;
-        let lanes = match on_device::split(copy, &sizes) {
+        let lanes = match on_device::split(&copy, &sizes) {
             Some(lanes) if lanes.iter().all(|l| l.params.iter().all(|p| p.is_finite())) => lanes,
             // The CPU copies keep the last good weights; the page keeps their pictures.
             _ => return Err(msg!("msg.rbm_mnist.nan", self.progress.steps, self.s.lr)),
         };
         for (run, lane) in self.runs.iter_mut().zip(lanes) {
-            run.lane.take_copy(lane.params, lane.m, lane.v, t);
+            run.lane.take_copy(lane.params, lane.m, lane.v, copy.t);
         }
+        self.viewed.1 = None;
         let mark = self.mark();
         self.device.read_taken(mark);
         Ok(())

@@ -102,6 +102,7 @@ pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, Device
             extra: vec![],
             sums,
             scores: None,
+            weights_only: false,
         },
         DeviceCopy {
             params: vp,
@@ -111,6 +112,7 @@ pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, Device
             extra: vec![],
             sums: vae_sums,
             scores: None,
+            weights_only: false,
         },
     ))
 }

@@ -47,6 +47,9 @@ pub struct DeviceCopy {
     /// The test split passed through the copied parameters on the device, when the read asked
     /// for it ([`VaeDevice::read_scored`]).
     pub scores: Option<DeviceScores>,
+    /// A read for the pictures alone ([`AutoencoderDevice::read_weights`]): the parameters,
+    /// with `m` and `v` empty — not a state the CPU copy could carry the run on from.
+    pub weights_only: bool,
 }
 
 /// The lesson's test split scored on the device at a read's parameters: what a history row
@@ -217,6 +220,12 @@ pub trait AutoencoderDevice: ReadDevice {
     fn read_scored(&self) -> DeviceRead {
         self.read()
     }
+    /// The parameters alone ([`DeviceCopy::weights_only`]), for a view between the reads the
+    /// run carries on from: a third of a full read, which also brings Adam's two moments. The
+    /// default brings everything.
+    fn read_weights(&self) -> DeviceRead {
+        self.read()
+    }
 }
 
 /// A latent-shaping lane's step on a device (`crate::wae::lane::ShapingLane::step` is the CPU
@@ -373,6 +382,8 @@ struct Run<D: ?Sized, M> {
     batch: usize,
     mark: M,
     unread: u64,
+    /// Steps since the view last had a read (a full one, or one for the pictures alone).
+    unviewed: u64,
 }
 
 impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
@@ -420,6 +431,7 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
             batch,
             mark,
             unread: 0,
+            unviewed: 0,
         });
     }
 
@@ -463,11 +475,17 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
     pub fn count_step(&mut self) {
         if let Some(r) = self.run.as_mut() {
             r.unread += 1;
+            r.unviewed += 1;
         }
     }
 
     pub fn unread(&self) -> u64 {
         self.run.as_ref().map_or(0, |r| r.unread)
+    }
+
+    /// Steps the view has not seen: since the last read of either kind.
+    pub fn unviewed(&self) -> u64 {
+        self.run.as_ref().map_or(0, |r| r.unviewed)
     }
 
     pub fn read(&self) -> Option<DeviceRead> {
@@ -483,7 +501,15 @@ impl<D: ?Sized + ReadDevice, M> OnDevice<D, M> {
     pub fn read_taken(&mut self, mark: M) {
         if let Some(r) = self.run.as_mut() {
             r.unread = 0;
+            r.unviewed = 0;
             r.mark = mark;
+        }
+    }
+
+    /// A read for the view alone was taken: the mark and the unread steps stay as they were.
+    pub fn view_taken(&mut self) {
+        if let Some(r) = self.run.as_mut() {
+            r.unviewed = 0;
         }
     }
 
@@ -536,7 +562,7 @@ macro_rules! on_device_hooks {
         }
 
         fn view_behind(&self) -> bool {
-            self.unread_steps() >= $refresh
+            self.device.unviewed() >= $refresh
         }
     };
 }

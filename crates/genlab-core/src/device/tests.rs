@@ -38,6 +38,8 @@ struct Control {
     no_fine_tune: Cell<bool>,
     /// Offers no twin for the DBN's generator.
     no_generator: Cell<bool>,
+    /// Reads that brought the weights alone, for a view.
+    weight_reads: Cell<u32>,
 }
 
 impl Control {
@@ -344,6 +346,15 @@ impl AutoencoderDevice for AeTwin {
     fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
         self.sets = sets.iter().map(|s| s.to_vec()).collect();
         true
+    }
+    fn read_weights(&self) -> DeviceRead {
+        let c = &self.control;
+        c.weight_reads.set(c.weight_reads.get() + 1);
+        c.read(DeviceCopy {
+            params: self.net.params.clone(),
+            weights_only: true,
+            ..Default::default()
+        })
     }
     /// The lesson's own scoring of each kept set at the twin's parameters (its reconstruction
     /// sum shifted by the control's shift).
@@ -1224,6 +1235,77 @@ fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
         lossy.lose_at.set(Some(2));
         assert_same(&rows(Some(lossy.clone())), &cpu);
     }
+}
+
+/// While playing, a view that has fallen behind reads every lane's weights alone. The pictures
+/// after each read are the CPU run's at that step; the rows (full reads) stay the CPU run's bit
+/// for bit; and a device lost after such reads rewinds to the last full read — the weights read
+/// for views never reach the copies the run carries on from.
+#[test]
+fn a_playing_view_reads_the_weights_alone() {
+    use crate::autoencoder::AutoencoderView;
+    let query = "seed=3&code=8&depth=1&width=64&batch=16&compare=1&corruption=gaussian";
+    const STEPS: u64 = 60;
+    // As the page's worker drives it: a read whenever one is due, the view's included.
+    let play = |device: &Rc<Control>| {
+        let mut s = lesson_session(LessonId::Autoencoders, query, Some(device));
+        s.handle(ToWorker::RunTo { step: STEPS });
+        let mut after_reads: Vec<(u64, AutoencoderView)> = vec![];
+        loop {
+            if let Some(read) = s.read_due(true) {
+                for out in s.take_read(block_on(read)) {
+                    if let FromWorker::Snapshot(snap) = out {
+                        if let LessonView::Autoencoders(v) = snap.view {
+                            after_reads.push((snap.step, v));
+                        }
+                    }
+                }
+            } else if s.has_work() {
+                s.run(1);
+            } else {
+                break;
+            }
+        }
+        assert_eq!(s.step(), STEPS);
+        (s.recorded().to_vec(), after_reads)
+    };
+    let cpu_view = |step: u64| {
+        let mut cpu = lesson_session(LessonId::Autoencoders, query, None);
+        run_to(&mut cpu, step);
+        match cpu.snapshot(0.0) {
+            FromWorker::Snapshot(snap) => match snap.view {
+                LessonView::Autoencoders(v) => v,
+                other => panic!("{other:?}"),
+            },
+            other => panic!("{other:?}"),
+        }
+    };
+    let mut cpu = lesson_session(LessonId::Autoencoders, query, None);
+    run_to(&mut cpu, STEPS);
+    let cpu_rows = cpu.recorded().to_vec();
+
+    let steady = Rc::new(Control::default());
+    let (rows, after_reads) = play(&steady);
+    assert_same(&rows, &cpu_rows);
+    // A view's read at 10, 20, 35 and 45, five lanes each; the rows (every 25) and the pause
+    // at 60 read in full.
+    let steps: Vec<u64> = after_reads.iter().map(|(s, _)| *s).collect();
+    assert_eq!(steps, [10, 20, 25, 35, 45, 50, 60]);
+    assert_eq!(steady.weight_reads.get(), 4 * 5);
+    for (step, view) in &after_reads {
+        let cpu = cpu_view(*step);
+        assert_eq!(view.filters, cpu.filters, "step {step}");
+        assert_eq!(view.recon_out, cpu.recon_out, "step {step}");
+        assert_eq!(view.lanes, cpu.lanes, "step {step}");
+    }
+
+    // Lost at the first row's read (the 11th lane read: after two views' reads of five lanes):
+    // back to step 0, where the last full read left the copies, and on with the CPU.
+    let lossy = Rc::new(Control::default());
+    lossy.lose_at.set(Some(11));
+    let (rows, _) = play(&lossy);
+    assert_eq!(lossy.weight_reads.get(), 2 * 5);
+    assert_same(&rows, &cpu_rows);
 }
 
 /// The conditional VAE and the VAE beside it on the fake device (two twins read as one): the

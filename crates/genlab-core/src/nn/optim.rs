@@ -64,6 +64,13 @@ impl<T: Real> Optimizer<T> {
         (self.m, self.v, self.t) = (m, v, t);
     }
 
+    /// [`Optimizer::set_moments`] from borrowed moments, into the vectors this optimiser holds.
+    pub fn copy_moments(&mut self, m: &[T], v: &[T], t: u64) {
+        self.m.copy_from_slice(m);
+        self.v.copy_from_slice(v);
+        self.t = t;
+    }
+
     /// The moments and step count, for a device that continues this optimiser's run.
     pub fn moments(&self) -> (&[T], &[T], u64) {
         (&self.m, &self.v, self.t)

@@ -623,7 +623,7 @@ impl Trainer for WaeTrainer {
             }
             None => None,
         };
-        let Some(copies) = on_device::split(copy, &sizes)
+        let Some(copies) = on_device::split(&copy, &sizes)
             .filter(|c| c.iter().all(|l| l.params.iter().all(|p| p.is_finite())))
         else {
             return Err(msg!("msg.wae.diverged"));
@@ -637,7 +637,8 @@ impl Trainer for WaeTrainer {
             if let Some(a) = &own {
                 self.disc_loss = a.loss;
             }
-            self.lanes[i].take_copy((lane.params, lane.m, lane.v, t), own)?;
+            let (params, m, v) = (lane.params.to_vec(), lane.m.to_vec(), lane.v.to_vec());
+            self.lanes[i].take_copy((params, m, v, t), own)?;
         }
         // A view scored before this read, at this step, scored the older copies.
         self.scored = None;

@@ -275,11 +275,11 @@ impl DbnTrainer {
     }
 
     /// Every classifier's parameters and Adam moments, and a row's accuracies.
-    fn take_classifiers(&mut self, copy: DeviceCopy) -> Result<(), Msg> {
+    fn take_classifiers(&mut self, mut copy: DeviceCopy) -> Result<(), Msg> {
         let diverged = || msg!("msg.dbn.finetune_nan", self.progress.steps, self.s.ft_lr);
         let sizes: Vec<usize> = self.lanes.iter().map(|l| l.net.params.len()).collect();
-        let (t, scores) = (copy.t, copy.scores.clone());
-        let parts = split(copy, &sizes).ok_or_else(diverged)?;
+        let (t, scores) = (copy.t, copy.scores.take());
+        let parts = split(&copy, &sizes).ok_or_else(diverged)?;
         if parts
             .iter()
             .any(|p| p.params.iter().any(|x| !x.is_finite()))
@@ -287,8 +287,8 @@ impl DbnTrainer {
             return Err(diverged());
         }
         for (lane, part) in self.lanes.iter_mut().zip(parts) {
-            lane.net.params = part.params;
-            lane.opt.set_moments(part.m, part.v, t);
+            lane.net.params.copy_from_slice(part.params);
+            lane.opt.copy_moments(part.m, part.v, t);
         }
         let tested = self.test_all_labels.len().max(1) as f64;
         if let Some(scores) = scores.filter(|s| s.losses.len() == self.lanes.len()) {
