@@ -132,10 +132,8 @@ pub fn read_run(
             m: cat(blocks..blocks + moments),
             v: cat(blocks + moments..blocks + 2 * moments),
             t,
-            extra: vec![],
-            sums: vec![],
-            scores: None,
             weights_only: moments == 0,
+            ..Default::default()
         };
         Ok((copy, extra))
     }

@@ -268,10 +268,8 @@ impl GpuFineTune {
             };
             for read in reads {
                 let (copy, extra) = read.await?;
-                all.params.extend(copy.params);
-                all.m.extend(copy.m);
-                all.v.extend(copy.v);
                 all.t = copy.t;
+                all.lanes.push(copy);
                 if let (Some(scores), Some(correct)) = (all.scores.as_mut(), extra.first()) {
                     scores.losses.push(correct.iter().map(|&c| c as f64).sum());
                 }
@@ -350,13 +348,21 @@ mod tests {
             let cpu_params: Vec<f32> = nets.iter().flat_map(|(n, _)| n.params.clone()).collect();
             // Adam moves a weight by about the rate (10⁻²) a step, and where a gradient is tiny
             // beside its terms, their rounding moves the step (measured 2.6e-5).
-            let diff = max_abs_diff(&copy.params, &cpu_params);
+            // Each net's copy apart, in the nets' order.
+            assert_eq!(copy.lanes.len(), nets.len());
+            let joined = |part: fn(&DeviceCopy) -> &Vec<f32>| -> Vec<f32> {
+                copy.lanes.iter().flat_map(|c| part(c).clone()).collect()
+            };
+            let diff = max_abs_diff(&joined(|c| &c.params), &cpu_params);
             assert!(diff < 1e-3, "step {step}: parameters differ by {diff}");
             let cpu_m: Vec<f32> = nets
                 .iter()
                 .flat_map(|(_, o)| o.moments().0.to_vec())
                 .collect();
-            assert!(max_rel_diff(&copy.m, &cpu_m) < 1e-3, "step {step}: moments");
+            assert!(
+                max_rel_diff(&joined(|c| &c.m), &cpu_m) < 1e-3,
+                "step {step}: moments"
+            );
             assert_eq!(copy.t, step as u64 + 1);
             if step == 5 {
                 let counts = copy.scores.expect("a scored read").losses;

@@ -358,9 +358,8 @@ impl GpuRbm {
                 v: vec![],
                 t: 0,
                 extra,
-                sums: vec![],
                 scores,
-                weights_only: false,
+                ..Default::default()
             })
         }
     }

@@ -72,37 +72,27 @@ pub(super) fn split_scores(
     )
 }
 
-/// The lanes' copies one after another: parameters, Adam's moments, and any extra state and
-/// counters, each concatenated in lane order (each lane's step count is the same: they step
-/// together). Weights only if every lane's copy is.
+/// The lanes' copies as one ([`DeviceCopy::lanes`]): each lane's parameters and moments apart,
+/// in lane order; any extra state, counters and scores concatenated in lane order (each lane's
+/// step count is the same: they step together). Weights only if every lane's copy is.
 pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     Box::pin(async move {
-        let mut copies = Vec::with_capacity(reads.len());
-        for read in reads {
-            copies.push(read.await?);
-        }
-        // Sized once: five lanes of half a million parameters would otherwise be copied again
-        // each time a growing vector moves.
-        let total = |part: fn(&DeviceCopy) -> usize| copies.iter().map(part).sum::<usize>();
         let mut all = DeviceCopy {
-            params: Vec::with_capacity(total(|c| c.params.len())),
-            m: Vec::with_capacity(total(|c| c.m.len())),
-            v: Vec::with_capacity(total(|c| c.v.len())),
-            weights_only: !copies.is_empty() && copies.iter().all(|c| c.weights_only),
+            weights_only: !reads.is_empty(),
             ..Default::default()
         };
-        for copy in copies {
-            all.params.extend(copy.params);
-            all.m.extend(copy.m);
-            all.v.extend(copy.v);
-            all.extra.extend(copy.extra);
-            all.sums.extend(copy.sums);
-            if let Some(s) = copy.scores {
+        for read in reads {
+            let mut copy = read.await?;
+            all.extra.append(&mut copy.extra);
+            all.sums.append(&mut copy.sums);
+            if let Some(s) = copy.scores.take() {
                 let mine = all.scores.get_or_insert_with(DeviceScores::default);
                 mine.codes.extend(s.codes);
                 mine.losses.extend(s.losses);
             }
             all.t = copy.t;
+            all.weights_only &= copy.weights_only;
+            all.lanes.push(copy);
         }
         Ok(all)
     })
@@ -117,46 +107,36 @@ pub(crate) struct LaneCopy<'a> {
     pub v: &'a [f32],
 }
 
-/// Cuts a concatenated copy into the lanes' parts, `sizes` parameters each; `None` if the
-/// copy does not hold exactly that many values, or holds the weights alone.
+/// A copy of several models ([`DeviceCopy::lanes`]) as each one's part, `sizes` parameters
+/// each; `None` if the copy does not hold exactly that many models and values, or holds the
+/// weights alone.
 pub(crate) fn split<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy<'a>>> {
-    let total: usize = sizes.iter().sum();
-    if copy.weights_only || [copy.params.len(), copy.m.len(), copy.v.len()] != [total; 3] {
-        return None;
-    }
-    let cut = |all: &'a [f32], at: usize, n: usize| &all[at..at + n];
-    Some(
-        cuts(sizes)
-            .map(|(at, n)| LaneCopy {
-                params: cut(&copy.params, at, n),
-                m: cut(&copy.m, at, n),
-                v: cut(&copy.v, at, n),
+    let fits = |(c, &n): (&DeviceCopy, &usize)| {
+        !c.weights_only && [c.params.len(), c.m.len(), c.v.len()] == [n; 3]
+    };
+    let ok = copy.lanes.len() == sizes.len() && copy.lanes.iter().zip(sizes).all(fits);
+    ok.then(|| {
+        copy.lanes
+            .iter()
+            .map(|c| LaneCopy {
+                params: &c.params,
+                m: &c.m,
+                v: &c.v,
             })
-            .collect(),
-    )
-}
-
-/// Cuts a weights-only copy into the lanes' parameters, `sizes` each; `None` if it is not
-/// one, or does not hold exactly that many values.
-pub(crate) fn split_weights<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<&'a [f32]>> {
-    let total: usize = sizes.iter().sum();
-    if !copy.weights_only || copy.params.len() != total || !copy.m.is_empty() || !copy.v.is_empty()
-    {
-        return None;
-    }
-    Some(
-        cuts(sizes)
-            .map(|(at, n)| &copy.params[at..at + n])
-            .collect(),
-    )
-}
-
-/// Where each of the concatenated parts of `sizes` values starts, and its size.
-fn cuts(sizes: &[usize]) -> impl Iterator<Item = (usize, usize)> + '_ {
-    sizes.iter().scan(0, |at, &n| {
-        *at += n;
-        Some((*at - n, n))
+            .collect()
     })
+}
+
+/// A weights-only copy of several models as each one's parameters, `sizes` each; `None` if it
+/// is not one, or does not hold exactly that many models and values.
+pub(crate) fn split_weights<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<&'a [f32]>> {
+    let fits = |(c, &n): (&DeviceCopy, &usize)| {
+        c.weights_only && c.params.len() == n && c.m.is_empty() && c.v.is_empty()
+    };
+    let ok = copy.weights_only
+        && copy.lanes.len() == sizes.len()
+        && copy.lanes.iter().zip(sizes).all(fits);
+    ok.then(|| copy.lanes.iter().map(|c| &c.params[..]).collect())
 }
 
 /// What a lost device rewinds to besides the parameters of the last read: the batches' order
@@ -173,27 +153,43 @@ mod tests {
 
     #[test]
     fn a_copy_splits_into_its_lanes_in_order() {
-        let copy = DeviceCopy {
-            params: vec![1.0, 2.0, 3.0, 4.0, 5.0],
-            m: vec![10.0, 20.0, 30.0, 40.0, 50.0],
-            v: vec![0.1, 0.2, 0.3, 0.4, 0.5],
+        let lane = |params: &[f32], moments: bool| DeviceCopy {
+            params: params.to_vec(),
+            m: if moments {
+                params.iter().map(|p| 10.0 * p).collect()
+            } else {
+                vec![]
+            },
+            v: if moments {
+                params.iter().map(|p| 0.1 * p).collect()
+            } else {
+                vec![]
+            },
             t: 7,
+            weights_only: !moments,
             ..Default::default()
         };
+        let read = |lanes: Vec<DeviceCopy>| {
+            let reads = lanes
+                .into_iter()
+                .map(|c| Box::pin(async move { Ok(c) }) as DeviceRead);
+            crate::device::block_on(read_lanes(reads.collect())).unwrap()
+        };
+        let copy = read(vec![lane(&[1.0, 2.0], true), lane(&[3.0, 4.0, 5.0], true)]);
+        assert!(!copy.weights_only && copy.params.is_empty() && copy.t == 7);
         let lanes = split(&copy, &[2, 3]).expect("sizes add up");
         assert_eq!(lanes[0].params, [1.0, 2.0]);
         assert_eq!(lanes[1].params, [3.0, 4.0, 5.0]);
         assert_eq!(lanes[1].m, [30.0, 40.0, 50.0]);
         assert_eq!(lanes[0].v, [0.1, 0.2]);
-        assert!(
-            split(&copy, &[2, 2]).is_none(),
-            "a copy of the wrong size is refused"
-        );
-        let weights = DeviceCopy {
-            params: copy.params.clone(),
-            weights_only: true,
-            ..Default::default()
-        };
+        for sizes in [&[2, 2][..], &[2, 3, 1], &[5]] {
+            assert!(split(&copy, sizes).is_none(), "{sizes:?} is refused");
+        }
+        let weights = read(vec![
+            lane(&[1.0, 2.0], false),
+            lane(&[3.0, 4.0, 5.0], false),
+        ]);
+        assert!(weights.weights_only);
         assert!(
             split(&weights, &[2, 3]).is_none(),
             "the weights alone are no state to carry on from"
@@ -208,5 +204,11 @@ mod tests {
             split_weights(&weights, &[2, 2]).is_none(),
             "a copy of the wrong size is refused"
         );
+        let mixed = read(vec![lane(&[1.0, 2.0], false), lane(&[3.0, 4.0, 5.0], true)]);
+        assert!(
+            !mixed.weights_only,
+            "weights only when every lane's copy is"
+        );
+        assert!(split(&mixed, &[2, 3]).is_none() && split_weights(&mixed, &[2, 3]).is_none());
     }
 }

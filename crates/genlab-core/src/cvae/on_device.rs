@@ -99,20 +99,16 @@ pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, Device
             m,
             v,
             t: copy.t,
-            extra: vec![],
             sums,
-            scores: None,
-            weights_only: false,
+            ..Default::default()
         },
         DeviceCopy {
             params: vp,
             m: vm,
             v: vv,
             t: copy.t,
-            extra: vec![],
             sums: vae_sums,
-            scores: None,
-            weights_only: false,
+            ..Default::default()
         },
     ))
 }

@@ -50,6 +50,11 @@ pub struct DeviceCopy {
     /// A read for the pictures alone ([`AutoencoderDevice::read_weights`]): the parameters,
     /// with `m` and `v` empty — not a state the CPU copy could carry the run on from.
     pub weights_only: bool,
+    /// Several models read together (a lesson's lanes, the DBN's classifiers): each one's
+    /// parameters and moments, in order, kept apart — joined, half a million parameters a lane
+    /// would be copied once to join them and again to cut them apart. `params`, `m` and `v`
+    /// above are then empty; `extra`, `sums` and `scores` hold every model's, concatenated.
+    pub lanes: Vec<DeviceCopy>,
 }
 
 /// The lesson's test split scored on the device at a read's parameters: what a history row

@@ -486,14 +486,18 @@ impl FineTuneTwin {
         };
         for (net, opt) in &self.nets {
             let (m, v, t) = opt.moments();
-            copy.params.extend(&net.params);
-            copy.m.extend(m);
-            copy.v.extend(v);
+            copy.lanes.push(DeviceCopy {
+                params: net.params.clone(),
+                m: m.to_vec(),
+                v: v.to_vec(),
+                t,
+                ..Default::default()
+            });
             copy.t = t;
         }
         // Poisoned at the read `poison_at` names.
         if self.control.poison_at.get() == Some(self.control.reads.get() + 1) {
-            copy.params[0] = f32::NAN;
+            copy.lanes[0].params[0] = f32::NAN;
         }
         copy
     }
