@@ -33,10 +33,21 @@ fn rate(seconds: f64, mut f: impl FnMut()) -> f64 {
     calls as f64 / t.elapsed().as_secs_f64()
 }
 
-/// One core's f32 peak: independent FMA chains, enough to cover the unit's latency.
+/// One core's f32 peak: independent FMA chains, enough to cover the unit's latency, at the
+/// widest vectors the CPU has (AVX-512 doubles it on cores with full-width units, not on those
+/// that split a 512-bit operation in two).
 fn peak(seconds: f64) -> (f64, &'static str) {
     #[cfg(target_arch = "x86_64")]
     {
+        if is_x86_feature_detected!("avx512f") && is_x86_feature_detected!("fma") {
+            const ITERS: u64 = 1 << 19;
+            // SAFETY: the CPU has AVX-512F and FMA (checked just above).
+            let per_sec = rate(seconds, || {
+                black_box(unsafe { fma_chains_512(black_box(ITERS)) });
+            });
+            let flops = ITERS as f64 * 24.0 * 16.0 * 2.0;
+            return (per_sec * flops / 1e9, "AVX-512 FMA, 24 chains of 16 lanes");
+        }
         if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
             const ITERS: u64 = 1 << 20;
             // SAFETY: the CPU has AVX2 and FMA (checked just above).
@@ -65,6 +76,25 @@ fn peak(seconds: f64) -> (f64, &'static str) {
 }
 
 #[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,fma")]
+unsafe fn fma_chains_512(iters: u64) -> f32 {
+    use std::arch::x86_64::*;
+    let a = _mm512_set1_ps(0.999_999);
+    let b = _mm512_set1_ps(1e-7);
+    let mut acc = [_mm512_setzero_ps(); 24];
+    for _ in 0..iters {
+        for x in &mut acc {
+            *x = _mm512_fmadd_ps(*x, a, b);
+        }
+    }
+    let mut sum = _mm512_setzero_ps();
+    for x in acc {
+        sum = _mm512_add_ps(sum, x);
+    }
+    _mm512_reduce_add_ps(sum)
+}
+
+#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 unsafe fn fma_chains(iters: u64) -> f32 {
     use std::arch::x86_64::*;
@@ -85,7 +115,8 @@ unsafe fn fma_chains(iters: u64) -> f32 {
     out.iter().sum()
 }
 
-/// c (m × n) = a (m × k) · b (k × n), row-major, by the reference sgemm.
+/// c (m × n) = a (m × k) · b (k × n) + beta · c, row-major, by the reference sgemm.
+#[allow(clippy::too_many_arguments)] // sgemm's own arguments
 fn reference(
     a: &[f32],
     b: &[f32],
@@ -95,6 +126,7 @@ fn reference(
     n: usize,
     at: bool,
     bt: bool,
+    beta: f32,
 ) {
     // Strides let the same call read aᵀ or bᵀ without copying.
     let (rsa, csa) = if at { (1, m as isize) } else { (k as isize, 1) };
@@ -112,7 +144,7 @@ fn reference(
             b.as_ptr(),
             rsb,
             csb,
-            0.0,
+            beta,
             c.as_mut_ptr(),
             n as isize,
             1,
@@ -137,9 +169,11 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
         let w: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32 * 0.05).collect(); // k × n
         let d_y: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect(); // m × n
         let flops = 2.0 * (m * k * n) as f64;
-        // (name, genlab's packed product, the row loops it replaced, the reference's, result size)
+        // (name, genlab's packed product, the row loops it replaced, the reference's — the
+        // same product: where genlab accumulates into a C set first (a bias, a zeroed
+        // gradient), the reference too —, the reference writing C (β = 0), result size)
         type Run<'a> = Box<dyn FnMut(&mut [f32]) + 'a>;
-        let cases: Vec<(&str, Run, Run, Run, usize)> = vec![
+        let cases: Vec<(&str, Run, Run, Run, Run, usize)> = vec![
             (
                 "forward y = x·W",
                 Box::new(|c: &mut [f32]| {
@@ -150,7 +184,11 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
                     c.fill(0.0);
                     rows::matmul_acc(&x, &w, c, m, k, n)
                 }),
-                Box::new(|c: &mut [f32]| reference(&x, &w, c, m, k, n, false, false)),
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    reference(&x, &w, c, m, k, n, false, false, 1.0)
+                }),
+                Box::new(|c: &mut [f32]| reference(&x, &w, c, m, k, n, false, false, 0.0)),
                 m * n,
             ),
             (
@@ -163,18 +201,23 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
                     c.fill(0.0);
                     rows::matmul_at_b_acc(&x, &d_y, c, m, k, n)
                 }),
-                Box::new(|c: &mut [f32]| reference(&x, &d_y, c, k, m, n, true, false)),
+                Box::new(|c: &mut [f32]| {
+                    c.fill(0.0);
+                    reference(&x, &d_y, c, k, m, n, true, false, 1.0)
+                }),
+                Box::new(|c: &mut [f32]| reference(&x, &d_y, c, k, m, n, true, false, 0.0)),
                 k * n,
             ),
             (
                 "input gradient dx = dy·Wᵀ",
                 Box::new(|c: &mut [f32]| matmul_a_bt(&d_y, &w, c, m, n, k)),
                 Box::new(|c: &mut [f32]| rows::matmul_a_bt(&d_y, &w, c, m, n, k)),
-                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true)),
+                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true, 0.0)),
+                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true, 0.0)),
                 m * k,
             ),
         ];
-        for (op, mut ours, mut before, mut theirs, size) in cases {
+        for (op, mut ours, mut before, mut theirs, mut theirs_written, size) in cases {
             let mut c_ours = vec![0f32; size];
             let mut c_before = vec![0f32; size];
             let mut c_ref = vec![0f32; size];
@@ -190,12 +233,14 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
             let g_ours = rate(seconds, || ours(black_box(&mut c_ours))) * flops / 1e9;
             let g_before = rate(seconds, || before(black_box(&mut c_before))) * flops / 1e9;
             let g_ref = rate(seconds, || theirs(black_box(&mut c_ref))) * flops / 1e9;
+            let g_written = rate(seconds, || theirs_written(black_box(&mut c_ref))) * flops / 1e9;
             out.push(json!({
                 "bench": "dense", "shape": format!("{m}×{k}×{n}"), "where": where_, "op": op,
                 "kernel": kernel_name(),
                 "gflops": round(g_ours), "share_of_peak": round(g_ours / peak_gflops),
                 "row_loops_gflops": round(g_before),
                 "reference_sgemm_gflops": round(g_ref), "vs_reference": round(g_ours / g_ref),
+                "reference_sgemm_writing_c_gflops": round(g_written),
                 "max_rel_diff": diff / scale,
             }));
         }

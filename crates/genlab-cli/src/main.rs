@@ -39,8 +39,8 @@ mod host_bench;
                   `genlab-cli lessons` lists the lessons."
 )]
 struct Cli {
-    /// The f32 matrix products' kernel: `auto` (the fastest this CPU has: AVX2 + FMA where
-    /// present), `portable` (the page's bits: the same sums as the worker's simd128 kernel) or
+    /// The f32 matrix products' kernel: `auto` (the fastest this CPU has: AVX-512 or AVX2, with
+    /// FMA, where present — the same bits either way), `portable` (the page's bits: the same sums as the worker's simd128 kernel) or
     /// `rows` (the row loops the packed kernels replaced, for benches).
     #[arg(long, global = true, default_value = "auto", value_parser = kernel)]
     kernel: Kernel,

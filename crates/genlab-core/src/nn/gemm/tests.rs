@@ -2,8 +2,8 @@ use super::*;
 use crate::nn::dense::rows;
 use crate::rng::Rng;
 
-/// Sizes that are and are not multiples of the tiles (6 × 16, 4 × 8) and of the blocks (KC = 256,
-/// MC = 96), down to 1 × 1, and two of the lessons' shapes.
+/// Sizes that are and are not multiples of the tiles (12 × 16, 6 × 16, 4 × 8) and of the blocks
+/// (KC = 256, MC = 96), down to 1 × 1, and two of the lessons' shapes.
 const SIZES: &[(usize, usize, usize)] = &[
     (1, 1, 1),
     (7, 13, 5),
@@ -57,7 +57,7 @@ fn naive(
     (c, scale)
 }
 
-/// Both kernels this machine has, in every operand layout the lessons use (A, Aᵀ; B, Bᵀ), with
+/// Every kernel this machine has, in every operand layout the lessons use (A, Aᵀ; B, Bᵀ), with
 /// half of A zero (the skipped steps), against f64: within f32 rounding of Σ|a||b|.
 #[test]
 fn every_kernel_and_layout_matches_the_triple_loop() {
@@ -71,7 +71,7 @@ fn every_kernel_and_layout_matches_the_triple_loop() {
                 let a_s = if a_t { (1, m) } else { (k, 1) };
                 let b_s = if b_t { (1, k) } else { (n, 1) };
                 let (want, scale) = naive(m, n, k, &a, a_s, &b, b_s, &c0);
-                for portable in [false, true] {
+                for (kernel, run) in kernels_here() {
                     let mut c = c0.clone();
                     let p = Product {
                         m,
@@ -86,17 +86,13 @@ fn every_kernel_and_layout_matches_the_triple_loop() {
                         c: &mut c,
                         ldc: n,
                     };
-                    if portable {
-                        gemm_portable(p)
-                    } else {
-                        gemm(p)
-                    }
+                    run(p);
                     for (idx, (&got, (&w, &s))) in c.iter().zip(want.iter().zip(&scale)).enumerate()
                     {
                         let tol = 2.0 * (k as f64 + 2.0) * f32::EPSILON as f64 * s + 1e-30;
                         assert!(
                             (got as f64 - w).abs() <= tol,
-                            "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t} portable {portable} at {idx}: {got} vs {w}"
+                            "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t} {kernel} at {idx}: {got} vs {w}"
                         );
                     }
                 }
@@ -134,6 +130,56 @@ fn the_portable_kernel_sums_in_the_documented_order() {
             want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
             "{m}×{k}×{n}"
         );
+    }
+}
+
+/// The AVX-512 kernel runs the AVX2 kernel's sums (fused, in the same order, per KC block from
+/// 0) at twice the width, so the command line's bits do not depend on which of the two the CPU
+/// has: C's bits are the same, in every layout, at the odd sizes and the lessons' shapes, with
+/// zero steps skipped. (Says so and checks nothing on a CPU without AVX-512.)
+#[test]
+fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
+    let kernels = kernels_here();
+    let find = |name| {
+        kernels
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, run)| *run)
+    };
+    let (Some(avx2), Some(avx512)) = (find("avx2"), find("avx512")) else {
+        eprintln!("this CPU lacks AVX2 or AVX-512: nothing to compare");
+        return;
+    };
+    let mut rng = Rng::new(16);
+    let shapes = SIZES
+        .iter()
+        .chain(&[(100, 784, 256), (100, 512, 784), (24, 12, 33)]);
+    for &(m, n, k) in shapes {
+        for (a_t, b_t) in [(false, false), (true, false), (false, true)] {
+            let a = random(m * k, &mut rng, 0.7);
+            let b = random(k * n, &mut rng, 0.0);
+            let c0 = random(m * n, &mut rng, 0.0);
+            let a_s = if a_t { (1, m) } else { (k, 1) };
+            let b_s = if b_t { (1, k) } else { (n, 1) };
+            let bits = |run: RunKernel| {
+                let mut c = c0.clone();
+                run(Product {
+                    m,
+                    n,
+                    k,
+                    a: &a,
+                    a_rs: a_s.0,
+                    a_cs: a_s.1,
+                    b: &b,
+                    b_rs: b_s.0,
+                    b_cs: b_s.1,
+                    c: &mut c,
+                    ldc: n,
+                });
+                c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            };
+            assert_eq!(bits(avx512), bits(avx2), "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t}");
+        }
     }
 }
 
