@@ -8,6 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use genlab_core::digits::data::PIXELS;
 use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc, rows};
 use genlab_core::nn::gemm::kernel_name;
 use genlab_core::rng::Rng;
@@ -164,86 +165,128 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
     let (peak_gflops, how) = peak(seconds);
     out.push(json!({ "bench": "peak", "gflops": round(peak_gflops), "how": how }));
     let mut rng = Rng::new(7);
+    // The first layers read the digits, four fifths of whose pixels are 0: the packed kernel
+    // skips the steps where a whole panel is 0 and the reference does not, so those products
+    // are measured on random dense inputs and on a batch of the digits.
+    let digits = genlab_core::digits::data::load_repo_asset().ok();
     for &(m, k, n, where_) in SHAPES {
-        let x: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect(); // m × k
+        let random: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect(); // m × k
         let w: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32 * 0.05).collect(); // k × n
         let d_y: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect(); // m × n
-        let flops = 2.0 * (m * k * n) as f64;
-        // (name, genlab's packed product, the row loops it replaced, the reference's — the
-        // same product: where genlab accumulates into a C set first (a bias, a zeroed
-        // gradient), the reference too —, the reference writing C (β = 0), result size)
-        type Run<'a> = Box<dyn FnMut(&mut [f32]) + 'a>;
-        let cases: Vec<(&str, Run, Run, Run, Run, usize)> = vec![
-            (
-                "forward y = x·W",
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    matmul_acc(&x, &w, c, m, k, n)
-                }),
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    rows::matmul_acc(&x, &w, c, m, k, n)
-                }),
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    reference(&x, &w, c, m, k, n, false, false, 1.0)
-                }),
-                Box::new(|c: &mut [f32]| reference(&x, &w, c, m, k, n, false, false, 0.0)),
-                m * n,
-            ),
-            (
-                "weight gradient dW = xᵀ·dy",
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    matmul_at_b_acc(&x, &d_y, c, m, k, n)
-                }),
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    rows::matmul_at_b_acc(&x, &d_y, c, m, k, n)
-                }),
-                Box::new(|c: &mut [f32]| {
-                    c.fill(0.0);
-                    reference(&x, &d_y, c, k, m, n, true, false, 1.0)
-                }),
-                Box::new(|c: &mut [f32]| reference(&x, &d_y, c, k, m, n, true, false, 0.0)),
-                k * n,
-            ),
-            (
-                "input gradient dx = dy·Wᵀ",
-                Box::new(|c: &mut [f32]| matmul_a_bt(&d_y, &w, c, m, n, k)),
-                Box::new(|c: &mut [f32]| rows::matmul_a_bt(&d_y, &w, c, m, n, k)),
-                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true, 0.0)),
-                Box::new(|c: &mut [f32]| reference(&d_y, &w, c, m, n, k, false, true, 0.0)),
-                m * k,
-            ),
-        ];
-        for (op, mut ours, mut before, mut theirs, mut theirs_written, size) in cases {
-            let mut c_ours = vec![0f32; size];
-            let mut c_before = vec![0f32; size];
-            let mut c_ref = vec![0f32; size];
-            ours(&mut c_ours);
-            before(&mut c_before);
-            theirs(&mut c_ref);
-            let scale = c_ref
+        let mut inputs = vec![("random", random)];
+        if let Some(d) = digits.as_ref().filter(|_| k == PIXELS) {
+            let x = d.train[..m]
                 .iter()
-                .map(|v| v.abs() as f64)
-                .fold(0.0, f64::max)
-                .max(1e-30);
-            let diff = max_diff(&c_ours, &c_ref).max(max_diff(&c_before, &c_ref));
-            let g_ours = rate(seconds, || ours(black_box(&mut c_ours))) * flops / 1e9;
-            let g_before = rate(seconds, || before(black_box(&mut c_before))) * flops / 1e9;
-            let g_ref = rate(seconds, || theirs(black_box(&mut c_ref))) * flops / 1e9;
-            let g_written = rate(seconds, || theirs_written(black_box(&mut c_ref))) * flops / 1e9;
-            out.push(json!({
-                "bench": "dense", "shape": format!("{m}×{k}×{n}"), "where": where_, "op": op,
-                "kernel": kernel_name(),
-                "gflops": round(g_ours), "share_of_peak": round(g_ours / peak_gflops),
-                "row_loops_gflops": round(g_before),
-                "reference_sgemm_gflops": round(g_ref), "vs_reference": round(g_ours / g_ref),
-                "reference_sgemm_writing_c_gflops": round(g_written),
-                "max_rel_diff": diff / scale,
-            }));
+                .flat_map(|&i| d.image(i).iter().map(|&p| p as f32 / 255.0))
+                .collect();
+            inputs.push(("digits", x));
         }
+        for (input, x) in &inputs {
+            out.extend(products(
+                seconds,
+                peak_gflops,
+                (m, k, n, where_),
+                input,
+                x,
+                &w,
+                &d_y,
+            ));
+        }
+    }
+    out
+}
+
+/// The three products of one layer shape with inputs `x` (m × k, described by `input`), each
+/// as one JSON line; on the digits, the two that read them.
+fn products(
+    seconds: f64,
+    peak_gflops: f64,
+    (m, k, n, where_): (usize, usize, usize, &str),
+    input: &str,
+    x: &[f32],
+    w: &[f32],
+    d_y: &[f32],
+) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    let flops = 2.0 * (m * k * n) as f64;
+    // (name, genlab's packed product, the row loops it replaced, the reference's — the
+    // same product: where genlab accumulates into a C set first (a bias, a zeroed
+    // gradient), the reference too —, the reference writing C (β = 0), result size)
+    type Run<'a> = Box<dyn FnMut(&mut [f32]) + 'a>;
+    let cases: Vec<(&str, Run, Run, Run, Run, usize)> = vec![
+        (
+            "forward y = x·W",
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                matmul_acc(x, w, c, m, k, n)
+            }),
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                rows::matmul_acc(x, w, c, m, k, n)
+            }),
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                reference(x, w, c, m, k, n, false, false, 1.0)
+            }),
+            Box::new(|c: &mut [f32]| reference(x, w, c, m, k, n, false, false, 0.0)),
+            m * n,
+        ),
+        (
+            "weight gradient dW = xᵀ·dy",
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                matmul_at_b_acc(x, d_y, c, m, k, n)
+            }),
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                rows::matmul_at_b_acc(x, d_y, c, m, k, n)
+            }),
+            Box::new(|c: &mut [f32]| {
+                c.fill(0.0);
+                reference(x, d_y, c, k, m, n, true, false, 1.0)
+            }),
+            Box::new(|c: &mut [f32]| reference(x, d_y, c, k, m, n, true, false, 0.0)),
+            k * n,
+        ),
+        (
+            "input gradient dx = dy·Wᵀ",
+            Box::new(|c: &mut [f32]| matmul_a_bt(d_y, w, c, m, n, k)),
+            Box::new(|c: &mut [f32]| rows::matmul_a_bt(d_y, w, c, m, n, k)),
+            Box::new(|c: &mut [f32]| reference(d_y, w, c, m, n, k, false, true, 0.0)),
+            Box::new(|c: &mut [f32]| reference(d_y, w, c, m, n, k, false, true, 0.0)),
+            m * k,
+        ),
+    ];
+    for (op, mut ours, mut before, mut theirs, mut theirs_written, size) in cases {
+        if input == "digits" && op.starts_with("input") {
+            continue; // it reads no input
+        }
+        let mut c_ours = vec![0f32; size];
+        let mut c_before = vec![0f32; size];
+        let mut c_ref = vec![0f32; size];
+        ours(&mut c_ours);
+        before(&mut c_before);
+        theirs(&mut c_ref);
+        let scale = c_ref
+            .iter()
+            .map(|v| v.abs() as f64)
+            .fold(0.0, f64::max)
+            .max(1e-30);
+        let diff = max_diff(&c_ours, &c_ref).max(max_diff(&c_before, &c_ref));
+        let g_ours = rate(seconds, || ours(black_box(&mut c_ours))) * flops / 1e9;
+        let g_before = rate(seconds, || before(black_box(&mut c_before))) * flops / 1e9;
+        let g_ref = rate(seconds, || theirs(black_box(&mut c_ref))) * flops / 1e9;
+        let g_written = rate(seconds, || theirs_written(black_box(&mut c_ref))) * flops / 1e9;
+        out.push(json!({
+            "bench": "dense", "shape": format!("{m}×{k}×{n}"), "where": where_, "op": op,
+            "inputs": input,
+            "kernel": kernel_name(),
+            "gflops": round(g_ours), "share_of_peak": round(g_ours / peak_gflops),
+            "row_loops_gflops": round(g_before),
+            "reference_sgemm_gflops": round(g_ref), "vs_reference": round(g_ours / g_ref),
+            "reference_sgemm_writing_c_gflops": round(g_written),
+            "max_rel_diff": diff / scale,
+        }));
     }
     out
 }
