@@ -54,61 +54,71 @@ impl VaeDevice for VaePair {
     }
 }
 
-/// The pair's two copies as one: parameters and moments concatenated (CVAE first), the sums
-/// the CVAE's then the VAE's.
-fn join(mut a: DeviceCopy, b: DeviceCopy) -> DeviceCopy {
-    a.params.extend(b.params);
-    a.m.extend(b.m);
-    a.v.extend(b.v);
-    a.sums.extend(b.sums);
+/// The pair's two copies as one ([`DeviceCopy::lanes`]: the CVAE's, then the VAE's, each
+/// with its own sums), rather than joined into new vectors and cut apart again.
+fn join(mut a: DeviceCopy, mut b: DeviceCopy) -> DeviceCopy {
     a.scores = None;
-    a
+    b.scores = None;
+    DeviceCopy {
+        t: a.t,
+        lanes: vec![a, b],
+        ..Default::default()
+    }
 }
 
 impl ReadDevice for VaePair {
-    /// Parameters and moments concatenated (CVAE first); the sums are the CVAE's (rec, KL) then
-    /// the VAE's. Both twins take the same steps, so one step count serves.
+    /// Both twins' copies, the CVAE's first, each with its sums (rec, KL). Both twins take the
+    /// same steps, so one step count serves.
     fn read(&self) -> DeviceRead {
         let (first, second) = (self.cvae.read(), self.vae.read());
         Box::pin(async move { Ok(join(first.await?, second.await?)) })
     }
 }
 
-/// A pair's copy split back: (CVAE's, VAE's), each with its own sums; `None` when the lengths
-/// do not fit the nets.
-pub fn split(copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, DeviceCopy)> {
-    let ok = copy.params.len() >= cvae_params
-        && copy.m.len() == copy.params.len()
-        && copy.v.len() == copy.params.len()
-        && copy.sums.len() == 4;
-    if !ok {
-        return None;
-    }
-    let half = |mut v: Vec<f32>| {
-        let rest = v.split_off(cvae_params);
-        (v, rest)
+/// A pair's copy split back: (CVAE's, VAE's), each with its own sums; `None` when it does
+/// not hold two copies, or their lengths do not fit (`cvae_params`: the CVAE's parameters).
+pub fn split(mut copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, DeviceCopy)> {
+    let [c, v]: [DeviceCopy; 2] = std::mem::take(&mut copy.lanes).try_into().ok()?;
+    let whole = |x: &DeviceCopy| {
+        !x.weights_only && [x.m.len(), x.v.len()] == [x.params.len(); 2] && x.sums.len() == 2
     };
-    let (p, vp) = half(copy.params);
-    let (m, vm) = half(copy.m);
-    let (v, vv) = half(copy.v);
-    let mut sums = copy.sums;
-    let vae_sums = sums.split_off(2);
-    Some((
-        DeviceCopy {
-            params: p,
-            m,
-            v,
-            t: copy.t,
-            sums,
+    (c.params.len() == cvae_params && whole(&c) && whole(&v)).then_some((c, v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pairs_copy_splits_back_into_its_two() {
+        let twin = |n: usize, x: f32| DeviceCopy {
+            params: vec![x; n],
+            m: vec![x + 1.0; n],
+            v: vec![x + 2.0; n],
+            t: 9,
+            sums: vec![x as f64, -x as f64],
+            scores: Some(DeviceScores::default()),
             ..Default::default()
-        },
-        DeviceCopy {
-            params: vp,
-            m: vm,
-            v: vv,
-            t: copy.t,
-            sums: vae_sums,
-            ..Default::default()
-        },
-    ))
+        };
+        let (c, v) = split(join(twin(3, 1.0), twin(5, 7.0)), 3).expect("a pair");
+        assert_eq!(
+            (c.params, c.m, c.sums, c.t),
+            (vec![1.0; 3], vec![2.0; 3], vec![1.0, -1.0], 9)
+        );
+        assert_eq!(
+            (v.params, v.v, v.sums),
+            (vec![7.0; 5], vec![9.0; 5], vec![7.0, -7.0])
+        );
+        assert!(
+            split(join(twin(3, 1.0), twin(5, 7.0)), 4).is_none(),
+            "the CVAE's size"
+        );
+        let mut short = twin(5, 7.0);
+        short.m.pop();
+        assert!(
+            split(join(twin(3, 1.0), short), 3).is_none(),
+            "moments that do not fit"
+        );
+        assert!(split(twin(3, 1.0), 3).is_none(), "one copy is not a pair");
+    }
 }

@@ -212,11 +212,12 @@ impl ShapingLane {
         &self.encoder_opt
     }
 
-    /// Takes a device's copy: weights and Adam's moments and step count, and the adversarial
-    /// lane's own state beside them. `Err`: an adversary's copy that does not fit this lane.
+    /// Takes a device's copy: weights and Adam's moments and step count (copied into the
+    /// vectors the lane holds), and the adversarial lane's own state beside them. `Err`: an
+    /// adversary's copy that does not fit this lane.
     pub fn take_copy(
         &mut self,
-        (params, m, v, t): (Vec<f32>, Vec<f32>, Vec<f32>, u64),
+        (params, m, v, t): (&[f32], &[f32], &[f32], u64),
         adversary: Option<AdversaryCopy>,
     ) -> Result<(), Msg> {
         match (self.disc.as_mut(), adversary) {
@@ -248,8 +249,8 @@ impl ShapingLane {
                 usize::from(mine.is_some()),
             )?,
         }
-        self.net.params = params;
-        self.opt.set_moments(m, v, t);
+        self.net.params.copy_from_slice(params);
+        self.opt.copy_moments(m, v, t);
         Ok(())
     }
 

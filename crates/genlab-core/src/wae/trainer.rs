@@ -637,8 +637,7 @@ impl Trainer for WaeTrainer {
             if let Some(a) = &own {
                 self.disc_loss = a.loss;
             }
-            let (params, m, v) = (lane.params.to_vec(), lane.m.to_vec(), lane.v.to_vec());
-            self.lanes[i].take_copy((params, m, v, t), own)?;
+            self.lanes[i].take_copy((lane.params, lane.m, lane.v, t), own)?;
         }
         // A view scored before this read, at this step, scored the older copies.
         self.scored = None;
