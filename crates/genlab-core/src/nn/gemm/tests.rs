@@ -27,6 +27,29 @@ fn random(n: usize, rng: &mut Rng, zero_share: f64) -> Vec<f32> {
         .collect()
 }
 
+/// C (m × n, tight) += A·B by `run`, A and B each read through its (row, column) strides.
+fn run_strided(
+    run: RunKernel,
+    (m, n, k): (usize, usize, usize),
+    (a, (a_rs, a_cs)): (&[f32], (usize, usize)),
+    (b, (b_rs, b_cs)): (&[f32], (usize, usize)),
+    c: &mut [f32],
+) {
+    run(Product {
+        m,
+        n,
+        k,
+        a,
+        a_rs,
+        a_cs,
+        b,
+        b_rs,
+        b_cs,
+        c,
+        ldc: n,
+    })
+}
+
 /// C += A·B in f64 by the textbook triple loop, and Σ|a||b| per entry (the rounding scale).
 #[allow(clippy::too_many_arguments)]
 fn naive(
@@ -73,20 +96,7 @@ fn every_kernel_and_layout_matches_the_triple_loop() {
                 let (want, scale) = naive(m, n, k, &a, a_s, &b, b_s, &c0);
                 for (kernel, run) in kernels_here() {
                     let mut c = c0.clone();
-                    let p = Product {
-                        m,
-                        n,
-                        k,
-                        a: &a,
-                        a_rs: a_s.0,
-                        a_cs: a_s.1,
-                        b: &b,
-                        b_rs: b_s.0,
-                        b_cs: b_s.1,
-                        c: &mut c,
-                        ldc: n,
-                    };
-                    run(p);
+                    run_strided(run, (m, n, k), (&a, a_s), (&b, b_s), &mut c);
                     for (idx, (&got, (&w, &s))) in c.iter().zip(want.iter().zip(&scale)).enumerate()
                     {
                         let tol = 2.0 * (k as f64 + 2.0) * f32::EPSILON as f64 * s + 1e-30;
@@ -163,19 +173,7 @@ fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
             let b_s = if b_t { (1, k) } else { (n, 1) };
             let bits = |run: RunKernel| {
                 let mut c = c0.clone();
-                run(Product {
-                    m,
-                    n,
-                    k,
-                    a: &a,
-                    a_rs: a_s.0,
-                    a_cs: a_s.1,
-                    b: &b,
-                    b_rs: b_s.0,
-                    b_cs: b_s.1,
-                    c: &mut c,
-                    ldc: n,
-                });
+                run_strided(run, (m, n, k), (&a, a_s), (&b, b_s), &mut c);
                 c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
             };
             assert_eq!(bits(avx512), bits(avx2), "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t}");
