@@ -1,8 +1,9 @@
-//! The host's share of a GPU lesson's step (#24). The VAE lesson and the autoencoder lanes run
-//! on a device that does no work — its steps, reads, scores and pictures cost nothing — so
-//! what is timed is what a real GPU leaves to the host: drawing batches (and a denoising
-//! lane's noise), building the views, and, unless the device scores the kept digits and
-//! decodes the pictures, the CPU copy doing both. Run both ways in one binary, so the
+//! The host's share of a GPU lesson's step (#24). The VAE lesson, the autoencoder lanes, the
+//! conditional VAE pair and the RBM on MNIST run on a device that does no work — its steps,
+//! reads, scores and pictures cost nothing — so what is timed is what a real GPU leaves to the
+//! host: drawing batches (and a denoising lane's noise), building the views, the exact answers
+//! the rows carry (the RBM's log-likelihood report), and, unless the device scores the kept
+//! digits and decodes the pictures, the CPU copy doing both. Run both ways in one binary, so the
 //! difference is that work alone. Needs no GPU.
 
 use std::cell::Cell;
@@ -17,6 +18,7 @@ use genlab_core::device::{
 };
 use genlab_core::nn::Optimizer;
 use genlab_core::protocol::ToWorker;
+use genlab_core::rng::CounterRng;
 use genlab_core::vae::data::PIXELS;
 use genlab_core::vae::VaeNet;
 use serde_json::json;
@@ -82,12 +84,26 @@ impl Accelerator for NullAccelerator {
         &self,
         _visible: usize,
         _hidden: usize,
-        _params: &[f32],
-        _batch: usize,
+        params: &[f32],
+        batch: usize,
         _k: u32,
-        _chains: Option<&[f32]>,
+        chains: Option<&[f32]>,
     ) -> Box<dyn RbmDevice> {
-        unreachable!("the host bench runs the VAE alone")
+        // A read brings the negative phase's chains (B × 784) beside the parameters.
+        let chains = match chains {
+            Some(c) if !c.is_empty() => c.to_vec(),
+            _ => vec![0.0; batch * PIXELS],
+        };
+        Box::new(NullRbm {
+            copy: DeviceCopy {
+                params: params.to_vec(),
+                extra: chains,
+                ..Default::default()
+            },
+            on_device: self.on_device,
+            sets: Cell::new(0),
+            served: self.served.clone(),
+        })
     }
 
     fn autoencoder(
@@ -111,6 +127,41 @@ impl Accelerator for NullAccelerator {
             kept: Cell::new((0, 0)),
             served: self.served.clone(),
         })
+    }
+}
+
+/// The RBM on MNIST doing nothing; with `on_device`, it scores its kept sets (zeros).
+struct NullRbm {
+    copy: DeviceCopy,
+    on_device: bool,
+    sets: Cell<usize>,
+    served: Rc<Served>,
+}
+
+impl ReadDevice for NullRbm {
+    fn read(&self) -> DeviceRead {
+        let copy = self.copy.clone();
+        Box::pin(async move { Ok(copy) })
+    }
+}
+
+impl RbmDevice for NullRbm {
+    fn step(&mut self, _batch: &[f32], _lr: f64, _rng: &mut CounterRng) {}
+
+    fn keep_scored_sets(&mut self, sets: &[&[f32]]) -> bool {
+        self.sets.set(sets.len());
+        self.on_device
+    }
+
+    fn read_scored(&self) -> DeviceRead {
+        let scorings = &self.served.scorings;
+        scorings.set(scorings.get() + 1);
+        let mut copy = self.copy.clone();
+        copy.scores = Some(DeviceScores {
+            codes: vec![],
+            losses: vec![0.0; 2 * self.sets.get()],
+        });
+        Box::pin(async move { Ok(copy) })
     }
 }
 
@@ -209,8 +260,8 @@ impl VaeDevice for NullVae {
     }
 }
 
-/// The VAE lesson at H = 256 and 512 and the five autoencoder lanes (batch 100) for `seconds`
-/// each way, as the page's worker runs them — a snapshot (the view) every 33 ms, a read
+/// The VAE lesson at H = 256 and 512, the five autoencoder lanes, the conditional VAE pair and
+/// the RBM on MNIST at H = 100 and 500 (batch 100) for `seconds` each way, as the page's worker runs them — a snapshot (the view) every 33 ms, a read
 /// whenever the session waits for one (the null device answers at once) — printing the host's
 /// images/s and milliseconds per step; `only` keeps one lesson's rows.
 pub fn bench(seconds: f64, only: Option<&str>) {
@@ -222,6 +273,9 @@ pub fn bench(seconds: f64, only: Option<&str>) {
             "autoencoders",
             "autoencoders?depth=2&width=256&code=32&act=relu&compare=1",
         ),
+        ("cvae", "cvae?hidden=256"),
+        ("rbm-mnist", "rbm-mnist?hidden=100"),
+        ("rbm-mnist", "rbm-mnist?hidden=500"),
     ] {
         if only.is_some_and(|l| l != lesson) {
             continue;

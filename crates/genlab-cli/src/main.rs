@@ -89,12 +89,13 @@ enum Command {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
         seconds: f64,
     },
-    /// The host's share of a GPU lesson's step: the VAE on a device that does no work, with the
-    /// test split and the pictures on the host and on the device (needs no GPU).
+    /// The host's share of a GPU lesson's step: the digit lessons on a device that does no work,
+    /// with the scoring and the pictures on the host and on the device (needs no GPU).
     BenchHost {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
         seconds: f64,
-        /// Only this lesson's rows (`vae` or `autoencoders`), e.g. to profile one.
+        /// Only this lesson's rows (`vae`, `autoencoders`, `cvae` or `rbm-mnist`), e.g. to
+        /// profile one.
         #[arg(long)]
         lesson: Option<String>,
     },

@@ -180,9 +180,10 @@ fn lectures_are_shown_and_sealed() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// The dense-product bench prints the peak, every product at every shape, and the reference
-/// sgemm beside it — and the products agree with the reference (the figures are the bench's to
-/// report, not a test's to judge).
+/// The dense-product bench prints the peak, every product at every shape (on random inputs, and
+/// on the digits where a product reads them), and the reference sgemm beside it — and the
+/// products agree with the reference (the figures are the bench's to report, not a test's to
+/// judge).
 #[test]
 fn the_dense_bench_compares_with_a_reference_sgemm() {
     let out = cli(&["bench-dense", "--seconds", "0.1"]);
@@ -194,19 +195,31 @@ fn the_dense_bench_compares_with_a_reference_sgemm() {
     assert_eq!(lines[0]["bench"], "peak");
     assert!(lines[0]["gflops"].as_f64().unwrap() > 0.0);
     let dense: Vec<_> = lines.iter().filter(|l| l["bench"] == "dense").collect();
-    assert_eq!(dense.len(), 12, "three products at four shapes");
+    let on = |inputs: &str| dense.iter().filter(|l| l["inputs"] == inputs).count();
+    assert_eq!(on("random"), 12, "three products at four shapes");
+    // The three shapes whose inputs are 784 pixels; the input gradient reads no input.
+    assert_eq!(
+        on("digits"),
+        6,
+        "the forward pass and weight gradient at three shapes"
+    );
+    assert_eq!(dense.len(), 18);
     for l in dense {
         assert!(l["max_rel_diff"].as_f64().unwrap() < 1e-4, "{l}");
-        assert!(
-            l["gflops"].as_f64().unwrap() > 0.0
-                && l["reference_sgemm_gflops"].as_f64().unwrap() > 0.0
-        );
+        for figure in [
+            "gflops",
+            "reference_sgemm_gflops",
+            "reference_sgemm_writing_c_gflops",
+        ] {
+            assert!(l[figure].as_f64().unwrap() > 0.0, "{figure}: {l}");
+        }
     }
 }
 
-/// The host bench runs the VAE and the autoencoder lanes both ways on its do-nothing device:
-/// with the host scoring (and decoding the VAE's pictures), the device served none of it; with
-/// the device doing it, it scored (and decoded) — so the two figures differ by that work alone.
+/// The host bench runs the VAE, the autoencoder lanes, the conditional VAE pair and the RBM on
+/// MNIST both ways on its do-nothing device: with the host scoring (and decoding the VAEs'
+/// pictures), the device served none of it; with the device doing it, it scored (and decoded)
+/// — so the two figures differ by that work alone.
 #[test]
 fn the_host_bench_times_the_lesson_with_and_without_the_device_scoring() {
     let out = cli(&["bench-host", "--seconds", "0.3"]);
@@ -216,13 +229,14 @@ fn the_host_bench_times_the_lesson_with_and_without_the_device_scoring() {
         .filter(|l| l.contains("\"bench\""))
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
+    let lessons: Vec<String> = lines.iter().map(|l| format!("{}", l["route"])).collect();
     assert_eq!(
-        lines.len(),
-        3,
-        "the VAE at H = 256 and 512, the autoencoder lanes"
+        lessons.len(),
+        6,
+        "the VAE at H = 256 and 512, the autoencoder lanes, the CVAE, the RBM at H = 100 and 500: {lessons:?}"
     );
     for l in &lines {
-        let decodes = l["lesson"] == "vae";
+        let decodes = l["lesson"] == "vae" || l["lesson"] == "cvae";
         let f = &l["figures"];
         let (host, device) = (&f["host_scores"], &f["device_scores"]);
         for way in [host, device] {
