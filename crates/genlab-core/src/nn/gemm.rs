@@ -353,24 +353,34 @@ fn pack_a<K: MicroKernel>(
         s.starts.push(s.steps.len());
         let rows = K::MR.min(mc - ip * K::MR);
         let panel = &mut s.a[ip * kc * K::MR..(ip + 1) * kc * K::MR];
-        for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
-            let src = (ic + ip * K::MR) * rs + (pc + t) * cs;
-            let (dst, pad) = dst.split_at_mut(rows);
-            // A NaN counts as non-zero: it is never skipped.
-            let any = if rs == 1 {
-                // Aᵀ of a row-major matrix (a weight gradient's inputs): the rows are adjacent.
-                dst.copy_from_slice(&a[src..src + rows]);
-                dst.iter().any(|&v| v != 0.0)
-            } else {
-                let mut any = false;
-                for (r, d) in dst.iter_mut().enumerate() {
-                    *d = a[src + r * rs];
-                    any |= *d != 0.0;
+        let first = (ic + ip * K::MR) * rs + pc * cs;
+        if rs == 1 {
+            // Aᵀ of a row-major matrix (a weight gradient's inputs): a step's rows are adjacent.
+            for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
+                let src = first + t * cs;
+                dst[..rows].copy_from_slice(&a[src..src + rows]);
+            }
+        } else if cs == 1 {
+            // A row-major A (a forward pass's inputs): each row's steps are adjacent, so the
+            // panel is filled row by row from contiguous reads.
+            for r in 0..rows {
+                let row = &a[first + r * rs..first + r * rs + kc];
+                for (dst, &x) in panel.chunks_exact_mut(K::MR).zip(row) {
+                    dst[r] = x;
                 }
-                any
-            };
+            }
+        } else {
+            for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
+                for (r, d) in dst[..rows].iter_mut().enumerate() {
+                    *d = a[first + t * cs + r * rs];
+                }
+            }
+        }
+        for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
+            let (dst, pad) = dst.split_at_mut(rows);
             pad.fill(0.0);
-            if any {
+            // A NaN counts as non-zero: it is never skipped.
+            if dst.iter().any(|&v| v != 0.0) {
                 s.steps.push(t as u32);
             }
         }
