@@ -388,6 +388,25 @@ fn pack_a<K: MicroKernel>(
     s.starts.push(s.steps.len());
 }
 
+/// Runs a kernel's `step!` for every step its tile sums over: those listed (the panel's non-zero
+/// steps), or all `kc`.
+macro_rules! each_step {
+    ($kc:expr, $steps:expr, $step:ident) => {
+        match $steps {
+            Some(steps) => {
+                for &t in steps {
+                    $step!(t as usize)
+                }
+            }
+            None => {
+                for t in 0..$kc {
+                    $step!(t)
+                }
+            }
+        }
+    };
+}
+
 /// Adds an MR × NR tile held in memory to the `rows` × `cols` corner of C.
 ///
 /// # Safety
@@ -432,18 +451,7 @@ impl MicroKernel for Portable {
                 }
             }};
         }
-        match steps {
-            Some(steps) => {
-                for &t in steps {
-                    step!(t as usize)
-                }
-            }
-            None => {
-                for t in 0..kc {
-                    step!(t)
-                }
-            }
-        }
+        each_step!(kc, steps, step);
         add_tile(acc.as_flattened(), 8, c, ldc, rows, cols);
     }
 }
@@ -500,18 +508,7 @@ mod avx2 {
                 }
             }};
         }
-        match steps {
-            Some(steps) => {
-                for &t in steps {
-                    step!(t as usize)
-                }
-            }
-            None => {
-                for t in 0..kc {
-                    step!(t)
-                }
-            }
-        }
+        each_step!(kc, steps, step);
         if rows == 6 && cols == 16 {
             for (r, acc_r) in acc.iter().enumerate() {
                 let cr = c.add(r * ldc);
@@ -586,18 +583,7 @@ mod avx512 {
                 }
             }};
         }
-        match steps {
-            Some(steps) => {
-                for &t in steps {
-                    step!(t as usize)
-                }
-            }
-            None => {
-                for t in 0..kc {
-                    step!(t)
-                }
-            }
-        }
+        each_step!(kc, steps, step);
         if rows == MR && cols == 16 {
             for (r, acc_r) in acc.iter().enumerate() {
                 let cr = c.add(r * ldc);
@@ -649,18 +635,7 @@ mod simd128 {
                     }
                 }};
             }
-            match steps {
-                Some(steps) => {
-                    for &t in steps {
-                        step!(t as usize)
-                    }
-                }
-                None => {
-                    for t in 0..kc {
-                        step!(t)
-                    }
-                }
-            }
+            each_step!(kc, steps, step);
             if rows == 4 && cols == 8 {
                 for (r, acc_r) in acc.iter().enumerate() {
                     let cr = c.add(r * ldc) as *mut v128;
