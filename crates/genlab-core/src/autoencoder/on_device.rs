@@ -111,32 +111,42 @@ pub(crate) struct LaneCopy<'a> {
 /// each; `None` if the copy does not hold exactly that many models and values, or holds the
 /// weights alone.
 pub(crate) fn split<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<LaneCopy<'a>>> {
-    let fits = |(c, &n): (&DeviceCopy, &usize)| {
-        !c.weights_only && [c.params.len(), c.m.len(), c.v.len()] == [n; 3]
-    };
-    let ok = copy.lanes.len() == sizes.len() && copy.lanes.iter().zip(sizes).all(fits);
-    ok.then(|| {
-        copy.lanes
+    let lanes = fitting(copy, sizes, false)?;
+    Some(
+        lanes
             .iter()
             .map(|c| LaneCopy {
                 params: &c.params,
                 m: &c.m,
                 v: &c.v,
             })
-            .collect()
-    })
+            .collect(),
+    )
 }
 
 /// A weights-only copy of several models as each one's parameters, `sizes` each; `None` if it
 /// is not one, or does not hold exactly that many models and values.
 pub(crate) fn split_weights<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option<Vec<&'a [f32]>> {
+    let lanes = fitting(copy, sizes, true)?;
+    Some(lanes.iter().map(|c| &c.params[..]).collect())
+}
+
+/// The copy's models, if it holds `sizes.len()` of them read as `weights_only` says, model `i`
+/// with `sizes[i]` parameters and (unless weights only) as many values of each moment.
+fn fitting<'a>(
+    copy: &'a DeviceCopy,
+    sizes: &[usize],
+    weights_only: bool,
+) -> Option<&'a [DeviceCopy]> {
     let fits = |(c, &n): (&DeviceCopy, &usize)| {
-        c.weights_only && c.params.len() == n && c.m.is_empty() && c.v.is_empty()
+        let moments = if weights_only { 0 } else { n };
+        c.weights_only == weights_only
+            && [c.params.len(), c.m.len(), c.v.len()] == [n, moments, moments]
     };
-    let ok = copy.weights_only
+    let ok = copy.weights_only == weights_only
         && copy.lanes.len() == sizes.len()
         && copy.lanes.iter().zip(sizes).all(fits);
-    ok.then(|| copy.lanes.iter().map(|c| &c.params[..]).collect())
+    ok.then_some(&copy.lanes[..])
 }
 
 /// What a lost device rewinds to besides the parameters of the last read: the batches' order
