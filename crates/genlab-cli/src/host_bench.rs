@@ -130,6 +130,24 @@ impl Accelerator for NullAccelerator {
     }
 }
 
+/// The lessons the bench runs (`--lesson` names one of them).
+pub const LESSONS: [&str; 4] = ["vae", "autoencoders", "cvae", "rbm-mnist"];
+
+/// A read answered at once with `copy`.
+fn ready(copy: DeviceCopy) -> DeviceRead {
+    Box::pin(async move { Ok(copy) })
+}
+
+impl Served {
+    /// A read of `copy` with the kept sets' scores beside it (`codes`, `losses`), counted as a
+    /// scoring the device took off the host.
+    fn scored(&self, mut copy: DeviceCopy, codes: Vec<f32>, losses: Vec<f64>) -> DeviceRead {
+        self.scorings.set(self.scorings.get() + 1);
+        copy.scores = Some(DeviceScores { codes, losses });
+        ready(copy)
+    }
+}
+
 /// The RBM on MNIST doing nothing; with `on_device`, it scores its kept sets (zeros).
 struct NullRbm {
     copy: DeviceCopy,
@@ -140,8 +158,7 @@ struct NullRbm {
 
 impl ReadDevice for NullRbm {
     fn read(&self) -> DeviceRead {
-        let copy = self.copy.clone();
-        Box::pin(async move { Ok(copy) })
+        ready(self.copy.clone())
     }
 }
 
@@ -154,14 +171,8 @@ impl RbmDevice for NullRbm {
     }
 
     fn read_scored(&self) -> DeviceRead {
-        let scorings = &self.served.scorings;
-        scorings.set(scorings.get() + 1);
-        let mut copy = self.copy.clone();
-        copy.scores = Some(DeviceScores {
-            codes: vec![],
-            losses: vec![0.0; 2 * self.sets.get()],
-        });
-        Box::pin(async move { Ok(copy) })
+        let losses = vec![0.0; 2 * self.sets.get()];
+        self.served.scored(self.copy.clone(), vec![], losses)
     }
 }
 
@@ -177,8 +188,7 @@ struct NullAe {
 
 impl ReadDevice for NullAe {
     fn read(&self) -> DeviceRead {
-        let copy = self.copy.clone();
-        Box::pin(async move { Ok(copy) })
+        ready(self.copy.clone())
     }
 }
 
@@ -194,15 +204,9 @@ impl AutoencoderDevice for NullAe {
     }
 
     fn read_scored(&self) -> DeviceRead {
-        let scorings = &self.served.scorings;
-        scorings.set(scorings.get() + 1);
         let (images, sets) = self.kept.get();
-        let mut copy = self.copy.clone();
-        copy.scores = Some(DeviceScores {
-            codes: vec![0.0; images * self.code],
-            losses: vec![0.0; 2 * sets],
-        });
-        Box::pin(async move { Ok(copy) })
+        let (codes, losses) = (vec![0.0; images * self.code], vec![0.0; 2 * sets]);
+        self.served.scored(self.copy.clone(), codes, losses)
     }
 
     /// As genlab-gpu's twin: a view's read brings the parameters alone (the host's copy of
@@ -211,19 +215,17 @@ impl AutoencoderDevice for NullAe {
         if !self.on_device {
             return self.read();
         }
-        let copy = DeviceCopy {
+        ready(DeviceCopy {
             params: self.copy.params.clone(),
             weights_only: true,
             ..Default::default()
-        };
-        Box::pin(async move { Ok(copy) })
+        })
     }
 }
 
 impl ReadDevice for NullVae {
     fn read(&self) -> DeviceRead {
-        let copy = self.copy.clone();
-        Box::pin(async move { Ok(copy) })
+        ready(self.copy.clone())
     }
 }
 
@@ -241,14 +243,9 @@ impl VaeDevice for NullVae {
         if !self.on_device {
             return self.read();
         }
-        let scorings = &self.served.scorings;
-        scorings.set(scorings.get() + 1);
-        let mut copy = self.copy.clone();
-        copy.scores = Some(DeviceScores {
-            codes: vec![0.0; self.test_images.get() * self.latent],
-            losses: if losses { vec![0.0, 0.0] } else { vec![] },
-        });
-        Box::pin(async move { Ok(copy) })
+        let codes = vec![0.0; self.test_images.get() * self.latent];
+        let losses = if losses { vec![0.0, 0.0] } else { vec![] };
+        self.served.scored(self.copy.clone(), codes, losses)
     }
 
     fn decode(&mut self, z: &[f32], _labels: &[f32]) -> Option<DevicePictures> {
@@ -277,6 +274,10 @@ pub fn bench(seconds: f64, only: Option<&str>) {
         ("rbm-mnist", "rbm-mnist?hidden=100"),
         ("rbm-mnist", "rbm-mnist?hidden=500"),
     ] {
+        debug_assert!(
+            LESSONS.contains(&lesson),
+            "--lesson offers every row's lesson"
+        );
         if only.is_some_and(|l| l != lesson) {
             continue;
         }

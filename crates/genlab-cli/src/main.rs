@@ -94,9 +94,8 @@ enum Command {
     BenchHost {
         #[arg(long, default_value_t = 3.0, value_parser = seconds)]
         seconds: f64,
-        /// Only this lesson's rows (`vae`, `autoencoders`, `cvae` or `rbm-mnist`), e.g. to
-        /// profile one.
-        #[arg(long)]
+        /// Only this lesson's rows, e.g. to profile one.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(host_bench::LESSONS))]
         lesson: Option<String>,
     },
     /// The CPU's dense products against one core's measured f32 peak and a reference sgemm, at

@@ -38,6 +38,7 @@ fn bad_flags_are_refused_with_a_message() {
         &["bench", "--seconds", "inf"],
         &["bench", "nolesson"],
         &["--kernel", "fast", "run", "gan"],
+        &["bench-host", "--lesson", "gan"],
         &["run"],
     ] {
         let out = cli(args);
