@@ -1,6 +1,7 @@
 //! Optimal transport (lecture 000, "Odległość Wassersteina"): the exact earth mover's distance,
 //! entropic Sinkhorn, MMD, and the closed-form W2 between Gaussians.
 
+pub mod assignment;
 pub mod emd;
 pub mod gaussian;
 pub mod mmd;
