@@ -122,11 +122,14 @@ macro_rules! impl_real {
     };
 }
 
+// The square root is std's: IEEE 754 rounds it correctly (the x86 instruction natively,
+// `f32.sqrt` / `f64.sqrt` in wasm), so its bits are libm's on both targets, and unlike libm's
+// (an opaque one-lane intrinsic) it vectorises — Adam's update ran one lane at a time.
 impl_real!(
     f32,
     libm::expf,
     libm::log1pf,
-    libm::sqrtf,
+    f32::sqrt,
     super::gemm::packed_f32
 );
-impl_real!(f64, libm::exp, libm::log1p, libm::sqrt, |_| false);
+impl_real!(f64, libm::exp, libm::log1p, f64::sqrt, |_| false);
