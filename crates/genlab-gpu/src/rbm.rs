@@ -75,6 +75,9 @@ struct Ops {
     /// One Bernoulli op per Gibbs half-step: each draw needs its own key within one submission.
     sample_h: Vec<Elementwise>,
     sample_v: Vec<Elementwise>,
+    /// The first hidden draw when the chains start at the data: from ph0, whose product the
+    /// step has just run on the same images (the CPU twin skips it the same way).
+    sample_h_from_data: Elementwise,
     grad: [Matmul; 2],
     bias_grads: [Elementwise; 4],
     updates: [Elementwise; 3],
@@ -148,6 +151,7 @@ impl GpuRbm {
             sample_h: (0..k)
                 .map(|_| Elementwise::bernoulli(gpu, &hs, &phk))
                 .collect(),
+            sample_h_from_data: Elementwise::bernoulli(gpu, &hs, &ph0),
             sample_v: (0..k)
                 .map(|_| match group {
                     0 => Elementwise::bernoulli(gpu, &vk, &pv),
@@ -201,15 +205,21 @@ impl GpuRbm {
     /// One CD-k (or PCD-k) update on the current batch, its samples drawn from `rng` in the
     /// order the CPU twin draws them. Submitted, not awaited: nothing is read back.
     pub fn step(&mut self, gpu: &Gpu, rng: &mut CounterRng) {
+        // CD restarts the chains at the data; PCD only on its first step.
+        let from_data = !self.persistent || !self.started;
         for s in 0..self.k as usize {
-            self.ops.sample_h[s].set_key(gpu, rng.next_key());
+            let key = rng.next_key();
+            if s == 0 && from_data {
+                self.ops.sample_h_from_data.set_key(gpu, key);
+            } else {
+                self.ops.sample_h[s].set_key(gpu, key);
+            }
             self.ops.sample_v[s].set_key(gpu, rng.next_key());
         }
         let mut encoder = gpu
             .device
             .create_command_encoder(&wgpu::CommandEncoderDescriptor::default());
-        // CD restarts the chains at the data; PCD only on its first step.
-        if !self.persistent || !self.started {
+        if from_data {
             let bytes = (self.n * self.d * 4) as u64;
             encoder.copy_buffer_to_buffer(&self.v0.buffer, 0, &self.vk.buffer, 0, bytes);
         }
@@ -220,9 +230,13 @@ impl GpuRbm {
             ops.positive.record(&mut pass);
             ops.positive_act.record(&mut pass);
             for s in 0..self.k as usize {
-                ops.hidden.record(&mut pass);
-                ops.hidden_act.record(&mut pass);
-                ops.sample_h[s].record(&mut pass);
+                if s == 0 && from_data {
+                    ops.sample_h_from_data.record(&mut pass);
+                } else {
+                    ops.hidden.record(&mut pass);
+                    ops.hidden_act.record(&mut pass);
+                    ops.sample_h[s].record(&mut pass);
+                }
                 ops.visible.record(&mut pass);
                 ops.visible_act.record(&mut pass);
                 if let Some(op) = &ops.visible_group {
