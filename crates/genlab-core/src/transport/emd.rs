@@ -200,17 +200,7 @@ pub fn wasserstein(
     b: &[f64],
     p: f64,
 ) -> Result<(f64, Plan), Msg> {
-    if !(p >= 1.0 && p.is_finite()) {
-        return Err(msg!("msg.ot.bad_p"));
-    }
-    if xs
-        .iter()
-        .chain(ys)
-        .any(|x| x.iter().any(|c| !c.is_finite()))
-    {
-        return Err(msg!("msg.ot.bad_point"));
-    }
-    let plan = solve(a, b, &super::cost_matrix(xs, ys, p))?;
+    let plan = solve(a, b, &super::checked_cost_matrix(xs, ys, p)?)?;
     Ok((plan.cost.max(0.0).powf(1.0 / p), plan))
 }
 

@@ -22,6 +22,26 @@ pub fn cost(x: &[f64], y: &[f64], p: f64) -> f64 {
     }
 }
 
+/// The cost matrix of W_p between two point sets, after refusing what has no W_p: p < 1 or not
+/// finite, a coordinate not finite.
+pub fn checked_cost_matrix(
+    xs: &[Vec<f64>],
+    ys: &[Vec<f64>],
+    p: f64,
+) -> Result<Vec<f64>, crate::msg::Msg> {
+    if !(p >= 1.0 && p.is_finite()) {
+        return Err(crate::msg!("msg.ot.bad_p"));
+    }
+    if xs
+        .iter()
+        .chain(ys)
+        .any(|x| x.iter().any(|c| !c.is_finite()))
+    {
+        return Err(crate::msg!("msg.ot.bad_point"));
+    }
+    Ok(cost_matrix(xs, ys, p))
+}
+
 /// The cost matrix C_ij = |x_i − y_j|^p (row-major, n × m).
 pub fn cost_matrix(xs: &[Vec<f64>], ys: &[Vec<f64>], p: f64) -> Vec<f64> {
     xs.iter()
