@@ -15,6 +15,7 @@ use super::latent::{self, Latent};
 use super::penalty::{Penalty, PenaltyKind};
 use crate::choice_enum;
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+use crate::nn::real::sigmoid;
 use crate::nn::Real;
 use crate::rng::Rng;
 
@@ -109,15 +110,6 @@ impl Act {
             Act::Sigmoid => y * (T::ONE - y) * (T::ONE - T::from_f64(2.0) * y),
             Act::Relu | Act::Linear => T::ZERO,
         }
-    }
-}
-
-fn sigmoid<T: Real>(a: T) -> T {
-    if a >= T::ZERO {
-        T::ONE / (T::ONE + (-a).exp())
-    } else {
-        let e = a.exp();
-        e / (T::ONE + e)
     }
 }
 

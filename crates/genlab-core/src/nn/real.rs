@@ -122,12 +122,24 @@ macro_rules! impl_real {
     };
 }
 
+/// σ(a) without overflow for either sign: e^{−|a|} is e^{−a} for a ≥ 0 and e^{a} below, the
+/// same bits as computing each branch's own exp; one exp, selected, so a loop of them
+/// vectorises (with [`super::expf`], natively and in wasm).
+pub fn sigmoid<T: Real>(a: T) -> T {
+    let e = (-a.abs()).exp();
+    if a >= T::ZERO {
+        T::ONE / (T::ONE + e)
+    } else {
+        e / (T::ONE + e)
+    }
+}
+
 // The square root is std's: IEEE 754 rounds it correctly (the x86 instruction natively,
 // `f32.sqrt` / `f64.sqrt` in wasm), so its bits are libm's on both targets, and unlike libm's
 // (an opaque one-lane intrinsic) it vectorises — Adam's update ran one lane at a time.
 impl_real!(
     f32,
-    libm::expf,
+    super::expf::expf,
     libm::log1pf,
     f32::sqrt,
     super::gemm::packed_f32

@@ -221,14 +221,7 @@ impl VaeNet<f32> {
 }
 
 /// σ(a) as an image value in [0, 1].
-pub fn sigmoid<T: Real>(a: T) -> T {
-    let e = (-a.abs()).exp();
-    if a >= T::ZERO {
-        T::ONE / (T::ONE + e)
-    } else {
-        e / (T::ONE + e)
-    }
-}
+pub use crate::nn::real::sigmoid;
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,125 @@
+//! `libm::expf` computed without branches, so that a loop over a slice of f32s (every sigmoid
+//! of the digit lessons) vectorises: AVX natively, simd128 in the worker. libm's function picks
+//! one of several paths by the input's bits (NaN, overflow, underflow, |x| ≤ 2⁻¹⁴, and three ways
+//! to reduce the argument), which kept such loops one value at a time; here every path is
+//! computed and the input's is selected, with the same operations in the same order, so the
+//! result is libm's bit for bit — a test compares every 241st of the 2³² inputs and every input
+//! near a path's threshold, and an ignored test (`cargo test -p genlab-core --release --lib --
+//! --ignored every_f32`) compares all of them (run once: no difference).
+
+// libm 0.2's constants (FreeBSD's e_expf.c), as it writes them.
+#[allow(clippy::excessive_precision)]
+mod constants {
+    pub const LN2_HI: f32 = 6.9314575195e-01; // 0x3f317200
+    pub const LN2_LO: f32 = 1.4286067653e-06; // 0x35bfbe8e
+    pub const INV_LN2: f32 = 1.4426950216e+00; // 0x3fb8aa3b
+    pub const P1: f32 = 1.6666625440e-1; // 0xaaaa8f.0p-26
+    pub const P2: f32 = -2.7667332906e-3; // -0xb55215.0p-32
+}
+use constants::*;
+
+/// 2^k for -126 ≤ k ≤ 127.
+#[inline(always)]
+fn pow2(k: i32) -> f32 {
+    f32::from_bits(((k + 127) as u32) << 23)
+}
+
+/// e^x, exactly `libm::expf(x)`.
+#[inline(always)]
+pub fn expf(x: f32) -> f32 {
+    let bits = x.to_bits();
+    let negative = (bits >> 31) as i32;
+    let hx = bits & 0x7fff_ffff; // |x|'s bits
+                                 // Argument reduction x = k ln 2 + r: k rounded from x / ln 2 past 1.5 ln 2, ±1 past
+                                 // 0.5 ln 2, else 0 (then hi = x, lo = 0, as libm's own k = 0 path has it).
+    let half = if negative != 0 { -0.5 } else { 0.5 };
+    let k = if hx > 0x3f85_1592 {
+        (INV_LN2 * x + half) as i32
+    } else if hx > 0x3eb1_7218 {
+        1 - negative - negative
+    } else {
+        0
+    };
+    // Past the paths that use k (|x| > 103.97), k is only kept in range.
+    let k = k.clamp(-150, 128);
+    let kf = k as f32;
+    let hi = x - kf * LN2_HI;
+    let lo = kf * LN2_LO;
+    let r = hi - lo;
+    let rr = r * r;
+    let c = r - rr * (P1 + rr * P2);
+    let y = 1.0 + (r * c / (2.0 - c) - lo + hi);
+    // y · 2^k in two exact-then-one-rounding steps: libm's scalbnf rounds once too, also
+    // where the result is subnormal.
+    let half_k = k >> 1;
+    let scaled = y * pow2(half_k) * pow2(k - half_k);
+    let mut out = if hx > 0x3900_0000 { scaled } else { 1.0 + x };
+    if negative != 0 && hx >= 0x42cf_f1b5 {
+        out = 0.0; // x ≤ −103.972084: underflow
+    }
+    if negative == 0 && hx >= 0x42b1_7218 {
+        out = f32::INFINITY; // x ≥ 88.722839: overflow
+    }
+    if hx > 0x7f80_0000 {
+        out = x; // NaN
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn same(x: f32) -> bool {
+        let (got, want) = (expf(x), libm::expf(x));
+        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan())
+    }
+
+    #[test]
+    fn is_libms_expf_bit_for_bit() {
+        let mut checked = 0u64;
+        for bits in (0..=u32::MAX).step_by(241) {
+            let x = f32::from_bits(bits);
+            assert!(
+                same(x),
+                "x = {x:e} ({bits:#x}): {:e} vs {:e}",
+                expf(x),
+                libm::expf(x)
+            );
+            checked += 1;
+        }
+        // Around every threshold a path starts at, both signs: 2⁻¹⁴, 0.5 ln 2, 1.5 ln 2,
+        // subnormal results (−87.34), 0 (−103.97), ∞ (88.72), NaN, and ±0, ±∞.
+        for t in [
+            0x3900_0000u32,
+            0x3eb1_7218,
+            0x3f85_1592,
+            0x42ae_ac50,
+            0x42cf_f1b5,
+            0x42b1_7218,
+            0x7f80_0000,
+            0,
+        ] {
+            for sign in [0, 0x8000_0000u32] {
+                for d in 0..=4096u32 {
+                    for bits in [t.wrapping_add(d), t.wrapping_sub(d)] {
+                        let x = f32::from_bits((bits & 0x7fff_ffff) | sign);
+                        assert!(same(x), "x = {x:e} ({:#x})", x.to_bits());
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 17_000_000);
+    }
+
+    /// Every one of the 2³² inputs; a minute in release, so run by hand.
+    #[test]
+    #[ignore]
+    fn every_f32_is_libms() {
+        let bad = (0..=u32::MAX)
+            .filter(|&bits| !same(f32::from_bits(bits)))
+            .count();
+        assert_eq!(bad, 0);
+    }
+}
