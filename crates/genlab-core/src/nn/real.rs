@@ -1,7 +1,7 @@
 //! The float type a network computes in. Training runs in f32 (twice the SIMD lanes, half the
-//! memory traffic); gradient checks run the same code in f64. Transcendentals come from `libm`
-//! so native and wasm runs stay bit-identical (the f32 matrix products too, with the portable
-//! kernel: see [`super::gemm`]).
+//! memory traffic); gradient checks run the same code in f64. Transcendentals are `libm`'s (f32
+//! exp through [`super::expf`], libm's bits without its branches) so native and wasm runs stay
+//! bit-identical (the f32 matrix products too, with the portable kernel: see [`super::gemm`]).
 
 use std::fmt::Debug;
 
