@@ -171,13 +171,35 @@ impl Machine {
 
     /// −E of every joint state (2^n).
     fn neg_energies(&self) -> Vec<f64> {
-        let mut x = vec![0.0; self.n()];
-        (0..1usize << x.len())
-            .map(|s| {
-                fill_units(s, &mut x);
-                -self.energy(&x)
-            })
-            .collect()
+        let mut neg = vec![0.0; 1 << self.n()];
+        self.neg_energies_from(&mut vec![0.0; self.n()], 0, &mut neg);
+        neg
+    }
+
+    /// −E of x with its units from `from` on set to each state s of them in turn, into
+    /// `neg[s]`; the units before `from` stay as the caller set them.
+    fn neg_energies_from(&self, x: &mut [f64], from: usize, neg: &mut [f64]) {
+        for (s, e) in neg.iter_mut().enumerate() {
+            fill_units(s, &mut x[from..]);
+            *e = -self.energy(x);
+        }
+    }
+
+    /// Adds to `out` the statistics of x with its units from `from` on in each state s, at
+    /// weight e^{neg[s] − log_norm}: the states' distribution when log_norm is their
+    /// log-normaliser.
+    fn add_states_stats(
+        &self,
+        out: &mut [f64],
+        x: &mut [f64],
+        from: usize,
+        neg: &[f64],
+        log_norm: f64,
+    ) {
+        for (s, e) in neg.iter().enumerate() {
+            fill_units(s, &mut x[from..]);
+            self.add_stats(out, x, exp(e - log_norm));
+        }
     }
 
     /// log Z = log Σ_x e^{−E(x)}, over every joint state.
@@ -226,11 +248,7 @@ impl Machine {
         let neg = self.neg_energies();
         let lz = log_sum_exp(&neg);
         let mut model = vec![0.0; self.params.len()];
-        let mut x = vec![0.0; n];
-        for (s, e) in neg.iter().enumerate() {
-            fill_units(s, &mut x);
-            self.add_stats(&mut model, &x, exp(e - lz));
-        }
+        self.add_states_stats(&mut model, &mut vec![0.0; n], 0, &neg, lz);
         self.data_stats(data)
             .iter()
             .zip(model)
@@ -248,16 +266,10 @@ impl Machine {
         let mut of_v = vec![0.0; self.params.len()];
         for v in data {
             x[..self.d].copy_from_slice(&v[..self.d]);
-            for (s, e) in neg.iter_mut().enumerate() {
-                fill_units(s, &mut x[self.d..]);
-                *e = -self.energy(&x);
-            }
+            self.neg_energies_from(&mut x, self.d, &mut neg);
             let lv = log_sum_exp(&neg);
             of_v.fill(0.0);
-            for (s, e) in neg.iter().enumerate() {
-                fill_units(s, &mut x[self.d..]);
-                self.add_stats(&mut of_v, &x, exp(e - lv));
-            }
+            self.add_states_stats(&mut of_v, &mut x, self.d, &neg, lv);
             for (p, s) in positive.iter_mut().zip(&of_v) {
                 *p += s / data.len() as f64;
             }

@@ -143,12 +143,11 @@ pub fn min_cost_matching(cost: &[f64], n: usize) -> Result<Matching, Msg> {
 /// W_p between two samples of the same size with equal weights: (min over matchings of
 /// (1/n) Σ |x_i − y_σ(i)|^p)^(1/p), the same number [`super::emd::wasserstein`] gives them.
 pub fn wasserstein_equal_samples(xs: &[Vec<f64>], ys: &[Vec<f64>], p: f64) -> Result<f64, Msg> {
-    let costs = super::checked_cost_matrix(xs, ys, p)?;
     if xs.len() != ys.len() {
         return Err(msg!("msg.ot.bad_cost"));
     }
+    let matching = min_cost_matching(&super::checked_cost_matrix(xs, ys, p)?, xs.len())?;
     let n = xs.len();
-    let matching = min_cost_matching(&costs, n)?;
     Ok((matching.cost / n as f64).max(0.0).powf(1.0 / p))
 }
 
