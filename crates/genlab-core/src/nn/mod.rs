@@ -3,6 +3,9 @@
 pub mod dense;
 pub mod expf;
 pub mod gemm;
+#[cfg(test)]
+mod libm_twin;
+pub mod log1pf;
 pub mod mlp;
 pub mod optim;
 pub mod real;

@@ -1,6 +1,7 @@
 //! The float type a network computes in. Training runs in f32 (twice the SIMD lanes, half the
 //! memory traffic); gradient checks run the same code in f64. Transcendentals are `libm`'s (f32
-//! exp through [`super::expf`], libm's bits without its branches) so native and wasm runs stay
+//! exp and log1p through [`super::expf`] and [`super::log1pf`], libm's bits without its
+//! branches) so native and wasm runs stay
 //! bit-identical (the f32 matrix products too, with the portable kernel: see [`super::gemm`]).
 
 use std::fmt::Debug;
@@ -140,7 +141,7 @@ pub fn sigmoid<T: Real>(a: T) -> T {
 impl_real!(
     f32,
     super::expf::expf,
-    libm::log1pf,
+    super::log1pf::log1pf,
     f32::sqrt,
     super::gemm::packed_f32
 );

@@ -1,0 +1,111 @@
+//! `libm::log1pf` computed without branches, for the same reason as [`super::expf`]: the
+//! Bernoulli likelihood's softplus, log(1 + e^{−|a|}), is taken for every pixel of every image of
+//! every step, and libm's function picks a path by its input's bits (x ≤ −1, |x| < 2⁻²⁴, a
+//! reduction or none, ∞ and NaN), which kept that loop one value at a time. Every path is
+//! computed here and the input's selected, with the same operations in the same order, so the
+//! result is libm's bit for bit (the same tests as `expf`'s: a sample and the thresholds here,
+//! all 2³² inputs by hand with `--ignored every_f32`).
+
+// libm 0.2's constants (FreeBSD's s_log1pf.c), as it writes them.
+#[allow(clippy::excessive_precision)]
+mod constants {
+    pub const LN2_HI: f32 = 6.9313812256e-01; // 0x3f317180
+    pub const LN2_LO: f32 = 9.0580006145e-06; // 0x3717f7d1
+    pub const LG1: f32 = 0.66666662693; // 0xaaaaaa.0p-24
+    pub const LG2: f32 = 0.40000972152; // 0xccce13.0p-25
+    pub const LG3: f32 = 0.28498786688; // 0x91e9ee.0p-25
+    pub const LG4: f32 = 0.24279078841; // 0xf89e26.0p-26
+}
+use constants::*;
+
+/// log(1 + x), exactly `libm::log1pf(x)`.
+#[inline(always)]
+pub fn log1pf(x: f32) -> f32 {
+    let ix = x.to_bits();
+    let negative = ix >> 31 != 0;
+    // sqrt(2)/2 ≤ 1 + x < sqrt(2): log1p's own series on x itself (k = 0, no correction c);
+    // else 1 + x = 2^k · (1 + f) with its rounding's correction c.
+    let unreduced = if negative {
+        ix <= 0xbe95_f619
+    } else {
+        ix < 0x3ed4_13d0
+    };
+    let u = 1.0 + x;
+    let iu = u.to_bits().wrapping_add(0x3f80_0000 - 0x3f35_04f3);
+    let k_reduced = (iu >> 23) as i32 - 0x7f;
+    let c_reduced = if k_reduced < 25 {
+        let c = if k_reduced >= 2 {
+            1.0 - (u - x)
+        } else {
+            x - (u - 1.0)
+        };
+        c / u
+    } else {
+        0.0
+    };
+    let f_reduced = f32::from_bits((iu & 0x007f_ffff) + 0x3f35_04f3) - 1.0;
+    let (k, c, f) = if unreduced {
+        (0, 0.0, x)
+    } else {
+        (k_reduced, c_reduced, f_reduced)
+    };
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let dk = k as f32;
+    let mut out = s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI;
+    if ix << 1 < 0x3380_0000 << 1 {
+        out = x; // |x| < 2⁻²⁴ (also ±0)
+    }
+    if ix >= 0xbf80_0000 {
+        // x ≤ −1 (and NaNs with the sign bit): −∞ at −1, NaN below
+        out = if x == -1.0 {
+            f32::NEG_INFINITY
+        } else {
+            f32::NAN
+        };
+    }
+    if !negative && ix >= 0x7f80_0000 {
+        out = x; // +∞, NaN
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::libm_twin::{matches_all, matches_sample};
+    use super::*;
+
+    #[test]
+    fn is_libms_log1pf_bit_for_bit() {
+        // Around every threshold a path starts at, both signs: 2⁻²⁴, the two ends of the
+        // unreduced range, −1, where the correction c stops (k = 25) or changes form (k = 2),
+        // 0, ∞ and NaN.
+        let checked = matches_sample(
+            log1pf,
+            libm::log1pf,
+            &[
+                0x3380_0000,
+                0x3ed4_13d0,
+                0x3e95_f619,
+                0x3f80_0000,
+                0x4bb5_04f3,
+                0x3fea_09e6,
+                0x7f80_0000,
+                0,
+            ],
+        );
+        assert!(checked > 17_000_000);
+    }
+
+    /// Every one of the 2³² inputs; a minute in release, so run by hand.
+    #[test]
+    #[ignore]
+    fn every_f32_is_libms() {
+        matches_all(log1pf, libm::log1pf);
+    }
+}
