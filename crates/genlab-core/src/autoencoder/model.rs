@@ -15,7 +15,7 @@ use super::latent::{self, Latent};
 use super::penalty::{Penalty, PenaltyKind};
 use crate::choice_enum;
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
-use crate::nn::real::sigmoid;
+use crate::nn::real::{sigmoid, sum_in_order};
 use crate::nn::Real;
 use crate::rng::Rng;
 
@@ -533,25 +533,17 @@ impl<T: Real> AeNet<T> {
             }
             // −log p(x|y) = Σ softplus(a) − x·a on the logits a, stable for any a; summed per
             // image in the network's own precision (as the VAE lesson always has), in pixel
-            // order. The terms are computed a block at a time before they are added, so their
-            // exp and log1p vectorise; the sum stays in order, so the bits are the same.
+            // order, its terms' exp and log1p vectorised.
             Output::Bernoulli => {
-                const BLOCK: usize = 64;
-                let mut terms = [T::ZERO; BLOCK];
                 let mut total = T::ZERO;
                 let width = self.shape.input;
                 for (row_a, row_x) in logits.chunks_exact(width).zip(clean.chunks_exact(width)) {
-                    let mut row = T::ZERO;
-                    for (block_a, block_x) in row_a.chunks(BLOCK).zip(row_x.chunks(BLOCK)) {
-                        let terms = &mut terms[..block_a.len()];
-                        for ((t, &a), &x) in terms.iter_mut().zip(block_a).zip(block_x) {
+                    total += sum_in_order(width, |at, terms| {
+                        let pixels = row_a[at.clone()].iter().zip(&row_x[at]);
+                        for (t, (&a, &x)) in terms.iter_mut().zip(pixels) {
                             *t = a.max(T::ZERO) + (-a.abs()).exp().ln_1p() - x * a;
                         }
-                        for &t in terms.iter() {
-                            row += t;
-                        }
-                    }
-                    total += row;
+                    });
                 }
                 rec = total.to_f64();
             }

@@ -41,3 +41,67 @@ pub fn matches_all(ours: fn(f32) -> f32, libms: fn(f32) -> f32) {
         .count();
     assert_eq!(bad, 0);
 }
+
+fn same_f64(ours: fn(f64) -> f64, libms: fn(f64) -> f64, x: f64) -> bool {
+    let (got, want) = (ours(x), libms(x));
+    assert!(
+        got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()),
+        "x = {x:e} ({:#x}): {got:e} vs {want:e}",
+        x.to_bits()
+    );
+    true
+}
+
+/// A spread of 2²⁴ f64s over all bit patterns, 2²⁴ more over |x| < 1024, and every input
+/// within 4,096 ulps of each threshold (|x|'s bits), with either sign; panics at the first
+/// difference, else returns how many were compared.
+pub fn matches_f64_sample(ours: fn(f64) -> f64, libms: fn(f64) -> f64, thresholds: &[u64]) -> u64 {
+    let mut checked = 0u64;
+    let stride = (u64::MAX >> 24) | 1;
+    let mut bits = 0u64;
+    for _ in 0..1 << 24 {
+        checked += u64::from(same_f64(ours, libms, f64::from_bits(bits)));
+        bits = bits.wrapping_add(stride);
+    }
+    for i in 0..1u64 << 24 {
+        // i·φ mod 1, spread over (−1024, 1024) without clustering.
+        let u = (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 11) as f64 / (1u64 << 53) as f64;
+        checked += u64::from(same_f64(ours, libms, 2048.0 * u - 1024.0));
+    }
+    for &t in thresholds {
+        for sign in [0, 1u64 << 63] {
+            for d in 0..=4096u64 {
+                for bits in [t.wrapping_add(d), t.wrapping_sub(d)] {
+                    let x = f64::from_bits((bits & !(1u64 << 63)) | sign);
+                    checked += u64::from(same_f64(ours, libms, x));
+                }
+            }
+        }
+    }
+    checked
+}
+
+/// Every input within `ulps` of each point (k + ½)·step and k·step in [lo, hi], where a
+/// reduction's rounding changes k or its remainder is least.
+pub fn matches_f64_steps(
+    ours: fn(f64) -> f64,
+    libms: fn(f64) -> f64,
+    step: f64,
+    lo: f64,
+    hi: f64,
+    ulps: u64,
+) -> u64 {
+    let mut checked = 0u64;
+    let (k_lo, k_hi) = ((lo / step).floor() as i64, (hi / step).ceil() as i64);
+    for k in k_lo..=k_hi {
+        for at in [k as f64 * step, (k as f64 + 0.5) * step] {
+            let b = at.to_bits();
+            for d in 0..=ulps {
+                for bits in [b.wrapping_add(d), b.wrapping_sub(d)] {
+                    checked += u64::from(same_f64(ours, libms, f64::from_bits(bits)));
+                }
+            }
+        }
+    }
+    checked
+}

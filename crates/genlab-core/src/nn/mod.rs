@@ -1,6 +1,7 @@
 //! Small fully connected networks with hand-written backward passes, and their optimisers.
 
 pub mod dense;
+pub mod exp;
 pub mod expf;
 pub mod gemm;
 #[cfg(test)]

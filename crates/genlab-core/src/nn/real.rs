@@ -8,6 +8,7 @@ use std::fmt::Debug;
 
 use super::gemm::Product;
 use std::iter::Sum;
+use std::ops::Range;
 use std::ops::{Add, AddAssign, Div, Mul, MulAssign, Neg, Sub, SubAssign};
 
 pub trait Real:
@@ -121,6 +122,24 @@ macro_rules! impl_real {
             }
         }
     };
+}
+
+/// Σ of n terms added in order from zero (the same bits as adding each as it is computed),
+/// with `fill(range, terms)` writing the terms of indices `range` a block at a time: a sum
+/// in order cannot vectorise, but a block's terms (their exp, log1p) can.
+pub fn sum_in_order<T: Real>(n: usize, mut fill: impl FnMut(Range<usize>, &mut [T])) -> T {
+    const BLOCK: usize = 64;
+    let mut terms = [T::ZERO; BLOCK];
+    let mut sum = T::ZERO;
+    for start in (0..n).step_by(BLOCK) {
+        let end = (start + BLOCK).min(n);
+        let terms = &mut terms[..end - start];
+        fill(start..end, terms);
+        for &t in terms.iter() {
+            sum += t;
+        }
+    }
+    sum
 }
 
 /// σ(a) without overflow for either sign: e^{−|a|} is e^{−a} for a ≥ 0 and e^{a} below, the
