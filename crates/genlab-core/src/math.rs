@@ -28,6 +28,17 @@ pub fn sigmoid(x: f64) -> f64 {
 /// softplus(x) = ln(1 + eˣ), stable for large |x|: x + ln(1 + e^{−x}) above 0. One exp, of
 /// −|x| (the same bits as each branch's own), so the function stays small enough to inline.
 pub fn softplus(x: f64) -> f64 {
+    softplus_through(x, exp, log1p)
+}
+
+/// [`softplus`] with the same bits through the branch-free exp and log1p, for loops of it.
+#[inline(always)]
+pub fn softplus_in_loop(x: f64) -> f64 {
+    softplus_through(x, crate::nn::exp::exp, crate::nn::log1p::log1p)
+}
+
+#[inline(always)]
+fn softplus_through(x: f64, exp: fn(f64) -> f64, log1p: fn(f64) -> f64) -> f64 {
     let e = log1p(exp(-x.abs()));
     if x > 0.0 {
         x + e

@@ -4,8 +4,9 @@
 //! RBM's (W d × H, b, c) and it starts from the same weights as the RBM of its layer, so the
 //! two pre-trainings differ only in what they optimise.
 
-use crate::math::softplus;
+use crate::math::softplus_in_loop;
 use crate::nn::dense::{matmul_acc, matmul_at_b_acc};
+use crate::nn::real::{sigmoid_direct, sum_in_order};
 use crate::nn::Real;
 use crate::rbm::batched::BatchRbm;
 
@@ -19,10 +20,6 @@ pub struct AeWork<T> {
     pub d_params: Vec<T>,
 }
 
-fn sigmoid<T: Real>(x: T) -> T {
-    T::ONE / (T::ONE + (-x).exp())
-}
-
 /// The loss and, in `work.d_params`, its gradient in the layer's parameter layout.
 pub fn gradient<T: Real>(ae: &BatchRbm<T>, v: &[T], work: &mut AeWork<T>) -> f64 {
     let (d, h) = (ae.d, ae.h);
@@ -30,13 +27,20 @@ pub fn gradient<T: Real>(ae: &BatchRbm<T>, v: &[T], work: &mut AeWork<T>) -> f64
     ae.hidden_probs(v, n, &mut work.h); // n × H
     ae.visible_input(&work.h, n, &mut work.x); // n × d
     let inv_n = T::from_f64(1.0 / n as f64);
-    let mut loss = 0.0;
+    // Two passes, each of which vectorises: the loss's terms (in f64, added in order) and dL/dx.
+    let loss = sum_in_order(work.x.len(), |at, terms| {
+        for (term, (&x, &t)) in terms.iter_mut().zip(work.x[at.clone()].iter().zip(&v[at])) {
+            let xf = x.to_f64();
+            *term = softplus_in_loop(xf) - t.to_f64() * xf;
+        }
+    });
     work.d_x.clear();
-    for (&x, &t) in work.x.iter().zip(v) {
-        let xf = x.to_f64();
-        loss += softplus(xf) - t.to_f64() * xf;
-        work.d_x.push((sigmoid(x) - t) * inv_n);
-    }
+    work.d_x.extend(
+        work.x
+            .iter()
+            .zip(v)
+            .map(|(&x, &t)| (sigmoid_direct(x) - t) * inv_n),
+    );
     let g = &mut work.d_params;
     g.clear();
     g.resize(ae.params.len(), T::ZERO);

@@ -5,6 +5,7 @@
 
 use crate::math::log_sum_exp;
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+use crate::nn::real::sigmoid_direct;
 use crate::nn::Real;
 use crate::rbm::batched::BatchRbm;
 use crate::rng::Rng;
@@ -26,10 +27,6 @@ pub struct NetWork<T> {
     delta: Vec<T>,
     delta_prev: Vec<T>,
     pub d_params: Vec<T>,
-}
-
-fn sigmoid<T: Real>(x: T) -> T {
-    T::ONE / (T::ONE + (-x).exp())
 }
 
 fn offsets(sizes: &[usize]) -> Vec<usize> {
@@ -89,7 +86,7 @@ impl<T: Real> SigmoidNet<T> {
             }
             matmul_acc(&before[l], w, out, n, n_in, n_out); // n × n_out
             if l + 1 < layers {
-                out.iter_mut().for_each(|a| *a = sigmoid(*a));
+                out.iter_mut().for_each(|a| *a = sigmoid_direct(*a));
             }
         }
         &work.acts[layers]

@@ -91,15 +91,24 @@ pub fn matches_f64_steps(
     hi: f64,
     ulps: u64,
 ) -> u64 {
-    let mut checked = 0u64;
     let (k_lo, k_hi) = ((lo / step).floor() as i64, (hi / step).ceil() as i64);
-    for k in k_lo..=k_hi {
-        for at in [k as f64 * step, (k as f64 + 0.5) * step] {
-            let b = at.to_bits();
-            for d in 0..=ulps {
-                for bits in [b.wrapping_add(d), b.wrapping_sub(d)] {
-                    checked += u64::from(same_f64(ours, libms, f64::from_bits(bits)));
-                }
+    let points = (k_lo..=k_hi).flat_map(|k| [k as f64 * step, (k as f64 + 0.5) * step]);
+    matches_f64_near(ours, libms, points, ulps)
+}
+
+/// Every input within `ulps` of each point.
+pub fn matches_f64_near(
+    ours: fn(f64) -> f64,
+    libms: fn(f64) -> f64,
+    points: impl Iterator<Item = f64>,
+    ulps: u64,
+) -> u64 {
+    let mut checked = 0u64;
+    for at in points {
+        let b = at.to_bits();
+        for d in 0..=ulps {
+            for bits in [b.wrapping_add(d), b.wrapping_sub(d)] {
+                checked += u64::from(same_f64(ours, libms, f64::from_bits(bits)));
             }
         }
     }

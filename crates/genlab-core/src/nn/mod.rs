@@ -6,6 +6,7 @@ pub mod expf;
 pub mod gemm;
 #[cfg(test)]
 mod libm_twin;
+pub mod log1p;
 pub mod log1pf;
 pub mod mlp;
 pub mod optim;

@@ -142,6 +142,12 @@ pub fn sum_in_order<T: Real>(n: usize, mut fill: impl FnMut(Range<usize>, &mut [
     sum
 }
 
+/// σ(a) = 1 / (1 + e^{−a}) as written, the form the RBMs and the DBN's networks use (e^{−a}
+/// overflows to ∞ far below zero, which still gives 0); a loop of it vectorises too.
+pub fn sigmoid_direct<T: Real>(a: T) -> T {
+    T::ONE / (T::ONE + (-a).exp())
+}
+
 /// σ(a) without overflow for either sign: e^{−|a|} is e^{−a} for a ≥ 0 and e^{a} below, the
 /// same bits as computing each branch's own exp; one exp, selected, so a loop of them
 /// vectorises (with [`super::expf`], natively and in wasm).

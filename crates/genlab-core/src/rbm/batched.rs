@@ -5,6 +5,7 @@
 //! per-image vectors. It is also the CPU twin the GPU kernels will be checked against.
 
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+use crate::nn::real::sigmoid_direct;
 use crate::nn::Real;
 use crate::rng::{counter_uniform, CounterRng, Rng};
 
@@ -37,10 +38,6 @@ impl<T> CdWork<T> {
     pub fn reconstruction(&self) -> &[T] {
         &self.pv
     }
-}
-
-fn sigmoid<T: Real>(x: T) -> T {
-    T::ONE / (T::ONE + (-x).exp())
 }
 
 /// Where a Gibbs step's Bernoulli samples come from: the run's sequential [`Rng`], or the
@@ -137,7 +134,7 @@ pub fn group_probs<T: Real>(input: &[T], d: usize, group: usize, out: &mut Vec<T
     let binary = d - group;
     out.clear();
     for row in input.chunks_exact(d) {
-        out.extend(row[..binary].iter().map(|&x| sigmoid(x)));
+        out.extend(row[..binary].iter().map(|&x| sigmoid_direct(x)));
         if group > 0 {
             let tail = &row[binary..];
             let top = tail.iter().fold(tail[0], |m, &x| if x > m { x } else { m });
@@ -178,7 +175,7 @@ impl<T: Real> BatchRbm<T> {
     /// p(h = 1 | v) for a batch: σ(v W + c). v: n × d → out: n × H.
     pub fn hidden_probs(&self, v: &[T], n: usize, out: &mut Vec<T>) {
         self.hidden_input(v, n, out);
-        out.iter_mut().for_each(|x| *x = sigmoid(*x));
+        out.iter_mut().for_each(|x| *x = sigmoid_direct(*x));
     }
 
     /// The visible units' inputs for a batch: h Wᵀ + b. h: n × H → out: n × d.
@@ -197,7 +194,7 @@ impl<T: Real> BatchRbm<T> {
     /// p(v = 1 | h) for a batch: σ(h Wᵀ + b). h: n × H → out: n × d.
     pub fn visible_probs(&self, hs: &[T], n: usize, out: &mut Vec<T>) {
         self.visible_input(hs, n, out);
-        out.iter_mut().for_each(|x| *x = sigmoid(*x));
+        out.iter_mut().for_each(|x| *x = sigmoid_direct(*x));
     }
 
     /// A set of images v (n × d) scored: the summed squared error of the mean-field
@@ -208,7 +205,7 @@ impl<T: Real> BatchRbm<T> {
         let (d, h) = (self.d, self.h);
         let (mut pre, mut pv) = (vec![], vec![]);
         self.hidden_input(v, n, &mut pre);
-        let ph: Vec<T> = pre.iter().map(|&a| sigmoid(a)).collect();
+        let ph: Vec<T> = pre.iter().map(|&a| sigmoid_direct(a)).collect();
         self.visible_probs(&ph, n, &mut pv);
         let recon = v
             .iter()

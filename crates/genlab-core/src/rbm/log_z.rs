@@ -9,8 +9,11 @@
 //! Teh 2006): exactly one of its `tail` units is on. Parameters are [`BatchRbm`]'s: W (d × H,
 //! row-major), then b (d), then c (H).
 
-use crate::math::{exp, log, log_sum_exp, sigmoid, softplus};
+use crate::math::{exp, log, log_sum_exp, sigmoid, softplus, softplus_in_loop};
 use crate::nn::dense::{matmul_a_bt, matmul_acc};
+use crate::nn::expf::expf;
+use crate::nn::log1pf::log1pf;
+use crate::nn::real::sum_in_order;
 use crate::rbm::batched::BatchRbm;
 use crate::rng::Rng;
 
@@ -110,12 +113,12 @@ fn gray_walk(m: usize, mut visit: impl FnMut(&[bool], Option<usize>)) {
 /// Σᵢ softplus(xᵢ), the exact sums' inner loop (2^m times over the other layer): in f32, whose
 /// exp and log1p cost a third of f64's, summed in f64. Relative error about 1e-7 per term.
 fn softplus_sum(x: &[f64]) -> f64 {
-    x.iter()
-        .map(|&v| {
+    sum_in_order(x.len(), |at, terms| {
+        for (t, &v) in terms.iter_mut().zip(&x[at]) {
             let v = v as f32;
-            (v.max(0.0) + libm::log1pf(libm::expf(-v.abs()))) as f64
-        })
-        .sum()
+            *t = (v.max(0.0) + log1pf(expf(-v.abs()))) as f64;
+        }
+    })
 }
 
 /// Exact log Z, or `None` when both layers are wider than [`EXACT_MAX_UNITS`].
@@ -310,10 +313,11 @@ pub fn ais(
             .map(|(&x, (&ba, &bi))| x as f64 * ((1.0 - beta) * ba + beta * bi))
             .sum();
         visible
-            + u_row
-                .iter()
-                .map(|&x| softplus(beta * x as f64))
-                .sum::<f64>()
+            + sum_in_order(u_row.len(), |at, terms| {
+                for (t, &x) in terms.iter_mut().zip(&u_row[at]) {
+                    *t = softplus_in_loop(beta * x as f64);
+                }
+            })
     };
     let k_max = temperatures.max(1);
     for k in 1..=k_max {
