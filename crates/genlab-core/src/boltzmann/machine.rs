@@ -197,14 +197,15 @@ impl Machine {
         log_norm: f64,
     ) {
         // The weights a block at a time, so that their exps vectorise.
-        let mut weights = [0.0; 64];
-        for (block, neg) in neg.chunks(weights.len()).enumerate() {
+        const BLOCK: usize = 64;
+        let mut weights = [0.0; BLOCK];
+        for (block, neg) in neg.chunks(BLOCK).enumerate() {
             let weights = &mut weights[..neg.len()];
             for (w, e) in weights.iter_mut().zip(neg) {
                 *w = crate::nn::exp::exp(e - log_norm);
             }
             for (i, &w) in weights.iter().enumerate() {
-                fill_units(block * 64 + i, &mut x[from..]);
+                fill_units(block * BLOCK + i, &mut x[from..]);
                 self.add_stats(out, x, w);
             }
         }

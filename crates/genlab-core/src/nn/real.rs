@@ -1,8 +1,8 @@
 //! The float type a network computes in. Training runs in f32 (twice the SIMD lanes, half the
 //! memory traffic); gradient checks run the same code in f64. Transcendentals are `libm`'s (f32
 //! exp and log1p through [`super::expf`] and [`super::log1pf`], libm's bits without its
-//! branches) so native and wasm runs stay
-//! bit-identical (the f32 matrix products too, with the portable kernel: see [`super::gemm`]).
+//! branches) so native and wasm runs stay bit-identical (the f32 matrix products too, with the
+//! portable kernel: see [`super::gemm`]).
 
 use std::fmt::Debug;
 
@@ -171,3 +171,60 @@ impl_real!(
     super::gemm::packed_f32
 );
 impl_real!(f64, libm::exp, libm::log1p, f64::sqrt, |_| false);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// Terms whose sum depends on the order they are added in: magnitudes from 1e−6 to 1e6,
+    /// either sign.
+    fn terms<T: Real>(n: usize, seed: u64) -> Vec<T> {
+        let mut rng = Rng::new(seed);
+        (0..n)
+            .map(|_| T::from_f64(rng.normal() * 10f64.powf(12.0 * rng.uniform() - 6.0)))
+            .collect()
+    }
+
+    fn in_order_and_reversed<T: Real>() {
+        let mut order_mattered = false;
+        for (n, seed) in [
+            (0, 1),
+            (1, 2),
+            (63, 3),
+            (64, 4),
+            (65, 5),
+            (130, 6),
+            (1000, 7),
+        ] {
+            let xs = terms::<T>(n, seed);
+            let mut plain = T::ZERO;
+            for &x in &xs {
+                plain += x;
+            }
+            let blocked = sum_in_order(n, |at, out| {
+                for (o, &x) in out.iter_mut().zip(&xs[at]) {
+                    *o = x;
+                }
+            });
+            assert_eq!(
+                blocked.to_f64().to_bits(),
+                plain.to_f64().to_bits(),
+                "n = {n}"
+            );
+            let mut reversed = T::ZERO;
+            for &x in xs.iter().rev() {
+                reversed += x;
+            }
+            order_mattered |= reversed.to_f64().to_bits() != plain.to_f64().to_bits();
+        }
+        // Otherwise the comparison above could not tell the order apart.
+        assert!(order_mattered);
+    }
+
+    #[test]
+    fn sum_in_order_adds_in_order() {
+        in_order_and_reversed::<f32>();
+        in_order_and_reversed::<f64>();
+    }
+}
