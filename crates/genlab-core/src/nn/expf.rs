@@ -30,8 +30,9 @@ pub fn expf(x: f32) -> f32 {
     let bits = x.to_bits();
     let negative = (bits >> 31) as i32;
     let hx = bits & 0x7fff_ffff; // |x|'s bits
-                                 // Argument reduction x = k ln 2 + r: k rounded from x / ln 2 past 1.5 ln 2, ±1 past
-                                 // 0.5 ln 2, else 0 (then hi = x, lo = 0, as libm's own k = 0 path has it).
+
+    // Argument reduction x = k ln 2 + r: k rounded from x / ln 2 past 1.5 ln 2, ±1 past
+    // 0.5 ln 2, else 0 (then hi = x, lo = 0, as libm's own k = 0 path has it).
     let half = if negative != 0 { -0.5 } else { 0.5 };
     let k = if hx > 0x3f85_1592 {
         (INV_LN2 * x + half) as i32
