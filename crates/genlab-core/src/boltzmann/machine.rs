@@ -47,16 +47,63 @@ pub struct Machine {
 
 /// State s as units: x_i = bit i of s.
 fn units(s: usize, n: usize) -> Vec<f64> {
-    let mut x = vec![0.0; n];
-    fill_units(s, &mut x);
-    x
+    (0..n).map(|i| ((s >> i) & 1) as f64).collect()
 }
 
-/// [`units`] into a buffer the caller keeps: the exact gradient visits every state each step,
-/// and a fresh vector per state was a tenth of the lesson's time (allocation and freeing).
-fn fill_units(s: usize, x: &mut [f64]) {
-    for (i, xi) in x.iter_mut().enumerate() {
-        *xi = ((s >> i) & 1) as f64;
+/// States enumerated a block at a time.
+const BLOCK: usize = 64;
+
+/// The joint states that keep units ..from at fixed values and run units from.. through every
+/// state s (x_{from + b} = bit b of s), a block of consecutive states at a time, with the units
+/// as columns: column i holds x_i in each state of the block. A pair's term over the whole block
+/// is then one loop over two columns, which vectorises, where a state at a time gathered x_i
+/// and x_j for every pair (two indexed loads per pair and state were most of the lesson's time,
+/// and more of it in wasm).
+struct StateBlock {
+    /// The units before `from`, the same in every state.
+    fixed: Vec<f64>,
+    from: usize,
+    /// n columns of BLOCK.
+    columns: Vec<f64>,
+    /// States in the block (the last block of a short enumeration has fewer than BLOCK).
+    len: usize,
+}
+
+impl StateBlock {
+    /// Every joint state of n units.
+    fn all(n: usize) -> StateBlock {
+        StateBlock::fixing(n, &[])
+    }
+
+    /// The states of n units with the first `fixed.len()` at `fixed`.
+    fn fixing(n: usize, fixed: &[f64]) -> StateBlock {
+        StateBlock {
+            fixed: fixed.to_vec(),
+            from: fixed.len(),
+            columns: vec![0.0; n * BLOCK],
+            len: 0,
+        }
+    }
+
+    /// States first..first + len.
+    fn fill(&mut self, first: usize, len: usize) {
+        self.len = len;
+        let from = self.from;
+        for (i, column) in self.columns.chunks_exact_mut(BLOCK).enumerate() {
+            let column = &mut column[..len];
+            if i < from {
+                column.fill(self.fixed[i]);
+            } else {
+                for (t, c) in column.iter_mut().enumerate() {
+                    *c = (((first + t) >> (i - from)) & 1) as f64;
+                }
+            }
+        }
+    }
+
+    /// x_i in each state of the block.
+    fn column(&self, i: usize) -> &[f64] {
+        &self.columns[i * BLOCK..i * BLOCK + self.len]
     }
 }
 
@@ -172,42 +219,103 @@ impl Machine {
     /// −E of every joint state (2^n).
     fn neg_energies(&self) -> Vec<f64> {
         let mut neg = vec![0.0; 1 << self.n()];
-        self.neg_energies_from(&mut vec![0.0; self.n()], 0, &mut neg);
+        self.neg_energies_from(&mut StateBlock::all(self.n()), &mut neg);
         neg
     }
 
-    /// −E of x with its units from `from` on set to each state s of them in turn, into
-    /// `neg[s]`; the units before `from` stay as the caller set them.
-    fn neg_energies_from(&self, x: &mut [f64], from: usize, neg: &mut [f64]) {
-        for (s, e) in neg.iter_mut().enumerate() {
-            fill_units(s, &mut x[from..]);
-            *e = -self.energy(x);
+    /// −E of each state s of `states` into `neg[s]`.
+    fn neg_energies_from(&self, states: &mut StateBlock, neg: &mut [f64]) {
+        for (b, neg) in neg.chunks_mut(BLOCK).enumerate() {
+            states.fill(b * BLOCK, neg.len());
+            self.neg_energies_of(states, neg);
         }
     }
 
-    /// Adds to `out` the statistics of x with its units from `from` on in each state s, at
-    /// weight e^{neg[s] − log_norm}: the states' distribution when log_norm is their
-    /// log-normaliser.
+    /// −E of each state of `block`, with [`Machine::energy`]'s bits: each state's terms are
+    /// added in the same order, from the same start (an f64 sum's, −0), only a block of
+    /// states at a time.
+    fn neg_energies_of(&self, block: &StateBlock, neg: &mut [f64]) {
+        let len = block.len;
+        let start: f64 = std::iter::empty::<f64>().sum();
+        let mut pair = [start; BLOCK];
+        let pair = &mut pair[..len];
+        for (&(i, j), &w) in self.pairs.iter().zip(&self.params) {
+            let (x_i, x_j) = (block.column(i), block.column(j));
+            for t in 0..len {
+                pair[t] += w * x_i[t] * x_j[t];
+            }
+        }
+        let mut bias = [start; BLOCK];
+        let bias = &mut bias[..len];
+        for i in 0..self.n() {
+            let (b, x_i) = (self.bias(i), block.column(i));
+            for t in 0..len {
+                bias[t] += b * x_i[t];
+            }
+        }
+        for ((e, p), b) in neg.iter_mut().zip(pair.iter()).zip(bias.iter()) {
+            *e = -(-p - b);
+        }
+    }
+
+    /// Adds to `out` the statistics of each state s of `states` at weight e^{neg[s] − log_norm}:
+    /// the states' distribution when log_norm is their log-normaliser.
     fn add_states_stats(
         &self,
         out: &mut [f64],
-        x: &mut [f64],
-        from: usize,
+        states: &mut StateBlock,
         neg: &[f64],
         log_norm: f64,
     ) {
-        // The weights a block at a time, so that their exps vectorise.
-        const BLOCK: usize = 64;
         let mut weights = [0.0; BLOCK];
-        for (block, neg) in neg.chunks(BLOCK).enumerate() {
+        for (b, neg) in neg.chunks(BLOCK).enumerate() {
             let weights = &mut weights[..neg.len()];
             for (w, e) in weights.iter_mut().zip(neg) {
                 *w = crate::nn::exp::exp(e - log_norm);
             }
-            for (i, &w) in weights.iter().enumerate() {
-                fill_units(block * BLOCK + i, &mut x[from..]);
-                self.add_stats(out, x, w);
+            states.fill(b * BLOCK, neg.len());
+            self.add_block_stats(out, states, weights);
+        }
+    }
+
+    /// [`Machine::add_stats`] of every state of `block` in turn, state t at weight p[t], with
+    /// its bits: each output gets its terms in state order, the same products as one state at
+    /// a time. The products of a block vectorise; the sums stay in order, eight outputs at once
+    /// so that their chains of adds overlap.
+    fn add_block_stats(&self, out: &mut [f64], block: &StateBlock, p: &[f64]) {
+        const CHAINS: usize = 8;
+        let len = block.len;
+        let mut terms = [[0.0; BLOCK]; CHAINS];
+        // Each output's two factors: a pair's two columns; a unit's column and ones, since
+        // p·x_i·1 is p·x_i exactly.
+        let ones = [1.0; BLOCK];
+        let m = self.pairs.len();
+        let factors = |o: usize| -> (&[f64], &[f64]) {
+            if o < m {
+                let (i, j) = self.pairs[o];
+                (block.column(i), block.column(j))
+            } else {
+                (block.column(o - m), &ones[..len])
             }
+        };
+        let total = m + self.n();
+        for first in (0..total).step_by(CHAINS) {
+            let group = CHAINS.min(total - first);
+            for (g, terms) in terms.iter_mut().enumerate().take(group) {
+                let (x_i, x_j) = factors(first + g);
+                for t in 0..len {
+                    terms[t] = p[t] * x_i[t] * x_j[t];
+                }
+            }
+            let out = &mut out[first..first + group];
+            let mut acc = [0.0; CHAINS];
+            acc[..group].copy_from_slice(out);
+            for t in 0..len {
+                for g in 0..CHAINS {
+                    acc[g] += terms[g][t];
+                }
+            }
+            out.copy_from_slice(&acc[..group]);
         }
     }
 
@@ -253,11 +361,10 @@ impl Machine {
     /// The exact gradient of the mean log-likelihood: the data's statistics (each v with its
     /// hidden units from p(h|v), enumerated) minus the model's (every joint state).
     pub fn exact_gradient(&self, data: &[Vec<f64>]) -> Vec<f64> {
-        let n = self.n();
         let neg = self.neg_energies();
         let lz = log_sum_exp(&neg);
         let mut model = vec![0.0; self.params.len()];
-        self.add_states_stats(&mut model, &mut vec![0.0; n], 0, &neg, lz);
+        self.add_states_stats(&mut model, &mut StateBlock::all(self.n()), &neg, lz);
         self.data_stats(data)
             .iter()
             .zip(model)
@@ -269,16 +376,16 @@ impl Machine {
     /// 2^k hidden states: the positive phase of both the exact and the sampled gradient.
     fn data_stats(&self, data: &[Vec<f64>]) -> Vec<f64> {
         let mut positive = vec![0.0; self.params.len()];
-        // Scratch for each v: its joint states in turn, their −E, and its statistics.
-        let mut x = vec![0.0; self.n()];
+        // Scratch for each v: its joint states, their −E, and its statistics.
+        let mut states = StateBlock::fixing(self.n(), &vec![0.0; self.d]);
         let mut neg = vec![0.0; 1 << self.k];
         let mut of_v = vec![0.0; self.params.len()];
         for v in data {
-            x[..self.d].copy_from_slice(&v[..self.d]);
-            self.neg_energies_from(&mut x, self.d, &mut neg);
+            states.fixed.copy_from_slice(&v[..self.d]);
+            self.neg_energies_from(&mut states, &mut neg);
             let lv = log_sum_exp(&neg);
             of_v.fill(0.0);
-            self.add_states_stats(&mut of_v, &mut x, self.d, &neg, lv);
+            self.add_states_stats(&mut of_v, &mut states, &neg, lv);
             for (p, s) in positive.iter_mut().zip(&of_v) {
                 *p += s / data.len() as f64;
             }
@@ -583,6 +690,41 @@ mod tests {
             *p = 0.8 * rng.normal();
         }
         m
+    }
+
+    /// The enumeration a block of states at a time gives what one state at a time gives, to
+    /// the bit: −E against [`Machine::energy`], the statistics against [`Machine::add_stats`]
+    /// state by state, for every family, with the fixed units non-binary (the greedy stack's
+    /// second layer trains on probabilities), over one short block and over many full ones.
+    #[test]
+    fn blocks_of_states_have_one_states_bits() {
+        let mut rng = Rng::new(5);
+        for &c in Couplings::ALL {
+            for (d, k) in [(6, 2), (5, 7)] {
+                let m = random(c, d, k, 21);
+                let n = m.n();
+                for from in [0, d] {
+                    let fixed: Vec<f64> = (0..from).map(|_| rng.uniform()).collect();
+                    let mut states = StateBlock::fixing(n, &fixed);
+                    let mut neg = vec![0.0; 1 << (n - from)];
+                    m.neg_energies_from(&mut states, &mut neg);
+                    let lz = log_sum_exp(&neg);
+                    let mut stats = vec![0.0; m.params.len()];
+                    m.add_states_stats(&mut stats, &mut states, &neg, lz);
+
+                    let mut one_by_one = vec![0.0; m.params.len()];
+                    for (s, &e) in neg.iter().enumerate() {
+                        let mut x = fixed.clone();
+                        x.extend(units(s, n - from));
+                        assert_eq!(e.to_bits(), (-m.energy(&x)).to_bits(), "{c:?} state {s}");
+                        m.add_stats(&mut one_by_one, &x, crate::nn::exp::exp(e - lz));
+                    }
+                    for (o, (a, b)) in stats.iter().zip(&one_by_one).enumerate() {
+                        assert_eq!(a.to_bits(), b.to_bits(), "{c:?} from {from} output {o}");
+                    }
+                }
+            }
+        }
     }
 
     /// With visible–hidden couplings only the machine is the RBM lesson's: the same log Z (the
