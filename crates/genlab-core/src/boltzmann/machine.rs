@@ -6,7 +6,7 @@
 //! the transition matrix of a sampler, which shows why a block sampler is no longer valid once
 //! units of one layer are coupled.
 
-use crate::math::{log_sum_exp, sigmoid};
+use crate::math::{log_sum_exp, log_sum_exp_long, sigmoid};
 use crate::msg;
 use crate::msg::Msg;
 use crate::rng::Rng;
@@ -52,6 +52,16 @@ fn units(s: usize, n: usize) -> Vec<f64> {
 
 /// States enumerated a block at a time.
 const BLOCK: usize = 64;
+
+/// log Σ_s e^{neg[s]} over enumerated states: their exps a block at a time once there is a block
+/// of them (the same bits either way).
+fn log_sum_states(neg: &[f64]) -> f64 {
+    if neg.len() >= BLOCK {
+        log_sum_exp_long(neg)
+    } else {
+        log_sum_exp(neg)
+    }
+}
 
 /// The joint states that keep units ..from at fixed values and run units from.. through every
 /// state s (x_{from + b} = bit b of s), a block of consecutive states at a time, with the units
@@ -321,7 +331,7 @@ impl Machine {
 
     /// log Z = log Σ_x e^{−E(x)}, over every joint state.
     pub fn log_z(&self) -> f64 {
-        log_sum_exp(&self.neg_energies())
+        log_sum_states(&self.neg_energies())
     }
 
     /// log p(v) = log Σ_h e^{−E(v, h)} − log Z.
@@ -337,7 +347,7 @@ impl Machine {
                 -self.energy(&x)
             })
             .collect();
-        log_sum_exp(&terms) - log_z
+        log_sum_states(&terms) - log_z
     }
 
     /// The mean log-likelihood (1/N) Σ log p(v_n), exactly.
@@ -362,7 +372,7 @@ impl Machine {
     /// hidden units from p(h|v), enumerated) minus the model's (every joint state).
     pub fn exact_gradient(&self, data: &[Vec<f64>]) -> Vec<f64> {
         let neg = self.neg_energies();
-        let lz = log_sum_exp(&neg);
+        let lz = log_sum_states(&neg);
         let mut model = vec![0.0; self.params.len()];
         self.add_states_stats(&mut model, &mut StateBlock::all(self.n()), &neg, lz);
         self.data_stats(data)
@@ -383,7 +393,7 @@ impl Machine {
         for v in data {
             states.fixed.copy_from_slice(&v[..self.d]);
             self.neg_energies_from(&mut states, &mut neg);
-            let lv = log_sum_exp(&neg);
+            let lv = log_sum_states(&neg);
             of_v.fill(0.0);
             self.add_states_stats(&mut of_v, &mut states, &neg, lv);
             for (p, s) in positive.iter_mut().zip(&of_v) {
@@ -499,7 +509,7 @@ impl Machine {
     /// p(x) of every joint state.
     pub fn distribution(&self) -> Vec<f64> {
         let neg = self.neg_energies();
-        let lz = log_sum_exp(&neg);
+        let lz = log_sum_states(&neg);
         neg.iter().map(|e| crate::nn::exp::exp(e - lz)).collect()
     }
 }
@@ -519,6 +529,17 @@ impl Machine {
         let m = self.pairs.len();
         let mut out = vec![0.0; p.len()];
         let mut on = vec![0.0; set.len()];
+        // Choice c sets unit set[b] to bit b of c: the units it turns on, and those it decides.
+        let turns_on: Vec<usize> = (0..1usize << set.len())
+            .map(|c| {
+                set.iter()
+                    .enumerate()
+                    .filter(|&(b, _)| (c >> b) & 1 == 1)
+                    .fold(0, |to, (_, &i)| to | 1 << i)
+            })
+            .collect();
+        let decided = set.iter().fold(0, |all, &i| all | 1usize << i);
+        let mut prob = vec![0.0; 1 << set.len()];
         for (from, &mass) in p.iter().enumerate() {
             if mass == 0.0 {
                 continue;
@@ -531,15 +552,20 @@ impl Machine {
                     .sum();
                 *o = sigmoid(self.params[m + i] + a);
             }
-            for choice in 0..1usize << set.len() {
-                let mut to = from;
-                let mut prob = mass;
-                for (b, (&i, &pi)) in set.iter().zip(&on).enumerate() {
-                    let bit = (choice >> b) & 1 == 1;
-                    prob *= if bit { pi } else { 1.0 - pi };
-                    to = if bit { to | (1 << i) } else { to & !(1 << i) };
+            // Choice c's probability, mass · Π_b (p_b if bit b of c is on, else 1 − p_b),
+            // multiplied in b's order, each shared prefix once: after bit b, prob[c] holds the
+            // product up to bit b for the 2^{b+1} choices of bits ..=b.
+            prob[0] = mass;
+            for (b, &pi) in on.iter().enumerate() {
+                let half = 1 << b;
+                for c in 0..half {
+                    prob[c + half] = prob[c] * pi;
+                    prob[c] *= 1.0 - pi;
                 }
-                out[to] += prob;
+            }
+            let kept = from & !decided;
+            for (&q, &on) in prob.iter().zip(&turns_on) {
+                out[kept | on] += q;
             }
         }
         out
@@ -838,6 +864,48 @@ mod tests {
             } else {
                 assert!(off > 1e-3, "{c:?}: {off}");
                 assert!(m.to_rbm().is_none());
+            }
+        }
+    }
+
+    /// The choices' probabilities built by shared prefixes are the products one choice at a
+    /// time gives, to the bit (mass first, then each unit's factor in the set's order), and
+    /// each lands on its own state.
+    #[test]
+    fn a_steps_prefix_products_have_each_choices_bits() {
+        let m = random(Couplings::Full, 4, 3, 8);
+        let n = m.n();
+        let mut rng = Rng::new(9);
+        let p: Vec<f64> = (0..1 << n).map(|_| rng.uniform() / 64.0).collect();
+        let w = m.coupling_matrix();
+        let bias = &m.params[m.pairs().len()..];
+        for set in [vec![0, 1, 2, 3], vec![4, 5, 6], vec![2], vec![6, 0, 3]] {
+            let mut one_by_one = vec![0.0; p.len()];
+            for (from, &mass) in p.iter().enumerate() {
+                let on: Vec<f64> = set
+                    .iter()
+                    .map(|&i| {
+                        let row = &w[i * n..(i + 1) * n];
+                        let a: f64 = (0..n)
+                            .filter(|&j| (from >> j) & 1 == 1)
+                            .map(|j| row[j])
+                            .sum();
+                        sigmoid(bias[i] + a)
+                    })
+                    .collect();
+                for choice in 0..1usize << set.len() {
+                    let (mut to, mut prob) = (from, mass);
+                    for (b, (&i, &pi)) in set.iter().zip(&on).enumerate() {
+                        let bit = (choice >> b) & 1 == 1;
+                        prob *= if bit { pi } else { 1.0 - pi };
+                        to = if bit { to | (1 << i) } else { to & !(1 << i) };
+                    }
+                    one_by_one[to] += prob;
+                }
+            }
+            let stepped = m.step_distribution(&p, &set);
+            for (s, (a, b)) in stepped.iter().zip(&one_by_one).enumerate() {
+                assert_eq!(a.to_bits(), b.to_bits(), "set {set:?}, state {s}");
             }
         }
     }
