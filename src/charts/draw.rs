@@ -292,26 +292,25 @@ where
                 lo,
                 hi,
             } => {
-                let (x0, x1) = spec.x_range;
-                let (y0, y1) = spec.y_range;
-                let (dx, dy) = ((x1 - x0) / *nx as f64, (y1 - y0) / *ny as f64);
-                let span = if hi > lo { hi - lo } else { 1.0 };
-                chart
-                    .draw_series(
-                        (0..*ny)
-                            .flat_map(|r| (0..*nx).map(move |c| (r, c)))
-                            .filter_map(|(r, c)| {
-                                let v = *values.get(r * nx + c)?;
-                                let color = if v.is_finite() {
-                                    viridis((v - lo) / span)
-                                } else {
-                                    RGBColor(200, 200, 200)
-                                };
-                                let (a, b) = (x0 + c as f64 * dx, y0 + r as f64 * dy);
-                                Some(Rectangle::new([(a, b), (a + dx, b + dy)], color.filled()))
-                            }),
-                    )
-                    .map_err(|e| e.to_string())?;
+                if *nx == 0 || *ny == 0 {
+                    continue;
+                }
+                // The cells span the plot area: one picture, scaled up sharp.
+                ctx.set_image_smoothing_enabled(false);
+                blit(
+                    ctx,
+                    &crate::raster::heatmap(*nx, *ny, values, (*lo, *hi), |t| {
+                        let c = viridis(t);
+                        [c.0, c.1, c.2]
+                    }),
+                    (*nx, *ny),
+                    (
+                        area.0.start as f64,
+                        area.1.start as f64,
+                        area_w as f64,
+                        area_h as f64,
+                    ),
+                )?;
             }
             Layer::Segments {
                 name,
