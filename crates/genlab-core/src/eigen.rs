@@ -177,7 +177,7 @@ fn tql2(vt: &mut [f64], d: &mut [f64], e: &mut [f64], n: usize) {
             loop {
                 let mut g = d[l];
                 let mut p = (d[l + 1] - g) / (2.0 * e[l]);
-                let mut r = p.hypot(1.0);
+                let mut r = libm::hypot(p, 1.0);
                 if p < 0.0 {
                     r = -r;
                 }
@@ -199,7 +199,7 @@ fn tql2(vt: &mut [f64], d: &mut [f64], e: &mut [f64], n: usize) {
                     s2 = s;
                     g = c * e[i];
                     h = c * p;
-                    r = p.hypot(e[i]);
+                    r = libm::hypot(p, e[i]);
                     e[i + 1] = s * r;
                     s = e[i] / r;
                     c = p / r;

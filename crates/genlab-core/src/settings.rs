@@ -345,7 +345,7 @@ pub fn round_significant(x: f64, digits: i32) -> f64 {
     if !x.is_finite() || x == 0.0 {
         return x;
     }
-    let exponent = x.abs().log10().floor() as i32 - (digits - 1);
+    let exponent = libm::log10(x.abs()).floor() as i32 - (digits - 1);
     if exponent >= 0 {
         let unit = 10f64.powi(exponent);
         (x / unit).round() * unit

@@ -33,7 +33,7 @@ pub fn kde(xs: &[f64], grid: &[f64]) -> Vec<f64> {
         return vec![0.0; grid.len()];
     }
     let (_, std) = mean_std(&finite);
-    let bw = (1.06 * std * (finite.len() as f64).powf(-0.2)).max(0.02);
+    let bw = (1.06 * std * libm::pow(finite.len() as f64, -0.2)).max(0.02);
     let lo = finite.iter().cloned().fold(f64::INFINITY, f64::min);
     let hi = finite.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     let bins = 512;

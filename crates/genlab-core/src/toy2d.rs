@@ -60,8 +60,8 @@ impl Toy {
                     let a = 2.0 * PI * rng.uniform();
                     (
                         [
-                            r * a.cos() + NOISE * rng.normal(),
-                            r * a.sin() + NOISE * rng.normal(),
+                            r * libm::cos(a) + NOISE * rng.normal(),
+                            r * libm::sin(a) + NOISE * rng.normal(),
                         ],
                         i % 2,
                     )
@@ -71,9 +71,9 @@ impl Toy {
                     // pair is centred, and scaled by 1.5.
                     let a = PI * rng.uniform();
                     let (x, y) = if i % 2 == 0 {
-                        (a.cos(), a.sin())
+                        (libm::cos(a), libm::sin(a))
                     } else {
-                        (1.0 - a.cos(), 0.5 - a.sin())
+                        (1.0 - libm::cos(a), 0.5 - libm::sin(a))
                     };
                     (
                         [

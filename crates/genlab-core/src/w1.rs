@@ -88,7 +88,7 @@ pub fn wp_quantiles(xs: &[f64], ws: &[f64], ys: &[f64], vs: &[f64], p: f64) -> f
     let mut total = 0.0;
     while i < a.len() && j < b.len() {
         let step = left_a.min(left_b);
-        total += step * (a[i].0 - b[j].0).abs().powf(p);
+        total += step * libm::pow((a[i].0 - b[j].0).abs(), p);
         left_a -= step;
         left_b -= step;
         if left_a <= 1e-15 {
@@ -100,7 +100,7 @@ pub fn wp_quantiles(xs: &[f64], ws: &[f64], ys: &[f64], vs: &[f64], p: f64) -> f
             left_b = b.get(j).map_or(0.0, |x| x.1);
         }
     }
-    total.powf(1.0 / p)
+    libm::pow(total, 1.0 / p)
 }
 
 /// Exact W1 between two equal-weight samples.

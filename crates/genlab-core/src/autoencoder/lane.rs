@@ -299,7 +299,7 @@ pub fn principal_angles(basis: &[f64], pca: &Pca) -> Vec<f64> {
     let eig = SymmetricEigen::new(&mtm, k, |_, _| {});
     eig.values
         .iter()
-        .map(|&c2| c2.clamp(0.0, 1.0).sqrt().acos())
+        .map(|&c2| libm::acos(c2.clamp(0.0, 1.0).sqrt()))
         .collect()
 }
 

@@ -89,5 +89,5 @@ pub fn backward<T: Real>(
 
 /// KL(N(μ, σ²) ‖ N(0, 1)) for one dimension, the closed form the loss uses.
 pub fn kl_normal(mu: f64, log_var: f64) -> f64 {
-    0.5 * (mu * mu + log_var.exp() - 1.0 - log_var)
+    0.5 * (mu * mu + libm::exp(log_var) - 1.0 - log_var)
 }

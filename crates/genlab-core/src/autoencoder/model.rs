@@ -62,7 +62,7 @@ impl Output {
             .map(|(&a, &x)| (a.to_f64(), x.to_f64()));
         match self {
             Output::Bernoulli => pairs
-                .map(|(a, x)| a.max(0.0) + (-a.abs()).exp().ln_1p() - x * a)
+                .map(|(a, x)| a.max(0.0) + libm::log1p(libm::exp(-a.abs())) - x * a)
                 .sum(),
             Output::Squared => pairs.map(|(y, x)| (y - x) * (y - x)).sum(),
             Output::Gaussian { sigma } => {
@@ -74,7 +74,7 @@ impl Output {
                     })
                     .sum();
                 sq / (2.0 * sigma * sigma)
-                    + 0.5 * d * (2.0 * std::f64::consts::PI * sigma * sigma).ln()
+                    + 0.5 * d * libm::log(2.0 * std::f64::consts::PI * sigma * sigma)
             }
         }
     }
@@ -361,7 +361,7 @@ impl<T: Real> AeNet<T> {
             *b = T::from_f64(match self.shape.output {
                 Output::Bernoulli | Output::Gaussian { .. } => {
                     let m = m.clamp(1e-3, 1.0 - 1e-3);
-                    (m / (1.0 - m)).ln()
+                    libm::log(m / (1.0 - m))
                 }
                 Output::Squared => m,
             });
@@ -519,7 +519,7 @@ impl<T: Real> AeNet<T> {
                 let width = self.shape.input;
                 let scale = T::from_f64(0.5 / (sigma * sigma));
                 let norm = T::from_f64(
-                    0.5 * width as f64 * (2.0 * std::f64::consts::PI * sigma * sigma).ln(),
+                    0.5 * width as f64 * libm::log(2.0 * std::f64::consts::PI * sigma * sigma),
                 );
                 let mut total = T::ZERO;
                 for (row_y, row_x) in out.chunks_exact(width).zip(clean.chunks_exact(width)) {

@@ -606,7 +606,7 @@ impl BoltzmannTrainer {
                 let density: Vec<f32> = m
                     .log_densities((0..n * n).map(|c| [cell(c % n, x0, x1), cell(c / n, y0, y1)]))
                     .into_iter()
-                    .map(|l| l.exp() as f32)
+                    .map(|l| libm::exp(l) as f32)
                     .collect();
                 let mixture = m.mixture();
                 let shown = lane.chains.len().min(GB_SHOWN_CHAINS);

@@ -760,7 +760,7 @@ impl CvaeTrainer {
             .net
             .forward_loss_given(&input, &digit, &vec![0.0; l], 1, &mut ws);
         let (mu, log_var) = self.encode_one(&digit, class);
-        let sigma: Vec<f32> = log_var.iter().map(|v| (0.5 * v).exp()).collect();
+        let sigma: Vec<f32> = log_var.iter().map(|v| libm::expf(0.5 * v)).collect();
         let posterior =
             (l == 2).then(|| posterior_later(on, &self.cvae.net, digit.clone(), Some(class), 0));
         let drawn = CvaeDrawn {

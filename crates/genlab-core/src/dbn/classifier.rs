@@ -106,7 +106,7 @@ impl<T: Real> SigmoidNet<T> {
             let lse = log_sum_exp(&logits);
             loss += lse - logits[y as usize];
             for (k, &z) in logits.iter().enumerate() {
-                let p = (z - lse).exp() - (k == y as usize) as u8 as f64;
+                let p = libm::exp(z - lse) - (k == y as usize) as u8 as f64;
                 work.delta.push(T::from_f64(p) * inv_n);
             }
         }

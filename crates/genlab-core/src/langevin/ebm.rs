@@ -68,7 +68,7 @@ impl EnergyNet {
     pub fn exact_nll(&mut self, grid: &Grid, points: &[[f64; 2]]) -> (f64, f64) {
         let cells: Vec<[f64; 2]> = (0..grid.n * grid.n).map(|c| grid.centre(c)).collect();
         let neg: Vec<f64> = self.energies(&cells).iter().map(|e| -e).collect();
-        let log_z = crate::math::log_sum_exp(&neg) + 2.0 * grid.cell().ln();
+        let log_z = crate::math::log_sum_exp(&neg) + 2.0 * libm::log(grid.cell());
         let e = self.energies(points);
         (
             log_z,

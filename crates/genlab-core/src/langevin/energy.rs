@@ -37,9 +37,9 @@ fn moon_nodes() -> Vec<[f64; 2]> {
         .map(|k| {
             let t = PI * ((k % MOON_NODES) as f64 + 0.5) / MOON_NODES as f64;
             let (x, y) = if k < MOON_NODES {
-                (t.cos(), t.sin())
+                (libm::cos(t), libm::sin(t))
             } else {
-                (1.0 - t.cos(), 0.5 - t.sin())
+                (1.0 - libm::cos(t), 0.5 - libm::sin(t))
             };
             [1.5 * (x - 0.5), 1.5 * (y - 0.25)]
         })
@@ -56,8 +56,9 @@ fn mixture_energy(
     let terms: Vec<(f64, [f64; 2])> = parts
         .map(|(mu, s, w)| {
             let d = [x[0] - mu[0], x[1] - mu[1]];
-            let log =
-                w.ln() - (2.0 * PI * s * s).ln() - (d[0] * d[0] + d[1] * d[1]) / (2.0 * s * s);
+            let log = libm::log(w)
+                - libm::log(2.0 * PI * s * s)
+                - (d[0] * d[0] + d[1] * d[1]) / (2.0 * s * s);
             (log, [d[0] / (s * s), d[1] / (s * s)])
         })
         .collect();
@@ -68,12 +69,12 @@ fn mixture_energy(
     let mut total = 0.0;
     let mut g = [0.0, 0.0];
     for (log, d) in &terms {
-        let r = (log - m).exp();
+        let r = libm::exp(log - m);
         total += r;
         g[0] += r * d[0];
         g[1] += r * d[1];
     }
-    (-(m + total.ln()), [g[0] / total, g[1] / total])
+    (-(m + libm::log(total)), [g[0] / total, g[1] / total])
 }
 
 impl Energy {
@@ -90,7 +91,7 @@ impl Energy {
                 )
             }
             Energy::Ring { radius, width } => {
-                let r = x[0].hypot(x[1]);
+                let r = libm::hypot(x[0], x[1]);
                 let e = (r - radius).powi(2) / (2.0 * width * width);
                 // At the origin every direction is as steep: the gradient's limit is undefined,
                 // take 0 (a measure-zero point).
@@ -125,13 +126,13 @@ impl Energy {
     pub fn log_z_closed_form(&self) -> Option<f64> {
         match self {
             Energy::Mixture(_) => Some(0.0),
-            Energy::Banana { a, s, .. } => Some((2.0 * PI * a * s).ln()),
+            Energy::Banana { a, s, .. } => Some(libm::log(2.0 * PI * a * s)),
             // The ring: ∫ e^{−(r−R)²/2s²} 2πr dr = 2π s √(2π) R (1 − Φ(−R/s)) + 2π s² e^{−R²/2s²}.
             Energy::Ring { radius, width } => {
                 let (r, s) = (*radius, *width);
                 let z = 2.0 * PI * s * (2.0 * PI).sqrt() * r * crate::math::normal_cdf(r / s)
-                    + 2.0 * PI * s * s * (-(r * r) / (2.0 * s * s)).exp();
-                Some(z.ln())
+                    + 2.0 * PI * s * s * libm::exp(-(r * r) / (2.0 * s * s));
+                Some(libm::log(z))
             }
             Energy::Moons { .. } => Some(0.0),
         }

@@ -40,7 +40,7 @@ impl Grid {
         let terms: Vec<f64> = (0..self.n * self.n)
             .map(|c| -e.value(self.centre(c)) / temperature)
             .collect();
-        log_sum_exp(&terms) + 2.0 * self.cell().ln()
+        log_sum_exp(&terms) + 2.0 * libm::log(self.cell())
     }
 
     /// The probability of each cell under exp(−E/T)/Z (midpoint rule: they sum to 1).
@@ -49,7 +49,7 @@ impl Grid {
             .map(|c| -e.value(self.centre(c)) / temperature)
             .collect();
         let lz = log_sum_exp(&terms);
-        terms.iter().map(|t| (t - lz).exp()).collect()
+        terms.iter().map(|t| libm::exp(t - lz)).collect()
     }
 
     /// The particles' share in each cell, and how many fell off the grid.
@@ -74,7 +74,7 @@ pub fn kl(h: &[f64], p: &[f64]) -> f64 {
         .filter(|(&a, _)| a > 0.0)
         .map(|(&a, &b)| {
             if b > 0.0 {
-                a * (a / b).ln()
+                a * libm::log(a / b)
             } else {
                 f64::INFINITY
             }

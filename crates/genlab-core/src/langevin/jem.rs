@@ -22,7 +22,7 @@ pub struct Classifier {
 
 fn softmax(f: &[f64]) -> Vec<f64> {
     let lse = log_sum_exp(f);
-    f.iter().map(|v| (v - lse).exp()).collect()
+    f.iter().map(|v| libm::exp(v - lse)).collect()
 }
 
 impl Classifier {
@@ -149,7 +149,7 @@ impl Classifier {
             .chunks_exact(k)
             .map(log_sum_exp)
             .collect();
-        let log_z = log_sum_exp(&lse) + 2.0 * grid.cell().ln();
+        let log_z = log_sum_exp(&lse) + 2.0 * libm::log(grid.cell());
         let mean: f64 = self
             .logits(points)
             .chunks_exact(k)

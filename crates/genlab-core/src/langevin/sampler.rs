@@ -73,7 +73,7 @@ impl Sampler {
                     -(d0 * d0 + d1 * d1) / (2.0 * lambda)
                 };
                 let log_accept = -ey + ex + log_q(*x, y, gy) - log_q(y, *x, g);
-                if log_accept.is_finite() && rng.uniform().ln() < log_accept {
+                if log_accept.is_finite() && libm::log(rng.uniform()) < log_accept {
                     *x = y;
                     true
                 } else {
@@ -98,7 +98,7 @@ pub fn welling_teh_move(xs: &mut [[f64; 2]], gradients: &[[f64; 2]], lambda: f64
 
 /// λ_τ = a (b + τ)^(−γ): Σλ = ∞ and Σλ² < ∞ (the slide's conditions) hold for ½ < γ ≤ 1.
 pub fn schedule(a: f64, b: f64, gamma: f64, tau: u64) -> f64 {
-    a * (b + tau as f64).powf(-gamma)
+    a * libm::pow(b + tau as f64, -gamma)
 }
 
 /// Whether a schedule's exponent meets the slide's conditions.

@@ -137,8 +137,8 @@ struct Lane {
 /// The basin of x: the well with the largest w_k N(x; μ_k, σ_k²) (none without wells).
 fn basin(wells: &[Well], x: [f64; 2]) -> usize {
     let score = |w: &Well| {
-        w.weight.ln()
-            - 2.0 * w.sigma.ln()
+        libm::log(w.weight)
+            - 2.0 * libm::log(w.sigma)
             - ((x[0] - w.x).powi(2) + (x[1] - w.y).powi(2)) / (2.0 * w.sigma * w.sigma)
     };
     (0..wells.len())
@@ -364,8 +364,8 @@ impl LangevinTrainer {
             .map(crate::math::log_sum_exp)
             .collect();
         let top = lse.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = lse.iter().map(|l| (l - top).exp()).sum();
-        let density: Vec<f64> = lse.iter().map(|l| (l - top).exp() / total).collect();
+        let total: f64 = lse.iter().map(|l| libm::exp(l - top)).sum();
+        let density: Vec<f64> = lse.iter().map(|l| libm::exp(l - top) / total).collect();
         let decision: Vec<f64> = logits
             .chunks_exact(k)
             .map(|row| {
@@ -419,10 +419,14 @@ impl LangevinTrainer {
         let cells: Vec<[f64; 2]> = (0..dg.n * dg.n).map(|c| dg.centre(c)).collect();
         let e = self.ebm.energy.energies(&cells);
         let top = e.iter().copied().fold(f64::INFINITY, f64::min);
-        let total: f64 = e.iter().map(|v| (top - v).exp()).sum();
+        let total: f64 = e.iter().map(|v| libm::exp(top - v)).sum();
         let (ebm_nll, _) = self.model_nlls();
         let ebm = EbmView {
-            density: Bulk(e.iter().map(|v| ((top - v).exp() / total) as f32).collect()),
+            density: Bulk(
+                e.iter()
+                    .map(|v| (libm::exp(top - v) / total) as f32)
+                    .collect(),
+            ),
             data: bulk(&self.ebm_train),
             buffer: bulk(&self.ebm.buffer.points[..self.ebm.buffer.points.len().min(SHOWN)]),
             paths: self.ebm.paths.iter().map(|p| bulk(p)).collect(),

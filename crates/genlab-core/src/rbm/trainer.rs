@@ -91,7 +91,7 @@ impl Lane {
         };
         let temperatures = match kind {
             LaneKind::Pt if r > 1 => (0..r)
-                .map(|i| s.t_max.powf(i as f64 / (r - 1) as f64))
+                .map(|i| libm::pow(s.t_max, i as f64 / (r - 1) as f64))
                 .collect(),
             LaneKind::Pt => vec![1.0],
             _ => vec![],

@@ -148,7 +148,7 @@ pub fn wasserstein_equal_samples(xs: &[Vec<f64>], ys: &[Vec<f64>], p: f64) -> Re
     }
     let matching = min_cost_matching(&super::checked_cost_matrix(xs, ys, p)?, xs.len())?;
     let n = xs.len();
-    Ok((matching.cost / n as f64).max(0.0).powf(1.0 / p))
+    Ok(libm::pow((matching.cost / n as f64).max(0.0), 1.0 / p))
 }
 
 #[cfg(test)]

@@ -201,7 +201,7 @@ pub fn wasserstein(
     p: f64,
 ) -> Result<(f64, Plan), Msg> {
     let plan = solve(a, b, &super::checked_cost_matrix(xs, ys, p)?)?;
-    Ok((plan.cost.max(0.0).powf(1.0 / p), plan))
+    Ok((libm::pow(plan.cost.max(0.0), 1.0 / p), plan))
 }
 
 #[cfg(test)]

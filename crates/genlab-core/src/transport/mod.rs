@@ -18,7 +18,7 @@ pub fn cost(x: &[f64], y: &[f64], p: f64) -> f64 {
     if p == 2.0 {
         d2
     } else {
-        d2.sqrt().powf(p)
+        libm::pow(d2.sqrt(), p)
     }
 }
 

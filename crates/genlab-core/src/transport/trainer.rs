@@ -123,7 +123,7 @@ fn ellipse(m: [f64; 2], s: &Mat2, k: f64) -> Vec<f64> {
     (0..=64)
         .flat_map(|i| {
             let t = i as f64 / 64.0 * std::f64::consts::TAU;
-            let (c, sn) = (t.cos(), t.sin());
+            let (c, sn) = (libm::cos(t), libm::sin(t));
             [
                 m[0] + k * l[0][0] * c,
                 m[1] + k * (l[1][0] * c + l[1][1] * sn),
@@ -201,7 +201,7 @@ impl TransportTrainer {
                         from: i + 1,
                         to: j + 1,
                         mass: plan.at(i, j),
-                        unit_cost: ((i as f64 - j as f64).abs()).powf(s.p),
+                        unit_cost: libm::pow((i as f64 - j as f64).abs(), s.p),
                     })
                     .collect();
                 Part1 {

@@ -69,14 +69,17 @@ pub struct DiagGaussian {
 
 impl DiagGaussian {
     pub fn sigma(&self) -> [f64; 2] {
-        [(0.5 * self.log_var[0]).exp(), (0.5 * self.log_var[1]).exp()]
+        [
+            libm::exp(0.5 * self.log_var[0]),
+            libm::exp(0.5 * self.log_var[1]),
+        ]
     }
 
     pub fn log_pdf(&self, z: [f64; 2]) -> f64 {
         let mut lp = -LOG_2PI;
         for ((z, mu), log_var) in z.iter().zip(self.mu).zip(self.log_var) {
             let d = z - mu;
-            lp -= 0.5 * (log_var + d * d / log_var.exp());
+            lp -= 0.5 * (log_var + d * d / libm::exp(log_var));
         }
         lp
     }
@@ -253,7 +256,7 @@ pub async fn posterior_on<L: BatchLikelihood + ?Sized>(
 ) -> Result<Posterior, DeviceFault> {
     let points = grid.points();
     let joint = log_joint(log_lik, &points).await?;
-    let log_px = log_sum_exp(&joint) + (grid.step[0] * grid.step[1]).ln();
+    let log_px = log_sum_exp(&joint) + libm::log(grid.step[0] * grid.step[1]);
     if !log_px.is_finite() {
         // No point of the grid explains x at all: nothing to normalise.
         return Ok(Posterior {
@@ -267,7 +270,7 @@ pub async fn posterior_on<L: BatchLikelihood + ?Sized>(
     let cell = grid.step[0] * grid.step[1];
     let mut mean = [0.0; 2];
     for (z, lp) in points.iter().zip(&log_density) {
-        let w = lp.exp() * cell;
+        let w = libm::exp(*lp) * cell;
         mean[0] += w * z[0];
         mean[1] += w * z[1];
     }
@@ -392,7 +395,7 @@ pub async fn importance_weighted_of<L: BatchLikelihood + ?Sized>(
         .zip(&zs)
         .map(|(l, &z)| l + log_prior(z) - q.log_pdf(z))
         .collect();
-    Ok(log_sum_exp(&terms) - (k as f64).ln())
+    Ok(log_sum_exp(&terms) - libm::log(k as f64))
 }
 
 #[cfg(test)]

@@ -748,8 +748,8 @@ impl VaeTrainer {
         let (mu, sigma) = (
             (mu[0] as f64, mu[1] as f64),
             (
-                (0.5 * log_var[0] as f64).exp(),
-                (0.5 * log_var[1] as f64).exp(),
+                libm::exp(0.5 * log_var[0] as f64),
+                libm::exp(0.5 * log_var[1] as f64),
             ),
         );
         let recon = self.decode(&[mu.0 as f32, mu.1 as f32]);
@@ -788,7 +788,7 @@ impl VaeTrainer {
         let loss = self.net.forward_loss(x, &eps, 1, &mut ws);
         let (mu, log_var) = ws.encoding(0);
         let (mu, log_var) = ([mu[0], mu[1]], [log_var[0], log_var[1]]);
-        let sigma = [(0.5 * log_var[0]).exp(), (0.5 * log_var[1]).exp()];
+        let sigma = [libm::expf(0.5 * log_var[0]), libm::expf(0.5 * log_var[1])];
         let z = [mu[0] + sigma[0] * eps[0], mu[1] + sigma[1] * eps[1]];
         let pair = |v: [f32; 2]| (v[0] as f64, v[1] as f64);
         VaeAnswer::Inspected(Box::new(Inspection {
@@ -900,11 +900,12 @@ async fn posterior_view<L: BatchLikelihood + ?Sized>(
         .iter()
         .zip(&zs)
         .map(|(l, z)| {
-            let log_prior = -(2.0 * std::f64::consts::PI).ln() - 0.5 * (z[0] * z[0] + z[1] * z[1]);
-            (l + log_prior - post.log_px).exp() as f32
+            let log_prior =
+                -libm::log(2.0 * std::f64::consts::PI) - 0.5 * (z[0] * z[0] + z[1] * z[1]);
+            libm::exp(l + log_prior - post.log_px) as f32
         })
         .collect();
-    let q_density = zs.iter().map(|&z| q.log_pdf(z).exp() as f32).collect();
+    let q_density = zs.iter().map(|&z| libm::exp(q.log_pdf(z)) as f32).collect();
     Ok(Ok(PosteriorView {
         index: None,
         log_px: post.log_px,

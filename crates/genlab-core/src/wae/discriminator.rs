@@ -165,9 +165,9 @@ pub fn optimal(prior: Prior, codes: &[[f64; 2]], points: &[[f64; 2]]) -> Vec<f64
     for (j, h) in h.iter_mut().enumerate() {
         let mean = codes.iter().map(|c| c[j]).sum::<f64>() / n as f64;
         let var = codes.iter().map(|c| (c[j] - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        *h = (var.sqrt() * (n as f64).powf(-1.0 / 6.0)).max(1e-6);
+        *h = (var.sqrt() * libm::pow(n as f64, -1.0 / 6.0)).max(1e-6);
     }
-    let log_norm = -(std::f64::consts::TAU * h[0] * h[1]).ln() - (n as f64).ln();
+    let log_norm = -libm::log(std::f64::consts::TAU * h[0] * h[1]) - libm::log(n as f64);
     points
         .iter()
         .map(|&z| {

@@ -30,7 +30,7 @@ const ROLL_NODES: usize = 2000;
 
 fn log_normal2(z: [f64; 2], mu: [f64; 2], sigma: f64) -> f64 {
     let d2 = (z[0] - mu[0]).powi(2) + (z[1] - mu[1]).powi(2);
-    -d2 / (2.0 * sigma * sigma) - (TAU * sigma * sigma).ln()
+    -d2 / (2.0 * sigma * sigma) - libm::log(TAU * sigma * sigma)
 }
 
 fn log_sum_exp(v: impl Iterator<Item = f64>) -> f64 {
@@ -39,16 +39,16 @@ fn log_sum_exp(v: impl Iterator<Item = f64>) -> f64 {
     if !m.is_finite() {
         return m;
     }
-    m + v.iter().map(|x| (x - m).exp()).sum::<f64>().ln()
+    m + libm::log(v.iter().map(|x| libm::exp(x - m)).sum::<f64>())
 }
 
 fn ring_centre(k: usize) -> [f64; 2] {
     let a = TAU * k as f64 / RING_COMPONENTS as f64;
-    [RING_RADIUS * a.cos(), RING_RADIUS * a.sin()]
+    [RING_RADIUS * libm::cos(a), RING_RADIUS * libm::sin(a)]
 }
 
 fn roll_point(t: f64) -> [f64; 2] {
-    [ROLL_SCALE * t * t.cos(), ROLL_SCALE * t * t.sin()]
+    [ROLL_SCALE * t * libm::cos(t), ROLL_SCALE * t * libm::sin(t)]
 }
 
 impl Prior {
@@ -99,11 +99,11 @@ impl Prior {
             Prior::Ring => {
                 log_sum_exp(
                     (0..RING_COMPONENTS).map(|k| log_normal2(z, ring_centre(k), RING_SIGMA)),
-                ) - (RING_COMPONENTS as f64).ln()
+                ) - libm::log(RING_COMPONENTS as f64)
             }
             Prior::Square => {
                 if z[0].abs() <= SQUARE_HALF && z[1].abs() <= SQUARE_HALF {
-                    -(4.0 * SQUARE_HALF * SQUARE_HALF).ln()
+                    -libm::log(4.0 * SQUARE_HALF * SQUARE_HALF)
                 } else {
                     f64::NEG_INFINITY
                 }
@@ -113,7 +113,7 @@ impl Prior {
                 log_sum_exp((0..ROLL_NODES).map(|i| {
                     let t = ROLL_T0 + (i as f64 + 0.5) * dt;
                     log_normal2(z, roll_point(t), ROLL_SIGMA)
-                })) - (ROLL_NODES as f64).ln()
+                })) - libm::log(ROLL_NODES as f64)
             }
         }
     }
