@@ -72,12 +72,19 @@ impl GbRbm {
         libm::exp(self.params[self.d * self.h + self.d + self.h + i])
     }
 
+    /// σ_i² of every visible unit: taken once per pass over the data, since each σ is an exp
+    /// of its parameter (one per unit and hidden unit and point was a tenth of the lesson).
+    fn variances(&self) -> Vec<f64> {
+        (0..self.d).map(|i| self.sigma(i).powi(2)).collect()
+    }
+
     fn hidden_state(&self, s: usize) -> Vec<f64> {
         (0..self.h).map(|j| ((s >> j) & 1) as f64).collect()
     }
 
     /// The mixture: for each hidden state, its log-weight (unnormalised) and its mean b + W h.
     fn components(&self) -> Vec<(f64, Vec<f64>)> {
+        let var = self.variances();
         (0..1usize << self.h)
             .map(|s| {
                 let h = self.hidden_state(s);
@@ -85,8 +92,7 @@ impl GbRbm {
                 let mean: Vec<f64> = (0..self.d)
                     .map(|i| {
                         let m: f64 = (0..self.h).map(|j| self.w(i, j) * h[j]).sum();
-                        let s2 = self.sigma(i).powi(2);
-                        log_w += (2.0 * self.b(i) * m + m * m) / (2.0 * s2);
+                        log_w += (2.0 * self.b(i) * m + m * m) / (2.0 * var[i]);
                         self.b(i) + m
                     })
                     .collect();
@@ -128,16 +134,19 @@ impl GbRbm {
     }
 
     fn log_density_in(&self, mixture: &[(f64, Vec<f64>)], v: &[f64]) -> f64 {
+        // Per unit, once: its Gaussian's log-normaliser and 2σ².
+        let (norm, two_s2): (Vec<f64>, Vec<f64>) = (0..self.d)
+            .map(|i| {
+                let s = self.sigma(i);
+                (-0.5 * (LOG_2PI + 2.0 * libm::log(s)), 2.0 * s * s)
+            })
+            .unzip();
         let terms: Vec<f64> = mixture
             .iter()
             .map(|(pi, mean)| {
                 libm::log(*pi)
                     + (0..self.d)
-                        .map(|i| {
-                            let s = self.sigma(i);
-                            -0.5 * (LOG_2PI + 2.0 * libm::log(s))
-                                - (v[i] - mean[i]).powi(2) / (2.0 * s * s)
-                        })
+                        .map(|i| norm[i] - (v[i] - mean[i]).powi(2) / two_s2[i])
                         .sum::<f64>()
             })
             .collect();
@@ -146,20 +155,21 @@ impl GbRbm {
 
     /// The free energy F(v) = −log Σ_h e^{−E(v, h)}: p(v) = e^{−F(v)} / Z.
     pub fn free_energy(&self, v: &[f64]) -> f64 {
+        let var = self.variances();
         let quad: f64 = (0..self.d)
-            .map(|i| (v[i] - self.b(i)).powi(2) / (2.0 * self.sigma(i).powi(2)))
+            .map(|i| (v[i] - self.b(i)).powi(2) / (2.0 * var[i]))
             .sum();
         let soft: f64 = (0..self.h)
-            .map(|j| crate::math::softplus(self.hidden_input(v, j)))
+            .map(|j| crate::math::softplus(self.hidden_input(v, j, &var)))
             .sum();
         quad - soft
     }
 
-    /// c_j + Σ_i W_ij v_i / σ_i².
-    fn hidden_input(&self, v: &[f64], j: usize) -> f64 {
+    /// c_j + Σ_i W_ij v_i / σ_i², with `var` the σ_i² ([`GbRbm::variances`]).
+    fn hidden_input(&self, v: &[f64], j: usize, var: &[f64]) -> f64 {
         self.c(j)
             + (0..self.d)
-                .map(|i| self.w(i, j) * v[i] / self.sigma(i).powi(2))
+                .map(|i| self.w(i, j) * v[i] / var[i])
                 .sum::<f64>()
     }
 
@@ -171,12 +181,12 @@ impl GbRbm {
     /// −∂E/∂θ at (v, h), in `params`' layout, added to `g` with weight `p`: `vv[i]` is E[v_i²]
     /// (v_i² for a point), h probabilities or bits (−∂E/∂θ is linear in each h_j: no h_j h_l
     /// terms).
-    fn add_statistics(&self, g: &mut [f64], v: &[f64], vv: &[f64], h: &[f64], p: f64) {
+    fn add_statistics(&self, g: &mut [f64], v: &[f64], vv: &[f64], h: &[f64], p: f64, var: &[f64]) {
         let (d, k) = (self.d, self.h);
         let n_w = d * k;
         let (at_b, at_c, at_s) = (n_w, n_w + d, n_w + d + k);
         for i in 0..d {
-            let s2 = self.sigma(i).powi(2);
+            let s2 = var[i];
             let wh: f64 = (0..k).map(|j| self.w(i, j) * h[j]).sum();
             for j in 0..k {
                 g[i * k + j] += p * v[i] * h[j] / s2;
@@ -192,15 +202,15 @@ impl GbRbm {
     }
 
     /// The positive phase: each point with p(h | v), which factorises.
-    fn data_statistics(&self, data: &[Vec<f64>]) -> Vec<f64> {
+    fn data_statistics(&self, data: &[Vec<f64>], var: &[f64]) -> Vec<f64> {
         let mut g = vec![0.0; self.params.len()];
         let n = data.len().max(1) as f64;
         for v in data {
             let h: Vec<f64> = (0..self.h)
-                .map(|j| sigmoid(self.hidden_input(v, j)))
+                .map(|j| sigmoid(self.hidden_input(v, j, var)))
                 .collect();
             let vv: Vec<f64> = v.iter().map(|x| x * x).collect();
-            self.add_statistics(&mut g, v, &vv, &h, 1.0 / n);
+            self.add_statistics(&mut g, v, &vv, &h, 1.0 / n, var);
         }
         g
     }
@@ -209,13 +219,12 @@ impl GbRbm {
     /// from p(h | v) for each datum, minus ⟨−∂E/∂θ⟩ under the model — for each hidden state
     /// its weight π_h and the Gaussian moments of v given h, so no sampling.
     pub fn exact_gradient(&self, data: &[Vec<f64>]) -> Vec<f64> {
-        let mut g = self.data_statistics(data);
+        let var = self.variances();
+        let mut g = self.data_statistics(data, &var);
         for (s, (pi, mean)) in self.mixture().into_iter().enumerate() {
             let h = self.hidden_state(s);
-            let vv: Vec<f64> = (0..self.d)
-                .map(|i| self.sigma(i).powi(2) + mean[i].powi(2))
-                .collect();
-            self.add_statistics(&mut g, &mean, &vv, &h, -pi);
+            let vv: Vec<f64> = (0..self.d).map(|i| var[i] + mean[i].powi(2)).collect();
+            self.add_statistics(&mut g, &mean, &vv, &h, -pi, &var);
         }
         g
     }
@@ -224,14 +233,15 @@ impl GbRbm {
     /// states `negatives` (CD's chains started at the data, or PCD's persistent ones), each
     /// with p(h | v).
     pub fn sampled_gradient(&self, data: &[Vec<f64>], negatives: &[Vec<f64>]) -> Vec<f64> {
-        let mut g = self.data_statistics(data);
+        let var = self.variances();
+        let mut g = self.data_statistics(data, &var);
         let n = negatives.len().max(1) as f64;
         for v in negatives {
             let h: Vec<f64> = (0..self.h)
-                .map(|j| sigmoid(self.hidden_input(v, j)))
+                .map(|j| sigmoid(self.hidden_input(v, j, &var)))
                 .collect();
             let vv: Vec<f64> = v.iter().map(|x| x * x).collect();
-            self.add_statistics(&mut g, v, &vv, &h, -1.0 / n);
+            self.add_statistics(&mut g, v, &vv, &h, -1.0 / n, &var);
         }
         g
     }
@@ -270,8 +280,9 @@ impl GbRbm {
 
     /// One block Gibbs step: h ~ p(h | v) = σ(c + Wᵀ(v / σ²)), then v ~ N(b + W h, σ²).
     pub fn gibbs(&self, v: &mut [f64], rng: &mut Rng) {
+        let var = self.variances();
         let h: Vec<f64> = (0..self.h)
-            .map(|j| f64::from(rng.uniform() < sigmoid(self.hidden_input(v, j))))
+            .map(|j| f64::from(rng.uniform() < sigmoid(self.hidden_input(v, j, &var))))
             .collect();
         for i in 0..self.d {
             let m: f64 = (0..self.h).map(|j| self.w(i, j) * h[j]).sum();
