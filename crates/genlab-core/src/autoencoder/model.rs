@@ -61,9 +61,7 @@ impl Output {
             .zip(x)
             .map(|(&a, &x)| (a.to_f64(), x.to_f64()));
         match self {
-            Output::Bernoulli => pairs
-                .map(|(a, x)| a.max(0.0) + libm::log1p(libm::exp(-a.abs())) - x * a)
-                .sum(),
+            Output::Bernoulli => pairs.map(|(a, x)| crate::math::softplus(a) - x * a).sum(),
             Output::Squared => pairs.map(|(y, x)| (y - x) * (y - x)).sum(),
             Output::Gaussian { sigma } => {
                 let d = logits.len() as f64;

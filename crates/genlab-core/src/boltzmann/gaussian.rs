@@ -122,25 +122,31 @@ impl GbRbm {
 
     /// log p(v) from the mixture form.
     pub fn log_density(&self, v: &[f64]) -> f64 {
-        self.log_density_in(&self.mixture(), v)
+        self.log_densities(std::iter::once(v))[0]
     }
 
-    /// log p(v) of many points, the mixture computed once.
+    /// log p(v) of many points, the mixture and each unit's Gaussian log-normaliser and 2σ²
+    /// computed once.
     pub fn log_densities(&self, points: impl Iterator<Item = impl AsRef<[f64]>>) -> Vec<f64> {
         let mixture = self.mixture();
-        points
-            .map(|v| self.log_density_in(&mixture, v.as_ref()))
-            .collect()
-    }
-
-    fn log_density_in(&self, mixture: &[(f64, Vec<f64>)], v: &[f64]) -> f64 {
-        // Per unit, once: its Gaussian's log-normaliser and 2σ².
         let (norm, two_s2): (Vec<f64>, Vec<f64>) = (0..self.d)
             .map(|i| {
                 let s = self.sigma(i);
                 (-0.5 * (LOG_2PI + 2.0 * libm::log(s)), 2.0 * s * s)
             })
             .unzip();
+        points
+            .map(|v| self.log_density_in(&mixture, &norm, &two_s2, v.as_ref()))
+            .collect()
+    }
+
+    fn log_density_in(
+        &self,
+        mixture: &[(f64, Vec<f64>)],
+        norm: &[f64],
+        two_s2: &[f64],
+        v: &[f64],
+    ) -> f64 {
         let terms: Vec<f64> = mixture
             .iter()
             .map(|(pi, mean)| {

@@ -364,8 +364,9 @@ impl LangevinTrainer {
             .map(crate::math::log_sum_exp)
             .collect();
         let top = lse.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-        let total: f64 = lse.iter().map(|l| libm::exp(l - top)).sum();
-        let density: Vec<f64> = lse.iter().map(|l| libm::exp(l - top) / total).collect();
+        let weights: Vec<f64> = lse.iter().map(|l| libm::exp(l - top)).collect();
+        let total: f64 = weights.iter().sum();
+        let density: Vec<f64> = weights.iter().map(|w| w / total).collect();
         let decision: Vec<f64> = logits
             .chunks_exact(k)
             .map(|row| {
@@ -419,14 +420,11 @@ impl LangevinTrainer {
         let cells: Vec<[f64; 2]> = (0..dg.n * dg.n).map(|c| dg.centre(c)).collect();
         let e = self.ebm.energy.energies(&cells);
         let top = e.iter().copied().fold(f64::INFINITY, f64::min);
-        let total: f64 = e.iter().map(|v| libm::exp(top - v)).sum();
+        let weights: Vec<f64> = e.iter().map(|v| libm::exp(top - v)).collect();
+        let total: f64 = weights.iter().sum();
         let (ebm_nll, _) = self.model_nlls();
         let ebm = EbmView {
-            density: Bulk(
-                e.iter()
-                    .map(|v| (libm::exp(top - v) / total) as f32)
-                    .collect(),
-            ),
+            density: Bulk(weights.iter().map(|w| (w / total) as f32).collect()),
             data: bulk(&self.ebm_train),
             buffer: bulk(&self.ebm.buffer.points[..self.ebm.buffer.points.len().min(SHOWN)]),
             paths: self.ebm.paths.iter().map(|p| bulk(p)).collect(),

@@ -34,12 +34,7 @@ fn log_normal2(z: [f64; 2], mu: [f64; 2], sigma: f64) -> f64 {
 }
 
 fn log_sum_exp(v: impl Iterator<Item = f64>) -> f64 {
-    let v: Vec<f64> = v.collect();
-    let m = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !m.is_finite() {
-        return m;
-    }
-    m + libm::log(v.iter().map(|x| libm::exp(x - m)).sum::<f64>())
+    crate::math::log_sum_exp(&v.collect::<Vec<f64>>())
 }
 
 fn ring_centre(k: usize) -> [f64; 2] {
