@@ -1,6 +1,7 @@
 //! Scatter dots rasterised in Rust into one RGBA buffer, which the chart then blits in a single
 //! call. The canvas path API costs a few microseconds per dot (the VAE's latent space has
 //! thousands, redrawn several times a second); writing the pixels here costs a fraction of that.
+//! Heatmaps likewise: one pixel per cell, blitted once, not a rectangle per cell.
 //! Plain Rust, so it is tested natively.
 
 /// A transparent RGBA picture (not premultiplied, as `ImageData` wants it) that dots are
