@@ -217,7 +217,7 @@ impl AutoencoderDevice for NullAe {
         }
         ready(DeviceCopy {
             params: self.copy.params.clone(),
-            weights_only: true,
+            view_only: true,
             ..Default::default()
         })
     }
@@ -246,6 +246,17 @@ impl VaeDevice for NullVae {
         let codes = vec![0.0; self.test_images.get() * self.latent];
         let losses = if losses { vec![0.0, 0.0] } else { vec![] };
         self.served.scored(self.copy.clone(), codes, losses)
+    }
+
+    /// As genlab-gpu's twin: a view's read brings the test codes alone.
+    fn read_codes(&self) -> Option<DeviceRead> {
+        let codes = vec![0.0; self.test_images.get() * self.latent];
+        let copy = DeviceCopy {
+            view_only: true,
+            ..Default::default()
+        };
+        self.on_device
+            .then(|| self.served.scored(copy, codes, vec![]))
     }
 
     fn decode(&mut self, z: &[f32], _labels: &[f32]) -> Option<DevicePictures> {

@@ -420,6 +420,10 @@ impl VaeDevice for VaeOnGpu {
         fault(self.vae.read_scored(&self.gpu, losses))
     }
 
+    fn read_codes(&self) -> Option<DeviceRead> {
+        Some(fault(self.vae.read_codes(&self.gpu)?))
+    }
+
     fn decode(&mut self, z: &[f32], labels: &[f32]) -> Option<DevicePictures> {
         let decoding = self.vae.decode(&self.gpu, z, labels);
         Some(Box::pin(async move {

@@ -109,7 +109,7 @@ pub fn continue_run(
 /// Starts copying the parameter blocks and their Adam moments back, then `extra` tensors; the
 /// copy has the blocks concatenated in order (a CPU model's layout) and no sums, the extra
 /// tensors come beside it. With no `adam` the copy holds the parameters alone, marked
-/// [`DeviceCopy::weights_only`].
+/// [`DeviceCopy::view_only`].
 pub fn read_run(
     gpu: &Gpu,
     params: &[Tensor],
@@ -132,7 +132,7 @@ pub fn read_run(
             m: cat(blocks..blocks + moments),
             v: cat(blocks + moments..blocks + 2 * moments),
             t,
-            weights_only: moments == 0,
+            view_only: moments == 0,
             ..Default::default()
         };
         Ok((copy, extra))

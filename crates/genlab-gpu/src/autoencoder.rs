@@ -771,7 +771,7 @@ impl GpuAutoencoder {
         async move { Ok(read.await?.0) }
     }
 
-    /// The parameters alone, in `AeNet`'s layout ([`DeviceCopy::weights_only`]): what a view
+    /// The parameters alone, in `AeNet`'s layout ([`DeviceCopy::view_only`]): what a view
     /// draws, a third of [`GpuAutoencoder::read`].
     pub fn read_weights(
         &self,
@@ -821,7 +821,7 @@ mod tests {
             let copy = pollster::block_on(g.read(gpu)).unwrap();
             // A view's read: the same parameters, and nothing of Adam's.
             let weights = pollster::block_on(g.read_weights(gpu)).unwrap();
-            assert!(weights.weights_only && !copy.weights_only);
+            assert!(weights.view_only && !copy.view_only);
             assert_eq!(weights.params, copy.params);
             assert!(weights.m.is_empty() && weights.v.is_empty());
             assert_eq!(copy.m.len(), copy.params.len());

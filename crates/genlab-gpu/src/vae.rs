@@ -642,12 +642,7 @@ impl GpuVae {
             let (mut copy, extra) = read.await?;
             copy.sums = extra[0].iter().map(|&s| s as f64).collect();
             if scoring.is_some() {
-                let encodings = &extra[1..1 + n_passes];
-                let codes = encodings
-                    .iter()
-                    .flat_map(|enc| enc.chunks_exact(2 * latent).flat_map(|row| &row[..latent]))
-                    .copied()
-                    .collect();
+                let codes = codes_of(&extra[1..1 + n_passes], latent);
                 let sum = |v: &[Vec<f32>]| v.iter().flatten().map(|&x| x as f64).sum::<f64>();
                 let terms = &extra[1 + n_passes..];
                 let losses = if losses {
@@ -663,6 +658,36 @@ impl GpuVae {
             }
             Ok(copy)
         }
+    }
+
+    /// The kept test split's codes μ (n × latent) at this point of the queue and nothing else
+    /// ([`DeviceCopy::view_only`]): the encoder's half of the split's pass, its output alone
+    /// copied back — no parameters, no moments — and the loss sums left adding up for the next
+    /// full read. `None` without a kept split.
+    pub fn read_codes(
+        &self,
+        gpu: &Gpu,
+    ) -> Option<impl std::future::Future<Output = Result<DeviceCopy, GpuError>> + 'static> {
+        let test = self.test.as_ref()?;
+        gpu.run(|pass| {
+            for p in &test.passes {
+                p.encoder.iter().for_each(|op| op.record(pass));
+            }
+        });
+        let encodings: Vec<&Tensor> = test.passes.iter().map(|p| &p.acts.enc).collect();
+        let read = ReadBack::start(gpu, &encodings);
+        let latent = self.latent;
+        Some(async move {
+            let codes = codes_of(&read.finish().await?, latent);
+            Ok(DeviceCopy {
+                view_only: true,
+                scores: Some(DeviceScores {
+                    codes,
+                    losses: vec![],
+                }),
+                ..Default::default()
+            })
+        })
     }
 
     /// The last step's reconstruction and KL terms, summed over its batch (`BatchLoss`).
@@ -693,6 +718,15 @@ impl GpuVae {
         opt.set_moments(copy.m, copy.v, copy.t);
         Ok(())
     }
+}
+
+/// The codes μ out of the encoder passes' outputs (rows of μ ‖ log σ²), pass after pass.
+fn codes_of(encodings: &[Vec<f32>], latent: usize) -> Vec<f32> {
+    encodings
+        .iter()
+        .flat_map(|enc| enc.chunks_exact(2 * latent).flat_map(|row| &row[..latent]))
+        .copied()
+        .collect()
 }
 
 /// Both paths trained side by side from one seed on the real digits — the same initial
@@ -835,7 +869,9 @@ mod tests {
     /// passes that do not divide the split (20 images, 7 per pass), at β = 1 and after a switch
     /// to β = 0 (z = μ) and back — and interleaved with training steps, so the scores are those
     /// of the parameters the same read copies. Measured on lavapipe: codes to 2.4e-6
-    /// (relative), loss sums to 3.1e-7; the bounds leave a margin of about 10×.
+    /// (relative), loss sums to 3.1e-7; the bounds leave a margin of about 10×. A view's read
+    /// of the codes alone ([`GpuVae::read_codes`]) before each gives the same codes and leaves
+    /// the step's loss sums to the full read.
     #[test]
     fn the_test_split_scored_on_the_device_matches_the_cpu_pass() {
         let gpu = gpu();
@@ -876,13 +912,36 @@ mod tests {
                 let x: Vec<f32> = (0..batch * PIXELS).map(|_| rng.uniform() as f32).collect();
                 let input = with_labels(&x, &mut rng);
                 let eps: Vec<f32> = (0..batch * latent).map(|_| rng.normal() as f32).collect();
-                net.forward_loss_given(&input, &x, &eps, batch, &mut ws);
+                let step = net.forward_loss_given(&input, &x, &eps, batch, &mut ws);
                 net.backward(&x, beta, &mut ws, &mut d_params);
                 opt.step(&mut net.params, &d_params, 1e-2);
                 g.step_given(gpu, &input, &x, &eps, 1e-2);
                 let losses = round != 1;
+                // A view's read first: the codes alone, the step's loss sums left in place.
+                let codes_only = g.read_codes(gpu).expect("a kept split");
+                let codes_only = pollster::block_on(codes_only).unwrap();
                 let copy = pollster::block_on(g.read_scored(gpu, losses)).unwrap();
+                let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1.0);
+                assert!(
+                    rel(copy.sums[0], step.rec) < 3e-6,
+                    "{:?} vs {step:?}",
+                    copy.sums
+                );
+                assert!(
+                    rel(copy.sums[1], step.kl) < 3e-6,
+                    "{:?} vs {step:?}",
+                    copy.sums
+                );
                 let scores = copy.scores.expect("a scored read");
+                assert!(codes_only.view_only);
+                assert!(codes_only.params.is_empty() && codes_only.m.is_empty());
+                assert!(codes_only.v.is_empty() && codes_only.sums.is_empty());
+                let view_scores = codes_only.scores.expect("the codes");
+                assert_eq!(
+                    view_scores.codes, scores.codes,
+                    "the same pass at the same step"
+                );
+                assert!(view_scores.losses.is_empty());
                 let noise: Vec<f32> = test_eps.iter().map(|&e| e * beta as f32).collect();
                 let cpu = net.forward_loss_given(&test_in, &test_x, &noise, n, &mut ws);
                 let mu: Vec<f32> = (0..n).flat_map(|i| ws.encoding(i).0.to_vec()).collect();
@@ -894,7 +953,6 @@ mod tests {
                     let [rec, kl] = scores.losses[..] else {
                         panic!("{what}: {:?}", scores.losses)
                     };
-                    let rel = |a: f64, b: f64| (a - b).abs() / b.abs().max(1.0);
                     assert!(rel(rec, cpu.rec) < 3e-6, "{what}: rec {rec} vs {}", cpu.rec);
                     assert!(rel(kl, cpu.kl) < 3e-6, "{what}: KL {kl} vs {}", cpu.kl);
                 } else {
@@ -907,6 +965,9 @@ mod tests {
             // A plain read scores nothing.
             let copy = pollster::block_on(g.read(gpu)).unwrap();
             assert_eq!(copy.scores, None);
+            assert!(GpuVae::new(gpu, &net, batch, 1.0, &opt)
+                .read_codes(gpu)
+                .is_none());
         }
     }
 

@@ -78,7 +78,7 @@ pub(super) fn split_scores(
 pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
     Box::pin(async move {
         let mut all = DeviceCopy {
-            weights_only: !reads.is_empty(),
+            view_only: !reads.is_empty(),
             ..Default::default()
         };
         for read in reads {
@@ -91,7 +91,7 @@ pub(crate) fn read_lanes(reads: Vec<DeviceRead>) -> DeviceRead {
                 mine.losses.extend(s.losses);
             }
             all.t = copy.t;
-            all.weights_only &= copy.weights_only;
+            all.view_only &= copy.view_only;
             all.lanes.push(copy);
         }
         Ok(all)
@@ -131,19 +131,14 @@ pub(crate) fn split_weights<'a>(copy: &'a DeviceCopy, sizes: &[usize]) -> Option
     Some(lanes.iter().map(|c| &c.params[..]).collect())
 }
 
-/// The copy's models, if it holds `sizes.len()` of them read as `weights_only` says, model `i`
+/// The copy's models, if it holds `sizes.len()` of them read as `view_only` says, model `i`
 /// with `sizes[i]` parameters and (unless weights only) as many values of each moment.
-fn fitting<'a>(
-    copy: &'a DeviceCopy,
-    sizes: &[usize],
-    weights_only: bool,
-) -> Option<&'a [DeviceCopy]> {
+fn fitting<'a>(copy: &'a DeviceCopy, sizes: &[usize], view_only: bool) -> Option<&'a [DeviceCopy]> {
     let fits = |(c, &n): (&DeviceCopy, &usize)| {
-        let moments = if weights_only { 0 } else { n };
-        c.weights_only == weights_only
-            && [c.params.len(), c.m.len(), c.v.len()] == [n, moments, moments]
+        let moments = if view_only { 0 } else { n };
+        c.view_only == view_only && [c.params.len(), c.m.len(), c.v.len()] == [n, moments, moments]
     };
-    let ok = copy.weights_only == weights_only
+    let ok = copy.view_only == view_only
         && copy.lanes.len() == sizes.len()
         && copy.lanes.iter().zip(sizes).all(fits);
     ok.then_some(&copy.lanes[..])
@@ -176,7 +171,7 @@ mod tests {
                 vec![]
             },
             t: 7,
-            weights_only: !moments,
+            view_only: !moments,
             ..Default::default()
         };
         let read = |lanes: Vec<DeviceCopy>| {
@@ -186,7 +181,7 @@ mod tests {
             crate::device::block_on(read_lanes(reads.collect())).unwrap()
         };
         let copy = read(vec![lane(&[1.0, 2.0], true), lane(&[3.0, 4.0, 5.0], true)]);
-        assert!(!copy.weights_only && copy.params.is_empty() && copy.t == 7);
+        assert!(!copy.view_only && copy.params.is_empty() && copy.t == 7);
         let lanes = split(&copy, &[2, 3]).expect("sizes add up");
         assert_eq!(lanes[0].params, [1.0, 2.0]);
         assert_eq!(lanes[1].params, [3.0, 4.0, 5.0]);
@@ -199,7 +194,7 @@ mod tests {
             lane(&[1.0, 2.0], false),
             lane(&[3.0, 4.0, 5.0], false),
         ]);
-        assert!(weights.weights_only);
+        assert!(weights.view_only);
         assert!(
             split(&weights, &[2, 3]).is_none(),
             "the weights alone are no state to carry on from"
@@ -215,10 +210,7 @@ mod tests {
             "a copy of the wrong size is refused"
         );
         let mixed = read(vec![lane(&[1.0, 2.0], false), lane(&[3.0, 4.0, 5.0], true)]);
-        assert!(
-            !mixed.weights_only,
-            "weights only when every lane's copy is"
-        );
+        assert!(!mixed.view_only, "weights only when every lane's copy is");
         assert!(split(&mixed, &[2, 3]).is_none() && split_weights(&mixed, &[2, 3]).is_none());
     }
 }

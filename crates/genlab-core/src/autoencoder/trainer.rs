@@ -898,7 +898,7 @@ impl Trainer for AutoencoderTrainer {
             }
         };
         let sizes: Vec<usize> = self.runs.iter().map(|r| r.lane.net.n_params()).collect();
-        if copy.weights_only {
+        if copy.view_only {
             return self.take_weights(&copy, &sizes);
         }
         let mut copy = copy;

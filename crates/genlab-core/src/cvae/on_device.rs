@@ -29,6 +29,23 @@ impl VaeDevice for VaePair {
         cvae && vae
     }
 
+    /// Both twins' codes, the CVAE's then the VAE's; none unless both keep the split.
+    fn read_codes(&self) -> Option<DeviceRead> {
+        let (first, second) = (self.cvae.read_codes()?, self.vae.read_codes()?);
+        Some(Box::pin(async move {
+            let (a, b) = (first.await?, second.await?);
+            let codes = |c: DeviceCopy| c.scores.map(|s| s.codes).unwrap_or_default();
+            Ok(DeviceCopy {
+                view_only: true,
+                scores: Some(DeviceScores {
+                    codes: [codes(a), codes(b)].concat(),
+                    losses: vec![],
+                }),
+                ..Default::default()
+            })
+        }))
+    }
+
     /// The CVAE's pictures (the lesson shows no pictures of the VAE beside it).
     fn decode(&mut self, z: &[f32], labels: &[f32]) -> Option<DevicePictures> {
         self.cvae.decode(z, labels)
@@ -80,7 +97,7 @@ impl ReadDevice for VaePair {
 pub fn split(mut copy: DeviceCopy, cvae_params: usize) -> Option<(DeviceCopy, DeviceCopy)> {
     let [c, v]: [DeviceCopy; 2] = std::mem::take(&mut copy.lanes).try_into().ok()?;
     let whole = |x: &DeviceCopy| {
-        !x.weights_only && [x.m.len(), x.v.len()] == [x.params.len(); 2] && x.sums.len() == 2
+        !x.view_only && [x.m.len(), x.v.len()] == [x.params.len(); 2] && x.sums.len() == 2
     };
     (c.params.len() == cvae_params && whole(&c) && whole(&v)).then_some((c, v))
 }

@@ -29,7 +29,7 @@ use crate::vae::posterior::at_once;
 // The VAE lesson's batch order, noise stream and step count: what an exported run saves and a
 // lost device rewinds to.
 use crate::vae::{
-    grey, knn_accuracy_in, pictures_later, posterior_later, ready, with_label, Later,
+    diverged, grey, knn_accuracy_in, pictures_later, posterior_later, ready, with_label, Later,
     PosteriorView, Progress, GRID,
 };
 
@@ -435,6 +435,24 @@ impl CvaeTrainer {
             });
         }
         self.codes = Some((self.progress.steps, mu, vae_mu));
+    }
+
+    /// A view's read ([`VaeDevice::read_codes`]): both nets' codes at this step. The CPU
+    /// copies and the mark a lost device rewinds to stay at the last full read.
+    fn take_codes(&mut self, copy: DeviceCopy) -> Result<(), Msg> {
+        let mut mu = copy.scores.map(|s| s.codes).unwrap_or_default();
+        let codes = self.n_test() * self.latent();
+        if mu.len() != 2 * codes {
+            // Not this split's: the next full read brings them.
+            return Ok(());
+        }
+        if let Some(why) = diverged(&mu, self.progress.steps, self.s.lr) {
+            return Err(why);
+        }
+        let vae_mu = mu.split_off(codes);
+        self.take_scores(mu, vae_mu, None);
+        self.device.view_taken();
+        Ok(())
     }
 
     /// μ of the test digits under both nets, by the encoders alone.
@@ -1074,6 +1092,14 @@ impl Trainer for CvaeTrainer {
         Some(self.device.device_ref()?.read_scored(losses))
     }
 
+    /// Between rows the view needs both nets' codes alone (as the VAE lesson's `read_view`):
+    /// the pictures are decoded on the device, and a full read brings both nets' parameters
+    /// and Adam's moments.
+    fn read_view(&self) -> Option<crate::device::DeviceRead> {
+        let device = self.device.device_ref()?;
+        device.read_codes().or_else(|| self.read_device())
+    }
+
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let mut copy = match read {
             Ok(copy) => copy,
@@ -1088,6 +1114,9 @@ impl Trainer for CvaeTrainer {
                 return Ok(());
             }
         };
+        if copy.view_only {
+            return self.take_codes(copy);
+        }
         let Some(seen_at_mark) = self.device.mark().map(|m| m.batcher.images_seen()) else {
             return Ok(());
         };

@@ -47,9 +47,10 @@ pub struct DeviceCopy {
     /// The test split passed through the copied parameters on the device, when the read asked
     /// for it ([`VaeDevice::read_scored`]).
     pub scores: Option<DeviceScores>,
-    /// A read for the pictures alone ([`AutoencoderDevice::read_weights`]): the parameters,
-    /// with `m` and `v` empty — not a state the CPU copy could carry the run on from.
-    pub weights_only: bool,
+    /// A read for the view alone — the autoencoders' parameters without `m` and `v`
+    /// ([`AutoencoderDevice::read_weights`]), the VAEs' test codes without the parameters
+    /// ([`VaeDevice::read_codes`]): not a state the CPU copy could carry the run on from.
+    pub view_only: bool,
     /// Several models read together (a lesson's lanes, the DBN's classifiers): each one's
     /// parameters and moments, in order, kept apart — joined, half a million parameters a lane
     /// would be copied once to join them and again to cut them apart. `params`, `m` and `v`
@@ -225,7 +226,7 @@ pub trait AutoencoderDevice: ReadDevice {
     fn read_scored(&self) -> DeviceRead {
         self.read()
     }
-    /// The parameters alone ([`DeviceCopy::weights_only`]), for a view between the reads the
+    /// The parameters alone ([`DeviceCopy::view_only`]), for a view between the reads the
     /// run carries on from: a third of a full read, which also brings Adam's two moments. The
     /// default brings everything.
     fn read_weights(&self) -> DeviceRead {
@@ -363,6 +364,14 @@ pub trait VaeDevice: ReadDevice {
     /// ([`DeviceCopy::scores`]): the codes, and the loss terms when `losses`.
     fn read_scored(&self, _losses: bool) -> DeviceRead {
         self.read()
+    }
+    /// The kept test split's codes alone, scored at this point of the queue
+    /// ([`DeviceCopy::view_only`], the codes in [`DeviceScores::codes`]): what the scatter needs
+    /// between history rows, when the pictures are decoded on the device too. No parameters,
+    /// no moments, and the loss sums go on adding up for the next full read. `None`: this
+    /// device keeps no split, and the lesson reads in full.
+    fn read_codes(&self) -> Option<DeviceRead> {
+        None
     }
     /// Decodes latent points (n × latent) into pictures with the parameters at this point of
     /// the device's queue; `labels` (n × classes, one-hot or soft) beside z for a conditional

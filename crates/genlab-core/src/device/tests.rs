@@ -40,6 +40,10 @@ struct Control {
     no_generator: Cell<bool>,
     /// Reads that brought the weights alone, for a view.
     weight_reads: Cell<u32>,
+    /// Reads that brought a VAE's test codes alone, for a view.
+    code_reads: Cell<u32>,
+    /// A VAE twin decodes the pictures (else the lesson decodes its CPU copy).
+    decodes: Cell<bool>,
 }
 
 impl Control {
@@ -352,7 +356,7 @@ impl AutoencoderDevice for AeTwin {
         c.weight_reads.set(c.weight_reads.get() + 1);
         c.read(DeviceCopy {
             params: self.net.params.clone(),
-            weights_only: true,
+            view_only: true,
             ..Default::default()
         })
     }
@@ -716,6 +720,55 @@ impl VaeDevice for Twin {
         let mut copy = self.copy();
         copy.scores = Some(DeviceScores { codes, losses });
         self.control.read(copy)
+    }
+    /// The encoder alone over the kept split, at the twin's parameters; the sums stay. Only
+    /// a twin that decodes offers it, as genlab-gpu's does: the pictures must not come from a
+    /// CPU copy the view's reads no longer refresh.
+    fn read_codes(&self) -> Option<DeviceRead> {
+        if !self.control.decodes.get() {
+            return None;
+        }
+        let (input, _, _) = self.test.as_ref()?;
+        let n = self.test.as_ref()?.1.len() / crate::vae::data::PIXELS;
+        let width = input.len() / n;
+        let (mut codes, mut ws) = (vec![], Workspace::default());
+        for start in (0..n).step_by(100) {
+            let b = 100.min(n - start);
+            self.net
+                .encode(&input[start * width..(start + b) * width], b, &mut ws);
+            codes.extend((0..b).flat_map(|i| ws.encoding(i).0.to_vec()));
+        }
+        let c = &self.control;
+        c.code_reads.set(c.code_reads.get() + 1);
+        Some(c.read(DeviceCopy {
+            view_only: true,
+            scores: Some(DeviceScores {
+                codes,
+                losses: vec![],
+            }),
+            ..Default::default()
+        }))
+    }
+    /// The pictures at the twin's parameters, as the lesson decodes its CPU copy.
+    fn decode(&mut self, z: &[f32], labels: &[f32]) -> Option<DevicePictures> {
+        if !self.control.decodes.get() {
+            return None;
+        }
+        let (l, n) = (self.net.latent(), z.len() / self.net.latent());
+        let c = labels.len() / n.max(1);
+        let rows: Vec<f32> = z
+            .chunks_exact(l)
+            .enumerate()
+            .flat_map(|(i, zi)| [zi, &labels[i * c..(i + 1) * c]].concat())
+            .collect();
+        let mut logits = vec![];
+        self.net
+            .decode_logits(&rows, n, &mut Workspace::default(), &mut logits);
+        let images: Vec<f32> = logits
+            .iter()
+            .map(|&a| crate::vae::model::sigmoid(a))
+            .collect();
+        Some(Box::pin(async move { Ok(images) }))
     }
 }
 
@@ -1310,6 +1363,90 @@ fn a_playing_view_reads_the_weights_alone() {
     let (rows, _) = play(&lossy);
     assert_eq!(lossy.weight_reads.get(), 2 * 5);
     assert_same(&rows, &cpu_rows);
+}
+
+/// The VAE and the conditional VAE pair as the page's worker plays them (a read whenever one
+/// is due, the view's included): between rows the view reads the test codes alone — no
+/// parameters, no moments — and shows the CPU run's codes at that step; the rows stay the CPU
+/// run's, bit for bit; a device lost after views' reads goes back to the last full read.
+#[test]
+fn a_playing_vae_view_reads_the_codes_alone() {
+    const STEPS: u64 = 75;
+    let codes_of = |view: &LessonView| match view {
+        LessonView::Vae(v) => v.test_mu.0.clone(),
+        LessonView::ConditionalVae(v) => [&v.test_mu.0[..], &v.vae_mu.0].concat(),
+        other => panic!("{other:?}"),
+    };
+    for (lesson, query) in [
+        (LessonId::Vae, QUERY),
+        (
+            LessonId::ConditionalVae,
+            "seed=3&hidden=64&batch=20&latent=2",
+        ),
+    ] {
+        let play = |device: &Rc<Control>| {
+            let mut s = lesson_session(lesson, query, Some(device));
+            s.handle(ToWorker::RunTo { step: STEPS });
+            let mut after_reads: Vec<(u64, Vec<f32>)> = vec![];
+            loop {
+                if let Some(read) = s.read_due(true) {
+                    for out in s.take_read(block_on(read)) {
+                        if let FromWorker::Snapshot(snap) = out {
+                            after_reads.push((snap.step, codes_of(&snap.view)));
+                        }
+                    }
+                } else if s.has_work() {
+                    s.run(1);
+                } else {
+                    break;
+                }
+            }
+            assert_eq!(s.step(), STEPS);
+            (s.recorded().to_vec(), after_reads)
+        };
+        let cpu_codes = |step: u64| {
+            let mut cpu = lesson_session(lesson, query, None);
+            run_to(&mut cpu, step);
+            match cpu.snapshot(0.0) {
+                FromWorker::Snapshot(snap) => codes_of(&snap.view),
+                other => panic!("{other:?}"),
+            }
+        };
+        let mut cpu = lesson_session(lesson, query, None);
+        run_to(&mut cpu, STEPS);
+        let cpu_rows = cpu.recorded().to_vec();
+
+        let device = || {
+            let c = Rc::new(Control::default());
+            c.decodes.set(true);
+            c
+        };
+        let steady = device();
+        let (rows, after_reads) = play(&steady);
+        assert_same(&rows, &cpu_rows);
+        // A view's read every 10 steps between the rows (every 30), which read in full, as
+        // does the pause at 75.
+        let steps: Vec<u64> = after_reads.iter().map(|(s, _)| *s).collect();
+        assert_eq!(steps, [10, 20, 30, 40, 50, 60, 70, 75], "{lesson:?}");
+        let twins = if lesson == LessonId::Vae { 1 } else { 2 };
+        assert_eq!(steady.code_reads.get(), 5 * twins, "{lesson:?}");
+        for (step, codes) in &after_reads {
+            let cpu = cpu_codes(*step);
+            assert!(!cpu.is_empty());
+            let bits = |v: &[f32]| v.iter().map(|c| c.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(codes), bits(&cpu), "{lesson:?} at step {step}");
+        }
+
+        // Lost at the second row's read (step 60), after the views' reads at 40 and 50: back
+        // to step 30, where the last full read left the CPU copy, and on with the CPU.
+        let lossy = device();
+        // Each twin reads at 10, 20 (codes), 30 (in full), 40 and 50 (codes).
+        let reads_before_60 = 5 * twins;
+        lossy.lose_at.set(Some(reads_before_60 + 1));
+        let (rows, _) = play(&lossy);
+        assert_eq!(lossy.code_reads.get(), 4 * twins, "{lesson:?}");
+        assert_same(&rows, &cpu_rows);
+    }
 }
 
 /// The conditional VAE and the VAE beside it on the fake device (two twins read as one): the

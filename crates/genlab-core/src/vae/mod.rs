@@ -11,7 +11,7 @@ pub use data::Digits;
 pub use model::VaeShape;
 pub use model::{VaeNet, LATENT};
 pub(crate) use trainer::{
-    grey, pictures_later, posterior_later, ready, with_label, Later, Progress,
+    diverged, grey, pictures_later, posterior_later, ready, with_label, Later, Progress,
 };
 pub use trainer::{
     knn_accuracy, knn_accuracy_in, DrawnView, Inspection, PosteriorView, VaeAction, VaeAnswer,

@@ -269,6 +269,17 @@ struct Scored {
 /// Pictures a device is decoding — groups of `counts` images, in order — as an answer to come:
 /// `answer` gets each group's pixels, or `None` when the device went away meanwhile (the next
 /// read says so and the CPU takes over) or answered short.
+/// Why a run with these values diverged (NaN, or ∞ without a NaN); `None` if all are finite.
+pub(crate) fn diverged(values: &[f32], step: u64, lr: f64) -> Option<Msg> {
+    if values.iter().all(|v| v.is_finite()) {
+        None
+    } else if values.iter().any(|v| v.is_nan()) {
+        Some(msg!("msg.vae.nan", step, lr))
+    } else {
+        Some(msg!("msg.vae.infinite", step, lr))
+    }
+}
+
 pub(crate) fn pictures_later<const N: usize>(
     decoding: DevicePictures,
     counts: [usize; N],
@@ -443,6 +454,22 @@ impl VaeTrainer {
             });
         }
         self.codes = Some((self.progress.steps, mu));
+    }
+
+    /// A view's read ([`VaeDevice::read_codes`]): the scatter's codes at this step. The CPU
+    /// copy and the mark a lost device rewinds to stay at the last full read.
+    fn take_codes(&mut self, copy: DeviceCopy) -> Result<(), Msg> {
+        let codes = copy.scores.map(|s| s.codes).unwrap_or_default();
+        if codes.len() != self.n_test() * LATENT {
+            // Not this split's: the next full read brings them.
+            return Ok(());
+        }
+        if let Some(why) = diverged(&codes, self.progress.steps, self.s.lr) {
+            return Err(why);
+        }
+        self.take_scores(codes, None);
+        self.device.view_taken();
+        Ok(())
     }
 
     /// μ of the test digits at the current parameters, by the encoder alone (a fifth of the
@@ -1195,6 +1222,15 @@ impl Trainer for VaeTrainer {
         Some(self.device.device_ref()?.read_scored(losses))
     }
 
+    /// Between rows the view needs the codes alone: the pictures are decoded on the device.
+    /// A full read brings the parameters and both of Adam's moments (three times the
+    /// parameters, 2.4 million numbers at H = 512) for a CPU copy that only a lost device or a
+    /// row would use.
+    fn read_view(&self) -> Option<crate::device::DeviceRead> {
+        let device = self.device.device_ref()?;
+        device.read_codes().or_else(|| self.read_device())
+    }
+
     fn take_read(&mut self, read: Result<DeviceCopy, DeviceFault>) -> Result<(), Msg> {
         let copy = match read {
             Ok(copy) => copy,
@@ -1209,6 +1245,9 @@ impl Trainer for VaeTrainer {
                 return Ok(());
             }
         };
+        if copy.view_only {
+            return self.take_codes(copy);
+        }
         let Some(seen_at_mark) = self.device.mark().map(|m| m.batcher.images_seen()) else {
             return Ok(());
         };
