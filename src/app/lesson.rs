@@ -241,7 +241,12 @@ impl Lesson {
                 if !s.history.is_empty() {
                     self.history.update(|h| h.push(s.history));
                 }
-                self.view.set(Some(s.view));
+                // A lesson re-sends its view unchanged while playing (the Boltzmann family's
+                // is scored every 200 steps, sent with every snapshot): setting it again would
+                // rebuild and redraw every chart of the page 30 times a second for nothing.
+                if self.view.with_untracked(|v| v.as_ref() != Some(&s.view)) {
+                    self.view.set(Some(s.view));
+                }
             }
             FromWorker::Paused { step, reason } => {
                 self.step.set(step);

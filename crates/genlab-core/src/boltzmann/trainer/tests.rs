@@ -209,3 +209,31 @@ fn a_runaway_machine_stops_the_run() {
     let err = t.step(StepPart::Full).unwrap_err();
     assert_eq!(err.key, "msg.boltzmann.diverged");
 }
+
+/// While playing, the view between two scorings is the last one re-sent; it must compare
+/// equal to itself (no NaN anywhere in it), or the page, which skips a view equal to the one
+/// it shows, would redraw every chart with each snapshot. The default run, a toy set with
+/// more hidden units, and clicked points.
+#[test]
+fn a_view_re_sent_while_playing_equals_the_one_shown() {
+    for query in [
+        "",
+        "toy=rings&hidden=6",
+        "points=0.5,0.5;-1,1;2,-0.5;0,0;1,1;-1,-1",
+    ] {
+        let mut t = trainer(query);
+        run(&mut t, 3);
+        let first = t.view_while_playing();
+        run(&mut t, 5);
+        let again = t.view_while_playing();
+        assert!(
+            first == again,
+            "{query}: the re-sent view differs from the one shown"
+        );
+        run(&mut t, VIEW_EVERY);
+        assert!(
+            t.view_while_playing() != first,
+            "{query}: a new scoring is a new view"
+        );
+    }
+}
