@@ -1,4 +1,5 @@
-// genlab against TensorFlow.js in one headless-Chromium page session, and wasm against native.
+// genlab against TensorFlow.js in one headless-Chromium page session, wasm against native, and
+// the dense products in wasm against simd128's own peak.
 // Prints one JSON line per measurement, then a table of medians and ratios. Figures, not a test.
 // TensorFlow.js comes from npm as a dev dependency; it is served from node_modules/ to the bench
 // page (scripts/bench/page.html) and never reaches dist/.
@@ -41,6 +42,20 @@ try {
   await page.waitForFunction(() => typeof window.benchTfjs === 'function' && window.genlabBench);
   const adapter = await page.evaluate(() => window.genlabBench.gpu_adapter().catch((e) => `none (${e})`));
   console.log(JSON.stringify({ bench: 'gpu-adapter', adapter }));
+  // The dense products in the page (#24), beside bench-dense's native lines: simd128's own
+  // peak (a multiply then an add: no fused multiply-add) and the kernel the worker runs, at
+  // the lessons' shapes on random dense inputs. The first call warms V8's optimising tier.
+  await page.evaluate(() => window.genlabBench.simd128_peak_gflops(500));
+  const peak = await page.evaluate(() => window.genlabBench.simd128_peak_gflops(1000));
+  const kernel = await page.evaluate(() => window.genlabBench.dense_kernel());
+  console.log(JSON.stringify({ bench: 'wasm-peak', gflops: Math.round(peak * 10) / 10, how: 'simd128 multiply, then add, 12 chains of 4 lanes' }));
+  for (const [m, k, n] of [[100, 784, 256], [100, 256, 784], [100, 784, 512], [100, 784, 500]]) {
+    for (const [which, op] of ['forward y = x·W', 'weight gradient dW = xᵀ·dy', 'input gradient dx = dy·Wᵀ'].entries()) {
+      const gflops = await page.evaluate(([m, k, n, w]) => window.genlabBench.dense_gflops(m, k, n, w, 700), [m, k, n, which]);
+      console.log(JSON.stringify({ bench: 'wasm-dense', kernel, shape: `${m}×${k}×${n}`, op, inputs: 'random',
+        gflops: Math.round(gflops * 10) / 10, share_of_wasm_peak: Math.round(gflops / peak * 1000) / 1000 }));
+    }
+  }
   // genlab's dev-only bench module: images/s as the measure() helper expects them.
   const genlab = (fn, args) => () => page.evaluate(async ([f, a]) => {
     try { return { steps_per_sec: await window.genlabBench[f](...a) }; } catch (e) { return { error: String(e) }; }

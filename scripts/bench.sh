@@ -26,7 +26,8 @@ node scripts/bench-browser.mjs "$seconds"
 # The same worker built without wasm SIMD, to show what simd128 buys (≈3.5 min the first time).
 [ -f dist-nosimd/worker_loader.js ] || CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=-simd128" \
   CARGO_TARGET_DIR=target/nosimd trunk build --dist dist-nosimd >/dev/null 2>&1
-# The RBM at MNIST size and the GPU steps in the page (dev-only wasm, never in dist/).
+# The RBM at MNIST size, the GPU steps and the dense products (simd128's peak beside them) in the
+# page (dev-only wasm, never in dist/).
 cargo build --locked --release -q --target wasm32-unknown-unknown -p genlab-bench-wasm
 wasm-bindgen --target web --out-dir target/bench-wasm target/wasm32-unknown-unknown/release/genlab_bench_wasm.wasm
 node scripts/bench-tfjs.mjs

@@ -1,7 +1,9 @@
 //! The speed comparison's genlab side for the work no lesson runs in the page yet: a CD-1 step
 //! of the MNIST-sized RBM (784 × H) on the CPU path (`rbm::batched` in wasm) and on the GPU path
 //! (`genlab_gpu::rbm::GpuRbm` through WebGPU), and the VAE's GPU step. The same random binary
-//! images as the TensorFlow.js side (scripts/bench/models.js). Built by scripts/bench.sh; dev only.
+//! images as the TensorFlow.js side (scripts/bench/models.js). Beside them, the dense products
+//! at the lessons' shapes against simd128's own peak, as `genlab-cli bench-dense` measures them
+//! natively. Built by scripts/bench.sh; dev only.
 
 use genlab_core::nn::{Optimizer, OptimizerKind};
 use genlab_core::rbm::batched::{BatchRbm, CdWork};
@@ -172,4 +174,78 @@ pub fn session_rate(route: &str, warm: u32, steps: u32) -> Result<f64, JsValue> 
         }
     }
     Ok(steps as f64 / ((now_ms() - t0) / 1000.0))
+}
+
+/// Runs `f` for at least `ms` milliseconds (and twice) and returns calls per second.
+fn rate(ms: f64, mut f: impl FnMut()) -> f64 {
+    f();
+    let t0 = now_ms();
+    let mut calls = 0u32;
+    while calls < 2 || now_ms() - t0 < ms {
+        f();
+        calls += 1;
+    }
+    calls as f64 / ((now_ms() - t0) / 1000.0)
+}
+
+/// One core's f32 peak as the page's worker can reach it: simd128 has no fused multiply-add,
+/// so a multiply then an add, on 12 independent chains of 4 lanes (GFLOP/s, two a lane).
+#[wasm_bindgen]
+pub fn simd128_peak_gflops(ms: f64) -> f64 {
+    #[cfg(target_feature = "simd128")]
+    {
+        use core::arch::wasm32::*;
+        const ITERS: u32 = 1 << 18;
+        let per_sec = rate(ms, || {
+            let (a, b) = (
+                f32x4_splat(std::hint::black_box(0.999_999)),
+                f32x4_splat(std::hint::black_box(1e-7)),
+            );
+            let mut acc = [f32x4_splat(0.0); 12];
+            for _ in 0..std::hint::black_box(ITERS) {
+                for x in &mut acc {
+                    *x = f32x4_add(f32x4_mul(*x, a), b);
+                }
+            }
+            std::hint::black_box(acc);
+        });
+        per_sec * ITERS as f64 * 12.0 * 4.0 * 2.0 / 1e9
+    }
+    #[cfg(not(target_feature = "simd128"))]
+    {
+        let _ = ms;
+        f64::NAN
+    }
+}
+
+/// GFLOP/s of one of a layer's three products at batch m, k inputs and n outputs on random
+/// dense inputs, through the kernel the worker runs (`genlab-cli bench-dense` prints the same
+/// products natively): `which` 0 the forward pass x·W, 1 the weight gradient xᵀ·dy, 2 the
+/// input gradient dy·Wᵀ.
+#[wasm_bindgen]
+pub fn dense_gflops(m: usize, k: usize, n: usize, which: u32, ms: f64) -> f64 {
+    use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
+    let mut rng = Rng::new(7);
+    let x: Vec<f32> = (0..m * k).map(|_| rng.normal() as f32).collect(); // m × k
+    let w: Vec<f32> = (0..k * n).map(|_| rng.normal() as f32 * 0.05).collect(); // k × n
+    let d_y: Vec<f32> = (0..m * n).map(|_| rng.normal() as f32).collect(); // m × n
+    let mut c = vec![0f32; (m * n).max(k * n).max(m * k)];
+    let per_sec = match which {
+        0 => rate(ms, || {
+            c[..m * n].fill(0.0);
+            matmul_acc(&x, &w, &mut c[..m * n], m, k, n)
+        }),
+        1 => rate(ms, || {
+            c[..k * n].fill(0.0);
+            matmul_at_b_acc(&x, &d_y, &mut c[..k * n], m, k, n)
+        }),
+        _ => rate(ms, || matmul_a_bt(&d_y, &w, &mut c[..m * k], m, n, k)),
+    };
+    per_sec * 2.0 * (m * k * n) as f64 / 1e9
+}
+
+/// The kernel the products run here (`genlab_core::nn::gemm::kernel_name`).
+#[wasm_bindgen]
+pub fn dense_kernel() -> String {
+    genlab_core::nn::gemm::kernel_name().into()
 }
