@@ -143,10 +143,11 @@ fn the_portable_kernel_sums_in_the_documented_order() {
     }
 }
 
-/// The AVX-512 kernel runs the AVX2 kernel's sums (fused, in the same order, per KC block from
-/// 0) at twice the width, so the command line's bits do not depend on which of the two the CPU
-/// has: C's bits are the same, in every layout, at the odd sizes and the lessons' shapes, with
-/// zero steps skipped. (Says so and checks nothing on a CPU without AVX-512.)
+/// The AVX-512 kernels (12 × 16 and the wide 12 × 32) run the AVX2 kernel's sums (fused, in the
+/// same order, per KC block from 0) at twice and four times the width, so the command line's
+/// bits do not depend on which the CPU has or its L1 picks: C's bits are the same, in every
+/// layout, at the odd sizes and the lessons' shapes, with zero steps skipped. (Says so and
+/// checks nothing on a CPU without AVX-512.)
 #[test]
 fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
     let kernels = kernels_here();
@@ -156,7 +157,9 @@ fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
             .find(|(n, _)| *n == name)
             .map(|(_, run)| *run)
     };
-    let (Some(avx2), Some(avx512)) = (find("avx2"), find("avx512")) else {
+    let (Some(avx2), Some(avx512), Some(wide)) =
+        (find("avx2"), find("avx512"), find("avx512 wide"))
+    else {
         eprintln!("this CPU lacks AVX2 or AVX-512: nothing to compare");
         return;
     };
@@ -177,6 +180,7 @@ fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
                 c.iter().map(|v| v.to_bits()).collect::<Vec<_>>()
             };
             assert_eq!(bits(avx512), bits(avx2), "{m}×{k}×{n} aᵀ {a_t} bᵀ {b_t}");
+            assert_eq!(bits(wide), bits(avx2), "wide {m}×{k}×{n} aᵀ {a_t} bᵀ {b_t}");
         }
     }
 }
