@@ -1294,6 +1294,28 @@ fn the_autoencoder_lanes_on_a_device_are_the_cpu_run() {
     }
 }
 
+/// Runs `s` to `steps` as the page's worker drives it — a read whenever one is due, the view's
+/// included — and returns its rows and the view of each snapshot a read brought, by step.
+fn play_as_the_worker(mut s: Session, steps: u64) -> (Vec<HistoryRow>, Vec<(u64, LessonView)>) {
+    s.handle(ToWorker::RunTo { step: steps });
+    let mut after_reads = vec![];
+    loop {
+        if let Some(read) = s.read_due(true) {
+            for out in s.take_read(block_on(read)) {
+                if let FromWorker::Snapshot(snap) = out {
+                    after_reads.push((snap.step, snap.view));
+                }
+            }
+        } else if s.has_work() {
+            s.run(1);
+        } else {
+            break;
+        }
+    }
+    assert_eq!(s.step(), steps);
+    (s.recorded().to_vec(), after_reads)
+}
+
 /// While playing, a view that has fallen behind reads every lane's weights alone. The pictures
 /// after each read are the CPU run's at that step; the rows (full reads) stay the CPU run's bit
 /// for bit; and a device lost after such reads rewinds to the last full read — the weights read
@@ -1303,28 +1325,14 @@ fn a_playing_view_reads_the_weights_alone() {
     use crate::autoencoder::AutoencoderView;
     let query = "seed=3&code=8&depth=1&width=64&batch=16&compare=1&corruption=gaussian";
     const STEPS: u64 = 60;
-    // As the page's worker drives it: a read whenever one is due, the view's included.
     let play = |device: &Rc<Control>| {
-        let mut s = lesson_session(LessonId::Autoencoders, query, Some(device));
-        s.handle(ToWorker::RunTo { step: STEPS });
-        let mut after_reads: Vec<(u64, AutoencoderView)> = vec![];
-        loop {
-            if let Some(read) = s.read_due(true) {
-                for out in s.take_read(block_on(read)) {
-                    if let FromWorker::Snapshot(snap) = out {
-                        if let LessonView::Autoencoders(v) = snap.view {
-                            after_reads.push((snap.step, v));
-                        }
-                    }
-                }
-            } else if s.has_work() {
-                s.run(1);
-            } else {
-                break;
-            }
-        }
-        assert_eq!(s.step(), STEPS);
-        (s.recorded().to_vec(), after_reads)
+        let s = lesson_session(LessonId::Autoencoders, query, Some(device));
+        let (rows, after_reads) = play_as_the_worker(s, STEPS);
+        let views = after_reads.into_iter().map(|(step, view)| match view {
+            LessonView::Autoencoders(v) => (step, v),
+            other => panic!("{other:?}"),
+        });
+        (rows, views.collect::<Vec<(u64, AutoencoderView)>>())
     };
     let cpu_view = |step: u64| {
         let mut cpu = lesson_session(LessonId::Autoencoders, query, None);
@@ -1385,24 +1393,10 @@ fn a_playing_vae_view_reads_the_codes_alone() {
         ),
     ] {
         let play = |device: &Rc<Control>| {
-            let mut s = lesson_session(lesson, query, Some(device));
-            s.handle(ToWorker::RunTo { step: STEPS });
-            let mut after_reads: Vec<(u64, Vec<f32>)> = vec![];
-            loop {
-                if let Some(read) = s.read_due(true) {
-                    for out in s.take_read(block_on(read)) {
-                        if let FromWorker::Snapshot(snap) = out {
-                            after_reads.push((snap.step, codes_of(&snap.view)));
-                        }
-                    }
-                } else if s.has_work() {
-                    s.run(1);
-                } else {
-                    break;
-                }
-            }
-            assert_eq!(s.step(), STEPS);
-            (s.recorded().to_vec(), after_reads)
+            let s = lesson_session(lesson, query, Some(device));
+            let (rows, after_reads) = play_as_the_worker(s, STEPS);
+            let codes = after_reads.iter().map(|(step, v)| (*step, codes_of(v)));
+            (rows, codes.collect::<Vec<_>>())
         };
         let cpu_codes = |step: u64| {
             let mut cpu = lesson_session(lesson, query, None);
