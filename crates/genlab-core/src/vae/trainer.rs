@@ -266,9 +266,6 @@ struct Scored {
     std: (f64, f64),
 }
 
-/// Pictures a device is decoding — groups of `counts` images, in order — as an answer to come:
-/// `answer` gets each group's pixels, or `None` when the device went away meanwhile (the next
-/// read says so and the CPU takes over) or answered short.
 /// Why a run with these values diverged (NaN, or ∞ without a NaN); `None` if all are finite.
 pub(crate) fn diverged(values: &[f32], step: u64, lr: f64) -> Option<Msg> {
     if values.iter().all(|v| v.is_finite()) {
@@ -280,6 +277,9 @@ pub(crate) fn diverged(values: &[f32], step: u64, lr: f64) -> Option<Msg> {
     }
 }
 
+/// Pictures a device is decoding — groups of `counts` images, in order — as an answer to come:
+/// `answer` gets each group's pixels, or `None` when the device went away meanwhile (the next
+/// read says so and the CPU takes over) or answered short.
 pub(crate) fn pictures_later<const N: usize>(
     decoding: DevicePictures,
     counts: [usize; N],
