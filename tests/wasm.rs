@@ -3,7 +3,7 @@
 //! bit for bit the same metrics as the native reference run.
 #![cfg(target_arch = "wasm32")]
 
-use genlab_core::golden::{reference_run, BOLTZMANN, GAN, LANGEVIN, TRANSPORT};
+use genlab_core::golden::{reference_run, GAN, REFERENCES};
 use genlab_core::lesson::{LessonId, StepPart};
 use genlab_core::protocol::{wire, FromWorker, ToWorker};
 use genlab_core::session::Session;
@@ -135,18 +135,14 @@ fn snapshot_crosses_as_header_plus_float32array() {
 
 #[wasm_bindgen_test]
 fn wasm_run_is_bit_identical_to_the_native_reference() {
-    let want = include_str!("../crates/genlab-core/tests/golden/gan_seed5.txt");
-    assert_eq!(reference_run(&GAN), want);
-    // And twice in the same page.
-    assert_eq!(reference_run(&GAN), want);
-    // The lessons whose numbers go through exp, log, sin, cos and pow: libm's, the same bits
-    // in the page as natively (a platform's own libm differs in the last bit on ~10 % of exps).
-    let want = include_str!("../crates/genlab-core/tests/golden/boltzmann_seed3.txt");
-    assert_eq!(reference_run(&BOLTZMANN), want);
-    let want = include_str!("../crates/genlab-core/tests/golden/langevin_seed2.txt");
-    assert_eq!(reference_run(&LANGEVIN), want);
-    let want = include_str!("../crates/genlab-core/tests/golden/transport_seed4.txt");
-    assert_eq!(reference_run(&TRANSPORT), want);
+    // Every reference run — the GAN's f32 products, and the lessons whose numbers go through
+    // exp, log, sin, cos and pow: libm's, the same bits in the page as natively (a platform's
+    // own libm differs in the last bit on ~10 % of exps).
+    for r in REFERENCES {
+        assert_eq!(reference_run(r), r.bits, "{}", r.file);
+    }
+    // And the GAN's twice in the same page.
+    assert_eq!(reference_run(&GAN), GAN.bits);
 }
 
 /// A canvas in the test page, laid out at a real CSS size.

@@ -6,9 +6,11 @@ use crate::lesson::LessonId;
 use crate::protocol::{FromWorker, ToWorker};
 use crate::session::Session;
 
-/// A reference run: a lesson, its settings string, the steps, and the file its bits are kept in.
+/// A reference run: a lesson, its settings string, the steps, and the file its bits are kept in
+/// (`bits`: that file as built in, for the page's test, which cannot read files).
 pub struct Reference {
     pub file: &'static str,
+    pub bits: &'static str,
     pub lesson: LessonId,
     pub query: &'static str,
     pub steps: u64,
@@ -17,6 +19,7 @@ pub struct Reference {
 /// The GAN: f32 products and the MLP's tanh.
 pub const GAN: Reference = Reference {
     file: "gan_seed5.txt",
+    bits: include_str!("../tests/golden/gan_seed5.txt"),
     lesson: LessonId::Gan,
     query: "seed=5&batch=64",
     steps: 200,
@@ -26,6 +29,7 @@ pub const GAN: Reference = Reference {
 /// toy set drawn with sines and cosines, their σ through exp and their densities through log.
 pub const BOLTZMANN: Reference = Reference {
     file: "boltzmann_seed3.txt",
+    bits: include_str!("../tests/golden/boltzmann_seed3.txt"),
     lesson: LessonId::Boltzmann,
     query: "seed=3&toy=rings",
     steps: 120,
@@ -35,6 +39,7 @@ pub const BOLTZMANN: Reference = Reference {
 /// (powf) and the energy model's and JEM's exact normalisers.
 pub const LANGEVIN: Reference = Reference {
     file: "langevin_seed2.txt",
+    bits: include_str!("../tests/golden/langevin_seed2.txt"),
     lesson: LessonId::Langevin,
     query: "seed=2",
     steps: 100,
@@ -43,6 +48,7 @@ pub const LANGEVIN: Reference = Reference {
 /// Transport at p = 1.5: costs |x − y|^p through pow, Sinkhorn's exps and logs.
 pub const TRANSPORT: Reference = Reference {
     file: "transport_seed4.txt",
+    bits: include_str!("../tests/golden/transport_seed4.txt"),
     lesson: LessonId::Transport,
     query: "seed=4&p=1.5",
     steps: 60,
