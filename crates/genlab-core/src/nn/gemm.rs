@@ -215,6 +215,41 @@ trait MicroKernel {
         rows: usize,
         cols: usize,
     );
+
+    /// dst[t·width + j] = src[j·stride + t] for t < kc and j < count: `count` runs of `kc`
+    /// adjacent floats (a row-major A's rows, the columns of a Bᵀ read through its rows) laid
+    /// step by step into a panel `width` wide. One float at a time here; the SIMD kernels move
+    /// square blocks through registers, which matters where a product packs as many floats as
+    /// it multiplies (an input gradient's Bᵀ at a batch of 100). Only floats move: no bit of
+    /// any product depends on how.
+    fn pack_transposed(
+        src: &[f32],
+        stride: usize,
+        kc: usize,
+        count: usize,
+        width: usize,
+        dst: &mut [f32],
+    ) {
+        pack_transposed_scalar(src, stride, 0..kc, 0..count, width, dst)
+    }
+}
+
+/// [`MicroKernel::pack_transposed`] one float at a time, over the steps `ts` of the runs `js`
+/// (what a SIMD block leaves at the edges).
+fn pack_transposed_scalar(
+    src: &[f32],
+    stride: usize,
+    ts: std::ops::Range<usize>,
+    js: std::ops::Range<usize>,
+    width: usize,
+    dst: &mut [f32],
+) {
+    for t in ts {
+        let row = &mut dst[t * width..];
+        for j in js.clone() {
+            row[j] = src[j * stride + t];
+        }
+    }
 }
 
 /// Packing buffers, kept between calls: a lesson runs the same shapes thousands of times.
@@ -324,12 +359,18 @@ fn pack_b<K: MicroKernel>(
             let (dst, pad) = dst.split_at_mut(cols);
             if cs == 1 {
                 dst.copy_from_slice(&b[src..src + cols]);
-            } else {
+            } else if rs != 1 {
                 for (j, d) in dst.iter_mut().enumerate() {
                     *d = b[src + j * cs];
                 }
             }
             pad.fill(0.0);
+        }
+        if rs == 1 && cs != 1 {
+            // Bᵀ of a row-major matrix (an input gradient's weights): a column's steps are
+            // adjacent, so the panel is a transpose.
+            let first = pc + (jc + jp * K::NR) * cs;
+            K::pack_transposed(&b[first..], cs, kc, cols, K::NR, panel);
         }
     }
 }
@@ -368,13 +409,8 @@ fn pack_a<K: MicroKernel>(
             }
         } else if cs == 1 {
             // A row-major A (a forward pass's inputs): each row's steps are adjacent, so the
-            // panel is filled row by row from contiguous reads.
-            for r in 0..rows {
-                let row = &a[first + r * rs..first + r * rs + kc];
-                for (dst, &x) in panel.chunks_exact_mut(K::MR).zip(row) {
-                    dst[r] = x;
-                }
-            }
+            // panel is a transpose.
+            K::pack_transposed(&a[first..], rs, kc, rows, K::MR, panel);
         } else {
             for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
                 for (r, d) in dst[..rows].iter_mut().enumerate() {
@@ -464,7 +500,7 @@ impl MicroKernel for Portable {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{add_tile, MicroKernel};
+    use super::{add_tile, pack_transposed_scalar, MicroKernel};
     use std::arch::x86_64::*;
 
     pub struct Avx2;
@@ -484,6 +520,87 @@ mod avx2 {
         ) {
             tile(kc, steps, a, b, c, ldc, rows, cols)
         }
+        fn pack_transposed(
+            src: &[f32],
+            stride: usize,
+            kc: usize,
+            count: usize,
+            width: usize,
+            dst: &mut [f32],
+        ) {
+            // SAFETY: this kernel runs only where the CPU has AVX2 (`chosen`).
+            unsafe { pack_transposed(src, stride, kc, count, width, dst) }
+        }
+    }
+
+    /// [`MicroKernel::pack_transposed`] in 8 × 8 blocks through ymm registers (the textbook
+    /// transpose: unpack pairs, shuffle quads, swap halves), the edges a float at a time.
+    ///
+    /// # Safety
+    /// The CPU has AVX.
+    #[target_feature(enable = "avx")]
+    pub(super) unsafe fn pack_transposed(
+        src: &[f32],
+        stride: usize,
+        kc: usize,
+        count: usize,
+        width: usize,
+        dst: &mut [f32],
+    ) {
+        let (full_t, full_j) = (kc / 8 * 8, count / 8 * 8);
+        if full_t > 0 && full_j > 0 {
+            assert!(
+                src.len() >= (full_j - 1) * stride + full_t,
+                "src is too short"
+            );
+            assert!(
+                dst.len() >= (full_t - 1) * width + full_j,
+                "dst is too short"
+            );
+        }
+        for j0 in (0..full_j).step_by(8) {
+            for t0 in (0..full_t).step_by(8) {
+                let from = src.as_ptr().add(j0 * stride + t0);
+                let mut r = [_mm256_setzero_ps(); 8];
+                for (i, r_i) in r.iter_mut().enumerate() {
+                    *r_i = _mm256_loadu_ps(from.add(i * stride));
+                }
+                // Pairs: (r0 r1) interleaved, lanes 0 1 | 4 5 and 2 3 | 6 7.
+                let p0 = _mm256_unpacklo_ps(r[0], r[1]);
+                let p1 = _mm256_unpackhi_ps(r[0], r[1]);
+                let p2 = _mm256_unpacklo_ps(r[2], r[3]);
+                let p3 = _mm256_unpackhi_ps(r[2], r[3]);
+                let p4 = _mm256_unpacklo_ps(r[4], r[5]);
+                let p5 = _mm256_unpackhi_ps(r[4], r[5]);
+                let p6 = _mm256_unpacklo_ps(r[6], r[7]);
+                let p7 = _mm256_unpackhi_ps(r[6], r[7]);
+                // Quads: step u of r0..r3 in the low half, step u + 4 in the high one.
+                let q0 = _mm256_shuffle_ps::<0x44>(p0, p2);
+                let q1 = _mm256_shuffle_ps::<0xEE>(p0, p2);
+                let q2 = _mm256_shuffle_ps::<0x44>(p1, p3);
+                let q3 = _mm256_shuffle_ps::<0xEE>(p1, p3);
+                let q4 = _mm256_shuffle_ps::<0x44>(p4, p6);
+                let q5 = _mm256_shuffle_ps::<0xEE>(p4, p6);
+                let q6 = _mm256_shuffle_ps::<0x44>(p5, p7);
+                let q7 = _mm256_shuffle_ps::<0xEE>(p5, p7);
+                let steps = [
+                    _mm256_permute2f128_ps::<0x20>(q0, q4),
+                    _mm256_permute2f128_ps::<0x20>(q1, q5),
+                    _mm256_permute2f128_ps::<0x20>(q2, q6),
+                    _mm256_permute2f128_ps::<0x20>(q3, q7),
+                    _mm256_permute2f128_ps::<0x31>(q0, q4),
+                    _mm256_permute2f128_ps::<0x31>(q1, q5),
+                    _mm256_permute2f128_ps::<0x31>(q2, q6),
+                    _mm256_permute2f128_ps::<0x31>(q3, q7),
+                ];
+                let to = dst.as_mut_ptr().add(t0 * width + j0);
+                for (u, step) in steps.iter().enumerate() {
+                    _mm256_storeu_ps(to.add(u * width), *step);
+                }
+            }
+        }
+        pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
+        pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
     }
 
     /// Twelve accumulators (6 rows × two 8-lane halves), two B loads and one broadcast: 15 of
@@ -561,6 +678,17 @@ mod avx512 {
         ) {
             tile(kc, steps, a, b, c, ldc, rows, cols)
         }
+        fn pack_transposed(
+            src: &[f32],
+            stride: usize,
+            kc: usize,
+            count: usize,
+            width: usize,
+            dst: &mut [f32],
+        ) {
+            // SAFETY: this kernel runs only where the CPU has AVX-512F, so AVX (`chosen`).
+            unsafe { super::avx2::pack_transposed(src, stride, kc, count, width, dst) }
+        }
     }
 
     /// Two 16-lane accumulators a row: 24 multiply-adds for every 14 loads instead of 12 for
@@ -624,6 +752,17 @@ mod avx512 {
             cols: usize,
         ) {
             wide_tile(kc, steps, a, b, c, ldc, rows, cols)
+        }
+        fn pack_transposed(
+            src: &[f32],
+            stride: usize,
+            kc: usize,
+            count: usize,
+            width: usize,
+            dst: &mut [f32],
+        ) {
+            // SAFETY: this kernel runs only where the CPU has AVX-512F, so AVX (`chosen`).
+            unsafe { super::avx2::pack_transposed(src, stride, kc, count, width, dst) }
         }
     }
 
@@ -718,7 +857,7 @@ mod avx512 {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
-    use super::{add_tile, MicroKernel};
+    use super::{add_tile, pack_transposed_scalar, MicroKernel};
     use std::arch::wasm32::*;
 
     pub struct Simd128;
@@ -768,6 +907,61 @@ mod simd128 {
                 }
                 add_tile(&tmp, 8, c, ldc, rows, cols);
             }
+        }
+
+        /// In 4 × 4 blocks through registers (two rounds of shuffles), the edges a float at a
+        /// time.
+        fn pack_transposed(
+            src: &[f32],
+            stride: usize,
+            kc: usize,
+            count: usize,
+            width: usize,
+            dst: &mut [f32],
+        ) {
+            let (full_t, full_j) = (kc / 4 * 4, count / 4 * 4);
+            if full_t > 0 && full_j > 0 {
+                assert!(
+                    src.len() >= (full_j - 1) * stride + full_t,
+                    "src is too short"
+                );
+                assert!(
+                    dst.len() >= (full_t - 1) * width + full_j,
+                    "dst is too short"
+                );
+            }
+            for j0 in (0..full_j).step_by(4) {
+                for t0 in (0..full_t).step_by(4) {
+                    // SAFETY: the asserts above keep every block inside `src` and `dst`.
+                    unsafe {
+                        let from = src.as_ptr().add(j0 * stride + t0);
+                        let r0 = v128_load(from as *const v128);
+                        let r1 = v128_load(from.add(stride) as *const v128);
+                        let r2 = v128_load(from.add(2 * stride) as *const v128);
+                        let r3 = v128_load(from.add(3 * stride) as *const v128);
+                        let p0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+                        let p1 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+                        let p2 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+                        let p3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+                        let to = dst.as_mut_ptr().add(t0 * width + j0);
+                        v128_store(to as *mut v128, i32x4_shuffle::<0, 1, 4, 5>(p0, p2));
+                        v128_store(
+                            to.add(width) as *mut v128,
+                            i32x4_shuffle::<2, 3, 6, 7>(p0, p2),
+                        );
+                        v128_store(
+                            to.add(2 * width) as *mut v128,
+                            i32x4_shuffle::<0, 1, 4, 5>(p1, p3),
+                        );
+                        v128_store(
+                            to.add(3 * width) as *mut v128,
+                            i32x4_shuffle::<2, 3, 6, 7>(p1, p3),
+                        );
+                    }
+                }
+            }
+            pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
+            pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
         }
     }
 }

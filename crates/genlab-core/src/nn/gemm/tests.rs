@@ -280,3 +280,50 @@ fn a_strided_c_keeps_the_columns_outside_the_product() {
         }
     }
 }
+
+/// Every kernel's transposing pack puts each float where the one-at-a-time loop does and
+/// writes nothing else: at multiples of its blocks and off them, runs wider apart than long.
+#[test]
+fn transposing_packs_match_the_scalar_loop() {
+    type Pack = fn(&[f32], usize, usize, usize, usize, &mut [f32]);
+    let mut packs: Vec<(&str, Pack)> = vec![("portable", Portable::pack_transposed)];
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        packs.push(("avx2", avx2::Avx2::pack_transposed));
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            packs.push(("avx512", avx512::Avx512::pack_transposed));
+            packs.push(("avx512 wide", avx512::Avx512Wide::pack_transposed));
+        }
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    packs.push(("simd128", simd128::Simd128::pack_transposed));
+    let mut rng = Rng::new(5);
+    // (steps, runs, panel width, stride between runs)
+    for (kc, count, width, stride) in [
+        (1, 1, 8, 1),
+        (7, 13, 16, 9),
+        (8, 8, 8, 8),
+        (4, 4, 4, 6),
+        (16, 32, 32, 300),
+        (44, 37, 40, 50),
+        (100, 12, 12, 784),
+        (256, 32, 32, 512),
+    ] {
+        let src = random((count - 1) * stride + kc, &mut rng, 0.2);
+        // A sentinel in every slot, so a stray write shows as a changed bit.
+        let mut want = vec![f32::from_bits(0x7fc0_dead); kc * width];
+        pack_transposed_scalar(&src, stride, 0..kc, 0..count, width, &mut want);
+        for &(name, pack) in &packs {
+            let mut got = vec![f32::from_bits(0x7fc0_dead); kc * width];
+            pack(&src, stride, kc, count, width, &mut got);
+            let (got, want): (Vec<u32>, Vec<u32>) = (
+                got.iter().map(|v| v.to_bits()).collect(),
+                want.iter().map(|v| v.to_bits()).collect(),
+            );
+            assert_eq!(
+                got, want,
+                "{name}: {kc} steps × {count} runs, width {width}, stride {stride}"
+            );
+        }
+    }
+}
