@@ -3,7 +3,7 @@ use crate::nn::dense::rows;
 use crate::rng::Rng;
 
 /// Sizes that are and are not multiples of the tiles (12 × 16, 6 × 16, 4 × 8) and of the blocks
-/// (KC = 256, MC = 96), down to 1 × 1, and two of the lessons' shapes.
+/// (KC = 256, MC = 48), down to 1 × 1, and two of the lessons' shapes.
 const SIZES: &[(usize, usize, usize)] = &[
     (1, 1, 1),
     (7, 13, 5),
