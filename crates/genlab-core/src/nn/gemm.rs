@@ -21,6 +21,11 @@
 //! Most MNIST pixels are 0: each packed panel of A lists the steps along the sum where any of its
 //! MR rows is non-zero, and the kernel runs only those (a zero term adds nothing, so skipping it
 //! changes no bit).
+//!
+//! An operand read across its rows (an input gradient's Wᵀ, a row-major A) is packed as a
+//! transpose, in square blocks through each kernel's registers: at a batch of 100 the input
+//! gradient packs about as many floats as it multiplies, and one strided float at a time cost
+//! a quarter of its time.
 
 use std::cell::{Cell, RefCell};
 
