@@ -236,6 +236,34 @@ fn all_zero_panels_leave_c_untouched() {
     assert_eq!(c.iter().map(|v| v.to_bits()).collect::<Vec<_>>(), before);
 }
 
+/// A NaN in A counts as a non-zero step: among zeros it is still multiplied in, so its row of
+/// C turns NaN in every kernel, and the rows beside it keep their bits.
+#[test]
+fn a_nan_among_zeros_is_never_skipped() {
+    let (m, n, k) = (13, 20, 300);
+    let mut a = vec![0f32; m * k];
+    a[5 * k + 270] = f32::NAN; // row 5, in the second block of steps
+    let b: Vec<f32> = (0..k * n).map(|i| (i % 7) as f32 - 3.0).collect();
+    let c0: Vec<f32> = (0..m * n).map(|i| i as f32 * 0.25).collect();
+    for (name, run) in kernels_here() {
+        let mut c = c0.clone();
+        run(Product::row_major(m, n, k, &a, &b, &mut c));
+        for (i, (&got, &was)) in c.iter().zip(&c0).enumerate() {
+            if i / n == 5 {
+                assert!(got.is_nan(), "{name}: C[5, {}] = {got}", i % n);
+            } else {
+                assert_eq!(
+                    got.to_bits(),
+                    was.to_bits(),
+                    "{name}: C[{}, {}]",
+                    i / n,
+                    i % n
+                );
+            }
+        }
+    }
+}
+
 /// Same inputs, same bits: the packing buffers carried between calls hold nothing over.
 #[test]
 fn a_product_repeats_bit_for_bit_after_other_shapes() {
