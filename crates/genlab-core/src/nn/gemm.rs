@@ -260,6 +260,70 @@ fn pack_transposed_scalar(
     }
 }
 
+/// One square block of a transposing pack through SIMD registers: `B` runs of `B` floats,
+/// `stride` apart, into `B` steps of `B` floats, `width` apart.
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
+trait TransposeBlock {
+    const B: usize;
+    /// # Safety
+    /// `from` is readable and `to` writable for those floats, and the CPU has the block's
+    /// instructions.
+    unsafe fn block(from: *const f32, stride: usize, to: *mut f32, width: usize);
+}
+
+/// [`MicroKernel::pack_transposed`] in `X`'s blocks, the edges a float at a time. Inlined into
+/// its caller, so the block's instructions take the caller's target features.
+///
+/// # Safety
+/// The CPU has `X`'s instructions.
+#[cfg_attr(
+    not(any(
+        target_arch = "x86_64",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    allow(dead_code)
+)]
+#[inline(always)]
+unsafe fn pack_in_blocks<X: TransposeBlock>(
+    src: &[f32],
+    stride: usize,
+    kc: usize,
+    count: usize,
+    width: usize,
+    dst: &mut [f32],
+) {
+    let (full_t, full_j) = (kc / X::B * X::B, count / X::B * X::B);
+    if full_t > 0 && full_j > 0 {
+        assert!(
+            src.len() >= (full_j - 1) * stride + full_t,
+            "src is too short"
+        );
+        assert!(
+            dst.len() >= (full_t - 1) * width + full_j,
+            "dst is too short"
+        );
+    }
+    for j0 in (0..full_j).step_by(X::B) {
+        for t0 in (0..full_t).step_by(X::B) {
+            // SAFETY: the asserts above keep every block inside `src` and `dst`.
+            X::block(
+                src.as_ptr().add(j0 * stride + t0),
+                stride,
+                dst.as_mut_ptr().add(t0 * width + j0),
+                width,
+            );
+        }
+    }
+    pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
+    pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
+}
+
 /// Packing buffers, kept between calls: a lesson runs the same shapes thousands of times.
 struct Scratch {
     a: Vec<f32>,
@@ -520,7 +584,7 @@ impl MicroKernel for Portable {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{add_tile, pack_transposed_scalar, MicroKernel};
+    use super::{add_tile, pack_in_blocks, MicroKernel, TransposeBlock};
     use std::arch::x86_64::*;
 
     pub struct Avx2;
@@ -553,8 +617,8 @@ mod avx2 {
         }
     }
 
-    /// [`MicroKernel::pack_transposed`] in 8 × 8 blocks through ymm registers (the textbook
-    /// transpose: unpack pairs, shuffle quads, swap halves), the edges a float at a time.
+    /// [`MicroKernel::pack_transposed`] in 8 × 8 blocks through ymm registers, the edges a
+    /// float at a time.
     ///
     /// # Safety
     /// The CPU has AVX.
@@ -567,60 +631,52 @@ mod avx2 {
         width: usize,
         dst: &mut [f32],
     ) {
-        let (full_t, full_j) = (kc / 8 * 8, count / 8 * 8);
-        if full_t > 0 && full_j > 0 {
-            assert!(
-                src.len() >= (full_j - 1) * stride + full_t,
-                "src is too short"
-            );
-            assert!(
-                dst.len() >= (full_t - 1) * width + full_j,
-                "dst is too short"
-            );
-        }
-        for j0 in (0..full_j).step_by(8) {
-            for t0 in (0..full_t).step_by(8) {
-                let from = src.as_ptr().add(j0 * stride + t0);
-                let mut r = [_mm256_setzero_ps(); 8];
-                for (i, r_i) in r.iter_mut().enumerate() {
-                    *r_i = _mm256_loadu_ps(from.add(i * stride));
-                }
-                // Pairs: (r0 r1) interleaved, lanes 0 1 | 4 5 and 2 3 | 6 7.
-                let p0 = _mm256_unpacklo_ps(r[0], r[1]);
-                let p1 = _mm256_unpackhi_ps(r[0], r[1]);
-                let p2 = _mm256_unpacklo_ps(r[2], r[3]);
-                let p3 = _mm256_unpackhi_ps(r[2], r[3]);
-                let p4 = _mm256_unpacklo_ps(r[4], r[5]);
-                let p5 = _mm256_unpackhi_ps(r[4], r[5]);
-                let p6 = _mm256_unpacklo_ps(r[6], r[7]);
-                let p7 = _mm256_unpackhi_ps(r[6], r[7]);
-                // Quads: step u of r0..r3 in the low half, step u + 4 in the high one.
-                let q0 = _mm256_shuffle_ps::<0x44>(p0, p2);
-                let q1 = _mm256_shuffle_ps::<0xEE>(p0, p2);
-                let q2 = _mm256_shuffle_ps::<0x44>(p1, p3);
-                let q3 = _mm256_shuffle_ps::<0xEE>(p1, p3);
-                let q4 = _mm256_shuffle_ps::<0x44>(p4, p6);
-                let q5 = _mm256_shuffle_ps::<0xEE>(p4, p6);
-                let q6 = _mm256_shuffle_ps::<0x44>(p5, p7);
-                let q7 = _mm256_shuffle_ps::<0xEE>(p5, p7);
-                let steps = [
-                    _mm256_permute2f128_ps::<0x20>(q0, q4),
-                    _mm256_permute2f128_ps::<0x20>(q1, q5),
-                    _mm256_permute2f128_ps::<0x20>(q2, q6),
-                    _mm256_permute2f128_ps::<0x20>(q3, q7),
-                    _mm256_permute2f128_ps::<0x31>(q0, q4),
-                    _mm256_permute2f128_ps::<0x31>(q1, q5),
-                    _mm256_permute2f128_ps::<0x31>(q2, q6),
-                    _mm256_permute2f128_ps::<0x31>(q3, q7),
-                ];
-                let to = dst.as_mut_ptr().add(t0 * width + j0);
-                for (u, step) in steps.iter().enumerate() {
-                    _mm256_storeu_ps(to.add(u * width), *step);
-                }
+        pack_in_blocks::<Avx8>(src, stride, kc, count, width, dst)
+    }
+
+    /// The textbook 8 × 8 transpose: unpack pairs, shuffle quads, swap halves.
+    struct Avx8;
+
+    impl TransposeBlock for Avx8 {
+        const B: usize = 8;
+        #[inline(always)]
+        unsafe fn block(from: *const f32, stride: usize, to: *mut f32, width: usize) {
+            let mut r = [_mm256_setzero_ps(); 8];
+            for (i, r_i) in r.iter_mut().enumerate() {
+                *r_i = _mm256_loadu_ps(from.add(i * stride));
+            }
+            // Pairs: (r0 r1) interleaved, lanes 0 1 | 4 5 and 2 3 | 6 7.
+            let p0 = _mm256_unpacklo_ps(r[0], r[1]);
+            let p1 = _mm256_unpackhi_ps(r[0], r[1]);
+            let p2 = _mm256_unpacklo_ps(r[2], r[3]);
+            let p3 = _mm256_unpackhi_ps(r[2], r[3]);
+            let p4 = _mm256_unpacklo_ps(r[4], r[5]);
+            let p5 = _mm256_unpackhi_ps(r[4], r[5]);
+            let p6 = _mm256_unpacklo_ps(r[6], r[7]);
+            let p7 = _mm256_unpackhi_ps(r[6], r[7]);
+            // Quads: step u of r0..r3 in the low half, step u + 4 in the high one.
+            let q0 = _mm256_shuffle_ps::<0x44>(p0, p2);
+            let q1 = _mm256_shuffle_ps::<0xEE>(p0, p2);
+            let q2 = _mm256_shuffle_ps::<0x44>(p1, p3);
+            let q3 = _mm256_shuffle_ps::<0xEE>(p1, p3);
+            let q4 = _mm256_shuffle_ps::<0x44>(p4, p6);
+            let q5 = _mm256_shuffle_ps::<0xEE>(p4, p6);
+            let q6 = _mm256_shuffle_ps::<0x44>(p5, p7);
+            let q7 = _mm256_shuffle_ps::<0xEE>(p5, p7);
+            let steps = [
+                _mm256_permute2f128_ps::<0x20>(q0, q4),
+                _mm256_permute2f128_ps::<0x20>(q1, q5),
+                _mm256_permute2f128_ps::<0x20>(q2, q6),
+                _mm256_permute2f128_ps::<0x20>(q3, q7),
+                _mm256_permute2f128_ps::<0x31>(q0, q4),
+                _mm256_permute2f128_ps::<0x31>(q1, q5),
+                _mm256_permute2f128_ps::<0x31>(q2, q6),
+                _mm256_permute2f128_ps::<0x31>(q3, q7),
+            ];
+            for (u, step) in steps.iter().enumerate() {
+                _mm256_storeu_ps(to.add(u * width), *step);
             }
         }
-        pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
-        pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
     }
 
     /// Twelve accumulators (6 rows × two 8-lane halves), two B loads and one broadcast: 15 of
@@ -877,7 +933,7 @@ mod avx512 {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
-    use super::{add_tile, pack_transposed_scalar, MicroKernel};
+    use super::{add_tile, pack_in_blocks, MicroKernel, TransposeBlock};
     use std::arch::wasm32::*;
 
     pub struct Simd128;
@@ -929,8 +985,7 @@ mod simd128 {
             }
         }
 
-        /// In 4 × 4 blocks through registers (two rounds of shuffles), the edges a float at a
-        /// time.
+        /// In 4 × 4 blocks through registers, the edges a float at a time.
         fn pack_transposed(
             src: &[f32],
             stride: usize,
@@ -939,49 +994,39 @@ mod simd128 {
             width: usize,
             dst: &mut [f32],
         ) {
-            let (full_t, full_j) = (kc / 4 * 4, count / 4 * 4);
-            if full_t > 0 && full_j > 0 {
-                assert!(
-                    src.len() >= (full_j - 1) * stride + full_t,
-                    "src is too short"
-                );
-                assert!(
-                    dst.len() >= (full_t - 1) * width + full_j,
-                    "dst is too short"
-                );
-            }
-            for j0 in (0..full_j).step_by(4) {
-                for t0 in (0..full_t).step_by(4) {
-                    // SAFETY: the asserts above keep every block inside `src` and `dst`.
-                    unsafe {
-                        let from = src.as_ptr().add(j0 * stride + t0);
-                        let r0 = v128_load(from as *const v128);
-                        let r1 = v128_load(from.add(stride) as *const v128);
-                        let r2 = v128_load(from.add(2 * stride) as *const v128);
-                        let r3 = v128_load(from.add(3 * stride) as *const v128);
-                        let p0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
-                        let p1 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
-                        let p2 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
-                        let p3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
-                        let to = dst.as_mut_ptr().add(t0 * width + j0);
-                        v128_store(to as *mut v128, i32x4_shuffle::<0, 1, 4, 5>(p0, p2));
-                        v128_store(
-                            to.add(width) as *mut v128,
-                            i32x4_shuffle::<2, 3, 6, 7>(p0, p2),
-                        );
-                        v128_store(
-                            to.add(2 * width) as *mut v128,
-                            i32x4_shuffle::<0, 1, 4, 5>(p1, p3),
-                        );
-                        v128_store(
-                            to.add(3 * width) as *mut v128,
-                            i32x4_shuffle::<2, 3, 6, 7>(p1, p3),
-                        );
-                    }
-                }
-            }
-            pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
-            pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
+            // SAFETY: this build has simd128.
+            unsafe { pack_in_blocks::<Simd4>(src, stride, kc, count, width, dst) }
+        }
+    }
+
+    /// A 4 × 4 transpose in two rounds of shuffles: pairs, then halves.
+    struct Simd4;
+
+    impl TransposeBlock for Simd4 {
+        const B: usize = 4;
+        #[inline(always)]
+        unsafe fn block(from: *const f32, stride: usize, to: *mut f32, width: usize) {
+            let r0 = v128_load(from as *const v128);
+            let r1 = v128_load(from.add(stride) as *const v128);
+            let r2 = v128_load(from.add(2 * stride) as *const v128);
+            let r3 = v128_load(from.add(3 * stride) as *const v128);
+            let p0 = i32x4_shuffle::<0, 4, 1, 5>(r0, r1);
+            let p1 = i32x4_shuffle::<2, 6, 3, 7>(r0, r1);
+            let p2 = i32x4_shuffle::<0, 4, 1, 5>(r2, r3);
+            let p3 = i32x4_shuffle::<2, 6, 3, 7>(r2, r3);
+            v128_store(to as *mut v128, i32x4_shuffle::<0, 1, 4, 5>(p0, p2));
+            v128_store(
+                to.add(width) as *mut v128,
+                i32x4_shuffle::<2, 3, 6, 7>(p0, p2),
+            );
+            v128_store(
+                to.add(2 * width) as *mut v128,
+                i32x4_shuffle::<0, 1, 4, 5>(p1, p3),
+            );
+            v128_store(
+                to.add(3 * width) as *mut v128,
+                i32x4_shuffle::<2, 3, 6, 7>(p1, p3),
+            );
         }
     }
 }
