@@ -426,23 +426,47 @@ fn pack_b<K: MicroKernel>(
     for jp in 0..panels {
         let cols = K::NR.min(nc - jp * K::NR);
         let panel = &mut s.b[jp * kc * K::NR..(jp + 1) * kc * K::NR];
-        for (t, dst) in panel.chunks_exact_mut(K::NR).enumerate() {
-            let src = (pc + t) * rs + (jc + jp * K::NR) * cs;
-            let (dst, pad) = dst.split_at_mut(cols);
-            if cs == 1 {
-                dst.copy_from_slice(&b[src..src + cols]);
-            } else if rs != 1 {
-                for (j, d) in dst.iter_mut().enumerate() {
-                    *d = b[src + j * cs];
-                }
-            }
-            pad.fill(0.0);
+        let first = pc * rs + (jc + jp * K::NR) * cs;
+        pack_panel::<K>(b, first, rs, cs, kc, cols, K::NR, panel);
+    }
+}
+
+/// One packed panel, `width` floats a step for `kc` steps: step t's `used` floats are
+/// src[first + t·step + i·along], the rest zero. Either stride may be 1: a step's floats
+/// adjacent (copied), or each run's steps adjacent (a transpose, [`MicroKernel::pack_transposed`]).
+#[allow(clippy::too_many_arguments)]
+fn pack_panel<K: MicroKernel>(
+    src: &[f32],
+    first: usize,
+    step: usize,
+    along: usize,
+    kc: usize,
+    used: usize,
+    width: usize,
+    panel: &mut [f32],
+) {
+    if along == 1 {
+        for (t, dst) in panel.chunks_exact_mut(width).enumerate() {
+            let at = first + t * step;
+            dst[..used].copy_from_slice(&src[at..at + used]);
         }
-        if rs == 1 && cs != 1 {
-            // Bᵀ of a row-major matrix (an input gradient's weights): a column's steps are
-            // adjacent, so the panel is a transpose.
-            let first = pc + (jc + jp * K::NR) * cs;
-            K::pack_transposed(&b[first..], cs, kc, cols, K::NR, panel);
+    } else if step == 1 {
+        K::pack_transposed(&src[first..], along, kc, used, width, panel);
+    } else {
+        for (t, dst) in panel.chunks_exact_mut(width).enumerate() {
+            for (i, d) in dst[..used].iter_mut().enumerate() {
+                *d = src[first + t * step + i * along];
+            }
+        }
+    }
+    zero_pad(panel, width, used);
+}
+
+/// Zeroes what a panel's last rows or columns leave of each step (`used` of `width`).
+fn zero_pad(panel: &mut [f32], width: usize, used: usize) {
+    if used < width {
+        for step in panel.chunks_exact_mut(width) {
+            step[used..].fill(0.0);
         }
     }
 }
@@ -472,29 +496,10 @@ fn pack_a<K: MicroKernel>(
         s.starts.push(s.steps.len());
         let rows = K::MR.min(mc - ip * K::MR);
         let panel = &mut s.a[ip * kc * K::MR..(ip + 1) * kc * K::MR];
+        // Aᵀ of a row-major matrix (a weight gradient's inputs) has a step's rows adjacent; a
+        // row-major A (a forward pass's inputs) each row's steps.
         let first = (ic + ip * K::MR) * rs + pc * cs;
-        if rs == 1 {
-            // Aᵀ of a row-major matrix (a weight gradient's inputs): a step's rows are adjacent.
-            for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
-                let src = first + t * cs;
-                dst[..rows].copy_from_slice(&a[src..src + rows]);
-            }
-        } else if cs == 1 {
-            // A row-major A (a forward pass's inputs): each row's steps are adjacent, so the
-            // panel is a transpose.
-            K::pack_transposed(&a[first..], rs, kc, rows, K::MR, panel);
-        } else {
-            for (t, dst) in panel.chunks_exact_mut(K::MR).enumerate() {
-                for (r, d) in dst[..rows].iter_mut().enumerate() {
-                    *d = a[first + t * cs + r * rs];
-                }
-            }
-        }
-        if rows < K::MR {
-            for dst in panel.chunks_exact_mut(K::MR) {
-                dst[rows..].fill(0.0);
-            }
-        }
+        pack_panel::<K>(a, first, cs, rs, kc, rows, K::MR, panel);
         // Every step is written and only the non-zero ones kept (the count moves past them),
         // and the test reads the whole step without stopping early: no branch, no growth
         // check per step, and the compare vectorises — as a loop of `any` and `push` this ran
