@@ -738,45 +738,24 @@ mod avx512 {
     use super::{add_tile, MicroKernel};
     use std::arch::x86_64::*;
 
-    pub struct Avx512;
+    /// An AVX-512 tile of MR rows and `W` 16-lane columns, one register per row and column.
+    /// Every entry of C is the AVX2 kernel's chain of fused multiply-adds from 0 in the same
+    /// order, then added to C, so the bits are the AVX2 kernel's for either width (a test
+    /// compares them); what changes is the instructions per multiply-add.
+    pub struct Columns<const W: usize>;
 
-    /// Rows of the tile, one 16-lane accumulator each: a B micro-panel (256 steps × 16) fills
-    /// half of a 32 KB L1, as the AVX2 kernel's does.
+    /// 12 × 16: a B micro-panel (256 steps × 16) fills half of a 32 KB L1, as the AVX2
+    /// kernel's does.
+    pub type Avx512 = Columns<1>;
+
+    /// 12 × 32: 24 multiply-adds for every 14 loads instead of 12 for 13. Its B and A
+    /// micro-panels (kc × 32 and kc × 12 floats: 44 KB at the full block of 256) must stay in
+    /// L1 together, so it runs where they fit ([`wide_fits`]): every product on a core with a
+    /// 48 KB L1, the weight gradients (a sum over the batch) on one with 32 KB.
+    pub type Avx512Wide = Columns<2>;
+
+    /// Rows of the tile.
     const MR: usize = 12;
-
-    impl MicroKernel for Avx512 {
-        const MR: usize = MR;
-        const NR: usize = 16;
-        unsafe fn tile(
-            kc: usize,
-            steps: Option<&[u32]>,
-            a: *const f32,
-            b: *const f32,
-            c: *mut f32,
-            ldc: usize,
-            rows: usize,
-            cols: usize,
-        ) {
-            tile(kc, steps, a, b, c, ldc, rows, cols)
-        }
-        fn pack_transposed(
-            src: &[f32],
-            stride: usize,
-            kc: usize,
-            count: usize,
-            width: usize,
-            dst: &mut [f32],
-        ) {
-            // SAFETY: this kernel runs only where the CPU has AVX-512F, so AVX (`chosen`).
-            unsafe { super::avx2::pack_transposed(src, stride, kc, count, width, dst) }
-        }
-    }
-
-    /// Two 16-lane accumulators a row: 24 multiply-adds for every 14 loads instead of 12 for
-    /// 13. Its B and A micro-panels (kc × 32 and kc × 12 floats: 44 KB at the full block of
-    /// 256) must stay in L1 together, so it runs where they fit ([`wide_fits`]): every product
-    /// on a core with a 48 KB L1, the weight gradients (a sum over the batch) on one with 32 KB.
-    pub struct Avx512Wide;
 
     /// Whether a product whose sum runs `k` steps takes the wide tile on this CPU. The tile
     /// changes which entries of C are computed together, not any entry's sum: the bits are the
@@ -819,9 +798,9 @@ mod avx512 {
         })
     }
 
-    impl MicroKernel for Avx512Wide {
+    impl<const W: usize> MicroKernel for Columns<W> {
         const MR: usize = MR;
-        const NR: usize = 32;
+        const NR: usize = 16 * W;
         unsafe fn tile(
             kc: usize,
             steps: Option<&[u32]>,
@@ -832,7 +811,7 @@ mod avx512 {
             rows: usize,
             cols: usize,
         ) {
-            wide_tile(kc, steps, a, b, c, ldc, rows, cols)
+            tile::<W>(kc, steps, a, b, c, ldc, rows, cols)
         }
         fn pack_transposed(
             src: &[f32],
@@ -847,11 +826,10 @@ mod avx512 {
         }
     }
 
-    /// [`tile`]'s chains, two columns of 16 a row: each entry of C the same fused
-    /// multiply-adds in the same order, so the same bits.
+    /// [`Columns`]' tile: MR × W accumulators, W loads of B and one broadcast per row a step.
     #[target_feature(enable = "avx512f,fma")]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn wide_tile(
+    unsafe fn tile<const W: usize>(
         kc: usize,
         steps: Option<&[u32]>,
         a: *const f32,
@@ -861,77 +839,42 @@ mod avx512 {
         rows: usize,
         cols: usize,
     ) {
-        let mut lo = [_mm512_setzero_ps(); MR];
-        let mut hi = [_mm512_setzero_ps(); MR];
+        const { assert!(W == 1 || W == 2, "the spill buffer below holds two columns") };
+        let nr = 16 * W;
+        let mut acc = [[_mm512_setzero_ps(); W]; MR];
         macro_rules! step {
             ($t:expr) => {{
                 let t = $t;
-                let b_lo = _mm512_loadu_ps(b.add(t * 32));
-                let b_hi = _mm512_loadu_ps(b.add(t * 32 + 16));
-                let at = a.add(t * MR);
-                for r in 0..MR {
-                    let ar = _mm512_set1_ps(*at.add(r));
-                    lo[r] = _mm512_fmadd_ps(ar, b_lo, lo[r]);
-                    hi[r] = _mm512_fmadd_ps(ar, b_hi, hi[r]);
+                let mut bt = [_mm512_setzero_ps(); W];
+                for (w, bt_w) in bt.iter_mut().enumerate() {
+                    *bt_w = _mm512_loadu_ps(b.add(t * nr + 16 * w));
                 }
-            }};
-        }
-        each_step!(kc, steps, step);
-        if rows == MR && cols == 32 {
-            for r in 0..MR {
-                let cr = c.add(r * ldc);
-                _mm512_storeu_ps(cr, _mm512_add_ps(_mm512_loadu_ps(cr), lo[r]));
-                let cr = cr.add(16);
-                _mm512_storeu_ps(cr, _mm512_add_ps(_mm512_loadu_ps(cr), hi[r]));
-            }
-        } else {
-            let mut tmp = [0f32; MR * 32];
-            for r in 0..MR {
-                _mm512_storeu_ps(tmp.as_mut_ptr().add(r * 32), lo[r]);
-                _mm512_storeu_ps(tmp.as_mut_ptr().add(r * 32 + 16), hi[r]);
-            }
-            add_tile(&tmp, 32, c, ldc, rows, cols);
-        }
-    }
-
-    /// The AVX2 kernel's sums at twice the width: every entry of C is the same chain of fused
-    /// multiply-adds from 0 in the same order, then added to C, so the bits are the AVX2
-    /// kernel's (a test compares them); what changes is the instructions per multiply-add.
-    #[target_feature(enable = "avx512f,fma")]
-    #[allow(clippy::too_many_arguments)]
-    unsafe fn tile(
-        kc: usize,
-        steps: Option<&[u32]>,
-        a: *const f32,
-        b: *const f32,
-        c: *mut f32,
-        ldc: usize,
-        rows: usize,
-        cols: usize,
-    ) {
-        let mut acc = [_mm512_setzero_ps(); MR];
-        macro_rules! step {
-            ($t:expr) => {{
-                let t = $t;
-                let bt = _mm512_loadu_ps(b.add(t * 16));
                 let at = a.add(t * MR);
                 for (r, acc_r) in acc.iter_mut().enumerate() {
-                    *acc_r = _mm512_fmadd_ps(_mm512_set1_ps(*at.add(r)), bt, *acc_r);
+                    let ar = _mm512_set1_ps(*at.add(r));
+                    for (acc_rw, bt_w) in acc_r.iter_mut().zip(&bt) {
+                        *acc_rw = _mm512_fmadd_ps(ar, *bt_w, *acc_rw);
+                    }
                 }
             }};
         }
         each_step!(kc, steps, step);
-        if rows == MR && cols == 16 {
+        if rows == MR && cols == nr {
             for (r, acc_r) in acc.iter().enumerate() {
-                let cr = c.add(r * ldc);
-                _mm512_storeu_ps(cr, _mm512_add_ps(_mm512_loadu_ps(cr), *acc_r));
+                for (w, acc_rw) in acc_r.iter().enumerate() {
+                    let cr = c.add(r * ldc + 16 * w);
+                    _mm512_storeu_ps(cr, _mm512_add_ps(_mm512_loadu_ps(cr), *acc_rw));
+                }
             }
         } else {
-            let mut tmp = [0f32; MR * 16];
+            // Sized for the widest tile; this one uses MR × nr of it.
+            let mut tmp = [0f32; MR * 32];
             for (r, acc_r) in acc.iter().enumerate() {
-                _mm512_storeu_ps(tmp.as_mut_ptr().add(r * 16), *acc_r);
+                for (w, acc_rw) in acc_r.iter().enumerate() {
+                    _mm512_storeu_ps(tmp.as_mut_ptr().add(r * nr + 16 * w), *acc_rw);
+                }
             }
-            add_tile(&tmp, 16, c, ldc, rows, cols);
+            add_tile(&tmp, nr, c, ldc, rows, cols);
         }
     }
 }
