@@ -56,6 +56,11 @@ try {
         gflops: Math.round(gflops * 10) / 10, share_of_wasm_peak: Math.round(gflops / peak * 1000) / 1000 }));
     }
   }
+  // The Bernoulli output's loss terms (exp, log1p, the in-order sum), beside bench-dense's
+  // native 'bernoulli-loss' line: after the products, the largest cost of a VAE or WAE step.
+  await page.evaluate(() => window.genlabBench.bernoulli_loss_ns(300));
+  const lossNs = await page.evaluate(() => window.genlabBench.bernoulli_loss_ns(1000));
+  console.log(JSON.stringify({ bench: 'wasm-bernoulli-loss', ns_per_pixel: Math.round(lossNs * 100) / 100 }));
   // genlab's dev-only bench module: images/s as the measure() helper expects them.
   const genlab = (fn, args) => () => page.evaluate(async ([f, a]) => {
     try { return { steps_per_sec: await window.genlabBench[f](...a) }; } catch (e) { return { error: String(e) }; }

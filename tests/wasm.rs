@@ -89,6 +89,60 @@ fn the_simd128_kernel_gives_the_portable_kernels_bits() {
     }
 }
 
+/// The branch-free exp and log1p that the lessons' f32 loops vectorise give libm's bits in the
+/// page too, in loops that vectorise as the lessons' do: wasm truncates expf's k with its own
+/// saturating vector instruction where natively an unchecked conversion runs.
+#[wasm_bindgen_test]
+fn branch_free_exp_and_log1p_are_libms_in_the_page() {
+    use genlab_core::nn::{expf::expf, log1pf::log1pf, log1pf::log1pf_unit};
+    let same =
+        |got: f32, want: f32| got.to_bits() == want.to_bits() || got.is_nan() && want.is_nan();
+    // Every 4,099th f32, and every one within 256 ulps of expf's and log1pf's thresholds.
+    let thresholds = [
+        0x3900_0000u32,
+        0x3eb1_7218,
+        0x3f85_1592,
+        0x42ae_ac50,
+        0x42cf_f1b5,
+        0x42b1_7218,
+        0x7f80_0000,
+        0,
+        0x3380_0000,
+        0x3ed4_13d0,
+        0x3e95_f619,
+        0x3f80_0000,
+        0x4bb5_04f3,
+    ];
+    let xs: Vec<f32> = (0..=u32::MAX)
+        .step_by(4099)
+        .chain(thresholds.iter().flat_map(|&t| {
+            (0..=512u32).flat_map(move |d| {
+                [
+                    t.wrapping_add(d).wrapping_sub(256),
+                    (t ^ 0x8000_0000).wrapping_add(d).wrapping_sub(256),
+                ]
+            })
+        }))
+        .map(f32::from_bits)
+        .collect();
+    let exps: Vec<f32> = xs.iter().map(|&x| expf(x)).collect();
+    let logs: Vec<f32> = xs.iter().map(|&x| log1pf(x)).collect();
+    for ((&x, &e), &l) in xs.iter().zip(&exps).zip(&logs) {
+        assert!(same(e, libm::expf(x)), "expf({x:e})");
+        assert!(same(l, libm::log1pf(x)), "log1pf({x:e})");
+    }
+    // log1pf_unit on [0, 1]: every 97th input, as a softplus's loop takes them.
+    let unit: Vec<f32> = (0..=1f32.to_bits())
+        .step_by(97)
+        .map(f32::from_bits)
+        .collect();
+    let logs: Vec<f32> = unit.iter().map(|&x| log1pf_unit(x)).collect();
+    for (&x, &l) in unit.iter().zip(&logs) {
+        assert!(same(l, libm::log1pf(x)), "log1pf_unit({x:e})");
+    }
+    assert!(xs.len() > 1_000_000 && unit.len() > 10_000_000);
+}
+
 #[wasm_bindgen_test]
 fn snapshot_crosses_as_header_plus_float32array() {
     let mut s = Session::new();

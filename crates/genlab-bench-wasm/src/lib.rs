@@ -249,3 +249,21 @@ pub fn dense_gflops(m: usize, k: usize, n: usize, which: u32, ms: f64) -> f64 {
 pub fn dense_kernel() -> String {
     genlab_core::nn::gemm::kernel_name().into()
 }
+
+/// Nanoseconds per pixel of the Bernoulli output's loss terms (exp, log1p and the in-order sum)
+/// on a batch of 100 images' logits, as every VAE, WAE and autoencoder step takes them.
+#[wasm_bindgen]
+pub fn bernoulli_loss_ns(ms: f64) -> f64 {
+    let mut rng = Rng::new(7);
+    let n = 100 * PIXELS;
+    let logits: Vec<f32> = (0..n).map(|_| 6.0 * rng.normal() as f32).collect();
+    let x: Vec<f32> = (0..n).map(|_| rng.uniform() as f32).collect();
+    let per_sec = rate(ms, || {
+        std::hint::black_box(genlab_core::autoencoder::model::bernoulli_nll(
+            std::hint::black_box(&logits),
+            &x,
+            PIXELS,
+        ));
+    });
+    1e9 / (per_sec * n as f64)
+}

@@ -8,6 +8,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+use genlab_core::autoencoder::model::bernoulli_nll;
 use genlab_core::digits::data::PIXELS;
 use genlab_core::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc, rows};
 use genlab_core::nn::gemm::kernel_name;
@@ -164,6 +165,7 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     let (peak_gflops, how) = peak(seconds);
     out.push(json!({ "bench": "peak", "gflops": round(peak_gflops), "how": how }));
+    out.push(bernoulli_loss(seconds));
     let mut rng = Rng::new(7);
     // The first layers read the digits, four fifths of whose pixels are 0: the packed kernel
     // skips the steps where a whole panel is 0 and the reference does not, so those products
@@ -194,6 +196,20 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
         }
     }
     out
+}
+
+/// Nanoseconds per pixel of the Bernoulli output's loss terms (exp, log1p, the in-order sum) on
+/// 100 images' logits: after the products, the largest cost of a VAE or WAE step (the worker's
+/// figure: `bernoulli_loss_ns` in the bench page).
+fn bernoulli_loss(seconds: f64) -> serde_json::Value {
+    let mut rng = Rng::new(7);
+    let n = 100 * PIXELS;
+    let logits: Vec<f32> = (0..n).map(|_| 6.0 * rng.normal() as f32).collect();
+    let x: Vec<f32> = (0..n).map(|_| rng.uniform() as f32).collect();
+    let per_sec = rate(seconds, || {
+        black_box(bernoulli_nll(black_box(&logits), &x, PIXELS));
+    });
+    json!({ "bench": "bernoulli-loss", "ns_per_pixel": round(1e9 / (per_sec * n as f64) * 100.0) / 100.0 })
 }
 
 /// The three products of one layer shape with inputs `x` (m × k, described by `input`), each

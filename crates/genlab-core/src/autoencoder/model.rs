@@ -78,6 +78,23 @@ impl Output {
     }
 }
 
+/// −log p(x|y) of a Bernoulli output with logits `logits`, summed over the rows of `width`
+/// pixels: Σ softplus(a) − x·a, stable for any a; each image summed in the network's own
+/// precision (as the VAE lesson always has) in pixel order, then the images in order, so a
+/// device twin's sums match the CPU's bit for bit. Its terms' exp and log1p vectorise.
+pub fn bernoulli_nll<T: Real>(logits: &[T], x: &[T], width: usize) -> T {
+    let mut total = T::ZERO;
+    for (row_a, row_x) in logits.chunks_exact(width).zip(x.chunks_exact(width)) {
+        total += sum_in_order(width, |at, terms| {
+            let pixels = row_a[at.clone()].iter().zip(&row_x[at]);
+            for (t, (&a, &x)) in terms.iter_mut().zip(pixels) {
+                *t = a.max(T::ZERO) + (-a.abs()).exp().ln_1p_unit() - x * a;
+            }
+        });
+    }
+    total
+}
+
 impl Act {
     fn apply<T: Real>(self, pre: T) -> T {
         match self {
@@ -529,21 +546,8 @@ impl<T: Real> AeNet<T> {
                 }
                 rec = total.to_f64();
             }
-            // −log p(x|y) = Σ softplus(a) − x·a on the logits a, stable for any a; summed per
-            // image in the network's own precision (as the VAE lesson always has), in pixel
-            // order, its terms' exp and log1p vectorised.
             Output::Bernoulli => {
-                let mut total = T::ZERO;
-                let width = self.shape.input;
-                for (row_a, row_x) in logits.chunks_exact(width).zip(clean.chunks_exact(width)) {
-                    total += sum_in_order(width, |at, terms| {
-                        let pixels = row_a[at.clone()].iter().zip(&row_x[at]);
-                        for (t, (&a, &x)) in terms.iter_mut().zip(pixels) {
-                            *t = a.max(T::ZERO) + (-a.abs()).exp().ln_1p() - x * a;
-                        }
-                    });
-                }
-                rec = total.to_f64();
+                rec = bernoulli_nll(logits, clean, self.shape.input).to_f64();
             }
             Output::Squared => {
                 for (&y, &x) in out.iter().zip(clean) {

@@ -24,6 +24,23 @@ fn pow2(k: i32) -> f32 {
     f32::from_bits(((k + 127) as u32) << 23)
 }
 
+/// v truncated toward zero, for |v| < 2³¹ (not NaN): what `v as i32` gives there, in the
+/// instruction each target vectorises. Natively an `as i32` (saturating, NaN to 0) ran one
+/// lane at a time on SSE2; wasm's vector truncation saturates by itself, and there it is the
+/// unchecked conversion that stayed one lane at a time.
+#[inline(always)]
+fn truncate_in_range(v: f32) -> i32 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        v as i32
+    }
+    // SAFETY: the caller keeps v finite and inside i32's range.
+    #[cfg(not(target_arch = "wasm32"))]
+    unsafe {
+        v.to_int_unchecked()
+    }
+}
+
 /// e^x, exactly `libm::expf(x)`.
 #[inline(always)]
 pub fn expf(x: f32) -> f32 {
@@ -32,17 +49,20 @@ pub fn expf(x: f32) -> f32 {
     let hx = bits & 0x7fff_ffff; // |x|'s bits
 
     // Argument reduction x = k ln 2 + r: k rounded from x / ln 2 past 1.5 ln 2, ±1 past
-    // 0.5 ln 2, else 0 (then hi = x, lo = 0, as libm's own k = 0 path has it).
+    // 0.5 ln 2, else 0 (then hi = x, lo = 0, as libm's own k = 0 path has it). Past the paths
+    // that use k (x < −103.97, x > 88.72, NaN) x is only kept in range, so that k stays in
+    // −150..=128 and is converted without saturating (a NaN fails the first compare).
     let half = if negative != 0 { -0.5 } else { 0.5 };
+    let x_above = if x > -104.0 { x } else { -104.0 };
+    let x_in_range = if x_above < 89.0 { x_above } else { 89.0 };
+    let k_far = truncate_in_range(INV_LN2 * x_in_range + half);
     let k = if hx > 0x3f85_1592 {
-        (INV_LN2 * x + half) as i32
+        k_far
     } else if hx > 0x3eb1_7218 {
         1 - negative - negative
     } else {
         0
     };
-    // Past the paths that use k (|x| > 103.97), k is only kept in range.
-    let k = k.clamp(-150, 128);
     let kf = k as f32;
     let hi = x - kf * LN2_HI;
     let lo = kf * LN2_LO;

@@ -75,6 +75,41 @@ pub fn log1pf(x: f32) -> f32 {
     out
 }
 
+/// log(1 + x) for 0 ≤ x ≤ 1, exactly `libm::log1pf(x)` there (a NaN is returned as it came):
+/// [`log1pf`] with only the paths that range takes. A softplus takes log1p of e^{−|a|}, always
+/// in (0, 1], for every pixel of every image, and there 1 + x = 2^k (1 + f) only ever has
+/// k = 0 (below sqrt(2) − 1, where the series runs on x itself) or k = 1, whose correction c is
+/// always the small-k form.
+#[inline(always)]
+pub fn log1pf_unit(x: f32) -> f32 {
+    let ix = x.to_bits();
+    let unreduced = ix < 0x3ed4_13d0;
+    let u = 1.0 + x;
+    let iu = u.to_bits().wrapping_add(0x3f80_0000 - 0x3f35_04f3);
+    let c_reduced = (x - (u - 1.0)) / u;
+    let f_reduced = f32::from_bits((iu & 0x007f_ffff) + 0x3f35_04f3) - 1.0;
+    let (dk, c, f) = if unreduced {
+        (0.0, 0.0, x)
+    } else {
+        (1.0, c_reduced, f_reduced)
+    };
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    let mut out = s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI;
+    if ix << 1 < 0x3380_0000 << 1 {
+        out = x; // x < 2⁻²⁴ (also ±0)
+    }
+    if x.is_nan() {
+        out = x;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::libm_twin::{matches_all, matches_sample};
@@ -107,5 +142,38 @@ mod tests {
     #[ignore]
     fn every_f32_is_libms() {
         matches_all(log1pf, libm::log1pf);
+    }
+
+    /// On [0, 1]: every 7th input and every one within 4,096 ulps of a threshold (2⁻²⁴, where
+    /// the reduction starts, 1); NaNs of either sign come back as NaN.
+    #[test]
+    fn log1pf_unit_is_libms_on_the_unit_interval() {
+        let check = |bits: u32| {
+            let x = f32::from_bits(bits);
+            let (got, want) = (log1pf_unit(x), libm::log1pf(x));
+            assert_eq!(got.to_bits(), want.to_bits(), "x = {x:e} ({bits:#x})");
+        };
+        let one = 1f32.to_bits();
+        (0..=one).step_by(7).for_each(check);
+        for t in [0x3380_0000u32, 0x3ed4_13d0, one] {
+            (t - 4096..=(t + 4096).min(one)).for_each(check);
+        }
+        check(0x8000_0000); // −0
+        for nan in [f32::NAN, -f32::NAN] {
+            assert!(log1pf_unit(nan).is_nan());
+        }
+    }
+
+    /// All of [0, 1]; seconds in release, so run by hand with the others.
+    #[test]
+    #[ignore]
+    fn every_f32_of_the_unit_interval_is_libms() {
+        let bad = (0..=1f32.to_bits())
+            .filter(|&bits| {
+                let x = f32::from_bits(bits);
+                log1pf_unit(x).to_bits() != libm::log1pf(x).to_bits()
+            })
+            .count();
+        assert_eq!(bad, 0);
     }
 }

@@ -35,6 +35,8 @@ pub trait Real:
     fn to_f64(self) -> f64;
     fn exp(self) -> Self;
     fn ln_1p(self) -> Self;
+    /// [`Real::ln_1p`] for 0 ≤ self ≤ 1 (a softplus's log(1 + e^{−|a|})), the same bits there.
+    fn ln_1p_unit(self) -> Self;
     fn sqrt(self) -> Self;
     fn abs(self) -> Self;
     fn is_finite(self) -> bool;
@@ -84,7 +86,7 @@ pub trait Real:
 
 /// The two float types differ only in which libm functions they call.
 macro_rules! impl_real {
-    ($t:ty, $exp:path, $ln_1p:path, $sqrt:path, $packed:expr) => {
+    ($t:ty, $exp:path, $ln_1p:path, $ln_1p_unit:path, $sqrt:path, $packed:expr) => {
         impl Real for $t {
             fn packed_gemm(p: Product<'_, Self>) -> bool {
                 $packed(p)
@@ -102,6 +104,9 @@ macro_rules! impl_real {
             }
             fn ln_1p(self) -> Self {
                 $ln_1p(self)
+            }
+            fn ln_1p_unit(self) -> Self {
+                $ln_1p_unit(self)
             }
             fn sqrt(self) -> Self {
                 $sqrt(self)
@@ -167,10 +172,13 @@ impl_real!(
     f32,
     super::expf::expf,
     super::log1pf::log1pf,
+    super::log1pf::log1pf_unit,
     f32::sqrt,
     super::gemm::packed_f32
 );
-impl_real!(f64, libm::exp, libm::log1p, f64::sqrt, |_| false);
+impl_real!(f64, libm::exp, libm::log1p, libm::log1p, f64::sqrt, |_| {
+    false
+});
 
 #[cfg(test)]
 mod tests {

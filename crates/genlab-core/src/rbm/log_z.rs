@@ -12,7 +12,7 @@
 use crate::math::{exp, log, log_sum_exp, sigmoid, softplus, softplus_in_loop};
 use crate::nn::dense::{matmul_a_bt, matmul_acc};
 use crate::nn::expf::expf;
-use crate::nn::log1pf::log1pf;
+use crate::nn::log1pf::log1pf_unit;
 use crate::nn::real::sum_in_order;
 use crate::rbm::batched::BatchRbm;
 use crate::rng::Rng;
@@ -116,7 +116,7 @@ fn softplus_sum(x: &[f64]) -> f64 {
     sum_in_order(x.len(), |at, terms| {
         for (t, &v) in terms.iter_mut().zip(&x[at]) {
             let v = v as f32;
-            *t = (v.max(0.0) + log1pf(expf(-v.abs()))) as f64;
+            *t = (v.max(0.0) + log1pf_unit(expf(-v.abs()))) as f64;
         }
     })
 }
