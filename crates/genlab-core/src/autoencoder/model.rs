@@ -81,14 +81,19 @@ impl Output {
 /// −log p(x|y) of a Bernoulli output with logits `logits`, summed over the rows of `width`
 /// pixels: Σ softplus(a) − x·a, stable for any a; each image summed in the network's own
 /// precision (as the VAE lesson always has) in pixel order, then the images in order, so a
-/// device twin's sums match the CPU's bit for bit. Its terms' exp and log1p vectorise.
+/// device twin's sums match the CPU's bit for bit. Its terms' exp and log1p vectorise, each in
+/// a loop of its own: fused, the two functions' constants and temporaries outnumbered the
+/// vector registers (a 4-lane loop spilled; split, the loss took 2.8 ns a pixel instead of 4.4).
 pub fn bernoulli_nll<T: Real>(logits: &[T], x: &[T], width: usize) -> T {
     let mut total = T::ZERO;
     for (row_a, row_x) in logits.chunks_exact(width).zip(x.chunks_exact(width)) {
         total += sum_in_order(width, |at, terms| {
-            let pixels = row_a[at.clone()].iter().zip(&row_x[at]);
-            for (t, (&a, &x)) in terms.iter_mut().zip(pixels) {
-                *t = a.max(T::ZERO) + (-a.abs()).exp().ln_1p_unit() - x * a;
+            let row_a = &row_a[at.clone()];
+            for (t, &a) in terms.iter_mut().zip(row_a) {
+                *t = (-a.abs()).exp(); // in (0, 1]
+            }
+            for (t, (&a, &x)) in terms.iter_mut().zip(row_a.iter().zip(&row_x[at])) {
+                *t = a.max(T::ZERO) + t.ln_1p_unit() - x * a;
             }
         });
     }
