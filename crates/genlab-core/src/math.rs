@@ -30,19 +30,31 @@ pub fn softplus(x: f64) -> f64 {
     softplus_through(x, exp, log1p)
 }
 
-/// [`softplus`] with the same bits through the branch-free exp and log1p, for loops of it.
+/// `terms[i] = softplus(x(i))` with [`softplus`]'s bits, through the branch-free exp and
+/// log1p, each in a loop of its own so that both vectorise without spilling (fused, their
+/// constants and temporaries outnumbered the vector registers).
 #[inline(always)]
-pub fn softplus_in_loop(x: f64) -> f64 {
-    softplus_through(x, crate::nn::exp::exp, crate::nn::log1p::log1p)
+pub fn softplus_into(terms: &mut [f64], x: impl Fn(usize) -> f64) {
+    for (i, t) in terms.iter_mut().enumerate() {
+        *t = crate::nn::exp::exp(-x(i).abs());
+    }
+    for (i, t) in terms.iter_mut().enumerate() {
+        *t = softplus_from(x(i), crate::nn::log1p::log1p(*t));
+    }
 }
 
 #[inline(always)]
 fn softplus_through(x: f64, exp: fn(f64) -> f64, log1p: fn(f64) -> f64) -> f64 {
-    let e = log1p(exp(-x.abs()));
+    softplus_from(x, log1p(exp(-x.abs())))
+}
+
+/// softplus(x) from ln(1 + e^{−|x|}).
+#[inline(always)]
+fn softplus_from(x: f64, log1p_of_exp: f64) -> f64 {
     if x > 0.0 {
-        x + e
+        x + log1p_of_exp
     } else {
-        e
+        log1p_of_exp
     }
 }
 

@@ -4,7 +4,7 @@
 //! RBM's (W d × H, b, c) and it starts from the same weights as the RBM of its layer, so the
 //! two pre-trainings differ only in what they optimise.
 
-use crate::math::softplus_in_loop;
+use crate::math::softplus_into;
 use crate::nn::dense::{matmul_acc, matmul_at_b_acc};
 use crate::nn::real::{sigmoid_direct, sum_in_order};
 use crate::nn::Real;
@@ -29,9 +29,10 @@ pub fn gradient<T: Real>(ae: &BatchRbm<T>, v: &[T], work: &mut AeWork<T>) -> f64
     let inv_n = T::from_f64(1.0 / n as f64);
     // Two passes, each of which vectorises: the loss's terms (in f64, added in order) and dL/dx.
     let loss = sum_in_order(work.x.len(), |at, terms| {
-        for (term, (&x, &t)) in terms.iter_mut().zip(work.x[at.clone()].iter().zip(&v[at])) {
-            let xf = x.to_f64();
-            *term = softplus_in_loop(xf) - t.to_f64() * xf;
+        let x = &work.x[at.clone()];
+        softplus_into(terms, |i| x[i].to_f64());
+        for (term, (&x, &t)) in terms.iter_mut().zip(x.iter().zip(&v[at])) {
+            *term -= t.to_f64() * x.to_f64();
         }
     });
     work.d_x.clear();

@@ -9,7 +9,7 @@
 //! Teh 2006): exactly one of its `tail` units is on. Parameters are [`BatchRbm`]'s: W (d × H,
 //! row-major), then b (d), then c (H).
 
-use crate::math::{exp, log, log_sum_exp, sigmoid, softplus, softplus_in_loop};
+use crate::math::{exp, log, log_sum_exp, sigmoid, softplus, softplus_into};
 use crate::nn::dense::{matmul_a_bt, matmul_acc};
 use crate::nn::expf::expf;
 use crate::nn::log1pf::log1pf_unit;
@@ -320,9 +320,8 @@ pub fn ais(
             .sum();
         visible
             + sum_in_order(u_row.len(), |at, terms| {
-                for (t, &x) in terms.iter_mut().zip(&u_row[at]) {
-                    *t = softplus_in_loop(beta * x as f64);
-                }
+                let u = &u_row[at];
+                softplus_into(terms, |i| beta * u[i] as f64);
             })
     };
     let k_max = temperatures.max(1);
