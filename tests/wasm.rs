@@ -94,28 +94,15 @@ fn the_simd128_kernel_gives_the_portable_kernels_bits() {
 /// saturating vector instruction where natively an unchecked conversion runs.
 #[wasm_bindgen_test]
 fn branch_free_exp_and_log1p_are_libms_in_the_page() {
-    use genlab_core::nn::{expf::expf, log1pf::log1pf, log1pf::log1pf_unit};
+    use genlab_core::nn::expf::{self, expf};
+    use genlab_core::nn::log1pf::{self, log1pf, log1pf_unit};
     let same =
         |got: f32, want: f32| got.to_bits() == want.to_bits() || got.is_nan() && want.is_nan();
     // Every 4,099th f32, and every one within 256 ulps of expf's and log1pf's thresholds.
-    let thresholds = [
-        0x3900_0000u32,
-        0x3eb1_7218,
-        0x3f85_1592,
-        0x42ae_ac50,
-        0x42cf_f1b5,
-        0x42b1_7218,
-        0x7f80_0000,
-        0,
-        0x3380_0000,
-        0x3ed4_13d0,
-        0x3e95_f619,
-        0x3f80_0000,
-        0x4bb5_04f3,
-    ];
+    let thresholds = expf::PATH_THRESHOLDS.iter().chain(&log1pf::PATH_THRESHOLDS);
     let xs: Vec<f32> = (0..=u32::MAX)
         .step_by(4099)
-        .chain(thresholds.iter().flat_map(|&t| {
+        .chain(thresholds.flat_map(|&t| {
             (0..=512u32).flat_map(move |d| {
                 [
                     t.wrapping_add(d).wrapping_sub(256),

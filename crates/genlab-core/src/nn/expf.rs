@@ -7,6 +7,19 @@
 //! near a path's threshold, and an ignored test (`cargo test -p genlab-core --release --lib --
 //! --ignored every_f32`) compares all of them (run once: no difference).
 
+/// |x|'s bits where one of libm's paths starts, with either sign (what the tests compare around):
+/// 2⁻¹⁴, 0.5 ln 2, 1.5 ln 2, subnormal results (−87.34), 0 (−103.97), ∞ (88.72), NaN, and ±0, ±∞.
+pub const PATH_THRESHOLDS: [u32; 8] = [
+    0x3900_0000,
+    0x3eb1_7218,
+    0x3f85_1592,
+    0x42ae_ac50,
+    0x42cf_f1b5,
+    0x42b1_7218,
+    0x7f80_0000,
+    0,
+];
+
 // libm 0.2's constants (FreeBSD's e_expf.c), as it writes them.
 #[allow(clippy::excessive_precision)]
 mod constants {
@@ -94,22 +107,7 @@ mod tests {
 
     #[test]
     fn is_libms_expf_bit_for_bit() {
-        // Around every threshold a path starts at, both signs: 2⁻¹⁴, 0.5 ln 2, 1.5 ln 2,
-        // subnormal results (−87.34), 0 (−103.97), ∞ (88.72), NaN, and ±0, ±∞.
-        let checked = matches_sample(
-            expf,
-            libm::expf,
-            &[
-                0x3900_0000,
-                0x3eb1_7218,
-                0x3f85_1592,
-                0x42ae_ac50,
-                0x42cf_f1b5,
-                0x42b1_7218,
-                0x7f80_0000,
-                0,
-            ],
-        );
+        let checked = matches_sample(expf, libm::expf, &PATH_THRESHOLDS);
         assert!(checked > 17_000_000);
     }
 

@@ -6,6 +6,20 @@
 //! result is libm's bit for bit (the same tests as `expf`'s: a sample and the thresholds here,
 //! all 2³² inputs by hand with `--ignored every_f32`).
 
+/// |x|'s bits where one of libm's paths starts, with either sign (what the tests compare around):
+/// 2⁻²⁴, the two ends of the unreduced range, −1, where the correction c stops (k = 25) or
+/// changes form (k = 2), 0, ∞ and NaN.
+pub const PATH_THRESHOLDS: [u32; 8] = [
+    0x3380_0000,
+    0x3ed4_13d0,
+    0x3e95_f619,
+    0x3f80_0000,
+    0x4bb5_04f3,
+    0x3fea_09e6,
+    0x7f80_0000,
+    0,
+];
+
 // libm 0.2's constants (FreeBSD's s_log1pf.c), as it writes them.
 #[allow(clippy::excessive_precision)]
 mod constants {
@@ -17,6 +31,20 @@ mod constants {
     pub const LG4: f32 = 0.24279078841; // 0xf89e26.0p-26
 }
 use constants::*;
+
+/// log(1 + x) from 1 + x = 2^k (1 + f) and its rounding's correction c (k = 0, c = 0 and f = x
+/// where the series runs on x itself): libm's series in s = f / (2 + f) and its reassembly.
+#[inline(always)]
+fn from_reduced(f: f32, dk: f32, c: f32) -> f32 {
+    let s = f / (2.0 + f);
+    let z = s * s;
+    let w = z * z;
+    let t1 = w * (LG2 + w * LG4);
+    let t2 = z * (LG1 + w * LG3);
+    let r = t2 + t1;
+    let hfsq = 0.5 * f * f;
+    s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI
+}
 
 /// log(1 + x), exactly `libm::log1pf(x)`.
 #[inline(always)]
@@ -49,15 +77,7 @@ pub fn log1pf(x: f32) -> f32 {
     } else {
         (k_reduced, c_reduced, f_reduced)
     };
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let w = z * z;
-    let t1 = w * (LG2 + w * LG4);
-    let t2 = z * (LG1 + w * LG3);
-    let r = t2 + t1;
-    let hfsq = 0.5 * f * f;
-    let dk = k as f32;
-    let mut out = s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI;
+    let mut out = from_reduced(f, k as f32, c);
     if ix << 1 < 0x3380_0000 << 1 {
         out = x; // |x| < 2⁻²⁴ (also ±0)
     }
@@ -93,14 +113,7 @@ pub fn log1pf_unit(x: f32) -> f32 {
     } else {
         (1.0, c_reduced, f_reduced)
     };
-    let s = f / (2.0 + f);
-    let z = s * s;
-    let w = z * z;
-    let t1 = w * (LG2 + w * LG4);
-    let t2 = z * (LG1 + w * LG3);
-    let r = t2 + t1;
-    let hfsq = 0.5 * f * f;
-    let mut out = s * (hfsq + r) + (dk * LN2_LO + c) - hfsq + f + dk * LN2_HI;
+    let mut out = from_reduced(f, dk, c);
     if ix << 1 < 0x3380_0000 << 1 {
         out = x; // x < 2⁻²⁴ (also ±0)
     }
@@ -117,23 +130,7 @@ mod tests {
 
     #[test]
     fn is_libms_log1pf_bit_for_bit() {
-        // Around every threshold a path starts at, both signs: 2⁻²⁴, the two ends of the
-        // unreduced range, −1, where the correction c stops (k = 25) or changes form (k = 2),
-        // 0, ∞ and NaN.
-        let checked = matches_sample(
-            log1pf,
-            libm::log1pf,
-            &[
-                0x3380_0000,
-                0x3ed4_13d0,
-                0x3e95_f619,
-                0x3f80_0000,
-                0x4bb5_04f3,
-                0x3fea_09e6,
-                0x7f80_0000,
-                0,
-            ],
-        );
+        let checked = matches_sample(log1pf, libm::log1pf, &PATH_THRESHOLDS);
         assert!(checked > 17_000_000);
     }
 
