@@ -260,68 +260,63 @@ fn pack_transposed_scalar(
     }
 }
 
-/// One square block of a transposing pack through SIMD registers: `B` runs of `B` floats,
-/// `stride` apart, into `B` steps of `B` floats, `width` apart.
-#[cfg_attr(
-    not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )),
-    allow(dead_code)
-)]
-trait TransposeBlock {
-    const B: usize;
-    /// # Safety
-    /// `from` is readable and `to` writable for those floats, and the CPU has the block's
-    /// instructions.
-    unsafe fn block(from: *const f32, stride: usize, to: *mut f32, width: usize);
-}
+/// The transposing pack in square SIMD blocks: only the AVX and simd128 kernels have them.
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "wasm32", target_feature = "simd128")
+))]
+mod transpose {
+    use super::pack_transposed_scalar;
 
-/// [`MicroKernel::pack_transposed`] in `X`'s blocks, the edges a float at a time. Inlined into
-/// its caller, so the block's instructions take the caller's target features.
-///
-/// # Safety
-/// The CPU has `X`'s instructions.
-#[cfg_attr(
-    not(any(
-        target_arch = "x86_64",
-        all(target_arch = "wasm32", target_feature = "simd128")
-    )),
-    allow(dead_code)
-)]
-#[inline(always)]
-unsafe fn pack_in_blocks<X: TransposeBlock>(
-    src: &[f32],
-    stride: usize,
-    kc: usize,
-    count: usize,
-    width: usize,
-    dst: &mut [f32],
-) {
-    let (full_t, full_j) = (kc / X::B * X::B, count / X::B * X::B);
-    if full_t > 0 && full_j > 0 {
-        assert!(
-            src.len() >= (full_j - 1) * stride + full_t,
-            "src is too short"
-        );
-        assert!(
-            dst.len() >= (full_t - 1) * width + full_j,
-            "dst is too short"
-        );
+    /// One square block of a transposing pack through SIMD registers: `B` runs of `B` floats,
+    /// `stride` apart, into `B` steps of `B` floats, `width` apart.
+    pub(super) trait TransposeBlock {
+        const B: usize;
+        /// # Safety
+        /// `from` is readable and `to` writable for those floats, and the CPU has the block's
+        /// instructions.
+        unsafe fn block(from: *const f32, stride: usize, to: *mut f32, width: usize);
     }
-    for j0 in (0..full_j).step_by(X::B) {
-        for t0 in (0..full_t).step_by(X::B) {
-            // SAFETY: the asserts above keep every block inside `src` and `dst`.
-            X::block(
-                src.as_ptr().add(j0 * stride + t0),
-                stride,
-                dst.as_mut_ptr().add(t0 * width + j0),
-                width,
+
+    /// [`MicroKernel::pack_transposed`] in `X`'s blocks, the edges a float at a time. Inlined into
+    /// its caller, so the block's instructions take the caller's target features.
+    ///
+    /// # Safety
+    /// The CPU has `X`'s instructions.
+    #[inline(always)]
+    pub(super) unsafe fn pack_in_blocks<X: TransposeBlock>(
+        src: &[f32],
+        stride: usize,
+        kc: usize,
+        count: usize,
+        width: usize,
+        dst: &mut [f32],
+    ) {
+        let (full_t, full_j) = (kc / X::B * X::B, count / X::B * X::B);
+        if full_t > 0 && full_j > 0 {
+            assert!(
+                src.len() >= (full_j - 1) * stride + full_t,
+                "src is too short"
+            );
+            assert!(
+                dst.len() >= (full_t - 1) * width + full_j,
+                "dst is too short"
             );
         }
+        for j0 in (0..full_j).step_by(X::B) {
+            for t0 in (0..full_t).step_by(X::B) {
+                // SAFETY: the asserts above keep every block inside `src` and `dst`.
+                X::block(
+                    src.as_ptr().add(j0 * stride + t0),
+                    stride,
+                    dst.as_mut_ptr().add(t0 * width + j0),
+                    width,
+                );
+            }
+        }
+        pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
+        pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
     }
-    pack_transposed_scalar(src, stride, full_t..kc, 0..full_j, width, dst);
-    pack_transposed_scalar(src, stride, 0..kc, full_j..count, width, dst);
 }
 
 /// Packing buffers, kept between calls: a lesson runs the same shapes thousands of times.
@@ -589,7 +584,8 @@ impl MicroKernel for Portable {
 
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{add_tile, pack_in_blocks, MicroKernel, TransposeBlock};
+    use super::transpose::{pack_in_blocks, TransposeBlock};
+    use super::{add_tile, MicroKernel};
     use std::arch::x86_64::*;
 
     pub struct Avx2;
@@ -881,7 +877,8 @@ mod avx512 {
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod simd128 {
-    use super::{add_tile, pack_in_blocks, MicroKernel, TransposeBlock};
+    use super::transpose::{pack_in_blocks, TransposeBlock};
+    use super::{add_tile, MicroKernel};
     use std::arch::wasm32::*;
 
     pub struct Simd128;
