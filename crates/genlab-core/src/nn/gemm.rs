@@ -817,7 +817,19 @@ mod avx512 {
             rows: usize,
             cols: usize,
         ) {
-            tile::<W>(kc, steps, a, b, c, ldc, rows, cols)
+            // An edge tile runs only the rows (in fours) and 16-lane columns it has: at a batch
+            // of 100 the last panel of a forward pass or an input gradient holds 4 rows of 12,
+            // and 784 columns leave a half-used 32-wide panel. Each entry's chain is the same,
+            // so the bits are too; only the multiply-adds on padding are gone.
+            let wide = W == 2 && cols > 16;
+            match (rows.div_ceil(4), wide) {
+                (3, true) => tile::<12, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (3, false) => tile::<12, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (2, true) => tile::<8, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (2, false) => tile::<8, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (_, true) => tile::<4, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (_, false) => tile::<4, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+            }
         }
         fn pack_transposed(
             src: &[f32],
@@ -832,28 +844,36 @@ mod avx512 {
         }
     }
 
-    /// [`Columns`]' tile: MR × W accumulators, W loads of B and one broadcast per row a step.
+    /// A panel step's floats in B: the kernel's NR.
+    const fn nr_of<const W: usize>() -> usize {
+        16 * W
+    }
+
+    /// [`Columns`]' tile, or the top-left R × 16W of it at an edge: R × W accumulators, W loads
+    /// of B (steps `ldb` apart, the panel's width) and one broadcast per row a step.
     #[target_feature(enable = "avx512f,fma")]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn tile<const W: usize>(
+    unsafe fn tile<const R: usize, const W: usize>(
         kc: usize,
         steps: Option<&[u32]>,
         a: *const f32,
         b: *const f32,
+        ldb: usize,
         c: *mut f32,
         ldc: usize,
         rows: usize,
         cols: usize,
     ) {
         const { assert!(W == 1 || W == 2, "the spill buffer below holds two columns") };
+        const { assert!(R <= MR, "the spill buffer below holds MR rows") };
         let nr = 16 * W;
-        let mut acc = [[_mm512_setzero_ps(); W]; MR];
+        let mut acc = [[_mm512_setzero_ps(); W]; R];
         macro_rules! step {
             ($t:expr) => {{
                 let t = $t;
                 let mut bt = [_mm512_setzero_ps(); W];
                 for (w, bt_w) in bt.iter_mut().enumerate() {
-                    *bt_w = _mm512_loadu_ps(b.add(t * nr + 16 * w));
+                    *bt_w = _mm512_loadu_ps(b.add(t * ldb + 16 * w));
                 }
                 let at = a.add(t * MR);
                 for (r, acc_r) in acc.iter_mut().enumerate() {
@@ -865,7 +885,7 @@ mod avx512 {
             }};
         }
         each_step!(kc, steps, step);
-        if rows == MR && cols == nr {
+        if rows == R && cols == nr {
             for (r, acc_r) in acc.iter().enumerate() {
                 for (w, acc_rw) in acc_r.iter().enumerate() {
                     let cr = c.add(r * ldc + 16 * w);
@@ -873,7 +893,7 @@ mod avx512 {
                 }
             }
         } else {
-            // Sized for the widest tile; this one uses MR × nr of it.
+            // Sized for the widest tile; this one uses R × nr of it.
             let mut tmp = [0f32; MR * 32];
             for (r, acc_r) in acc.iter().enumerate() {
                 for (w, acc_rw) in acc_r.iter().enumerate() {

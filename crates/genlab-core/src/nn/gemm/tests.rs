@@ -146,8 +146,9 @@ fn the_portable_kernel_sums_in_the_documented_order() {
 /// The AVX-512 kernels (12 × 16 and the wide 12 × 32) run the AVX2 kernel's sums (fused, in the
 /// same order, per KC block from 0) at twice and four times the width, so the command line's
 /// bits do not depend on which the CPU has or its L1 picks: C's bits are the same, in every
-/// layout, at the odd sizes and the lessons' shapes, with zero steps skipped. (Says so and
-/// checks nothing on a CPU without AVX-512.)
+/// layout, at the odd sizes and the lessons' shapes, with zero steps skipped — the edge tiles
+/// (4 or 8 rows, one 16-lane column of the wide tile) among them. (Says so and checks nothing
+/// on a CPU without AVX-512.)
 #[test]
 fn the_avx512_kernel_computes_the_avx2_kernels_bits() {
     let kernels = kernels_here();
