@@ -15,7 +15,7 @@ use super::latent::{self, Latent};
 use super::penalty::{Penalty, PenaltyKind};
 use crate::choice_enum;
 use crate::nn::dense::{matmul_a_bt, matmul_acc, matmul_at_b_acc};
-use crate::nn::real::{sigmoid, sum_in_order};
+use crate::nn::real::{sigmoid, sigmoid_given_exp, sum_in_order};
 use crate::nn::Real;
 use crate::rng::Rng;
 
@@ -94,6 +94,26 @@ pub fn bernoulli_nll<T: Real>(logits: &[T], x: &[T], width: usize) -> T {
             }
             for (t, (&a, &x)) in terms.iter_mut().zip(row_a.iter().zip(&row_x[at])) {
                 *t = a.max(T::ZERO) + t.ln_1p_unit() - x * a;
+            }
+        });
+    }
+    total
+}
+
+/// [`bernoulli_nll`] given `exps` = e^{−|a|} of every logit, as the output sigmoid computed
+/// them ([`Workspace`] keeps them): the same bits, without a second exp per pixel.
+pub fn bernoulli_nll_given_exps<T: Real>(logits: &[T], exps: &[T], x: &[T], width: usize) -> T {
+    assert_eq!(logits.len(), exps.len(), "one e^(-|a|) per logit");
+    let mut total = T::ZERO;
+    let rows = logits.chunks_exact(width).zip(exps.chunks_exact(width));
+    for ((row_a, row_e), row_x) in rows.zip(x.chunks_exact(width)) {
+        total += sum_in_order(width, |at, terms| {
+            let (row_a, row_e) = (&row_a[at.clone()], &row_e[at.clone()]);
+            for (t, ((&a, &e), &x)) in terms
+                .iter_mut()
+                .zip(row_a.iter().zip(row_e).zip(&row_x[at]))
+            {
+                *t = a.max(T::ZERO) + e.ln_1p_unit() - x * a;
             }
         });
     }
@@ -202,6 +222,8 @@ pub struct Workspace<T> {
     /// code (or z) with the condition beside it (batch × (code + condition)).
     cond: Vec<T>,
     dec_in: Vec<T>,
+    /// e^{−|a|} of the last sigmoid layer run (its pre-activations'): the Bernoulli output's.
+    exps: Vec<T>,
 }
 
 impl<T: Real> Workspace<T> {
@@ -388,7 +410,17 @@ impl<T: Real> AeNet<T> {
         }
     }
 
-    fn layer_forward(&self, l: Layer, x: &[T], batch: usize, pre: &mut Vec<T>, y: &mut Vec<T>) {
+    /// Layer `l` on `x`: its pre-activations and output, and for a sigmoid layer e^{−|a|} of
+    /// every pre-activation in `exps`.
+    fn layer_forward(
+        &self,
+        l: Layer,
+        x: &[T],
+        batch: usize,
+        pre: &mut Vec<T>,
+        y: &mut Vec<T>,
+        exps: &mut Vec<T>,
+    ) {
         let w = &self.params[l.w..l.w + l.n_in * l.n_out];
         let b = &self.params[l.b..l.b + l.n_out];
         pre.resize(batch * l.n_out, T::ZERO);
@@ -406,8 +438,17 @@ impl<T: Real> AeNet<T> {
             matmul_acc(x, w, pre, batch, l.n_in, l.n_out);
         }
         y.resize(pre.len(), T::ZERO);
-        for (y, &p) in y.iter_mut().zip(pre.iter()) {
-            *y = l.act.apply(p);
+        if l.act == Act::Sigmoid {
+            // e^{−|a|} in a loop of its own, kept: the Bernoulli loss reads the output's.
+            exps.clear();
+            exps.extend(pre.iter().map(|&p| (-p.abs()).exp()));
+            for ((y, &p), &e) in y.iter_mut().zip(pre.iter()).zip(exps.iter()) {
+                *y = sigmoid_given_exp(p, e);
+            }
+        } else {
+            for (y, &p) in y.iter_mut().zip(pre.iter()) {
+                *y = l.act.apply(p);
+            }
         }
     }
 
@@ -480,7 +521,7 @@ impl<T: Real> AeNet<T> {
             } else {
                 &done[i]
             };
-            self.layer_forward(l, x, batch, &mut ws.pre[i], &mut rest[0]);
+            self.layer_forward(l, x, batch, &mut ws.pre[i], &mut rest[0], &mut ws.exps);
             if gaussian && i == c {
                 ws.eps.clear();
                 ws.eps.extend_from_slice(eps);
@@ -552,7 +593,9 @@ impl<T: Real> AeNet<T> {
                 rec = total.to_f64();
             }
             Output::Bernoulli => {
-                rec = bernoulli_nll(logits, clean, self.shape.input).to_f64();
+                // The last layer run is the sigmoid output: `exps` holds its e^{−|a|}.
+                let width = self.shape.input;
+                rec = bernoulli_nll_given_exps(logits, &ws.exps, clean, width).to_f64();
             }
             Output::Squared => {
                 for (&y, &x) in out.iter().zip(clean) {
@@ -820,6 +863,45 @@ mod tests {
 
     fn batch(rng: &mut Rng, n: usize) -> Vec<f64> {
         (0..n).map(|_| rng.uniform()).collect()
+    }
+
+    /// A forward pass's Bernoulli loss reads the output sigmoid's e^{−|a|} (and a sigmoid
+    /// hidden layer's run before it must not be the one read): the same bits as the loss
+    /// recomputed from the logits, in f32 and f64, with weights large enough that e^{−|a|}
+    /// underflows for some pixels.
+    #[test]
+    fn the_loss_from_the_outputs_exps_has_the_logits_bits() {
+        fn check<T: Real>(rng: &mut Rng) {
+            let (input, n) = (37, 5);
+            for (hidden, latent) in [(vec![], Latent::Point), (vec![11], Latent::Gaussian)] {
+                let shape = AeShape {
+                    input,
+                    hidden,
+                    code: 3,
+                    act: Act::Sigmoid,
+                    code_act: Act::Sigmoid,
+                    tied: false,
+                    output: Output::Bernoulli,
+                    latent,
+                    condition: 0,
+                };
+                let mut net = AeNet::<T>::new(shape, rng);
+                for p in net.params.iter_mut() {
+                    *p = T::from_f64(40.0 * rng.normal());
+                }
+                let x: Vec<T> = (0..n * input).map(|_| T::from_f64(rng.uniform())).collect();
+                let eps: Vec<T> = (0..n * 3).map(|_| T::from_f64(rng.normal())).collect();
+                let mut ws = Workspace::default();
+                let loss = net.forward_loss_noisy(&x, &x, &eps, n, &Penalty::NONE, &mut ws);
+                let logits = ws.logits().to_vec();
+                assert!(logits.iter().any(|a| a.to_f64() < -104.0), "no underflowing pixel");
+                let want = bernoulli_nll(&logits, &x, input).to_f64();
+                assert_eq!(loss.rec.to_bits(), want.to_bits(), "{} vs {want}", loss.rec);
+            }
+        }
+        let mut rng = Rng::new(31);
+        check::<f32>(&mut rng);
+        check::<f64>(&mut rng);
     }
 
     /// Every activation, output, tying, depth, penalty and code (a point, or the VAE's

@@ -157,7 +157,13 @@ pub fn sigmoid_direct<T: Real>(a: T) -> T {
 /// same bits as computing each branch's own exp; one exp, selected, so a loop of them
 /// vectorises (with [`super::expf`], natively and in wasm).
 pub fn sigmoid<T: Real>(a: T) -> T {
-    let e = (-a.abs()).exp();
+    sigmoid_given_exp(a, (-a.abs()).exp())
+}
+
+/// [`sigmoid`] from e = e^{−|a|} computed beforehand (the same bits): a loop can keep the
+/// exps for the Bernoulli loss, whose softplus needs the same e^{−|a|}.
+#[inline(always)]
+pub fn sigmoid_given_exp<T: Real>(a: T, e: T) -> T {
     if a >= T::ZERO {
         T::ONE / (T::ONE + e)
     } else {
