@@ -978,42 +978,138 @@ pub fn knn_accuracy(codes: &[f32], labels: &[u8], k: usize) -> f64 {
 }
 
 /// [`knn_accuracy`] of codes with `dims` coordinates each (n × dims).
+///
+/// Each code's distances to all the others are computed first, a coordinate at a time over
+/// the codes laid out by coordinate (a loop that vectorises), and then scanned 16 at a time:
+/// a block is looked at one by one only if one of its distances beats the k-th nearest so far.
+/// The neighbours, ties and NaNs included, are those of the plain scan
+/// ([`knn_winners_scalar`], which a test compares), at a few times its speed: at 1,000 codes
+/// every 30 steps the plain scan took 9 % of the VAE's step natively at H = 64.
 pub fn knn_accuracy_in(codes: &[f32], dims: usize, labels: &[u8], k: usize) -> f64 {
-    let n = labels.len();
-    if n <= k {
+    if labels.len() <= k {
         return f64::NAN;
     }
-    let mut correct = 0;
-    let mut best: Vec<(f32, u8)> = Vec::with_capacity(k + 1);
+    let winners = knn_winners(codes, dims, labels, k);
+    let correct = winners
+        .iter()
+        .zip(labels)
+        .filter(|(w, &l)| **w == Some(l))
+        .count();
+    correct as f64 / labels.len() as f64
+}
+
+/// Each code's vote among its k nearest others (n > k).
+fn knn_winners(codes: &[f32], dims: usize, labels: &[u8], k: usize) -> Vec<Option<u8>> {
+    const BLOCK: usize = 16;
+    let n = labels.len();
+    let columns: Vec<Vec<f32>> = (0..dims)
+        .map(|d| codes.iter().skip(d).step_by(dims).copied().collect())
+        .collect();
+    let mut dist = vec![0f32; n];
+    let mut best = Neighbours::new(k);
+    let mut winners = Vec::with_capacity(n);
     for i in 0..n {
-        best.clear();
-        let ci = &codes[dims * i..dims * (i + 1)];
-        for j in 0..n {
-            if j == i {
-                continue;
-            }
-            let cj = &codes[dims * j..dims * (j + 1)];
-            let d: f32 = ci.iter().zip(cj).map(|(a, b)| (a - b) * (a - b)).sum();
-            if best.len() < k || d < best[k - 1].0 {
-                let at = best.partition_point(|b| b.0 <= d);
-                best.insert(at, (d, labels[j]));
-                best.truncate(k);
+        // Σ over coordinates in order from 0: the bits of the plain scan's per-pair sum.
+        dist.fill(0.0);
+        for column in &columns {
+            let ci = column[i];
+            for (s, &c) in dist.iter_mut().zip(column) {
+                *s += (ci - c) * (ci - c);
             }
         }
+        best.clear();
+        let mut j = 0;
+        while !best.full() {
+            if j != i {
+                best.offer(dist[j], labels[j]);
+            }
+            j += 1;
+        }
+        while j < n {
+            let end = (j + BLOCK).min(n);
+            let kth = best.kth();
+            // A NaN beats nothing, in the block test as in `offer`.
+            if dist[j..end].iter().fold(false, |any, &d| any | (d < kth)) {
+                for jj in (j..end).filter(|&jj| jj != i) {
+                    best.offer(dist[jj], labels[jj]);
+                }
+            }
+            j = end;
+        }
+        winners.push(best.vote());
+    }
+    winners
+}
+
+/// The k nearest so far, nearest first; among equal distances the one seen first.
+struct Neighbours {
+    k: usize,
+    best: Vec<(f32, u8)>,
+}
+
+impl Neighbours {
+    fn new(k: usize) -> Self {
+        Neighbours {
+            k,
+            best: Vec::with_capacity(k + 1),
+        }
+    }
+
+    fn clear(&mut self) {
+        self.best.clear();
+    }
+
+    fn full(&self) -> bool {
+        self.best.len() >= self.k
+    }
+
+    /// The k-th nearest distance (full lists only).
+    fn kth(&self) -> f32 {
+        self.best[self.k - 1].0
+    }
+
+    /// Takes a neighbour at distance `d` while the list is not full, or if it is nearer than
+    /// the k-th.
+    fn offer(&mut self, d: f32, label: u8) {
+        if !self.full() || d < self.kth() {
+            let at = self.best.partition_point(|b| b.0 <= d);
+            self.best.insert(at, (d, label));
+            self.best.truncate(self.k);
+        }
+    }
+
+    /// The most common label; a tie goes to the one whose nearest member is nearest.
+    fn vote(&self) -> Option<u8> {
         let mut votes = [0usize; 256];
-        for b in &best {
+        for b in &self.best {
             votes[b.1 as usize] += 1;
         }
         let top = *votes.iter().max().unwrap();
-        let winner = best
+        self.best
             .iter()
             .find(|b| votes[b.1 as usize] == top)
-            .map(|b| b.1);
-        if winner == Some(labels[i]) {
-            correct += 1;
-        }
+            .map(|b| b.1)
     }
-    correct as f64 / n as f64
+}
+
+/// [`knn_winners`] as a plain scan: every pair's distance summed as it is reached. The twin
+/// the fast one is tested against.
+#[cfg(test)]
+fn knn_winners_scalar(codes: &[f32], dims: usize, labels: &[u8], k: usize) -> Vec<Option<u8>> {
+    let n = labels.len();
+    let mut best = Neighbours::new(k);
+    let mut winners = Vec::with_capacity(n);
+    for i in 0..n {
+        best.clear();
+        let ci = &codes[dims * i..dims * (i + 1)];
+        for j in (0..n).filter(|&j| j != i) {
+            let cj = &codes[dims * j..dims * (j + 1)];
+            let d: f32 = ci.iter().zip(cj).map(|(a, b)| (a - b) * (a - b)).sum();
+            best.offer(d, labels[j]);
+        }
+        winners.push(best.vote());
+    }
+    winners
 }
 
 /// What a VAE step changes (see [`Trainer::save_state`]).
@@ -1589,6 +1685,36 @@ mod tests {
         let (dead, std) = collapsed("beta=0&lr=0.1", 200);
         assert!(dead, "codes spread {std:?}");
         assert!(!collapsed("hidden=64", 60).0);
+    }
+
+    /// The blocked scan votes as the plain one for every code: codes on a coarse grid (many
+    /// equal distances, so the ties' order matters), a few NaN codes, 2 and 3 coordinates,
+    /// sizes around the block of 16, every position of the code itself.
+    #[test]
+    fn knn_votes_as_the_plain_scan() {
+        let mut rng = Rng::new(44);
+        let mut compared = 0;
+        for &n in &[6, 7, 16, 17, 33, 150] {
+            for dims in [2, 3] {
+                for nans in [0, 3] {
+                    let mut codes: Vec<f32> = (0..n * dims)
+                        .map(|_| (rng.normal() * 2.0).round() as f32 * 0.5)
+                        .collect();
+                    for _ in 0..nans {
+                        codes[rng.below(n * dims)] = f32::NAN;
+                    }
+                    let labels: Vec<u8> = (0..n).map(|_| rng.below(3) as u8).collect();
+                    let fast = knn_winners(&codes, dims, &labels, 5);
+                    assert_eq!(
+                        fast,
+                        knn_winners_scalar(&codes, dims, &labels, 5),
+                        "n {n} dims {dims}"
+                    );
+                    compared += fast.len();
+                }
+            }
+        }
+        assert_eq!(compared, 2 * 2 * (6 + 7 + 16 + 17 + 33 + 150));
     }
 
     #[test]
