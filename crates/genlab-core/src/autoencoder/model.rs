@@ -894,7 +894,10 @@ mod tests {
                 let mut ws = Workspace::default();
                 let loss = net.forward_loss_noisy(&x, &x, &eps, n, &Penalty::NONE, &mut ws);
                 let logits = ws.logits().to_vec();
-                assert!(logits.iter().any(|a| a.to_f64() < -104.0), "no underflowing pixel");
+                assert!(
+                    logits.iter().any(|a| a.to_f64() < -104.0),
+                    "no underflowing pixel"
+                );
                 let want = bernoulli_nll(&logits, &x, input).to_f64();
                 assert_eq!(loss.rec.to_bits(), want.to_bits(), "{} vs {want}", loss.rec);
             }
