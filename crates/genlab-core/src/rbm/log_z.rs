@@ -9,11 +9,11 @@
 //! Teh 2006): exactly one of its `tail` units is on. Parameters are [`BatchRbm`]'s: W (d × H,
 //! row-major), then b (d), then c (H).
 
-use crate::math::{exp, log, log_sum_exp, sigmoid, softplus, softplus_into};
+use crate::math::{exp, log, log_sum_exp, softplus, softplus_into};
 use crate::nn::dense::{matmul_a_bt, matmul_acc};
 use crate::nn::expf::expf;
 use crate::nn::log1pf::log1pf_unit;
-use crate::nn::real::sum_in_order;
+use crate::nn::real::{sigmoid_given_exp, sum_in_order};
 use crate::rbm::batched::BatchRbm;
 use crate::rng::Rng;
 
@@ -246,21 +246,46 @@ pub fn base_rate_biases(data: &[f32], d: usize, tail: usize) -> Vec<f64> {
 /// Samples one row of visible units from their inputs: Bernoulli on the binary units, one of the
 /// softmax group (the last `tail`) by its probabilities. `probs`, if given, gets the binary
 /// units' p(v = 1 | h) appended.
+/// out[i] = 1 with probability σ(f(x[i])), else 0 (one uniform each, in order), with
+/// [`crate::math::sigmoid`]'s bits; the probabilities appended to `probs` if given. A block's
+/// σ comes first, its e^{−|a|} in a loop that vectorises (the branch-free exp, libm's bits),
+/// then the draws, which follow the generator one unit at a time: fused, every σ called
+/// libm's exp one lane at a time.
+fn draw_sigmoid<X: Copy>(
+    x: &[X],
+    f: impl Fn(X) -> f64,
+    rng: &mut Rng,
+    out: &mut [f32],
+    mut probs: Option<&mut Vec<f32>>,
+) {
+    const BLOCK: usize = 64;
+    let mut p = [0f64; BLOCK];
+    for (out, x) in out.chunks_mut(BLOCK).zip(x.chunks(BLOCK)) {
+        let p = &mut p[..x.len()];
+        for (p, &x) in p.iter_mut().zip(x) {
+            *p = crate::nn::exp::exp(-f(x).abs());
+        }
+        for (p, &x) in p.iter_mut().zip(x) {
+            *p = sigmoid_given_exp(f(x), *p);
+        }
+        if let Some(probs) = probs.as_mut() {
+            probs.extend(p.iter().map(|&p| p as f32));
+        }
+        for (o, &p) in out.iter_mut().zip(p.iter()) {
+            *o = rng.bernoulli(p) as u8 as f32;
+        }
+    }
+}
+
 pub(crate) fn sample_visible(
     input: &[f64],
     tail: usize,
     rng: &mut Rng,
     out: &mut [f32],
-    mut probs: Option<&mut Vec<f32>>,
+    probs: Option<&mut Vec<f32>>,
 ) {
     let binary = input.len() - tail;
-    for (o, &x) in out[..binary].iter_mut().zip(&input[..binary]) {
-        let p = sigmoid(x);
-        if let Some(probs) = probs.as_mut() {
-            probs.push(p as f32);
-        }
-        *o = rng.bernoulli(p) as u8 as f32;
-    }
+    draw_sigmoid(&input[..binary], |x| x, rng, &mut out[..binary], probs);
     if tail > 0 {
         let group = &input[binary..];
         let top = log_group(group);
@@ -340,9 +365,7 @@ pub fn ais(
             break;
         }
         // One Gibbs sweep leaving p_β invariant: h | v, then v | h.
-        for (o, &x) in hs.iter_mut().zip(&u) {
-            *o = rng.bernoulli(sigmoid(beta * x as f64)) as u8 as f32;
-        }
+        draw_sigmoid(&u, |x| beta * x as f64, rng, &mut hs, None);
         matmul_a_bt(&hs, w, &mut back, n, h, d); // n × d
         for r in 0..n {
             for i in 0..d {
