@@ -15,11 +15,12 @@ use genlab_gpu::vae::GpuVae;
 use genlab_gpu::{Gpu, Tensor};
 use wasm_bindgen::prelude::*;
 
+/// The page's clock; Node (scripts/profile-wasm.mjs) has no window, so the date's there.
 fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
-        .unwrap_or(0.0)
+        .unwrap_or_else(js_sys::Date::now)
 }
 
 /// `count` random binary images of `d` pixels, 20 % ones.
@@ -136,6 +137,16 @@ async fn timed<M>(
 #[wasm_bindgen]
 pub async fn gpu_adapter() -> Result<String, JsValue> {
     Ok(gpu().await?.adapter)
+}
+
+/// Installs the digits (the bytes of assets/mnist-10k.glds) for the lessons that train on them,
+/// as the worker does after its fetch, so that [`session_rate`] can run those lessons too.
+#[wasm_bindgen]
+pub fn install_digits(bytes: &[u8]) -> Result<(), JsValue> {
+    use genlab_core::digits::data::{install, Digits, Source};
+    let digits = Digits::decode(bytes).map_err(|e| JsValue::from_str(&format!("{e:?}")))?;
+    install(Source::Loaded(std::sync::Arc::new(digits)));
+    Ok(())
 }
 
 /// Steps per second of a lesson's session run in this page, with no worker around it: the
@@ -267,3 +278,4 @@ pub fn bernoulli_loss_ns(ms: f64) -> f64 {
     });
     1e9 / (per_sec * n as f64)
 }
+
