@@ -278,4 +278,3 @@ pub fn bernoulli_loss_ns(ms: f64) -> f64 {
     });
     1e9 / (per_sec * n as f64)
 }
-

@@ -823,12 +823,12 @@ mod avx512 {
             // so the bits are too; only the multiply-adds on padding are gone.
             let wide = W == 2 && cols > 16;
             match (rows.div_ceil(4), wide) {
-                (3, true) => tile::<12, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
-                (3, false) => tile::<12, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
-                (2, true) => tile::<8, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
-                (2, false) => tile::<8, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
-                (_, true) => tile::<4, 2>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
-                (_, false) => tile::<4, 1>(kc, steps, a, b, nr_of::<W>(), c, ldc, rows, cols),
+                (3, true) => tile::<12, 2>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
+                (3, false) => tile::<12, 1>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
+                (2, true) => tile::<8, 2>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
+                (2, false) => tile::<8, 1>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
+                (_, true) => tile::<4, 2>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
+                (_, false) => tile::<4, 1>(kc, steps, a, b, Self::NR, c, ldc, rows, cols),
             }
         }
         fn pack_transposed(
@@ -842,11 +842,6 @@ mod avx512 {
             // SAFETY: this kernel runs only where the CPU has AVX-512F, so AVX (`chosen`).
             unsafe { super::avx2::pack_transposed(src, stride, kc, count, width, dst) }
         }
-    }
-
-    /// A panel step's floats in B: the kernel's NR.
-    const fn nr_of<const W: usize>() -> usize {
-        16 * W
     }
 
     /// [`Columns`]' tile, or the top-left R × 16W of it at an edge: R × W accumulators, W loads

@@ -243,9 +243,6 @@ pub fn base_rate_biases(data: &[f32], d: usize, tail: usize) -> Vec<f64> {
         .collect()
 }
 
-/// Samples one row of visible units from their inputs: Bernoulli on the binary units, one of the
-/// softmax group (the last `tail`) by its probabilities. `probs`, if given, gets the binary
-/// units' p(v = 1 | h) appended.
 /// out[i] = 1 with probability σ(f(x[i])), else 0 (one uniform each, in order), with
 /// [`crate::math::sigmoid`]'s bits; the probabilities appended to `probs` if given. A block's
 /// σ comes first, its e^{−|a|} in a loop that vectorises (the branch-free exp, libm's bits),
@@ -277,6 +274,9 @@ fn draw_sigmoid<X: Copy>(
     }
 }
 
+/// Samples one row of visible units from their inputs: Bernoulli on the binary units, one of the
+/// softmax group (the last `tail`) by its probabilities. `probs`, if given, gets the binary
+/// units' p(v = 1 | h) appended.
 pub(crate) fn sample_visible(
     input: &[f64],
     tail: usize,
