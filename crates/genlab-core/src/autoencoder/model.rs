@@ -93,11 +93,18 @@ pub fn bernoulli_nll<T: Real>(logits: &[T], x: &[T], width: usize) -> T {
                 *t = (-a.abs()).exp(); // in (0, 1]
             }
             for (t, (&a, &x)) in terms.iter_mut().zip(row_a.iter().zip(&row_x[at])) {
-                *t = a.max(T::ZERO) + t.ln_1p_unit() - x * a;
+                *t = bernoulli_term(a, *t, x);
             }
         });
     }
     total
+}
+
+/// One pixel's softplus(a) − x·a from its logit a and e = e^{−|a|}: ln(1 + e) is the
+/// softplus's part that stays finite for any a.
+#[inline(always)]
+fn bernoulli_term<T: Real>(a: T, e: T, x: T) -> T {
+    a.max(T::ZERO) + e.ln_1p_unit() - x * a
 }
 
 /// [`bernoulli_nll`] given `exps` = e^{−|a|} of every logit, as the output sigmoid computed
@@ -113,7 +120,7 @@ pub fn bernoulli_nll_given_exps<T: Real>(logits: &[T], exps: &[T], x: &[T], widt
                 .iter_mut()
                 .zip(row_a.iter().zip(row_e).zip(&row_x[at]))
             {
-                *t = a.max(T::ZERO) + e.ln_1p_unit() - x * a;
+                *t = bernoulli_term(a, e, x);
             }
         });
     }
