@@ -1,4 +1,5 @@
-//! Where the CPU's dense products stand (#24): one core's measured f32 peak (an FMA loop), the
+//! Where the CPU's dense products stand (#24): one core's measured f32 peak (an FMA loop) and
+//! its peak at the page's 128-bit width (the ceiling of the worker's kernel), the
 //! lessons' three products at the lessons' shapes in GFLOP/s and as a share of that peak (the
 //! packed kernels the lessons run, and the row loops they replaced), and a
 //! reference sgemm (matrixmultiply: BLIS-style kernels with runtime AVX/FMA detection) at the
@@ -117,6 +118,81 @@ unsafe fn fma_chains(iters: u64) -> f32 {
     out.iter().sum()
 }
 
+/// Independent chains of the 128-bit peaks: a multiply then an add is a longer chain than one
+/// fused multiply-add, and 12 left it latency-bound (7 % under the fused figure on Zen 5).
+const CHAINS_128: usize = 14;
+
+/// What the page's worker could reach at most on this core: 128-bit vectors (wasm's only SIMD
+/// width), [`CHAINS_128`] chains of 4 lanes, once as a multiply then an add (what simd128's
+/// `f32x4.mul` and `f32x4.add` run as) and once fused (what relaxed SIMD's
+/// `f32x4.relaxed_madd` would run as, where the CPU has FMA). GFLOP/s (multiply then add,
+/// fused), or `None` off x86-64.
+fn peaks_128(seconds: f64) -> Option<(f64, Option<f64>)> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        const ITERS: u64 = 1 << 20;
+        let flops = ITERS as f64 * CHAINS_128 as f64 * 4.0 * 2.0;
+        // SAFETY: SSE2 is part of x86-64.
+        let unfused = rate(seconds, || {
+            black_box(unsafe { mul_add_chains_128(black_box(ITERS)) });
+        });
+        let fused = is_x86_feature_detected!("fma").then(|| {
+            // SAFETY: the CPU has FMA (checked just above).
+            rate(seconds, || {
+                black_box(unsafe { fma_chains_128(black_box(ITERS)) });
+            }) * flops
+                / 1e9
+        });
+        Some((unfused * flops / 1e9, fused))
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = seconds;
+        None
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+unsafe fn mul_add_chains_128(iters: u64) -> f32 {
+    use std::arch::x86_64::*;
+    let a = _mm_set1_ps(0.999_999);
+    let b = _mm_set1_ps(1e-7);
+    let mut acc = [_mm_setzero_ps(); CHAINS_128];
+    for _ in 0..iters {
+        for x in &mut acc {
+            *x = _mm_add_ps(_mm_mul_ps(*x, a), b);
+        }
+    }
+    sum_128(acc)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "fma")]
+unsafe fn fma_chains_128(iters: u64) -> f32 {
+    use std::arch::x86_64::*;
+    let a = _mm_set1_ps(0.999_999);
+    let b = _mm_set1_ps(1e-7);
+    let mut acc = [_mm_setzero_ps(); CHAINS_128];
+    for _ in 0..iters {
+        for x in &mut acc {
+            *x = _mm_fmadd_ps(*x, a, b);
+        }
+    }
+    sum_128(acc)
+}
+
+#[cfg(target_arch = "x86_64")]
+fn sum_128<const N: usize>(acc: [std::arch::x86_64::__m128; N]) -> f32 {
+    use std::arch::x86_64::*;
+    let mut out = [0f32; 4];
+    // SAFETY: SSE2 is part of x86-64; `out` holds four floats.
+    unsafe {
+        let sum = acc.iter().fold(_mm_setzero_ps(), |s, &x| _mm_add_ps(s, x));
+        _mm_storeu_ps(out.as_mut_ptr(), sum);
+    }
+    out.iter().sum()
+}
+
 /// c (m × n) = a (m × k) · b (k × n) + beta · c, row-major, by the reference sgemm.
 #[allow(clippy::too_many_arguments)] // sgemm's own arguments
 fn reference(
@@ -165,6 +241,19 @@ pub fn bench(seconds: f64) -> Vec<serde_json::Value> {
     let mut out = Vec::new();
     let (peak_gflops, how) = peak(seconds);
     out.push(json!({ "bench": "peak", "gflops": round(peak_gflops), "how": how }));
+    if let Some((unfused, fused)) = peaks_128(seconds) {
+        // The page's ceiling beside the native one: the worker/native ratio of a step made of
+        // products cannot be below peak / peak_128 (the page's kernel runs a multiply then an add).
+        out.push(json!({
+            "bench": "peak-128",
+            "mul_then_add_gflops": round(unfused),
+            "fused_gflops": fused.map(round),
+            "peak_over_mul_then_add": round(peak_gflops / unfused),
+            "how": format!(
+                "{CHAINS_128} chains of 4 lanes, the page's SIMD width; fused: what relaxed SIMD's madd would run"
+            ),
+        }));
+    }
     out.push(bernoulli_loss(seconds));
     let mut rng = Rng::new(7);
     // The first layers read the digits, four fifths of whose pixels are 0: the packed kernel

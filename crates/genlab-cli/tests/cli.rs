@@ -181,10 +181,10 @@ fn lectures_are_shown_and_sealed() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
-/// The dense-product bench prints the peak, every product at every shape (on random inputs, and
-/// on the digits where a product reads them), and the reference sgemm beside it — and the
-/// products agree with the reference (the figures are the bench's to report, not a test's to
-/// judge).
+/// The dense-product bench prints the peak (and, on x86-64, the page's 128-bit one), every
+/// product at every shape (on random inputs, and on the digits where a product reads them), and
+/// the reference sgemm beside it — and the products agree with the reference (the figures are
+/// the bench's to report, not a test's to judge).
 #[test]
 fn the_dense_bench_compares_with_a_reference_sgemm() {
     let out = cli(&["bench-dense", "--seconds", "0.1"]);
@@ -194,7 +194,17 @@ fn the_dense_bench_compares_with_a_reference_sgemm() {
         .map(|l| serde_json::from_str(l).expect("JSON lines"))
         .collect();
     assert_eq!(lines[0]["bench"], "peak");
-    assert!(lines[0]["gflops"].as_f64().unwrap() > 0.0);
+    let peak = lines[0]["gflops"].as_f64().unwrap();
+    assert!(peak > 0.0);
+    // The page's width beside it, where the bench can run 128-bit vectors natively.
+    if cfg!(target_arch = "x86_64") {
+        let narrow = &lines[1];
+        assert_eq!(narrow["bench"], "peak-128");
+        let unfused = narrow["mul_then_add_gflops"].as_f64().unwrap();
+        assert!(unfused > 0.0, "{narrow}");
+        let ratio = narrow["peak_over_mul_then_add"].as_f64().unwrap();
+        assert!((ratio - peak / unfused).abs() < 0.01 * ratio, "{narrow}");
+    }
     let dense: Vec<_> = lines.iter().filter(|l| l["bench"] == "dense").collect();
     let on = |inputs: &str| dense.iter().filter(|l| l["inputs"] == inputs).count();
     assert_eq!(on("random"), 12, "three products at four shapes");
