@@ -54,6 +54,8 @@ test('every variant side by side, with PCA as the native computation gives it', 
   for (const lane of ['plain', 'sparse', 'denoising', 'contractive', 'linear']) {
     assert.ok((await canvasInfo(page, `lane-filters-${lane}`)).ink > 0.2, `${lane} filters drawn`);
   }
+  // The large grid would repeat the plain lane's filters: side by side only the lanes show.
+  assert.equal(await page.getByTestId('ae-filters-image').isVisible(), false, 'one grid of the plain filters');
   const angle = await number(page, 'angle');
   assert.ok(angle > 0 && angle < Math.PI / 2, `largest principal angle ${angle}`);
   // Every lane's squared error is in the All metrics panel, and above PCA's for the linear one.
@@ -81,6 +83,11 @@ test('the denoising demo answers a corruption and a scribble', async () => {
   await page.getByTestId('run-to-input').fill('200');
   await page.getByTestId('run-to').click();
   await waitFor(async () => (await number(page, 'step-counter')) === 200, { timeout: 60000 });
+  // One lane: its filters in the large grid, and no lane grids.
+  await page.getByTestId('ae-filters-image').scrollIntoViewIfNeeded();
+  assert.ok(await page.getByTestId('ae-filters-image').isVisible());
+  await waitFor(async () => (await canvasInfo(page, 'ae-filters-image')).ink > 0.2);
+  assert.equal(await page.getByTestId('lane-filters-plain').isVisible(), false);
   const demo = page.getByTestId('denoise-demo');
   await demo.scrollIntoViewIfNeeded();
   await page.getByTestId('denoise-digit').fill('7');

@@ -47,10 +47,15 @@ pub fn AutoencodersLesson(
             ImageGrid::digits(&px, v.recon_clean.0.len() / PIXELS)
         })
     });
+    let side_by_side =
+        Memo::new(move |_| view_of(lesson, |v| !v.lanes.is_empty()).unwrap_or(false));
     let filters = Signal::derive(move || {
         view_of(lesson, |v| {
-            ImageGrid::filters(&v.filters.0, 16, v.filter_range)
+            v.lanes
+                .is_empty()
+                .then(|| ImageGrid::filters(&v.filters.0, 16, v.filter_range))
         })
+        .flatten()
     });
     let error_chart = Signal::derive(move || {
         let l = lang.get();
@@ -189,7 +194,11 @@ pub fn AutoencodersLesson(
             </div>
             <super::staged::Staged>
                 <h3>{t("ae.chart.filters")}</h3>
-                <ImageCanvas grid=filters testid="ae-filters-image" label=label("ae.chart.filters") class="digit-grid" />
+                // Side by side, the first lane is the plain one and its grid is among the
+                // lanes': the large grid would show it twice.
+                <div style:display=move || if side_by_side.get() { "none" } else { "" }>
+                    <ImageCanvas grid=filters testid="ae-filters-image" label=label("ae.chart.filters") class="digit-grid" />
+                </div>
                 <div class="lanes-filters" data-testid="lanes-filters">{lanes}</div>
             </super::staged::Staged>
             <super::staged::Staged>
