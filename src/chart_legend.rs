@@ -8,6 +8,8 @@ use plotters::style::RGBColor;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::charts::LegendAt;
+use crate::legend_corner::corner;
+pub use crate::legend_corner::Area;
 
 /// How a series is marked in the legend.
 #[derive(Clone, Copy)]
@@ -22,15 +24,20 @@ pub struct Entry {
     pub mark: Mark,
 }
 
-/// The plot area in canvas pixels: left, top, right, bottom.
-pub type Area = (f64, f64, f64, f64);
-
 fn css(color: RGBColor, alpha: f64) -> String {
     format!("rgba({},{},{},{alpha})", color.0, color.1, color.2)
 }
 
-/// Draws `entries` in a framed box in corner `at` of `area`, `px` canvas pixels per CSS pixel.
-pub fn draw(ctx: &CanvasRenderingContext2d, entries: &[Entry], at: LegendAt, area: Area, px: f64) {
+/// Draws `entries` in a framed box in corner `at` of `area` (or the corner that covers less of
+/// `ink`, the data's canvas pixels), `px` canvas pixels per CSS pixel.
+pub fn draw(
+    ctx: &CanvasRenderingContext2d,
+    entries: &[Entry],
+    at: LegendAt,
+    area: Area,
+    px: f64,
+    ink: &[(f64, f64)],
+) {
     if entries.is_empty() {
         return;
     }
@@ -45,16 +52,7 @@ pub fn draw(ctx: &CanvasRenderingContext2d, entries: &[Entry], at: LegendAt, are
         pad + mark_w + gap + text_w + pad,
         pad + row * entries.len() as f64 + pad,
     );
-    let inset = 8.0 * px;
-    let (left, top, right, bottom) = area;
-    let x = match at {
-        LegendAt::UpperLeft => left + inset,
-        LegendAt::UpperRight | LegendAt::LowerRight => right - inset - w,
-    };
-    let y = match at {
-        LegendAt::UpperLeft | LegendAt::UpperRight => top + inset,
-        LegendAt::LowerRight => bottom - inset - h,
-    };
+    let (x, y) = corner(at, area, (w, h), 8.0 * px, ink);
     ctx.set_fill_style_str("rgba(255,255,255,0.85)");
     ctx.fill_rect(x, y, w, h);
     ctx.set_stroke_style_str("rgb(200,200,200)");

@@ -7,6 +7,7 @@
 pub mod contour;
 pub mod i18n;
 mod lecture_scenes;
+pub mod legend_corner;
 pub mod raster;
 pub mod route;
 

@@ -11,6 +11,53 @@ fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
     Some((p.0.clamp(spec.x_range.0, spec.x_range.1), p.1.clamp(y0, y1)))
 }
 
+/// Where the data was drawn, as canvas pixels at most `step` apart along lines: the legend
+/// goes where it covers the least of it.
+struct Ink {
+    points: Vec<(f64, f64)>,
+    step: f64,
+}
+
+impl Ink {
+    /// A polyline through `path`, filled in between its vertices.
+    fn path(&mut self, path: impl IntoIterator<Item = (i32, i32)>) {
+        let mut last: Option<(f64, f64)> = None;
+        for (x, y) in path {
+            let p = (x as f64, y as f64);
+            if let Some(a) = last {
+                let n = ((p.0 - a.0).hypot(p.1 - a.1) / self.step)
+                    .ceil()
+                    .min(4096.0) as usize;
+                for i in 1..n {
+                    let t = i as f64 / n as f64;
+                    self.points
+                        .push((a.0 + t * (p.0 - a.0), a.1 + t * (p.1 - a.1)));
+                }
+            }
+            self.points.push(p);
+            last = Some(p);
+        }
+    }
+
+    /// A filled rectangle between two corners, as a grid of points.
+    fn rect(&mut self, a: (i32, i32), b: (i32, i32)) {
+        let (x0, x1) = (a.0.min(b.0) as f64, a.0.max(b.0) as f64);
+        let (y0, y1) = (a.1.min(b.1) as f64, a.1.max(b.1) as f64);
+        let (nx, ny) = (
+            ((x1 - x0) / self.step).ceil().min(512.0) as usize,
+            ((y1 - y0) / self.step).ceil().min(512.0) as usize,
+        );
+        for i in 0..=nx {
+            for j in 0..=ny {
+                self.points.push((
+                    x0 + (x1 - x0) * i as f64 / nx.max(1) as f64,
+                    y0 + (y1 - y0) * j as f64 / ny.max(1) as f64,
+                ));
+            }
+        }
+    }
+}
+
 /// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
 /// and lines (projector mode); `comma` writes tick labels with a decimal comma (Polish, Russian).
 pub fn draw(
@@ -120,6 +167,10 @@ where
         .draw()
         .map_err(|e| e.to_string())?;
     let mut legend: Vec<Entry> = Vec::new();
+    let mut ink = Ink {
+        points: vec![],
+        step: 3.0 * px,
+    };
     // Dots of consecutive large scatter layers gather in one picture, drawn over the plot area
     // before the next layer of another kind (so the layers keep their order) or the legend.
     let area = chart.plotting_area().get_pixel_range();
@@ -163,20 +214,20 @@ where
                     0.0f64.max(spec.y_range.0)
                 };
                 let style = color.mix(0.35).filled();
+                let bars: Vec<[(f64, f64); 2]> = heights
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, h)| h.is_finite() && **h > 0.0)
+                    .map(|(i, &h)| {
+                        let a = lo + i as f64 * width;
+                        [(a, base), (a + width, h.min(spec.y_range.1))]
+                    })
+                    .collect();
+                for [a, b] in &bars {
+                    ink.rect(chart.backend_coord(a), chart.backend_coord(b));
+                }
                 chart
-                    .draw_series(
-                        heights
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, h)| h.is_finite() && **h > 0.0)
-                            .map(|(i, &h)| {
-                                let a = lo + i as f64 * width;
-                                Rectangle::new(
-                                    [(a, base), (a + width, h.min(spec.y_range.1))],
-                                    style,
-                                )
-                            }),
-                    )
+                    .draw_series(bars.into_iter().map(|c| Rectangle::new(c, style)))
                     .map_err(|e| e.to_string())?;
                 // A lone unnamed histogram (the autoencoder's code values) needs no legend:
                 // its axis says what it counts.
@@ -197,6 +248,7 @@ where
                     .iter()
                     .filter_map(|&p| clamp_point(p, spec))
                     .collect();
+                ink.path(pts.iter().map(|p| chart.backend_coord(p)));
                 let style = color.stroke_width(line_w);
                 if let [lone] = pts[..] {
                     // A curve's first row (a phase that just began) has no segment to draw:
@@ -232,6 +284,10 @@ where
             }
             Layer::HLine { name, color, y } => {
                 if y.is_finite() && *y >= spec.y_range.0 && *y <= spec.y_range.1 {
+                    ink.path([
+                        chart.backend_coord(&(spec.x_range.0, *y)),
+                        chart.backend_coord(&(spec.x_range.1, *y)),
+                    ]);
                     let style = color.stroke_width(line_w);
                     chart
                         .draw_series(DashedLineSeries::new(
@@ -258,6 +314,10 @@ where
             } => {
                 let r = (radius * px).round().max(1.0) as i32;
                 let visible = points.iter().filter_map(|&p| clamp_point(p, spec));
+                ink.points.extend(visible.clone().map(|p| {
+                    let (x, y) = chart.backend_coord(&p);
+                    (x as f64, y as f64)
+                }));
                 if points.len() >= RASTER_DOTS {
                     let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
                     for p in visible {
@@ -322,11 +382,10 @@ where
                     let (Some(a), Some(b)) = (clamp_point(*a, spec), clamp_point(*b, spec)) else {
                         continue;
                     };
-                    root.draw(&PathElement::new(
-                        vec![chart.backend_coord(&a), chart.backend_coord(&b)],
-                        style,
-                    ))
-                    .map_err(|e| e.to_string())?;
+                    let ends = [chart.backend_coord(&a), chart.backend_coord(&b)];
+                    ink.path(ends);
+                    root.draw(&PathElement::new(ends.to_vec(), style))
+                        .map_err(|e| e.to_string())?;
                 }
                 if !name.is_empty() {
                     legend.push(Entry {
@@ -350,6 +409,7 @@ where
                         continue;
                     };
                     let (pa, pb) = (chart.backend_coord(&a), chart.backend_coord(&b));
+                    ink.path([pa, pb]);
                     let (dx, dy) = ((pb.0 - pa.0) as f64, (pb.1 - pa.1) as f64);
                     let len = (dx * dx + dy * dy).sqrt();
                     root.draw(&PathElement::new(vec![pa, pb], style))
@@ -387,6 +447,7 @@ where
             area.1.end as f64,
         ),
         px,
+        &ink.points,
     );
     root.present().map_err(|e| e.to_string())
 }

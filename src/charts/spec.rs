@@ -55,12 +55,7 @@ pub enum Layer {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum LegendAt {
-    UpperLeft,
-    UpperRight,
-    LowerRight,
-}
+pub use crate::legend_corner::LegendAt;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartSpec {
