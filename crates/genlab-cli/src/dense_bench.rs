@@ -155,38 +155,40 @@ fn peaks_128(seconds: f64) -> Option<(f64, Option<f64>)> {
 #[cfg(target_arch = "x86_64")]
 unsafe fn mul_add_chains_128(iters: u64) -> f32 {
     use std::arch::x86_64::*;
-    let a = _mm_set1_ps(0.999_999);
-    let b = _mm_set1_ps(1e-7);
-    let mut acc = [_mm_setzero_ps(); CHAINS_128];
-    for _ in 0..iters {
-        for x in &mut acc {
-            *x = _mm_add_ps(_mm_mul_ps(*x, a), b);
-        }
-    }
-    sum_128(acc)
+    chains_128(iters, |x, a, b| _mm_add_ps(_mm_mul_ps(x, a), b))
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "fma")]
 unsafe fn fma_chains_128(iters: u64) -> f32 {
     use std::arch::x86_64::*;
-    let a = _mm_set1_ps(0.999_999);
-    let b = _mm_set1_ps(1e-7);
-    let mut acc = [_mm_setzero_ps(); CHAINS_128];
-    for _ in 0..iters {
-        for x in &mut acc {
-            *x = _mm_fmadd_ps(*x, a, b);
-        }
-    }
-    sum_128(acc)
+    chains_128(iters, |x, a, b| _mm_fmadd_ps(x, a, b))
 }
 
+/// [`CHAINS_128`] independent chains x ← step(x, a, b) of 4 lanes, summed; inlined into each
+/// caller so that its step compiles with the caller's features.
 #[cfg(target_arch = "x86_64")]
-fn sum_128<const N: usize>(acc: [std::arch::x86_64::__m128; N]) -> f32 {
+#[inline(always)]
+fn chains_128(
+    iters: u64,
+    step: impl Fn(
+        std::arch::x86_64::__m128,
+        std::arch::x86_64::__m128,
+        std::arch::x86_64::__m128,
+    ) -> std::arch::x86_64::__m128,
+) -> f32 {
     use std::arch::x86_64::*;
     let mut out = [0f32; 4];
     // SAFETY: SSE2 is part of x86-64; `out` holds four floats.
     unsafe {
+        let a = _mm_set1_ps(0.999_999);
+        let b = _mm_set1_ps(1e-7);
+        let mut acc = [_mm_setzero_ps(); CHAINS_128];
+        for _ in 0..iters {
+            for x in &mut acc {
+                *x = step(*x, a, b);
+            }
+        }
         let sum = acc.iter().fold(_mm_setzero_ps(), |s, &x| _mm_add_ps(s, x));
         _mm_storeu_ps(out.as_mut_ptr(), sum);
     }
