@@ -29,7 +29,8 @@ pub fn gradient<T: Real>(ae: &BatchRbm<T>, v: &[T], work: &mut AeWork<T>) -> f64
     let inv_n = T::from_f64(1.0 / n as f64);
     // One exp per pixel serves the reconstruction and the loss: e^{−x} gives σ(x) = 1/(1 + e^{−x})
     // (the gradient's bits as ever), and the loss's e^{−|x|} is e^{−x}, or 1/e^{−x} below 0 (1/∞ = 0
-    // where e^{−x} overflows: the limit). A second exp per pixel cost a third of this function.
+    // where e^{−x} overflows: the limit). With a second exp per pixel for the loss, layer 1
+    // pre-trained 5–9 % slower natively.
     work.e.clear();
     work.e.extend(work.x.iter().map(|&x| (-x).exp()));
     work.d_x.clear();
