@@ -8,8 +8,8 @@ use plotters::style::RGBColor;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::charts::LegendAt;
-use crate::legend_corner::corner;
 pub use crate::legend_corner::Area;
+use crate::legend_corner::{corner, Placement};
 
 /// How a series is marked in the legend.
 #[derive(Clone, Copy)]
@@ -28,18 +28,19 @@ fn css(color: RGBColor, alpha: f64) -> String {
     format!("rgba({},{},{},{alpha})", color.0, color.1, color.2)
 }
 
-/// Draws `entries` in a framed box in corner `at` of `area` (or the corner that covers less of
-/// `ink`, the data's canvas pixels), `px` canvas pixels per CSS pixel.
+/// Draws `entries` in a framed box in a corner of `area` — the chart's preferred one, or where
+/// [`corner`] moves it off `ink` (the data's canvas pixels) from the last draw's placement
+/// `was` — and returns the placement; `px` canvas pixels per CSS pixel.
 pub fn draw(
     ctx: &CanvasRenderingContext2d,
     entries: &[Entry],
-    at: LegendAt,
+    (prefer, was): (LegendAt, Placement),
     area: Area,
     px: f64,
     ink: &[(f64, f64)],
-) {
+) -> Placement {
     if entries.is_empty() {
-        return;
+        return was;
     }
     let font_px = 12.0 * px;
     ctx.set_font(&format!("{font_px}px sans-serif"));
@@ -52,7 +53,8 @@ pub fn draw(
         pad + mark_w + gap + text_w + pad,
         pad + row * entries.len() as f64 + pad,
     );
-    let (x, y) = corner(at, area, (w, h), 8.0 * px, ink);
+    let now = js_sys::Date::now();
+    let (placement, (x, y)) = corner(prefer, was, now, area, (w, h), 8.0 * px, ink);
     ctx.set_fill_style_str("rgba(255,255,255,0.85)");
     ctx.fill_rect(x, y, w, h);
     ctx.set_stroke_style_str("rgb(200,200,200)");
@@ -97,4 +99,5 @@ pub fn draw(
         ctx.set_fill_style_str("rgb(0,0,0)");
         let _ = ctx.fill_text(&entry.name, mark_x + mark_w + gap, mid);
     }
+    placement
 }

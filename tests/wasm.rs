@@ -242,7 +242,7 @@ fn scatter_and_heatmap_draw_their_colours() {
         },
     ];
     spec.y_range = (0.0, 1.0);
-    draw(&c, &spec, 1.0, false).unwrap();
+    draw(&c, &spec, 1.0, false, Default::default()).unwrap();
     let px = pixels(&c);
     let lo = viridis(0.0);
     let hi = viridis(1.0);
@@ -295,7 +295,7 @@ fn a_large_scatter_is_composited_in_layer_order() {
             dashed: false,
         },
     ];
-    draw(&c, &spec, 1.0, false).unwrap();
+    draw(&c, &spec, 1.0, false, Default::default()).unwrap();
     let px = pixels(&c);
     let (lo, hi) = (viridis(0.0), viridis(1.0));
     assert!(
@@ -434,12 +434,12 @@ fn a_lone_value_on_a_curve_is_drawn_as_a_dot() {
     spec.x_range = (0.0, 260.0);
     spec.y_range = (0.0, 1.0);
     spec.layers = vec![line(vec![(0.0, f64::NAN), (100.0, f64::NAN), (250.0, 0.5)])];
-    draw(&c, &spec, 1.0, false).unwrap();
+    draw(&c, &spec, 1.0, false, Default::default()).unwrap();
     let lone = count_color(&pixels(&c), (213, 94, 0), 2);
     assert!(lone >= 9, "the lone value is drawn: {lone} pixels");
     let c = test_canvas(300, 200);
     spec.layers = vec![line(vec![(100.0, 0.5), (250.0, 0.5)])];
-    draw(&c, &spec, 1.0, false).unwrap();
+    draw(&c, &spec, 1.0, false, Default::default()).unwrap();
     let segment = count_color(&pixels(&c), (213, 94, 0), 2);
     assert!(segment > 50, "the segment is drawn: {segment} pixels");
 }

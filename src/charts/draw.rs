@@ -2,6 +2,7 @@
 
 #[allow(unused_imports)]
 use super::prelude::*;
+use crate::legend_corner::Placement;
 
 fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
     if !p.0.is_finite() || !p.1.is_finite() {
@@ -60,12 +61,15 @@ impl Ink {
 
 /// Draws `spec` onto `canvas`, sized to its CSS box × devicePixelRatio. `scale` enlarges type
 /// and lines (projector mode); `comma` writes tick labels with a decimal comma (Polish, Russian).
+/// `legend_was` is where the legend went in this canvas's last draw (it moves off the data only
+/// to an empty corner, and only after wanting it a while); returns where it went now.
 pub fn draw(
     canvas: &web_sys::HtmlCanvasElement,
     spec: &ChartSpec,
     scale: f64,
     comma: bool,
-) -> Result<(), String> {
+    legend_was: Placement,
+) -> Result<Placement, String> {
     let dpr = web_sys::window()
         .map(|w| w.device_pixel_ratio())
         .unwrap_or(1.0)
@@ -107,12 +111,12 @@ pub fn draw(
         let chart = builder
             .build_cartesian_2d(x0..x1, (y0..y1).log_scale())
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &ctx, &spec, px, comma)
+        draw_into(chart, &root, &ctx, &spec, (px, comma), legend_was)
     } else {
         let chart = builder
             .build_cartesian_2d(x0..x1, y0..y1)
             .map_err(|e| e.to_string())?;
-        draw_into(chart, &root, &ctx, &spec, px, comma)
+        draw_into(chart, &root, &ctx, &spec, (px, comma), legend_was)
     }
 }
 
@@ -135,9 +139,9 @@ fn draw_into<Y>(
     root: &DrawingArea<Canvas2d, Shift>,
     ctx: &web_sys::CanvasRenderingContext2d,
     spec: &ChartSpec,
-    px: f64,
-    comma: bool,
-) -> Result<(), String>
+    (px, comma): (f64, bool),
+    legend_was: Placement,
+) -> Result<Placement, String>
 where
     Y: Ranged<ValueType = f64> + ValueFormatter<f64>,
 {
@@ -436,10 +440,10 @@ where
         }
     }
     flush(&mut dots)?;
-    chart_legend::draw(
+    let legend_at = chart_legend::draw(
         ctx,
         &legend,
-        spec.legend,
+        (spec.legend, legend_was),
         (
             area.0.start as f64,
             area.1.start as f64,
@@ -449,5 +453,6 @@ where
         px,
         &ink.points,
     );
-    root.present().map_err(|e| e.to_string())
+    root.present().map_err(|e| e.to_string())?;
+    Ok(legend_at)
 }

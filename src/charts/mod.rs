@@ -69,6 +69,8 @@ pub fn ChartCanvas(
     let error = RwSignal::new(None::<String>);
     let latest: Rc<RefCell<ChartSpec>> = Rc::new(RefCell::new(ChartSpec::empty()));
     let timer_pending = Rc::new(Cell::new(false));
+    // Where the legend went in the last draw, and where it has been wanting to go.
+    let legend_at = Rc::new(Cell::new(crate::legend_corner::Placement::default()));
     let lang = use_context::<RwSignal<crate::i18n::Lang>>();
     Effect::new(move |_| {
         let s = spec.get();
@@ -85,7 +87,8 @@ pub fn ChartCanvas(
         // stale picture from before.
         *latest.borrow_mut() = s.unwrap_or_else(ChartSpec::empty);
         let job: DrawJob = {
-            let (latest, last_draw) = (latest.clone(), last_draw.clone());
+            let (latest, last_draw, legend_at) =
+                (latest.clone(), last_draw.clone(), legend_at.clone());
             Box::new(move || {
                 // A queued redraw can outlive its chart (the page moved on): then skip it.
                 let Some(el) = canvas.try_get_untracked().flatten() else {
@@ -93,8 +96,15 @@ pub fn ChartCanvas(
                 };
                 last_draw.set(now_ms());
                 // The newest data at drawing time, not at queueing time.
-                let result = draw(&el, &latest.borrow(), scale, comma);
-                error.try_set(result.err());
+                match draw(&el, &latest.borrow(), scale, comma, legend_at.get()) {
+                    Ok(at) => {
+                        legend_at.set(at);
+                        error.try_set(None);
+                    }
+                    Err(e) => {
+                        error.try_set(Some(e));
+                    }
+                }
             })
         };
         // A throttled chart redraws at most every `min_interval_ms`: data arriving sooner is

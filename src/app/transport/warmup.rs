@@ -41,7 +41,7 @@ pub(super) fn rehearse_page(lesson: Lesson, lang: RwSignal<Lang>) {
                     .unwrap_or_default();
                     if let Some(c) = canvas {
                         for spec in specs.iter().flatten() {
-                            let _ = crate::charts::draw(&c, spec, 1.0, false);
+                            let _ = crate::charts::draw(&c, spec, 1.0, false, Default::default());
                         }
                     }
                     std::hint::black_box(again);
