@@ -1,8 +1,8 @@
 //! Where a chart's legend goes: plain geometry, so it is tested natively (the drawing itself,
 //! `chart_legend`, runs in the browser only).
 
-/// The corner a chart's legend prefers. It moves to another corner where the preferred one
-/// would cover the data and another covers far less ([`corner`]).
+/// The corner a chart's legend prefers. In a chart over a count (steps, iterations) the legend
+/// moves to an empty corner where it would hide the data ([`corner`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum LegendAt {
     UpperLeft,

@@ -440,6 +440,10 @@ where
         }
     }
     flush(&mut dots)?;
+    // Only a chart over a count (steps, iterations, states) moves its legend off the data: its
+    // curves grow slowly. Over a continuous axis (densities, scatters, planes) the data sweeps
+    // about, the legend would follow it, and two runs of one address would draw it apart.
+    let ink: &[(f64, f64)] = if spec.x_integer { &ink.points } else { &[] };
     let legend_at = chart_legend::draw(
         ctx,
         &legend,
@@ -451,7 +455,7 @@ where
             area.1.end as f64,
         ),
         px,
-        &ink.points,
+        ink,
     );
     root.present().map_err(|e| e.to_string())?;
     Ok(legend_at)
