@@ -8,8 +8,7 @@ use plotters::style::RGBColor;
 use web_sys::CanvasRenderingContext2d;
 
 use crate::charts::LegendAt;
-pub use crate::legend_corner::Area;
-use crate::legend_corner::{corner, Placement};
+use crate::legend_corner::{corner, Area, Placement};
 
 /// How a series is marked in the legend.
 #[derive(Clone, Copy)]

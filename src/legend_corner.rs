@@ -82,31 +82,21 @@ pub fn corner(
         .find(|&c| empty(c))
         .unwrap_or(current)
     };
-    let placement = match (was.at, was.wants) {
-        _ if target == current => Placement {
-            at: Some(current),
-            wants: None,
-        },
-        (None, _) => Placement {
-            at: Some(target),
-            wants: None,
-        },
-        (Some(_), Some((wanted, since))) if wanted == target && now_ms - since >= SETTLE_MS => {
-            Placement {
-                at: Some(target),
-                wants: None,
-            }
-        }
-        (Some(_), Some((wanted, since))) if wanted == target => Placement {
-            at: Some(current),
-            wants: Some((wanted, since)),
-        },
-        (Some(_), _) => Placement {
-            at: Some(current),
-            wants: Some((target, now_ms)),
-        },
+    let since = match was.wants {
+        Some((wanted, since)) if wanted == target => since,
+        _ => now_ms,
     };
-    (placement, origin(placement.at.unwrap_or(current)))
+    // Drawn first, it goes where it wants at once; later, once it has wanted it long enough.
+    let moves = was.at.is_none() || now_ms - since >= SETTLE_MS;
+    let at = if moves { target } else { current };
+    let wants = (at != target).then_some((target, since));
+    (
+        Placement {
+            at: Some(at),
+            wants,
+        },
+        origin(at),
+    )
 }
 
 #[cfg(test)]

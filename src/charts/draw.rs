@@ -13,15 +13,27 @@ fn clamp_point(p: (f64, f64), spec: &ChartSpec) -> Option<(f64, f64)> {
 }
 
 /// Where the data was drawn, as canvas pixels at most `step` apart along lines: the legend
-/// goes where it covers the least of it.
+/// keeps off it. Gathered only in a chart whose legend may move (`on`): a scatter of a
+/// thousand codes redrawn at 30 Hz would map every dot again for nothing.
 struct Ink {
     points: Vec<(f64, f64)>,
     step: f64,
+    on: bool,
 }
 
 impl Ink {
+    /// One dot.
+    fn point(&mut self, (x, y): (i32, i32)) {
+        if self.on {
+            self.points.push((x as f64, y as f64));
+        }
+    }
+
     /// A polyline through `path`, filled in between its vertices.
     fn path(&mut self, path: impl IntoIterator<Item = (i32, i32)>) {
+        if !self.on {
+            return;
+        }
         let mut last: Option<(f64, f64)> = None;
         for (x, y) in path {
             let p = (x as f64, y as f64);
@@ -42,6 +54,9 @@ impl Ink {
 
     /// A filled rectangle between two corners, as a grid of points.
     fn rect(&mut self, a: (i32, i32), b: (i32, i32)) {
+        if !self.on {
+            return;
+        }
         let (x0, x1) = (a.0.min(b.0) as f64, a.0.max(b.0) as f64);
         let (y0, y1) = (a.1.min(b.1) as f64, a.1.max(b.1) as f64);
         let (nx, ny) = (
@@ -171,9 +186,13 @@ where
         .draw()
         .map_err(|e| e.to_string())?;
     let mut legend: Vec<Entry> = Vec::new();
+    // Only a chart over a count (steps, iterations, states) moves its legend off the data: its
+    // curves grow slowly. Over a continuous axis (densities, scatters, planes) the data sweeps
+    // about, the legend would follow it, and two runs of one address would draw it apart.
     let mut ink = Ink {
         points: vec![],
         step: 3.0 * px,
+        on: spec.x_integer,
     };
     // Dots of consecutive large scatter layers gather in one picture, drawn over the plot area
     // before the next layer of another kind (so the layers keep their order) or the legend.
@@ -318,10 +337,9 @@ where
             } => {
                 let r = (radius * px).round().max(1.0) as i32;
                 let visible = points.iter().filter_map(|&p| clamp_point(p, spec));
-                ink.points.extend(visible.clone().map(|p| {
-                    let (x, y) = chart.backend_coord(&p);
-                    (x as f64, y as f64)
-                }));
+                for p in visible.clone() {
+                    ink.point(chart.backend_coord(&p));
+                }
                 if points.len() >= RASTER_DOTS {
                     let dots = dots.get_or_insert_with(|| DotLayer::new(area_w, area_h));
                     for p in visible {
@@ -440,10 +458,6 @@ where
         }
     }
     flush(&mut dots)?;
-    // Only a chart over a count (steps, iterations, states) moves its legend off the data: its
-    // curves grow slowly. Over a continuous axis (densities, scatters, planes) the data sweeps
-    // about, the legend would follow it, and two runs of one address would draw it apart.
-    let ink: &[(f64, f64)] = if spec.x_integer { &ink.points } else { &[] };
     let legend_at = chart_legend::draw(
         ctx,
         &legend,
@@ -455,7 +469,7 @@ where
             area.1.end as f64,
         ),
         px,
-        ink,
+        &ink.points,
     );
     root.present().map_err(|e| e.to_string())?;
     Ok(legend_at)

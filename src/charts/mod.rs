@@ -96,15 +96,11 @@ pub fn ChartCanvas(
                 };
                 last_draw.set(now_ms());
                 // The newest data at drawing time, not at queueing time.
-                match draw(&el, &latest.borrow(), scale, comma, legend_at.get()) {
-                    Ok(at) => {
-                        legend_at.set(at);
-                        error.try_set(None);
-                    }
-                    Err(e) => {
-                        error.try_set(Some(e));
-                    }
+                let result = draw(&el, &latest.borrow(), scale, comma, legend_at.get());
+                if let Ok(placed) = result {
+                    legend_at.set(placed);
                 }
+                error.try_set(result.err());
             })
         };
         // A throttled chart redraws at most every `min_interval_ms`: data arriving sooner is
